@@ -1,0 +1,32 @@
+import os from 'node:os';
+import type { Channel, ParsedReq, Res } from '../shared/contract';
+import type { ProgressEvent } from '../shared/contract';
+import { inspectCertificates } from './services/inspect';
+import { APP_NAME, APP_VERSION } from './version';
+
+/** What a handler gets besides its request: how it is served and a way to report progress. */
+export interface HandlerContext {
+  mode: 'electron' | 'web';
+  progress: (update: Omit<ProgressEvent, 'requestId' | 'channel'>) => void;
+  /** Aborted when the caller goes away (window closed, HTTP client disconnected). */
+  signal: AbortSignal;
+}
+
+export type Handler<C extends Channel> = (request: ParsedReq<C>, ctx: HandlerContext) => Promise<Res<C>>;
+
+/**
+ * The handler table, typed over the contract: a channel without a handler here is a compile error.
+ * Electron's IPC (ipc.ts) and the headless web mode (headless.ts) both serve exactly this table.
+ */
+export type HandlerTable = { [C in Channel]: Handler<C> };
+
+export const handlers: HandlerTable = {
+  'app:info': async (_request, ctx) => ({
+    name: APP_NAME,
+    version: APP_VERSION,
+    mode: ctx.mode,
+    platform: process.platform,
+    host: os.hostname(),
+  }),
+  'certs:inspect': (request, ctx) => inspectCertificates(request, ctx),
+};

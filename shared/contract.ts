@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { CertificateSummarySchema } from './model/certificate';
+import { ERROR_CODES } from './errors';
+
+/**
+ * The one file that names every channel (DESIGN.md "The contract"; STYLE.md: GitHub Desktop's
+ * ipc-shared.ts). Each entry has the request and response schemas and the method name the preload
+ * exposes on window.certbench. Types are inferred from the schemas; the main process handler table
+ * is typed over this object so a channel without a handler does not compile.
+ */
+
+/** Upper bound of one input file, enforced in the UI, the HTTP bridge, IPC and the CLI alike. */
+export const MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024;
+/** Upper bound of files in one inspect request, so one drop cannot exhaust memory. */
+export const MAX_INPUT_FILES = 200;
+
+export const InputFileSchema = z.object({
+  name: z.string().min(1).max(1024),
+  /** File contents as base64 (only plain data crosses the boundary). */
+  dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
+});
+
+export const ErrorDataSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+
+export const InspectedFileSchema = z.object({
+  name: z.string(),
+  sizeBytes: z.number().int(),
+  /** What the reader recognised: PEM with N blocks, DER. */
+  format: z.enum(['pem', 'der']).nullable(),
+  certificates: z.array(CertificateSummarySchema),
+  error: ErrorDataSchema.nullable(),
+});
+
+export const AppInfoSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** How the UI is being served: inside Electron, or the headless web mode. */
+  mode: z.enum(['electron', 'web']),
+  platform: z.string(),
+  /** Host name of the machine the handlers run on (shown in the title bar). */
+  host: z.string(),
+});
+
+export const contract = {
+  'app:info': {
+    method: 'appInfo',
+    request: z.object({}).strict(),
+    response: AppInfoSchema,
+  },
+  'certs:inspect': {
+    method: 'inspectCertificates',
+    request: z
+      .object({
+        files: z.array(InputFileSchema).min(1).max(MAX_INPUT_FILES),
+        /** Evaluate validity at this moment (ISO); defaults to now. */
+        at: z.string().datetime().optional(),
+      })
+      .strict(),
+    response: z.object({ files: z.array(InspectedFileSchema) }),
+  },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type MethodName = Contract[Channel]['method'];
+export type Req<C extends Channel> = z.input<Contract[C]['request']>;
+export type ParsedReq<C extends Channel> = z.output<Contract[C]['request']>;
+export type Res<C extends Channel> = z.output<Contract[C]['response']>;
+export type InspectedFile = z.infer<typeof InspectedFileSchema>;
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+export type InputFile = z.infer<typeof InputFileSchema>;
+
+export const channels = Object.keys(contract) as Channel[];
+
+/** Channel names follow `domain:action` (DESIGN.md); kept checkable for tests and the bridge. */
+export const CHANNEL_PATTERN = /^[a-z]+:[a-z-]+$/;
+
+export function isChannel(name: string): name is Channel {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** Progress of long work, sent on the same contract while a request runs. */
+export const ProgressEventSchema = z.object({
+  requestId: z.string(),
+  channel: z.string(),
+  /** Units done so far and the total when known (null: indeterminate). */
+  done: z.number(),
+  total: z.number().nullable(),
+  label: z.string(),
+});
+export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof ErrorDataSchema> };
+
+/** window.certbench as the preload exposes it: one method per channel, plus progress events. */
+export type CertbenchApi = {
+  readonly [C in Channel as Contract[C]['method']]: (
+    request: Req<C>,
+    requestId?: string,
+  ) => Promise<Result<Res<C>>>;
+} & {
+  readonly onProgress: (listener: (event: ProgressEvent) => void) => () => void;
+};

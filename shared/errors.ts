@@ -1,0 +1,52 @@
+/**
+ * Errors that cross the IPC/HTTP boundary. Every failure a user can cause gets a code from this
+ * union and a one-line message naming the input and what was wrong (developers' guide: never a
+ * stack trace). Numeric or ad-hoc codes are avoided on purpose (STYLE.md: name result codes once).
+ */
+export const ERROR_CODES = [
+  'bad-request', // the request did not match its schema (a bug or a hostile caller)
+  'bad-input', // the user's input is not what it claims to be (not a certificate, truncated DER)
+  'too-large', // the input exceeds a size bound
+  'not-found', // a file or object does not exist
+  'forbidden', // sender or token check failed
+  'timeout', // a wait ran out
+  'internal', // anything unexpected; the message is still one line
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorData {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error whose message is already fit to show a user, on one line. */
+export class CertbenchError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(oneLine(message));
+    this.code = code;
+    this.name = 'CertbenchError';
+  }
+}
+
+/** Collapse whitespace so a message is always one line, and cap it so nothing floods a terminal. */
+export function oneLine(message: string, max = 500): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Turn anything thrown into boundary-safe data; unknown errors keep only their first line. */
+export function toErrorData(err: unknown): AppErrorData {
+  if (err instanceof CertbenchError) return { code: err.code, message: err.message };
+  const raw = err instanceof Error ? err.message : String(err);
+  const first = raw.split('\n')[0] ?? raw;
+  return { code: 'internal', message: oneLine(first || 'unexpected error') };
+}
+
+/** Format a byte count the way users read it (1.5 MB, 900 bytes). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -79,7 +79,7 @@ async function inspectCommand(files: string[], opts: { json?: boolean; at?: stri
   return failed.length ? EXIT.usage : EXIT.ok;
 }
 
-async function serveCommand(opts: { port?: string; json?: boolean }): Promise<void> {
+async function serveCommand(opts: { port?: string; json?: boolean; urlFile?: string }): Promise<void> {
   const port = opts.port === undefined ? 0 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${opts.port}" is not a port number`);
   const rendererDir = path.join(__dirname, 'renderer');
@@ -90,6 +90,10 @@ async function serveCommand(opts: { port?: string; json?: boolean }): Promise<vo
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail(`--port: ${port} is already in use on 127.0.0.1`);
     fail(toErrorData(err).message);
+  }
+  if (opts.urlFile) {
+    // For scripts and test runners that start the server and need its tokened URL (owner-only file).
+    fs.writeFileSync(opts.urlFile, `${server.url}\n`, { mode: 0o600 });
   }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, token: server.token })}\n`);
@@ -127,6 +131,7 @@ export function buildProgram(): Command {
     .description('start the headless web mode on 127.0.0.1 and print its URL with its token')
     .option('--port <port>', 'port to listen on (default: a free port)')
     .option('--json', 'print {url, port, token} as JSON')
+    .option('--url-file <file>', 'also write the URL with its token to this file (mode 600)')
     .action(serveCommand);
 
   return program;

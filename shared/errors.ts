@@ -48,5 +48,7 @@ export function toErrorData(err: unknown): AppErrorData {
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  const mb = n / (1024 * 1024);
+  // Limits are whole megabytes; print them as such so "16 MB" never reads like a measured size.
+  return Number.isInteger(mb) ? `${mb} MB` : `${mb.toFixed(1)} MB`;
 }

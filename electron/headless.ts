@@ -27,7 +27,8 @@ export interface HeadlessServer {
   close: () => Promise<void>;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
+/** Content types of the built renderer's files; shared with Electron's app:// protocol handler. */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

@@ -7,6 +7,7 @@ import { formatBytes, oneLine, toErrorData } from '../shared/errors';
 import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
+import { CliProgress } from './cli-progress';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -47,9 +48,9 @@ async function inspectCommand(files: string[], opts: { json?: boolean; at?: stri
   const at = opts.at ? new Date(opts.at) : new Date();
   if (Number.isNaN(at.getTime())) fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
   const results: InspectedFile[] = [];
-  const showProgress = !opts.json && process.stderr.isTTY && files.length > 20;
+  const progress = new CliProgress('inspecting');
   for (const [i, file] of files.entries()) {
-    if (showProgress) process.stderr.write(`\rinspecting ${i + 1}/${files.length}`);
+    progress.update(i, files.length, file);
     let bytes: Uint8Array;
     try {
       bytes = readInputFile(file, MAX_INPUT_FILE_BYTES);
@@ -60,7 +61,7 @@ async function inspectCommand(files: string[], opts: { json?: boolean; at?: stri
     }
     results.push(await inspectFileBytes(file, bytes, at, MAX_INPUT_FILE_BYTES));
   }
-  if (showProgress) process.stderr.write('\n');
+  progress.done();
 
   const failed = results.filter((r) => r.error);
   if (opts.json) {

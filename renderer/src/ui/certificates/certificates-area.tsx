@@ -1,0 +1,132 @@
+import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { ProgressBar } from '../common/progress-bar';
+import { UploadIcon } from '../common/icons';
+import { FileResult } from './file-result';
+import { useInspectQueue } from './use-inspect-queue';
+
+/** File types the picker offers; the service decides by content, so this is only a convenience. */
+const ACCEPT = '.pem,.crt,.cer,.der,.txt';
+
+function hasFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
+}
+
+/**
+ * The Certificates area: open or drop files, watch progress, read the results. Drops are accepted
+ * anywhere on the pane, not only on the drop zone, since users aim loosely.
+ */
+export function CertificatesArea() {
+  const { batches, progress, addFiles, clear } = useInspectQueue();
+  const input = useRef<HTMLInputElement>(null);
+  const [dragDepth, setDragDepth] = useState(0);
+  const dragging = dragDepth > 0;
+
+  const files = useMemo(() => batches.flatMap((b) => b.files), [batches]);
+  const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
+  const errorCount = files.filter((f) => f.error).length;
+  // Validity is judged on this machine's clock at render time (the service's checkedAt may be older).
+  const now = new Date();
+  const hasResults = batches.length > 0;
+
+  const onDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    setDragDepth(0);
+    addFiles(Array.from(e.dataTransfer.files));
+  };
+
+  return (
+    <main
+      className={`pane${dragging ? ' is-dragging' : ''}`}
+      data-testid="certificates-pane"
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragDepth((d) => d + 1);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (!hasFiles(e)) return;
+        setDragDepth((d) => Math.max(0, d - 1));
+      }}
+      onDrop={onDrop}
+    >
+      <div className="pane-inner">
+        <p className="intro">
+          Open certificate files to see who they identify, whether they are valid today, and whether they can be
+          used to log on to a server with a client certificate.
+        </p>
+
+        <div className="toolbar">
+          <button type="button" className="button primary" data-testid="open-files" onClick={() => input.current?.click()}>
+            <UploadIcon size={18} />
+            Open certificate files
+          </button>
+          <input
+            ref={input}
+            type="file"
+            multiple
+            accept={ACCEPT}
+            hidden
+            data-testid="file-input"
+            aria-label="Open certificate files"
+            onChange={(e) => {
+              addFiles(Array.from(e.target.files ?? []));
+              e.target.value = ''; // so opening the same file again fires change again
+            }}
+          />
+          <button
+            type="button"
+            className="button secondary"
+            data-testid="clear"
+            onClick={clear}
+            disabled={!hasResults && !progress}
+          >
+            Clear
+          </button>
+          {files.length > 0 && (
+            <span className="summary" data-testid="summary">
+              {files.length} file{files.length === 1 ? '' : 's'} · {certCount} certificate{certCount === 1 ? '' : 's'}
+              {errorCount > 0 && (
+                <>
+                  {' · '}
+                  <span className="summary-errors">
+                    {errorCount} file{errorCount === 1 ? '' : 's'} with problems
+                  </span>
+                </>
+              )}
+            </span>
+          )}
+        </div>
+
+        {progress && <ProgressBar progress={progress} />}
+
+        <div
+          className={`drop-zone${hasResults ? ' is-compact' : ''}${dragging ? ' is-active' : ''}`}
+          data-testid="drop-zone"
+        >
+          <UploadIcon size={hasResults ? 20 : 36} />
+          <div>
+            <p className="drop-title">Drop .pem, .crt or .cer files here</p>
+            {!hasResults && (
+              <p className="drop-hint">
+                PEM or DER, one or many certificates per file, up to 16 MB each. Files are read on this machine
+                only.
+              </p>
+            )}
+          </div>
+        </div>
+
+        {hasResults && (
+          <div className="results" data-testid="results">
+            {batches.map((b) => b.files.map((f) => <FileResult key={f.key} file={f} now={now} />))}
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}

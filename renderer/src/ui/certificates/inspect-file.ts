@@ -1,0 +1,54 @@
+import { MAX_INPUT_FILE_BYTES, type InspectedFile } from '../../../../shared/contract';
+import { formatBytes } from '../../../../shared/errors';
+import { call } from '../../api/client';
+import { encodeBase64 } from '../../lib/base64';
+
+/**
+ * Inspect one user file: size check first (a 2 GB file is refused without reading a byte), then
+ * read, base64-encode and send it as ONE `certs:inspect` request (the web mode caps a request at
+ * 24 MB, so files are never batched). Always resolves to an InspectedFile; failures become its
+ * one-line `error`, so one bad file never hides the others.
+ */
+export async function inspectFile(
+  file: File,
+  options: { onFraction?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<InspectedFile> {
+  const failed = (code: NonNullable<InspectedFile['error']>['code'], message: string): InspectedFile => ({
+    name: file.name,
+    sizeBytes: file.size,
+    format: null,
+    certificates: [],
+    error: { code, message },
+  });
+
+  if (file.size > MAX_INPUT_FILE_BYTES) {
+    // Same words as the CLI and the service (shared/cert/reader.ts), so all three agree.
+    return failed(
+      'too-large',
+      `${file.name}: file is ${formatBytes(file.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`,
+    );
+  }
+
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (err) {
+    const why = err instanceof Error && err.name === 'NotFoundError' ? 'it was moved or deleted' : 'permission denied or the file is in use';
+    return failed('bad-input', `${file.name}: cannot read the file (${why})`);
+  }
+  options.onFraction?.(0.3);
+
+  const result = await call(
+    'certs:inspect',
+    { files: [{ name: file.name, dataBase64: encodeBase64(bytes) }] },
+    {
+      signal: options.signal,
+      onProgress: (e) => {
+        if (e.total) options.onFraction?.(0.3 + 0.7 * Math.min(1, e.done / e.total));
+      },
+    },
+  );
+  if (!result.ok) return failed(result.error.code, result.error.message);
+  const inspected = result.value.files[0];
+  return inspected ?? failed('internal', `${file.name}: the service returned no result for this file`);
+}

@@ -1,0 +1,99 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { InspectedFile } from '../../../../shared/contract';
+import { inspectFile } from './inspect-file';
+
+/** One file's outcome as the result list shows it; `key` keeps React rows stable across repeats. */
+export interface FileOutcome extends InspectedFile {
+  key: string;
+}
+
+/** One "open" or "drop" action: its files, in the order the user chose them. */
+export interface Batch {
+  id: number;
+  files: FileOutcome[];
+}
+
+export interface WorkProgress {
+  /** Files finished in this run, and the run's total so far (grows if more files are queued). */
+  done: number;
+  total: number;
+  /** 0..1 across the whole run, including the current file's share. */
+  fraction: number;
+  label: string;
+}
+
+/**
+ * Files are inspected one at a time from a queue, so a second drop while the first is still
+ * running simply extends the run, and the progress bar counts across both ("Reading 3 of 12").
+ * Results appear file by file as they arrive.
+ */
+export function useInspectQueue() {
+  const [batches, setBatches] = useState<Batch[]>([]);
+  const [progress, setProgress] = useState<WorkProgress | null>(null);
+  const queue = useRef<{ batchId: number; file: File }[]>([]);
+  const running = useRef(false);
+  const nextBatch = useRef(1);
+  const nextKey = useRef(1);
+  // Bumped by clear(): a file finishing after a Clear belongs to nothing and is dropped.
+  const generation = useRef(0);
+  const abort = useRef<AbortController | null>(null);
+
+  const run = useCallback(async () => {
+    if (running.current) return;
+    running.current = true;
+    const gen = generation.current;
+    let done = 0;
+    try {
+      while (queue.current.length > 0 && gen === generation.current) {
+        const item = queue.current.shift()!;
+        const total = done + 1 + queue.current.length;
+        const label = `Reading ${done + 1} of ${total}: ${item.file.name}`;
+        const base = done;
+        setProgress({ done, total, fraction: done / total, label });
+        abort.current = new AbortController();
+        const outcome = await inspectFile(item.file, {
+          signal: abort.current.signal,
+          onFraction: (f) => {
+            if (gen !== generation.current) return;
+            const t = base + 1 + queue.current.length;
+            setProgress({ done: base, total: t, fraction: (base + f) / t, label: `Reading ${base + 1} of ${t}: ${item.file.name}` });
+          },
+        });
+        if (gen !== generation.current) break;
+        const row: FileOutcome = { ...outcome, key: `f${nextKey.current++}` };
+        setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: [...b.files, row] } : b)));
+        done += 1;
+      }
+    } finally {
+      abort.current = null;
+      running.current = false;
+      if (gen === generation.current) setProgress(null);
+    }
+    // Files queued after a Clear started a new generation while the old loop was unwinding.
+    if (queue.current.length > 0) void run();
+  }, []);
+
+  const addFiles = useCallback(
+    (files: readonly File[]) => {
+      if (files.length === 0) return;
+      const id = nextBatch.current++;
+      // Newest batch first, so what the user just opened is in view without scrolling.
+      setBatches((bs) => [{ id, files: [] }, ...bs]);
+      for (const file of files) queue.current.push({ batchId: id, file });
+      void run();
+    },
+    [run],
+  );
+
+  const clear = useCallback(() => {
+    generation.current += 1;
+    queue.current = [];
+    abort.current?.abort();
+    setBatches([]);
+    setProgress(null);
+  }, []);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  return { batches, progress, addFiles, clear };
+}

@@ -1,0 +1,28 @@
+import type { WorkProgress } from '../certificates/use-inspect-queue';
+
+/** Determinate progress with the words of what is happening ("Reading 3 of 12: name.pem"). */
+export function ProgressBar({ progress }: { progress: WorkProgress }) {
+  const percent = Math.round(Math.max(0, Math.min(1, progress.fraction)) * 100);
+  return (
+    <div className="progress" data-testid="progress" role="status" aria-live="polite">
+      <div className="progress-label">
+        <span className="progress-text" data-testid="progress-label">
+          {progress.label}
+        </span>
+        <span className="progress-percent" aria-hidden="true">
+          {percent}%
+        </span>
+      </div>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label="Reading certificate files"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+      >
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import type { ComponentType } from 'react';
+import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon } from '../common/icons';
+
+/**
+ * The areas of the app in DESIGN.md's order. Only Certificates works today; the others are shown
+ * so users see where the product is going, but they are plainly disabled (no empty pages to land on).
+ */
+export interface Area {
+  id: 'certificates' | 'keys' | 'probe' | 'findings' | 'bundles' | 'lab';
+  label: string;
+  /** One line on what the area answers, used as the tooltip. */
+  purpose: string;
+  ready: boolean;
+  Icon: ComponentType<{ size?: number }>;
+}
+
+export const AREAS: readonly Area[] = [
+  {
+    id: 'certificates',
+    label: 'Certificates',
+    purpose: 'Open certificate files and see who they identify, their validity and their usages',
+    ready: true,
+    Icon: CertificateIcon,
+  },
+  {
+    id: 'keys',
+    label: 'Private keys',
+    purpose: 'Where each private key file is, and which accounts may read it',
+    ready: false,
+    Icon: KeyIcon,
+  },
+  {
+    id: 'probe',
+    label: 'Probe',
+    purpose: 'Connect to a server and see whether and when it asks for a client certificate',
+    ready: false,
+    Icon: ProbeIcon,
+  },
+  {
+    id: 'findings',
+    label: 'Findings',
+    purpose: 'What is wrong, with the evidence and a script that fixes it',
+    ready: false,
+    Icon: FindingsIcon,
+  },
+  {
+    id: 'bundles',
+    label: 'Bundles',
+    purpose: 'Put all the evidence in one file for a second-line engineer',
+    ready: false,
+    Icon: BundleIcon,
+  },
+  {
+    id: 'lab',
+    label: 'Lab',
+    purpose: 'Practice on a local test server with generated certificates',
+    ready: false,
+    Icon: LabIcon,
+  },
+];
+
+export function Sidebar({ active }: { active: Area['id'] }) {
+  return (
+    <nav className="sidebar" aria-label="Areas" data-testid="sidebar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          <CertificateIcon size={20} />
+        </span>
+        <span className="brand-text">
+          <span className="brand-name" data-testid="product-name">
+            Certbench
+          </span>
+          <span className="brand-tagline">Client certificate workbench</span>
+        </span>
+      </div>
+      <ul className="nav-list">
+        {AREAS.map(({ id, label, purpose, ready, Icon }) =>
+          ready ? (
+            <li key={id}>
+              <a
+                href="#"
+                className={`nav-item${id === active ? ' is-active' : ''}`}
+                aria-current={id === active ? 'page' : undefined}
+                title={purpose}
+                data-testid="nav-item"
+                data-area={id}
+                onClick={(e) => e.preventDefault()}
+              >
+                <Icon />
+                <span className="nav-label">{label}</span>
+              </a>
+            </li>
+          ) : (
+            <li key={id}>
+              {/* Not a link and not focusable: nothing to activate yet. aria-disabled tells screen readers why. */}
+              <span
+                className="nav-item is-disabled"
+                aria-disabled="true"
+                title={`${label} is coming soon: ${purpose.charAt(0).toLowerCase()}${purpose.slice(1)}.`}
+                data-testid="nav-item"
+                data-area={id}
+              >
+                <Icon />
+                <span className="nav-label">{label}</span>
+                <span className="soon-tag">coming soon</span>
+              </span>
+            </li>
+          ),
+        )}
+      </ul>
+    </nav>
+  );
+}

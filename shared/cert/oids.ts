@@ -134,3 +134,13 @@ export const KEY_USAGE_BITS = [
 export function ekuName(oid: string): string {
   return EKU_NAMES[oid] ?? oid;
 }
+
+/** Certificate policies a user may recognise (CA/Browser Forum and RFC 5280's anyPolicy). */
+export const POLICY_NAMES: Readonly<Record<string, string>> = {
+  '2.5.29.32.0': 'All issuance policies',
+  '2.23.140.1.2.1': 'Domain validated (CA/B Forum)',
+  '2.23.140.1.2.2': 'Organization validated (CA/B Forum)',
+  '2.23.140.1.2.3': 'Individual validated (CA/B Forum)',
+  '2.23.140.1.1': 'Extended validation (CA/B Forum)',
+  '1.3.6.1.4.1.311.21.8': 'Microsoft enterprise OID arc',
+};

@@ -1,47 +1,14 @@
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { hex, base64 } from '@peculiar/utils';
+import { base64 } from '@peculiar/utils';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { DerError, TAG, children, readOid, readTlv, toHex } from '../asn1/der';
 import { CertbenchError } from '../errors';
-import type { CertificateSummary, GeneralName, ValidityStatus } from '../model/certificate';
+import type { CertificateSummary, ValidityStatus } from '../model/certificate';
 import { readName } from './names';
-import {
-  CURVES,
-  EKU_NAMES,
-  EXTENSION_NAMES,
-  KEY_USAGE_BITS,
-  PUBLIC_KEY_ALGORITHMS,
-  SIGNATURE_ALGORITHM_NAMES,
-} from './oids';
-
-const UPN_OID = '1.3.6.1.4.1.311.20.2.3';
-
-/** Decode one DER certificate into a pkijs object, with an error that names the input. */
-export function decodeCertificate(label: string, der: Uint8Array): pkijs.Certificate {
-  const declared = declaredLength(der);
-  if (declared !== null && declared > der.byteLength) {
-    throw new CertbenchError(
-      'bad-input',
-      `${label}: truncated DER: the file has ${der.byteLength} of the ${declared} bytes the certificate declares`,
-    );
-  }
-  const asn1 = asn1js.fromBER(der);
-  if (asn1.offset === -1) {
-    throw new CertbenchError('bad-input', `${label}: truncated or malformed DER (${asn1.result.error || 'cannot decode'})`);
-  }
-  if (asn1.offset !== der.byteLength) {
-    throw new CertbenchError(
-      'bad-input',
-      `${label}: ${der.byteLength - asn1.offset} unexpected bytes after the certificate (damaged file?)`,
-    );
-  }
-  try {
-    return new pkijs.Certificate({ schema: asn1.result });
-  } catch {
-    throw new CertbenchError('bad-input', `${label}: DER is valid but is not an X.509 certificate`);
-  }
-}
+import { parseX509, type X509View } from './x509';
+import { verifySignature } from './verify';
+import * as ext from './extensions';
+import { CURVES, EXTENSION_NAMES, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHM_NAMES } from './oids';
 
 /** Total length a DER SEQUENCE header announces (tag + length bytes + content), or null. */
 function declaredLength(der: Uint8Array): number | null {
@@ -55,10 +22,36 @@ function declaredLength(der: Uint8Array): number | null {
   return 2 + count + len;
 }
 
+/** Decode one DER certificate, with an error that names the input and says what is wrong. */
+export function decodeCertificate(label: string, der: Uint8Array): X509View {
+  const declared = declaredLength(der);
+  if (declared !== null && declared > der.byteLength) {
+    throw new CertbenchError(
+      'bad-input',
+      `${label}: truncated DER: the file has ${der.byteLength} of the ${declared} bytes the certificate declares`,
+    );
+  }
+  try {
+    return parseX509(der);
+  } catch (err) {
+    if (err instanceof DerError) {
+      if (/unexpected bytes after the certificate/.test(err.message)) throw new CertbenchError('bad-input', `${label}: ${err.message} (damaged file?)`);
+      throw new CertbenchError('bad-input', `${label}: not a readable X.509 certificate (${err.message} at byte ${err.offset})`);
+    }
+    throw err;
+  }
+}
+
 export function validityStatus(notBefore: Date, notAfter: Date, at: Date): ValidityStatus {
   if (at.getTime() < notBefore.getTime()) return 'not-yet-valid';
   if (at.getTime() > notAfter.getTime()) return 'expired';
   return 'valid';
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -66,170 +59,153 @@ export function validityStatus(notBefore: Date, notAfter: Date, at: Date): Valid
  * (a parameter so tests are deterministic, as PKI.js's checkDate is).
  */
 export async function summarizeCertificate(label: string, der: Uint8Array, at: Date): Promise<CertificateSummary> {
-  const cert = decodeCertificate(label, der);
-  const subject = readName(cert.subject.valueBeforeDecode);
-  const issuer = readName(cert.issuer.valueBeforeDecode);
-  const notBefore = cert.notBefore.value;
-  const notAfter = cert.notAfter.value;
-  const namesMatch = bytesEqual(new Uint8Array(cert.subject.valueBeforeDecode), new Uint8Array(cert.issuer.valueBeforeDecode));
-  const signatureVerifies = namesMatch ? await verifiesWithOwnKey(cert) : null;
-  const sigOid = cert.signatureAlgorithm.algorithmId;
-  const extensions = cert.extensions ?? [];
-  const ext = (oid: string) => extensions.find((e) => e.extnID === oid);
-
-  return {
-    version: cert.version + 1,
-    subject,
-    issuer,
-    serialNumber: hex.encode(cert.serialNumber.valueBlock.valueHexView).toUpperCase(),
-    notBefore: notBefore.toISOString(),
-    notAfter: notAfter.toISOString(),
-    validity: { status: validityStatus(notBefore, notAfter, at), checkedAt: at.toISOString() },
-    thumbprintSha1: hex.encode(sha1(der)).toUpperCase(),
-    fingerprintSha256: hex.encode(sha256(der)).toUpperCase(),
-    publicKey: describePublicKey(cert),
-    signatureAlgorithm: { oid: sigOid, name: SIGNATURE_ALGORITHM_NAMES[sigOid] ?? sigOid },
-    subjectAltNames: subjectAltNames(ext('2.5.29.17')),
-    keyUsage: keyUsage(ext('2.5.29.15')),
-    extendedKeyUsage: extendedKeyUsage(ext('2.5.29.37')),
-    basicConstraints: basicConstraints(ext('2.5.29.19')),
-    selfSigned: { namesMatch, signatureVerifies, value: namesMatch && signatureVerifies === true },
-    extensions: extensions.map((e) => ({
-      oid: e.extnID,
-      name: EXTENSION_NAMES[e.extnID] ?? e.extnID,
-      critical: e.critical,
-    })),
-    derBase64: base64.encode(der),
-  };
-}
-
-async function verifiesWithOwnKey(cert: pkijs.Certificate): Promise<boolean | null> {
+  const view = decodeCertificate(label, der);
+  const namesMatch = sameBytes(view.subject, view.issuer);
+  // Self-signed means the signature verifies with the certificate's own key (RFC 5280 6.1), not
+  // merely equal names: KB 2802568's trap is a non-self-signed certificate with a root-like name.
+  const signatureVerifies = namesMatch ? await verifySignature(view, view.spki) : null;
   try {
-    return await cert.verify(cert);
-  } catch {
-    // The engine cannot check this algorithm (e.g. DSA): say "not checked", not "not self-signed".
-    return null;
+    return summarizeView(view, at, { namesMatch, signatureVerifies });
+  } catch (err) {
+    // Names and keys are decoded lazily; a malformed one is still this file's problem, in one line.
+    if (err instanceof DerError) {
+      throw new CertbenchError('bad-input', `${label}: not a readable X.509 certificate (${err.message} at byte ${err.offset})`);
+    }
+    throw err;
   }
 }
 
-function describePublicKey(cert: pkijs.Certificate): CertificateSummary['publicKey'] {
-  const spki = cert.subjectPublicKeyInfo;
-  const oid = spki.algorithm.algorithmId;
-  const algorithm = PUBLIC_KEY_ALGORITHMS[oid] ?? oid;
+function summarizeView(
+  view: X509View,
+  at: Date,
+  self: { namesMatch: boolean; signatureVerifies: boolean | null },
+): CertificateSummary {
+  const summary: CertificateSummary = {
+    version: view.version,
+    subject: readName(view.subject),
+    issuer: readName(view.issuer),
+    serialNumber: toHex(view.serial),
+    notBefore: view.notBefore.toISOString(),
+    notAfter: view.notAfter.toISOString(),
+    validity: { status: validityStatus(view.notBefore, view.notAfter, at), checkedAt: at.toISOString() },
+    thumbprintSha1: toHex(sha1(view.der)),
+    fingerprintSha256: toHex(sha256(view.der)),
+    publicKey: describePublicKey(view.spki),
+    signatureAlgorithm: { oid: view.signatureAlgorithm.oid, name: SIGNATURE_ALGORITHM_NAMES[view.signatureAlgorithm.oid] ?? view.signatureAlgorithm.oid },
+    subjectAltNames: [],
+    keyUsage: null,
+    extendedKeyUsage: null,
+    basicConstraints: null,
+    selfSigned: { ...self, value: self.namesMatch && self.signatureVerifies === true },
+    subjectKeyId: null,
+    authorityKeyId: null,
+    authorityInfoAccess: { ocsp: [], caIssuers: [] },
+    crlDistributionPoints: [],
+    policies: [],
+    template: null,
+    nameConstraints: null,
+    extensions: [],
+    derBase64: base64.encode(view.der),
+  };
+  for (const e of view.extensions) {
+    let decoded = true;
+    let problem: string | null = null;
+    try {
+      decoded = applyExtension(summary, e.oid, e.value, e.critical);
+    } catch (err) {
+      if (!(err instanceof DerError)) throw err;
+      problem = `malformed ${EXTENSION_NAMES[e.oid] ?? e.oid}: ${err.message}`;
+    }
+    summary.extensions.push({
+      oid: e.oid,
+      name: EXTENSION_NAMES[e.oid] ?? e.oid,
+      critical: e.critical,
+      valueHex: decoded && !problem ? null : toHex(e.value.subarray(0, 2048)),
+      problem,
+    });
+  }
+  return summary;
+}
+
+/** Fill the summary from one extension; false when Certbench does not decode this OID. */
+function applyExtension(s: CertificateSummary, oid: string, value: Uint8Array, critical: boolean): boolean {
+  switch (oid) {
+    case '2.5.29.15':
+      s.keyUsage = ext.decodeKeyUsage(value);
+      return true;
+    case '2.5.29.37':
+      s.extendedKeyUsage = ext.decodeEku(value);
+      return true;
+    case '2.5.29.19':
+      s.basicConstraints = { ...ext.decodeBasicConstraints(value), critical };
+      return true;
+    case '2.5.29.17':
+      s.subjectAltNames = ext.decodeGeneralNames(value);
+      return true;
+    case '2.5.29.14':
+      s.subjectKeyId = ext.decodeSubjectKeyId(value);
+      return true;
+    case '2.5.29.35':
+      s.authorityKeyId = ext.decodeAuthorityKeyId(value);
+      return true;
+    case '1.3.6.1.5.5.7.1.1':
+      s.authorityInfoAccess = ext.decodeAuthorityInfoAccess(value);
+      return true;
+    case '2.5.29.31':
+      s.crlDistributionPoints = ext.decodeCrlDistributionPoints(value);
+      return true;
+    case '2.5.29.32':
+      s.policies = ext.decodeCertificatePolicies(value);
+      return true;
+    case '1.3.6.1.4.1.311.20.2':
+      s.template = { ...(s.template ?? { oid: null, majorVersion: null, minorVersion: null }), name: ext.decodeTemplateName(value) };
+      return true;
+    case '1.3.6.1.4.1.311.21.7':
+      s.template = { name: s.template?.name ?? null, ...ext.decodeTemplateInfo(value) };
+      return true;
+    case '2.5.29.30':
+      s.nameConstraints = { ...ext.decodeNameConstraints(value), critical };
+      return true;
+    default:
+      return false;
+  }
+}
+
+function describePublicKey(spki: X509View['spki']): CertificateSummary['publicKey'] {
+  const algorithm = PUBLIC_KEY_ALGORITHMS[spki.algorithmOid] ?? spki.algorithmOid;
   if (algorithm === 'RSA' || algorithm === 'RSA-PSS') {
-    const parsed = spki.parsedKey as pkijs.RSAPublicKey | undefined;
-    const modulus = parsed?.modulus?.valueBlock.valueHexView;
-    const bits = modulus ? bitLength(modulus) : null;
+    const bits = rsaModulusBits(spki.publicKey);
     return { algorithm, bits, curve: null, description: bits ? `${algorithm} (${bits} bits)` : algorithm };
   }
   if (algorithm === 'ECC') {
-    const params = spki.algorithm.algorithmParams;
-    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : null;
+    let curveOid: string | null = null;
+    try {
+      if (spki.params) {
+        const t = readTlv(spki.params, 0);
+        if (t.tag === TAG.OID) curveOid = readOid(spki.params, t);
+      }
+    } catch {
+      curveOid = null;
+    }
     const curve = curveOid ? CURVES[curveOid] : undefined;
     const name = curve?.name ?? curveOid ?? 'explicit parameters';
-    return {
-      algorithm,
-      bits: curve?.bits ?? null,
-      curve: name,
-      description: curve ? `ECC (${curve.bits} bits, ${curve.name})` : `ECC (${name})`,
-    };
+    return { algorithm, bits: curve?.bits ?? null, curve: name, description: curve ? `ECC (${curve.bits} bits, ${curve.name})` : `ECC (${name})` };
   }
   const fixed: Record<string, number> = { Ed25519: 256, Ed448: 456, X25519: 256 };
-  const bits = fixed[algorithm] ?? null;
-  return { algorithm, bits, curve: null, description: algorithm };
+  return { algorithm, bits: fixed[algorithm] ?? null, curve: null, description: algorithm };
 }
 
-function bitLength(unsigned: Uint8Array): number {
-  let i = 0;
-  while (i < unsigned.length && unsigned[i] === 0) i++;
-  if (i === unsigned.length) return 0;
-  return (unsigned.length - i - 1) * 8 + (32 - Math.clz32(unsigned[i] ?? 0));
-}
-
-function subjectAltNames(extension: pkijs.Extension | undefined): GeneralName[] {
-  const alt = extension?.parsedValue as pkijs.AltName | undefined;
-  if (!alt?.altNames) return [];
-  return alt.altNames.map(generalName);
-}
-
-function generalName(name: pkijs.GeneralName): GeneralName {
-  const value: unknown = name.value;
-  switch (name.type) {
-    case 1:
-      return { type: 'email', value: String(value) };
-    case 2:
-      return { type: 'dns', value: String(value) };
-    case 6:
-      return { type: 'uri', value: String(value) };
-    case 4:
-      return {
-        type: 'directory',
-        value: readName((value as pkijs.RelativeDistinguishedNames).valueBeforeDecode).rfc4514,
-      };
-    case 7:
-      return { type: 'ip', value: ipText((value as asn1js.OctetString).valueBlock.valueHexView) };
-    case 8:
-      return { type: 'registered-id', value: String(value) };
-    case 0:
-      return otherName(value);
-    default:
-      return { type: 'other', value: `[${name.type}]` };
+/** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1). */
+function rsaModulusBits(key: Uint8Array): number | null {
+  try {
+    const seq = readTlv(key, 0);
+    const [modulus] = children(key, seq, 2);
+    if (!modulus || modulus.tag !== TAG.INTEGER) return null;
+    let i = modulus.content;
+    while (i < modulus.end && key[i] === 0) i++;
+    if (i === modulus.end) return 0;
+    return (modulus.end - i - 1) * 8 + (32 - Math.clz32(key[i]!));
+  } catch {
+    return null;
   }
-}
-
-/** otherName: the Microsoft UPN (used by Smart Card Logon and AD mapping) is shown as text. */
-function otherName(value: unknown): GeneralName {
-  const v = value as { typeId?: string; value?: asn1js.Constructed } | undefined;
-  const typeId = v?.typeId ?? 'unknown';
-  if (typeId === UPN_OID) {
-    const inner = v?.value?.valueBlock?.value?.[0];
-    if (inner && 'valueBlock' in inner && typeof (inner.valueBlock as { value?: unknown }).value === 'string') {
-      return { type: 'upn', value: (inner.valueBlock as unknown as { value: string }).value };
-    }
-  }
-  return { type: 'other', value: typeId };
-}
-
-function ipText(bytes: Uint8Array): string {
-  if (bytes.length === 4) return Array.from(bytes).join('.');
-  if (bytes.length === 16) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-    // Compress the longest run of zero groups (RFC 5952 4.2.3).
-    const text = groups.join(':');
-    const runs = text.match(/(^|:)0(:0)+(:|$)/g);
-    if (!runs) return text;
-    const longest = runs.reduce((a, b) => (b.length > a.length ? b : a));
-    return text.replace(longest, '::');
-  }
-  return hex.encode(bytes);
-}
-
-function keyUsage(extension: pkijs.Extension | undefined): string[] | null {
-  if (!extension) return null;
-  const bits = extension.parsedValue as asn1js.BitString | undefined;
-  const view = bits?.valueBlock?.valueHexView;
-  if (!view) return [];
-  const total = view.length * 8 - (bits.valueBlock.unusedBits ?? 0);
-  return KEY_USAGE_BITS.filter((_, i) => i < total && (((view[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) === 1);
-}
-
-function extendedKeyUsage(extension: pkijs.Extension | undefined): { oid: string; name: string }[] | null {
-  if (!extension) return null;
-  const eku = extension.parsedValue as pkijs.ExtKeyUsage | undefined;
-  return (eku?.keyPurposes ?? []).map((oid) => ({ oid, name: EKU_NAMES[oid] ?? oid }));
-}
-
-function basicConstraints(extension: pkijs.Extension | undefined): CertificateSummary['basicConstraints'] {
-  if (!extension) return null;
-  const bc = extension.parsedValue as pkijs.BasicConstraints | undefined;
-  const len = bc?.pathLenConstraint;
-  const pathLength = len === undefined ? null : typeof len === 'number' ? len : len.valueBlock.valueDec;
-  return { ca: bc?.cA ?? false, pathLength, critical: extension.critical };
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

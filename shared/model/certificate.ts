@@ -69,7 +69,37 @@ export const CertificateSummarySchema = z.object({
     /** True only when both hold: a name match alone is not proof (KB 2802568). */
     value: z.boolean(),
   }),
-  extensions: z.array(z.object({ oid: z.string(), name: z.string(), critical: z.boolean() })),
+  /** Subject Key Identifier as uppercase hex; null when absent. */
+  subjectKeyId: z.string().nullable(),
+  authorityKeyId: z
+    .object({ keyId: z.string().nullable(), issuer: z.string().nullable(), serial: z.string().nullable() })
+    .nullable(),
+  authorityInfoAccess: z.object({ ocsp: z.array(z.string()), caIssuers: z.array(z.string()) }),
+  crlDistributionPoints: z.array(z.string()),
+  policies: z.array(z.object({ oid: z.string(), name: z.string(), cps: z.array(z.string()) })),
+  /** Microsoft certificate template (v1 name and/or v2 OID with versions); null when absent. */
+  template: z
+    .object({
+      name: z.string().nullable(),
+      oid: z.string().nullable(),
+      majorVersion: z.number().int().nullable(),
+      minorVersion: z.number().int().nullable(),
+    })
+    .nullable(),
+  nameConstraints: z
+    .object({ permitted: z.array(GeneralNameSchema), excluded: z.array(GeneralNameSchema), critical: z.boolean() })
+    .nullable(),
+  extensions: z.array(
+    z.object({
+      oid: z.string(),
+      name: z.string(),
+      critical: z.boolean(),
+      /** Raw value (hex, first 2 KB) for extensions Certbench does not decode; null for decoded ones. */
+      valueHex: z.string().nullable(),
+      /** Set when a known extension is malformed: what was wrong, in words. */
+      problem: z.string().nullable(),
+    }),
+  ),
   derBase64: z.string(),
 });
 

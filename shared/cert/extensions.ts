@@ -1,0 +1,238 @@
+import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, toHex, ucs, latin1, type Tlv } from '../asn1/der';
+import type { GeneralName } from '../model/certificate';
+import { readName } from './names';
+import { EKU_NAMES, KEY_USAGE_BITS, POLICY_NAMES } from './oids';
+
+/**
+ * Decoders for the extension values a helpdesk needs (RFC 5280 4.2 and Microsoft's template
+ * extensions). Each takes the raw extnValue contents and returns plain data; each throws DerError on
+ * malformed input, which the caller reports per extension instead of failing the whole certificate.
+ */
+
+const UPN_OID = '1.3.6.1.4.1.311.20.2.3';
+
+function root(value: Uint8Array, tag: number, what: string): Tlv {
+  const tlv = readTlv(value, 0);
+  if (tlv.tag !== tag) throw new DerError(`${what}: unexpected tag 0x${tlv.tag.toString(16)}`, 0);
+  if (tlv.end !== value.length) throw new DerError(`${what}: trailing bytes`, tlv.end);
+  return tlv;
+}
+
+/** RFC 5280 4.2.1.3: named bits, in order. */
+export function decodeKeyUsage(value: Uint8Array): string[] {
+  const tlv = root(value, TAG.BIT_STRING, 'Key Usage');
+  const unused = value[tlv.content] ?? 0;
+  const bits = value.subarray(tlv.content + 1, tlv.end);
+  const total = bits.length * 8 - unused;
+  return KEY_USAGE_BITS.filter((_, i) => i < total && (((bits[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) === 1);
+}
+
+export function decodeEku(value: Uint8Array): { oid: string; name: string }[] {
+  const seq = root(value, TAG.SEQUENCE, 'Enhanced Key Usage');
+  return children(value, seq, 256).map((t) => {
+    const oid = readOid(value, t);
+    return { oid, name: EKU_NAMES[oid] ?? oid };
+  });
+}
+
+export function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLength: number | null } {
+  const seq = root(value, TAG.SEQUENCE, 'Basic Constraints');
+  let ca = false;
+  let pathLength: number | null = null;
+  for (const t of children(value, seq, 2)) {
+    if (t.tag === TAG.BOOLEAN) ca = value[t.content] !== 0;
+    else if (t.tag === TAG.INTEGER) pathLength = readSmallInt(value, t);
+  }
+  return { ca, pathLength };
+}
+
+export function decodeGeneralNames(value: Uint8Array): GeneralName[] {
+  const seq = root(value, TAG.SEQUENCE, 'GeneralNames');
+  return children(value, seq, 1024).map((t) => generalName(value, t));
+}
+
+export function generalName(buf: Uint8Array, t: Tlv): GeneralName {
+  switch (t.tag) {
+    case 0x81:
+      return { type: 'email', value: latin1(buf, t.content, t.end) };
+    case 0x82:
+      return { type: 'dns', value: latin1(buf, t.content, t.end) };
+    case 0x86:
+      return { type: 'uri', value: latin1(buf, t.content, t.end) };
+    case 0x87:
+      return { type: 'ip', value: ipText(contentOf(buf, t)) };
+    case 0x88:
+      return { type: 'registered-id', value: readOid(buf, t) };
+    case 0xa4: {
+      const name = readTlv(buf, t.content, t.end);
+      return { type: 'directory', value: readName(bytesOf(buf, name)).rfc4514 };
+    }
+    case 0xa0: {
+      const [typeId, explicit] = children(buf, t, 2);
+      const oid = typeId && typeId.tag === TAG.OID ? readOid(buf, typeId) : 'unknown';
+      if (oid === UPN_OID && explicit) {
+        const inner = readTlv(buf, explicit.content, explicit.end);
+        const text = readString(buf, inner);
+        if (text !== null) return { type: 'upn', value: text };
+      }
+      return { type: 'other', value: oid };
+    }
+    default:
+      return { type: 'other', value: `[${t.tag & 0x1f}]` };
+  }
+}
+
+/** IPv4/IPv6 text; name constraints use address+mask (8 or 32 bytes), shown as CIDR. */
+export function ipText(bytes: Uint8Array): string {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  if (bytes.length === 8) return `${ipText(bytes.subarray(0, 4))}/${prefixLength(bytes.subarray(4))}`;
+  if (bytes.length === 32) return `${ipText(bytes.subarray(0, 16))}/${prefixLength(bytes.subarray(16))}`;
+  if (bytes.length === 16) {
+    const groups: number[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
+    // RFC 5952 4.2: compress the longest run (2+) of zero groups, the first one when tied.
+    let bestStart = -1;
+    let bestLen = 0;
+    for (let i = 0; i < 8; ) {
+      if (groups[i] !== 0) { i++; continue; }
+      let j = i;
+      while (j < 8 && groups[j] === 0) j++;
+      if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+      i = j;
+    }
+    const hexes = groups.map((g) => g.toString(16));
+    if (bestStart < 0) return hexes.join(':');
+    return `${hexes.slice(0, bestStart).join(':')}::${hexes.slice(bestStart + bestLen).join(':')}`;
+  }
+  return toHex(bytes);
+}
+
+function prefixLength(mask: Uint8Array): number {
+  let n = 0;
+  for (const b of mask) n += ((b.toString(2).match(/1/g) ?? []).length);
+  return n;
+}
+
+export function decodeSubjectKeyId(value: Uint8Array): string {
+  const t = root(value, TAG.OCTET_STRING, 'Subject Key Identifier');
+  return toHex(contentOf(value, t));
+}
+
+export interface AuthorityKeyId {
+  keyId: string | null;
+  issuer: string | null;
+  serial: string | null;
+}
+
+export function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyId {
+  const seq = root(value, TAG.SEQUENCE, 'Authority Key Identifier');
+  const out: AuthorityKeyId = { keyId: null, issuer: null, serial: null };
+  for (const t of children(value, seq, 3)) {
+    if (t.tag === 0x80) out.keyId = toHex(contentOf(value, t));
+    else if (t.tag === 0xa1) {
+      const names = children(value, t, 16).map((n) => generalName(value, n));
+      out.issuer = names.map((n) => n.value).join('; ') || null;
+    } else if (t.tag === 0x82) out.serial = toHex(contentOf(value, t));
+  }
+  return out;
+}
+
+/** RFC 5280 4.2.2.1: OCSP responders and CA issuer URLs. */
+export function decodeAuthorityInfoAccess(value: Uint8Array): { ocsp: string[]; caIssuers: string[] } {
+  const seq = root(value, TAG.SEQUENCE, 'Authority Information Access');
+  const out = { ocsp: [] as string[], caIssuers: [] as string[] };
+  for (const ad of children(value, seq, 64)) {
+    const [method, location] = children(value, ad, 2);
+    if (!method || !location) continue;
+    const oid = readOid(value, method);
+    const name = generalName(value, location);
+    if (oid === '1.3.6.1.5.5.7.48.1') out.ocsp.push(name.value);
+    else if (oid === '1.3.6.1.5.5.7.48.2') out.caIssuers.push(name.value);
+  }
+  return out;
+}
+
+/** RFC 5280 4.2.1.13: the full names (URLs, directory names) of each distribution point. */
+export function decodeCrlDistributionPoints(value: Uint8Array): string[] {
+  const seq = root(value, TAG.SEQUENCE, 'CRL Distribution Points');
+  const out: string[] = [];
+  for (const dp of children(value, seq, 64)) {
+    for (const field of children(value, dp, 3)) {
+      if (field.tag !== 0xa0) continue; // distributionPoint
+      for (const dpName of children(value, field, 2)) {
+        if (dpName.tag !== 0xa0) continue; // fullName (implicit GeneralNames)
+        for (const n of children(value, dpName, 64)) out.push(generalName(value, n).value);
+      }
+    }
+  }
+  return out;
+}
+
+export interface Policy {
+  oid: string;
+  name: string;
+  cps: string[];
+}
+
+/** RFC 5280 4.2.1.4, with CPS pointer qualifiers. */
+export function decodeCertificatePolicies(value: Uint8Array): Policy[] {
+  const seq = root(value, TAG.SEQUENCE, 'Certificate Policies');
+  return children(value, seq, 64).map((pi) => {
+    const [idTlv, qualifiers] = children(value, pi, 2);
+    if (!idTlv || idTlv.tag !== TAG.OID) throw new DerError('policy without an OID', pi.start);
+    const oid = readOid(value, idTlv);
+    const cps: string[] = [];
+    if (qualifiers) {
+      for (const q of children(value, qualifiers, 16)) {
+        const [qid, qval] = children(value, q, 2);
+        if (qid && qval && readOid(value, qid) === '1.3.6.1.5.5.7.2.1') cps.push(readString(value, qval) ?? '');
+      }
+    }
+    return { oid, name: POLICY_NAMES[oid] ?? oid, cps };
+  });
+}
+
+export interface TemplateInfo {
+  name: string | null;
+  oid: string | null;
+  majorVersion: number | null;
+  minorVersion: number | null;
+}
+
+/** Microsoft's v1 template name (1.3.6.1.4.1.311.20.2, a BMPString such as "User" or "WebServer"). */
+export function decodeTemplateName(value: Uint8Array): string {
+  const t = readTlv(value, 0);
+  return readString(value, t) ?? ucs(value, t.content, t.end, 2);
+}
+
+/** Microsoft's v2 template information (1.3.6.1.4.1.311.21.7): template OID and versions. */
+export function decodeTemplateInfo(value: Uint8Array): Omit<TemplateInfo, 'name'> {
+  const seq = root(value, TAG.SEQUENCE, 'Certificate Template Information');
+  const [oidTlv, major, minor] = children(value, seq, 3);
+  if (!oidTlv || oidTlv.tag !== TAG.OID) throw new DerError('template without an OID', seq.start);
+  return {
+    oid: readOid(value, oidTlv),
+    majorVersion: major ? readSmallInt(value, major) : null,
+    minorVersion: minor ? readSmallInt(value, minor) : null,
+  };
+}
+
+export interface NameConstraints {
+  permitted: GeneralName[];
+  excluded: GeneralName[];
+}
+
+/** RFC 5280 4.2.1.10. */
+export function decodeNameConstraints(value: Uint8Array): NameConstraints {
+  const seq = root(value, TAG.SEQUENCE, 'Name Constraints');
+  const out: NameConstraints = { permitted: [], excluded: [] };
+  for (const t of children(value, seq, 2)) {
+    const list = t.tag === 0xa0 ? out.permitted : t.tag === 0xa1 ? out.excluded : null;
+    if (!list) continue;
+    for (const subtree of children(value, t, 1024)) {
+      const [base] = children(value, subtree, 3);
+      if (base) list.push(generalName(value, base));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+import { DerError, TAG, bytesOf, children, contentOf, expectTlv, readOid, readTime, readTlv, type Tlv } from '../asn1/der';
+
+/**
+ * The structure of one X.509 certificate (RFC 5280 4.1) as byte ranges over its DER, decoded with
+ * the bounded reader in shared/asn1/der.ts. Only what the model, chain building and signature
+ * checking need is decoded; extension values stay raw until extensions.ts asks for them.
+ */
+export interface X509View {
+  der: Uint8Array;
+  /** The signed bytes (TBSCertificate, whole TLV). */
+  tbs: Uint8Array;
+  version: number;
+  serial: Uint8Array;
+  signatureAlgorithm: { oid: string; params: Uint8Array | null };
+  signature: Uint8Array;
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  notBefore: Date;
+  notAfter: Date;
+  spki: { der: Uint8Array; algorithmOid: string; params: Uint8Array | null; publicKey: Uint8Array };
+  extensions: RawExtension[];
+}
+
+export interface RawExtension {
+  oid: string;
+  critical: boolean;
+  /** Contents of extnValue's OCTET STRING: the DER of the extension itself. */
+  value: Uint8Array;
+}
+
+/** At most this many extensions: real certificates carry about ten; this bounds hostile input. */
+const MAX_EXTENSIONS = 256;
+
+export function parseX509(der: Uint8Array): X509View {
+  const cert = expectTlv(der, 0, TAG.SEQUENCE, der.length, 'Certificate SEQUENCE');
+  if (cert.end !== der.length) throw new DerError(`${der.length - cert.end} unexpected bytes after the certificate`, cert.end);
+  const [tbsTlv, sigAlgTlv, sigTlv] = children(der, cert, 3);
+  if (!tbsTlv || !sigAlgTlv || !sigTlv) throw new DerError('a certificate has three parts; some are missing', 0);
+  if (tbsTlv.tag !== TAG.SEQUENCE || sigTlv.tag !== TAG.BIT_STRING) throw new DerError('not an X.509 certificate', 0);
+
+  const parts = children(der, tbsTlv, 10);
+  let i = 0;
+  let version = 1;
+  if (parts[0]?.tag === 0xa0) {
+    const v = expectTlv(der, parts[0].content, TAG.INTEGER, parts[0].end, 'version');
+    version = (der[v.end - 1] ?? 0) + 1;
+    i = 1;
+  }
+  const [serialTlv, _innerSig, issuerTlv, validityTlv, subjectTlv, spkiTlv] = parts.slice(i, i + 6);
+  if (!serialTlv || !issuerTlv || !validityTlv || !subjectTlv || !spkiTlv) {
+    throw new DerError('TBSCertificate is missing fields', tbsTlv.start);
+  }
+  if (serialTlv.tag !== TAG.INTEGER || issuerTlv.tag !== TAG.SEQUENCE || subjectTlv.tag !== TAG.SEQUENCE) {
+    throw new DerError('not an X.509 certificate (unexpected field types)', tbsTlv.start);
+  }
+  const [nb, na] = children(der, validityTlv, 2);
+  if (!nb || !na) throw new DerError('validity is incomplete', validityTlv.start);
+
+  const extensions: RawExtension[] = [];
+  for (const extra of parts.slice(i + 6)) {
+    if (extra.tag !== 0xa3) continue; // [1] issuerUniqueID / [2] subjectUniqueID are ignored
+    const seq = expectTlv(der, extra.content, TAG.SEQUENCE, extra.end, 'Extensions');
+    for (const ext of children(der, seq, MAX_EXTENSIONS)) {
+      const fields = children(der, ext, 3);
+      const oidTlv = fields[0];
+      if (!oidTlv || oidTlv.tag !== TAG.OID) throw new DerError('extension without an OID', ext.start);
+      let critical = false;
+      let valueTlv = fields[1];
+      if (valueTlv?.tag === TAG.BOOLEAN) {
+        critical = der[valueTlv.content] !== 0;
+        valueTlv = fields[2];
+      }
+      if (!valueTlv || valueTlv.tag !== TAG.OCTET_STRING) throw new DerError('extension without a value', ext.start);
+      extensions.push({ oid: readOid(der, oidTlv), critical, value: contentOf(der, valueTlv) });
+    }
+  }
+
+  return {
+    der,
+    tbs: bytesOf(der, tbsTlv),
+    version,
+    serial: contentOf(der, serialTlv),
+    signatureAlgorithm: readAlgorithm(der, sigAlgTlv),
+    signature: bitStringBytes(der, sigTlv),
+    issuer: bytesOf(der, issuerTlv),
+    subject: bytesOf(der, subjectTlv),
+    notBefore: readTime(der, nb),
+    notAfter: readTime(der, na),
+    spki: readSpki(der, spkiTlv),
+    extensions,
+  };
+}
+
+function readAlgorithm(der: Uint8Array, tlv: Tlv): { oid: string; params: Uint8Array | null } {
+  if (tlv.tag !== TAG.SEQUENCE) throw new DerError('AlgorithmIdentifier is not a SEQUENCE', tlv.start);
+  const [oid, params] = children(der, tlv, 2);
+  if (!oid || oid.tag !== TAG.OID) throw new DerError('AlgorithmIdentifier without an OID', tlv.start);
+  return { oid: readOid(der, oid), params: params && params.tag !== TAG.NULL ? bytesOf(der, params) : null };
+}
+
+function readSpki(der: Uint8Array, tlv: Tlv): X509View['spki'] {
+  if (tlv.tag !== TAG.SEQUENCE) throw new DerError('SubjectPublicKeyInfo is not a SEQUENCE', tlv.start);
+  const [alg, key] = children(der, tlv, 2);
+  if (!alg || !key || key.tag !== TAG.BIT_STRING) throw new DerError('SubjectPublicKeyInfo is incomplete', tlv.start);
+  const algorithm = readAlgorithm(der, alg);
+  return { der: bytesOf(der, tlv), algorithmOid: algorithm.oid, params: algorithm.params, publicKey: bitStringBytes(der, key) };
+}
+
+/** BIT STRING contents without the unused-bits octet. */
+export function bitStringBytes(der: Uint8Array, tlv: Tlv): Uint8Array {
+  if (tlv.end === tlv.content) throw new DerError('empty BIT STRING', tlv.start);
+  return der.subarray(tlv.content + 1, tlv.end);
+}
+
+/** Re-export for decoders that walk extension values. */
+export { readTlv };

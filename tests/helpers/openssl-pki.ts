@@ -26,6 +26,8 @@ export interface IssueOptions {
   /** Extension lines for the v3 section, e.g. "extendedKeyUsage = clientAuth". */
   extensions?: string[];
   keyAlgorithm?: 'rsa2048' | 'ec256' | 'ec384';
+  /** Reuse another certificate's key pair (cross-signed CAs share one key under two certificates). */
+  reuseKeyOf?: Issued;
 }
 
 export function requireOpenssl(): string | null {
@@ -57,7 +59,8 @@ export class OpensslPki {
     const base = path.join(this.dir, name);
     const keyPath = `${base}.key`;
     const alg = opts.keyAlgorithm ?? 'ec256';
-    if (alg === 'rsa2048') this.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyPath]);
+    if (opts.reuseKeyOf) fs.copyFileSync(opts.reuseKeyOf.keyPath, keyPath);
+    else if (alg === 'rsa2048') this.run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyPath]);
     else this.run(['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${alg === 'ec384' ? 'P-384' : 'P-256'}`, '-out', keyPath]);
     this.run(['req', '-new', '-key', keyPath, '-subj', opts.subject, '-out', `${base}.csr`]);
 

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { FindingSchema } from '../findings/catalogue';
+
+/** One check on one certificate of a chain, said in words (issue 3: "say per link what holds"). */
+export const ChainCheckSchema = z.object({
+  name: z.enum(['signature', 'validity', 'ca', 'path-length', 'key-usage', 'eku', 'name-constraints', 'trust']),
+  status: z.enum(['ok', 'fail', 'unknown']),
+  text: z.string(),
+});
+
+export const ChainLinkSchema = z.object({
+  thumbprintSha1: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  commonName: z.string().nullable(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  /** Where the certificate was found: file names, stores, "handshake", "system trust". */
+  sources: z.array(z.string()),
+  role: z.enum(['leaf', 'intermediate', 'root', 'anchor']),
+  status: z.enum(['ok', 'fail', 'unknown']),
+  checks: z.array(ChainCheckSchema),
+});
+
+export const ChainPathSchema = z.object({
+  status: z.enum(['valid', 'invalid', 'incomplete', 'untrusted']),
+  /** Leaf first, then each issuer; the last is the root or anchor (or the last link found). */
+  links: z.array(ChainLinkSchema),
+  /** Set when the issuer of the last link is in none of the sources. */
+  missing: z
+    .object({
+      issuer: z.string(),
+      authorityKeyId: z.string().nullable(),
+      /** Where the issuer can be downloaded (AIA caIssuers), when the certificate says. */
+      downloadUrls: z.array(z.string()),
+    })
+    .nullable(),
+  /** Every failing point, one sentence each. */
+  problems: z.array(z.string()),
+});
+
+export const ChainReportSchema = z.object({
+  target: z.string(),
+  best: ChainPathSchema,
+  /** Other candidate paths (cross-signed CAs), best first; capped. */
+  alternatives: z.array(ChainPathSchema),
+  at: z.string(),
+});
+
+export const KeyStatusSchema = z.object({
+  status: z.enum(['present', 'missing', 'unknown']),
+  detail: z.string(),
+});
+
+export const VerdictSchema = z.object({
+  /** null when a decisive fact is unknown (e.g. whether a private key exists). */
+  usable: z.boolean().nullable(),
+  sentence: z.string(),
+  findings: z.array(FindingSchema),
+});
+
+export type ChainCheck = z.infer<typeof ChainCheckSchema>;
+export type ChainLink = z.infer<typeof ChainLinkSchema>;
+export type ChainPath = z.infer<typeof ChainPathSchema>;
+export type ChainReport = z.infer<typeof ChainReportSchema>;
+export type KeyStatus = z.infer<typeof KeyStatusSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;

@@ -191,7 +191,14 @@ export function CertificateCard({ cert, now, position }: { cert: CertificateSumm
               <tbody>
                 {cert.extensions.map((x, i) => (
                   <tr key={`${x.oid}:${i}`}>
-                    <td>{x.name}</td>
+                    <td>
+                      {x.name}
+                      {x.problem && (
+                        <span className="ext-problem" data-testid="extension-problem">
+                          {x.problem}
+                        </span>
+                      )}
+                    </td>
                     <td className="mono">{x.oid}</td>
                     <td>{x.critical ? <span className="critical-tag">Critical</span> : <span className="muted">No</span>}</td>
                   </tr>

@@ -48,7 +48,11 @@ export async function inspectFile(
       },
     },
   );
-  if (!result.ok) return failed(result.error.code, result.error.message);
+  if (!result.ok) {
+    // Transport and request errors do not name the file; the row must, since it stands alone.
+    const message = result.error.message.startsWith(`${file.name}:`) ? result.error.message : `${file.name}: ${result.error.message}`;
+    return failed(result.error.code, message);
+  }
   const inspected = result.value.files[0];
   return inspected ?? failed('internal', `${file.name}: the service returned no result for this file`);
 }

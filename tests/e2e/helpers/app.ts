@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+/** Where playwright.config.mts's webServer writes the tokened URL of `certbench serve`. */
+export const URL_FILE = path.resolve('.tmp/e2e/url.txt');
+
+/**
+ * The tokened URL of the web mode. Playwright starts the server and waits for its port; the URL
+ * file is written just after the listen, so poll for it rather than assume it is there.
+ */
+export async function appUrl(): Promise<string> {
+  let url = '';
+  await expect
+    .poll(
+      () => {
+        try {
+          url = fs.readFileSync(URL_FILE, 'utf8').trim();
+        } catch {
+          url = '';
+        }
+        return url;
+      },
+      { message: `waiting for ${URL_FILE}`, timeout: 30_000 },
+    )
+    .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  return url;
+}
+
+/** Open the app and wait until it has talked to the service once (the top bar shows the mode). */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto(await appUrl());
+  await expect(page.getByTestId('mode')).toBeVisible();
+}
+
+export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Drop files on an element the way a user's drag from the file manager does: a DataTransfer built
+ * in the page, carried by dragenter, dragover and drop events.
+ */
+export async function dropFiles(page: Page, testId: string, files: { name: string; path: string }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, base64: fs.readFileSync(f.path).toString('base64') }));
+  await page.getByTestId(testId).evaluate((target, items) => {
+    const dt = new DataTransfer();
+    for (const item of items) {
+      const bytes = Uint8Array.from(atob(item.base64), (ch) => ch.charCodeAt(0));
+      dt.items.add(new File([bytes], item.name));
+    }
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }
+  }, payload);
+}

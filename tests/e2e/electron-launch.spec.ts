@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { channels, contract } from '../../shared/contract';
 
@@ -12,7 +13,7 @@ import { channels, contract } from '../../shared/contract';
  * which would start a download), and the test is skipped when it is absent. Needs `npm run build`.
  */
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function installedElectron(): string | null {
   try {

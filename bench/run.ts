@@ -1,6 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { summarizeCertificate } from '../shared/cert/summarize';
-import { generateCertificates } from './generate';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateCertificates, generateHierarchy } from './generate';
+import { CertPool } from '../shared/chain/pool';
+import { buildChain } from '../shared/chain/build';
 
 /**
  * `npm run bench [-- --json] [-- --count N]`: each benchmark is a ratio against a baseline measured
@@ -67,7 +73,58 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-const results = [await benchInspect()];
+/**
+ * Issue 3: build and validate chains for 1,000 leaves over a pool of 10,000 certificates. Baseline:
+ * `openssl verify` checking the same leaves against the same roots and intermediates in one process.
+ */
+async function benchChains(): Promise<BenchResult> {
+  const leaves = Math.min(1000, count);
+  const poolSize = Math.max(count, 10_000);
+  progress(`generating a pool of ${poolSize} certificates (5 roots, 50 intermediates, leaves)...`);
+  const h = await generateHierarchy({ roots: 5, intermediatesPerRoot: 10, leaves: poolSize - 55 });
+  const targets = h.leaves.slice(0, leaves);
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-bench-'));
+  const pem = (ders: Uint8Array[]) =>
+    ders.map((d) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(d).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`).join('');
+  fs.writeFileSync(path.join(dir, 'roots.pem'), pem(h.roots));
+  fs.writeFileSync(path.join(dir, 'inter.pem'), pem(h.intermediates));
+  const leafFiles = targets.map((d, i) => {
+    const f = path.join(dir, `leaf-${i}.pem`);
+    fs.writeFileSync(f, pem([d]));
+    return f;
+  });
+  progress('measuring openssl verify (baseline)...');
+  let started = performance.now();
+  execFileSync('openssl', ['verify', '-CAfile', path.join(dir, 'roots.pem'), '-untrusted', path.join(dir, 'inter.pem'), ...leafFiles], { stdio: 'pipe', maxBuffer: 64 << 20 });
+  const opensslMs = performance.now() - started;
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  progress('measuring Certbench chain building (pool load included)...');
+  started = performance.now();
+  const pool = new CertPool();
+  for (const d of h.roots) pool.add(d, 'Root store', true);
+  for (const d of h.intermediates) pool.add(d, 'CA store');
+  const entries = h.leaves.map((d) => pool.add(d, 'files'));
+  let valid = 0;
+  for (const e of entries.slice(0, leaves)) {
+    const r = await buildChain(pool, e, { at: new Date(), purpose: 'client-auth' });
+    if (r.best.status === 'valid') valid++;
+  }
+  const oursMs = performance.now() - started;
+  if (valid !== leaves) throw new Error(`only ${valid} of ${leaves} chains validated`);
+  return {
+    name: 'chain.build-and-validate',
+    value: Math.round(oursMs),
+    unit: `ms for ${leaves} leaves over ${pool.size} certificates`,
+    baseline: 'openssl verify, same leaves, roots and intermediates, one process',
+    baselineValue: Math.round(opensslMs),
+    ratio: round(oursMs / opensslMs),
+    target: '< 1000 ms (issue 3)',
+  };
+}
+
+const results = [await benchInspect(), await benchChains()];
 for (const r of results) {
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}\n`);

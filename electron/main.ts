@@ -13,8 +13,8 @@ import { APP_NAME } from './version';
 
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
-/** Matches the renderer's light background, so the window does not flash white or black. */
-const BACKGROUND = '#f6f7f9';
+/** The renderer's --bg (renderer/src/styles.css), so the window does not flash before first paint. */
+const BACKGROUND = '#f4f6f9';
 
 // Tests give each run its own profile (and so its own single-instance lock).
 if (process.env.CERTBENCH_USER_DATA_DIR) app.setPath('userData', process.env.CERTBENCH_USER_DATA_DIR);

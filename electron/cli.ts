@@ -8,6 +8,7 @@ import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
 import { CliProgress } from './cli-progress';
+import { registerChainCommand } from './cli-chain';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -126,6 +127,8 @@ export function buildProgram(): Command {
     .action(async (files: string[], opts: { json?: boolean; at?: string }) => {
       process.exitCode = await inspectCommand(files, opts);
     });
+
+  registerChainCommand(program, { readInputFile, fail });
 
   program
     .command('serve')

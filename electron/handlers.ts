@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Channel, ParsedReq, Res } from '../shared/contract';
 import type { ProgressEvent } from '../shared/contract';
 import { inspectCertificates } from './services/inspect';
+import { analyzeChainsHandler } from './services/chain';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
@@ -29,4 +30,5 @@ export const handlers: HandlerTable = {
     host: os.hostname(),
   }),
   'certs:inspect': (request, ctx) => inspectCertificates(request, ctx),
+  'chain:analyze': (request, ctx) => analyzeChainsHandler(request, ctx),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CertificateSummarySchema } from './model/certificate';
 import { ERROR_CODES } from './errors';
+import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
 
 /**
  * The one file that names every channel (DESIGN.md "The contract"; STYLE.md: GitHub Desktop's
@@ -57,6 +58,34 @@ export const contract = {
       })
       .strict(),
     response: z.object({ files: z.array(InspectedFileSchema) }),
+  },
+  'chain:analyze': {
+    method: 'analyzeChains',
+    request: z
+      .object({
+        /** Every certificate the user has opened (files, later stores and handshakes). */
+        pool: z
+          .array(
+            z.object({
+              derBase64: z.string().max(200_000),
+              source: z.string().max(300),
+              trusted: z.boolean().default(false),
+            }),
+          )
+          .max(20_000),
+        /** Certificates to judge, with what is known of their private key. */
+        targets: z.array(z.object({ thumbprint: z.string().regex(/^[0-9A-Fa-f]{40}$/), key: KeyStatusSchema })).max(500),
+        /** Add the operating system's trusted roots as anchors (default). */
+        useSystemTrust: z.boolean().default(true),
+        at: z.string().datetime().optional(),
+      })
+      .strict(),
+    response: z.object({
+      results: z.array(z.object({ thumbprint: z.string(), chain: ChainReportSchema, verdict: VerdictSchema })),
+      trust: z.object({ source: z.string(), anchors: z.number().int(), note: z.string().nullable() }),
+      skipped: z.number().int(),
+      poolSize: z.number().int(),
+    }),
   },
 } as const;
 

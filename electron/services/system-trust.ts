@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import { readCertificateFile } from '../../shared/cert/reader';
+import type { PoolItem } from '../../shared/chain/analyze';
+
+/**
+ * The operating system's trusted roots, as trust anchors for chain building. On Linux these are the
+ * distribution's CA bundle files (Debian/Ubuntu, RHEL/Fedora, SUSE, Alpine paths); the Windows and
+ * macOS stores are read by their store adapters, so here they contribute nothing and say so.
+ */
+const LINUX_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/ssl/cert.pem',
+];
+const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+
+export interface SystemTrust {
+  source: string;
+  items: PoolItem[];
+  note: string | null;
+}
+
+let cached: SystemTrust | null = null;
+
+export function systemTrust(env: NodeJS.ProcessEnv = process.env): SystemTrust {
+  // CERTBENCH_SYSTEM_TRUST lets tests and unusual distributions point at another bundle.
+  const override = env.CERTBENCH_SYSTEM_TRUST;
+  if (!override && cached) return cached;
+  let result: SystemTrust;
+  if (process.platform !== 'linux' && !override) {
+    result = { source: 'system trust', items: [], note: `the ${process.platform} trust store is not read yet; add trusted roots as files` };
+  } else {
+    const file = override ?? LINUX_BUNDLES.find((f) => fs.existsSync(f));
+    if (!file) {
+      result = { source: 'system trust', items: [], note: 'no system CA bundle found (install the ca-certificates package)' };
+    } else {
+      try {
+        const bytes = new Uint8Array(fs.readFileSync(file));
+        const read = readCertificateFile(file, bytes, MAX_BUNDLE_BYTES);
+        result = { source: `system trust (${file})`, items: read.certificates.map((der) => ({ der, source: `system trust`, trusted: true })), note: null };
+      } catch (err) {
+        result = { source: 'system trust', items: [], note: `cannot read ${file}: ${(err as Error).message}` };
+      }
+    }
+  }
+  if (!override) cached = result;
+  return result;
+}

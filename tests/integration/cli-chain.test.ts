@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireOpenssl, standardPki } from '../helpers/openssl-pki';
+import { requireBuiltCli, runCli } from '../helpers/run-cli';
+
+const missing = requireOpenssl();
+if (missing && process.env.CI === 'true') throw new Error(missing);
+
+describe.skipIf(missing !== null)('certbench chain', () => {
+  let s: ReturnType<typeof standardPki>;
+  beforeAll(() => {
+    requireBuiltCli();
+    s = standardPki();
+  });
+  afterAll(() => s.pki.cleanup());
+
+  it('draws a valid chain root-last and exits 0', () => {
+    const r = runCli(['chain', s.client.pemPath, s.intermediate.pemPath, '--trust', s.root.pemPath, '--no-system-trust']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('== Chain (valid)');
+    expect(r.stdout).toMatch(/\[ok {2}\] alice {2}\(leaf, [0-9A-F]{40}, from .*client\.pem\)\n {4}\[ok {2}\] Certbench Test Issuing CA {2}\(intermediate/);
+    expect(r.stdout).toContain('Verdict: "alice" is fit for client authentication as far as the certificate goes; not known yet: whether its private key is available.');
+  });
+
+  it('names the missing intermediate and the wrong EKU, with exit 1 and catalogue ids in JSON', () => {
+    const r = runCli(['chain', '--json', '--no-system-trust', s.serverOnly.pemPath, '--trust', s.root.pemPath]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.findings.map((f: { id: string }) => f.id).sort()).toEqual(['cert.no-client-auth-eku', 'chain.incomplete']);
+    expect(doc.results[0].chain.best.missing.issuer).toBe('CN=Certbench Test Issuing CA,O=Certbench Test,C=US');
+  });
+
+  it('reports an untrusted root when it is only given as a plain file', () => {
+    const r = runCli(['chain', '--no-system-trust', s.client.pemPath, s.intermediate.pemPath, s.root.pemPath]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('chain.untrusted-root: The chain ends in a root that is not trusted');
+  });
+
+  it('uses the system trust bundle named by CERTBENCH_SYSTEM_TRUST', () => {
+    const r = runCli(['chain', '--json', s.client.pemPath, s.intermediate.pemPath], { env: { CERTBENCH_SYSTEM_TRUST: s.root.pemPath } });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.trust).toEqual({ source: `system trust (${s.root.pemPath})`, anchors: 1, note: null });
+    expect(doc.results[0].chain.best.status).toBe('valid');
+    expect(doc.results[0].chain.best.links[2].sources).toEqual(['system trust']);
+  });
+});

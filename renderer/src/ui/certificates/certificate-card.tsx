@@ -51,6 +51,9 @@ export function CertificateCard({ cert, now, position }: { cert: CertificateSumm
           <h3 className="cert-title" data-testid="cert-title">
             {title}
           </h3>
+          <p className="cert-issued-by" data-testid="issued-by">
+            {cert.selfSigned.value ? 'Self-signed' : `Issued by ${cert.issuer.commonName ?? (cert.issuer.rfc4514 || '(empty issuer name)')}`}
+          </p>
           <p className="cert-validity-line">
             <span className={`validity-badge is-${status}`} data-testid="validity-badge" data-status={status}>
               {status === 'valid' ? <CheckIcon size={14} /> : <WarningIcon size={14} />}

@@ -62,52 +62,58 @@ export const AREAS: readonly Area[] = [
 export function Sidebar({ active }: { active: Area['id'] }) {
   return (
     <nav className="sidebar" aria-label="Areas" data-testid="sidebar">
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          <CertificateIcon size={20} />
-        </span>
-        <span className="brand-text">
-          <span className="brand-name" data-testid="product-name">
-            Certbench
+      <div className="sidebar-inner">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <CertificateIcon size={20} />
           </span>
-          <span className="brand-tagline">Client certificate workbench</span>
-        </span>
+          <span className="brand-text">
+            <span className="brand-name" data-testid="product-name">
+              Certbench
+            </span>
+            <span className="brand-tagline">TLS client certificates</span>
+          </span>
+        </div>
+        <ul className="nav-list">
+          {AREAS.map((area) => (
+            <li key={area.id}>{area.ready ? <ReadyItem area={area} active={area.id === active} /> : <SoonItem area={area} />}</li>
+          ))}
+        </ul>
       </div>
-      <ul className="nav-list">
-        {AREAS.map(({ id, label, purpose, ready, Icon }) =>
-          ready ? (
-            <li key={id}>
-              <a
-                href="#"
-                className={`nav-item${id === active ? ' is-active' : ''}`}
-                aria-current={id === active ? 'page' : undefined}
-                title={purpose}
-                data-testid="nav-item"
-                data-area={id}
-                onClick={(e) => e.preventDefault()}
-              >
-                <Icon />
-                <span className="nav-label">{label}</span>
-              </a>
-            </li>
-          ) : (
-            <li key={id}>
-              {/* Not a link and not focusable: nothing to activate yet. aria-disabled tells screen readers why. */}
-              <span
-                className="nav-item is-disabled"
-                aria-disabled="true"
-                title={`${label} is coming soon: ${purpose.charAt(0).toLowerCase()}${purpose.slice(1)}.`}
-                data-testid="nav-item"
-                data-area={id}
-              >
-                <Icon />
-                <span className="nav-label">{label}</span>
-                <span className="soon-tag">coming soon</span>
-              </span>
-            </li>
-          ),
-        )}
-      </ul>
     </nav>
+  );
+}
+
+function ReadyItem({ area: { id, label, purpose, Icon }, active }: { area: Area; active: boolean }) {
+  return (
+    <a
+      href="#"
+      className={`nav-item${active ? ' is-active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+      title={purpose}
+      data-testid="nav-item"
+      data-area={id}
+      onClick={(e) => e.preventDefault()}
+    >
+      <Icon />
+      <span className="nav-label">{label}</span>
+    </a>
+  );
+}
+
+/** Not a link and not focusable: there is nothing to activate yet. aria-disabled tells screen readers. */
+function SoonItem({ area: { id, label, purpose, Icon } }: { area: Area }) {
+  return (
+    <span
+      className="nav-item is-disabled"
+      aria-disabled="true"
+      title={`${label} is coming soon: ${purpose.charAt(0).toLowerCase()}${purpose.slice(1)}.`}
+      data-testid="nav-item"
+      data-area={id}
+    >
+      <Icon />
+      <span className="nav-label">{label}</span>
+      <span className="soon-tag">coming soon</span>
+    </span>
   );
 }

@@ -87,11 +87,12 @@ export function isSafeExternalUrl(url: unknown): boolean {
 
 /**
  * Is a web permission (camera, notifications, clipboard-read, geolocation, HID, ...) granted?
- * Never: Certbench needs none of them (checklist 5: handle session permission requests). The one
- * place to change if a future feature needs one.
+ * Only writing plain text to the clipboard, which the Copy buttons beside thumbprints and scripts
+ * need (navigator.clipboard.writeText asks for 'clipboard-sanitized-write' in Electron). Reading the
+ * clipboard and everything else stays denied (checklist 5: handle session permission requests).
  */
-export function isPermissionAllowed(_permission: string): boolean {
-  return false;
+export function isPermissionAllowed(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
 }
 
 /**

@@ -218,6 +218,9 @@ describe('installSecurityDefaults and hardenSession', () => {
       expect(isPermissionAllowed(permission)).toBe(false);
     }
     expect(device?.()).toBe(false);
+    // Copy buttons write text; nothing may read the clipboard.
+    expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
+    expect(check?.(null, 'clipboard-sanitized-write')).toBe(true);
   });
 });
 

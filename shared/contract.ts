@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CertificateSummarySchema } from './model/certificate';
+import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
 import { ERROR_CODES } from './errors';
 import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
 
@@ -19,6 +20,8 @@ export const InputFileSchema = z.object({
   name: z.string().min(1).max(1024),
   /** File contents as base64 (only plain data crosses the boundary). */
   dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
+  /** Password of a PKCS#12 (.pfx/.p12) or an encrypted private key; used once, never stored or echoed. */
+  password: z.string().max(1024).optional(),
 });
 
 export const ErrorDataSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
@@ -26,9 +29,11 @@ export const ErrorDataSchema = z.object({ code: z.enum(ERROR_CODES), message: z.
 export const InspectedFileSchema = z.object({
   name: z.string(),
   sizeBytes: z.number().int(),
-  /** What the reader recognised: PEM with N blocks, DER. */
-  format: z.enum(['pem', 'der']).nullable(),
+  /** What the content turned out to be: DER or PEM certificates, bare base64, PKCS#7, PKCS#12, keys only. */
+  format: z.enum(CONTAINER_FORMATS).nullable(),
   certificates: z.array(CertificateSummarySchema),
+  /** Private keys found, summarised (never their bytes), matched by public key to the certificates of the whole request. */
+  keys: z.array(KeySummarySchema).default([]),
   error: ErrorDataSchema.nullable(),
 });
 
@@ -95,7 +100,10 @@ export type MethodName = Contract[Channel]['method'];
 export type Req<C extends Channel> = z.input<Contract[C]['request']>;
 export type ParsedReq<C extends Channel> = z.output<Contract[C]['request']>;
 export type Res<C extends Channel> = z.output<Contract[C]['response']>;
-export type InspectedFile = z.infer<typeof InspectedFileSchema>;
+/** An inspected file as produced (`keys` may be left out of an error row; the schema fills in []). */
+export type InspectedFile = z.input<typeof InspectedFileSchema>;
+/** An inspected file as received through the contract: `keys` always present. */
+export type InspectedFileResult = z.output<typeof InspectedFileSchema>;
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 export type InputFile = z.infer<typeof InputFileSchema>;
 

@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'bad-request', // the request did not match its schema (a bug or a hostile caller)
   'bad-input', // the user's input is not what it claims to be (not a certificate, truncated DER)
   'too-large', // the input exceeds a size bound
+  'password-required', // the input is password-protected (PKCS#12) and no password was given
+  'wrong-password', // the password given does not open the input (PKCS#12 MAC, encrypted key)
   'not-found', // a file or object does not exist
   'forbidden', // sender or token check failed
   'timeout', // a wait ran out

@@ -110,11 +110,18 @@ describe.skipIf(missing !== null)('inspecting certificate files made by openssl'
     expect(r.certificates.map((c) => c.subject.commonName)).toEqual(['alice', 'Certbench Test Issuing CA']);
   });
 
+  it('reads a file holding only a private key as a key, not an error (keys: tests/unit/cert-containers.test.ts)', async () => {
+    const r = await inspect('key.pem', fs.readFileSync(s.client.keyPath, 'utf8'));
+    expect(r.error).toBeNull();
+    expect(r.format).toBe('key');
+    expect(r.certificates).toEqual([]);
+    expect(r.keys).toMatchObject([{ algorithm: 'ECC', bits: 256, curve: 'P-256', format: 'pkcs8', encrypted: false }]);
+  });
+
   describe('bad input gets one clear line naming the file', () => {
     const cases: [string, () => Uint8Array | string, RegExp][] = [
       ['empty.pem', () => '', /^empty\.pem: file is empty$/],
       ['notes.txt', () => 'hello, this is not a certificate\n', /^notes\.txt: not a certificate \(neither PEM nor DER X\.509\)$/],
-      ['key.pem', () => fs.readFileSync(s.client.keyPath, 'utf8'), /^key\.pem: holds a private key but no certificate$/],
       ['trunc.der', () => file(s.client.derPath).subarray(0, 200), /^trunc\.der: truncated DER: the file has 200 of the \d+ bytes/],
       ['trail.der', () => new Uint8Array([...file(s.client.derPath), 1, 2, 3]), /^trail\.der: 3 unexpected bytes after the certificate/],
       ['nobody.pem', () => s.client.certPem.replace(/-----END CERTIFICATE-----\n?/, ''), /^nobody\.pem: PEM certificate has no END line/],

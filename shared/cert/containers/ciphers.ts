@@ -1,0 +1,83 @@
+import forge from 'node-forge/lib/forge';
+import 'node-forge/lib/aes';
+import 'node-forge/lib/des';
+import 'node-forge/lib/rc2';
+
+/**
+ * Symmetric decryption for password-protected containers. WebCrypto has no 3DES, DES or RC2, which
+ * older Windows and OpenSSL PFX exports use, so node-forge's pure-JS ciphers do it (they work in the
+ * renderer too). Padding is checked here, strictly (RFC 5652 6.3), not by forge, whose RC2 check is
+ * loose: a wrong password must fail, not yield garbage.
+ */
+export type CipherName = 'aes' | '3des' | 'des' | 'rc2' | 'rc4';
+
+/** Decrypt CBC data (or an RC4 stream) and strip PKCS#7 padding; null when the padding is wrong. */
+export function decrypt(
+  cipher: CipherName,
+  key: Uint8Array,
+  iv: Uint8Array,
+  data: Uint8Array,
+  rc2EffectiveBits = 128,
+): Uint8Array | null {
+  if (cipher === 'rc4') return rc4(key, data);
+  const blockSize = cipher === 'aes' ? 16 : 8;
+  if (data.length === 0 || data.length % blockSize !== 0 || iv.length !== blockSize) return null;
+  let out: string;
+  if (cipher === 'rc2') {
+    const c = forge.rc2.createDecryptionCipher(toBinary(key), rc2EffectiveBits);
+    c.start(toBinary(iv));
+    c.update(forge.util.createBuffer(toBinary(data)));
+    if (!c.finish(() => true)) return null;
+    out = c.output.getBytes();
+  } else {
+    const name = cipher === 'aes' ? 'AES-CBC' : cipher === '3des' ? '3DES-CBC' : 'DES-CBC';
+    const c = forge.cipher.createDecipher(name, toBinary(key));
+    c.start({ iv: toBinary(iv) });
+    c.update(forge.util.createBuffer(toBinary(data)));
+    if (!c.finish(() => true)) return null;
+    out = c.output.getBytes();
+  }
+  return unpad(fromBinary(out), blockSize);
+}
+
+function unpad(bytes: Uint8Array, blockSize: number): Uint8Array | null {
+  if (bytes.length === 0 || bytes.length % blockSize !== 0) return null;
+  const count = bytes[bytes.length - 1] ?? 0;
+  if (count === 0 || count > blockSize) return null;
+  for (let i = bytes.length - count; i < bytes.length; i++) if (bytes[i] !== count) return null;
+  return bytes.subarray(0, bytes.length - count);
+}
+
+/** RC4 (pbeWithSHAAnd128BitRC4 / 40BitRC4): a stream cipher, so a wrong key is caught by parsing the result. */
+function rc4(key: Uint8Array, data: Uint8Array): Uint8Array {
+  const s = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) s[i] = i;
+  let j = 0;
+  for (let i = 0; i < 256; i++) {
+    j = (j + (s[i] ?? 0) + (key[i % key.length] ?? 0)) & 0xff;
+    [s[i], s[j]] = [s[j] ?? 0, s[i] ?? 0];
+  }
+  const out = new Uint8Array(data.length);
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < data.length; k++) {
+    a = (a + 1) & 0xff;
+    b = (b + (s[a] ?? 0)) & 0xff;
+    [s[a], s[b]] = [s[b] ?? 0, s[a] ?? 0];
+    out[k] = (data[k] ?? 0) ^ (s[((s[a] ?? 0) + (s[b] ?? 0)) & 0xff] ?? 0);
+  }
+  return out;
+}
+
+/** forge works on "binary strings" (one char per byte). */
+export function toBinary(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return out;
+}
+
+function fromBinary(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}

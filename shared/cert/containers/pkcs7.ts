@@ -1,0 +1,39 @@
+import { CONTEXT, DerError, TAG, children, is, isUniversal, oid, raw, readTlv, type Tlv } from './der';
+import { Fault, LIMITS, count } from './fault';
+import { OID } from './oids';
+
+/**
+ * Certificates of a PKCS#7 / CMS SignedData (RFC 5652), the ".p7b" bundle Windows exports as
+ * "Cryptographic Message Syntax Standard - PKCS #7 Certificates" (and `openssl crl2pkcs7 -nocrl`
+ * writes): ContentInfo { signedData, [0] SignedData { version, digestAlgorithms, encapContentInfo,
+ * [0] IMPLICIT certificates, [1] crls, signerInfos } }. The certificates come out byte for byte.
+ */
+export function readPkcs7(buf: Uint8Array, tlv: Tlv): Uint8Array[] {
+  const [typeTlv, explicit] = children(buf, tlv, 4);
+  const type = oid(buf, typeTlv);
+  if (type !== OID.signedData) throw new Fault('bad-input', `is PKCS#7 of type ${type}, not a certificate bundle (SignedData)`);
+  if (!is(explicit, CONTEXT, 0) || !explicit.constructed) throw new DerError('PKCS#7 has no content');
+  const signedData = children(buf, explicit, 2)[0];
+  if (!isUniversal(signedData, TAG.SEQUENCE)) throw new DerError('PKCS#7 SignedData is not a SEQUENCE');
+  const fields = children(buf, signedData, 8);
+  const [version, digestAlgorithms, encap] = fields;
+  if (!isUniversal(version, TAG.INTEGER) || !isUniversal(digestAlgorithms, TAG.SET) || !isUniversal(encap, TAG.SEQUENCE)) {
+    throw new DerError('PKCS#7 SignedData is malformed');
+  }
+  const certSet = fields.slice(3).find((f) => is(f, CONTEXT, 0));
+  if (!certSet) return [];
+  if (!certSet.constructed) throw new DerError('PKCS#7 certificate set is malformed');
+  const out: Uint8Array[] = [];
+  let p = certSet.contentStart;
+  while (p < certSet.contentEnd) {
+    const cert = readTlv(buf, p, certSet.contentEnd);
+    p = cert.end;
+    // Only X.509 certificates (a plain SEQUENCE); attribute and other certificate choices are tagged.
+    if (!isUniversal(cert, TAG.SEQUENCE)) continue;
+    if (out.length >= LIMITS.maxCertificates) {
+      throw new Fault('too-large', `holds more than ${count(LIMITS.maxCertificates)} certificates; Certbench reads at most that many per file`);
+    }
+    out.push(raw(buf, cert));
+  }
+  return out;
+}

@@ -1,13 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_INPUT_FILE_BYTES, type InspectedFile } from '../shared/contract';
-import { inspectFileBytes } from '../shared/cert/inspect';
+import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../shared/contract';
+import { inspectFiles, type InspectInput } from '../shared/cert/inspect';
+import { formatKeyLine } from '../shared/cert/containers';
 import { formatBytes, oneLine, toErrorData } from '../shared/errors';
 import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
 import { CliProgress } from './cli-progress';
+import { passwordFromEnv, promptHidden } from './cli-password';
 import { registerChainCommand } from './cli-chain';
 
 /**
@@ -45,24 +47,47 @@ export function readInputFile(file: string, maxBytes: number): Uint8Array {
   }
 }
 
-async function inspectCommand(files: string[], opts: { json?: boolean; at?: string }): Promise<number> {
+async function inspectCommand(files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }): Promise<number> {
   const at = opts.at ? new Date(opts.at) : new Date();
   if (Number.isNaN(at.getTime())) fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
-  const results: InspectedFile[] = [];
+  let password: string | undefined;
+  if (opts.passwordEnv !== undefined) {
+    const fromEnv = passwordFromEnv(opts.passwordEnv);
+    if ('error' in fromEnv) fail(fromEnv.error);
+    password = fromEnv.password;
+  }
+  const inputs: (InspectInput | InspectedFileResult)[] = [];
   const progress = new CliProgress('inspecting');
   for (const [i, file] of files.entries()) {
     progress.update(i, files.length, file);
-    let bytes: Uint8Array;
     try {
-      bytes = readInputFile(file, MAX_INPUT_FILE_BYTES);
+      inputs.push({ name: file, bytes: readInputFile(file, MAX_INPUT_FILE_BYTES), password });
     } catch (err) {
       const error = { ...toErrorData(err), code: 'bad-input' as const };
-      results.push({ name: file, sizeBytes: 0, format: null, certificates: [], error });
-      continue;
+      inputs.push({ name: file, sizeBytes: 0, format: null, certificates: [], keys: [], error });
     }
-    results.push(await inspectFileBytes(file, bytes, at, MAX_INPUT_FILE_BYTES));
   }
+  const inspectAll = async () => {
+    const inspected = await inspectFiles(inputs.filter((d): d is InspectInput => 'bytes' in d), at, MAX_INPUT_FILE_BYTES);
+    let next = 0;
+    return inputs.map((d) => ('bytes' in d ? inspected[next++]! : d));
+  };
+  let results = await inspectAll();
   progress.done();
+
+  // A PFX that needs a password none was given for: ask on a terminal (never when scripted).
+  if (password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
+    let asked = false;
+    for (const [i, r] of results.entries()) {
+      const input = inputs[i];
+      if (r.error?.code !== 'password-required' || !input || !('bytes' in input)) continue;
+      const typed = await promptHidden(`Password for ${r.name}: `);
+      if (typed === null) break;
+      input.password = typed;
+      asked = true;
+    }
+    if (asked) results = await inspectAll();
+  }
 
   const failed = results.filter((r) => r.error);
   if (opts.json) {
@@ -74,6 +99,9 @@ async function inspectCommand(files: string[], opts: { json?: boolean; at?: stri
         const title = r.certificates.length > 1 ? `${r.name} (certificate ${i + 1} of ${r.certificates.length})` : r.name;
         blocks.push(formatCertificateText(title, c, at));
       });
+      if (r.keys.length) {
+        blocks.push([`== ${r.name} (${r.keys.length > 1 ? `${r.keys.length} private keys` : 'private key'})`, ...r.keys.map((k) => `  ${formatKeyLine(k)}`)].join('\n'));
+      }
     }
     if (blocks.length) process.stdout.write(`${blocks.join('\n')}\n`);
   }
@@ -120,11 +148,12 @@ export function buildProgram(): Command {
 
   program
     .command('inspect')
-    .description('show what is in certificate files (.pem, .crt, .cer; PEM or DER)')
-    .argument('<file...>', 'certificate files')
+    .description('show the certificates and private keys in files (PEM, DER, base64, .p7b, .pfx/.p12, key files); keys are matched to certificates across all files given')
+    .argument('<file...>', 'certificate, bundle or key files')
     .option('--json', 'print one JSON document on stdout')
     .addOption(new Option('--at <iso-date>', 'judge validity at this moment instead of now'))
-    .action(async (files: string[], opts: { json?: boolean; at?: string }) => {
+    .addOption(new Option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR (never give it on the command line); without it, a terminal prompts'))
+    .action(async (files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }) => {
       process.exitCode = await inspectCommand(files, opts);
     });
 

@@ -228,7 +228,17 @@ test('bad files each show exactly one clear error line and the good files still 
 test('files dropped on the drop zone or anywhere on the pane are inspected; Clear empties the list', async ({ page }) => {
   await openApp(page);
 
+  // While files are dragged over the pane, the drop zone lights up.
+  await page.getByTestId('drop-zone').evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['x'], 'x.pem'));
+    el.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('drop-zone')).toHaveClass(/is-active/);
+  await screenshot(page, '05-dragging');
+
   await dropFiles(page, 'drop-zone', [{ name: 'server.pem', path: fx.serverPem }]);
+  await expect(page.getByTestId('drop-zone')).not.toHaveClass(/is-active/);
   await expect(page.getByTestId('cert-card')).toHaveCount(1);
   await expectMatchesOpenssl(fileResult(page, 'server.pem').getByTestId('cert-card'), fx.serverPem);
 

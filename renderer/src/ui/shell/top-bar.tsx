@@ -24,7 +24,7 @@ export function TopBar({ title, appInfo }: { title: string; appInfo: AppInfoStat
           </>
         )}
         {appInfo.state === 'error' && (
-          <span className="connection-error" role="alert" data-testid="connection-error">
+          <span className="connection-error" role="alert" data-testid="connection-error" title={appInfo.message}>
             {appInfo.message}
           </span>
         )}

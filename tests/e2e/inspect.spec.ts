@@ -182,6 +182,16 @@ test('files opened with "Open certificate files" show what openssl reports', asy
 
   await expectNoHorizontalOverflow(page);
   await screenshot(page, '02-results');
+
+  // A certificate with its private key in one file: the key is summarised and matched, never shown.
+  await page.getByTestId('file-input').setInputFiles(fx.clientWithKeyPem);
+  const withKey = fileResult(page, 'client-with-key.pem');
+  await expect(withKey).toContainText('PEM · 1 certificate · 1 private key');
+  await expect(withKey.getByTestId('key-line')).toHaveText(
+    `Private key: ECC 256 bits (P-256), PKCS#8, matches certificate ${opensslFacts(fx.clientPem).sha1}`,
+  );
+  await expect(withKey).not.toContainText('PRIVATE KEY');
+  await page.screenshot({ path: 'test-results/screenshots/06-with-key.png' }); // the top of the list: newest first
 });
 
 test('bad files each show exactly one clear error line and the good files still render', async ({ page }) => {

@@ -25,6 +25,8 @@ export interface Fixtures {
   serverPem: string;
   /** Client certificate followed by the root: one file, two certificates. */
   chainPem: string;
+  /** The client certificate followed by its private key (unencrypted PKCS#8), as many exports are. */
+  clientWithKeyPem: string;
   /** Plain text that is not a certificate. */
   notesTxt: string;
   /** The client certificate's DER cut short. */
@@ -133,6 +135,7 @@ export function makeFixtures(): Fixtures {
   ]);
 
   fs.writeFileSync(p('chain.pem'), fs.readFileSync(p('client.pem'), 'utf8') + fs.readFileSync(p('root.pem'), 'utf8'));
+  fs.writeFileSync(p('client-with-key.pem'), fs.readFileSync(p('client.pem'), 'utf8') + fs.readFileSync(p('client.key'), 'utf8'));
   fs.writeFileSync(p('notes.txt'), 'Ticket 4711: user cannot log on to the finance portal (HTTP 403.7).\nNot a certificate.\n');
   openssl(['x509', '-in', p('client.pem'), '-outform', 'DER', '-out', p('client.der')]);
   const der = fs.readFileSync(p('client.der'));
@@ -147,6 +150,7 @@ export function makeFixtures(): Fixtures {
     expiredPem: p('expired.pem'),
     serverPem: p('server.pem'),
     chainPem: p('chain.pem'),
+    clientWithKeyPem: p('client-with-key.pem'),
     notesTxt: p('notes.txt'),
     truncatedCer: p('truncated.cer'),
     hugePem: p('huge.pem'),

@@ -1,4 +1,4 @@
-import { MAX_INPUT_FILE_BYTES, type InspectedFile } from '../../../../shared/contract';
+import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
 import { call } from '../../api/client';
 import { encodeBase64 } from '../../lib/base64';
@@ -6,18 +6,19 @@ import { encodeBase64 } from '../../lib/base64';
 /**
  * Inspect one user file: size check first (a 2 GB file is refused without reading a byte), then
  * read, base64-encode and send it as ONE `certs:inspect` request (the web mode caps a request at
- * 24 MB, so files are never batched). Always resolves to an InspectedFile; failures become its
+ * 24 MB, so files are never batched). Always resolves to an inspected file; failures become its
  * one-line `error`, so one bad file never hides the others.
  */
 export async function inspectFile(
   file: File,
   options: { onFraction?: (fraction: number) => void; signal?: AbortSignal } = {},
-): Promise<InspectedFile> {
-  const failed = (code: NonNullable<InspectedFile['error']>['code'], message: string): InspectedFile => ({
+): Promise<InspectedFileResult> {
+  const failed = (code: NonNullable<InspectedFileResult['error']>['code'], message: string): InspectedFileResult => ({
     name: file.name,
     sizeBytes: file.size,
     format: null,
     certificates: [],
+    keys: [],
     error: { code, message },
   });
 

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { InspectedFile } from '../../../../shared/contract';
+import type { InspectedFileResult } from '../../../../shared/contract';
 import { inspectFile } from './inspect-file';
 
 /** One file's outcome as the result list shows it; `key` keeps React rows stable across repeats. */
-export interface FileOutcome extends InspectedFile {
+export interface FileOutcome extends InspectedFileResult {
   key: string;
 }
 

@@ -151,7 +151,7 @@ function readContentInfo(buf: Uint8Array, ci: Tlv, passwords: Password[], given:
     readSafeContents(plain, tlv, [pw], given, ctx, 0);
     return;
   }
-  throw noPassword(given, `could not decrypt the certificates (${scheme.description})`);
+  throw noPassword(given, `could not decrypt the certificates: ${scheme.description}`);
 }
 
 function noPassword(given: string | null, what: string): Fault {
@@ -199,7 +199,7 @@ function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], give
             const facts = plain ? plaintextFacts(plain) : null;
             if (facts) return summarizeKey(facts, 'pkcs12', scheme.description);
           }
-          throw noPassword(given, `could not decrypt the private key (${scheme.description})`);
+          throw noPassword(given, `could not decrypt the private key: ${scheme.description}`);
         });
         break;
       }

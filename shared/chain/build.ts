@@ -1,3 +1,4 @@
+import { base64 } from '@peculiar/utils';
 import { verifySignature } from '../cert/verify';
 import { EKU_ANY, EKU_CLIENT_AUTH } from '../cert/oids';
 import type { ChainCheck, ChainLink, ChainPath, ChainReport } from '../model/chain';
@@ -174,6 +175,7 @@ async function validatePath(raw: RawPath, opts: ChainOptions): Promise<ChainPath
       notAfter: e.view.notAfter.toISOString(),
       sources: [...e.sources],
       role,
+      derBase64: base64.encode(e.view.der),
       status,
       checks,
     });

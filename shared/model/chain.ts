@@ -18,6 +18,8 @@ export const ChainLinkSchema = z.object({
   /** Where the certificate was found: file names, stores, "handshake", "system trust". */
   sources: z.array(z.string()),
   role: z.enum(['leaf', 'intermediate', 'root', 'anchor']),
+  /** The certificate itself, so a view can open any link (roots from the system store included). */
+  derBase64: z.string(),
   status: z.enum(['ok', 'fail', 'unknown']),
   checks: z.array(ChainCheckSchema),
 });

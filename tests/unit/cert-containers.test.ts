@@ -7,6 +7,7 @@ import { readContainer, certificateSpkiDer, formatKeyLine, LIMITS, type Containe
 import { readCertificateFile } from '../../shared/cert/reader';
 import { inspectFiles } from '../../shared/cert/inspect';
 import { KeySummarySchema } from '../../shared/model/key';
+import { WorkBudget } from '../../shared/cert/containers/fault';
 import { requireOpenssl, standardPki, type Issued } from '../helpers/openssl-pki';
 import { Containers, replaceIntegers, toWindowsBer } from '../helpers/openssl-containers';
 
@@ -351,6 +352,22 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       expect(read('enc3.der', c.read('enc3.der'), 'pw').keys[0]).toMatchObject({ algorithm: 'ECC', curve: 'P-256', publicKeySha256: sha256Hex(c.spkiDer(s.client.keyPath)) });
     });
 
+    const encryptedVariants: [string[], string][] = [
+      [['-v2', 'des3', '-v2prf', 'hmacWithSHA1'], 'PBES2 (PBKDF2-HMAC-SHA1, DES-EDE3-CBC, 2,048 iterations)'],
+      [['-v2', 'aes-128-cbc', '-v2prf', 'hmacWithSHA512'], 'PBES2 (PBKDF2-HMAC-SHA512, AES-128-CBC, 2,048 iterations)'],
+      [['-provider', 'legacy', '-provider', 'default', '-v1', 'PBE-SHA1-RC2-40'], 'pbeWithSHAAnd40BitRC2-CBC (2,048 iterations)'],
+      [['-provider', 'legacy', '-provider', 'default', '-v1', 'PBE-MD5-DES'], 'pbeWithMD5AndDES-CBC (2,048 iterations)'],
+      [['-provider', 'legacy', '-provider', 'default', '-v1', 'PBE-SHA1-RC2-64'], 'pbeWithSHA1AndRC2-CBC (2,048 iterations)'],
+    ];
+    for (const [options, description] of encryptedVariants) {
+      it(`decrypts PKCS#8 keys encrypted with ${description}`, () => {
+        const out = `v-${description.replace(/[^A-Za-z0-9]+/g, '-')}.pem`;
+        c.run(['pkcs8', '-topk8', '-in', rsaClient.keyPath, ...options, '-passout', 'pass:pw', '-out', out]);
+        expect(read(out, c.read(out)).keys[0]).toMatchObject({ encrypted: true, encryption: description, publicKeySha256: null });
+        expect(read(out, c.read(out), 'pw').keys[0]).toMatchObject({ algorithm: 'RSA', encryption: description, publicKeySha256: sha256Hex(c.spkiDer(rsaClient.keyPath)) });
+      });
+    }
+
     it('reads legacy OpenSSL PEM encryption (Proc-Type/DEK-Info)', () => {
       c.run(['pkey', '-in', rsaClient.keyPath, '-traditional', '-aes256', '-passout', 'pass:old', '-out', 'legacy-enc.pem']);
       expect(read('l.pem', c.read('legacy-enc.pem')).keys[0]).toMatchObject({ format: 'pkcs1', encrypted: true, encryption: 'legacy OpenSSL PEM encryption (AES-256-CBC)' });
@@ -418,6 +435,19 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       const e = failure('many.pem', text);
       expect(e.code).toBe('too-large');
       expect(e.message).toBe('many.pem: holds more than 10,000 PEM blocks; Certbench reads at most that many per file');
+    });
+  });
+
+  describe('work budget', () => {
+    it('charges iterations times hash blocks and refuses past the total, in one line', () => {
+      const budget = new WorkBudget('PKCS#12', 100, 250);
+      budget.spend(100);
+      budget.spend(50, 2);
+      expect(budget.canSpend(100)).toBe(false);
+      expect(() => budget.spend(100)).toThrow('refused: the PKCS#12 needs more than 250 key-derivation rounds in all (a hostile file could hang the app)');
+      expect(() => budget.spend(101)).toThrow('refused: the PKCS#12 asks for 101 key-derivation iterations; Certbench allows at most 100');
+      expect(() => budget.spend(0)).toThrow('the PKCS#12 asks for 0 key-derivation iterations (damaged file?)');
+      expect(LIMITS.maxIterations).toBe(10_000_000);
     });
   });
 

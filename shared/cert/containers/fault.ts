@@ -17,8 +17,11 @@ export class Fault extends Error {
 export const LIMITS = {
   /** Iterations of one key derivation (PKCS#12 KDF, PBKDF2, PBKDF1). OpenSSL uses 2,048; Windows 2,000. */
   maxIterations: 10_000_000,
-  /** Iterations of all derivations for one file, tries of empty passwords included. */
-  maxTotalIterations: 40_000_000,
+  /**
+   * Rounds of all derivations for one file (iterations times hash blocks), tries of empty passwords
+   * included. In pure JS one round costs about 2 microseconds, so this caps the work near 40 seconds.
+   */
+  maxTotalIterations: 20_000_000,
   /** Certificates in one file (PEM blocks, P7B, PFX). */
   maxCertificates: 10_000,
   /** PKCS#12 safe bags (all kinds) and PEM blocks in one file. */
@@ -42,7 +45,11 @@ export class WorkBudget {
     private readonly total: number = LIMITS.maxTotalIterations,
   ) {}
 
-  spend(iterations: number): void {
+  /**
+   * Charge one derivation of `iterations` rounds producing `blocks` hash blocks (PBKDF2 and the
+   * PKCS#12 KDF repeat every round per block). Throws a Fault when a limit would be passed.
+   */
+  spend(iterations: number, blocks = 1): void {
     if (iterations > this.perDerivation) {
       throw new Fault(
         'too-large',
@@ -50,12 +57,17 @@ export class WorkBudget {
       );
     }
     if (iterations < 1) throw new Fault('bad-input', `the ${this.container} asks for ${iterations} key-derivation iterations (damaged file?)`);
-    this.spent += iterations;
-    if (this.spent > this.total) {
+    if (!this.canSpend(iterations, blocks)) {
       throw new Fault(
         'too-large',
-        `refused: the ${this.container} needs more than ${count(this.total)} key-derivation iterations in all (a hostile file could hang the app)`,
+        `refused: the ${this.container} needs more than ${count(this.total)} key-derivation rounds in all (a hostile file could hang the app)`,
       );
     }
+    this.spent += iterations * blocks;
+  }
+
+  /** Whether a derivation still fits in the total (used to skip optional tries, such as empty passwords). */
+  canSpend(iterations: number, blocks = 1): boolean {
+    return this.spent + iterations * blocks <= this.total;
   }
 }

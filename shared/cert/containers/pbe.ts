@@ -117,7 +117,7 @@ export function parseScheme(buf: Uint8Array, alg: Tlv): Scheme {
       description: `${p12.name} (${count(iterations)} iterations)`,
       iterations,
       run(password, data, budget) {
-        budget.spend(iterations);
+        budget.spend(iterations, Math.ceil(p12.keyBytes / sha1.outputLen));
         const key = pkcs12Kdf(sha1, password.bmp, salt, 1, iterations, p12.keyBytes);
         let iv: Uint8Array = new Uint8Array(0);
         if (p12.cipher !== 'rc4') {
@@ -183,7 +183,7 @@ function parsePbes2(buf: Uint8Array, params: Tlv | undefined): Scheme {
     description: `PBES2 (PBKDF2-HMAC-${prf.replace('-', '')}, ${cipher.name}, ${count(iterations)} iterations)`,
     iterations,
     run(password, data, budget) {
-      budget.spend(iterations);
+      budget.spend(iterations, Math.ceil(cipher.keyBytes / HASHES[prf].outputLen));
       const key = pbkdf2(HASHES[prf], password.utf8, salt, { c: iterations, dkLen: cipher.keyBytes });
       return decrypt(cipher.cipher, key, iv, data);
     },

@@ -57,6 +57,8 @@ export function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefin
   if (macData) {
     const mac = parseMac(buf, macData);
     for (const candidate of candidates) {
+      // The empty-password tries after a given password are a courtesy: skip them when costly.
+      if (candidate !== given && given !== null && !budget.canSpend(mac.iterations)) break;
       budget.spend(mac.iterations);
       const pw = passwordForms(candidate);
       const key = pkcs12Kdf(HASHES[mac.digest], pw.bmp, mac.salt, 3, mac.iterations, HASHES[mac.digest].outputLen);

@@ -6,6 +6,8 @@ import { requireOpenssl, standardPki, type Issued } from '../helpers/openssl-pki
 import { Containers } from '../helpers/openssl-containers';
 import { CLI, ROOT, requireBuiltCli } from '../helpers/run-cli';
 import { passwordFromEnv, promptHidden } from '../../electron/cli-password';
+import { dispatch } from '../../electron/dispatch';
+import type { Res } from '../../shared/contract';
 
 const missing = requireOpenssl();
 if (missing && process.env.CI === 'true') throw new Error(missing);
@@ -122,6 +124,42 @@ describe.skipIf(missing !== null)('certbench inspect with containers and keys', 
     );
     const open = cli(['inspect', '--password-env', 'P', c.path('bob-enc.key'), bob.pemPath], { P: PASSWORD });
     expect(open.stdout).toContain(`Private key: RSA 2048 bits, encrypted PKCS#8, encrypted with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC, 2,048 iterations), matches certificate ${c.sha1(bob)}`);
+  });
+});
+
+describe.skipIf(missing !== null)('certs:inspect through the contract (the path the UI takes)', () => {
+  it('accepts a per-file password, returns keys matched across files, and never echoes the password', async () => {
+    const s = standardPki();
+    try {
+      const c = new Containers(s.pki);
+      const file = c.pfx('alice.pfx', s.client, 'ui-secret');
+      const b64 = (p: string) => fs.readFileSync(p).toString('base64');
+      const ctx = { mode: 'web' as const, progress: () => undefined, signal: new AbortController().signal };
+      const r = await dispatch(
+        'certs:inspect',
+        {
+          files: [
+            { name: 'alice.pfx', dataBase64: b64(file), password: 'ui-secret' },
+            { name: 'locked.pfx', dataBase64: b64(file) },
+            { name: 'root.key', dataBase64: b64(s.root.keyPath) },
+            { name: 'root.pem', dataBase64: b64(s.root.pemPath) },
+          ],
+        },
+        ctx,
+      );
+      expect(r.ok).toBe(true);
+      const files = (r as { ok: true; value: Res<'certs:inspect'> }).value.files;
+      expect(files.map((f) => f.format)).toEqual(['pkcs12', null, 'key', 'pem']);
+      expect(files[0]!.keys[0]!.matchesCertificate).toBe(c.sha1(s.client));
+      expect(files[1]!.error).toEqual({ code: 'password-required', message: 'locked.pfx: is password-protected (PKCS#12); give its password' });
+      expect(files[1]!.keys).toEqual([]);
+      expect(files[2]!.keys[0]!.matchesCertificate).toBe(c.sha1(s.root));
+      expect(JSON.stringify(r)).not.toContain('ui-secret');
+      const tooLong = await dispatch('certs:inspect', { files: [{ name: 'a.pfx', dataBase64: '', password: 'x'.repeat(1025) }] }, ctx);
+      expect(tooLong).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    } finally {
+      s.pki.cleanup();
+    }
   });
 });
 

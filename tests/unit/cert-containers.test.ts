@@ -8,6 +8,7 @@ import { readCertificateFile } from '../../shared/cert/reader';
 import { inspectFiles } from '../../shared/cert/inspect';
 import { KeySummarySchema } from '../../shared/model/key';
 import { WorkBudget } from '../../shared/cert/containers/fault';
+import { encode, encodeOid, seq } from '../../shared/cert/containers/der';
 import { requireOpenssl, standardPki, type Issued } from '../helpers/openssl-pki';
 import { Containers, replaceIntegers, toWindowsBer } from '../helpers/openssl-containers';
 
@@ -435,6 +436,23 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       const e = failure('many.pem', text);
       expect(e.code).toBe('too-large');
       expect(e.message).toBe('many.pem: holds more than 10,000 PEM blocks; Certbench reads at most that many per file');
+    });
+  });
+
+  describe('bounds on PKCS#12 contents', () => {
+    // A PFX without MAC or encryption holding `n` secret bags, built by hand (openssl cannot).
+    const pfxWithBags = (n: number) => {
+      const bag = seq(encodeOid('1.2.840.113549.1.12.10.1.5'), encode(0xa0, seq(encodeOid('1.2.3.4'), encode(0xa0, encode(0x04, Uint8Array.of(1))))));
+      const safeContents = seq(...Array.from({ length: n }, () => bag));
+      const data = (inner: Uint8Array) => seq(encodeOid('1.2.840.113549.1.7.1'), encode(0xa0, encode(0x04, inner)));
+      return seq(encode(0x02, Uint8Array.of(3)), data(seq(data(safeContents))));
+    };
+
+    it('refuses more than 10,000 bags in one line, and reads an empty PFX as empty', () => {
+      const e = failure('bags.pfx', pfxWithBags(LIMITS.maxItems + 1));
+      expect(e.code).toBe('too-large');
+      expect(e.message).toBe('bags.pfx: holds more than 10,000 PKCS#12 bags; Certbench reads at most that many per file');
+      expect(failure('few.pfx', pfxWithBags(3)).message).toBe('few.pfx: holds an empty PKCS#12 (no certificates, no keys)');
     });
   });
 

@@ -93,9 +93,13 @@ function seqOf(buf: Uint8Array, t: Tlv | undefined, what: string): Tlv[] {
 
 /** PKCS#1 RSAPrivateKey: version, n, e, d, p, q, ... */
 export function pkcs1Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
-  const [version, n, e, d] = seqOf(buf, tlv, 'RSA private key');
+  const parts = seqOf(buf, tlv, 'RSA private key');
+  const [version, n, e] = parts;
   smallInt(buf, version, 'RSA key version');
-  if (!d) throw new DerError('RSA private key is incomplete');
+  // version, n, e, d, p, q, dP, dQ, qInv (OpenSSL's DSA key is a SEQUENCE of six INTEGERs: not RSA).
+  if (parts.length < 9 || !parts.every((p) => isUniversal(p, TAG.INTEGER) || isUniversal(p, TAG.SEQUENCE))) {
+    throw new DerError('not an RSA private key (PKCS#1 needs nine integers)');
+  }
   const modulus = unsignedInt(buf, n);
   const exponent = unsignedInt(buf, e);
   const publicKey = seq(encodeUnsigned(modulus), encodeUnsigned(exponent));

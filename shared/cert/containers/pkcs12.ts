@@ -74,7 +74,8 @@ export function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefin
   }
 
   const ctx: Ctx = { budget, certificates: [], keys: [], items: 0 };
-  const contentInfos = children(authSafeBytes, authenticatedSafe(authSafeBytes), LIMITS.maxItems);
+  const contentInfos = children(authSafeBytes, authenticatedSafe(authSafeBytes), LIMITS.maxItems + 1);
+  if (contentInfos.length > LIMITS.maxItems) throw tooManyBags();
   for (const ci of contentInfos) {
     readContentInfo(authSafeBytes, ci, chosen ? [chosen] : candidates.map(passwordForms), given, ctx);
   }
@@ -164,11 +165,10 @@ function noPassword(given: string | null, what: string): Fault {
 function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], given: string | null, ctx: Ctx, depth: number): void {
   if (depth > LIMITS.maxNesting) throw new Fault('too-large', `nests PKCS#12 bags more than ${LIMITS.maxNesting} deep`);
   if (!isUniversal(tlv, TAG.SEQUENCE)) throw new DerError('SafeContents is not a SEQUENCE');
-  for (const bag of children(buf, tlv, LIMITS.maxItems)) {
+  const bags = children(buf, tlv, LIMITS.maxItems + 1);
+  if (ctx.items + bags.length > LIMITS.maxItems) throw tooManyBags();
+  for (const bag of bags) {
     ctx.items += 1;
-    if (ctx.items > LIMITS.maxItems) {
-      throw new Fault('too-large', `holds more than ${count(LIMITS.maxItems)} PKCS#12 bags; Certbench reads at most that many per file`);
-    }
     const [idTlv, explicit] = children(buf, bag, 4);
     const bagId = oid(buf, idTlv);
     if (!is(explicit, CONTEXT, 0)) throw new DerError('SafeBag has no value');
@@ -213,6 +213,10 @@ function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], give
         break;
     }
   }
+}
+
+function tooManyBags(): Fault {
+  return new Fault('too-large', `holds more than ${count(LIMITS.maxItems)} PKCS#12 bags; Certbench reads at most that many per file`);
 }
 
 function addKey(ctx: Ctx, make: () => KeySummary): void {

@@ -122,3 +122,12 @@ export function replaceIntegers(der: Uint8Array, from: number, to: number): Uint
   return walk(der, readTlv(der, 0));
 }
 
+
+/**
+ * Legacy PFX tests (RC2, `-legacy`, PBES1) need OpenSSL 3 with its legacy provider, which Debian
+ * ships in libssl3. Null when present, else what to install.
+ */
+export function requireLegacyProvider(): string | null {
+  const r = spawnSync('openssl', ['list', '-providers', '-provider', 'legacy'], { encoding: 'utf8' });
+  return r.status === 0 && /legacy/i.test(r.stdout) ? null : 'the OpenSSL 3 legacy provider is missing (apt-get install openssl libssl3)';
+}

@@ -3,13 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import fs from 'node:fs';
 import { requireOpenssl, standardPki, type Issued } from '../helpers/openssl-pki';
-import { Containers } from '../helpers/openssl-containers';
+import { Containers, requireLegacyProvider } from '../helpers/openssl-containers';
 import { CLI, ROOT, requireBuiltCli } from '../helpers/run-cli';
 import { passwordFromEnv, promptHidden } from '../../electron/cli-password';
 import { dispatch } from '../../electron/dispatch';
 import type { Res } from '../../shared/contract';
 
-const missing = requireOpenssl();
+const missing = requireOpenssl() ?? requireLegacyProvider();
 if (missing && process.env.CI === 'true') throw new Error(missing);
 
 /** Run the built CLI with extra environment variables and no terminal (stdin is a pipe). */

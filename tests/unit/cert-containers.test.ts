@@ -441,6 +441,15 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
     });
   });
 
+  describe('hostile text', () => {
+    it('answers quickly for 16 MB of PEM BEGIN lines without END (no quadratic scan)', () => {
+      const text = '-----BEGIN CERTIFICATE-----\nAAAA\n'.repeat(Math.floor((MAX - 100) / 33));
+      const started = performance.now();
+      expect(failure('begins.pem', text).message).toBe('begins.pem: PEM certificate has no END line (truncated file)');
+      expect(performance.now() - started).toBeLessThan(3000);
+    });
+  });
+
   describe('bounds on PKCS#12 contents', () => {
     // A PFX without MAC or encryption holding `n` secret bags, built by hand (openssl cannot).
     const pfxWithBags = (n: number) => {

@@ -115,9 +115,9 @@ export function sniffDer(buf: Uint8Array): DerKind | null {
   return null;
 }
 
-type Partial = Omit<ContainerResult, 'keys'> & { keys: KeySummary[] };
+type Found = ContainerResult;
 
-function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat: 'der' | 'base64'): Partial {
+function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat: 'der' | 'base64'): Found {
   const kind = sniffDer(bytes);
   // Unknown shapes go to the certificate parser, as before, which explains what is wrong with them.
   if (kind === null || kind === 'certificate') return { format: certFormat, certificates: [bytes], keys: [] };
@@ -182,7 +182,7 @@ const KEY_LABELS: Readonly<Record<string, 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-en
   'ENCRYPTED PRIVATE KEY': 'pkcs8-encrypted',
 };
 
-function readText(bytes: Uint8Array, options: ContainerOptions): Partial {
+function readText(bytes: Uint8Array, options: ContainerOptions): Found {
   const text = bytesToText(bytes);
   const blocks = pemBlocks(text);
   if (!blocks.length) {

@@ -18,7 +18,7 @@ export interface PemBlock {
   body: string;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 #]{1,64})-----/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Bytes as text: UTF-16 when a byte-order mark says so, otherwise one char per byte (PEM is ASCII). */
@@ -38,27 +38,47 @@ export function bytesToText(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Every PEM block in file order. Linear in the text: a backtracking regex over BEGIN ... END would be
+ * quadratic on a hostile file full of BEGIN lines without END (16 MB of them would hang the app).
+ */
 export function pemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
+  const noEnd = new Set<string>();
+  PEM_BEGIN.lastIndex = 0;
+  for (let m = PEM_BEGIN.exec(text); m; m = PEM_BEGIN.exec(text)) {
+    const label = m[1] ?? '';
+    if (noEnd.has(label)) continue;
+    const endMarker = `-----END ${label}-----`;
+    const bodyStart = m.index + m[0].length;
+    const end = text.indexOf(endMarker, bodyStart);
+    if (end === -1) {
+      noEnd.add(label); // no END for this label anywhere after here: never search for it again
+      continue;
+    }
+    PEM_BEGIN.lastIndex = end + endMarker.length;
     if (blocks.length >= LIMITS.maxItems) {
       throw new Fault('too-large', `holds more than ${count(LIMITS.maxItems)} PEM blocks; Certbench reads at most that many per file`);
     }
-    const lines = (match[2] ?? '').split(/\r?\n|\r/);
-    const headers: Record<string, string> = {};
-    // RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-256-CBC,<iv>") come first, then a blank line.
-    let i = 0;
-    while (i < lines.length && lines[i]?.trim() === '') i++;
-    if (/^[A-Za-z-]+:/.test(lines[i] ?? '')) {
-      while (i < lines.length && (lines[i] ?? '').trim() !== '') {
-        const m = /^([A-Za-z-]+):\s*(.*)$/.exec(lines[i] ?? '');
-        if (m?.[1]) headers[m[1]] = m[2] ?? '';
-        i++;
-      }
-    }
-    blocks.push({ label: match[1] ?? '', headers, body: lines.slice(i).join('').replace(/[\t ]+/g, '') });
+    blocks.push(parseBlock(label, text.slice(bodyStart, end)));
   }
   return blocks;
+}
+
+function parseBlock(label: string, inner: string): PemBlock {
+  const lines = inner.split(/\r?\n|\r/);
+  const headers: Record<string, string> = {};
+  // RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-256-CBC,<iv>") come first, then a blank line.
+  let i = 0;
+  while (i < lines.length && lines[i]?.trim() === '') i++;
+  if (/^[A-Za-z-]+:/.test(lines[i] ?? '')) {
+    while (i < lines.length && (lines[i] ?? '').trim() !== '') {
+      const h = /^([A-Za-z-]+):\s*(.*)$/.exec(lines[i] ?? '');
+      if (h?.[1]) headers[h[1]] = h[2] ?? '';
+      i++;
+    }
+  }
+  return { label, headers, body: lines.slice(i).join('').replace(/[\t ]+/g, '') };
 }
 
 /** Decode a base64 body, or null when it is not valid base64. */

@@ -19,3 +19,10 @@ export function formatLocalDateTime(iso: string, locale?: string): string {
 export function capitalize(text: string): string {
   return text.length ? text[0]!.toUpperCase() + text.slice(1) : text;
 }
+
+/** A date without the time, for labels where the day is what matters (timeline ends). */
+export function formatLocalDate(iso: string, locale?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' }).format(date);
+}

@@ -59,3 +59,42 @@ export async function dropFiles(page: Page, testId: string, files: { name: strin
     }
   }, payload);
 }
+
+/** What the user sees at 1360x860 right now (not the whole page): for judging a view as a user would. */
+export async function viewShot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Nothing on the page is wider than the window (long DNs, hashes and URLs must wrap). */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const wide: string[] = [];
+    const pane = document.querySelector('[data-testid="certificates-pane"]');
+    if (pane && pane.scrollWidth > pane.clientWidth) wide.push(`pane ${pane.scrollWidth} > ${pane.clientWidth}`);
+    if (document.documentElement.scrollWidth > document.documentElement.clientWidth) {
+      wide.push(`document ${document.documentElement.scrollWidth} > ${document.documentElement.clientWidth}`);
+    }
+    const selector = [
+      'cert-card',
+      'file-error',
+      'verdict',
+      'chain-box',
+      'chain-missing',
+      'validity-timeline',
+      'asn1-tree',
+      'password-prompt',
+      'cert-dialog',
+    ]
+      .map((id) => `[data-testid="${id}"]`)
+      .join(', ');
+    document.querySelectorAll<HTMLElement>(selector).forEach((el) => {
+      if (el.offsetParent === null && el.tagName !== 'DIALOG') return; // not rendered
+      if (el.scrollWidth > el.clientWidth + 1) wide.push(`${el.dataset.testid} ${el.scrollWidth} > ${el.clientWidth}`);
+    });
+    return wide;
+  });
+  expect(overflow).toEqual([]);
+}

@@ -1,34 +1,19 @@
-import type { ReactNode } from 'react';
-import type { CertificateSummary, GeneralName, ValidityStatus } from '../../../../shared/model/certificate';
-import { selfSignedText, validitySentence } from '../../../../shared/cert/format-text';
-import { validityStatus } from '../../../../shared/cert/summarize';
-import { EKU_ANY, EKU_CLIENT_AUTH } from '../../../../shared/cert/oids';
-import { capitalize, formatLocalDateTime } from '../../lib/dates';
-import { CopyButton } from '../common/copy-button';
+import { useId, useState } from 'react';
+import type { CertificateSummary, ValidityStatus } from '../../../../shared/model/certificate';
+import { validityWords } from '../../lib/validity';
 import { CheckIcon, WarningIcon } from '../common/icons';
+import { Asn1Tree } from './asn1-tree';
+import { CertificateFields } from './certificate-fields';
+import { ChainSection } from './chain-section';
+import type { TargetAnalysis } from './use-chain-analysis';
+import { ValidityTimeline } from './validity-timeline';
+import { VerdictBanner } from './verdict-banner';
 
 const BADGE_TEXT: Record<ValidityStatus, string> = {
   valid: 'Valid',
   expired: 'Expired',
   'not-yet-valid': 'Not yet valid',
 };
-
-const SAN_TYPE_LABEL: Record<GeneralName['type'], string> = {
-  dns: 'DNS name',
-  ip: 'IP address',
-  email: 'Email',
-  uri: 'URI',
-  upn: 'UPN',
-  directory: 'Directory name',
-  'registered-id': 'Registered ID',
-  other: 'Other name',
-};
-
-/** The client-auth verdict from EKU alone (DESIGN.md finding `cert.no-client-auth-eku`). */
-export function clientAuthByEku(c: CertificateSummary): 'allowed' | 'unrestricted' | 'not-allowed' {
-  if (c.extendedKeyUsage === null) return 'unrestricted';
-  return c.extendedKeyUsage.some((e) => e.oid === EKU_CLIENT_AUTH || e.oid === EKU_ANY) ? 'allowed' : 'not-allowed';
-}
 
 /** A title a user recognises: the CN, else the most specific part of the subject. */
 function cardTitle(c: CertificateSummary): string {
@@ -37,11 +22,30 @@ function cardTitle(c: CertificateSummary): string {
   return first ? `${first.type}=${first.value}` : '(certificate with an empty subject)';
 }
 
-/** Everything a helpdesk user needs from one certificate, most decisive facts first. */
-export function CertificateCard({ cert, now, position }: { cert: CertificateSummary; now: Date; position?: string }) {
-  const status = validityStatus(new Date(cert.notBefore), new Date(cert.notAfter), now);
-  const clientAuth = clientAuthByEku(cert);
+type View = 'details' | 'asn1';
+
+/**
+ * Everything a helpdesk user needs from one certificate, most decisive first: the verdict and its
+ * findings, the chain as a picture, validity on a timeline, then every field, and the raw ASN.1 one
+ * click away. `analysis` is set for the certificates that are judged (not roots, not CAs next to a leaf).
+ */
+export function CertificateCard({
+  cert,
+  now,
+  position,
+  analysis,
+}: {
+  cert: CertificateSummary;
+  now: Date;
+  position?: string;
+  analysis?: TargetAnalysis;
+}) {
+  const words = validityWords(cert.notBefore, cert.notAfter, now);
   const title = cardTitle(cert);
+  const isCa = cert.basicConstraints?.ca === true;
+  const problems = cert.extensions.filter((x) => x.problem);
+  const [view, setView] = useState<View>('details');
+  const tabs = useId();
 
   return (
     <article className="cert-card" data-testid="cert-card" aria-label={`Certificate ${title}`}>
@@ -55,178 +59,113 @@ export function CertificateCard({ cert, now, position }: { cert: CertificateSumm
             {cert.selfSigned.value ? 'Self-signed' : `Issued by ${cert.issuer.commonName ?? (cert.issuer.rfc4514 || '(empty issuer name)')}`}
           </p>
           <p className="cert-validity-line">
-            <span className={`validity-badge is-${status}`} data-testid="validity-badge" data-status={status}>
-              {status === 'valid' ? <CheckIcon size={14} /> : <WarningIcon size={14} />}
-              {BADGE_TEXT[status]}
+            <span className={`validity-badge is-${words.status}`} data-testid="validity-badge" data-status={words.status}>
+              {words.status === 'valid' ? <CheckIcon size={14} /> : <WarningIcon size={14} />}
+              {BADGE_TEXT[words.status]}
             </span>
             <span className="validity-sentence" data-testid="validity-sentence">
-              {capitalize(validitySentence(cert, now))}
+              {words.sentence}
             </span>
           </p>
         </div>
-        {cert.basicConstraints?.ca && <span className="kind-tag">Certification authority</span>}
+        {isCa && <span className="kind-tag">Certification authority</span>}
       </header>
 
-      {clientAuth === 'not-allowed' && (
-        <p className="note is-bad" data-testid="client-auth-note" role="note">
+      {problems.length > 0 && (
+        <div className="note is-bad" data-testid="extension-problems" role="note">
           <WarningIcon size={16} />
-          <span>
-            <strong>Not usable for client authentication:</strong> its Enhanced Key Usage does not include Client
-            Authentication
-          </span>
-        </p>
-      )}
-
-      <dl className="fields">
-        <Field label="Subject" testId="subject">
-          <span className="dn">{cert.subject.rfc4514 || '(empty)'}</span>
-        </Field>
-        <Field label="Issuer" testId="issuer">
-          <span className="dn">{cert.issuer.rfc4514 || '(empty)'}</span>
-        </Field>
-        <Field label="Serial number" testId="serial">
-          <span className="mono">{cert.serialNumber}</span>
-        </Field>
-        <Field label="Valid from" testId="not-before">
-          <time dateTime={cert.notBefore} title={cert.notBefore}>
-            {formatLocalDateTime(cert.notBefore)}
-          </time>
-        </Field>
-        <Field label="Valid to" testId="not-after">
-          <time dateTime={cert.notAfter} title={cert.notAfter}>
-            {formatLocalDateTime(cert.notAfter)}
-          </time>
-        </Field>
-        <Field label="Thumbprint (SHA-1, as Windows shows it)" testId="thumbprint">
-          <span className="hash-row">
-            <span className="mono hash" data-testid="thumbprint-value">
-              {cert.thumbprintSha1}
-            </span>
-            <CopyButton value={cert.thumbprintSha1} what="SHA-1 thumbprint" />
-          </span>
-        </Field>
-        <Field label="SHA-256 fingerprint" testId="sha256">
-          <span className="hash-row">
-            <span className="mono hash" data-testid="sha256-value">
-              {cert.fingerprintSha256}
-            </span>
-            <CopyButton value={cert.fingerprintSha256} what="SHA-256 fingerprint" />
-          </span>
-        </Field>
-        <Field label="Public key" testId="public-key">
-          {cert.publicKey.description}
-        </Field>
-        <Field label="Signature algorithm" testId="signature-algorithm">
-          <span title={cert.signatureAlgorithm.oid}>{cert.signatureAlgorithm.name}</span>
-        </Field>
-        <Field label="Subject alternative names" testId="san">
-          {cert.subjectAltNames.length === 0 ? (
-            <span className="muted">None</span>
-          ) : (
-            <ul className="san-list">
-              {cert.subjectAltNames.map((n, i) => (
-                <li key={`${n.type}:${n.value}:${i}`} data-testid="san-item">
-                  <span className="san-type">{SAN_TYPE_LABEL[n.type]}</span>
-                  <span className="san-value">{n.value}</span>
-                </li>
+          <div>
+            <strong>
+              {problems.length === 1 ? 'One extension could not be read' : `${problems.length} extensions could not be read`}:
+            </strong>
+            <ul className="plain-list">
+              {problems.map((x, i) => (
+                <li key={`${x.oid}:${i}`}>{x.problem}</li>
               ))}
             </ul>
-          )}
-        </Field>
-        <Field label="Key usage" testId="key-usage">
-          {cert.keyUsage === null ? (
-            <span className="muted">Not restricted (no Key Usage extension)</span>
-          ) : cert.keyUsage.length === 0 ? (
-            <span className="muted">Empty</span>
-          ) : (
-            <span className="badges">
-              {cert.keyUsage.map((u) => (
-                <span key={u} className="badge" data-testid="ku-badge">
-                  {u}
-                </span>
-              ))}
-            </span>
-          )}
-        </Field>
-        <Field label="Enhanced key usage" testId="eku">
-          {cert.extendedKeyUsage === null ? (
-            <span className="muted">Not restricted: any purpose (no Enhanced Key Usage extension)</span>
-          ) : cert.extendedKeyUsage.length === 0 ? (
-            <span className="muted">Empty</span>
-          ) : (
-            <span className="badges">
-              {cert.extendedKeyUsage.map((e) => {
-                const good = e.oid === EKU_CLIENT_AUTH;
-                return (
-                  <span
-                    key={e.oid}
-                    className={`badge${good ? ' is-good' : ''}`}
-                    title={e.name === e.oid ? e.oid : `${e.name} (${e.oid})`}
-                    data-testid="eku-badge"
-                    data-oid={e.oid}
-                  >
-                    {good && <CheckIcon size={13} />}
-                    {e.name}
-                  </span>
-                );
-              })}
-            </span>
-          )}
-        </Field>
-        <Field label="Basic constraints" testId="basic-constraints">
-          {basicConstraintsText(cert)}
-        </Field>
-        <Field label="Self-signed" testId="self-signed">
-          {capitalize(selfSignedText(cert))}
-        </Field>
-        <Field label={`Extensions (${cert.extensions.length})`} testId="extensions">
-          {cert.extensions.length === 0 ? (
-            <span className="muted">None (version {cert.version} certificate)</span>
-          ) : (
-            <table className="ext-table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">OID</th>
-                  <th scope="col">Critical</th>
-                </tr>
-              </thead>
-              <tbody>
-                {cert.extensions.map((x, i) => (
-                  <tr key={`${x.oid}:${i}`}>
-                    <td>
-                      {x.name}
-                      {x.problem && (
-                        <span className="ext-problem" data-testid="extension-problem">
-                          {x.problem}
-                        </span>
-                      )}
-                    </td>
-                    <td className="mono">{x.oid}</td>
-                    <td>{x.critical ? <span className="critical-tag">Critical</span> : <span className="muted">No</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </Field>
-      </dl>
+          </div>
+        </div>
+      )}
+
+      {analysis && <AnalysisBlock analysis={analysis} isCa={isCa} />}
+
+      <section className="card-section" aria-label="Validity">
+        <h4 className="section-title">Validity</h4>
+        <ValidityTimeline notBefore={cert.notBefore} notAfter={cert.notAfter} now={now} />
+      </section>
+
+      <div className="card-tabs" role="tablist" aria-label={`Views of ${title}`}>
+        <TabButton id={`${tabs}-details`} controls={`${tabs}-panel`} selected={view === 'details'} testId="tab-details" onSelect={() => setView('details')}>
+          Details
+        </TabButton>
+        <TabButton id={`${tabs}-asn1`} controls={`${tabs}-panel`} selected={view === 'asn1'} testId="tab-asn1" onSelect={() => setView('asn1')}>
+          Raw ASN.1
+        </TabButton>
+      </div>
+      <div className="card-panel" id={`${tabs}-panel`} role="tabpanel" aria-labelledby={`${tabs}-${view}`}>
+        {view === 'details' ? <CertificateFields cert={cert} /> : <Asn1Tree derBase64={cert.derBase64} />}
+      </div>
     </article>
   );
 }
 
-function basicConstraintsText(c: CertificateSummary): string {
-  const bc = c.basicConstraints;
-  if (bc === null) return 'End entity (no Basic Constraints extension)';
-  if (!bc.ca) return 'End entity (not a CA)';
-  return `CA${bc.pathLength === null ? '' : `, path length ${bc.pathLength}`}`;
+function TabButton({
+  id,
+  controls,
+  selected,
+  testId,
+  onSelect,
+  children,
+}: {
+  id: string;
+  controls: string;
+  selected: boolean;
+  testId: string;
+  onSelect: () => void;
+  children: string;
+}) {
+  return (
+    <button
+      type="button"
+      role="tab"
+      id={id}
+      aria-controls={controls}
+      aria-selected={selected}
+      className={`card-tab${selected ? ' is-selected' : ''}`}
+      data-testid={testId}
+      onClick={onSelect}
+    >
+      {children}
+    </button>
+  );
 }
 
-function Field({ label, testId, children }: { label: string; testId: string; children: ReactNode }) {
+/** Verdict and chain, or a calm line while they are computed or when they could not be. */
+function AnalysisBlock({ analysis, isCa }: { analysis: TargetAnalysis; isCa: boolean }) {
+  if (analysis.state === 'pending') {
+    return (
+      <p className="analysis-pending" data-testid="analysis-pending" role="status">
+        {isCa ? 'Checking the chain…' : 'Checking the chain and whether it can log on…'}
+      </p>
+    );
+  }
+  if (analysis.state === 'failed') {
+    return (
+      <p className="note is-bad" data-testid="analysis-error" role="alert">
+        <WarningIcon size={16} />
+        <span>The chain could not be checked: {analysis.message}</span>
+      </p>
+    );
+  }
   return (
-    <div className="field" data-testid={`field-${testId}`}>
-      <dt>{label}</dt>
-      <dd>{children}</dd>
-    </div>
+    <>
+      {/* A CA is not used to log on itself: its chain matters, a client-authentication verdict would mislead. */}
+      {!isCa && (
+        <div className="card-section">
+          <VerdictBanner verdict={analysis.verdict} keyStatus={analysis.key} />
+        </div>
+      )}
+      <ChainSection chain={analysis.chain} />
+    </>
   );
 }

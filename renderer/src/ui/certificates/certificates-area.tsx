@@ -1,11 +1,13 @@
 import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
+import { CertificateDialogProvider } from './certificate-dialog';
 import { FileResult } from './file-result';
+import { useChainAnalysis, type ChainAnalysis } from './use-chain-analysis';
 import { useInspectQueue } from './use-inspect-queue';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
-const ACCEPT = '.pem,.crt,.cer,.der,.txt';
+const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
 
 function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -13,17 +15,29 @@ function hasFiles(e: DragEvent): boolean {
 
 /**
  * The Certificates area: open or drop files, watch progress, read the results. Drops are accepted
- * anywhere on the pane, not only on the drop zone, since users aim loosely.
+ * anywhere on the pane, not only on the drop zone, since users aim loosely. Any certificate of a
+ * chain opens in one dialog shared by the whole area.
  */
 export function CertificatesArea() {
-  const { batches, progress, addFiles, clear } = useInspectQueue();
+  return (
+    <CertificateDialogProvider>
+      <CertificatesPane />
+    </CertificateDialogProvider>
+  );
+}
+
+function CertificatesPane() {
+  const { batches, progress, reopening, addFiles, reopen, clear } = useInspectQueue();
   const input = useRef<HTMLInputElement>(null);
   const [dragDepth, setDragDepth] = useState(0);
   const dragging = dragDepth > 0;
 
   const files = useMemo(() => batches.flatMap((b) => b.files), [batches]);
+  const chains = useChainAnalysis(files, progress === null);
   const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
-  const errorCount = files.filter((f) => f.error).length;
+  // A wrong password is still a file waiting for its password, not a broken file.
+  const lockedCount = files.filter((f) => f.error?.code === 'password-required' || f.error?.code === 'wrong-password').length;
+  const errorCount = files.filter((f) => f.error).length - lockedCount;
   // Validity is judged on this machine's clock at render time (the service's checkedAt may be older).
   const now = new Date();
   const hasResults = batches.length > 0;
@@ -91,6 +105,14 @@ export function CertificatesArea() {
           {files.length > 0 && (
             <span className="summary" data-testid="summary">
               {files.length} file{files.length === 1 ? '' : 's'} · {certCount} certificate{certCount === 1 ? '' : 's'}
+              {lockedCount > 0 && (
+                <>
+                  {' · '}
+                  <span className="summary-locked">
+                    {lockedCount} file{lockedCount === 1 ? '' : 's'} {lockedCount === 1 ? 'needs' : 'need'} a password
+                  </span>
+                </>
+              )}
               {errorCount > 0 && (
                 <>
                   {' · '}
@@ -104,6 +126,7 @@ export function CertificatesArea() {
         </div>
 
         {progress && <ProgressBar progress={progress} />}
+        {!progress && chains.progress && <ProgressBar progress={chains.progress} what="Checking certificate chains" testId="chain-progress" />}
 
         <div
           className={`drop-zone${hasResults ? ' is-compact' : ''}${dragging ? ' is-active' : ''}`}
@@ -111,11 +134,11 @@ export function CertificatesArea() {
         >
           <UploadIcon size={hasResults ? 20 : 36} />
           <div>
-            <p className="drop-title">Drop .pem, .crt or .cer files here</p>
+            <p className="drop-title">Drop certificate files here: .pem, .crt, .cer, .der, .pfx, .p12, .p7b or .key</p>
             {!hasResults && (
               <p className="drop-hint">
-                PEM or DER, one or many certificates per file, up to 16 MB each. Files are read on this machine
-                only.
+                One or many certificates per file, with their chain and private keys; up to 16 MB each. Files are
+                read on this machine only; a .pfx asks for its password here.
               </p>
             )}
           </div>
@@ -123,10 +146,34 @@ export function CertificatesArea() {
 
         {hasResults && (
           <div className="results" data-testid="results">
-            {batches.map((b) => b.files.map((f) => <FileResult key={f.key} file={f} now={now} />))}
+            {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
+            {batches.map((b) =>
+              b.files.map((f) => (
+                <FileResult
+                  key={f.key}
+                  file={f}
+                  now={now}
+                  analyses={chains.targets}
+                  reopening={reopening.has(f.key)}
+                  onPassword={reopen}
+                />
+              )),
+            )}
           </div>
         )}
       </div>
     </main>
+  );
+}
+
+/** Which roots "trusted" means in this run, said once above the results. */
+function TrustLine({ trust, leftOut }: { trust: NonNullable<ChainAnalysis['trust']>; leftOut: number }) {
+  return (
+    <p className="trust-line" data-testid="trust-line">
+      Chains are checked against {trust.anchors} trusted root{trust.anchors === 1 ? '' : 's'} of this machine ({trust.source}) and the files
+      opened.
+      {trust.note && <span className="trust-note"> Note: {trust.note}.</span>}
+      {leftOut > 0 && <span className="trust-note"> {leftOut} certificates were left out of chain building (too many opened).</span>}
+    </p>
   );
 }

@@ -1,8 +1,10 @@
 import { formatBytes } from '../../../../shared/errors';
 import { formatKeyLine } from '../../../../shared/cert/containers/format';
 import type { ContainerFormat } from '../../../../shared/model/key';
-import { FileIcon, WarningIcon } from '../common/icons';
+import { FileIcon, LockIcon, WarningIcon } from '../common/icons';
 import { CertificateCard } from './certificate-card';
+import { PasswordPrompt } from './password-prompt';
+import type { TargetAnalysis } from './use-chain-analysis';
 import type { FileOutcome } from './use-inspect-queue';
 
 /** What the content turned out to be, in the words the Windows export wizard and OpenSSL use. */
@@ -28,15 +30,36 @@ function fileMeta(file: FileOutcome): string {
     .join(' · ');
 }
 
-/** One opened file: its certificates as cards, or one red line saying what is wrong with it. */
-export function FileResult({ file, now }: { file: FileOutcome; now: Date }) {
+export interface FileResultProps {
+  file: FileOutcome;
+  now: Date;
+  analyses: ReadonlyMap<string, TargetAnalysis>;
+  /** This row is being read again with a password. */
+  reopening: boolean;
+  onPassword: (key: string, password: string) => void;
+}
+
+/** One opened file: its certificates as cards, or one line saying what is wrong with it (and a password field when that is what it needs). */
+export function FileResult({ file, now, analyses, reopening, onPassword }: FileResultProps) {
   if (file.error) {
+    const needsPassword = file.error.code === 'password-required' || file.error.code === 'wrong-password';
+    const asking = file.error.code === 'password-required';
     return (
       <section className="file-result has-error" data-testid="file-result" data-file={file.name} aria-label={file.name}>
-        <p className="file-error" data-testid="file-error" role="alert">
-          <WarningIcon size={18} />
-          <span>{file.error.message}</span>
-        </p>
+        <div className={`file-error${asking ? ' is-locked' : ''}`} data-error-code={file.error.code}>
+          <p className="file-error-line" data-testid="file-error" role={asking ? undefined : 'alert'}>
+            {asking ? <LockIcon size={18} /> : <WarningIcon size={18} />}
+            <span>{file.error.message}</span>
+          </p>
+          {needsPassword && (
+            <PasswordPrompt
+              fileName={file.name}
+              wrong={file.error.code === 'wrong-password'}
+              busy={reopening}
+              onSubmit={(password) => onPassword(file.key, password)}
+            />
+          )}
+        </div>
       </section>
     );
   }
@@ -48,9 +71,7 @@ export function FileResult({ file, now }: { file: FileOutcome; now: Date }) {
         <h2 className="file-name" data-testid="file-name">
           {file.name}
         </h2>
-        <span className="file-meta">
-          {fileMeta(file)}
-        </span>
+        <span className="file-meta">{fileMeta(file)}</span>
       </header>
       {file.keys.length > 0 && (
         <ul className="key-lines" aria-label={`Private keys in ${file.name}`}>
@@ -68,6 +89,7 @@ export function FileResult({ file, now }: { file: FileOutcome; now: Date }) {
             cert={c}
             now={now}
             position={count > 1 ? `Certificate ${i + 1} of ${count}` : undefined}
+            analysis={analyses.get(c.thumbprintSha1)}
           />
         ))}
       </div>

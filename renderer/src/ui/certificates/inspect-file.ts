@@ -11,7 +11,12 @@ import { encodeBase64 } from '../../lib/base64';
  */
 export async function inspectFile(
   file: File,
-  options: { onFraction?: (fraction: number) => void; signal?: AbortSignal } = {},
+  options: {
+    onFraction?: (fraction: number) => void;
+    signal?: AbortSignal;
+    /** PKCS#12 or encrypted-key password: sent with this one request only, never kept or logged. */
+    password?: string;
+  } = {},
 ): Promise<InspectedFileResult> {
   const failed = (code: NonNullable<InspectedFileResult['error']>['code'], message: string): InspectedFileResult => ({
     name: file.name,
@@ -41,7 +46,7 @@ export async function inspectFile(
 
   const result = await call(
     'certs:inspect',
-    { files: [{ name: file.name, dataBase64: encodeBase64(bytes) }] },
+    { files: [{ name: file.name, dataBase64: encodeBase64(bytes), ...(options.password !== undefined ? { password: options.password } : {}) }] },
     {
       signal: options.signal,
       onProgress: (e) => {

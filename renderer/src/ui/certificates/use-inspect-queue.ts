@@ -30,7 +30,11 @@ export interface WorkProgress {
 export function useInspectQueue() {
   const [batches, setBatches] = useState<Batch[]>([]);
   const [progress, setProgress] = useState<WorkProgress | null>(null);
-  const queue = useRef<{ batchId: number; file: File }[]>([]);
+  // A password rides on its queue item only until that one request is sent (never in state).
+  const queue = useRef<{ batchId: number; file: File; password?: string; replaceKey?: string }[]>([]);
+  // The File behind each row, so a row can be read again with a password.
+  const sources = useRef(new Map<string, { batchId: number; file: File }>());
+  const [reopening, setReopening] = useState<ReadonlySet<string>>(new Set());
   const running = useRef(false);
   const nextBatch = useRef(1);
   const nextKey = useRef(1);
@@ -53,15 +57,25 @@ export function useInspectQueue() {
         abort.current = new AbortController();
         const outcome = await inspectFile(item.file, {
           signal: abort.current.signal,
+          password: item.password,
           onFraction: (f) => {
             if (gen !== generation.current) return;
             const t = base + 1 + queue.current.length;
             setProgress({ done: base, total: t, fraction: (base + f) / t, label: `Reading ${base + 1} of ${t}: ${item.file.name}` });
           },
         });
+        delete item.password;
         if (gen !== generation.current) break;
-        const row: FileOutcome = { ...outcome, key: `f${nextKey.current++}` };
-        setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: [...b.files, row] } : b)));
+        if (item.replaceKey) {
+          // Same key: the row stays where it is and its password field keeps its place.
+          const row: FileOutcome = { ...outcome, key: item.replaceKey };
+          setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: b.files.map((f) => (f.key === row.key ? row : f)) } : b)));
+          setReopening((s) => without(s, row.key));
+        } else {
+          const row: FileOutcome = { ...outcome, key: `f${nextKey.current++}` };
+          sources.current.set(row.key, { batchId: item.batchId, file: item.file });
+          setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: [...b.files, row] } : b)));
+        }
         done += 1;
       }
     } finally {
@@ -85,9 +99,23 @@ export function useInspectQueue() {
     [run],
   );
 
+  /** Read one row's file again with a password (PKCS#12, encrypted key); the row is replaced in place. */
+  const reopen = useCallback(
+    (key: string, password: string) => {
+      const source = sources.current.get(key);
+      if (!source) return;
+      setReopening((s) => new Set(s).add(key));
+      queue.current.push({ ...source, password, replaceKey: key });
+      void run();
+    },
+    [run],
+  );
+
   const clear = useCallback(() => {
     generation.current += 1;
     queue.current = [];
+    sources.current.clear();
+    setReopening(new Set());
     abort.current?.abort();
     setBatches([]);
     setProgress(null);
@@ -95,5 +123,11 @@ export function useInspectQueue() {
 
   useEffect(() => () => abort.current?.abort(), []);
 
-  return { batches, progress, addFiles, clear };
+  return { batches, progress, reopening, addFiles, reopen, clear };
+}
+
+function without(set: ReadonlySet<string>, key: string): ReadonlySet<string> {
+  const next = new Set(set);
+  next.delete(key);
+  return next;
 }

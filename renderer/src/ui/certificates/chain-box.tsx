@@ -1,0 +1,113 @@
+import type { ChainLink, ChainPath } from '../../../../shared/model/chain';
+import { groupHex } from '../../lib/hex';
+import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon } from '../common/icons';
+
+const ROLE_WORD: Record<ChainLink['role'], string> = {
+  root: 'Root',
+  intermediate: 'Intermediate',
+  leaf: 'Leaf',
+  anchor: 'Trust anchor',
+};
+
+const STATUS_WORD: Record<ChainLink['status'], string> = { ok: 'All checks pass', fail: 'Problem', unknown: 'Not fully checked' };
+
+/** "Not trusted" when trust is the only thing wrong (the usual case for a private root), else the status. */
+function statusWord(link: ChainLink): string {
+  const failing = link.checks.filter((c) => c.status === 'fail');
+  if (link.status === 'fail' && failing.length > 0 && failing.every((c) => c.name === 'trust')) return 'Not trusted';
+  return STATUS_WORD[link.status];
+}
+
+function StatusIcon({ status, size }: { status: ChainLink['status']; size: number }) {
+  return status === 'ok' ? <CheckIcon size={size} /> : status === 'fail' ? <CrossIcon size={size} /> : <QuestionIcon size={size} />;
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * One certificate of a chain: who it is, what it is in the chain, where it was found, and each check
+ * in words. The whole box opens the certificate (the title is the keyboard's way in).
+ */
+export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: ChainLink) => void }) {
+  const name = link.commonName ?? link.subject;
+  return (
+    <div
+      className={`chain-box is-${link.status}`}
+      data-testid="chain-box"
+      data-role={link.role}
+      data-status={link.status}
+      data-thumbprint={link.thumbprintSha1}
+      onClick={() => onOpen(link)}
+    >
+      <div className="chain-box-head">
+        <span className={`role-pill is-${link.role}`} data-testid="chain-box-role">
+          {ROLE_WORD[link.role]}
+        </span>
+        <span className="chain-box-source" data-testid="chain-box-source">
+          from {link.sources.join(', ') || 'an unknown source'}
+        </span>
+        <span className={`chain-box-status is-${link.status}`}>
+          <StatusIcon status={link.status} size={15} />
+          {statusWord(link)}
+        </span>
+      </div>
+      <button
+        type="button"
+        className="chain-box-title"
+        data-testid="chain-box-open"
+        title="Show this certificate's details"
+        onClick={(e) => {
+          e.stopPropagation();
+          onOpen(link);
+        }}
+      >
+        <span data-testid="chain-box-name">{name}</span>
+        <ChevronIcon size={16} />
+      </button>
+      {link.commonName && <p className="chain-box-dn">{link.subject}</p>}
+      {link.checks.length > 0 && (
+        <ul className="chain-checks" aria-label={`Checks on ${name}`}>
+          {link.checks.map((c, i) => (
+            <li key={`${c.name}:${i}`} className={`chain-check is-${c.status}`} data-testid="chain-check" data-check={c.name} data-status={c.status}>
+              <span className="chain-check-mark" aria-label={c.status === 'ok' ? 'passes' : c.status === 'fail' ? 'fails' : 'not checked'}>
+                {c.status === 'ok' ? '✓' : c.status === 'fail' ? '✗' : '?'}
+              </span>
+              <span>{sentence(c.text)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The issuer that none of the opened files or stores holds: where the chain breaks. */
+export function MissingBox({ missing }: { missing: NonNullable<ChainPath['missing']> }) {
+  return (
+    <div className="chain-box is-missing" data-testid="chain-missing">
+      <div className="chain-box-head">
+        <span className="role-pill is-missing">Not found</span>
+        <span className="chain-box-status is-fail">
+          <CrossIcon size={15} />
+          Missing
+        </span>
+      </div>
+      <p className="chain-missing-name">
+        Missing: <span data-testid="chain-missing-issuer">{missing.issuer || '(empty issuer name)'}</span>
+      </p>
+      {missing.authorityKeyId && (
+        <p className="chain-box-dn">
+          Its key identifier: <span className="mono">{groupHex(missing.authorityKeyId)}</span>
+        </p>
+      )}
+      {missing.downloadUrls.map((url) => (
+        // Plain text on purpose: a helpdesk user copies it into a browser they trust, nothing is fetched from here.
+        <p key={url} className="chain-missing-url" data-testid="chain-missing-url">
+          download from <span className="mono">{url}</span>
+        </p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { base64, hex } from '@peculiar/utils';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { Req } from '../../../../shared/contract';
+import type { CertificateSummary } from '../../../../shared/model/certificate';
+import type { KeyStatus } from '../../../../shared/model/chain';
+import { parseX509 } from '../../../../shared/cert/x509';
+import type { FileOutcome } from './use-inspect-queue';
+
+/** The contract's bounds (shared/contract.ts), kept below so one huge drop cannot be refused whole. */
+const MAX_POOL = 20_000;
+const MAX_TARGETS = 500;
+/** The web mode refuses requests over 24 MB; stay well under it. */
+const MAX_POOL_CHARS = 18 * 1024 * 1024;
+
+export const KEY_UNKNOWN_DETAIL = 'no private key opened for it: open its key file or .pfx to check';
+
+export type ChainRequest = Req<'chain:analyze'>;
+
+export interface PlannedAnalysis {
+  request: ChainRequest;
+  /** What is known of each target's private key, by thumbprint (also shown on the card). */
+  keys: Map<string, KeyStatus>;
+  /** Changes whenever the certificates or keys opened change; equal plans need no new request. */
+  signature: string;
+  /** Certificates left out to respect the bounds (0 normally). */
+  leftOut: number;
+}
+
+const isCa = (c: CertificateSummary) => c.basicConstraints?.ca === true;
+
+/**
+ * Which certificates get a chain and a verdict: what a user means by "my certificate". Every one
+ * that is not a CA; and in a file that holds only CAs (an intermediate opened to check it), the CAs
+ * that are not self-signed. Roots alone are never judged: they are where chains end.
+ */
+export function isTarget(cert: CertificateSummary, file: FileOutcome): boolean {
+  if (!isCa(cert)) return true;
+  return file.certificates.every(isCa) && !cert.selfSigned.value;
+}
+
+/** SHA-256 of a certificate's SubjectPublicKeyInfo, as KeySummary.publicKeySha256 writes it. */
+function spkiSha256(derBase64: string): string | null {
+  try {
+    return hex.encode(sha256(parseX509(base64.decode(derBase64)).spki.der)).toUpperCase();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Key status per certificate. The service matches keys to certificates within one request, and the
+ * UI sends one file per request, so a key opened in another file than its certificate is matched
+ * here by public key hash as well.
+ */
+function keyStatuses(files: FileOutcome[], targets: CertificateSummary[]): Map<string, KeyStatus> {
+  const found = new Map<string, string>(); // thumbprint -> file name
+  const byPublicKey = new Map<string, string>(); // publicKeySha256 -> file name
+  for (const f of files) {
+    for (const k of f.keys) {
+      if (k.matchesCertificate && !found.has(k.matchesCertificate)) found.set(k.matchesCertificate, f.name);
+      if (k.publicKeySha256 && !byPublicKey.has(k.publicKeySha256)) byPublicKey.set(k.publicKeySha256, f.name);
+    }
+  }
+  const out = new Map<string, KeyStatus>();
+  for (const c of targets) {
+    let file = found.get(c.thumbprintSha1);
+    if (!file && byPublicKey.size > 0) {
+      const spki = spkiSha256(c.derBase64);
+      if (spki) file = byPublicKey.get(spki);
+    }
+    out.set(c.thumbprintSha1, file ? { status: 'present', detail: `private key found in ${file}` } : { status: 'unknown', detail: KEY_UNKNOWN_DETAIL });
+  }
+  return out;
+}
+
+/** The `chain:analyze` request for everything opened: every certificate in the pool, the targets judged. */
+export function planAnalysis(files: FileOutcome[]): PlannedAnalysis {
+  const pool: ChainRequest['pool'] = [];
+  const targets: CertificateSummary[] = [];
+  const poolIds: string[] = [];
+  const seen = new Set<string>();
+  let chars = 0;
+  let leftOut = 0;
+  for (const f of files) {
+    for (const c of f.certificates) {
+      if (pool.length >= MAX_POOL || chars + c.derBase64.length > MAX_POOL_CHARS) {
+        leftOut++;
+        continue;
+      }
+      chars += c.derBase64.length;
+      pool.push({ derBase64: c.derBase64, source: f.name, trusted: false });
+      poolIds.push(`${f.name}:${c.thumbprintSha1}`);
+      if (isTarget(c, f) && !seen.has(c.thumbprintSha1) && targets.length < MAX_TARGETS) {
+        seen.add(c.thumbprintSha1);
+        targets.push(c);
+      }
+    }
+  }
+  const keys = keyStatuses(files, targets);
+  const signature = JSON.stringify([
+    poolIds,
+    targets.map((t) => `${t.thumbprintSha1}:${keys.get(t.thumbprintSha1)?.detail ?? ''}`),
+  ]);
+  return {
+    request: {
+      pool,
+      targets: targets.map((t) => ({ thumbprint: t.thumbprintSha1, key: keys.get(t.thumbprintSha1)! })),
+      useSystemTrust: true,
+    },
+    keys,
+    signature,
+    leftOut,
+  };
+}

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES } from '../shared/contract';
-import { inspectFileBytes } from '../shared/cert/inspect';
 import { analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../shared/chain/analyze';
-import type { ChainPath, KeyStatus } from '../shared/model/chain';
+import type { ChainPath } from '../shared/model/chain';
+import { keyStatusFromFiles } from '../shared/verdict/key-status';
+import { inspectCommandFiles } from './cli-inputs';
 import { systemTrust } from './services/system-trust';
 import { CliProgress } from './cli-progress';
 
@@ -11,43 +11,33 @@ import { CliProgress } from './cli-progress';
  * chain of every end-entity certificate in the files over everything given plus the system's
  * trusted roots, and say whether it can authenticate a client. Exit 1 when a verdict has errors.
  */
-export function registerChainCommand(
-  program: Command,
-  io: { readInputFile: (file: string, max: number) => Uint8Array; fail: (message: string) => never },
-): void {
+export function registerChainCommand(program: Command, io: { fail: (message: string) => never }): void {
   program
     .command('chain')
     .description('build and check the chain of each certificate, and judge it for client authentication')
-    .argument('<file...>', 'certificate files: the certificate, its intermediates, roots')
+    .argument('<file...>', 'certificate files: the certificate, its key or .pfx, intermediates, roots')
     .option('--trust <file...>', 'treat the certificates in these files as trusted roots')
     .option('--no-system-trust', "do not use the operating system's trusted roots")
     .option('--at <iso-date>', 'judge validity at this moment instead of now')
+    .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
     .option('--json', 'print one JSON document on stdout')
-    .action(async (files: string[], opts: { trust?: string[]; systemTrust: boolean; at?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { trust?: string[]; systemTrust: boolean; at?: string; json?: boolean; passwordEnv?: string }) => {
       const at = opts.at ? new Date(opts.at) : new Date();
       if (Number.isNaN(at.getTime())) io.fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
-      const items: PoolItem[] = [];
-      const errors: string[] = [];
-      const read = async (file: string, trusted: boolean) => {
-        try {
-          const r = await inspectFileBytes(file, io.readInputFile(file, MAX_INPUT_FILE_BYTES), at, MAX_INPUT_FILE_BYTES);
-          if (r.error) errors.push(r.error.message);
-          for (const c of r.certificates) items.push(poolItemFromBase64(c.derBase64, file, trusted));
-        } catch (err) {
-          errors.push((err as Error).message);
-        }
-      };
-      for (const f of files) await read(f, false);
-      for (const f of opts.trust ?? []) await read(f, true);
+      const given = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail: io.fail });
+      const trusted = await inspectCommandFiles(opts.trust ?? [], { at, passwordEnv: opts.passwordEnv, fail: io.fail });
+      const errors = [...given, ...trusted].flatMap((r) => (r.error ? [r.error.message] : []));
+      const items: PoolItem[] = [
+        ...given.flatMap((r) => r.certificates.map((c) => poolItemFromBase64(c.derBase64, r.name, false))),
+        ...trusted.flatMap((r) => r.certificates.map((c) => poolItemFromBase64(c.derBase64, r.name, true))),
+      ];
       const targets = endEntityThumbprints(items.filter((i) => !i.trusted));
       if (!targets.length && items.length) targets.push(...endEntityThumbprints(items).slice(0, 1));
       const trust = opts.systemTrust ? systemTrust() : { source: 'none', items: [], note: null };
-      // The CLI reads certificates only; a key file given alongside is matched by the inspect command.
-      const key: KeyStatus = { status: 'unknown', detail: 'private key not checked by this command' };
       const progress = new CliProgress('building chains');
       const { results } = await analyzeChains(
         [...items, ...trust.items],
-        targets.map((thumbprint) => ({ thumbprint, key })),
+        targets.map((thumbprint) => ({ thumbprint, key: keyStatusFromFiles(thumbprint, given) })),
         at,
         (done, total) => progress.update(done, total, 'chains'),
       );
@@ -66,11 +56,10 @@ export function registerChainCommand(
       }
       for (const e of errors) process.stderr.write(`certbench: ${e}\n`);
       if (errors.length) process.exitCode = 2;
-      else if (results.some((r) => r.verdict.findings.some((f) => f.severity === 'error'))) process.exitCode = 1;
       else if (!results.length) {
         process.stderr.write('certbench: no certificates found in the files given\n');
         process.exitCode = 2;
-      }
+      } else if (results.some((r) => r.verdict.findings.some((f) => f.severity === 'error'))) process.exitCode = 1;
     });
 }
 

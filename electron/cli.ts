@@ -1,15 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../shared/contract';
-import { inspectFiles, type InspectInput } from '../shared/cert/inspect';
 import { formatKeyLine } from '../shared/cert/containers';
-import { formatBytes, oneLine, toErrorData } from '../shared/errors';
+import { oneLine, toErrorData } from '../shared/errors';
 import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
-import { CliProgress } from './cli-progress';
-import { passwordFromEnv, promptHidden } from './cli-password';
+import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
 
 /**
@@ -24,70 +21,10 @@ function fail(message: string): never {
   process.exit(EXIT.usage);
 }
 
-/** Read a file the user named, bounded, with one-line errors for the usual mistakes. */
-export function readInputFile(file: string, maxBytes: number): Uint8Array {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
-    if (code === 'EACCES') throw new Error(`${file}: permission denied`);
-    throw new Error(`${file}: cannot read (${code ?? 'error'})`);
-  }
-  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not a certificate file`);
-  if (!stat.isFile()) throw new Error(`${file}: is not a regular file`);
-  if (stat.size > maxBytes) {
-    throw new Error(`${file}: file is ${formatBytes(stat.size)}; certificate files are at most ${formatBytes(maxBytes)}`);
-  }
-  try {
-    return new Uint8Array(fs.readFileSync(file));
-  } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
 async function inspectCommand(files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }): Promise<number> {
   const at = opts.at ? new Date(opts.at) : new Date();
   if (Number.isNaN(at.getTime())) fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
-  let password: string | undefined;
-  if (opts.passwordEnv !== undefined) {
-    const fromEnv = passwordFromEnv(opts.passwordEnv);
-    if ('error' in fromEnv) fail(fromEnv.error);
-    password = fromEnv.password;
-  }
-  const inputs: (InspectInput | InspectedFileResult)[] = [];
-  const progress = new CliProgress('inspecting');
-  for (const [i, file] of files.entries()) {
-    progress.update(i, files.length, file);
-    try {
-      inputs.push({ name: file, bytes: readInputFile(file, MAX_INPUT_FILE_BYTES), password });
-    } catch (err) {
-      const error = { ...toErrorData(err), code: 'bad-input' as const };
-      inputs.push({ name: file, sizeBytes: 0, format: null, certificates: [], keys: [], error });
-    }
-  }
-  const inspectAll = async () => {
-    const inspected = await inspectFiles(inputs.filter((d): d is InspectInput => 'bytes' in d), at, MAX_INPUT_FILE_BYTES);
-    let next = 0;
-    return inputs.map((d) => ('bytes' in d ? inspected[next++]! : d));
-  };
-  let results = await inspectAll();
-  progress.done();
-
-  // A PFX that needs a password none was given for: ask on a terminal (never when scripted).
-  if (password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
-    let asked = false;
-    for (const [i, r] of results.entries()) {
-      const input = inputs[i];
-      if (r.error?.code !== 'password-required' || !input || !('bytes' in input)) continue;
-      const typed = await promptHidden(`Password for ${r.name}: `);
-      if (typed === null) break;
-      input.password = typed;
-      asked = true;
-    }
-    if (asked) results = await inspectAll();
-  }
+  const results = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail });
 
   const failed = results.filter((r) => r.error);
   if (opts.json) {
@@ -157,7 +94,7 @@ export function buildProgram(): Command {
       process.exitCode = await inspectCommand(files, opts);
     });
 
-  registerChainCommand(program, { readInputFile, fail });
+  registerChainCommand(program, { fail });
 
   program
     .command('serve')

@@ -43,4 +43,15 @@ describe.skipIf(missing !== null)('certbench chain', () => {
     expect(doc.results[0].chain.best.status).toBe('valid');
     expect(doc.results[0].chain.best.links[2].sources).toEqual(['system trust']);
   });
+
+  it('says yes when the key file given matches, and names a missing key when none does', () => {
+    const ok = runCli(['chain', '--no-system-trust', s.client.pemPath, s.client.keyPath, s.intermediate.pemPath, '--trust', s.root.pemPath]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Verdict: "alice" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.');
+    const wrongKey = runCli(['chain', '--json', '--no-system-trust', s.client.pemPath, s.serverOnly.keyPath, s.intermediate.pemPath, '--trust', s.root.pemPath]);
+    expect(wrongKey.code).toBe(1);
+    const doc = JSON.parse(wrongKey.stdout);
+    const f = doc.findings.find((x: { id: string }) => x.id === 'cert.no-private-key');
+    expect(f.evidence[0].text).toBe('None of the 1 private key(s) opened matches its public key.');
+  });
 });

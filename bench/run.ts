@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateCertificates, generateHierarchy } from './generate';
+import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
 
@@ -124,7 +125,29 @@ async function benchChains(): Promise<BenchResult> {
   };
 }
 
-const results = [await benchInspect(), await benchChains()];
+/** Issue 3: 100,000 mutated DER, PEM and PFX inputs; the baseline is the clean parse of the same seeds. */
+async function benchFuzz(): Promise<BenchResult> {
+  const cases = args.includes('--quick') ? 10_000 : 100_000;
+  progress(`fuzzing ${cases} mutated DER, PEM and PFX inputs...`);
+  const clean = await fuzz(300, 1);
+  const r = await fuzz(cases, 20261123, (done) => progress(`  ${done} cases`));
+  if (r.uncaught || r.badMessages || r.over100ms) {
+    throw new Error(`fuzz failed: ${r.uncaught} uncaught, ${r.badMessages} bad messages, ${r.over100ms} cases over 100 ms`);
+  }
+  const perCase = (r.seconds * 1e6) / r.cases;
+  const cleanPerCase = (clean.seconds * 1e6) / clean.cases;
+  return {
+    name: 'fuzz.containers',
+    value: round(r.slowest),
+    unit: `ms slowest of ${r.cases} cases (0 uncaught, 0 bad messages; ${round(perCase)} µs/case)`,
+    baseline: 'mean µs per lightly mutated case of the same seeds',
+    baselineValue: round(cleanPerCase),
+    ratio: round(perCase / cleanPerCase),
+    target: 'no uncaught exception, no case over 100 ms (issue 3)',
+  };
+}
+
+const results = [await benchInspect(), await benchChains(), await benchFuzz()];
 for (const r of results) {
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}\n`);

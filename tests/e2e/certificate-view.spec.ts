@@ -9,6 +9,7 @@ import {
   EXPIRED_CN,
   FUTURE_CN,
   ISSUING_CN,
+  KEY_PASSWORD,
   ISSUING_DN,
   makeChainFixtures,
   OCSP_URL,
@@ -259,6 +260,34 @@ test('a PFX asks for its password on its row; a wrong one says so; the right one
   const kept = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.body.innerHTML + location.href);
   expect(kept).not.toContain(PFX_PASSWORD);
   await viewShot(page, '1x-10-pfx-open');
+});
+
+test('a key in a file of its own is matched to its certificate; an encrypted one asks for its password first', async ({ page }) => {
+  await openApp(page);
+  const sha1 = opensslFacts(fx.client.pemPath).sha1;
+  await open(page, [fx.client.pemPath, fx.client.keyPath]);
+  // Matched across files, so the key line and the verdict agree.
+  await expect(fileResult(page, 'client.key').getByTestId('key-line')).toContainText(`matches certificate ${sha1}`);
+  const client = await cardOf(page, 'client.pem');
+  await expect(client.getByTestId('verdict-key')).toHaveAttribute('data-status', 'present');
+  await expect(client.getByTestId('verdict-key')).toHaveText('Private key found in client.key');
+
+  await page.getByTestId('clear').click();
+  await open(page, [fx.client.pemPath, fx.encryptedKey]);
+  const keyRow = fileResult(page, 'client-encrypted.key');
+  await expect(keyRow.getByTestId('key-locked')).toContainText('The private key in client-encrypted.key is encrypted');
+  await expect(client.getByTestId('verdict-key')).toHaveAttribute('data-status', 'unknown');
+  await expect(client.getByTestId('verdict-key')).toHaveText(
+    "Private key not known — the private key in client-encrypted.key is encrypted: give its password to check whether it is this certificate's",
+  );
+  await keyRow.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await viewShot(page, '1x-14-key-encrypted');
+  const input = keyRow.getByTestId('password-input');
+  await input.fill(KEY_PASSWORD);
+  await input.press('Enter');
+  await expect(keyRow.getByTestId('key-locked')).toHaveCount(0);
+  await expect(keyRow.getByTestId('key-line')).toContainText(`matches certificate ${sha1}`);
+  await expect(client.getByTestId('verdict-key')).toHaveText('Private key found in client-encrypted.key');
 });
 
 test('the raw ASN.1 view is one click away and shows Client Authentication inside the EKU extension', async ({ page }) => {

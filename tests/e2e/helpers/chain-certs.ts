@@ -21,6 +21,8 @@ export interface ChainFixtures {
   /** A second root, and the issuing CA cross-signed by it (same name, same key): a second path. */
   crossRoot: Issued;
   crossIntermediate: Issued;
+  /** The client's private key, encrypted PKCS#8 with KEY_PASSWORD, in a file of its own. */
+  encryptedKey: string;
   cleanup: () => void;
 }
 
@@ -41,6 +43,7 @@ export const TEMPLATE_OID = '1.3.6.1.4.1.311.21.8.7312214.4157321.1234567.101';
 export const UNKNOWN_EXTENSION_OID = '1.3.6.1.4.1.55555.7.1';
 /** A throwaway password for a throwaway PFX (passed as `pass:` to openssl only, in a temp folder). */
 export const PFX_PASSWORD = 'Correct-Horse-42';
+export const KEY_PASSWORD = 'Battery-Staple-7';
 
 const DAY = 86_400_000;
 
@@ -99,7 +102,10 @@ export function makeChainFixtures(): ChainFixtures {
     end: new Date(Date.now() + 400 * DAY),
     extensions: ['basicConstraints = CA:false', 'keyUsage = critical, digitalSignature', 'extendedKeyUsage = clientAuth'],
   });
-  const pfx = new Containers(pki).pfx('client.pfx', client, PFX_PASSWORD, [], [intermediate, root]);
+  const containers = new Containers(pki);
+  const pfx = containers.pfx('client.pfx', client, PFX_PASSWORD, [], [intermediate, root]);
+  const encryptedKey = containers.path('client-encrypted.key');
+  containers.run(['pkey', '-in', client.keyPath, '-aes256', '-passout', `pass:${KEY_PASSWORD}`, '-out', encryptedKey]);
   const crossRoot = pki.issue('cross-root', {
     subject: `/C=US/O=Certbench Test/CN=${CROSS_ROOT_CN}`,
     extensions: ['basicConstraints = critical, CA:true', 'keyUsage = critical, keyCertSign, cRLSign'],
@@ -110,5 +116,5 @@ export function makeChainFixtures(): ChainFixtures {
     reuseKeyOf: intermediate,
     extensions: ['basicConstraints = critical, CA:true, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign'],
   });
-  return { dir: pki.dir, root, intermediate, client, serverOnly, expired, future, pfx, crossRoot, crossIntermediate, cleanup: () => pki.cleanup() };
+  return { dir: pki.dir, root, intermediate, client, serverOnly, expired, future, pfx, crossRoot, crossIntermediate, encryptedKey, cleanup: () => pki.cleanup() };
 }

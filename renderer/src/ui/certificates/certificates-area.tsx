@@ -3,6 +3,7 @@ import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
 import { CertificateDialogProvider } from './certificate-dialog';
 import { FileResult } from './file-result';
+import { matchKeysAcrossFiles } from './key-match';
 import { useChainAnalysis, type ChainAnalysis } from './use-chain-analysis';
 import { useInspectQueue } from './use-inspect-queue';
 
@@ -32,7 +33,8 @@ function CertificatesPane() {
   const [dragDepth, setDragDepth] = useState(0);
   const dragging = dragDepth > 0;
 
-  const files = useMemo(() => batches.flatMap((b) => b.files), [batches]);
+  // Newest batch first, each in the order chosen; keys matched to certificates of other files too.
+  const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);
   const chains = useChainAnalysis(files, progress === null);
   const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
   // A wrong password is still a file waiting for its password, not a broken file.
@@ -147,18 +149,16 @@ function CertificatesPane() {
         {hasResults && (
           <div className="results" data-testid="results">
             {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
-            {batches.map((b) =>
-              b.files.map((f) => (
-                <FileResult
-                  key={f.key}
-                  file={f}
-                  now={now}
-                  analyses={chains.targets}
-                  reopening={reopening.has(f.key)}
-                  onPassword={reopen}
-                />
-              )),
-            )}
+            {files.map((f) => (
+              <FileResult
+                key={f.key}
+                file={f}
+                now={now}
+                analyses={chains.targets}
+                reopening={reopening.has(f.key)}
+                onPassword={reopen}
+              />
+            ))}
           </div>
         )}
       </div>

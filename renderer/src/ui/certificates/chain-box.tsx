@@ -88,10 +88,10 @@ export function MissingBox({ missing }: { missing: NonNullable<ChainPath['missin
   return (
     <div className="chain-box is-missing" data-testid="chain-missing">
       <div className="chain-box-head">
-        <span className="role-pill is-missing">Not found</span>
+        <span className="role-pill is-missing">Issuer</span>
         <span className="chain-box-status is-fail">
           <CrossIcon size={15} />
-          Missing
+          Not found
         </span>
       </div>
       <p className="chain-missing-name">

@@ -1,9 +1,6 @@
-import { base64, hex } from '@peculiar/utils';
-import { sha256 } from '@noble/hashes/sha2.js';
 import type { Req } from '../../../../shared/contract';
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { KeyStatus } from '../../../../shared/model/chain';
-import { parseX509 } from '../../../../shared/cert/x509';
 import type { FileOutcome } from './use-inspect-queue';
 
 /** The contract's bounds (shared/contract.ts), kept below so one huge drop cannot be refused whole. */
@@ -38,42 +35,33 @@ export function isTarget(cert: CertificateSummary, file: FileOutcome): boolean {
   return file.certificates.every(isCa) && !cert.selfSigned.value;
 }
 
-/** SHA-256 of a certificate's SubjectPublicKeyInfo, as KeySummary.publicKeySha256 writes it. */
-function spkiSha256(derBase64: string): string | null {
-  try {
-    return hex.encode(sha256(parseX509(base64.decode(derBase64)).spki.der)).toUpperCase();
-  } catch {
-    return null;
-  }
-}
-
 /**
- * Key status per certificate. The service matches keys to certificates within one request, and the
- * UI sends one file per request, so a key opened in another file than its certificate is matched
- * here by public key hash as well.
+ * Key status per certificate: present when a key opened in any file matches it (keys are matched
+ * across files first, see key-match.ts); otherwise not known (never "missing": a user who has not
+ * opened the key yet has not lost it).
  */
 function keyStatuses(files: FileOutcome[], targets: CertificateSummary[]): Map<string, KeyStatus> {
   const found = new Map<string, string>(); // thumbprint -> file name
-  const byPublicKey = new Map<string, string>(); // publicKeySha256 -> file name
+  const locked: string[] = []; // files whose encrypted keys could not be compared yet
   for (const f of files) {
     for (const k of f.keys) {
       if (k.matchesCertificate && !found.has(k.matchesCertificate)) found.set(k.matchesCertificate, f.name);
-      if (k.publicKeySha256 && !byPublicKey.has(k.publicKeySha256)) byPublicKey.set(k.publicKeySha256, f.name);
+      if (k.encrypted && k.publicKeySha256 === null && !locked.includes(f.name)) locked.push(f.name);
     }
   }
+  // An encrypted key that may be this one is the likelier story than "no key opened": say so.
+  const unknown: KeyStatus = locked.length
+    ? { status: 'unknown', detail: `the private key in ${locked.join(', ')} is encrypted: give its password to check whether it is this certificate's` }
+    : { status: 'unknown', detail: KEY_UNKNOWN_DETAIL };
   const out = new Map<string, KeyStatus>();
   for (const c of targets) {
-    let file = found.get(c.thumbprintSha1);
-    if (!file && byPublicKey.size > 0) {
-      const spki = spkiSha256(c.derBase64);
-      if (spki) file = byPublicKey.get(spki);
-    }
-    out.set(c.thumbprintSha1, file ? { status: 'present', detail: `private key found in ${file}` } : { status: 'unknown', detail: KEY_UNKNOWN_DETAIL });
+    const file = found.get(c.thumbprintSha1);
+    out.set(c.thumbprintSha1, file ? { status: 'present', detail: `private key found in ${file}` } : unknown);
   }
   return out;
 }
 
-/** The `chain:analyze` request for everything opened: every certificate in the pool, the targets judged. */
+/** The `chain:analyze` request for everything opened (keys already matched across files): every certificate in the pool, the targets judged. */
 export function planAnalysis(files: FileOutcome[]): PlannedAnalysis {
   const pool: ChainRequest['pool'] = [];
   const targets: CertificateSummary[] = [];

@@ -64,6 +64,8 @@ export function FileResult({ file, now, analyses, reopening, onPassword }: FileR
     );
   }
   const count = file.certificates.length;
+  // An encrypted key cannot be matched to its certificate until it is decrypted: ask, on this row.
+  const lockedKeys = file.keys.filter((k) => k.encrypted && k.publicKeySha256 === null).length;
   return (
     <section className="file-result" data-testid="file-result" data-file={file.name} aria-label={file.name}>
       <header className="file-head">
@@ -82,17 +84,32 @@ export function FileResult({ file, now, analyses, reopening, onPassword }: FileR
           ))}
         </ul>
       )}
-      <div className="cert-list">
-        {file.certificates.map((c, i) => (
-          <CertificateCard
-            key={`${c.thumbprintSha1}:${i}`}
-            cert={c}
-            now={now}
-            position={count > 1 ? `Certificate ${i + 1} of ${count}` : undefined}
-            analysis={analyses.get(c.thumbprintSha1)}
-          />
-        ))}
-      </div>
+      {lockedKeys > 0 && (
+        <div className="file-error is-locked" data-testid="key-locked">
+          <p className="file-error-line">
+            <LockIcon size={18} />
+            <span>
+              {lockedKeys === 1 ? 'The private key' : `${lockedKeys} private keys`} in {file.name}{' '}
+              {lockedKeys === 1 ? 'is' : 'are'} encrypted: give the password to check which certificate{' '}
+              {lockedKeys === 1 ? 'it belongs' : 'they belong'} to.
+            </span>
+          </p>
+          <PasswordPrompt fileName={file.name} wrong={false} busy={reopening} onSubmit={(password) => onPassword(file.key, password)} />
+        </div>
+      )}
+      {count > 0 && (
+        <div className="cert-list">
+          {file.certificates.map((c, i) => (
+            <CertificateCard
+              key={`${c.thumbprintSha1}:${i}`}
+              cert={c}
+              now={now}
+              position={count > 1 ? `Certificate ${i + 1} of ${count}` : undefined}
+              analysis={analyses.get(c.thumbprintSha1)}
+            />
+          ))}
+        </div>
+      )}
     </section>
   );
 }

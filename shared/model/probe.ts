@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { CertificateSummarySchema } from './certificate';
+import { FindingSchema } from '../findings/catalogue';
+
+/**
+ * What a handshake probe reports (DESIGN.md "certbench probe ... --json"; issue 5). The shape is a
+ * public contract: bundles and scripts read it. Add fields, never rename.
+ */
+export const ClientAuthModeSchema = z.enum(['none', 'handshake', 'renegotiation', 'post-handshake', 'unknown']);
+
+export const CertificateRequestSchema = z.object({
+  /** Every CA name as an RFC 4514 string, in the order sent. */
+  caNames: z.array(z.string()),
+  /** Bytes of the certificate_authorities list (the DNs with their 2-byte lengths), compared with 16,384 / 12,228. */
+  caNamesBytes: z.number().int(),
+  /** Bytes of the whole CertificateRequest handshake message (header included). */
+  messageBytes: z.number().int(),
+  /** TLS records the message spanned. */
+  records: z.number().int(),
+  signatureAlgorithms: z.array(z.string()),
+  /** TLS 1.2 ClientCertificateType names (rsa_sign, ecdsa_sign, ...); empty for TLS 1.3. */
+  certificateTypes: z.array(z.string()),
+  /** Which handshake carried it: the first, a renegotiation, or post-handshake (TLS 1.3). */
+  carriedBy: z.enum(['handshake', 'renegotiation', 'post-handshake']),
+});
+
+export const AlertSchema = z.object({
+  from: z.enum(['server', 'client']),
+  level: z.enum(['warning', 'fatal', 'unknown']),
+  code: z.number().int(),
+  description: z.string(),
+  /** Milliseconds since the connection started. */
+  ms: z.number().optional(),
+});
+
+export const TimelineEntrySchema = z.object({
+  ms: z.number(),
+  from: z.enum(['client', 'server']),
+  encrypted: z.boolean(),
+  /** "ClientHello", "ServerHello", "Certificate", "CertificateRequest", "HelloRequest", "Application Data (GET /secure/)", "Alert: handshake_failure", "TCP reset", "Connection closed" */
+  message: z.string(),
+  /** Bytes on the wire for this message (record payload share). */
+  bytes: z.number().int().optional(),
+});
+
+export const HttpResultSchema = z.object({
+  status: z.number().int(),
+  /** IIS sub-status (the 7 of 403.7) when the body or headers reveal it; null otherwise. */
+  subStatus: z.number().int().nullable(),
+  reason: z.string(),
+});
+
+export const ProbeAttemptSchema = z.object({
+  /** What this attempt tried: default, TLS 1.2 forced, TLS 1.3 forced, with the client certificate. */
+  label: z.string(),
+  tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
+  clientAuth: z.object({ mode: ClientAuthModeSchema, reason: z.string().nullable(), certificateRequest: CertificateRequestSchema.nullable() }),
+  http: HttpResultSchema.nullable(),
+  alerts: z.array(AlertSchema),
+  timeline: z.array(TimelineEntrySchema),
+  /** How the connection ended: "closed by server after the response", "reset during the handshake", "timeout after 10 s". */
+  ending: z.string(),
+  /** One-line error when the attempt could not complete (unreachable, timeout, garbage), else null. */
+  error: z.string().nullable(),
+  /** Whether a client certificate was presented and what became of it. */
+  clientCertificate: z.object({ presented: z.boolean(), accepted: z.boolean().nullable(), thumbprint: z.string().nullable() }),
+});
+
+export const ProbeResultSchema = z.object({
+  target: z.object({ host: z.string(), port: z.number().int(), path: z.string(), servername: z.string() }),
+  /** The main attempt's facts, flattened as DESIGN.md shows them. */
+  tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
+  serverCertificates: z.array(CertificateSummarySchema),
+  clientAuth: z.object({ mode: ClientAuthModeSchema, certificateRequest: CertificateRequestSchema.nullable() }),
+  http: HttpResultSchema.nullable(),
+  alerts: z.array(AlertSchema),
+  timeline: z.array(TimelineEntrySchema),
+  /** Every attempt made (default, TLS 1.2, TLS 1.3, post-handshake client, with certificate). */
+  attempts: z.array(ProbeAttemptSchema),
+  findings: z.array(FindingSchema),
+  startedAt: z.string(),
+  durationMs: z.number(),
+});
+
+export type ClientAuthMode = z.infer<typeof ClientAuthModeSchema>;
+export type CertificateRequestInfo = z.infer<typeof CertificateRequestSchema>;
+export type Alert = z.infer<typeof AlertSchema>;
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+export type HttpResult = z.infer<typeof HttpResultSchema>;
+export type ProbeAttempt = z.infer<typeof ProbeAttemptSchema>;
+export type ProbeResult = z.infer<typeof ProbeResultSchema>;

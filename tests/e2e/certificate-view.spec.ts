@@ -392,6 +392,68 @@ test('chains are checked again when files are added, with progress; other paths 
   await expect(page.getByTestId('trust-line')).toHaveCount(0);
 });
 
+/**
+ * The green and amber verdicts need a root this machine trusts, and none of this run's roots is.
+ * The real answer of `chain:analyze` is taken and its root marked trusted, as it would be once the
+ * root is installed, so the view of a good chain can be seen and judged.
+ */
+async function trustTheRoot(page: Page, verdict: (cn: string) => { usable: boolean | null; sentence: string }): Promise<void> {
+  await page.route('**/api/chain:analyze', async (route: Route) => {
+    const response = await route.fetch();
+    const lines = (await response.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    for (const line of lines) {
+      if (line.type !== 'result' || !line.result.ok) continue;
+      for (const r of line.result.value.results) {
+        const best = r.chain.best;
+        const root = best.links[best.links.length - 1];
+        root.checks = root.checks.map((c: { name: string }) => (c.name === 'trust' ? { name: 'trust', status: 'ok', text: 'trusted (system trust)' } : c));
+        root.sources = [...root.sources, 'system trust'];
+        root.status = 'ok';
+        best.status = 'valid';
+        best.problems = [];
+        r.verdict = { ...verdict(best.links[0].commonName), findings: [] };
+      }
+    }
+    await route.fulfill({ response, body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
+  });
+}
+
+test('a chain to a trusted root: green with the key, amber while the key is not known', async ({ page }) => {
+  await openApp(page);
+  await trustTheRoot(page, (cn) => ({
+    usable: null,
+    sentence: `"${cn}" is fit for client authentication as far as the certificate goes; not known yet: whether its private key is available.`,
+  }));
+  await open(page, [fx.client.pemPath, fx.intermediate.pemPath, fx.root.pemPath]);
+  const client = await cardOf(page, 'client.pem');
+  await expect(client.getByTestId('chain-status')).toHaveAttribute('data-status', 'valid');
+  await expect(client.getByTestId('chain-status')).toHaveText('Valid');
+  const verdict = client.getByTestId('verdict');
+  await expect(verdict).toHaveAttribute('data-usable', 'null');
+  await expect(verdict).toHaveClass(/is-unknown/);
+  await expect(verdict.getByTestId('finding')).toHaveCount(0);
+  await expect(bestChain(client).getByTestId('chain-box').first()).toHaveAttribute('data-status', 'ok');
+  await expect(bestChain(client).getByTestId('chain-box-source').first()).toHaveText('from root.pem, system trust');
+  await viewShot(page, '1x-15-verdict-amber');
+
+  await page.unrouteAll({ behavior: 'wait' });
+  await page.getByTestId('clear').click();
+  await trustTheRoot(page, (cn) => ({
+    usable: true,
+    sentence: `"${cn}" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.`,
+  }));
+  await open(page, [fx.pfx]);
+  await fileResult(page, 'client.pfx').getByTestId('password-input').fill(PFX_PASSWORD);
+  await fileResult(page, 'client.pfx').getByTestId('password-open').click();
+  const good = fileResult(page, 'client.pfx').getByTestId('cert-card').first();
+  await expect(good.getByTestId('verdict')).toHaveAttribute('data-usable', 'true');
+  await expect(good.getByTestId('verdict')).toHaveClass(/is-good/);
+  await expect(good.getByTestId('verdict-key')).toHaveText('Private key found in client.pfx');
+  await good.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.mouse.wheel(0, -90);
+  await viewShot(page, '1x-16-verdict-green');
+});
+
 test.afterEach(async ({ page }, info) => {
   if (info.status !== info.expectedStatus) await screenshot(page, `1x-failed-${info.title.replace(/\W+/g, '-').slice(0, 60)}`);
 });

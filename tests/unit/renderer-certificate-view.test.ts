@@ -6,7 +6,7 @@ import { validityWords } from '../../renderer/src/lib/validity';
 import { KEY_UNKNOWN_DETAIL, planAnalysis } from '../../renderer/src/ui/certificates/chain-request';
 import { matchKeysAcrossFiles } from '../../renderer/src/ui/certificates/key-match';
 import type { FileOutcome } from '../../renderer/src/ui/certificates/use-inspect-queue';
-import { OpensslPki, requireOpenssl, standardPki } from '../helpers/openssl-pki';
+import { requireOpenssl, standardPki, type OpensslPki } from '../helpers/openssl-pki';
 
 const DAY = 86_400_000;
 

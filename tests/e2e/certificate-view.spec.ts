@@ -109,6 +109,9 @@ test('the client certificate with its chain: untrusted, drawn root first, red ve
   const intermediate = await cardOf(page, 'intermediate.pem');
   await expect(intermediate.getByTestId('chain-status')).toHaveAttribute('data-status', 'untrusted');
   await expect(intermediate.getByTestId('verdict')).toHaveCount(0);
+  await expect(intermediate.getByTestId('nc-permitted')).toHaveText(['DNS name.contoso.test', 'Emailcontoso.test']);
+  await expect(intermediate.getByTestId('nc-excluded')).toHaveText(['DNS namelegacy.contoso.test']);
+  await expect(boxes.nth(1).locator('[data-testid="chain-check"][data-check="name-constraints"]')).toHaveText('✓Names below are within its name constraints');
   const root = await cardOf(page, 'root.pem');
   await expect(root.getByTestId('chain-section')).toHaveCount(0);
   await expect(page.getByTestId('trust-line')).toContainText('trusted root');
@@ -121,6 +124,8 @@ test('the client certificate with its chain: untrusted, drawn root first, red ve
   await page.mouse.wheel(0, -80);
   await viewShot(page, '1x-02-chain-untrusted-picture');
   await screenshot(page, '1x-03-chain-untrusted-full');
+  await intermediate.getByTestId('field-name-constraints').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await viewShot(page, '1x-17-name-constraints');
 });
 
 test('clicking a chain box opens that certificate in a dialog with the same card', async ({ page }) => {

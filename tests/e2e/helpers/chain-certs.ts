@@ -57,7 +57,11 @@ export function makeChainFixtures(): ChainFixtures {
   const intermediate = pki.issue('intermediate', {
     subject: `/C=US/O=Certbench Test/CN=${ISSUING_CN}`,
     issuer: root,
-    extensions: ['basicConstraints = critical, CA:true, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign'],
+    extensions: [
+      'basicConstraints = critical, CA:true, pathlen:0',
+      'keyUsage = critical, keyCertSign, cRLSign',
+      'nameConstraints = critical, permitted;DNS:.contoso.test, permitted;email:contoso.test, excluded;DNS:legacy.contoso.test',
+    ],
   });
   const client = pki.issue('client', {
     subject: `/C=US/O=Contoso, Ltd/OU=Helpdesk Operations/OU=Finance Line of Business Applications/CN=${CLIENT_CN}`,

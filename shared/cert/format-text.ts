@@ -16,7 +16,7 @@ export function daysUntil(date: string, at: Date): number {
 /** One sentence on validity that a helpdesk user can repeat on the phone. */
 export function validitySentence(c: CertificateSummary, at: Date): string {
   const status = validityStatus(new Date(c.notBefore), new Date(c.notAfter), at);
-  if (status === 'expired') return `expired ${-daysUntil(c.notAfter, at)} day(s) ago`;
+  if (status === 'expired') return `expired ${Math.floor((at.getTime() - new Date(c.notAfter).getTime()) / 86_400_000)} day(s) ago`;
   if (status === 'not-yet-valid') return `not valid for another ${daysUntil(c.notBefore, at) + 1} day(s)`;
   return `valid, ${daysUntil(c.notAfter, at)} day(s) left`;
 }

@@ -64,7 +64,7 @@ export function clientAuthVerdict(cert: CertificateSummary, chain: ChainReport |
         finding(
           'chain.incomplete',
           'An issuing CA certificate is missing',
-          `${best.problems[0] ?? 'The chain stops before a root.'} Install it in the Intermediate Certification Authorities store on client and server.`,
+          `${asSentence(best.problems[0] ?? 'the chain stops before a root')} Install it in the Intermediate Certification Authorities store on client and server.`,
           [
             { kind: 'chain', text: best.links.map((l) => l.commonName ?? l.subject).join(' <- ') },
             { kind: 'missing issuer', text: best.missing.issuer + (best.missing.authorityKeyId ? ` (key id ${best.missing.authorityKeyId})` : '') },
@@ -87,7 +87,7 @@ export function clientAuthVerdict(cert: CertificateSummary, chain: ChainReport |
         findings.push(
           finding(
             'chain.untrusted-root',
-            'The chain ends in a root that is not trusted',
+            `The chain ends in "${root.commonName ?? root.subject}", a root that is not trusted`,
             `"${root.commonName ?? root.subject}" is not in a trusted root store. The server only accepts certificates chaining to roots it trusts; install that root in Trusted Root Certification Authorities where it should be trusted.`,
             [{ kind: 'root', text: `${root.subject} (thumbprint ${root.thumbprintSha1})` }],
           ),
@@ -110,6 +110,11 @@ export function clientAuthVerdict(cert: CertificateSummary, chain: ChainReport |
     sentence = `"${who}" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.`;
   }
   return { usable, sentence, findings };
+}
+
+/** A problem phrase as a sentence: capital first letter, one full stop. */
+function asSentence(s: string): string {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1).replace(/\.?$/, '.')}`;
 }
 
 function lowerFirst(s: string): string {

@@ -91,7 +91,7 @@ test('the client certificate with its chain: untrusted, drawn root first, red ve
   const verdict = client.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-usable', 'false');
   await expect(verdict).toHaveClass(/is-bad/);
-  await expect(client.getByTestId('verdict-sentence')).toHaveText(`"${CLIENT_CN}" cannot authenticate a client: the chain ends in a root that is not trusted.`);
+  await expect(client.getByTestId('verdict-sentence')).toHaveText(`"${CLIENT_CN}" cannot authenticate a client: the chain ends in "${ROOT_CN}", a root that is not trusted.`);
   const untrusted = verdict.locator('[data-testid="finding"][data-finding-id="chain.untrusted-root"]');
   await expect(untrusted).toContainText(`"${ROOT_CN}" is not in a trusted root store`);
   await expect(untrusted.getByTestId('finding-id')).toHaveText('chain.untrusted-root');

@@ -32,7 +32,7 @@ describe.skipIf(missing !== null)('certbench chain', () => {
   it('reports an untrusted root when it is only given as a plain file', () => {
     const r = runCli(['chain', '--no-system-trust', s.client.pemPath, s.intermediate.pemPath, s.root.pemPath]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('chain.untrusted-root: The chain ends in a root that is not trusted');
+    expect(r.stdout).toContain('chain.untrusted-root: The chain ends in "Certbench Test Root", a root that is not trusted');
   });
 
   it('uses the system trust bundle named by CERTBENCH_SYSTEM_TRUST', () => {

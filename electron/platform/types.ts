@@ -1,4 +1,4 @@
-import type { Acl, AccessAnswer, Identity } from '../../shared/model/acl';
+import type { Acl, AccessAnswer, GrantPlan, GrantResult, Identity, UndoResult } from '../../shared/model/acl';
 import type { Store, StoreCertificate } from '../../shared/model/store';
 
 /**
@@ -47,38 +47,18 @@ export interface IdentityDirectory {
   resolve(name: string): Promise<Identity>;
 }
 
-/** The reviewed change a grant makes, shown before anything runs (dry run). */
-export interface GrantPlan {
-  path: string;
-  identity: string;
-  /** What will change, in words. */
-  summary: string;
-  /** The exact commands that will run, as argument arrays. */
-  commands: { file: string; args: string[] }[];
-  /** The same change as a script a cautious administrator can read and run (bash or PowerShell). */
-  script: { language: 'bash' | 'powershell'; text: string };
-  /** The script that restores the backup. */
-  undoScript: { language: 'bash' | 'powershell'; text: string };
-  /** True when the identity can already read the key (nothing to do). */
-  alreadyAllowed: boolean;
-  /** Privileges needed and whether this process has them (Windows: elevation via UAC; Linux: owner or root). */
-  privileges: { sufficient: boolean; detail: string };
-}
-
-export interface GrantResult {
-  backupId: string;
-  backupPath: string;
-  before: Acl;
-  after: Acl;
-  /** Re-read after the change: does the identity now read the key? */
-  verified: AccessAnswer;
-}
+/**
+ * GrantPlan, GrantResult and UndoResult are zod schemas in shared/model/acl.ts (they cross the
+ * contract: keys:grant, keys:undo). Windows adapter: fill `changes` with one row per ACL you change
+ * (before/after as icacls would print the entry) and `access` with the evaluated steps.
+ */
+export type { GrantPlan, GrantResult, UndoResult };
 
 /** Grants read access to a key file with a backup first, and restores a backup exactly. */
 export interface KeyAclWriter {
   plan(path: string, identity: Identity): Promise<GrantPlan>;
   grant(path: string, identity: Identity): Promise<GrantResult>;
-  undo(backupId: string): Promise<{ restored: Acl; matchesBackup: boolean }>;
+  undo(backupId: string): Promise<UndoResult>;
 }
 
 export interface Platform {

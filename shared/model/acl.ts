@@ -45,6 +45,11 @@ export const IdentitySchema = z.object({
   sid: z.string().nullable(),
   /** Where this identity was found (appcmd, /etc/passwd, ...). */
   source: z.string(),
+  /**
+   * POSIX uid (users) or gid (groups) when known; absent or null on Windows. Lets the POSIX
+   * evaluator recognise root (uid 0) and ACL entries getfacl prints by number (no name for the id).
+   */
+  posixId: z.number().int().nullable().optional(),
 });
 
 export const AccessAnswerSchema = z.object({
@@ -56,8 +61,69 @@ export const AccessAnswerSchema = z.object({
   considered: z.array(z.string()),
 });
 
+/** Access to one step of a path: the key file (read) or a parent directory (search/traverse). */
+export const PathAccessSchema = z.object({
+  path: z.string(),
+  /** 'read' for the file itself, 'traverse' for a directory the identity must pass through. */
+  need: z.enum(['read', 'traverse']),
+  answer: AccessAnswerSchema,
+});
+
+const CommandSchema = z.object({ file: z.string(), args: z.array(z.string()) });
+const ScriptSchema = z.object({ language: z.enum(['bash', 'powershell']), text: z.string() });
+
+/**
+ * The reviewed change a grant makes, shown before anything runs (dry run; issue 4 "see the exact
+ * change and the script before anything runs"). The same shape on every OS.
+ */
+export const GrantPlanSchema = z.object({
+  path: z.string(),
+  identity: z.string(),
+  /** What will change, in words, one sentence per change. */
+  summary: z.string(),
+  /** The exact commands that will run, as argument arrays (never a shell string). */
+  commands: z.array(CommandSchema),
+  /** The same change as a script a cautious administrator can read and run (bash or PowerShell). */
+  script: ScriptSchema,
+  /** The script that restores the backup the first script makes. */
+  undoScript: ScriptSchema,
+  /** True when the identity can already read the key (nothing to do). */
+  alreadyAllowed: z.boolean(),
+  /** Privileges needed and whether this process has them (Windows: elevation via UAC; Linux: owner or root). */
+  privileges: z.object({ sufficient: z.boolean(), detail: z.string() }),
+  /** Every path whose ACL changes (the key file, and any parent directory that blocks traversal). */
+  changes: z.array(z.object({ path: z.string(), before: z.string(), after: z.string(), why: z.string() })),
+  /** Access as it is now, step by step (parents first, the key file last). */
+  access: z.array(PathAccessSchema),
+});
+
+export const GrantResultSchema = z.object({
+  /** Id for undo (keys:undo); the backup was written and synced before any change. */
+  backupId: z.string(),
+  backupPath: z.string(),
+  /** False when the identity could already read the key: a backup was still made, nothing changed. */
+  changed: z.boolean(),
+  commands: z.array(CommandSchema),
+  before: AclSchema,
+  after: AclSchema,
+  /** Re-read after the change: does the identity now read the key (path included)? */
+  verified: AccessAnswerSchema,
+});
+
+export const UndoResultSchema = z.object({
+  backupId: z.string(),
+  /** The key file's ACL after the restore. */
+  restored: AclSchema,
+  /** The ACL dump after the restore equals the backup byte for byte. */
+  matchesBackup: z.boolean(),
+});
+
 export type Principal = z.infer<typeof PrincipalSchema>;
 export type Ace = z.infer<typeof AceSchema>;
 export type Acl = z.infer<typeof AclSchema>;
 export type Identity = z.infer<typeof IdentitySchema>;
 export type AccessAnswer = z.infer<typeof AccessAnswerSchema>;
+export type PathAccess = z.infer<typeof PathAccessSchema>;
+export type GrantPlan = z.infer<typeof GrantPlanSchema>;
+export type GrantResult = z.infer<typeof GrantResultSchema>;
+export type UndoResult = z.infer<typeof UndoResultSchema>;

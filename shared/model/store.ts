@@ -51,6 +51,18 @@ export const StoreCertificateSchema = z.object({
   friendlyName: z.string().nullable(),
   summary: CertificateSummarySchema,
   key: KeyLocationSchema,
+  /** File the certificate was read from (folders, anchor folders, the bundle); absent or null otherwise. */
+  file: z.string().nullable().optional(),
+  /** Trust as the store spells it: NSS "CT,C,C" (SSL,S/MIME,JAR/XPI); absent or null where the store has none. */
+  trustFlags: z.string().nullable().optional(),
+});
+
+/** A folder the user added as a store (persisted in the app's data folder). */
+export const StoreFolderSchema = z.object({
+  path: z.string(),
+  /** The user marked the folder as trusted roots (role root, used as anchors). */
+  trusted: z.boolean(),
+  addedAt: z.string(),
 });
 
 export type StoreKind = z.infer<typeof StoreKindSchema>;
@@ -58,3 +70,4 @@ export type StoreRole = z.infer<typeof StoreRoleSchema>;
 export type Store = z.infer<typeof StoreSchema>;
 export type KeyLocation = z.infer<typeof KeyLocationSchema>;
 export type StoreCertificate = z.infer<typeof StoreCertificateSchema>;
+export type StoreFolder = z.infer<typeof StoreFolderSchema>;

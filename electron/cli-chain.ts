@@ -33,7 +33,7 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
       ];
       const targets = endEntityThumbprints(items.filter((i) => !i.trusted));
       if (!targets.length && items.length) targets.push(...endEntityThumbprints(items).slice(0, 1));
-      const trust = opts.systemTrust ? systemTrust() : { source: 'none', items: [], note: null };
+      const trust = opts.systemTrust ? await systemTrust() : { source: 'none', items: [], note: null };
       const progress = new CliProgress('building chains');
       const { results } = await analyzeChains(
         [...items, ...trust.items],

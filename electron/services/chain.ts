@@ -9,7 +9,7 @@ export async function analyzeChainsHandler(
   ctx: Pick<HandlerContext, 'progress'>,
 ): Promise<Res<'chain:analyze'>> {
   const items = request.pool.map((p) => poolItemFromBase64(p.derBase64, p.source, p.trusted));
-  const trust = request.useSystemTrust ? systemTrust() : { source: 'none', items: [], note: 'system trust not used' };
+  const trust = request.useSystemTrust ? await systemTrust() : { source: 'none', items: [], note: 'system trust not used' };
   const at = request.at ? new Date(request.at) : new Date();
   const { results, skipped, poolSize } = await analyzeChains([...items, ...trust.items], request.targets, at, (done, total) =>
     ctx.progress({ done, total, label: `Building chain ${Math.min(done + 1, total)} of ${total}` }),

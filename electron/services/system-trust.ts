@@ -23,7 +23,7 @@ export interface SystemTrust {
 
 let cached: SystemTrust | null = null;
 
-export function systemTrust(env: NodeJS.ProcessEnv = process.env): SystemTrust {
+export async function systemTrust(env: NodeJS.ProcessEnv = process.env): Promise<SystemTrust> {
   // CERTBENCH_SYSTEM_TRUST lets tests and unusual distributions point at another bundle.
   const override = env.CERTBENCH_SYSTEM_TRUST;
   if (!override && cached) return cached;
@@ -37,7 +37,7 @@ export function systemTrust(env: NodeJS.ProcessEnv = process.env): SystemTrust {
     } else {
       try {
         const bytes = new Uint8Array(fs.readFileSync(file));
-        const read = readCertificateFile(file, bytes, MAX_BUNDLE_BYTES);
+        const read = await readCertificateFile(file, bytes, MAX_BUNDLE_BYTES);
         result = { source: `system trust (${file})`, items: read.certificates.map((der) => ({ der, source: `system trust`, trusted: true })), note: null };
       } catch (err) {
         result = { source: 'system trust', items: [], note: `cannot read ${file}: ${(err as Error).message}` };

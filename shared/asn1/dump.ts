@@ -1,4 +1,5 @@
-import { TAG, readOid, readString, readTime, readTlv, toHex, type Tlv } from './der';
+import { toHex } from './bytes';
+import { TAG, readOid, readString, readTime, readTlv, type Tlv } from './der';
 import { NAME_ATTRIBUTE_SHORT, EXTENSION_NAMES, EKU_NAMES, SIGNATURE_ALGORITHM_NAMES, PUBLIC_KEY_ALGORITHMS } from '../cert/oids';
 
 /**

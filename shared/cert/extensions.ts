@@ -1,4 +1,5 @@
-import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, toHex, ucs, latin1, type Tlv } from '../asn1/der';
+import { toHex } from '../asn1/bytes';
+import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, ucs, latin1, type Tlv } from '../asn1/der';
 import type { GeneralName } from '../model/certificate';
 import { readName } from './names';
 import { EKU_NAMES, KEY_USAGE_BITS, POLICY_NAMES } from './oids';

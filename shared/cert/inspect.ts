@@ -36,7 +36,7 @@ export async function inspectFiles(files: InspectInput[], at: Date, maxBytes: nu
   for (const file of files) {
     const { name, bytes } = file;
     try {
-      const read = readContainer(name, bytes, { maxBytes, password: file.password });
+      const read = await readContainer(name, bytes, { maxBytes, password: file.password });
       const many = read.certificates.length > 1;
       const certificates = [];
       for (const [i, der] of read.certificates.entries()) {

@@ -1,4 +1,5 @@
-import { TAG, children, readOid, readString, readTlv, toHex, bytesOf } from '../asn1/der';
+import { toHex } from '../asn1/bytes';
+import { TAG, children, readOid, readString, readTlv, bytesOf } from '../asn1/der';
 import { NAME_ATTRIBUTE_SHORT } from './oids';
 import type { DistinguishedName, NameAttribute } from '../model/certificate';
 

@@ -14,8 +14,8 @@ export interface ReadResult {
  * readContainer for callers that want certificates only; a file with only a private key is an error.
  * Throws a CertbenchError whose message names the file and what was wrong.
  */
-export function readCertificateFile(name: string, bytes: Uint8Array, maxBytes: number): ReadResult {
-  const read = readContainer(name, bytes, { maxBytes });
+export async function readCertificateFile(name: string, bytes: Uint8Array, maxBytes: number): Promise<ReadResult> {
+  const read = await readContainer(name, bytes, { maxBytes });
   if (!read.certificates.length) {
     throw new CertbenchError('bad-input', `${name}: holds a private key but no certificate`);
   }

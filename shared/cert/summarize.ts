@@ -1,7 +1,6 @@
 import { base64 } from '@peculiar/utils';
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { DerError, TAG, children, readOid, readTlv, toHex } from '../asn1/der';
+import { bytesEqual, toHex } from '../asn1/bytes';
+import { DerError, TAG, children, readHeader, readOid, readTlv } from '../asn1/der';
 import { CertbenchError } from '../errors';
 import type { CertificateSummary, ValidityStatus } from '../model/certificate';
 import { readName } from './names';
@@ -9,17 +8,21 @@ import { parseX509, type X509View } from './x509';
 import { verifySignature } from './verify';
 import * as ext from './extensions';
 import { CURVES, EXTENSION_NAMES, PUBLIC_KEY_ALGORITHMS, SIGNATURE_ALGORITHM_NAMES } from './oids';
+import { sha256Hex, thumbprint } from './thumbprint';
 
 /** Total length a DER SEQUENCE header announces (tag + length bytes + content), or null. */
 function declaredLength(der: Uint8Array): number | null {
-  if (der.length < 2 || der[0] !== 0x30) return null;
-  const first = der[1] ?? 0;
-  if (first < 0x80) return 2 + first;
-  const count = first & 0x7f;
-  if (count === 0 || count > 4 || der.length < 2 + count) return null;
-  let len = 0;
-  for (let i = 0; i < count; i++) len = len * 256 + (der[2 + i] ?? 0);
-  return 2 + count + len;
+  if (der[0] !== TAG.SEQUENCE) return null;
+  try {
+    return readHeader(der, 0).end;
+  } catch {
+    return null;
+  }
+}
+
+function unreadable(label: string, err: DerError): CertbenchError {
+  const where = err.offset === null ? '' : ` at byte ${err.offset}`;
+  return new CertbenchError('bad-input', `${label}: not a readable X.509 certificate (${err.message}${where})`);
 }
 
 /** Decode one DER certificate, with an error that names the input and says what is wrong. */
@@ -36,7 +39,7 @@ export function decodeCertificate(label: string, der: Uint8Array): X509View {
   } catch (err) {
     if (err instanceof DerError) {
       if (/unexpected bytes after the certificate/.test(err.message)) throw new CertbenchError('bad-input', `${label}: ${err.message} (damaged file?)`);
-      throw new CertbenchError('bad-input', `${label}: not a readable X.509 certificate (${err.message} at byte ${err.offset})`);
+      throw unreadable(label, err);
     }
     throw err;
   }
@@ -48,19 +51,13 @@ export function validityStatus(notBefore: Date, notAfter: Date, at: Date): Valid
   return 'valid';
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * Build the plain-data summary the UI, CLI and bundles show. `at` is the moment validity is judged
  * (a parameter so tests are deterministic, as PKI.js's checkDate is).
  */
 export async function summarizeCertificate(label: string, der: Uint8Array, at: Date): Promise<CertificateSummary> {
   const view = decodeCertificate(label, der);
-  const namesMatch = sameBytes(view.subject, view.issuer);
+  const namesMatch = bytesEqual(view.subject, view.issuer);
   // Self-signed means the signature verifies with the certificate's own key (RFC 5280 6.1), not
   // merely equal names: KB 2802568's trap is a non-self-signed certificate with a root-like name.
   const signatureVerifies = namesMatch ? await verifySignature(view, view.spki) : null;
@@ -68,9 +65,7 @@ export async function summarizeCertificate(label: string, der: Uint8Array, at: D
     return summarizeView(view, at, { namesMatch, signatureVerifies });
   } catch (err) {
     // Names and keys are decoded lazily; a malformed one is still this file's problem, in one line.
-    if (err instanceof DerError) {
-      throw new CertbenchError('bad-input', `${label}: not a readable X.509 certificate (${err.message} at byte ${err.offset})`);
-    }
+    if (err instanceof DerError) throw unreadable(label, err);
     throw err;
   }
 }
@@ -88,8 +83,8 @@ function summarizeView(
     notBefore: view.notBefore.toISOString(),
     notAfter: view.notAfter.toISOString(),
     validity: { status: validityStatus(view.notBefore, view.notAfter, at), checkedAt: at.toISOString() },
-    thumbprintSha1: toHex(sha1(view.der)),
-    fingerprintSha256: toHex(sha256(view.der)),
+    thumbprintSha1: thumbprint(view.der),
+    fingerprintSha256: sha256Hex(view.der),
     publicKey: describePublicKey(view.spki),
     signatureAlgorithm: { oid: view.signatureAlgorithm.oid, name: SIGNATURE_ALGORITHM_NAMES[view.signatureAlgorithm.oid] ?? view.signatureAlgorithm.oid },
     subjectAltNames: [],

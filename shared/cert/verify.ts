@@ -1,20 +1,12 @@
 import { DerError, TAG, children, readOid, readTlv, readSmallInt, contentOf } from '../asn1/der';
 import type { X509View } from './x509';
 import { CURVES } from './oids';
+import { subtle } from './webcrypto';
 
 /**
- * Signature checks on WebCrypto (present in Node 20 as globalThis.crypto and in every browser), so
- * the renderer can verify chains from a bundle without the main process. Declared structurally
- * because shared/ compiles without DOM or Node types.
+ * Signature checks on WebCrypto (shared/cert/webcrypto.ts), so the renderer can verify chains from a
+ * bundle without the main process.
  */
-interface SubtleLike {
-  importKey(format: 'spki', keyData: Uint8Array, algorithm: object, extractable: boolean, usages: string[]): Promise<unknown>;
-  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
-}
-
-function subtle(): SubtleLike | null {
-  return (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle ?? null;
-}
 
 const HASHES: Record<string, string> = {
   '1.3.14.3.2.26': 'SHA-1',

@@ -1,4 +1,4 @@
-import { DerError, TAG, bytesOf, children, contentOf, expectTlv, readOid, readTime, readTlv, type Tlv } from '../asn1/der';
+import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectTlv, readOid, readTime, type Tlv } from '../asn1/der';
 
 /**
  * The structure of one X.509 certificate (RFC 5280 4.1) as byte ranges over its DER, decoded with
@@ -41,7 +41,7 @@ export function parseX509(der: Uint8Array): X509View {
   const parts = children(der, tbsTlv, 10);
   let i = 0;
   let version = 1;
-  if (parts[0]?.tag === 0xa0) {
+  if (parts[0]?.tag === context(0)) {
     const v = expectTlv(der, parts[0].content, TAG.INTEGER, parts[0].end, 'version');
     version = (der[v.end - 1] ?? 0) + 1;
     i = 1;
@@ -58,7 +58,7 @@ export function parseX509(der: Uint8Array): X509View {
 
   const extensions: RawExtension[] = [];
   for (const extra of parts.slice(i + 6)) {
-    if (extra.tag !== 0xa3) continue; // [1] issuerUniqueID / [2] subjectUniqueID are ignored
+    if (extra.tag !== context(3)) continue; // [1] issuerUniqueID / [2] subjectUniqueID are ignored
     const seq = expectTlv(der, extra.content, TAG.SEQUENCE, extra.end, 'Extensions');
     for (const ext of children(der, seq, MAX_EXTENSIONS)) {
       const fields = children(der, ext, 3);
@@ -105,12 +105,3 @@ function readSpki(der: Uint8Array, tlv: Tlv): X509View['spki'] {
   const algorithm = readAlgorithm(der, alg);
   return { der: bytesOf(der, tlv), algorithmOid: algorithm.oid, params: algorithm.params, publicKey: bitStringBytes(der, key) };
 }
-
-/** BIT STRING contents without the unused-bits octet. */
-export function bitStringBytes(der: Uint8Array, tlv: Tlv): Uint8Array {
-  if (tlv.end === tlv.content) throw new DerError('empty BIT STRING', tlv.start);
-  return der.subarray(tlv.content + 1, tlv.end);
-}
-
-/** Re-export for decoders that walk extension values. */
-export { readTlv };

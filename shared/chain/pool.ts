@@ -1,9 +1,9 @@
-import { sha1 } from '@noble/hashes/legacy.js';
-import { toHex, latin1 } from '../asn1/der';
+import { bytesEqual } from '../asn1/bytes';
+import { latin1 } from '../asn1/der';
 import { parseX509, type X509View } from '../cert/x509';
 import * as ext from '../cert/extensions';
 import { readName } from '../cert/names';
-import { sameBytes } from '../cert/summarize';
+import { thumbprint } from '../cert/thumbprint';
 import type { DistinguishedName, GeneralName } from '../model/certificate';
 
 /**
@@ -18,7 +18,7 @@ export class PoolEntry {
   private cache = new Map<string, unknown>();
 
   constructor(readonly view: X509View) {
-    this.thumbprint = toHex(sha1(view.der));
+    this.thumbprint = thumbprint(view.der);
   }
 
   private memo<T>(key: string, make: () => T): T {
@@ -45,7 +45,7 @@ export class PoolEntry {
     return this.memo('issuer', () => readName(this.view.issuer));
   }
   get selfIssued(): boolean {
-    return this.memo('selfIssued', () => sameBytes(this.view.subject, this.view.issuer));
+    return this.memo('selfIssued', () => bytesEqual(this.view.subject, this.view.issuer));
   }
   get ski(): string | null {
     return this.memo('ski', () => {
@@ -158,7 +158,7 @@ export class CertPool {
     const score = (e: PoolEntry): number => {
       let s = 0;
       if (akiId && e.ski === akiId) s += 4;
-      if (sameBytes(e.view.subject, child.view.issuer)) s += 2;
+      if (bytesEqual(e.view.subject, child.view.issuer)) s += 2;
       if (e.trusted) s += 2;
       if (at >= e.view.notBefore && at <= e.view.notAfter) s += 1;
       return s;

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { children, encode, isUniversal, readTlv, TAG, type Tlv } from '../../shared/cert/containers/der';
+import { children, contentOf, isConstructed, isTag, readTlv, TAG, type Tlv } from '../../shared/asn1/der';
+import { encode } from '../../shared/asn1/encode';
 import type { Issued, OpensslPki } from './openssl-pki';
 
 /**
@@ -76,7 +77,7 @@ export function toWindowsBer(der: Uint8Array, piece = 200): Uint8Array {
   const [version, authSafe, mac] = children(der, pfx);
   const [type, explicit] = children(der, authSafe!);
   const octet = children(der, explicit!)[0]!;
-  const data = der.subarray(octet.contentStart, octet.contentEnd);
+  const data = contentOf(der, octet);
   const pieces: Uint8Array[] = [];
   for (let i = 0; i < data.length; i += piece) pieces.push(encode(0x04, data.subarray(i, i + piece)));
   const indefinite = (tag: number, ...parts: Uint8Array[]) => Uint8Array.from([tag, 0x80, ...parts.flatMap((p) => [...p]), 0, 0]);
@@ -101,17 +102,16 @@ export function replaceIntegers(der: Uint8Array, from: number, to: number): Uint
     return encode(0x02, Uint8Array.from(bytes));
   };
   const walk = (buf: Uint8Array, t: Tlv): Uint8Array => {
-    const tagByte = buf[t.start]!;
-    const body = buf.subarray(t.contentStart, t.contentEnd);
-    if (isUniversal(t, TAG.INTEGER) && body.length <= 6) {
+    const body = contentOf(buf, t);
+    if (isTag(t, TAG.INTEGER) && body.length <= 6) {
       let v = 0;
       for (const b of body) v = v * 256 + b;
       return v === from ? encInt(to) : buf.subarray(t.start, t.end);
     }
-    if (t.constructed) return encode(tagByte, ...children(buf, t).map((c) => walk(buf, c)));
-    if (isUniversal(t, TAG.OCTET_STRING) && body[0] === 0x30) {
+    if (isConstructed(t)) return encode(t.tag, ...children(buf, t).map((c) => walk(buf, c)));
+    if (isTag(t, TAG.OCTET_STRING) && body[0] === TAG.SEQUENCE) {
       try {
-        const inner = readTlv(body, 0);
+        const inner = readTlv(body, 0, body.length, 'ber');
         if (inner.end === body.length) return encode(0x04, walk(body, inner));
       } catch {
         // not DER inside: keep as is
@@ -119,7 +119,7 @@ export function replaceIntegers(der: Uint8Array, from: number, to: number): Uint
     }
     return buf.subarray(t.start, t.end);
   };
-  return walk(der, readTlv(der, 0));
+  return walk(der, readTlv(der, 0, der.length, 'ber'));
 }
 
 

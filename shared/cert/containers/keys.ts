@@ -1,34 +1,15 @@
 import { hex } from '@peculiar/utils';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 } from '@noble/curves/misc.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { ed448, x448 } from '@noble/curves/ed448.js';
 import type { KeyFormat, KeySummary } from '../../model/key';
+import { toHex } from '../../asn1/bytes';
+import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectOid, isTag, octets, parseOne, smallInt, unsignedInt, type Tlv } from '../../asn1/der';
+import { DER_NULL, encodeBitString, encodeOid, encodeUnsigned, seq } from '../../asn1/encode';
 import { CURVES, PUBLIC_KEY_ALGORITHMS } from '../oids';
-import {
-  CONTEXT,
-  DER_NULL,
-  DerError,
-  TAG,
-  bitStringBytes,
-  children,
-  content,
-  encodeBitString,
-  encodeOid,
-  encodeUnsigned,
-  is,
-  isUniversal,
-  octets,
-  oid,
-  parseOne,
-  raw,
-  seq,
-  smallInt,
-  unsignedInt,
-  type Tlv,
-} from './der';
+import { sha256Hex } from '../thumbprint';
 import { Fault, type WorkBudget } from './fault';
 import { OID } from './oids';
 import { parseScheme, passwordForms } from './pbe';
@@ -63,10 +44,6 @@ const EC_IMPL: Readonly<Record<string, Ecdsa>> = {
 
 export const ENCRYPTED_NOTE = 'encrypted: give its password to match it to a certificate';
 
-export function spkiSha256(spki: Uint8Array): string {
-  return hex.encode(sha256(spki)).toUpperCase();
-}
-
 export function summarizeKey(
   facts: KeyFacts | null,
   format: KeyFormat,
@@ -80,14 +57,14 @@ export function summarizeKey(
     encrypted: encryption !== null,
     format,
     encryption,
-    publicKeySha256: facts?.spki ? spkiSha256(facts.spki) : null,
+    publicKeySha256: facts?.spki ? sha256Hex(facts.spki) : null,
     matchesCertificate: null,
     note: note ?? facts?.note ?? null,
   };
 }
 
 function seqOf(buf: Uint8Array, t: Tlv | undefined, what: string): Tlv[] {
-  if (!isUniversal(t, TAG.SEQUENCE)) throw new DerError(`${what} is not a SEQUENCE`);
+  if (!isTag(t, TAG.SEQUENCE)) throw new DerError(`${what} is not a SEQUENCE`);
   return children(buf, t, 64);
 }
 
@@ -97,7 +74,7 @@ export function pkcs1Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
   const [version, n, e] = parts;
   smallInt(buf, version, 'RSA key version');
   // version, n, e, d, p, q, dP, dQ, qInv (OpenSSL's DSA key is a SEQUENCE of six INTEGERs: not RSA).
-  if (parts.length < 9 || !parts.every((p) => isUniversal(p, TAG.INTEGER) || isUniversal(p, TAG.SEQUENCE))) {
+  if (parts.length < 9 || !parts.every((p) => isTag(p, TAG.INTEGER) || isTag(p, TAG.SEQUENCE))) {
     throw new DerError('not an RSA private key (PKCS#1 needs nine integers)');
   }
   const modulus = unsignedInt(buf, n);
@@ -111,17 +88,17 @@ export function pkcs1Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
 export function sec1Facts(buf: Uint8Array, tlv: Tlv, outerCurveOid: string | null = null): KeyFacts {
   const parts = seqOf(buf, tlv, 'EC private key');
   if (smallInt(buf, parts[0], 'EC key version') !== 1) throw new DerError('EC private key version is not 1');
-  if (!isUniversal(parts[1], TAG.OCTET_STRING)) throw new DerError('EC private key has no private scalar');
-  const scalar = content(buf, parts[1]);
+  if (!isTag(parts[1], TAG.OCTET_STRING)) throw new DerError('EC private key has no private scalar');
+  const scalar = contentOf(buf, parts[1]);
   let curveOid = outerCurveOid;
   let point: Uint8Array | null = null;
   for (const p of parts.slice(2)) {
-    if (is(p, CONTEXT, 0)) {
+    if (isTag(p, context(0))) {
       const inner = children(buf, p)[0];
-      if (isUniversal(inner, TAG.OID)) curveOid = oid(buf, inner);
-    } else if (is(p, CONTEXT, 1)) {
+      if (isTag(inner, TAG.OID)) curveOid = expectOid(buf, inner);
+    } else if (isTag(p, context(1))) {
       const inner = children(buf, p)[0];
-      if (inner) point = bitStringBytes(buf, inner);
+      if (inner) point = bitStringBytes(buf, inner, true);
     }
   }
   return ecFacts(curveOid, scalar, point);
@@ -158,32 +135,32 @@ export function pkcs8Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
   const version = smallInt(buf, parts[0], 'PKCS#8 version');
   if (version > 1) throw new DerError('unknown PKCS#8 version');
   const algParts = seqOf(buf, parts[1], 'key algorithm');
-  const algId = oid(buf, algParts[0]);
+  const algId = expectOid(buf, algParts[0]);
   const params = algParts[1];
-  if (!isUniversal(parts[2], TAG.OCTET_STRING)) throw new DerError('PKCS#8 key has no private key');
+  if (!isTag(parts[2], TAG.OCTET_STRING)) throw new DerError('PKCS#8 key has no private key');
   const inner = octets(buf, parts[2]);
-  const publicKeyTlv = parts.slice(3).find((p) => is(p, CONTEXT, 1));
-  const embeddedPublic = publicKeyTlv ? bitStringBytes(buf, publicKeyTlv) : null;
+  const publicKeyTlv = parts.slice(3).find((p) => isTag(p, context(1)));
+  const embeddedPublic = publicKeyTlv ? bitStringBytes(buf, publicKeyTlv, true) : null;
   const name = PUBLIC_KEY_ALGORITHMS[algId] ?? algId;
 
   if (algId === OID.rsaEncryption || algId === OID.rsaPss) {
-    const facts = pkcs1Facts(inner, parseOne(inner));
+    const facts = pkcs1Facts(inner, parseOne(inner, 'ber'));
     if (algId === OID.rsaPss && parts[1] && facts.spki) {
       // Keep the PSS parameters as the key states them: the certificate carries the same AlgorithmIdentifier.
       const publicKey = children(facts.spki, parseOne(facts.spki))[1];
-      if (publicKey) facts.spki = seq(raw(buf, parts[1]), raw(facts.spki, publicKey));
+      if (publicKey) facts.spki = seq(bytesOf(buf, parts[1]), bytesOf(facts.spki, publicKey));
       facts.algorithm = 'RSA-PSS';
     }
     return facts;
   }
   if (algId === OID.ecPublicKey) {
-    const curveOid = isUniversal(params, TAG.OID) ? oid(buf, params) : null;
-    return sec1Facts(inner, parseOne(inner), curveOid);
+    const curveOid = isTag(params, TAG.OID) ? expectOid(buf, params) : null;
+    return sec1Facts(inner, parseOne(inner, 'ber'), curveOid);
   }
   if (algId === OID.ed25519 || algId === OID.ed448 || algId === OID.x25519 || algId === OID.x448) {
-    const seedTlv = parseOne(inner);
-    if (!isUniversal(seedTlv, TAG.OCTET_STRING)) throw new DerError('curve private key is not an OCTET STRING');
-    const seed = content(inner, seedTlv);
+    const seedTlv = parseOne(inner, 'ber');
+    if (!isTag(seedTlv, TAG.OCTET_STRING)) throw new DerError('curve private key is not an OCTET STRING');
+    const seed = contentOf(inner, seedTlv);
     const bitsByAlg: Record<string, number> = { Ed25519: 256, Ed448: 456, X25519: 256, X448: 448 };
     let pub = embeddedPublic;
     if (!pub) {
@@ -198,15 +175,15 @@ export function pkcs8Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
     }
     return { algorithm: name, bits: bitsByAlg[name] ?? null, curve: null, spki: seq(seq(encodeOid(algId)), encodeBitString(pub)), note: null };
   }
-  if (algId === OID.dsa && isUniversal(params, TAG.SEQUENCE)) {
+  if (algId === OID.dsa && isTag(params, TAG.SEQUENCE)) {
     const [p, , g] = children(buf, params, 8);
-    const x = unsignedInt(inner, parseOne(inner));
+    const x = unsignedInt(inner, parseOne(inner, 'ber'));
     const pBytes = unsignedInt(buf, p);
     if (bitLength(pBytes) > 16384) {
       return { algorithm: 'DSA', bits: bitLength(pBytes), curve: null, spki: null, note: 'cannot match: the DSA parameters are implausibly large' };
     }
     const y = modPow(toBig(unsignedInt(buf, g)), toBig(x), toBig(pBytes));
-    const spki = seq(seq(encodeOid(OID.dsa), raw(buf, params)), encodeBitString(encodeUnsigned(fromBig(y))));
+    const spki = seq(seq(encodeOid(OID.dsa), bytesOf(buf, params)), encodeBitString(encodeUnsigned(fromBig(y))));
     return { algorithm: 'DSA', bits: bitLength(pBytes), curve: null, spki, note: null };
   }
   return { algorithm: name, bits: null, curve: null, spki: null, note: `cannot match: Certbench cannot derive the public key of ${name} keys` };
@@ -216,25 +193,25 @@ export function pkcs8Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
  * EncryptedPrivateKeyInfo: described without a password; decrypted (and then summarised like any
  * PKCS#8 key) when one is given. A wrong password is a Fault, so the user hears it.
  */
-export function encryptedPkcs8Summary(
+export async function encryptedPkcs8Summary(
   buf: Uint8Array,
   tlv: Tlv,
   password: string | null,
   budget: WorkBudget,
   format: KeyFormat = 'pkcs8-encrypted',
-): KeySummary {
+): Promise<KeySummary> {
   const [alg, data] = seqOf(buf, tlv, 'encrypted key');
-  if (!alg || !isUniversal(data, TAG.OCTET_STRING)) throw new DerError('encrypted key is incomplete');
+  if (!alg || !isTag(data, TAG.OCTET_STRING)) throw new DerError('encrypted key is incomplete');
   let scheme;
   try {
     scheme = parseScheme(buf, alg);
   } catch (err) {
     if (!(err instanceof Fault)) throw err;
-    const algId = oid(buf, children(buf, alg)[0]);
+    const algId = expectOid(buf, children(buf, alg)[0]);
     return summarizeKey(null, format, algId, `cannot match: the key ${err.message}`);
   }
   if (password === null) return summarizeKey(null, format, scheme.description, ENCRYPTED_NOTE);
-  const plain = scheme.run(passwordForms(password), octets(buf, data), budget);
+  const plain = await scheme.run(passwordForms(password), octets(buf, data), budget);
   const facts = plain ? plaintextFacts(plain) : null;
   if (!facts) throw new Fault('wrong-password', 'wrong password (could not decrypt the encrypted private key)');
   return summarizeKey(facts, format, scheme.description);
@@ -243,7 +220,7 @@ export function encryptedPkcs8Summary(
 /** Facts from decrypted PKCS#8 bytes, then wipe them; null when they are not a key (wrong password). */
 export function plaintextFacts(plain: Uint8Array): KeyFacts | null {
   try {
-    return pkcs8Facts(plain, parseOne(plain));
+    return pkcs8Facts(plain, parseOne(plain, 'ber'));
   } catch {
     return null;
   } finally {
@@ -269,7 +246,7 @@ function bitLength(unsigned: Uint8Array): number {
 }
 
 function toBig(bytes: Uint8Array): bigint {
-  return bytes.length ? BigInt(`0x${hex.encode(bytes)}`) : 0n;
+  return bytes.length ? BigInt(`0x${toHex(bytes)}`) : 0n;
 }
 
 function fromBig(n: bigint): Uint8Array {

@@ -3,15 +3,17 @@ import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import type { CHash } from '@noble/hashes/utils.js';
+import { DerError, TAG, children, contentOf, expectOid, hasTag, isTag, octets, smallInt, type Tlv } from '../../asn1/der';
+import { subtle } from '../webcrypto';
 import { decrypt } from './ciphers';
-import { DerError, TAG, children, content, isUniversal, octets, oid, smallInt, type Tlv } from './der';
 import { Fault, type WorkBudget, count } from './fault';
 import { HMAC_PRFS, OID, PBES1, PBES2_CIPHERS, PKCS12_PBE, type DigestName } from './oids';
 
 /**
  * Password-based encryption of PKCS#12 bags and PKCS#8 keys: PKCS#12 PBE (RFC 7292 appendix B/C:
  * SHA-1 with 3DES, RC2, RC4), PBES2 with PBKDF2 (RFC 8018: OpenSSL 3's default, AES-256-CBC with
- * HMAC-SHA256) and PBES1. Every derivation is charged to a WorkBudget first.
+ * HMAC-SHA256) and PBES1. Every derivation is charged to a WorkBudget first. PBKDF2 runs natively
+ * on WebCrypto where it can (off the main thread); the rest is JavaScript, under a tighter budget.
  */
 
 export const HASHES: Readonly<Record<DigestName, CHash>> = {
@@ -88,6 +90,37 @@ export function pkcs12Kdf(hash: CHash, password: Uint8Array, salt: Uint8Array, i
   return out;
 }
 
+/** The hashes WebCrypto's PBKDF2 offers. */
+const NATIVE_PBKDF2: ReadonlySet<DigestName> = new Set<DigestName>(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
+
+/**
+ * PBKDF2 (RFC 8018 5.2) of `dkLen` bytes: natively on WebCrypto where present and offering the hash,
+ * charged to the native allowance; otherwise, or when the runtime refuses the input, in JavaScript
+ * under the budget for blocking work.
+ */
+export async function pbkdf2Key(
+  digest: DigestName,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  dkLen: number,
+  budget: WorkBudget,
+): Promise<Uint8Array> {
+  const blocks = Math.ceil(dkLen / HASHES[digest].outputLen);
+  const native = NATIVE_PBKDF2.has(digest) ? subtle() : null;
+  if (native) {
+    budget.spendNative(iterations, blocks);
+    try {
+      const key = await native.importKey('raw', password, 'PBKDF2', false, ['deriveBits']);
+      return new Uint8Array(await native.deriveBits({ name: 'PBKDF2', hash: digest, salt, iterations }, key, dkLen * 8));
+    } catch {
+      // A runtime that refuses this input: derive it below instead.
+    }
+  }
+  budget.spend(iterations, blocks);
+  return pbkdf2(HASHES[digest], password, salt, { c: iterations, dkLen });
+}
+
 export function hmacDigest(digest: DigestName, key: Uint8Array, data: Uint8Array): Uint8Array {
   return hmac(HASHES[digest], key, data);
 }
@@ -96,13 +129,13 @@ export function hmacDigest(digest: DigestName, key: Uint8Array, data: Uint8Array
 interface Scheme {
   description: string;
   iterations: number;
-  run(password: Password, data: Uint8Array, budget: WorkBudget): Uint8Array | null;
+  run(password: Password, data: Uint8Array, budget: WorkBudget): Promise<Uint8Array | null>;
 }
 
 function algorithmParts(buf: Uint8Array, alg: Tlv): { id: string; params: Tlv | undefined } {
-  if (!isUniversal(alg, TAG.SEQUENCE)) throw new DerError('expected an algorithm identifier');
+  if (!hasTag(alg, TAG.SEQUENCE)) throw new DerError('expected an algorithm identifier', alg.start);
   const parts = children(buf, alg);
-  return { id: oid(buf, parts[0]), params: parts[1] };
+  return { id: expectOid(buf, parts[0]), params: parts[1] };
 }
 
 /** Interpret a password-based-encryption AlgorithmIdentifier; throws Fault when unsupported. */
@@ -116,7 +149,7 @@ export function parseScheme(buf: Uint8Array, alg: Tlv): Scheme {
     return {
       description: `${p12.name} (${count(iterations)} iterations)`,
       iterations,
-      run(password, data, budget) {
+      async run(password, data, budget) {
         budget.spend(iterations, Math.ceil(p12.keyBytes / sha1.outputLen));
         const key = pkcs12Kdf(sha1, password.bmp, salt, 1, iterations, p12.keyBytes);
         let iv: Uint8Array = new Uint8Array(0);
@@ -134,12 +167,12 @@ export function parseScheme(buf: Uint8Array, alg: Tlv): Scheme {
   const p1 = PBES1[id];
   if (p1) {
     const [saltTlv, iterTlv] = seqChildren(buf, params, 'PBE parameters');
-    const salt = content(buf, needTlv(saltTlv, 'salt'));
+    const salt = contentOf(buf, needTlv(saltTlv, 'salt'));
     const iterations = smallInt(buf, iterTlv, 'iteration count');
     return {
       description: `${p1.name} (${count(iterations)} iterations)`,
       iterations,
-      run(password, data, budget) {
+      async run(password, data, budget) {
         budget.spend(iterations);
         const hash = HASHES[p1.hash === 'md5' ? 'MD5' : 'SHA-1'];
         let t: Uint8Array = hash(new Uint8Array([...password.utf8, ...salt]));
@@ -161,14 +194,14 @@ function parsePbes2(buf: Uint8Array, params: Tlv | undefined): Scheme {
   }
   if (kdf.id !== OID.pbkdf2) throw new Fault('bad-input', `is encrypted with PBES2 using key derivation ${kdf.id}, which Certbench cannot decrypt`);
   const [saltTlv, iterTlv, ...rest] = seqChildren(buf, kdf.params, 'PBKDF2 parameters');
-  if (!isUniversal(saltTlv, TAG.OCTET_STRING)) throw new Fault('bad-input', 'uses a PBKDF2 salt source Certbench cannot read');
+  if (!isTag(saltTlv, TAG.OCTET_STRING)) throw new Fault('bad-input', 'uses a PBKDF2 salt source Certbench cannot read');
   const salt = octets(buf, saltTlv);
   const iterations = smallInt(buf, iterTlv, 'iteration count');
   let keyLength: number | null = null;
   let prf: DigestName = 'SHA-1';
   for (const t of rest) {
-    if (isUniversal(t, TAG.INTEGER)) keyLength = smallInt(buf, t, 'key length');
-    else if (isUniversal(t, TAG.SEQUENCE)) {
+    if (isTag(t, TAG.INTEGER)) keyLength = smallInt(buf, t, 'key length');
+    else if (isTag(t, TAG.SEQUENCE)) {
       const prfId = algorithmParts(buf, t).id;
       const name = HMAC_PRFS[prfId];
       if (!name) throw new Fault('bad-input', `is encrypted with PBKDF2 using PRF ${prfId}, which Certbench cannot decrypt`);
@@ -177,14 +210,13 @@ function parsePbes2(buf: Uint8Array, params: Tlv | undefined): Scheme {
   }
   if (!cipher) throw new Fault('bad-input', `is encrypted with PBES2 using cipher ${enc.id}, which Certbench cannot decrypt`);
   if (keyLength !== null && keyLength !== cipher.keyBytes) throw new Fault('bad-input', `has a PBES2 key length of ${keyLength} bytes for ${cipher.name} (damaged file?)`);
-  if (!isUniversal(enc.params, TAG.OCTET_STRING)) throw new Fault('bad-input', `has no IV for ${cipher.name}`);
+  if (!isTag(enc.params, TAG.OCTET_STRING)) throw new Fault('bad-input', `has no IV for ${cipher.name}`);
   const iv = octets(buf, enc.params);
   return {
     description: `PBES2 (PBKDF2-HMAC-${prf.replace('-', '')}, ${cipher.name}, ${count(iterations)} iterations)`,
     iterations,
-    run(password, data, budget) {
-      budget.spend(iterations, Math.ceil(cipher.keyBytes / HASHES[prf].outputLen));
-      const key = pbkdf2(HASHES[prf], password.utf8, salt, { c: iterations, dkLen: cipher.keyBytes });
+    async run(password, data, budget) {
+      const key = await pbkdf2Key(prf, password.utf8, salt, iterations, cipher.keyBytes, budget);
       return decrypt(cipher.cipher, key, iv, data);
     },
   };
@@ -196,6 +228,6 @@ function needTlv(t: Tlv | undefined, what: string): Tlv {
 }
 
 function seqChildren(buf: Uint8Array, t: Tlv | undefined, what: string): Tlv[] {
-  if (!isUniversal(t, TAG.SEQUENCE)) throw new DerError(`missing ${what}`);
+  if (!isTag(t, TAG.SEQUENCE)) throw new DerError(`missing ${what}`);
   return children(buf, t, 16);
 }

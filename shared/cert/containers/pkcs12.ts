@@ -1,19 +1,6 @@
 import type { KeySummary } from '../../model/key';
-import {
-  CONTEXT,
-  DerError,
-  TAG,
-  bytesEqual,
-  children,
-  content,
-  is,
-  isUniversal,
-  octets,
-  oid,
-  parseOne,
-  smallInt,
-  type Tlv,
-} from './der';
+import { bytesEqual } from '../../asn1/bytes';
+import { DerError, TAG, children, contentOf, context, expectOid, isTag, octets, parseOne, smallInt, type Tlv } from '../../asn1/der';
 import { Fault, LIMITS, WorkBudget, count } from './fault';
 import { plaintextFacts, summarizeKey, pkcs8Facts } from './keys';
 import { DIGESTS, OID } from './oids';
@@ -32,19 +19,19 @@ export interface Pkcs12Result {
   keys: KeySummary[];
 }
 
-export function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefined): Pkcs12Result {
+export async function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefined): Promise<Pkcs12Result> {
   const [versionTlv, authSafe, macData] = children(buf, tlv, 4);
   const version = smallInt(buf, versionTlv, 'PFX version');
   if (version !== 3) throw new Fault('bad-input', `is PKCS#12 version ${version}; only version 3 exists`);
-  if (!isUniversal(authSafe, TAG.SEQUENCE)) throw new DerError('PFX has no authSafe');
+  if (!isTag(authSafe, TAG.SEQUENCE)) throw new DerError('PFX has no authSafe');
   const [typeTlv, explicit] = children(buf, authSafe, 4);
-  const type = oid(buf, typeTlv);
+  const type = expectOid(buf, typeTlv);
   if (type === OID.signedData) {
     throw new Fault('bad-input', 'is a PKCS#12 protected by a signature (public-key integrity mode), which Certbench cannot open');
   }
-  if (type !== OID.data || !is(explicit, CONTEXT, 0)) throw new DerError('PFX authSafe is not data');
+  if (type !== OID.data || !isTag(explicit, context(0))) throw new DerError('PFX authSafe is not data');
   const dataTlv = children(buf, explicit, 2)[0];
-  if (!isUniversal(dataTlv, TAG.OCTET_STRING)) throw new DerError('PFX authSafe content is not an OCTET STRING');
+  if (!isTag(dataTlv, TAG.OCTET_STRING)) throw new DerError('PFX authSafe content is not an OCTET STRING');
   const authSafeBytes = octets(buf, dataTlv);
 
   const budget = new WorkBudget('PKCS#12');
@@ -77,14 +64,14 @@ export function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefin
   const contentInfos = children(authSafeBytes, authenticatedSafe(authSafeBytes), LIMITS.maxItems + 1);
   if (contentInfos.length > LIMITS.maxItems) throw tooManyBags();
   for (const ci of contentInfos) {
-    readContentInfo(authSafeBytes, ci, chosen ? [chosen] : candidates.map(passwordForms), given, ctx);
+    await readContentInfo(authSafeBytes, ci, chosen ? [chosen] : candidates.map(passwordForms), given, ctx);
   }
   return { certificates: ctx.certificates, keys: ctx.keys };
 }
 
 function authenticatedSafe(bytes: Uint8Array): Tlv {
-  const t = parseOne(bytes);
-  if (!isUniversal(t, TAG.SEQUENCE)) throw new DerError('PFX AuthenticatedSafe is not a SEQUENCE');
+  const t = parseOne(bytes, 'ber');
+  if (!isTag(t, TAG.SEQUENCE)) throw new DerError('PFX AuthenticatedSafe is not a SEQUENCE');
   return t;
 }
 
@@ -104,54 +91,54 @@ interface Mac {
 
 function parseMac(buf: Uint8Array, macData: Tlv): Mac {
   const [digestInfo, saltTlv, iterTlv] = children(buf, macData, 4);
-  if (!isUniversal(digestInfo, TAG.SEQUENCE) || !isUniversal(saltTlv, TAG.OCTET_STRING)) throw new DerError('PFX MAC is malformed');
+  if (!isTag(digestInfo, TAG.SEQUENCE) || !isTag(saltTlv, TAG.OCTET_STRING)) throw new DerError('PFX MAC is malformed');
   const [alg, valueTlv] = children(buf, digestInfo, 4);
-  if (!isUniversal(alg, TAG.SEQUENCE) || !isUniversal(valueTlv, TAG.OCTET_STRING)) throw new DerError('PFX MAC is malformed');
-  const algId = oid(buf, children(buf, alg, 4)[0]);
+  if (!isTag(alg, TAG.SEQUENCE) || !isTag(valueTlv, TAG.OCTET_STRING)) throw new DerError('PFX MAC is malformed');
+  const algId = expectOid(buf, children(buf, alg, 4)[0]);
   const digest = DIGESTS[algId];
   if (!digest || digest === 'MD5') throw new Fault('bad-input', `has a PKCS#12 MAC with ${algId}, which Certbench cannot check`);
   const iterations = iterTlv ? smallInt(buf, iterTlv, 'MAC iteration count') : 1;
-  return { digest, value: content(buf, valueTlv), salt: content(buf, saltTlv), iterations };
+  return { digest, value: contentOf(buf, valueTlv), salt: contentOf(buf, saltTlv), iterations };
 }
 
 /** One ContentInfo of the AuthenticatedSafe: plain data or password-encrypted data, each holding SafeContents. */
-function readContentInfo(buf: Uint8Array, ci: Tlv, passwords: Password[], given: string | null, ctx: Ctx): void {
+async function readContentInfo(buf: Uint8Array, ci: Tlv, passwords: Password[], given: string | null, ctx: Ctx): Promise<void> {
   const [typeTlv, explicit] = children(buf, ci, 4);
-  const type = oid(buf, typeTlv);
+  const type = expectOid(buf, typeTlv);
   if (type === OID.data) {
-    if (!is(explicit, CONTEXT, 0)) throw new DerError('PFX data has no content');
+    if (!isTag(explicit, context(0))) throw new DerError('PFX data has no content');
     const inner = children(buf, explicit, 2)[0];
-    if (!isUniversal(inner, TAG.OCTET_STRING)) throw new DerError('PFX data is not an OCTET STRING');
+    if (!isTag(inner, TAG.OCTET_STRING)) throw new DerError('PFX data is not an OCTET STRING');
     const bytes = octets(buf, inner);
-    readSafeContents(bytes, parseOne(bytes), passwords, given, ctx, 0);
+    await readSafeContents(bytes, parseOne(bytes, 'ber'), passwords, given, ctx, 0);
     return;
   }
   if (type === OID.envelopedData) {
     throw new Fault('bad-input', 'is a PKCS#12 encrypted to a certificate (public-key privacy mode), which Certbench cannot open');
   }
   if (type !== OID.encryptedData) throw new DerError(`PFX holds content of type ${type}`);
-  if (!is(explicit, CONTEXT, 0)) throw new DerError('PFX encrypted data has no content');
+  if (!isTag(explicit, context(0))) throw new DerError('PFX encrypted data has no content');
   const encryptedData = children(buf, explicit, 2)[0];
-  if (!isUniversal(encryptedData, TAG.SEQUENCE)) throw new DerError('PFX EncryptedData is not a SEQUENCE');
+  if (!isTag(encryptedData, TAG.SEQUENCE)) throw new DerError('PFX EncryptedData is not a SEQUENCE');
   const [, eci] = children(buf, encryptedData, 4);
-  if (!isUniversal(eci, TAG.SEQUENCE)) throw new DerError('PFX EncryptedContentInfo is missing');
+  if (!isTag(eci, TAG.SEQUENCE)) throw new DerError('PFX EncryptedContentInfo is missing');
   const [, alg, encrypted] = children(buf, eci, 4);
   if (!alg) throw new DerError('PFX encryption algorithm is missing');
   if (!encrypted) return; // nothing encrypted: an empty bag set
-  if (!is(encrypted, CONTEXT, 0)) throw new DerError('PFX encrypted content is malformed');
+  if (!isTag(encrypted, context(0))) throw new DerError('PFX encrypted content is malformed');
   const scheme = parseScheme(buf, alg);
   const data = octets(buf, encrypted);
   for (const pw of passwords) {
-    const plain = scheme.run(pw, data, ctx.budget);
+    const plain = await scheme.run(pw, data, ctx.budget);
     if (!plain) continue;
     let tlv: Tlv;
     try {
-      tlv = parseOne(plain);
-      if (!isUniversal(tlv, TAG.SEQUENCE)) continue;
+      tlv = parseOne(plain, 'ber');
+      if (!isTag(tlv, TAG.SEQUENCE)) continue;
     } catch {
       continue; // decrypted to garbage: the wrong password (possible without a MAC)
     }
-    readSafeContents(plain, tlv, [pw], given, ctx, 0);
+    await readSafeContents(plain, tlv, [pw], given, ctx, 0);
     return;
   }
   throw noPassword(given, `could not decrypt the certificates: ${scheme.description}`);
@@ -162,25 +149,25 @@ function noPassword(given: string | null, what: string): Fault {
   return new Fault('wrong-password', `wrong password (${what})`);
 }
 
-function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], given: string | null, ctx: Ctx, depth: number): void {
+async function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], given: string | null, ctx: Ctx, depth: number): Promise<void> {
   if (depth > LIMITS.maxNesting) throw new Fault('too-large', `nests PKCS#12 bags more than ${LIMITS.maxNesting} deep`);
-  if (!isUniversal(tlv, TAG.SEQUENCE)) throw new DerError('SafeContents is not a SEQUENCE');
+  if (!isTag(tlv, TAG.SEQUENCE)) throw new DerError('SafeContents is not a SEQUENCE');
   const bags = children(buf, tlv, LIMITS.maxItems + 1);
   if (ctx.items + bags.length > LIMITS.maxItems) throw tooManyBags();
   for (const bag of bags) {
     ctx.items += 1;
     const [idTlv, explicit] = children(buf, bag, 4);
-    const bagId = oid(buf, idTlv);
-    if (!is(explicit, CONTEXT, 0)) throw new DerError('SafeBag has no value');
+    const bagId = expectOid(buf, idTlv);
+    if (!isTag(explicit, context(0))) throw new DerError('SafeBag has no value');
     const value = children(buf, explicit, 2)[0];
     if (!value) throw new DerError('SafeBag has no value');
     switch (bagId) {
       case OID.certBag: {
         const [certType, certExplicit] = children(buf, value, 4);
-        if (oid(buf, certType) !== OID.x509Certificate) break; // SDSI certificates: not X.509
-        if (!is(certExplicit, CONTEXT, 0)) throw new DerError('certBag has no value');
+        if (expectOid(buf, certType) !== OID.x509Certificate) break; // SDSI certificates: not X.509
+        if (!isTag(certExplicit, context(0))) throw new DerError('certBag has no value');
         const certOctets = children(buf, certExplicit, 2)[0];
-        if (!isUniversal(certOctets, TAG.OCTET_STRING)) throw new DerError('certBag value is not an OCTET STRING');
+        if (!isTag(certOctets, TAG.OCTET_STRING)) throw new DerError('certBag value is not an OCTET STRING');
         if (ctx.certificates.length >= LIMITS.maxCertificates) {
           throw new Fault('too-large', `holds more than ${count(LIMITS.maxCertificates)} certificates; Certbench reads at most that many per file`);
         }
@@ -188,16 +175,16 @@ function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], give
         break;
       }
       case OID.keyBag:
-        addKey(ctx, () => summarizeKey(pkcs8Facts(buf, value), 'pkcs12', null));
+        await addKey(ctx, async () => summarizeKey(pkcs8Facts(buf, value), 'pkcs12', null));
         break;
       case OID.pkcs8ShroudedKeyBag: {
         const [alg, data] = children(buf, value, 4);
-        if (!alg || !isUniversal(data, TAG.OCTET_STRING)) throw new DerError('shrouded key bag is malformed');
+        if (!alg || !isTag(data, TAG.OCTET_STRING)) throw new DerError('shrouded key bag is malformed');
         const scheme = parseScheme(buf, alg);
         const encrypted = octets(buf, data);
-        addKey(ctx, () => {
+        await addKey(ctx, async () => {
           for (const pw of passwords) {
-            const plain = scheme.run(pw, encrypted, ctx.budget);
+            const plain = await scheme.run(pw, encrypted, ctx.budget);
             const facts = plain ? plaintextFacts(plain) : null;
             if (facts) return summarizeKey(facts, 'pkcs12', scheme.description);
           }
@@ -206,7 +193,7 @@ function readSafeContents(buf: Uint8Array, tlv: Tlv, passwords: Password[], give
         break;
       }
       case OID.safeContentsBag:
-        readSafeContents(buf, value, passwords, given, ctx, depth + 1);
+        await readSafeContents(buf, value, passwords, given, ctx, depth + 1);
         break;
       default:
         // CRL and secret bags carry nothing Certbench shows.
@@ -219,10 +206,10 @@ function tooManyBags(): Fault {
   return new Fault('too-large', `holds more than ${count(LIMITS.maxItems)} PKCS#12 bags; Certbench reads at most that many per file`);
 }
 
-function addKey(ctx: Ctx, make: () => KeySummary): void {
+async function addKey(ctx: Ctx, make: () => Promise<KeySummary>): Promise<void> {
   if (ctx.keys.length >= LIMITS.maxKeys) {
     throw new Fault('too-large', `holds more than ${count(LIMITS.maxKeys)} private keys; Certbench reads at most that many per file`);
   }
-  ctx.keys.push(make());
+  ctx.keys.push(await make());
 }
 

@@ -1,6 +1,6 @@
 import { CONTAINER_FORMATS, type ContainerFormat, type KeySummary } from '../../model/key';
 import { CertbenchError, formatBytes } from '../../errors';
-import { CONTEXT, DerError, TAG, oid, readHeader, readTlv, type Tlv } from './der';
+import { DerError, TAG, context, hasTag, readHeader, readOid, readTlv, type Tlv } from '../../asn1/der';
 import { Fault, LIMITS, WorkBudget, count } from './fault';
 import { ENCRYPTED_NOTE, encryptedPkcs8Summary, pkcs1Facts, pkcs8Facts, sec1Facts, summarizeKey, type KeyFacts } from './keys';
 import { OID } from './oids';
@@ -45,7 +45,7 @@ const KIND_LABEL: Record<DerKind, string> = {
  * PKCS#7 (.p7b, DER or PEM), PKCS#12 (.pfx/.p12, with `password`), private keys in PKCS#8, PKCS#1,
  * SEC1 and encrypted PKCS#8. Throws a CertbenchError whose one-line message starts with `name`.
  */
-export function readContainer(name: string, bytes: Uint8Array, options: ContainerOptions): ContainerResult {
+export async function readContainer(name: string, bytes: Uint8Array, options: ContainerOptions): Promise<ContainerResult> {
   if (bytes.byteLength > options.maxBytes) {
     throw new CertbenchError(
       'too-large',
@@ -54,13 +54,13 @@ export function readContainer(name: string, bytes: Uint8Array, options: Containe
   }
   if (bytes.byteLength === 0) throw new CertbenchError('bad-input', `${name}: file is empty`);
   try {
-    const result = bytes[0] === 0x30 ? readDer(bytes, options, 'der') : readText(bytes, options);
+    const result = await (bytes[0] === TAG.SEQUENCE ? readDer(bytes, options, 'der') : readText(bytes, options));
     const index = new CertificateIndex();
     index.add(result.certificates);
     return { ...result, keys: matchKeys(result.keys, index) };
   } catch (err) {
-    if (err instanceof CertbenchError) throw err;
     if (err instanceof Fault) throw new CertbenchError(err.code, `${name}: ${err.message}`);
+    if (err instanceof CertbenchError) throw err;
     if (err instanceof DerError) throw new CertbenchError('bad-input', `${name}: damaged file (${err.message})`);
     // Anything else is a bug or a library's surprise: still one line that names the file.
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -71,42 +71,42 @@ export function readContainer(name: string, bytes: Uint8Array, options: Containe
 /** Tell DER kinds apart from their first few elements; tolerant of truncation (headers only). */
 export function sniffDer(buf: Uint8Array): DerKind | null {
   try {
-    const outer = readHeader(buf, 0);
-    if (!(outer.cls === 0 && outer.tag === TAG.SEQUENCE && outer.constructed)) return null;
-    const c1 = readHeader(buf, outer.contentStart);
-    const next = (h: { contentStart: number; length: number | null }) => {
-      if (h.length === null) throw new DerError('indefinite');
-      return readHeader(buf, h.contentStart + h.length);
+    const header = (offset: number) => readHeader(buf, offset, buf.length, 'ber');
+    const outer = header(0);
+    if (outer.tag !== TAG.SEQUENCE) return null;
+    const c1 = header(outer.content);
+    const next = (h: Tlv) => {
+      if (h.end < 0) throw new DerError('indefinite');
+      return header(h.end);
     };
-    const universal = (h: { cls: number; tag: number }, tag: number) => h.cls === 0 && h.tag === tag;
-    if (universal(c1, TAG.INTEGER)) {
-      const v = c1.length === 1 ? buf[c1.contentStart] : -1;
+    if (hasTag(c1, TAG.INTEGER)) {
+      const v = c1.end - c1.content === 1 ? buf[c1.content] : -1;
       const c2 = next(c1);
-      if (v === 3 && universal(c2, TAG.SEQUENCE)) return 'pkcs12';
-      if ((v === 0 || v === 1) && universal(c2, TAG.SEQUENCE)) return 'pkcs8';
-      if ((v === 0 || v === 1) && universal(c2, TAG.INTEGER)) return 'pkcs1';
-      if (v === 1 && universal(c2, TAG.OCTET_STRING)) return 'sec1';
+      if (v === 3 && hasTag(c2, TAG.SEQUENCE)) return 'pkcs12';
+      if ((v === 0 || v === 1) && hasTag(c2, TAG.SEQUENCE)) return 'pkcs8';
+      if ((v === 0 || v === 1) && hasTag(c2, TAG.INTEGER)) return 'pkcs1';
+      if (v === 1 && hasTag(c2, TAG.OCTET_STRING)) return 'sec1';
       return null;
     }
-    if (universal(c1, TAG.OID)) {
-      const t = readTlv(buf, c1.start);
-      return oid(buf, t) === OID.signedData ? 'pkcs7' : null;
+    if (hasTag(c1, TAG.OID)) {
+      const t = readTlv(buf, c1.start, buf.length, 'ber');
+      return t.tag === TAG.OID && readOid(buf, t) === OID.signedData ? 'pkcs7' : null;
     }
-    if (universal(c1, TAG.SEQUENCE)) {
-      const c11 = readHeader(buf, c1.contentStart);
-      if (c11.cls === CONTEXT && c11.tag === 0) return 'certificate';
-      if (universal(c11, TAG.OID)) {
+    if (hasTag(c1, TAG.SEQUENCE)) {
+      const c11 = header(c1.content);
+      if (hasTag(c11, context(0))) return 'certificate';
+      if (hasTag(c11, TAG.OID)) {
         const c2 = next(c1);
-        if (universal(c2, TAG.OCTET_STRING)) return 'pkcs8-encrypted';
-        if (universal(c2, TAG.BIT_STRING)) return 'spki';
+        if (hasTag(c2, TAG.OCTET_STRING)) return 'pkcs8-encrypted';
+        if (hasTag(c2, TAG.BIT_STRING)) return 'spki';
         return null;
       }
-      if (universal(c11, TAG.INTEGER)) {
+      if (hasTag(c11, TAG.INTEGER)) {
         const c12 = next(c11);
-        if (!universal(c12, TAG.SEQUENCE)) return null;
-        const c121 = readHeader(buf, c12.contentStart);
-        if (universal(c121, TAG.OID)) return 'certificate';
-        if (universal(c121, TAG.SET) || universal(c121, TAG.SEQUENCE)) return 'csr';
+        if (!hasTag(c12, TAG.SEQUENCE)) return null;
+        const c121 = header(c12.content);
+        if (hasTag(c121, TAG.OID)) return 'certificate';
+        if (hasTag(c121, TAG.SET) || hasTag(c121, TAG.SEQUENCE)) return 'csr';
       }
     }
   } catch {
@@ -117,7 +117,7 @@ export function sniffDer(buf: Uint8Array): DerKind | null {
 
 type Found = ContainerResult;
 
-function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat: 'der' | 'base64'): Found {
+async function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat: 'der' | 'base64'): Promise<Found> {
   const kind = sniffDer(bytes);
   // Unknown shapes go to the certificate parser, as before, which explains what is wrong with them.
   if (kind === null || kind === 'certificate') return { format: certFormat, certificates: [bytes], keys: [] };
@@ -131,12 +131,12 @@ function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat: 'der'
       return { format: 'pkcs7', certificates, keys: [] };
     }
     case 'pkcs12': {
-      const r = readPkcs12(bytes, tlv, options.password);
+      const r = await readPkcs12(bytes, tlv, options.password);
       if (!r.certificates.length && !r.keys.length) throw new Fault('bad-input', 'holds an empty PKCS#12 (no certificates, no keys)');
       return { format: 'pkcs12', ...r };
     }
     case 'pkcs8-encrypted':
-      return { format: 'key', certificates: [], keys: [encryptedPkcs8Summary(bytes, tlv, options.password ?? null, new WorkBudget('encrypted key'))] };
+      return { format: 'key', certificates: [], keys: [await encryptedPkcs8Summary(bytes, tlv, options.password ?? null, new WorkBudget('encrypted key'))] };
     default:
       return { format: 'key', certificates: [], keys: [plainKey(bytes, tlv, kind)] };
   }
@@ -147,11 +147,10 @@ function wholeTlv(bytes: Uint8Array, kind: DerKind): Tlv {
   const label = KIND_LABEL[kind];
   let tlv: Tlv;
   try {
-    tlv = readTlv(bytes, 0);
+    tlv = readTlv(bytes, 0, bytes.length, 'ber');
   } catch (err) {
-    const header = readHeader(bytes, 0);
-    const declared = header.length === null ? null : header.contentStart + header.length;
-    if (declared !== null && declared > bytes.length) {
+    const declared = readHeader(bytes, 0, bytes.length, 'ber').end;
+    if (declared > bytes.length) {
       throw new Fault('bad-input', `truncated ${label}: the file has ${count(bytes.length)} of the ${count(declared)} bytes it declares`);
     }
     throw new Fault('bad-input', `damaged ${label} (${err instanceof Error ? err.message : 'cannot decode'})`);
@@ -182,12 +181,12 @@ const KEY_LABELS: Readonly<Record<string, 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-en
   'ENCRYPTED PRIVATE KEY': 'pkcs8-encrypted',
 };
 
-function readText(bytes: Uint8Array, options: ContainerOptions): Found {
+async function readText(bytes: Uint8Array, options: ContainerOptions): Promise<Found> {
   const text = bytesToText(bytes);
   const blocks = pemBlocks(text);
   if (!blocks.length) {
     const der = bareBase64(text);
-    if (der && der[0] === 0x30 && sniffDer(der) !== null) return readDer(der, options, 'base64');
+    if (der && der[0] === TAG.SEQUENCE && sniffDer(der) !== null) return readDer(der, options, 'base64');
     if (/-----BEGIN CERTIFICATE-----/.test(text)) throw new Fault('bad-input', 'PEM certificate has no END line (truncated file)');
     if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) throw new Fault('bad-input', 'PEM private key has no END line (truncated file)');
     throw new Fault('bad-input', 'not a certificate (neither PEM nor DER X.509)');
@@ -220,7 +219,7 @@ function readText(bytes: Uint8Array, options: ContainerOptions): Found {
       if (keys.length >= LIMITS.maxKeys) {
         throw new Fault('too-large', `holds more than ${count(LIMITS.maxKeys)} private keys; Certbench reads at most that many per file`);
       }
-      keys.push(pemKey(block, KEY_LABELS[block.label]!, keys.length + 1, options.password ?? null, budget));
+      keys.push(await pemKey(block, KEY_LABELS[block.label]!, keys.length + 1, options.password ?? null, budget));
     } else {
       others.push(block.label);
     }
@@ -241,13 +240,13 @@ function pushCerts(into: Uint8Array[], more: Uint8Array[]): void {
 /** OpenSSL's TRUSTED CERTIFICATE is the certificate followed by its trust settings: keep the certificate. */
 function firstElement(der: Uint8Array): Uint8Array {
   try {
-    return der.subarray(0, readTlv(der, 0).end);
+    return der.subarray(0, readTlv(der, 0, der.length, 'ber').end);
   } catch {
     return der;
   }
 }
 
-function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted', n: number, password: string | null, budget: WorkBudget): KeySummary {
+async function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted', n: number, password: string | null, budget: WorkBudget): Promise<KeySummary> {
   const der = decodeBody(block.body);
   if (!der) throw new Fault('bad-input', `private key block ${n} is not valid base64 (damaged or truncated PEM)`);
   const legacy = legacyEncryption(block);
@@ -259,7 +258,7 @@ function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encry
       let facts: KeyFacts | null = null;
       if (plain) {
         try {
-          const tlv = readTlv(plain, 0);
+          const tlv = readTlv(plain, 0, plain.length, 'ber');
           facts = kind === 'sec1' ? sec1Facts(plain, tlv) : kind === 'pkcs1' ? pkcs1Facts(plain, tlv) : pkcs8Facts(plain, tlv);
         } catch {
           facts = null;
@@ -270,8 +269,8 @@ function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encry
       if (!facts) throw new Fault('wrong-password', 'wrong password (could not decrypt the encrypted private key)');
       return summarizeKey(facts, format, legacy.description);
     }
-    const tlv = readTlv(der, 0);
-    if (kind === 'pkcs8-encrypted') return encryptedPkcs8Summary(der, tlv, password, budget);
+    const tlv = readTlv(der, 0, der.length, 'ber');
+    if (kind === 'pkcs8-encrypted') return await encryptedPkcs8Summary(der, tlv, password, budget);
     if (kind === 'pkcs8') return summarizeKey(pkcs8Facts(der, tlv), 'pkcs8', null);
     if (kind === 'pkcs1') return summarizeKey(pkcs1Facts(der, tlv), 'pkcs1', null);
     return summarizeKey(sec1Facts(der, tlv), 'sec1', null);

@@ -1,0 +1,36 @@
+/**
+ * Byte helpers shared by the ASN.1 reader, the encoders, certificates and containers. shared/ has
+ * neither Node's Buffer nor the DOM's TextDecoder, so these are written out here, once.
+ */
+
+/**
+ * Whether two byte arrays hold the same bytes. Time depends only on the lengths, never on where the
+ * first difference is, so it is also fit for comparing MACs.
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+export function concat(parts: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+
+/** Uppercase hex, as Windows shows serials and thumbprints; `separator` between bytes (' ' for dumps). */
+export function toHex(bytes: Uint8Array, separator = ''): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (i && separator ? separator : '') + HEX[bytes[i]!]!;
+  return out;
+}

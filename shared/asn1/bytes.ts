@@ -26,6 +26,20 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * One character per byte (ISO 8859-1): Latin-1 names, PEM text, the "binary strings" node-forge
+ * works on. Long ranges go in chunks, so a 16 MB file neither crawls nor overflows the call stack.
+ */
+export function latin1(bytes: Uint8Array, from = 0, to = bytes.length): string {
+  let out = '';
+  if (to - from <= 256) {
+    for (let i = from; i < to; i++) out += String.fromCharCode(bytes[i]!);
+    return out;
+  }
+  for (let i = from; i < to; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, Math.min(to, i + 0x8000)));
+  return out;
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
 
 /** Uppercase hex, as Windows shows serials and thumbprints; `separator` between bytes (' ' for dumps). */

@@ -1,4 +1,4 @@
-import { concat } from './bytes';
+import { concat, latin1 } from './bytes';
 
 /**
  * The one ASN.1 reader of Certbench, over raw bytes and offsets: certificates are read under DER
@@ -236,7 +236,7 @@ export function readOid(buf: Uint8Array, tlv: Tlv): string {
   if (len === 0) throw new DerError('empty OID', tlv.start);
   let key = '';
   if (len <= 64) {
-    for (let i = tlv.content; i < tlv.contentEnd; i++) key += String.fromCharCode(buf[i]!);
+    key = latin1(buf, tlv.content, tlv.contentEnd);
     const cached = oidCache.get(key);
     if (cached !== undefined) return cached;
   }
@@ -319,12 +319,6 @@ function utc(y: number, mo?: string, d?: string, h?: string, mi?: string, s?: st
   const date = new Date(Date.UTC(y, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0)));
   if (Number.isNaN(date.getTime())) throw new DerError('invalid date', 0);
   return date;
-}
-
-export function latin1(buf: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]!);
-  return s;
 }
 
 /** UTF-8 decoding without TextDecoder (shared/ has no DOM or Node types); invalid bytes become U+FFFD. */

@@ -1,5 +1,5 @@
-import { toHex } from '../asn1/bytes';
-import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, ucs, latin1, type Tlv } from '../asn1/der';
+import { latin1, toHex } from '../asn1/bytes';
+import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, ucs, type Tlv } from '../asn1/der';
 import type { GeneralName } from '../model/certificate';
 import { readName } from './names';
 import { EKU_NAMES, KEY_USAGE_BITS, POLICY_NAMES } from './oids';

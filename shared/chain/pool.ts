@@ -1,5 +1,4 @@
-import { bytesEqual } from '../asn1/bytes';
-import { latin1 } from '../asn1/der';
+import { bytesEqual, latin1 } from '../asn1/bytes';
 import { parseX509, type X509View } from '../cert/x509';
 import * as ext from '../cert/extensions';
 import { readName } from '../cert/names';

@@ -2,6 +2,7 @@ import forge from 'node-forge/lib/forge';
 import 'node-forge/lib/aes';
 import 'node-forge/lib/des';
 import 'node-forge/lib/rc2';
+import { latin1 } from '../../asn1/bytes';
 
 /**
  * Symmetric decryption for password-protected containers. WebCrypto has no 3DES, DES or RC2, which
@@ -24,16 +25,16 @@ export function decrypt(
   if (data.length === 0 || data.length % blockSize !== 0 || iv.length !== blockSize) return null;
   let out: string;
   if (cipher === 'rc2') {
-    const c = forge.rc2.createDecryptionCipher(toBinary(key), rc2EffectiveBits);
-    c.start(toBinary(iv));
-    c.update(forge.util.createBuffer(toBinary(data)));
+    const c = forge.rc2.createDecryptionCipher(latin1(key), rc2EffectiveBits);
+    c.start(latin1(iv));
+    c.update(forge.util.createBuffer(latin1(data)));
     if (!c.finish(() => true)) return null;
     out = c.output.getBytes();
   } else {
     const name = cipher === 'aes' ? 'AES-CBC' : cipher === '3des' ? '3DES-CBC' : 'DES-CBC';
-    const c = forge.cipher.createDecipher(name, toBinary(key));
-    c.start({ iv: toBinary(iv) });
-    c.update(forge.util.createBuffer(toBinary(data)));
+    const c = forge.cipher.createDecipher(name, latin1(key));
+    c.start({ iv: latin1(iv) });
+    c.update(forge.util.createBuffer(latin1(data)));
     if (!c.finish(() => true)) return null;
     out = c.output.getBytes();
   }
@@ -69,13 +70,7 @@ function rc4(key: Uint8Array, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** forge works on "binary strings" (one char per byte). */
-export function toBinary(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return out;
-}
-
+/** forge works on "binary strings" (one char per byte): latin1 makes them, this undoes it. */
 function fromBinary(text: string): Uint8Array {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;

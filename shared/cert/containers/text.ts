@@ -1,6 +1,7 @@
 import { base64 } from '@peculiar/utils';
 import { md5 } from '@noble/hashes/legacy.js';
 import { hex } from '@peculiar/utils';
+import { latin1 } from '../../asn1/bytes';
 import { decrypt, type CipherName } from './ciphers';
 import { Fault, LIMITS, count } from './fault';
 import { utf8Bytes } from './pbe';
@@ -33,9 +34,7 @@ export function bytesToText(bytes: Uint8Array): string {
     }
     return out + String.fromCharCode(...chars);
   }
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return out;
+  return latin1(bytes);
 }
 
 /**

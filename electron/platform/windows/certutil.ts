@@ -161,6 +161,7 @@ export function parseCertutilStore(text: string): CertutilStoreDump {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
   let current: CertutilCertificate | null = null;
   let failureNext = false;
+  let implicit = false;
   const finish = () => {
     if (current) {
       finishKey(current.key);
@@ -180,6 +181,7 @@ export function parseCertutilStore(text: string): CertutilStoreDump {
     if (sep) {
       finish();
       current = emptyCertificate(Number(sep[1]));
+      implicit = false;
       continue;
     }
     if (COMPLETED.test(line)) {
@@ -191,6 +193,14 @@ export function parseCertutilStore(text: string): CertutilStoreDump {
       dump.failure = failed[1] ?? line;
       failureNext = true;
       continue;
+    }
+    // A pasted fragment (no separator lines): a hash or key line starts a certificate of its own.
+    if ((!current || implicit) && (CERT_HASH.test(line) || (!current && KEY_CONTAINER.test(line)))) {
+      if (!current || current.thumbprintSha1 !== null) {
+        finish();
+        current = emptyCertificate(current ? current.index + 1 : 0);
+        implicit = true;
+      }
     }
     if (!current) {
       // The header: `My "Personal"` or a bare store name, possibly after a pasted prompt.

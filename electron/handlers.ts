@@ -3,6 +3,9 @@ import type { Channel, ParsedReq, Res } from '../shared/contract';
 import type { ProgressEvent } from '../shared/contract';
 import { inspectCertificates } from './services/inspect';
 import { analyzeChainsHandler } from './services/chain';
+import { addStoreFolder, listStores, removeStoreFolder } from './services/stores';
+import { checkKeyAccess, findKey, grantKeyAccess, keyAcl, listIdentities, undoKeyGrant } from './services/keys';
+import { lab } from './services/lab/lab';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
@@ -31,4 +34,16 @@ export const handlers: HandlerTable = {
   }),
   'certs:inspect': (request, ctx) => inspectCertificates(request, ctx),
   'chain:analyze': (request, ctx) => analyzeChainsHandler(request, ctx),
+  'stores:list': (request, ctx) => listStores(request, ctx),
+  'stores:add-folder': (request) => addStoreFolder(request),
+  'stores:remove-folder': (request) => removeStoreFolder(request),
+  'keys:find': (request, ctx) => findKey(request, ctx),
+  'keys:acl': (request) => keyAcl(request),
+  'keys:check-access': (request) => checkKeyAccess(request),
+  'keys:grant': (request) => grantKeyAccess(request),
+  'keys:undo': (request) => undoKeyGrant(request),
+  'identities:list': () => listIdentities(),
+  'lab:start': (request, ctx) => lab.start(request.scenarios, (done, total, label) => ctx.progress({ done, total, label })),
+  'lab:stop': () => lab.stop(),
+  'lab:status': async () => lab.status(),
 };

@@ -3,6 +3,10 @@ import { CertificateSummarySchema } from './model/certificate';
 import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
 import { ERROR_CODES } from './errors';
 import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
+import { LAB_SCENARIOS, LabStateSchema } from './model/lab';
+import { AccessAnswerSchema, AclSchema, GrantPlanSchema, GrantResultSchema, IdentitySchema, PathAccessSchema, UndoResultSchema } from './model/acl';
+import { KeyLocationSchema, StoreCertificateSchema, StoreFolderSchema, StoreSchema } from './model/store';
+import { FindingSchema } from './findings/catalogue';
 
 /**
  * The one file that names every channel (DESIGN.md "The contract"; STYLE.md: GitHub Desktop's
@@ -35,6 +39,43 @@ export const InspectedFileSchema = z.object({
   /** Private keys found, summarised (never their bytes), matched by public key to the certificates of the whole request. */
   keys: z.array(KeySummarySchema).default([]),
   error: ErrorDataSchema.nullable(),
+});
+
+/** An absolute path on the machine the handlers run on (a key file, a folder). */
+const LocalPathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'contains a NUL character');
+const ThumbprintSchema = z.string().regex(/^[0-9A-Fa-f]{40}$/, 'a SHA-1 thumbprint is 40 hex digits');
+/** An identity as typed: "www-data", "group:ssl-cert", "IIS AppPool\\Shop", "NT AUTHORITY\\NETWORK SERVICE". */
+const IdentityNameSchema = z.string().min(1).max(256);
+
+/** A key file, where it is, who may read it (keys:find: the FindPrivateKey equivalent). */
+export const KeyFindResultSchema = z.object({
+  /** The thumbprint or path asked about. */
+  query: z.string(),
+  /** The certificate the key belongs to, when known (from a store, or the file given). */
+  certificate: StoreCertificateSchema.nullable(),
+  /** Ids of every store the certificate was found in. */
+  foundIn: z.array(z.string()),
+  key: KeyLocationSchema,
+  /** FindPrivateKey's two lines: the key file's folder and name (null when no key file was found). */
+  directory: z.string().nullable(),
+  fileName: z.string().nullable(),
+  acl: AclSchema.nullable(),
+  /** Why the ACL could not be read, in one line (or a partial-read note such as "mode bits only"). */
+  aclNote: z.string().nullable(),
+  /** cert.no-private-key when no key was found; key.too-open when everyone can read it. */
+  findings: z.array(FindingSchema),
+});
+
+export const AccessCheckSchema = z.object({
+  identity: IdentitySchema,
+  acl: AclSchema,
+  /** Step by step: parent directories to traverse (POSIX), then the key file. */
+  steps: z.array(PathAccessSchema),
+  /** The one answer: the first step that blocks, else the file's. */
+  answer: AccessAnswerSchema,
+  note: z.string().nullable(),
+  /** key.identity-cannot-read (with the deciding entry as evidence) and key.too-open. */
+  findings: z.array(FindingSchema),
 });
 
 export const AppInfoSchema = z.object({
@@ -91,6 +132,90 @@ export const contract = {
       skipped: z.number().int(),
       poolSize: z.number().int(),
     }),
+  },
+  'stores:list': {
+    method: 'listStores',
+    request: z
+      .object({
+        /** Read the stores again instead of answering from the last listing of this process. */
+        refresh: z.boolean().default(false),
+        at: z.string().datetime().optional(),
+      })
+      .strict(),
+    response: z.object({
+      stores: z.array(StoreSchema),
+      certificates: z.array(StoreCertificateSchema),
+      /** store.non-self-signed-in-root, store.expired-roots, store.root-names-too-large. */
+      findings: z.array(FindingSchema),
+      listedAt: z.string(),
+      folders: z.array(StoreFolderSchema),
+    }),
+  },
+  'stores:add-folder': {
+    method: 'addStoreFolder',
+    request: z.object({ path: LocalPathSchema, trusted: z.boolean().default(false) }).strict(),
+    response: z.object({ folders: z.array(StoreFolderSchema) }),
+  },
+  'stores:remove-folder': {
+    method: 'removeStoreFolder',
+    request: z.object({ path: LocalPathSchema }).strict(),
+    response: z.object({ folders: z.array(StoreFolderSchema) }),
+  },
+  'keys:find': {
+    method: 'findKey',
+    request: z
+      .object({ thumbprint: ThumbprintSchema.optional(), path: LocalPathSchema.optional() })
+      .strict()
+      .refine((r) => (r.thumbprint === undefined) !== (r.path === undefined), 'give either thumbprint or path'),
+    response: KeyFindResultSchema,
+  },
+  'keys:acl': {
+    method: 'keyAcl',
+    request: z.object({ path: LocalPathSchema }).strict(),
+    response: z.object({ acl: AclSchema, note: z.string().nullable() }),
+  },
+  'keys:check-access': {
+    method: 'checkKeyAccess',
+    request: z.object({ path: LocalPathSchema, identity: IdentityNameSchema }).strict(),
+    response: AccessCheckSchema,
+  },
+  'keys:grant': {
+    method: 'grantKeyAccess',
+    request: z.object({ path: LocalPathSchema, identity: IdentityNameSchema, dryRun: z.boolean() }).strict(),
+    response: z.discriminatedUnion('dryRun', [
+      z.object({ dryRun: z.literal(true), plan: GrantPlanSchema }),
+      z.object({ dryRun: z.literal(false), result: GrantResultSchema }),
+    ]),
+  },
+  'keys:undo': {
+    method: 'undoKeyGrant',
+    request: z.object({ backupId: z.string().min(1).max(100) }).strict(),
+    response: UndoResultSchema,
+  },
+  'identities:list': {
+    method: 'listIdentities',
+    request: z.object({}).strict(),
+    response: z.object({ identities: z.array(IdentitySchema) }),
+  },
+  'lab:start': {
+    method: 'startLab',
+    request: z
+      .object({
+        /** Scenarios to start (all when omitted); a running lab is replaced. */
+        scenarios: z.array(z.enum(LAB_SCENARIOS)).min(1).max(LAB_SCENARIOS.length).optional(),
+      })
+      .strict(),
+    response: LabStateSchema,
+  },
+  'lab:stop': {
+    method: 'stopLab',
+    request: z.object({}).strict(),
+    response: z.object({ stopped: z.number().int() }),
+  },
+  'lab:status': {
+    method: 'labStatus',
+    request: z.object({}).strict(),
+    response: LabStateSchema,
   },
 } as const;
 

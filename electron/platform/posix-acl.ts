@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Ace, AccessAnswer, Acl, Identity, PathAccess } from '../../shared/model/acl';
-import { finding, type Finding } from '../../shared/findings/catalogue';
 import { CertbenchError } from '../../shared/errors';
 import { commandProblem } from './command-runner';
 import type { CommandRunner } from './types';
@@ -185,12 +184,12 @@ export function subjectOf(identity: Identity): PosixSubject {
 type Need = 'r' | 'x';
 const NEED_WORD: Record<Need, string> = { r: 'read', x: 'traverse (search, x)' };
 
-function grants(perms: string, need: Need): boolean {
+export function grants(perms: string, need: Need): boolean {
   return perms.includes(need);
 }
 
 /** Intersection of an entry's permissions with the mask, as the kernel applies it. */
-function masked(perms: string, mask: string | null): string {
+export function masked(perms: string, mask: string | null): string {
   if (mask === null) return perms;
   return [...perms].map((c, i) => (c !== '-' && mask[i] === c ? c : '-')).join('');
 }
@@ -388,46 +387,6 @@ export function overallAnswer(steps: PathAccess[]): AccessAnswer {
     decidedBy: `directory ${blocking.path}: ${blocking.answer.decidedBy} (traversal is needed to reach the file)`,
     considered: steps.flatMap((s) => s.answer.considered.map((c) => `${s.path}: ${c}`)),
   };
-}
-
-/** Groups whose members are "everyone" in practice: a key readable by them is too open. */
-export const BROAD_GROUPS = ['users', 'staff', 'everyone', 'domain users', 'authenticated users', 'nogroup'];
-
-/**
- * Findings for a private key file (DESIGN.md catalogue): `key.identity-cannot-read` with the
- * deciding entry as evidence, when an identity was asked about; `key.too-open` when "other" or a
- * broad group (BROAD_GROUPS) can read the key.
- */
-export function keyFileFindings(acl: Acl, check: { identity: string; steps: PathAccess[] } | null): Finding[] {
-  const out: Finding[] = [];
-  if (check) {
-    const answer = overallAnswer(check.steps);
-    if (!answer.canRead) {
-      const blocking = check.steps.filter((s) => !s.answer.canRead);
-      out.push(
-        finding('key.identity-cannot-read', `${check.identity} cannot read the private key file`, `${check.identity} cannot read ${acl.path}: ${answer.decidedBy}.`, [
-          { kind: 'file', text: acl.path },
-          ...blocking.map((s) => ({ kind: s.need === 'read' ? 'acl entry' : 'directory acl entry', text: `${s.path}: ${s.answer.decidedBy}` })),
-        ], { fixes: ['key.grant-read'] }),
-      );
-    }
-  }
-  const block = faclOfAcl(acl);
-  const entries = block.entries.filter((e) => !e.isDefault);
-  const mask = entries.find((e) => e.tag === 'mask')?.perms ?? null;
-  const open: string[] = [];
-  const other = entries.find((e) => e.tag === 'other');
-  if (other && grants(other.perms, 'r')) open.push(`"${other.text}": every user on the machine can read it`);
-  for (const e of entries.filter((x) => x.tag === 'group')) {
-    const g = e.qualifier ?? block.group;
-    if (BROAD_GROUPS.includes(g.toLowerCase()) && grants(masked(e.perms, mask), 'r')) open.push(`"${e.text}" (group ${g}): every member of a broad group can read it`);
-  }
-  if (open.length) {
-    out.push(
-      finding('key.too-open', 'The private key file is readable by everyone', `${acl.path} is readable beyond the accounts that need it: ${open.join('; ')}. Private keys should be readable by their owner and the service identities only (chmod 600, then grant named users).`, open.map((text) => ({ kind: 'acl entry', text })), { fixes: ['key.restrict'] }),
-    );
-  }
-  return out;
 }
 
 const nameCache = new Map<string, string>();

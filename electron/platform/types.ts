@@ -1,4 +1,4 @@
-import type { Acl, AccessAnswer, GrantPlan, GrantResult, Identity, UndoResult } from '../../shared/model/acl';
+import type { Acl, AccessAnswer, GrantPlan, GrantResult, Identity, PathAccess, UndoResult } from '../../shared/model/acl';
 import type { Store, StoreCertificate } from '../../shared/model/store';
 
 /**
@@ -38,6 +38,24 @@ export interface CertStoreSource {
 export interface KeyAclReader {
   read(path: string): Promise<Acl>;
   canRead(acl: Acl, identity: Identity): AccessAnswer;
+  /**
+   * Optional: access along the whole path (each parent directory to traverse, then the file), for
+   * platforms where a parent can block (POSIX: search permission). Without it, services check the
+   * file alone (read + canRead), which is right on Windows, where "Bypass traverse checking"
+   * (SeChangeNotifyPrivilege) is held by Everyone by default.
+   */
+  checkPath?(path: string, identity: Identity): Promise<PathCheck>;
+  /** Optional: `read` plus a one-line note when the ACL could only be read partly. */
+  readWithNote?(path: string): Promise<{ acl: Acl; note: string | null }>;
+}
+
+/** The key file's ACL and the identity's access step by step; `answer` is the first blocking step or the file's. */
+export interface PathCheck {
+  acl: Acl;
+  steps: PathAccess[];
+  answer: AccessAnswer;
+  /** One line when the ACL could only be read partly (getfacl missing: mode bits only). */
+  note: string | null;
 }
 
 /** Lists identities a key could be granted to (app pools, service accounts, users, groups). */

@@ -15,6 +15,17 @@ const LINUX_BUNDLES = [
 ];
 const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The trusted-root bundle file of this machine: CERTBENCH_SYSTEM_TRUST (tests, unusual
+ * distributions), else the first distribution bundle that exists; null when none. Chain building
+ * (systemTrust) and the "System trust bundle" store (electron/platform/linux/stores.ts) read the same file.
+ */
+export function systemBundleFile(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.CERTBENCH_SYSTEM_TRUST) return env.CERTBENCH_SYSTEM_TRUST;
+  if (process.platform !== 'linux') return null;
+  return LINUX_BUNDLES.find((f) => fs.existsSync(f)) ?? null;
+}
+
 export interface SystemTrust {
   source: string;
   items: PoolItem[];
@@ -31,7 +42,7 @@ export async function systemTrust(env: NodeJS.ProcessEnv = process.env): Promise
   if (process.platform !== 'linux' && !override) {
     result = { source: 'system trust', items: [], note: `the ${process.platform} trust store is not read yet; add trusted roots as files` };
   } else {
-    const file = override ?? LINUX_BUNDLES.find((f) => fs.existsSync(f));
+    const file = systemBundleFile(env);
     if (!file) {
       result = { source: 'system trust', items: [], note: 'no system CA bundle found (install the ca-certificates package)' };
     } else {

@@ -6,7 +6,6 @@ import {
   aclFromFacl,
   checkAccess,
   checkPathAccess,
-  keyFileFindings,
   minimalFaclFromMode,
   overallAnswer,
   parseGetfacl,
@@ -15,6 +14,7 @@ import {
   type FaclEntry,
   type PosixSubject,
 } from '../../electron/platform/posix-acl';
+import { keyFileFindings } from '../../electron/platform/key-findings';
 import type { Identity } from '../../shared/model/acl';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'linux', name), 'utf8');

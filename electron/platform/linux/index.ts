@@ -1,0 +1,19 @@
+import { backupsDir } from '../data-dir';
+import type { CommandRunner, Platform } from '../types';
+import { LinuxKeyAclReader } from './acl-reader';
+import { LinuxKeyAclWriter } from './acl-writer';
+import { LinuxIdentityDirectory } from './identities';
+import { LinuxCertStoreSource, type LinuxStoreOptions } from './stores';
+
+/** The Linux adapter set (issue 4): trust bundle, anchors, NSS; POSIX ACLs; getent identities. */
+export function createLinuxPlatform(runner: CommandRunner, options: { env?: NodeJS.ProcessEnv; stores?: LinuxStoreOptions } = {}): Platform {
+  const env = options.env ?? process.env;
+  return {
+    name: 'linux',
+    stores: new LinuxCertStoreSource(runner, { home: env.HOME, ...options.stores }),
+    acl: new LinuxKeyAclReader(runner),
+    identities: new LinuxIdentityDirectory(runner),
+    aclWriter: new LinuxKeyAclWriter(runner, backupsDir(env)),
+    commands: runner,
+  };
+}

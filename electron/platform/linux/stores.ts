@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import type { Store, StoreCertificate } from '../../../shared/model/store';
+import { formatBytes } from '../../../shared/errors';
+import { systemBundleFile } from '../../services/system-trust';
+import { FOLDER_LIMITS, certificatesFromFiles } from '../file-store';
+import { readFolderStores, type FolderSpec } from '../folder-store';
+import type { CertStoreSource, CommandRunner, StoreListing } from '../types';
+import { discoverNssDatabases, readNssDatabase } from './nss';
+
+/**
+ * The Linux machine's certificate stores (issue 4): the distribution's trust bundle (the file
+ * system-trust.ts uses for chain building), the anchor folders update-ca-certificates and
+ * update-ca-trust build it from, and NSS databases (Chrome, Firefox, system). The user's own folders
+ * are added by FolderStoreSource on every OS (electron/platform/index.ts combines them).
+ */
+
+/** Anchor folders: Debian/Ubuntu (update-ca-certificates), RHEL/Fedora (update-ca-trust), Arch (trust). */
+export const LINUX_ANCHOR_DIRS = ['/usr/local/share/ca-certificates', '/etc/pki/ca-trust/source/anchors', '/etc/ca-certificates/trust-source/anchors'];
+
+export interface LinuxStoreOptions {
+  /** Home folder whose NSS databases are read (default: the user's). */
+  home?: string;
+  /** The trust bundle; default: the file system-trust.ts finds. null: none. */
+  bundleFile?: string | null;
+  anchorDirs?: string[];
+  /** NSS databases to read instead of discovering them under `home`. */
+  nssDatabases?: { dir: string; label: string }[];
+}
+
+export class LinuxCertStoreSource implements CertStoreSource {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly options: LinuxStoreOptions = {},
+  ) {}
+
+  async list(options: { at: Date; progress?: (done: number, total: number | null, label: string) => void; signal?: AbortSignal }): Promise<StoreListing> {
+    const stores: Store[] = [];
+    const certificates: StoreCertificate[] = [];
+    const { at, progress, signal } = options;
+
+    // 1. The trust bundle: one file, every certificate a trusted root.
+    const bundle = this.options.bundleFile === undefined ? systemBundleFile() : this.options.bundleFile;
+    if (bundle) {
+      const id = `bundle:${bundle}`;
+      let error: string | null = null;
+      let read: StoreCertificate[] = [];
+      try {
+        const size = fs.statSync(bundle).size;
+        if (size > FOLDER_LIMITS.maxBundleBytes) error = `${bundle}: ${formatBytes(size)} is larger than ${formatBytes(FOLDER_LIMITS.maxBundleBytes)}; not read`;
+        else {
+          const r = await certificatesFromFiles(id, [{ path: bundle, bytes: new Uint8Array(fs.readFileSync(bundle)) }], at, {
+            maxBytes: FOLDER_LIMITS.maxBundleBytes,
+            signal,
+            progress: (done, total) => progress?.(done, total, `System trust bundle ${bundle}`),
+          });
+          read = r.certificates;
+          error = r.notes[0] ?? null;
+        }
+      } catch (err) {
+        error = `${bundle}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+      }
+      stores.push({ id, kind: 'system-bundle', role: 'root', label: 'System trust bundle', location: bundle, trusted: true, certificateCount: read.length, error });
+      certificates.push(...read);
+    }
+
+    // 2. Anchor folders that exist.
+    const anchors: FolderSpec[] = (this.options.anchorDirs ?? LINUX_ANCHOR_DIRS)
+      .filter((d) => fs.existsSync(d))
+      .map((d) => ({ path: d, kind: 'anchor-folder', trusted: true, label: `Trust anchors ${d}` }));
+    const anchorRead = await readFolderStores(anchors, { at, progress, signal });
+    stores.push(...anchorRead.stores);
+    certificates.push(...anchorRead.certificates);
+
+    // 3. NSS databases.
+    const dbs = this.options.nssDatabases ?? discoverNssDatabases(this.options.home ?? os.homedir());
+    for (const db of dbs) {
+      if (signal?.aborted) break;
+      const r = await readNssDatabase(this.runner, db, at, { progress, signal });
+      stores.push(...r.stores);
+      certificates.push(...r.certificates);
+    }
+    return { stores, certificates };
+  }
+}

@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
+import { CertificateIndex, readContainer, thumbprint } from '../../shared/cert/containers';
+import { summarizeCertificate } from '../../shared/cert/summarize';
+import { CertbenchError, formatBytes } from '../../shared/errors';
+import { finding, type Finding } from '../../shared/findings/catalogue';
+import type { Acl, Identity } from '../../shared/model/acl';
+import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
+import { FOLDER_LIMITS, scanFolder } from '../platform/file-store';
+import { keyFileFindings } from '../platform/key-findings';
+import type { PathCheck, Platform } from '../platform/types';
+import type { HandlerContext } from '../handlers';
+import { serviceContext, type ServiceContext } from './context';
+import { forgetListing, listing } from './stores';
+
+/**
+ * The key services of issue 4: where a certificate's private key lives and who may read it (the
+ * FindPrivateKey + icacls/getfacl questions), "can this identity read it?", and the grant with a
+ * backup and an undo. OS specifics are behind the platform adapter; this module only composes.
+ */
+
+type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+
+const NO_KEY: KeyLocation = { status: 'none', provider: null, providerKind: null, container: null, uniqueName: null, path: null, exportable: null, detail: null };
+const KEY_ORDER: Record<KeyLocation['status'], number> = { present: 0, missing: 1, unknown: 2, none: 3 };
+
+/** A file named by the user, bounded, with one-line errors. */
+function readLocalFile(file: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CertbenchError(code === 'ENOENT' ? 'not-found' : 'bad-input', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? 'error'})`}`);
+  }
+  if (!st.isFile()) throw new CertbenchError('bad-input', `${file}: is not a regular file`);
+  if (st.size > MAX_INPUT_FILE_BYTES) throw new CertbenchError('too-large', `${file}: file is ${formatBytes(st.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`);
+  try {
+    return new Uint8Array(fs.readFileSync(file));
+  } catch (err) {
+    throw new CertbenchError('bad-input', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/**
+ * Where to look for the key of a certificate file, as an administrator would: the same folder, a
+ * sibling "private" folder (/etc/ssl/certs → /etc/ssl/private), and the folder's own "private".
+ */
+export function keySearchFolders(certFile: string): string[] {
+  const dir = path.dirname(certFile);
+  return [...new Set([dir, path.join(dir, 'private'), path.join(path.dirname(dir), 'private')])].filter((d) => {
+    try {
+      return fs.statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Key files among `folders` whose public key is the certificate's. */
+async function findKeyFiles(der: Uint8Array, folders: string[], signal?: AbortSignal): Promise<string[]> {
+  const index = new CertificateIndex();
+  index.add([der]);
+  const want = thumbprint(der);
+  const found: string[] = [];
+  for (const folder of folders) {
+    const scan = scanFolder(folder, { ...FOLDER_LIMITS, maxDepth: 0 }, signal);
+    for (const f of scan.files) {
+      try {
+        const read = await readContainer(f.path, f.bytes, { maxBytes: FOLDER_LIMITS.maxFileBytes });
+        if (read.keys.some((k) => k.publicKeySha256 !== null && index.find(k.publicKeySha256) === want)) found.push(f.path);
+      } catch {
+        // Not a key or certificate file, or password-protected: not this certificate's key as far as we can tell.
+      }
+    }
+  }
+  return found;
+}
+
+async function aclOrNote(platform: Platform, file: string | null): Promise<{ acl: Acl | null; aclNote: string | null }> {
+  if (!file) return { acl: null, aclNote: null };
+  try {
+    return { acl: await platform.acl.read(file), aclNote: null };
+  } catch (err) {
+    return { acl: null, aclNote: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function noKeyFinding(cert: StoreCertificate | null, why: string): Finding {
+  return finding('cert.no-private-key', 'No private key is associated with the certificate', why, cert ? [{ kind: 'certificate', text: `${cert.summary.subject.rfc4514} (${cert.summary.thumbprintSha1})` }] : []);
+}
+
+/** `keys:find`: the FindPrivateKey equivalent, by store thumbprint or by file. */
+export async function findKey(request: ParsedReq<'keys:find'>, ctx: Ctx, services: ServiceContext = serviceContext()): Promise<Res<'keys:find'>> {
+  const at = new Date();
+  if (request.thumbprint) {
+    const want = request.thumbprint.toUpperCase();
+    let { listing: l } = await listing(ctx, { refresh: false }, services);
+    let matches = l.certificates.filter((c) => c.summary.thumbprintSha1 === want);
+    if (!matches.length) {
+      // The cached listing may predate the certificate: read the stores again once.
+      l = (await listing(ctx, { refresh: true }, services)).listing;
+      matches = l.certificates.filter((c) => c.summary.thumbprintSha1 === want);
+    }
+    if (!matches.length) throw new CertbenchError('not-found', `no certificate with thumbprint ${want} in the stores (add its folder with stores:add-folder, or give the file)`);
+    const best = [...matches].sort((a, b) => KEY_ORDER[a.key.status] - KEY_ORDER[b.key.status])[0]!;
+    const keyPath = best.key.status === 'present' || best.key.status === 'missing' ? best.key.path : null;
+    const { acl, aclNote } = best.key.status === 'present' ? await aclOrNote(services.platform, keyPath) : { acl: null, aclNote: null };
+    const findings: Finding[] = [];
+    if (best.key.status === 'none') findings.push(noKeyFinding(best, `No store holds a private key for it (${matches.map((m) => m.storeId).join(', ')}).`));
+    if (best.key.status === 'missing') findings.push(noKeyFinding(best, best.key.detail ?? 'A key is associated but its file is missing.'));
+    if (acl) findings.push(...keyFileFindings(acl, null));
+    return {
+      query: want,
+      certificate: best,
+      foundIn: matches.map((m) => m.storeId),
+      key: best.key,
+      directory: keyPath ? path.dirname(keyPath) : null,
+      fileName: keyPath ? path.basename(keyPath) : null,
+      acl,
+      aclNote,
+      findings,
+    };
+  }
+
+  const file = path.resolve(request.path!);
+  const read = await readContainer(file, readLocalFile(file), { maxBytes: MAX_INPUT_FILE_BYTES });
+  const certDer = read.keys.find((k) => k.matchesCertificate)
+    ? read.certificates.find((d) => thumbprint(d) === read.keys.find((k) => k.matchesCertificate)!.matchesCertificate)
+    : read.certificates[0];
+  const certificate: StoreCertificate | null = certDer
+    ? { storeId: `file:${file}`, friendlyName: null, summary: await summarizeCertificate(file, certDer, at), key: NO_KEY, file, trustFlags: null }
+    : null;
+  let keyPath: string | null = null;
+  let key: KeyLocation = NO_KEY;
+  const findings: Finding[] = [];
+  if (read.keys.length) {
+    // The file is the key (a key file or a PFX with its key).
+    keyPath = file;
+    key = { ...NO_KEY, status: 'present', providerKind: 'file', path: file, detail: read.format === 'pkcs12' ? 'the private key is inside this PKCS#12 file' : null };
+  } else if (certDer) {
+    const folders = keySearchFolders(file);
+    const candidates = await findKeyFiles(certDer, folders, ctx.signal);
+    if (candidates.length) {
+      keyPath = candidates[0]!;
+      key = { ...NO_KEY, status: 'present', providerKind: 'file', path: keyPath, detail: candidates.length > 1 ? `${candidates.length} key files match; the first is shown (${candidates.slice(1).join(', ')})` : null };
+    } else {
+      key = { ...NO_KEY, detail: `no key file with this certificate's public key in ${folders.join(', ')}` };
+      findings.push(noKeyFinding(certificate, `No file in ${folders.join(', ')} holds the private key of this certificate (keys are matched by public key; encrypted keys need their password).`));
+    }
+  }
+  const { acl, aclNote } = await aclOrNote(services.platform, keyPath);
+  if (acl) findings.push(...keyFileFindings(acl, null));
+  return {
+    query: file,
+    certificate: certificate ? { ...certificate, key } : null,
+    foundIn: [],
+    key,
+    directory: keyPath ? path.dirname(keyPath) : null,
+    fileName: keyPath ? path.basename(keyPath) : null,
+    acl,
+    aclNote,
+    findings,
+  };
+}
+
+/** `keys:acl`: the key file's owner, mode and entries. */
+export async function keyAcl(request: ParsedReq<'keys:acl'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:acl'>> {
+  const reader = services.platform.acl;
+  const file = path.resolve(request.path);
+  if (reader.readWithNote) return reader.readWithNote(file);
+  return { acl: await reader.read(file), note: null };
+}
+
+/** Access along the path when the platform can check it, else the file alone. */
+async function pathCheck(platform: Platform, file: string, identity: Identity): Promise<PathCheck> {
+  if (platform.acl.checkPath) return platform.acl.checkPath(file, identity);
+  const acl = await platform.acl.read(file);
+  const answer = platform.acl.canRead(acl, identity);
+  return { acl, steps: [{ path: acl.path, need: 'read', answer }], answer, note: null };
+}
+
+/** `keys:check-access`: can this identity read the key, with the entry that decides it. */
+export async function checkKeyAccess(request: ParsedReq<'keys:check-access'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:check-access'>> {
+  const identity = await services.platform.identities.resolve(request.identity);
+  const check = await pathCheck(services.platform, path.resolve(request.path), identity);
+  return { identity, acl: check.acl, steps: check.steps, answer: check.answer, note: check.note, findings: keyFileFindings(check.acl, { identity: identity.name, steps: check.steps }) };
+}
+
+/** `keys:grant`: the plan (dry run) or the grant itself (backup, change, verification). */
+export async function grantKeyAccess(request: ParsedReq<'keys:grant'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:grant'>> {
+  const identity = await services.platform.identities.resolve(request.identity);
+  const file = path.resolve(request.path);
+  if (request.dryRun) return { dryRun: true, plan: await services.platform.aclWriter.plan(file, identity) };
+  const result = await services.platform.aclWriter.grant(file, identity);
+  forgetListing();
+  return { dryRun: false, result };
+}
+
+/** `keys:undo`: restore a backup exactly. */
+export async function undoKeyGrant(request: ParsedReq<'keys:undo'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:undo'>> {
+  const result = await services.platform.aclWriter.undo(request.backupId);
+  forgetListing();
+  return result;
+}
+
+/** `identities:list`: users, service accounts and groups (app pools on Windows). */
+export async function listIdentities(services: ServiceContext = serviceContext()): Promise<Res<'identities:list'>> {
+  return { identities: await services.platform.identities.list() };
+}

@@ -1,0 +1,64 @@
+import type { ParsedReq, Res } from '../../shared/contract';
+import { storeFindings } from '../../shared/findings/stores';
+import type { StoreListing } from '../platform/types';
+import type { HandlerContext } from '../handlers';
+import { serviceContext, type ServiceContext } from './context';
+
+/**
+ * `stores:list`, `stores:add-folder`, `stores:remove-folder` (issue 4): the machine's certificate
+ * stores through the platform adapter plus the user's folders, with the store findings. The last
+ * listing is kept per process so keys:find by thumbprint answers without enumerating again.
+ */
+
+let last: { key: string; listing: StoreListing; listedAt: string } | null = null;
+
+type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+
+/** List the stores (or answer from the last listing unless `refresh`). */
+export async function listing(
+  ctx: Ctx,
+  options: { refresh: boolean; at?: Date },
+  services: ServiceContext = serviceContext(),
+): Promise<{ listing: StoreListing; listedAt: string }> {
+  const key = services.dataDir;
+  if (!options.refresh && !options.at && last && last.key === key) return last;
+  const at = options.at ?? new Date();
+  let lastReport = 0;
+  const result = await services.platform.stores.list({
+    at,
+    signal: ctx.signal,
+    progress: (done, total, label) => {
+      // Progress events are cheap but not free: at most ~20 a second.
+      const now = Date.now();
+      if (now - lastReport < 50 && (total === null || done < total)) return;
+      lastReport = now;
+      ctx.progress({ done, total, label });
+    },
+  });
+  const entry = { key, listing: result, listedAt: at.toISOString() };
+  if (!options.at) last = entry;
+  return entry;
+}
+
+export async function listStores(request: ParsedReq<'stores:list'>, ctx: Ctx, services: ServiceContext = serviceContext()): Promise<Res<'stores:list'>> {
+  const at = request.at ? new Date(request.at) : undefined;
+  const { listing: l, listedAt } = await listing(ctx, { refresh: request.refresh, at }, services);
+  return { stores: l.stores, certificates: l.certificates, findings: storeFindings(l.stores, l.certificates), listedAt, folders: services.folders.list() };
+}
+
+export async function addStoreFolder(request: ParsedReq<'stores:add-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:add-folder'>> {
+  const folders = services.folders.add(request.path, request.trusted);
+  last = null;
+  return { folders };
+}
+
+export async function removeStoreFolder(request: ParsedReq<'stores:remove-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:remove-folder'>> {
+  const folders = services.folders.remove(request.path);
+  last = null;
+  return { folders };
+}
+
+/** Forget the cached listing (a grant or a folder change makes it stale). */
+export function forgetListing(): void {
+  last = null;
+}

@@ -1,0 +1,88 @@
+import { base64 } from '@peculiar/utils';
+import { parseX509 } from '../cert/x509';
+import type { Store, StoreCertificate } from '../model/store';
+import { finding, type Evidence, type Finding } from './catalogue';
+
+/**
+ * Findings about the machine's trusted root stores (DESIGN.md catalogue: store.*), from a store
+ * listing alone. Pure, so the renderer, the CLI and bundles judge a listing the same way.
+ */
+
+/** TLS 1.2 caps a handshake message at 2^14 bytes of plaintext per record; Schannel's CA-name list must fit (KB 933430). */
+export const CA_NAMES_LIMIT = 16_384;
+/** The older limit some Schannel versions used (KB 933430: 12,228 bytes). */
+export const CA_NAMES_OLD_LIMIT = 12_228;
+const MAX_EVIDENCE = 20;
+
+function listEvidence(items: Evidence[]): Evidence[] {
+  if (items.length <= MAX_EVIDENCE) return items;
+  return [...items.slice(0, MAX_EVIDENCE), { kind: 'more', text: `and ${items.length - MAX_EVIDENCE} more` }];
+}
+
+const certLine = (c: StoreCertificate) => `${c.summary.subject.rfc4514} (${c.summary.thumbprintSha1})${c.file ? ` in ${c.file}` : ''}`;
+
+/** Bytes one DN takes in a CertificateRequest's certificate_authorities: 2-byte length + DER (RFC 5246 7.4.4). */
+export function caNameBytes(c: StoreCertificate): number | null {
+  try {
+    return 2 + parseX509(base64.decode(c.summary.derBase64)).subject.length;
+  } catch {
+    return null;
+  }
+}
+
+export function storeFindings(stores: Store[], certificates: StoreCertificate[]): Finding[] {
+  const out: Finding[] = [];
+  for (const store of stores.filter((s) => s.role === 'root' && s.trusted)) {
+    const certs = certificates.filter((c) => c.storeId === store.id);
+    if (!certs.length) continue;
+    const windows = store.kind === 'windows';
+
+    // KB 2802568: a non-self-signed certificate in Trusted Root makes Schannel (IIS 8+) drop the CA
+    // list and reject client certificates (403.7/403.16). Elsewhere it is an anchor that is not a root.
+    const notSelfSigned = certs.filter((c) => !c.summary.selfSigned.value);
+    if (notSelfSigned.length) {
+      out.push(
+        finding(
+          'store.non-self-signed-in-root',
+          'A non-self-signed certificate sits in the trusted root store',
+          `${store.label} holds ${notSelfSigned.length} certificate(s) whose issuer is not the certificate itself. ${
+            windows
+              ? 'Windows then stops sending the trusted CA list and IIS can answer 403.7 or 403.16 to valid client certificates (KB 2802568); move them to Intermediate Certification Authorities.'
+              : 'They act as trust anchors although they are not roots; move them out of the trusted store unless that is intended.'
+          }`,
+          listEvidence(notSelfSigned.map((c) => ({ kind: 'certificate', text: certLine(c) }))),
+          { severity: windows ? 'error' : 'warning' },
+        ),
+      );
+    }
+
+    const expired = certs.filter((c) => c.summary.validity.status === 'expired');
+    if (expired.length) {
+      out.push(
+        finding(
+          'store.expired-roots',
+          'Expired certificates in the trusted root store',
+          `${store.label} holds ${expired.length} expired certificate(s). They no longer anchor any chain and, on Windows, still count toward the CA list the server sends.`,
+          listEvidence(expired.map((c) => ({ kind: 'certificate', text: `${certLine(c)}, expired ${c.summary.notAfter}` }))),
+        ),
+      );
+    }
+
+    // Only Schannel sends the whole machine root store as the CA list; OpenSSL-based servers send
+    // the names of the file they are configured with, which the probe measures instead.
+    if (windows) {
+      const total = certs.reduce((sum, c) => sum + (caNameBytes(c) ?? 0), 0);
+      if (total > CA_NAMES_LIMIT) {
+        out.push(
+          finding(
+            'store.root-names-too-large',
+            "The trusted roots' names add up past the 16 KB limit",
+            `The ${certs.length} certificates of ${store.label} have names that take ${total} bytes in a certificate request, more than ${CA_NAMES_LIMIT} (some Windows versions stop at ${CA_NAMES_OLD_LIMIT}). Schannel then sends no CA names or fails the handshake (KB 933430); remove unneeded roots or use a Certificate Trust List on the binding.`,
+            [{ kind: 'size', text: `${total} bytes of CA names from ${certs.length} certificates` }],
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}

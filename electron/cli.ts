@@ -8,6 +8,7 @@ import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
 import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
+import { registerLabCommand } from './cli-lab';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -95,6 +96,7 @@ export function buildProgram(): Command {
     });
 
   registerChainCommand(program, { fail });
+  registerLabCommand(program, { fail });
 
   program
     .command('serve')

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import type { Alert, CertificateRequestInfo, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
-import { readName } from '../../../shared/cert/names';
+import { caNameString } from '../../../shared/tls/certificate-request';
 import {
   CIPHER_SUITES,
   KeySchedule,
@@ -541,7 +541,7 @@ class Tls13Session {
 
   private describeRequest(req: CertificateRequestMessage, frame: HandshakeFrame, carriedBy: CertificateRequestInfo['carriedBy']): CertificateRequestInfo {
     return {
-      caNames: req.caNames.map(rfc4514),
+      caNames: req.caNames.map((n) => caNameString(new Uint8Array(n))),
       caNamesBytes: req.caNamesBytes,
       messageBytes: frame.raw.length,
       records: frame.records,
@@ -675,14 +675,6 @@ class Tls13Session {
     }
     this.note('server', true, f.name, f.raw.length);
     throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} after the handshake`);
-  }
-}
-
-function rfc4514(der: Buffer): string {
-  try {
-    return readName(new Uint8Array(der)).rfc4514;
-  } catch {
-    return `#${der.subarray(0, 32).toString('hex')}${der.length > 32 ? '...' : ''}`;
   }
 }
 

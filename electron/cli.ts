@@ -8,6 +8,7 @@ import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
 import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
+import { registerStoreCommands } from './cli-stores';
 import { registerLabCommand } from './cli-lab';
 
 /**
@@ -96,6 +97,7 @@ export function buildProgram(): Command {
     });
 
   registerChainCommand(program, { fail });
+  registerStoreCommands(program, { fail });
   registerLabCommand(program, { fail });
 
   program

@@ -33,13 +33,6 @@ export function powerShellArgs(script: string): string[] {
   return ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-EncodedCommand', encoded];
 }
 
-function indent(text: string, by: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line.trim() ? by + line : line))
-    .join('\n');
-}
-
 /**
  * Wrap a script body that ends in one object expression: UTF-8 console output (PowerShell 5.1
  * otherwise writes the OEM code page), no progress records (they arrive on stderr as CLIXML), errors
@@ -52,7 +45,8 @@ export function jsonScript(body: string): string {
     '[Console]::OutputEncoding = [Text.Encoding]::UTF8',
     'try {',
     '  $certbenchResult = & {',
-    indent(body.trim(), '    '),
+    // Not re-indented: a value quoted over several lines must keep its lines exactly.
+    body.trim(),
     '  }',
     '} catch {',
     '  $certbenchResult = [pscustomobject]@{ error = [string]$_.Exception.Message }',
@@ -70,7 +64,8 @@ export function jsonArray<T extends z.ZodTypeAny>(item: T) {
   return z.preprocess((v) => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
 }
 
-const ErrorAnswerSchema = z.object({ error: z.string() });
+/** What jsonScript's catch prints: exactly one key. Answers that carry their own `error` field are not this. */
+const ErrorAnswerSchema = z.strictObject({ error: z.string() });
 
 /** Parse one JSON answer; `name` says which command it was, so every failure is one line naming it. */
 export function parsePowerShellJson<T extends z.ZodTypeAny>(name: string, stdout: string, schema: T): z.output<T> {

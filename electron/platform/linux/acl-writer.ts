@@ -118,6 +118,7 @@ export function changeFor(block: FaclBlock, who: PosixSubject, need: 'r' | 'x', 
   }
   const next = union(current, need);
   const entryText = `${tag === 'u' ? 'user' : 'group'}:${target}:`;
+  const existed = target === '' || entries.some((e) => e.tag === (tag === 'u' ? 'user' : 'group') && (e.qualifier === who.name || e.qualifier === String(who.id)));
   let spec = `${tag}:${target}:${compact(next)}`;
   let after = `${entryText}${next}`;
   if (mask) {
@@ -138,8 +139,13 @@ export function changeFor(block: FaclBlock, who: PosixSubject, need: 'r' | 'x', 
       if (recomputed !== desired) spec += `,m::${compact(desired)}`;
       after += `, mask::${desired}`;
     }
+  } else if (groupClass && target !== '') {
+    // setfacl creates the mask with the first named entry: the union of the group class.
+    const created = entries.filter((e) => e.tag === 'group' && e.qualifier === null).reduce((m, e) => union(m, e.perms), next);
+    after += `, mask::${created} (new)`;
   }
-  return { path: block.path, need, spec, before: `${entryText}${current}${mask ? `, mask::${mask.perms}` : ''}`, after, why };
+  const before = `${existed ? `${entryText}${current}` : `no entry for ${who.kind === 'group' ? `group ${who.name}` : who.name}`}${mask ? `, mask::${mask.perms}` : ''}`;
+  return { path: block.path, need, spec, before, after, why };
 }
 
 export class LinuxKeyAclWriter implements KeyAclWriter {
@@ -374,9 +380,9 @@ export function grantScript(p: { file: string; identity: Identity; changes: Chan
   ];
   if (p.identity.kind !== 'group') {
     lines.push(
-      `who=${quoteBash(p.identity.name.replace(/^user:/, ''))}`,
+      `account=${quoteBash(p.identity.name.replace(/^user:/, ''))}`,
       'if [ "$(id -u)" -eq 0 ]; then',
-      '  if runuser -u "$who" -- test -r "$key"; then echo "OK: $who can read $key"; else echo "FAILED: $who still cannot read $key; undo with: setfacl --restore=$backup" >&2; exit 1; fi',
+      '  if runuser -u "$account" -- test -r "$key"; then echo "OK: $account can read $key"; else echo "FAILED: $account still cannot read $key; undo with: setfacl --restore=$backup" >&2; exit 1; fi',
       'fi',
     );
   }

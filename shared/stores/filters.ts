@@ -18,7 +18,7 @@ export function ekuAllowsClientAuth(s: CertificateSummary): boolean {
 
 /** KeyUsage absent or with digitalSignature (the client signs CertificateVerify, RFC 5246 7.4.8). */
 export function keyUsageAllowsClientAuth(s: CertificateSummary): boolean {
-  return s.keyUsage === null || s.keyUsage.includes('digitalSignature');
+  return s.keyUsage === null || s.keyUsage.includes('Digital Signature');
 }
 
 export const FILTER_TESTS: Record<StoreFilter, (c: StoreCertificate, store: Store | undefined) => boolean> = {

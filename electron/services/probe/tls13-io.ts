@@ -146,7 +146,10 @@ export class RecordConnection {
         const type = head[0]!;
         const length = head.readUInt16BE(3);
         if (type < 20 || type > 24 || head[1] !== 3) {
-          throw new ProbeIoError(`the server sent bytes that are not TLS (${head.toString('hex')}...)`, 'protocol');
+          const first = this.peek(16);
+          const printable = /^[\x20-\x7e\r\n\t]+$/.test(first.toString('latin1'));
+          const shown = printable ? JSON.stringify(first.toString('latin1').replace(/[\r\n\t]+/g, ' ')) : `0x${first.toString('hex')}`;
+          throw new ProbeIoError(`the server sent bytes that are not TLS: ${shown}`, 'protocol');
         }
         if (length > MAX_CIPHERTEXT) throw new ProbeIoError(`the server sent a TLS record of ${length} bytes, over the ${MAX_CIPHERTEXT}-byte limit`, 'protocol');
         if (this.buffered >= 5 + length) {

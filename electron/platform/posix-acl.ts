@@ -203,6 +203,7 @@ export function masked(perms: string, mask: string | null): string {
  *     mask when there is one) grants the permission, access is granted; otherwise denied, and the
  *     `other` entry is NOT consulted;
  *  4. otherwise `other::` decides.
+ * Linux deviates in one case, followed here: with mask::--- the mode bits decide (see below).
  * Root (uid 0) is not subject to this check for reading and traversal (CAP_DAC_OVERRIDE /
  * CAP_DAC_READ_SEARCH), which the answer says instead of pretending an entry decided it.
  * Default entries are ignored (they only seed new files in a directory).
@@ -232,6 +233,28 @@ export function checkAccess(block: Pick<FaclBlock, 'owner' | 'group' | 'entries'
       : answer(false, `denied by "${ownerEntry.text}": ${who.name} owns the file and the owner entry lacks ${word}; group and other entries are not consulted for the owner`);
   }
   if (ownerEntry) considered.push(`${ownerEntry.text} (owner ${block.owner}): not ${label}`);
+
+  // Linux consults the ACL only when the group-class bits of the mode (the mask, or group:: without
+  // one) grant something (fs/namei.c acl_permission_check: IS_POSIXACL && mode & S_IRWXG); with
+  // mask::--- the mode bits decide: the owning group gets ---, everyone else the other entry. The
+  // named entries (all masked to --- anyway) are skipped, so "other" is no longer shut out for a
+  // matching named user or group: the kernel's deviation from POSIX.1e, checked against runuser.
+  const groupObj = entries.find((e) => e.tag === 'group' && e.qualifier === null);
+  const classBits = mask ?? groupObj?.perms ?? '---';
+  const hasNamed = entries.some((e) => (e.tag === 'user' || e.tag === 'group') && e.qualifier !== null);
+  if (classBits === '---' && hasNamed && maskEntry) {
+    considered.push(`${maskEntry.text}: the group-class mode bits are clear, so Linux uses the mode bits and skips the named entries`);
+    const other = entries.find((e) => e.tag === 'other');
+    if (who.groups.includes(block.group)) {
+      considered.push(`owning group ${block.group}: ${label} ${who.kind === 'group' ? 'is' : 'is a member'}`);
+      return answer(false, `denied by "${maskEntry.text}": with the mask empty Linux uses the mode bits, and ${label} ${who.kind === 'group' ? 'is' : 'is in'} the owning group ${block.group}, whose bits are ---`);
+    }
+    if (!other) return answer(false, 'denied: the ACL has no other entry');
+    considered.push(`${other.text}: applies (not the owner, not in the owning group)`);
+    return grants(other.perms, need)
+      ? answer(true, `allowed by "${other.text}" (the mask is empty, so Linux skips the named entries and the other entry decides for ${label})`)
+      : answer(false, `denied by "${other.text}": the mask is empty, so Linux skips the named entries and the other entry decides for ${label}`);
+  }
 
   // 2. Named user.
   if (who.kind === 'user') {

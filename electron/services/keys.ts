@@ -39,7 +39,9 @@ function readLocalFile(file: string): Uint8Array {
   try {
     return new Uint8Array(fs.readFileSync(file));
   } catch (err) {
-    throw new CertbenchError('bad-input', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') throw new CertbenchError('forbidden', `${file}: permission denied`);
+    throw new CertbenchError('bad-input', `${file}: cannot read (${code ?? 'error'})`);
   }
 }
 
@@ -125,7 +127,18 @@ export async function findKey(request: ParsedReq<'keys:find'>, ctx: Ctx, service
   }
 
   const file = path.resolve(request.path!);
-  const read = await readContainer(file, readLocalFile(file), { maxBytes: MAX_INPUT_FILE_BYTES });
+  let bytes: Uint8Array;
+  try {
+    bytes = readLocalFile(file);
+  } catch (err) {
+    if (!(err instanceof CertbenchError && err.code === 'forbidden')) throw err;
+    // Unreadable to us, as key files are to anyone but their owner: take it as the key file and
+    // show who may read it (getfacl needs no read permission), as FindPrivateKey would for a non-admin.
+    const key: KeyLocation = { ...NO_KEY, status: 'unknown', providerKind: 'file', path: file, detail: 'this process cannot read the file (permission denied); it is taken as the key file' };
+    const { acl, aclNote } = await aclOrNote(services.platform, file);
+    return { query: file, certificate: null, foundIn: [], key, directory: path.dirname(file), fileName: path.basename(file), acl, aclNote, findings: acl ? keyFileFindings(acl, null) : [] };
+  }
+  const read = await readContainer(file, bytes, { maxBytes: MAX_INPUT_FILE_BYTES });
   const certDer = read.keys.find((k) => k.matchesCertificate)
     ? read.certificates.find((d) => thumbprint(d) === read.keys.find((k) => k.matchesCertificate)!.matchesCertificate)
     : read.certificates[0];

@@ -105,8 +105,8 @@ describe('checkAccess: the POSIX.1e access check algorithm', () => {
     const who = { ...www, groups: ['www-data', 'ssl-cert'] };
     const a = checkAccess(block('root', 'root', ['user::rw-', 'group::---', 'group:ssl-cert:r--', 'group:www-data:---', 'mask::r--', 'other::---']), who, 'r');
     expect(a).toMatchObject({ canRead: true, decidedBy: 'allowed by "group:ssl-cert:r--" (www-data is a member of ssl-cert, within mask::r--)' });
-    const masked = checkAccess(block('root', 'root', ['user::rw-', 'group::---', 'group:ssl-cert:r--', 'mask::---', 'other::---']), who, 'r');
-    expect(masked.decidedBy).toBe('denied by "mask::---": it removes read from the matching group entries "group:ssl-cert:r--"');
+    const masked = checkAccess(block('root', 'root', ['user::rw-', 'group::---', 'group:ssl-cert:r--', 'mask::-w-', 'other::r--']), who, 'r');
+    expect(masked.decidedBy).toBe('denied by "mask::-w-": it removes read from the matching group entries "group:ssl-cert:r--"');
   });
 
   it('other decides when nothing else matches; root bypasses the check; a group subject skips user entries', () => {
@@ -115,6 +115,12 @@ describe('checkAccess: the POSIX.1e access check algorithm', () => {
     expect(root).toMatchObject({ canRead: true, decidedBy: 'allowed: root may read regardless of mode and ACL (CAP_DAC_OVERRIDE)' });
     const g = checkAccess(block('root', 'root', ['user::rw-', 'user:www-data:r--', 'group::---', 'group:ssl-cert:r--', 'mask::r--', 'other::---']), { kind: 'group', name: 'ssl-cert', id: null, groups: ['ssl-cert'] }, 'r');
     expect(g).toMatchObject({ identity: 'group:ssl-cert', canRead: true });
+  });
+
+  it('follows Linux when the mask is empty: the mode bits decide, so other is not shut out by a named entry', () => {
+    const b = block('root', 'root', ['user::---', 'user:www-data:r--', 'group::---', 'group:web:---', 'mask::---', 'other::rw-']);
+    expect(checkAccess(b, { ...www, groups: ['web'] }, 'r')).toMatchObject({ canRead: true, decidedBy: 'allowed by "other::rw-" (the mask is empty, so Linux skips the named entries and the other entry decides for www-data)' });
+    expect(checkAccess(b, { ...www, groups: ['root'] }, 'r')).toMatchObject({ canRead: false, decidedBy: 'denied by "mask::---": with the mask empty Linux uses the mode bits, and www-data is in the owning group root, whose bits are ---' });
   });
 
   it('a parent directory without search permission blocks the whole path and is named', () => {
@@ -162,11 +168,15 @@ const aclArb = fc
   });
 const subjectArb = fc.record({ name: fc.constantFrom(...USERS), groups: fc.subarray(GROUPS) }).map((s): PosixSubject => ({ kind: 'user', name: s.name, id: null, groups: s.groups }));
 
-/** acl(5) read literally, as an independent oracle. */
+/**
+ * acl(5) read literally, as an independent oracle, plus the one place Linux differs (fs/namei.c):
+ * with the group-class bits clear (mask::---) the mode bits decide.
+ */
 function oracle(b: FaclBlock, who: PosixSubject, need: 'r' | 'x'): boolean {
   const e = b.entries;
   const has = (x: FaclEntry | undefined) => !!x && x.perms.includes(need);
   const mask = e.find((x) => x.tag === 'mask');
+  if (b.owner !== who.name && mask?.perms === '---') return who.groups.includes(b.group) ? false : has(e.find((x) => x.tag === 'other'));
   const withMask = () => !mask || mask.perms.includes(need);
   if (b.owner === who.name) return has(e.find((x) => x.tag === 'user' && x.qualifier === null));
   const nu = e.find((x) => x.tag === 'user' && x.qualifier === who.name);

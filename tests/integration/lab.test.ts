@@ -296,6 +296,16 @@ describe.skipIf(!hasOpenssl)('lab:start / lab:status / lab:stop and `certbench l
     }
   });
 
+  it('a stop that arrives while the lab is starting waits for it and stops what it started', async () => {
+    const lab = new Lab(() => path.join(dir, 'lab'));
+    const starting = lab.start(['handshake', 'empty-ca-list']);
+    const stopped = await lab.stop();
+    const state = await starting;
+    expect(stopped).toEqual({ stopped: 2 });
+    expect(lab.status().running).toBe(false);
+    for (const s of state.scenarios) expect(await portOpen(s.port!)).toBe(false);
+  });
+
   it('`certbench lab --scenario empty-ca-list --json` prints the lab, serves until SIGINT, then stops cleanly', async () => {
     requireBuiltCli();
     const proc = spawn(process.execPath, [CLI, 'lab', '--scenario', 'empty-ca-list', '--json'], { env: { ...process.env, CERTBENCH_DATA_DIR: dir }, stdio: 'pipe' });

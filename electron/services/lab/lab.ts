@@ -103,7 +103,7 @@ export class Lab {
   }
 
   private async doStart(names: LabScenarioName[], progress?: (done: number, total: number, label: string) => void): Promise<LabState> {
-    await this.stop();
+    await this.stopRunning();
     const total = names.length + 1;
     progress?.(0, total, 'test PKI');
     const pki = ensureLabPki(this.folder());
@@ -115,7 +115,7 @@ export class Lab {
         run.scenarios.push(await this.startScenario(name, run));
       }
     } catch (err) {
-      await this.stop();
+      await this.stopRunning();
       throw err;
     }
     progress?.(total, total, 'running');
@@ -209,6 +209,12 @@ export class Lab {
 
   /** Stop every server of the running lab; resolves once all ports are closed and Apache has exited. */
   async stop(): Promise<{ stopped: number }> {
+    // A start in progress finishes first, so none of its servers outlives this stop.
+    if (this.starting) await this.starting.catch(() => undefined);
+    return this.stopRunning();
+  }
+
+  private async stopRunning(): Promise<{ stopped: number }> {
     const run = this.running;
     this.running = null;
     if (!run) return { stopped: 0 };

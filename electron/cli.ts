@@ -10,6 +10,7 @@ import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
 import { registerStoreCommands } from './cli-stores';
 import { registerLabCommand } from './cli-lab';
+import { registerProbeCommand } from './cli-probe';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -99,6 +100,7 @@ export function buildProgram(): Command {
   registerChainCommand(program, { fail });
   registerStoreCommands(program, { fail });
   registerLabCommand(program, { fail });
+  registerProbeCommand(program, { fail });
 
   program
     .command('serve')

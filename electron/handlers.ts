@@ -6,6 +6,7 @@ import { analyzeChainsHandler } from './services/chain';
 import { addStoreFolder, listStores, removeStoreFolder } from './services/stores';
 import { checkKeyAccess, findKey, grantKeyAccess, keyAcl, listIdentities, undoKeyGrant } from './services/keys';
 import { lab } from './services/lab/lab';
+import { runProbeHandler } from './services/probe/handler';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
@@ -46,4 +47,5 @@ export const handlers: HandlerTable = {
   'lab:start': (request, ctx) => lab.start(request.scenarios, (done, total, label) => ctx.progress({ done, total, label })),
   'lab:stop': () => lab.stop(),
   'lab:status': async () => lab.status(),
+  'probe:run': (request, ctx) => runProbeHandler(request, ctx),
 };

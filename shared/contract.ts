@@ -3,6 +3,7 @@ import { CertificateSummarySchema } from './model/certificate';
 import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
 import { ERROR_CODES } from './errors';
 import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
+import { ProbeResultSchema } from './model/probe';
 import { LAB_SCENARIOS, LabStateSchema } from './model/lab';
 import { AccessAnswerSchema, AclSchema, GrantPlanSchema, GrantResultSchema, IdentitySchema, PathAccessSchema, UndoResultSchema } from './model/acl';
 import { KeyLocationSchema, StoreCertificateSchema, StoreFolderSchema, StoreSchema } from './model/store';
@@ -25,6 +26,14 @@ export const InputFileSchema = z.object({
   /** File contents as base64 (only plain data crosses the boundary). */
   dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
   /** Password of a PKCS#12 (.pfx/.p12) or an encrypted private key; used once, never stored or echoed. */
+  password: z.string().max(1024).optional(),
+});
+
+/** A file handed to the probe: a PFX/P12 (with its password), a PEM/DER certificate, or a key file. */
+export const ProbeFileSchema = z.object({
+  fileName: z.string().min(1).max(1024),
+  dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
+  /** Password of the PFX or encrypted key; used once, never stored or echoed. */
   password: z.string().max(1024).optional(),
 });
 
@@ -216,6 +225,25 @@ export const contract = {
     method: 'labStatus',
     request: z.object({}).strict(),
     response: LabStateSchema,
+  },
+  'probe:run': {
+    method: 'runProbe',
+    request: z
+      .object({
+        /** https://host[:port]/path; IPv6 literals in brackets. */
+        url: z.string().min(1).max(2048),
+        /** The client certificate to present: a PFX/P12 with its password, or a PEM/DER certificate (with the key in it or in keyFile). */
+        clientCertificate: ProbeFileSchema.optional(),
+        /** The private key when it is in a file of its own (PEM or DER; encrypted keys take a password). */
+        keyFile: ProbeFileSchema.optional(),
+        /** Which attempts: TLS 1.2 only, TLS 1.3 only, or both (default, TLS 1.2 forced, TLS 1.3 forced). */
+        tls: z.enum(['1.2', '1.3', 'both']).default('both'),
+        /** Bound on the whole probe, 1 to 120 seconds. */
+        timeoutMs: z.number().int().min(1_000).max(120_000).default(15_000),
+      })
+      .strict()
+      .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] }),
+    response: ProbeResultSchema,
   },
 } as const;
 

@@ -41,6 +41,11 @@ export const TimelineEntrySchema = z.object({
   message: z.string(),
   /** Bytes on the wire for this message (record payload share). */
   bytes: z.number().int().optional(),
+  /**
+   * Which TCP read or write carried it (0-based, both directions counted together): messages with the
+   * same segment travelled together, as one line of a packet list ("ServerHello, Certificate, ...").
+   */
+  segment: z.number().int().optional(),
 });
 
 export const HttpResultSchema = z.object({
@@ -50,9 +55,15 @@ export const HttpResultSchema = z.object({
   reason: z.string(),
 });
 
+/** What an attempt tried, for code to tell attempts apart (labels are for people). */
+export const ProbeAttemptKindSchema = z.enum(['default', 'tls1.2', 'tls1.3', 'post-handshake', 'client-certificate', 'post-handshake-client-certificate']);
+
 export const ProbeAttemptSchema = z.object({
   /** What this attempt tried: default, TLS 1.2 forced, TLS 1.3 forced, with the client certificate. */
   label: z.string(),
+  kind: ProbeAttemptKindSchema.optional(),
+  /** Milliseconds the attempt took, connect to close. */
+  durationMs: z.number().optional(),
   tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
   clientAuth: z.object({ mode: ClientAuthModeSchema, reason: z.string().nullable(), certificateRequest: CertificateRequestSchema.nullable() }),
   http: HttpResultSchema.nullable(),
@@ -71,10 +82,21 @@ export const ProbeResultSchema = z.object({
   /** The main attempt's facts, flattened as DESIGN.md shows them. */
   tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
   serverCertificates: z.array(CertificateSummarySchema),
-  clientAuth: z.object({ mode: ClientAuthModeSchema, certificateRequest: CertificateRequestSchema.nullable() }),
+  clientAuth: z.object({
+    mode: ClientAuthModeSchema,
+    certificateRequest: CertificateRequestSchema.nullable(),
+    /** Why this mode, in words ("HelloRequest after the HTTP request, then ..."; the reason for 'unknown'). */
+    reason: z.string().nullable().optional(),
+    /** Label of the attempt that showed it (the TLS 1.3 post-handshake client may be the one that saw it). */
+    attempt: z.string().nullable().optional(),
+  }),
   http: HttpResultSchema.nullable(),
   alerts: z.array(AlertSchema),
   timeline: z.array(TimelineEntrySchema),
+  /** One sentence: how the server asks for a certificate and how TLS 1.2 and 1.3 behave. */
+  summary: z.string().optional(),
+  /** One line when the probe could not observe the server at all (no TLS handshake on any attempt); else null. */
+  error: z.string().nullable().optional(),
   /** Every attempt made (default, TLS 1.2, TLS 1.3, post-handshake client, with certificate). */
   attempts: z.array(ProbeAttemptSchema),
   findings: z.array(FindingSchema),
@@ -88,4 +110,5 @@ export type Alert = z.infer<typeof AlertSchema>;
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
 export type HttpResult = z.infer<typeof HttpResultSchema>;
 export type ProbeAttempt = z.infer<typeof ProbeAttemptSchema>;
+export type ProbeAttemptKind = z.infer<typeof ProbeAttemptKindSchema>;
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;

@@ -1,0 +1,186 @@
+import type { Command } from 'commander';
+import { MAX_INPUT_FILE_BYTES } from '../shared/contract';
+import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
+import type { ProbeAttempt, ProbeResult, TimelineEntry } from '../shared/model/probe';
+import { CA_LIST_LIMIT } from '../shared/probe/findings';
+import { readInputFile } from './cli-inputs';
+import { passwordFromEnv, promptHidden } from './cli-password';
+import { CliProgress } from './cli-progress';
+import { loadClientCredential, type CredentialInput } from './services/probe/client-cert';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from './services/probe/probe';
+import { systemTrust } from './services/system-trust';
+import type { ClientCredential } from './services/probe/attempt';
+
+/**
+ * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]
+ * [--timeout MS] [--json]` (DESIGN.md "Command line"): how the server asks for a client certificate,
+ * as a packet list like the field's Wireshark notes, with the CA names against the 16 KB limit, the
+ * HTTP status, alerts and findings. Exit 1 when a finding is an error, 2 on bad input or when the
+ * server could not be observed (unreachable, timeout, not TLS), with one line on stderr.
+ */
+export function registerProbeCommand(program: Command, io: { fail: (message: string) => never }): void {
+  program
+    .command('probe')
+    .description('connect to an https URL and show how the server asks for a client certificate (handshake, renegotiation, TLS 1.3 post-handshake, never), the CA names it sends, and what it answers')
+    .argument('<https-url>', 'the URL of the protected page, e.g. https://intranet.contoso.com/secure/')
+    .option('--cert <file>', 'present this client certificate too: a .pfx/.p12, or a PEM/DER certificate (key in it or in --key)')
+    .option('--key <file>', 'the private key of --cert when it is in a file of its own')
+    .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
+    .option('--tls <version>', 'probe only TLS 1.2 or only TLS 1.3 (default: the default connection, TLS 1.2 and TLS 1.3 forced)')
+    .option('--timeout <ms>', `bound on the whole probe in milliseconds (${MIN_TIMEOUT_MS}-${MAX_TIMEOUT_MS}, default ${DEFAULT_TIMEOUT_MS})`)
+    .option('--json', 'print one JSON document on stdout')
+    .action(async (url: string, opts: { cert?: string; key?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
+      if (opts.tls !== undefined && opts.tls !== '1.2' && opts.tls !== '1.3') io.fail(`--tls: "${opts.tls}" is not 1.2 or 1.3`);
+      const timeout = opts.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(opts.timeout);
+      if (!Number.isInteger(timeout) || timeout < MIN_TIMEOUT_MS || timeout > MAX_TIMEOUT_MS) {
+        io.fail(`--timeout: "${opts.timeout}" must be a whole number of milliseconds from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}`);
+      }
+      if (opts.key && !opts.cert) io.fail('--key needs --cert (the certificate the key belongs to)');
+      let password: string | undefined;
+      if (opts.passwordEnv !== undefined) {
+        const fromEnv = passwordFromEnv(opts.passwordEnv);
+        if ('error' in fromEnv) io.fail(fromEnv.error);
+        password = fromEnv.password;
+      }
+      const client = opts.cert ? await credential(opts.cert, opts.key, password, io.fail) : null;
+
+      const progress = new CliProgress('probing');
+      let result: ProbeResult;
+      try {
+        result = await runProbe({
+          url,
+          tls: (opts.tls as TlsChoice | undefined) ?? 'both',
+          timeoutMs: timeout,
+          client,
+          knownCertificates: (await systemTrust()).items.map((i) => i.der),
+          onProgress: (done, total, label) => progress.update(done, total, label),
+        });
+      } catch (err) {
+        progress.done();
+        io.fail(toErrorData(err).message);
+      }
+      progress.done();
+
+      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatProbe(result));
+      if (result.error) {
+        process.stderr.write(`certbench: ${oneLine(result.error)}\n`);
+        process.exitCode = 2;
+      } else if (result.findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+    });
+}
+
+async function credential(certPath: string, keyPath: string | undefined, password: string | undefined, fail: (m: string) => never): Promise<ClientCredential> {
+  const read = (file: string): CredentialInput => {
+    try {
+      return { fileName: file, bytes: readInputFile(file, MAX_INPUT_FILE_BYTES), password };
+    } catch (err) {
+      fail(toErrorData(err).message);
+    }
+  };
+  const cert = read(certPath);
+  const key = keyPath ? read(keyPath) : undefined;
+  try {
+    return await loadClientCredential(cert, key);
+  } catch (err) {
+    // A PFX or key that needs a password none was given for: ask on a terminal (never when scripted).
+    const needs = err instanceof CertbenchError && err.code === 'password-required';
+    if (needs && password === undefined && process.stdin.isTTY && process.stderr.isTTY) {
+      const typed = await promptHidden(`Password for ${keyPath && !/\.(pfx|p12)$/i.test(certPath) ? keyPath : certPath}: `);
+      if (typed !== null) {
+        try {
+          return await loadClientCredential({ ...cert, password: typed }, key ? { ...key, password: typed } : undefined);
+        } catch (again) {
+          fail(toErrorData(again).message);
+        }
+      }
+    }
+    fail(toErrorData(err).message);
+  }
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** The text report: per attempt a packet list grouped by TCP segment, then the request, status and findings. */
+export function formatProbe(r: ProbeResult): string {
+  const lines: string[] = [];
+  const t = r.target;
+  lines.push(`Probe of https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}${t.path}${t.servername ? ` (SNI ${t.servername})` : ' (no SNI: IP address)'}`);
+  if (r.summary) lines.push(r.summary);
+  if (r.error) lines.push(`Error: ${r.error}`);
+  for (const a of r.attempts) lines.push('', ...formatAttempt(a));
+  if (r.serverCertificates.length) {
+    lines.push('', 'Server certificate chain (as sent):');
+    for (const c of r.serverCertificates) lines.push(`  ${c.subject.rfc4514}  (issuer ${c.issuer.rfc4514}; ${c.validity.status}; ${c.thumbprintSha1})`);
+  }
+  lines.push('', `Client certificate asked: ${r.clientAuth.mode}${r.clientAuth.reason ? ` (${r.clientAuth.reason})` : ''}`);
+  if (r.findings.length) {
+    lines.push('', 'Findings:');
+    for (const f of r.findings) {
+      lines.push(`  [${f.severity}] ${f.id}: ${f.title}`);
+      lines.push(...wrap(f.detail, 100).map((l) => `      ${l}`));
+      for (const e of f.evidence.slice(0, 6)) lines.push(`      - ${e.kind}: ${e.text}`);
+    }
+  } else {
+    lines.push('', 'Findings: none');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatAttempt(a: ProbeAttempt): string[] {
+  const head = [a.tls.version ?? 'no TLS', a.tls.cipher, a.http ? `HTTP ${a.http.status}${a.http.subStatus !== null ? `.${a.http.subStatus}` : ''} ${a.http.reason}`.trim() : null, a.durationMs !== undefined ? `${a.durationMs} ms` : null]
+    .filter(Boolean)
+    .join(' | ');
+  const out = [`== ${a.label}: ${head}`];
+  if (a.timeline.length) {
+    out.push('        ms  direction        message  (* = sent encrypted, shown decrypted)');
+    for (const group of segments(a.timeline)) {
+      const first = group[0]!;
+      const arrow = first.from === 'client' ? 'client -> server' : 'server -> client';
+      const text = group.map((e) => `${e.encrypted ? '*' : ''}${e.message}`).join(', ');
+      out.push(`  ${first.ms.toFixed(1).padStart(8)}  ${arrow}  ${text}`);
+    }
+  }
+  const cr = a.clientAuth.certificateRequest;
+  out.push(`  Client certificate asked: ${a.clientAuth.mode}${a.clientAuth.reason ? ` (${a.clientAuth.reason})` : ''}`);
+  if (cr) {
+    const verdict = cr.caNamesBytes > CA_LIST_LIMIT ? 'OVER the limit' : 'within the limit';
+    out.push(`  CA names: ${number(cr.caNames.length)}, ${number(cr.caNamesBytes)} of ${number(CA_LIST_LIMIT)} bytes (${verdict}); CertificateRequest ${number(cr.messageBytes)} bytes in ${cr.records} record(s)`);
+    for (const n of cr.caNames.slice(0, 20)) out.push(`    ${n}`);
+    if (cr.caNames.length > 20) out.push(`    ... and ${number(cr.caNames.length - 20)} more (--json lists them all)`);
+    if (cr.certificateTypes.length) out.push(`  Certificate types: ${cr.certificateTypes.join(', ')}`);
+    if (cr.signatureAlgorithms.length) out.push(`  Signature algorithms: ${cr.signatureAlgorithms.join(', ')}`);
+  }
+  for (const al of a.alerts) out.push(`  Alert from ${al.from}: ${al.level} ${al.description} (${al.code})${al.ms !== undefined ? ` at ${al.ms} ms` : ''}`);
+  if (a.clientCertificate.thumbprint) {
+    const fate = a.clientCertificate.presented ? (a.clientCertificate.accepted === true ? 'accepted' : a.clientCertificate.accepted === false ? 'REJECTED' : 'outcome unknown') : 'not sent (the server did not ask)';
+    out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${fate}`);
+  }
+  out.push(`  Ending: ${a.ending}`);
+  if (a.error) out.push(`  Error: ${a.error}`);
+  return out;
+}
+
+/** Consecutive entries of one TCP segment (same read or write) as one line, like a packet list. */
+function segments(timeline: TimelineEntry[]): TimelineEntry[][] {
+  const out: TimelineEntry[][] = [];
+  for (const e of timeline) {
+    const last = out[out.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last && prev && prev.from === e.from && e.segment !== undefined && prev.segment === e.segment) last.push(e);
+    else out.push([e]);
+  }
+  return out;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}

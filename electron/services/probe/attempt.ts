@@ -1,0 +1,406 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
+import tls from 'node:tls';
+import { TlsStreamDecoder } from '../../../shared/tls/decoder';
+import type { DecoderLimits } from '../../../shared/tls/records';
+import { isCertificateRejectionAlert } from '../../../shared/tls/names';
+import type { ClientAuthMode, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
+import { buildRequest, httpResult, ResponseReader, type ParsedResponse } from './http';
+import { KeyLog } from './record-crypto';
+import { analyzeSession, type SessionAnalysis, type WireChunk } from './session';
+import { TapAbort, TapStream, type TapEvent } from './tap';
+
+/**
+ * One connection of a probe with node:tls: connect, handshake, `GET <path>`, read the answer, all
+ * through a recording tap and with the key log, then decode the recording into a ProbeAttempt. Every
+ * wait is bounded by the attempt's deadline; a server that drips bytes, floods, sends garbage or never
+ * answers ends the attempt with a one-line error, never a hang or an exception.
+ */
+
+export interface ProbeTarget {
+  host: string;
+  port: number;
+  path: string;
+  /** SNI name; empty for an IP address (RFC 6066 3: literal addresses are not sent). */
+  servername: string;
+}
+
+/** A client certificate ready to present: PEM for node:tls, DER and PKCS#8 for the TLS 1.3 client. */
+export interface ClientCredential {
+  fileName: string;
+  certDer: Uint8Array;
+  chainDer: Uint8Array[];
+  privateKeyPkcs8: Uint8Array;
+  certPem: string;
+  keyPem: string;
+  thumbprint: string;
+}
+
+export interface AttemptSpec {
+  label: string;
+  target: ProbeTarget;
+  minVersion: tls.SecureVersion;
+  maxVersion: tls.SecureVersion;
+  client: ClientCredential | null;
+  /** Absolute deadline (performance.now() clock). */
+  deadline: number;
+  limits: DecoderLimits;
+  signal?: AbortSignal;
+}
+
+/**
+ * AEAD suites only (tls-probe-notes.md: then no CBC record needs decrypting): ECDHE and DHE with
+ * AES-GCM and ChaCha20-Poly1305, and plain-RSA AES-GCM for old IIS servers that offer nothing else.
+ * TLS 1.3's default suites are all AEAD.
+ */
+export const PROBE_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'DHE-RSA-AES128-GCM-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-CHACHA20-POLY1305',
+  'AES128-GCM-SHA256',
+  'AES256-GCM-SHA384',
+].join(':');
+
+/** Once the response head is in, how long to wait for the rest of the body (it only refines the sub-status). */
+const BODY_GRACE_MS = 1500;
+/** After the probe ends its side, how long the server gets to close before the socket is destroyed. */
+const CLOSE_GRACE_MS = 200;
+
+type Phase = 'connect' | 'handshake' | 'response' | 'body' | 'done';
+
+const PHASE_WORDS: Record<Phase, string> = {
+  connect: 'waiting for the TCP connection',
+  handshake: 'during the TLS handshake',
+  response: 'waiting for the HTTP response',
+  body: 'reading the HTTP response',
+  done: 'closing',
+};
+
+export interface RawAttempt {
+  chunks: WireChunk[];
+  keylog: KeyLog;
+  tcpEvents: { ms: number; from: 'client' | 'server'; message: string }[];
+  response: ParsedResponse | null;
+  /** The TLS socket's own view, as a fallback when the wire could not be read. */
+  negotiated: { version: string | null; cipher: string | null };
+  requestSent: boolean;
+  /** Set when the attempt stopped on its own terms (timeout, bound, unreachable); one line. */
+  stopReason: string | null;
+  /** The error node:tls or the socket raised, if any. */
+  socketError: NodeJS.ErrnoException | null;
+  phase: Phase;
+  serverFin: boolean;
+  reset: boolean;
+  elapsedMs: number;
+}
+
+function describeAddress(t: ProbeTarget): string {
+  return `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+}
+
+/** Connect, handshake, send the request, read the answer; never rejects. */
+export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
+  const started = performance.now();
+  const ms = () => performance.now() - started;
+  const chunks: WireChunk[] = [];
+  const keylog = new KeyLog();
+  const tcpEvents: RawAttempt['tcpEvents'] = [];
+  const reader = new ResponseReader();
+  const guard = new TlsStreamDecoder('server', spec.limits);
+  const bytes = { client: 0, server: 0 };
+  let seq = 0;
+  let phase: Phase = 'connect';
+  let stopReason: string | null = null;
+  let socketError: NodeJS.ErrnoException | null = null;
+  let requestSent = false;
+  let serverFin = false;
+  let reset = false;
+  let negotiated: RawAttempt['negotiated'] = { version: null, cipher: null };
+  let socket: net.Socket | null = null;
+  let tlsSocket: tls.TLSSocket | null = null;
+
+  return new Promise<RawAttempt>((resolve) => {
+    let settled = false;
+    let bodyTimer: NodeJS.Timeout | null = null;
+    let closeTimer: NodeJS.Timeout | null = null;
+
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadlineTimer);
+      if (bodyTimer) clearTimeout(bodyTimer);
+      if (closeTimer) clearTimeout(closeTimer);
+      spec.signal?.removeEventListener('abort', onAbort);
+      tlsSocket?.destroy();
+      socket?.destroy();
+      resolve({
+        chunks,
+        keylog,
+        tcpEvents,
+        response: reader.parse(),
+        negotiated,
+        requestSent,
+        stopReason,
+        socketError,
+        phase,
+        serverFin,
+        reset,
+        elapsedMs: ms(),
+      });
+    };
+
+    /** End our side politely (close_notify), give the server a moment to close, then stop. */
+    const wrapUp = () => {
+      if (settled || closeTimer) return;
+      phase = 'done';
+      if (bodyTimer) clearTimeout(bodyTimer);
+      tlsSocket?.end();
+      closeTimer = setTimeout(finish, CLOSE_GRACE_MS);
+    };
+
+    const stop = (reason: string) => {
+      if (!stopReason) stopReason = reason;
+      finish();
+    };
+
+    const remaining = Math.max(0, spec.deadline - performance.now());
+    const deadlineTimer = setTimeout(() => {
+      if (phase === 'body' || phase === 'done') return finish();
+      const sent = bytes.server;
+      const seconds = (ms() / 1000).toFixed(1);
+      stop(`timeout after ${seconds} s ${PHASE_WORDS[phase]} with ${describeAddress(spec.target)}${phase === 'connect' ? '' : ` (the server had sent ${sent} byte${sent === 1 ? '' : 's'})`}`);
+    }, remaining);
+
+    const onAbort = () => stop('cancelled');
+    if (spec.signal?.aborted) return stop('cancelled');
+    spec.signal?.addEventListener('abort', onAbort);
+
+    const observe = (from: 'client' | 'server', data: Buffer): string | null => {
+      bytes[from] += data.length;
+      if (bytes[from] > spec.limits.maxStreamBytes) {
+        return `the ${from} sent over ${spec.limits.maxStreamBytes} bytes on one connection; the probe stopped reading`;
+      }
+      chunks.push({ seq: seq++, ms: ms(), from, bytes: new Uint8Array(data) });
+      if (from === 'server') {
+        // The live guard reads the clear part of the stream as it comes, so a 10 MB message or
+        // non-TLS bytes stop the connection at once instead of being buffered by OpenSSL.
+        for (const e of guard.push(data)) if (e.kind === 'error') return e.error.message;
+      }
+      return null;
+    };
+
+    const onTapEvent = (event: TapEvent) => {
+      if (event.kind === 'fin') {
+        serverFin = true;
+        tcpEvents.push({ ms: ms(), from: 'server', message: 'Connection closed by the server (FIN)' });
+      } else if (event.kind === 'reset') {
+        reset = true;
+        tcpEvents.push({ ms: ms(), from: 'server', message: 'TCP reset by the server' });
+      }
+    };
+
+    socket = net.connect({ host: spec.target.host, port: spec.target.port, noDelay: true });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      if (phase !== 'connect') return;
+      socketError = err;
+      stop(connectError(err, spec.target));
+    });
+    socket.once('connect', () => {
+      if (settled || !socket) return;
+      phase = 'handshake';
+      tcpEvents.push({ ms: ms(), from: 'client', message: 'TCP connected' });
+      const tap = new TapStream(socket, observe, onTapEvent);
+      const options: tls.ConnectionOptions = {
+        socket: tap,
+        servername: spec.target.servername || undefined,
+        minVersion: spec.minVersion,
+        maxVersion: spec.maxVersion,
+        ciphers: PROBE_CIPHERS,
+        // OpenSSL 3 refuses servers without RFC 5746 secure renegotiation; a probe must still talk to them.
+        secureOptions: crypto.constants.SSL_OP_LEGACY_SERVER_CONNECT,
+        rejectUnauthorized: false,
+        ...(spec.client ? { cert: spec.client.certPem, key: spec.client.keyPem } : {}),
+      };
+      try {
+        tlsSocket = tls.connect(options);
+      } catch (err) {
+        socketError = err as NodeJS.ErrnoException;
+        return stop(`cannot start TLS: ${(err as Error).message.split('\n')[0]}`);
+      }
+      const t = tlsSocket;
+      t.on('keylog', (line: Buffer) => keylog.add(line.toString('latin1')));
+      // A renegotiation fires 'secureConnect' again: the request goes out once (tls-probe-notes.md).
+      t.once('secureConnect', () => {
+        negotiated = { version: t.getProtocol() ?? null, cipher: t.getCipher()?.name ?? null };
+        phase = 'response';
+        requestSent = true;
+        t.write(buildRequest(spec.target.host, spec.target.port, spec.target.path));
+      });
+      t.on('data', (data: Buffer) => {
+        reader.push(data);
+        const parsed = reader.parse();
+        if (parsed && reader.hasHead && phase === 'response') {
+          phase = 'body';
+          bodyTimer = setTimeout(wrapUp, BODY_GRACE_MS);
+        }
+        if (parsed?.complete) wrapUp();
+      });
+      t.on('end', () => {
+        // close_notify (or FIN) from the server: it is done with this connection.
+        if (!serverFin) tcpEvents.push({ ms: ms(), from: 'server', message: 'Connection closed by the server' });
+        serverFin = true;
+        finish();
+      });
+      t.on('close', () => finish());
+      t.on('error', (err: NodeJS.ErrnoException) => {
+        if (err instanceof TapAbort) return stop(err.message);
+        if (!socketError) socketError = err;
+        finish();
+      });
+    });
+  });
+}
+
+function connectError(err: NodeJS.ErrnoException, t: ProbeTarget): string {
+  const where = describeAddress(t);
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `connection refused by ${where} (nothing listens on that port?)`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `cannot resolve the host name "${t.host}"`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${where} is unreachable from this machine (${err.code})`;
+    case 'ETIMEDOUT':
+      return `no TCP connection to ${where} (timed out)`;
+    default:
+      return `cannot connect to ${where}: ${(err.message || String(err.code)).split('\n')[0]}`;
+  }
+}
+
+/** What the TLS library said, in words, when the wire shows nothing better. */
+function tlsErrorWords(err: NodeJS.ErrnoException): string {
+  const code = err.code ?? '';
+  if (code === 'ECONNRESET') return 'the connection was reset';
+  if (/UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|TLSV1_ALERT_PROTOCOL_VERSION/.test(code)) return 'no TLS version in common with the server';
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|RECORD_LAYER_FAILURE/.test(code)) return 'the server does not speak TLS on this port';
+  if (/UNSAFE_LEGACY_RENEGOTIATION/.test(code)) return 'the server asked to renegotiate without secure renegotiation (RFC 5746), which the client refuses';
+  if (/EXCESSIVE_MESSAGE_SIZE/.test(code)) return 'a handshake message was larger than the TLS library accepts';
+  if (/NO_SHARED_CIPHER|HANDSHAKE_FAILURE/.test(code)) return 'the handshake failed (no common cipher suite or parameters?)';
+  const text = (err.message || code).split('\n')[0] ?? '';
+  if (/socket disconnected before secure TLS connection/i.test(text)) return 'the server closed the connection during the TLS handshake';
+  return text.replace(/^error:[0-9A-F]+:SSL routines:[^:]*:/i, '').trim() || 'TLS error';
+}
+
+/** Decode a recorded attempt into the reported shape. */
+export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: ProbeAttempt; analysis: SessionAnalysis } {
+  const analysis = analyzeSession(raw.chunks, raw.keylog, spec.limits);
+  const timeline: TimelineEntry[] = [...analysis.timeline];
+  for (const e of raw.tcpEvents) timeline.push({ ms: Math.round(e.ms * 10) / 10, from: e.from, encrypted: false, message: e.message });
+  timeline.sort((a, b) => a.ms - b.ms);
+
+  const response = raw.response;
+  const http = response ? httpResult(response) : null;
+  const serverFatal = analysis.alerts.find((a) => a.from === 'server' && a.level === 'fatal');
+  const clientFatal = analysis.alerts.find((a) => a.from === 'client' && a.level === 'fatal');
+
+  let error: string | null = raw.stopReason;
+  if (!error && !http) {
+    if (serverFatal) error = `the server ended the connection with alert ${serverFatal.description} (${serverFatal.code})`;
+    else if (clientFatal) error = `the client gave up with alert ${clientFatal.description} (${clientFatal.code}): ${raw.socketError ? tlsErrorWords(raw.socketError) : 'see the timeline'}`;
+    else if (raw.reset) error = raw.requestSent ? 'the server reset the connection after the request, before answering' : 'the server reset the connection during the TLS handshake';
+    else if (raw.socketError) error = tlsErrorWords(raw.socketError);
+    else if (raw.requestSent) error = 'the server closed the connection after the request without answering';
+    else error = 'the server closed the connection during the TLS handshake';
+  }
+
+  const ending = describeEnding(raw, http !== null, error);
+  const request = analysis.certificateRequests[0] ?? null;
+  const { mode, reason } = classify(analysis, raw, http?.status ?? null, error);
+
+  const sent = analysis.clientCertificates.find((c) => c.count > 0) ?? null;
+  const presented = spec.client !== null && sent !== null;
+  let accepted: boolean | null = null;
+  if (presented && sent) {
+    const rejectedByAlert = analysis.alerts.some((a) => a.from === 'server' && a.level === 'fatal' && isCertificateRejectionAlert(a.code) && (a.ms ?? 0) >= sent.ms);
+    if (rejectedByAlert || (http && (http.status === 403 || http.status === 401 || http.status === 400))) accepted = false;
+    else if (http && http.status < 400) accepted = true;
+    else if (raw.reset || serverFatal) accepted = false;
+  }
+
+  const attempt: ProbeAttempt = {
+    label: spec.label,
+    tls: { version: analysis.version ?? normaliseVersion(raw.negotiated.version), cipher: analysis.cipher ?? raw.negotiated.cipher },
+    clientAuth: {
+      mode,
+      reason,
+      certificateRequest: request ? stripMs(request) : null,
+    },
+    http,
+    alerts: analysis.alerts,
+    timeline,
+    ending,
+    error,
+    clientCertificate: { presented, accepted, thumbprint: spec.client ? spec.client.thumbprint : null },
+  };
+  return { attempt, analysis };
+}
+
+function stripMs<T extends { ms: number }>(r: T): Omit<T, 'ms'> {
+  const { ms: _ms, ...rest } = r;
+  return rest;
+}
+
+function normaliseVersion(v: string | null): string | null {
+  if (!v) return null;
+  const m = /^TLSv(1(?:\.\d)?)$/.exec(v);
+  return m ? `TLS ${m[1] === '1' ? '1.0' : m[1]}` : v;
+}
+
+function describeEnding(raw: RawAttempt, answered: boolean, error: string | null): string {
+  const at = `at ${Math.round(raw.elapsedMs)} ms`;
+  if (raw.stopReason) return raw.stopReason;
+  if (raw.reset) return raw.requestSent ? `reset by the server after the request ${at}` : `reset by the server during the handshake ${at}`;
+  if (answered) return raw.serverFin ? `closed by the server after the response ${at}` : `closed by the probe after the response ${at}`;
+  if (raw.serverFin) return raw.requestSent ? `closed by the server after the request, without a response, ${at}` : `closed by the server during the handshake ${at}`;
+  return error ?? `ended ${at}`;
+}
+
+/** Which of the four ways the server asked for a certificate this connection shows (tls-probe-notes.md). */
+function classify(analysis: SessionAnalysis, raw: RawAttempt, status: number | null, error: string | null): { mode: ClientAuthMode; reason: string | null } {
+  const request = analysis.certificateRequests[0];
+  if (request) {
+    const words: Record<typeof request.carriedBy, string> = {
+      handshake: 'CertificateRequest in the first handshake',
+      renegotiation: `HelloRequest after the HTTP request, then a second handshake with a CertificateRequest`,
+      'post-handshake': 'CertificateRequest after the TLS 1.3 handshake (post-handshake authentication)',
+    };
+    return { mode: request.carriedBy, reason: words[request.carriedBy] };
+  }
+  if (analysis.helloRequests.length) {
+    return {
+      mode: 'unknown',
+      reason:
+        analysis.handshakes > 1
+          ? 'the server renegotiated (HelloRequest) but sent no CertificateRequest in the new handshake'
+          : `the server asked to renegotiate (HelloRequest) but no second handshake followed${error ? `: ${error}` : ''}`,
+    };
+  }
+  if (analysis.undecrypted > 0 && status === null) {
+    return { mode: 'unknown', reason: `${analysis.undecrypted} record(s) could not be decrypted${error ? `; ${error}` : ''}` };
+  }
+  if (status !== null) return { mode: 'none', reason: `no CertificateRequest; the server answered HTTP ${status}` };
+  if (analysis.decodeError) return { mode: 'unknown', reason: analysis.decodeError.message };
+  return { mode: 'unknown', reason: error ?? (raw.requestSent ? 'no response to the request' : 'the handshake did not complete') };
+}

@@ -1,0 +1,295 @@
+import net from 'node:net';
+import type tls from 'node:tls';
+import { summarizeCertificate } from '../../../shared/cert/summarize';
+import { CertbenchError } from '../../../shared/errors';
+import type { CertificateSummary } from '../../../shared/model/certificate';
+import type { ProbeAttempt, ProbeAttemptKind, ProbeResult } from '../../../shared/model/probe';
+import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, type KnownCa } from '../../../shared/probe/findings';
+import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
+import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
+import { probeWithPostHandshakeAuth } from './tls13-client';
+
+/**
+ * `probe:run` and `certbench probe`: connect to an https URL several ways and report how the server
+ * asks for a client certificate (issue 5). The attempts, in order:
+ * 1. default (TLS 1.2 or 1.3, whichever the server prefers), 2. TLS 1.2 forced, 3. TLS 1.3 forced,
+ * 4. when TLS 1.3 got no CertificateRequest and failed, the probe's own TLS 1.3 client offering
+ *    post_handshake_auth (Node's client never offers it, nodejs/node#36926),
+ * 5. with a client certificate: the same presenting it (and by post-handshake auth when that is how
+ *    the server asks).
+ * The whole probe is bounded by `timeoutMs`; an attempt gets at most half of it when others follow.
+ */
+
+export type TlsChoice = '1.2' | '1.3' | 'both';
+
+/** The other developer's TLS 1.3 client, injectable for tests (signature of tls13-client.ts). */
+export type PostHandshakeProbe = (
+  target: { host: string; port: number; servername: string; path: string },
+  options: { timeoutMs: number; clientCertificate?: { certDer: Uint8Array; chainDer: Uint8Array[]; privateKeyPkcs8: Uint8Array } },
+) => Promise<ProbeAttempt>;
+
+export interface ProbeOptions {
+  url: string;
+  tls: TlsChoice;
+  timeoutMs: number;
+  client?: ClientCredential | null;
+  /** CA certificates known here (trusted roots...), to tell root from intermediate names. */
+  knownCertificates?: Uint8Array[];
+  limits?: Partial<DecoderLimits>;
+  /** null: no post-handshake client (reported as unavailable). Default: tls13-client.ts. */
+  postHandshake?: PostHandshakeProbe | null;
+  onProgress?: (done: number, total: number, label: string) => void;
+  signal?: AbortSignal;
+  /** Evaluate certificate validity at this moment (tests). */
+  at?: Date;
+}
+
+export const MIN_TIMEOUT_MS = 1_000;
+export const MAX_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Parse and check the URL: https only, host and port, the path with its query (default "/"). */
+export function parseTarget(url: string): ProbeTarget {
+  const trimmed = url.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw new CertbenchError('bad-input', `"${url.slice(0, 200)}" is not a URL (expected https://host[:port]/path)`);
+  }
+  if (u.protocol !== 'https:') throw new CertbenchError('bad-input', `"${url.slice(0, 200)}" is not an https:// URL: a client-certificate probe needs TLS`);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (!host) throw new CertbenchError('bad-input', `"${url.slice(0, 200)}" has no host name`);
+  const port = u.port ? Number(u.port) : 443;
+  return { host, port, path: `${u.pathname || '/'}${u.search}`, servername: net.isIP(host) ? '' : host };
+}
+
+interface Planned {
+  kind: ProbeAttemptKind;
+  label: string;
+  min: tls.SecureVersion;
+  max: tls.SecureVersion;
+}
+
+function plan(choice: TlsChoice): Planned[] {
+  const v12: Planned = { kind: 'tls1.2', label: 'TLS 1.2 forced', min: 'TLSv1.2', max: 'TLSv1.2' };
+  const v13: Planned = { kind: 'tls1.3', label: 'TLS 1.3 forced', min: 'TLSv1.3', max: 'TLSv1.3' };
+  if (choice === '1.2') return [v12];
+  if (choice === '1.3') return [v13];
+  return [{ kind: 'default', label: 'Default (TLS 1.2 or 1.3, as the server prefers)', min: 'TLSv1.2', max: 'TLSv1.3' }, v12, v13];
+}
+
+function normaliseVersion(v: string | null): string | null {
+  if (!v) return null;
+  const m = /^TLSv(1(?:\.\d)?)$/.exec(v);
+  return m ? `TLS ${m[1] === '1' ? '1.0' : m[1]}` : v;
+}
+
+/** A TLS 1.3 connection that got no CertificateRequest and was refused the way post-handshake servers refuse. */
+function needsPostHandshakeLook(a: ProbeAttempt): boolean {
+  if (a.tls.version !== 'TLS 1.3' || a.clientAuth.certificateRequest) return false;
+  if (a.http) return a.http.status >= 400;
+  return true;
+}
+
+export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
+  const target = parseTarget(options.url);
+  const timeoutMs = Math.min(MAX_TIMEOUT_MS, Math.max(MIN_TIMEOUT_MS, options.timeoutMs));
+  const limits: DecoderLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const started = performance.now();
+  const startedAt = new Date();
+  const deadline = started + timeoutMs;
+  const phaClient = options.postHandshake === undefined ? (probeWithPostHandshakeAuth as PostHandshakeProbe) : options.postHandshake;
+  const client = options.client ?? null;
+
+  const planned = plan(options.tls);
+  const attempts: ProbeAttempt[] = [];
+  const analyses = new Map<ProbeAttempt, Uint8Array[]>();
+  let total = planned.length + (client ? 1 : 0);
+  const progress = (label: string) => options.onProgress?.(attempts.length, total, label);
+
+  /** One node:tls attempt. Later attempts get at most half the remaining budget (so one stall leaves room). */
+  const runNode = async (p: Planned, credential: ClientCredential | null, last: boolean): Promise<ProbeAttempt> => {
+    const now = performance.now();
+    const share = last ? deadline : Math.min(deadline, now + Math.max((deadline - now) / 2, Math.min(deadline - now, MIN_TIMEOUT_MS)));
+    const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal: options.signal };
+    const raw = await connectAndRecord(spec);
+    const { attempt, analysis } = describeAttempt(spec, raw);
+    const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs) };
+    analyses.set(result, analysis.serverCertificates);
+    return result;
+  };
+
+  const runPha = async (kind: ProbeAttemptKind, credential: ClientCredential | null): Promise<ProbeAttempt> => {
+    const label = credential ? 'TLS 1.3 offering post-handshake auth (own client), presenting the client certificate' : 'TLS 1.3 offering post-handshake auth (own client)';
+    const remaining = Math.max(0, deadline - performance.now());
+    const t0 = performance.now();
+    if (!phaClient) return unavailable(kind, label, 'it is not built into this version');
+    try {
+      const got = await phaClient(
+        { host: target.host, port: target.port, servername: target.servername, path: target.path },
+        {
+          timeoutMs: Math.max(1, Math.floor(remaining)),
+          ...(credential ? { clientCertificate: { certDer: credential.certDer, chainDer: credential.chainDer, privateKeyPkcs8: credential.privateKeyPkcs8 } } : {}),
+        },
+      );
+      const { serverCertificatesDerBase64: _certs, ...attempt } = got as ProbeAttempt & { serverCertificatesDerBase64?: string[] };
+      return { ...attempt, label, kind, tls: { ...attempt.tls, version: normaliseVersion(attempt.tls.version) }, durationMs: Math.round(performance.now() - t0) };
+    } catch (err) {
+      return unavailable(kind, label, `it failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  };
+
+  const connectFailed = (a: ProbeAttempt) => a.timeline.every((e) => e.message !== 'TCP connected');
+  const serverSilent = (a: ProbeAttempt) => a.timeline.every((e) => e.from !== 'server' || e.message.startsWith('Connection closed') || e.message.startsWith('TCP reset'));
+
+  for (const [i, p] of planned.entries()) {
+    if (options.signal?.aborted) throw new CertbenchError('timeout', 'probe cancelled');
+    progress(p.label);
+    const a = await runNode(p, null, i === planned.length - 1 && !client);
+    attempts.push(a);
+    if (i === 0 && connectFailed(a)) {
+      // Unreachable, refused, unresolvable: nothing to report but that, in one line.
+      throw new CertbenchError(/timeout/.test(a.error ?? '') ? 'timeout' : 'not-found', a.error ?? a.ending);
+    }
+    if (i === 0 && /^timeout|the server sent|not a TLS record|over the|over \d+ bytes/.test(a.error ?? '') && (serverSilent(a) || !a.tls.version)) break;
+    if (performance.now() >= deadline) break;
+  }
+
+  const plainRequest = attempts.find((a) => a.clientAuth.certificateRequest);
+  const tls13Trouble = attempts.find(needsPostHandshakeLook);
+  let phaAttempt: ProbeAttempt | null = null;
+  if (tls13Trouble && performance.now() < deadline) {
+    total += 1;
+    progress('TLS 1.3 offering post-handshake auth');
+    phaAttempt = await runPha('post-handshake', null);
+    attempts.push(phaAttempt);
+  }
+
+  if (client && performance.now() < deadline) {
+    // Present the certificate where the server was seen asking for one: node:tls answers a request in
+    // the handshake or in a TLS 1.2 renegotiation; only the own TLS 1.3 client answers post-handshake.
+    const asked = (version: string, by?: string) =>
+      attempts.some((a) => a.tls.version === version && a.clientAuth.certificateRequest && (!by || a.clientAuth.certificateRequest.carriedBy === by));
+    const viaPha = phaAttempt?.clientAuth.mode === 'post-handshake';
+    const runs: (Planned | 'pha')[] = [];
+    const withCert = (label: string, min: tls.SecureVersion, max: tls.SecureVersion): Planned => ({ kind: 'client-certificate', label: `Presenting the client certificate (${client.fileName})${label}`, min, max });
+    if (options.tls === '1.2') runs.push(withCert('', 'TLSv1.2', 'TLSv1.2'));
+    else if (options.tls === '1.3') runs.push(viaPha ? 'pha' : withCert('', 'TLSv1.3', 'TLSv1.3'));
+    else if (asked('TLS 1.3', 'handshake')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
+    else {
+      if (asked('TLS 1.2')) runs.push(withCert(', TLS 1.2', 'TLSv1.2', 'TLSv1.2'));
+      if (viaPha) runs.push('pha');
+      if (!runs.length) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
+    }
+    total = attempts.length + runs.length;
+    for (const [i, run] of runs.entries()) {
+      if (performance.now() >= deadline) break;
+      if (run === 'pha') {
+        progress('TLS 1.3 post-handshake auth, presenting the client certificate');
+        attempts.push(await runPha('post-handshake-client-certificate', client));
+      } else {
+        progress(run.label);
+        attempts.push(await runNode(run, client, i === runs.length - 1));
+      }
+    }
+  }
+  options.onProgress?.(attempts.length, attempts.length, 'done');
+
+  const main = attempts[0]!;
+  // How the server asks: the main attempt's own request, else what the post-handshake client saw
+  // (same TLS version as a default TLS 1.3 connection), else what another plain attempt saw.
+  const plain = attempts.filter((a) => a.kind !== 'client-certificate' && a.kind !== 'post-handshake-client-certificate');
+  const asking = main.clientAuth.certificateRequest
+    ? main
+    : [phaAttempt, plainRequest, ...plain].find((a): a is ProbeAttempt => !!a?.clientAuth.certificateRequest) ?? null;
+  const shown = asking ?? main;
+
+  const serverDer = analyses.get(main)?.length ? analyses.get(main)! : [...analyses.values()].find((c) => c.length) ?? [];
+  const at = options.at ?? new Date();
+  const serverCertificates: CertificateSummary[] = [];
+  for (const [i, der] of serverDer.slice(0, 10).entries()) {
+    try {
+      serverCertificates.push(await summarizeCertificate(`server certificate ${i + 1}`, der, at));
+    } catch {
+      // A certificate our reader cannot model is skipped; the timeline still shows it was sent.
+    }
+  }
+
+  const clientSummary = client ? await summarizeClient(client, at) : null;
+  const knownCas = await knownCasFrom([...(options.knownCertificates ?? []), ...(client ? client.chainDer : []), ...serverDer.slice(1)], at, shown.clientAuth.certificateRequest?.caNames ?? []);
+
+  const reachedTls = attempts.some((a) => a.tls.version !== null && a.timeline.some((e) => e.message === 'ServerHello'));
+  const result: ProbeResult = {
+    target,
+    tls: main.tls,
+    serverCertificates,
+    clientAuth: {
+      mode: shown.clientAuth.mode,
+      certificateRequest: shown.clientAuth.certificateRequest,
+      reason: shown.clientAuth.reason,
+      attempt: shown.label,
+    },
+    http: main.http,
+    alerts: main.alerts,
+    timeline: main.timeline,
+    attempts,
+    findings: [],
+    error: reachedTls || attempts.some((a) => a.http) ? null : (main.error ?? main.ending),
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+  result.findings = probeFindings({ attempts, clientCertificate: clientSummary, knownCas });
+  result.summary = result.error ? `The probe could not observe the server: ${result.error}.` : summarizeProbe(result);
+  return result;
+}
+
+function unavailable(kind: ProbeAttemptKind, label: string, why: string): ProbeAttempt {
+  const reason = `${PHA_UNAVAILABLE}: ${why}`;
+  return {
+    label,
+    kind,
+    tls: { version: null, cipher: null },
+    clientAuth: { mode: 'unknown', reason, certificateRequest: null },
+    http: null,
+    alerts: [],
+    timeline: [],
+    ending: 'not run',
+    error: reason,
+    clientCertificate: { presented: false, accepted: null, thumbprint: null },
+  };
+}
+
+async function summarizeClient(client: ClientCredential, at: Date) {
+  try {
+    const leaf = await summarizeCertificate(client.fileName, client.certDer, at);
+    const chain = [];
+    for (const der of client.chainDer) {
+      const s = await summarizeCertificate(client.fileName, der, at);
+      chain.push({ subject: s.subject.rfc4514, issuer: s.issuer.rfc4514 });
+    }
+    return { subject: leaf.subject.rfc4514, issuer: leaf.issuer.rfc4514, chain };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Which of the CA names belong to known self-signed roots or to intermediates. Only certificates whose
+ * subject is among the names are summarised, so a 150-root system bundle costs a name read each.
+ */
+async function knownCasFrom(ders: Uint8Array[], at: Date, names: string[]): Promise<KnownCa[]> {
+  if (!names.length) return [];
+  const wanted = new Set(names);
+  const out: KnownCa[] = [];
+  for (const der of ders.slice(0, 5000)) {
+    try {
+      const s = await summarizeCertificate('known certificate', der, at);
+      if (wanted.has(s.subject.rfc4514)) out.push({ subject: s.subject.rfc4514, selfSigned: s.selfSigned.value || s.selfSigned.namesMatch });
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,301 @@
+import { describeCertificateRequest } from '../../../shared/tls/certificate-request';
+import { RecordDecoder, type OpenedRecord, type StreamEvent } from '../../../shared/tls/decoder';
+import type { HandshakeMessage } from '../../../shared/tls/handshake';
+import { TlsParseError, parseCertificate, parseClientHello, parseServerHello } from '../../../shared/tls/messages';
+import { CONTENT_TYPE, HANDSHAKE, aeadSuite, cipherSuiteName, versionName, type AeadSuite } from '../../../shared/tls/names';
+import { DEFAULT_LIMITS, RecordSplitter, type DecodeError, type DecoderLimits } from '../../../shared/tls/records';
+import type { Alert, CertificateRequestInfo, TimelineEntry } from '../../../shared/model/probe';
+import { type KeyLog, nextTrafficSecret, openRecord, tls12Ciphers, tls13Cipher, type RecordCipher } from './record-crypto';
+
+/**
+ * Turn the bytes recorded on one connection (both directions, in the order they passed) and the
+ * key log into what the probe reports: a timeline of every TLS message with its moment and whether it
+ * travelled encrypted, the CertificateRequest(s) and which handshake carried each, alerts, the server's
+ * certificates as sent. Runs after the connection ends, so every secret is known; keys change exactly
+ * where TLS changes them: at ServerHello and after each Finished (TLS 1.3), at ChangeCipherSpec
+ * (TLS 1.2, where a renegotiation brings a new master secret and sequence numbers restart).
+ */
+
+export interface WireChunk {
+  /** Order in which the chunk passed the tap, across both directions. */
+  seq: number;
+  ms: number;
+  from: 'client' | 'server';
+  bytes: Uint8Array;
+}
+
+export interface SessionAnalysis {
+  timeline: TimelineEntry[];
+  version: string | null;
+  cipher: string | null;
+  tls13: boolean;
+  serverCertificates: Uint8Array[];
+  certificateRequests: (CertificateRequestInfo & { ms: number })[];
+  alerts: Alert[];
+  /** Moments a HelloRequest arrived (TLS 1.2: the server asks the client to renegotiate). */
+  helloRequests: number[];
+  /** Handshakes the client started (1 + renegotiations; a HelloRetryRequest's second ClientHello is not counted). */
+  handshakes: number;
+  /** Certificate messages the client sent: how many certificates each carried and when. */
+  clientCertificates: { count: number; ms: number; afterRequest: boolean }[];
+  /** The server's Finished of the first handshake was seen (TLS 1.3: what comes after is post-handshake). */
+  serverFinished: boolean;
+  /** Plaintext of the server's application data (the HTTP response), bounded. */
+  serverApplicationData: number;
+  /** Records that could not be opened (no key, or authentication failed). */
+  undecrypted: number;
+  decodeError: DecodeError | null;
+  /** Whether the ClientHello offered post_handshake_auth. */
+  offeredPostHandshakeAuth: boolean;
+  /** The server sent renegotiation_info (RFC 5746 secure renegotiation). */
+  secureRenegotiation: boolean | null;
+}
+
+interface Direction {
+  who: 'client' | 'server';
+  splitter: RecordSplitter;
+  decoder: RecordDecoder;
+  cipher: RecordCipher | null;
+  /** TLS 1.2: keys waiting for this side's ChangeCipherSpec. */
+  pending: RecordCipher | null;
+  cipherBroken: boolean;
+  /** TLS 1.2: this side has sent ChangeCipherSpec, so its records are protected from now on. */
+  protected: boolean;
+  appRecords: number;
+}
+
+const CLOSED_REASON = 'not decrypted (no key logged for it)';
+
+export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: DecoderLimits = DEFAULT_LIMITS): SessionAnalysis {
+  const dir = (who: 'client' | 'server'): Direction => ({
+    who,
+    splitter: new RecordSplitter(who, limits),
+    decoder: new RecordDecoder(who, limits),
+    cipher: null,
+    pending: null,
+    cipherBroken: false,
+    protected: false,
+    appRecords: 0,
+  });
+  const sides = { client: dir('client'), server: dir('server') };
+  const out: SessionAnalysis = {
+    timeline: [],
+    version: null,
+    cipher: null,
+    tls13: false,
+    serverCertificates: [],
+    certificateRequests: [],
+    alerts: [],
+    helloRequests: [],
+    handshakes: 0,
+    clientCertificates: [],
+    serverFinished: false,
+    serverApplicationData: 0,
+    undecrypted: 0,
+    decodeError: null,
+    offeredPostHandshakeAuth: false,
+    secureRenegotiation: null,
+  };
+
+  let suite: AeadSuite | null = null;
+  let clientRandom: Uint8Array | null = null;
+  let serverRandom: Uint8Array | null = null;
+  let clientFinished = false;
+  let serverAppKeys = false;
+  let sawHelloRetry = false;
+  let requestSeen = false;
+
+  const secret = (label: string) => (clientRandom ? keylog.get(clientRandom, label) : null);
+
+  const sorted = [...chunks].sort((a, b) => a.seq - b.seq);
+  sorted.forEach((chunk, segment) => {
+    const side = sides[chunk.from];
+    const records = side.splitter.push(chunk.bytes);
+    for (const record of records) {
+      let opened: OpenedRecord | null | undefined;
+      let reason = CLOSED_REASON;
+      // TLS 1.2: everything after this side's ChangeCipherSpec is protected (a renegotiation's own
+      // ChangeCipherSpec included). TLS 1.3: application_data records are, the rest is plaintext.
+      const protectedRecord = out.tls13 || !side.protected ? record.type === CONTENT_TYPE.applicationData : true;
+      if (protectedRecord) {
+        if (side.cipher && !side.cipherBroken) {
+          opened = openRecord(side.cipher, record.header, record.fragment);
+          if (!opened) {
+            side.cipherBroken = true;
+            reason = 'not decrypted (authentication failed: wrong or missing key)';
+          }
+        } else {
+          opened = null;
+          if (side.cipherBroken && side.cipher) reason = 'not decrypted (an earlier record failed)';
+        }
+        if (opened === null) out.undecrypted++;
+      }
+      const events = side.decoder.decode(record, opened, reason);
+      for (const event of events) handle(event, side, chunk, segment);
+      // TLS 1.3 key changes take effect at the next record (RFC 8446 5.1: a key change aligns with a record boundary).
+      afterRecord(side, events);
+    }
+    const error = side.splitter.error ?? side.decoder.error;
+    if (error && !out.decodeError) {
+      out.decodeError = error;
+      push(chunk, segment, side.who, false, `Unreadable: ${error.message}`, 0);
+    }
+  });
+
+  function push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, message: string, bytes: number): void {
+    out.timeline.push({ ms: round(chunk.ms), from, encrypted, message, bytes, segment });
+  }
+
+  function handle(event: StreamEvent, side: Direction, chunk: WireChunk, segment: number): void {
+    switch (event.kind) {
+      case 'handshake':
+        push(chunk, segment, side.who, event.encrypted, describeMessage(event.message, side, round(chunk.ms)), event.message.bytes);
+        return;
+      case 'alert':
+        out.alerts.push({ from: side.who, level: event.level, code: event.code, description: event.description, ms: round(chunk.ms) });
+        push(chunk, segment, side.who, event.encrypted, `Alert (${event.level}): ${event.description}`, 2);
+        return;
+      case 'change-cipher-spec':
+        push(chunk, segment, side.who, !out.tls13 && side.protected, 'ChangeCipherSpec', 1);
+        if (!out.tls13) {
+          side.protected = true;
+          side.cipher = side.pending;
+          side.pending = null;
+          side.cipherBroken = false;
+        }
+        return;
+      case 'application-data': {
+        side.appRecords++;
+        if (side.who === 'server') out.serverApplicationData += event.data.length;
+        const first = side.appRecords === 1 ? firstLine(event.data) : null;
+        if (side.who === 'client' && first && /^[A-Z]+ \S+ HTTP\//.test(first)) requestSeen = true;
+        push(chunk, segment, side.who, event.encrypted, first ? `Application Data (${first})` : `Application Data (${event.data.length} bytes)`, event.data.length);
+        return;
+      }
+      case 'opaque':
+        push(chunk, segment, side.who, true, `Encrypted record, ${event.reason}`, event.record.fragment.length);
+        return;
+      case 'error':
+        return;
+    }
+  }
+
+  function describeMessage(m: HandshakeMessage, side: Direction, ms: number): string {
+    try {
+      switch (m.type) {
+        case HANDSHAKE.clientHello: {
+          const ch = parseClientHello(m.body);
+          const retry = sawHelloRetry && out.handshakes === 1 && !out.serverFinished;
+          clientRandom = ch.random;
+          if (ch.offersPostHandshakeAuth) out.offeredPostHandshakeAuth = true;
+          if (retry) return 'ClientHello (after HelloRetryRequest)';
+          out.handshakes++;
+          return out.handshakes > 1 ? 'ClientHello (renegotiation)' : 'ClientHello';
+        }
+        case HANDSHAKE.serverHello: {
+          const sh = parseServerHello(m.body);
+          if (sh.isHelloRetryRequest) {
+            sawHelloRetry = true;
+            return 'HelloRetryRequest';
+          }
+          serverRandom = sh.random;
+          out.tls13 = sh.version === 0x0304;
+          out.version = versionName(sh.version);
+          out.cipher = cipherSuiteName(sh.cipherSuite);
+          out.secureRenegotiation = out.tls13 ? null : sh.secureRenegotiation;
+          suite = aeadSuite(sh.cipherSuite);
+          installAfterServerHello();
+          return 'ServerHello';
+        }
+        case HANDSHAKE.certificate: {
+          const { certificates } = parseCertificate(m.body, out.tls13);
+          if (side.who === 'server') {
+            if (out.serverCertificates.length === 0) out.serverCertificates = certificates;
+          } else {
+            out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
+          }
+          return certificates.length ? `Certificate (${certificates.length} certificate${certificates.length > 1 ? 's' : ''})` : 'Certificate (empty: no certificate sent)';
+        }
+        case HANDSHAKE.certificateRequest: {
+          const carriedBy = out.tls13 ? (out.serverFinished ? 'post-handshake' : 'handshake') : out.handshakes > 1 ? 'renegotiation' : 'handshake';
+          const info = describeCertificateRequest(m, out.tls13, carriedBy);
+          out.certificateRequests.push({ ...info, ms });
+          return `CertificateRequest (${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`})`;
+        }
+        case HANDSHAKE.helloRequest:
+          out.helloRequests.push(ms);
+          return requestSeen ? 'HelloRequest (after the HTTP request: renegotiate)' : 'HelloRequest';
+        case HANDSHAKE.finished:
+          if (side.who === 'server' && out.handshakes <= 1) out.serverFinished = true;
+          return 'Finished';
+        default:
+          return m.name;
+      }
+    } catch (err) {
+      if (err instanceof TlsParseError) return `${m.name} (${err.message})`;
+      throw err;
+    }
+  }
+
+  function installAfterServerHello(): void {
+    if (!suite) {
+      sides.client.pending = sides.server.pending = null;
+      return;
+    }
+    if (out.tls13) {
+      const c = secret('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+      const s = secret('SERVER_HANDSHAKE_TRAFFIC_SECRET');
+      sides.client.cipher = c ? tls13Cipher(suite, c) : null;
+      sides.server.cipher = s ? tls13Cipher(suite, s) : null;
+      sides.client.cipherBroken = !c;
+      sides.server.cipherBroken = !s;
+      return;
+    }
+    const master = secret('CLIENT_RANDOM');
+    if (master && clientRandom && serverRandom) {
+      const keys = tls12Ciphers(suite, master, clientRandom, serverRandom);
+      sides.client.pending = keys.client;
+      sides.server.pending = keys.server;
+    } else {
+      // Keys for the next epoch are unknown: after ChangeCipherSpec the records stay opaque.
+      sides.client.pending = sides.server.pending = null;
+    }
+  }
+
+  function afterRecord(side: Direction, events: StreamEvent[]): void {
+    if (!out.tls13 || !suite) return;
+    for (const e of events) {
+      if (e.kind !== 'handshake') continue;
+      if (e.message.type === HANDSHAKE.finished && side.who === 'server' && !serverAppKeys) {
+        serverAppKeys = true;
+        const s = secret('SERVER_TRAFFIC_SECRET_0');
+        side.cipher = s ? tls13Cipher(suite, s) : null;
+        side.cipherBroken = !s;
+      } else if (e.message.type === HANDSHAKE.finished && side.who === 'client' && !clientFinished) {
+        clientFinished = true;
+        const c = secret('CLIENT_TRAFFIC_SECRET_0');
+        side.cipher = c ? tls13Cipher(suite, c) : null;
+        side.cipherBroken = !c;
+      } else if (e.message.type === HANDSHAKE.keyUpdate && side.cipher?.secret) {
+        side.cipher = tls13Cipher(suite, nextTrafficSecret(suite.hash, side.cipher.secret));
+      }
+    }
+  }
+
+  return out;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+/** The first line of application data, if it reads as text (the HTTP request or status line). */
+function firstLine(data: Uint8Array): string | null {
+  const head = data.subarray(0, 200);
+  let end = head.indexOf(0x0d);
+  if (end < 0) end = head.indexOf(0x0a);
+  if (end <= 0) return null;
+  const line = head.subarray(0, end);
+  if (!line.every((b) => b >= 32 && b < 127)) return null;
+  return String.fromCharCode(...line);
+}

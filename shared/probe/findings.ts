@@ -1,0 +1,328 @@
+import { finding, bySeverity, type Evidence, type Finding } from '../findings/catalogue';
+import type { CertificateRequestInfo, ProbeAttempt, ProbeResult } from '../model/probe';
+import { isCertificateRejectionAlert } from '../tls/names';
+
+/**
+ * The rules that turn a probe's evidence into findings (DESIGN.md "Findings", issue 5). Pure: the
+ * probe's attempts in, catalogue findings out, each with the bytes, names, alert or status line that
+ * raised it and a detail a helpdesk reader can act on.
+ */
+
+/** Schannel's limit on the CA names a server sends (KB 933430; the hotfix raised it from 12,228 bytes). */
+export const CA_LIST_LIMIT = 16_384;
+export const CA_LIST_OLD_LIMIT = 12_228;
+
+/** What is known of a CA certificate whose name may appear in the list: to tell roots from intermediates. */
+export interface KnownCa {
+  subject: string;
+  selfSigned: boolean;
+}
+
+export interface ProbeFindingInput {
+  attempts: ProbeAttempt[];
+  /** The client certificate given to the probe: its subject, issuer and the chain that came with it. */
+  clientCertificate?: { subject: string; issuer: string; chain: { subject: string; issuer: string }[] } | null;
+  /** CA certificates known locally (trusted roots, the client chain, the server chain). */
+  knownCas?: KnownCa[];
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+/** The attempts made without a client certificate: they show how the server asks. */
+function plainAttempts(attempts: ProbeAttempt[]): ProbeAttempt[] {
+  return attempts.filter((a) => !a.clientCertificate.presented && a.clientCertificate.thumbprint === null);
+}
+
+const isPha = (a: ProbeAttempt) => a.kind === 'post-handshake' || a.kind === 'post-handshake-client-certificate';
+
+/** The probe's own TLS 1.3 client could not run (its reason says so); its silence proves nothing. */
+export const PHA_UNAVAILABLE = 'post-handshake client not available';
+
+function requestEvidence(a: ProbeAttempt, r: CertificateRequestInfo): Evidence[] {
+  const line = a.timeline.find((e) => e.message.startsWith('CertificateRequest'));
+  return [
+    { kind: 'attempt', text: a.label },
+    { kind: 'message', text: line ? `${line.ms} ms server: ${line.message}` : 'CertificateRequest' },
+    { kind: 'size', text: `${number(r.caNamesBytes)} bytes of CA names in a ${number(r.messageBytes)}-byte message over ${r.records} record(s)` },
+  ];
+}
+
+function statusLine(a: ProbeAttempt): string {
+  if (!a.http) return a.error ?? a.ending;
+  return `HTTP ${a.http.status}${a.http.subStatus !== null ? `.${a.http.subStatus}` : ''} ${a.http.reason}`.trim();
+}
+
+/** How a TLS 1.3 connection without a CertificateRequest failed in the way post-handshake servers fail. */
+function failedLikePha(a: ProbeAttempt): boolean {
+  if (a.clientAuth.certificateRequest) return false;
+  if (a.http) return a.http.status === 403 || a.http.status === 500 || a.http.status === 401;
+  const fatal = a.alerts.some((x) => x.from === 'server' && x.level === 'fatal' && (x.code === 116 || x.code === 40 || x.code === 10));
+  return fatal || /reset|closed/.test(a.ending) || a.error !== null;
+}
+
+const isTls13 = (a: ProbeAttempt) => a.tls.version === 'TLS 1.3';
+const isTls12 = (a: ProbeAttempt) => a.tls.version === 'TLS 1.2';
+
+export function probeFindings(input: ProbeFindingInput): Finding[] {
+  const out: Finding[] = [];
+  const plain = plainAttempts(input.attempts);
+  const withRequest = input.attempts.filter((a) => a.clientAuth.certificateRequest);
+  const requests = withRequest.map((a) => ({ attempt: a, request: a.clientAuth.certificateRequest! }));
+  const phaAttempt = plain.find(isPha);
+  const phaUnavailable = !phaAttempt || (phaAttempt.clientAuth.reason ?? '').includes(PHA_UNAVAILABLE);
+
+  // --- How the server asks -------------------------------------------------------------------
+  const byHandshake = requests.find((r) => r.request.carriedBy === 'handshake');
+  const byReneg = requests.find((r) => r.request.carriedBy === 'renegotiation');
+  const byPha = requests.find((r) => r.request.carriedBy === 'post-handshake');
+  const tls13Failures = plain.filter((a) => !isPha(a) && (isTls13(a) || (a.kind === 'tls1.3' && a.tls.version === null)) && failedLikePha(a));
+
+  if (byReneg && !byHandshake) {
+    const a = byReneg.attempt;
+    const hello = a.timeline.find((e) => e.message.startsWith('HelloRequest'));
+    const request = a.timeline.find((e) => e.from === 'client' && e.message.startsWith('Application Data ('));
+    out.push(
+      finding(
+        'server.renegotiation-client-cert',
+        'The server asks for the client certificate only by renegotiation, after the request',
+        'The first TLS handshake completes without a CertificateRequest; only after the HTTP request arrives does the server send a HelloRequest and ask for the certificate in a second handshake (IIS\'s default when "Negotiate Client Certificate" is off on the binding; Apache with SSLVerifyClient inside a <Location>). This works with TLS 1.2 clients only: TLS 1.3 has no renegotiation and HTTP/2 forbids it (RFC 8446, RFC 7540 9.2.1), so those clients get a reset, a 403.7 or nothing. Ask for the certificate in the first handshake instead (IIS: netsh http update sslcert ... clientcertnegotiation=enable; Apache: SSLVerifyClient at the virtual host).',
+        [
+          { kind: 'attempt', text: a.label },
+          ...(request ? [{ kind: 'message', text: `${request.ms} ms client: ${request.message}` }] : []),
+          ...(hello ? [{ kind: 'message', text: `${hello.ms} ms server: ${hello.message}` }] : []),
+          ...requestEvidence(a, byReneg.request).slice(1),
+        ],
+      ),
+    );
+  }
+
+  if (byPha) {
+    const a = byPha.attempt;
+    const failing = tls13Failures[0];
+    out.push(
+      finding(
+        'server.tls13-post-handshake-needed',
+        'Over TLS 1.3 the server asks for the certificate only after the handshake (post-handshake authentication)',
+        `Offered post_handshake_auth, the server sent its CertificateRequest after the TLS 1.3 handshake. Clients that do not offer it (Chrome, Edge, Safari, Node, curl builds without it, Firefox unless security.tls.enable_post_handshake_auth is set) ${failing ? `get what the probe got without it: ${statusLine(failing)}` : 'get a 403, an alert or a reset'} (Apache logs AH10158 "cannot perform post-handshake authentication"). Ask for the certificate in the handshake (Apache: SSLVerifyClient at the virtual host, not in a <Location>), or keep this site on TLS 1.2.`,
+        [...requestEvidence(a, byPha.request), ...(failing ? [{ kind: 'without post_handshake_auth', text: `${failing.label}: ${statusLine(failing)}` }] : [])],
+      ),
+    );
+  } else if (tls13Failures.length && (byReneg || byHandshake) && !byHandshake?.attempt.tls.version?.includes('1.3')) {
+    const failing = tls13Failures[0]!;
+    const tls12 = (byReneg ?? byHandshake)!.attempt;
+    const evidence: Evidence[] = [
+      { kind: 'TLS 1.3', text: `${failing.label}: ${statusLine(failing)}; no CertificateRequest` },
+      { kind: 'TLS 1.2', text: `${tls12.label}: CertificateRequest by ${(byReneg ?? byHandshake)!.request.carriedBy}; ${statusLine(tls12)}` },
+    ];
+    if (phaAttempt && !phaUnavailable && !phaAttempt.clientAuth.certificateRequest) {
+      // Offered post_handshake_auth and still nothing: the server renegotiates under TLS 1.2 and has no TLS 1.3 way to ask.
+      out.push(
+        finding(
+          'iis.tls13-with-renegotiation',
+          'TLS 1.3 is enabled while the server asks for the certificate only by TLS 1.2 renegotiation',
+          `Over TLS 1.2 the server renegotiates and asks for the certificate; over TLS 1.3, where renegotiation does not exist, it cannot ask at all, even from a client that offers post-handshake authentication: ${statusLine(failing)}. This is the Windows Server 2022 / IIS case (TLS 1.3 resets, TLS 1.2 works). Enable "Negotiate Client Certificate" on the binding so the certificate is asked in the handshake, or disable TLS 1.3 for this binding (netsh http update sslcert ... disabletls13=enable).`,
+          [...evidence, { kind: 'post_handshake_auth offered', text: `${phaAttempt.label}: ${statusLine(phaAttempt)}; no CertificateRequest` }],
+        ),
+      );
+    } else {
+      out.push(
+        finding(
+          'server.tls13-post-handshake-needed',
+          'Over TLS 1.3 the server fails where TLS 1.2 asks for the certificate',
+          `Over TLS 1.2 the server asks for a certificate; over TLS 1.3 it sent no CertificateRequest and answered ${statusLine(failing)}. A TLS 1.3 server can only ask after the handshake from clients that offer post_handshake_auth, which most browsers and Node do not${phaUnavailable ? ' (the probe\'s own TLS 1.3 client was not available to confirm it)' : ''}. Ask for the certificate in the handshake, or keep this site on TLS 1.2.`,
+          evidence,
+          { severity: phaUnavailable ? 'warning' : 'error' },
+        ),
+      );
+    }
+  }
+
+  const answered = plain.filter((a) => a.http !== null);
+  if (!requests.length && answered.length) {
+    const a = answered[0]!;
+    const denied = a.http!.status === 401 || a.http!.status === 403;
+    out.push(
+      finding(
+        'server.no-client-cert-request',
+        'The server never asks for a client certificate on this path',
+        `No attempt saw a CertificateRequest: not in the handshake, not by renegotiation after the request${phaAttempt && !phaUnavailable ? ', not after a TLS 1.3 handshake that offered post-handshake authentication' : ''}. The answer was ${statusLine(a)}. ${denied ? 'The server denies access yet never asks for a certificate: client-certificate negotiation is off (IIS: SSL Settings "Require"/"Accept" for this path, or clientcertnegotiation on the binding; nginx: ssl_verify_client; Apache: SSLVerifyClient).' : 'A client certificate is neither asked for nor needed here: check that the URL is the protected one.'}`,
+        [
+          ...plain.map((x) => ({ kind: 'attempt', text: `${x.label}: ${x.tls.version ?? 'no TLS'}; ${statusLine(x)}; ${x.clientAuth.reason ?? x.clientAuth.mode}` })),
+        ],
+        { severity: denied ? 'error' : 'warning' },
+      ),
+    );
+  }
+
+  // --- What the CertificateRequest carries -------------------------------------------------------
+  const seen = new Set<string>();
+  const firstRequest = requests.find((r) => !r.attempt.clientCertificate.presented) ?? requests[0];
+  for (const { attempt, request } of requests) {
+    const key = `${request.caNamesBytes}/${request.caNames.length}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (request.caNamesBytes > CA_LIST_OLD_LIMIT) {
+      const over = request.caNamesBytes > CA_LIST_LIMIT;
+      out.push(
+        finding(
+          'server.ca-list-too-large',
+          over ? 'The CA names the server sends exceed 16,384 bytes' : 'The CA names the server sends exceed the older 12,228-byte limit',
+          `The CertificateRequest names ${number(request.caNames.length)} CAs in ${number(request.caNamesBytes)} bytes. ${over ? `Windows Schannel (IIS) caps this list at ${number(CA_LIST_LIMIT)} bytes (${number(CA_LIST_OLD_LIMIT)} before KB 933430 on Windows Server 2003) and truncates it, logging Schannel event 36885 ("this server trusts so many certificate authorities that the list has grown too long"; logged only with EventLogging including warnings), so clients may not find their issuer and offer no certificate (403.7).` : `Windows Server 2003 without KB 933430 capped the list at ${number(CA_LIST_OLD_LIMIT)} bytes; current Schannel allows ${number(CA_LIST_LIMIT)}.`} Remove expired and unused roots from the server's Trusted Root store, or stop sending the list (SendTrustedIssuerList = 0, or Client Authentication Trust Mode with a dedicated CTL store).`,
+          [...requestEvidence(attempt, request), { kind: 'limit', text: `${number(request.caNamesBytes)} > ${number(over ? CA_LIST_LIMIT : CA_LIST_OLD_LIMIT)} bytes` }],
+          { severity: over ? 'error' : 'warning' },
+        ),
+      );
+    }
+    if (request.caNames.length === 0) {
+      out.push(
+        finding(
+          'server.ca-list-empty',
+          'The server asks for a certificate without naming any CA',
+          'The CertificateRequest carries no CA names, so the client may offer any certificate it has (browsers then list all of them). This is normal for nginx with optional_no_ca and for Schannel with SendTrustedIssuerList = 0; the server still decides afterwards whether it trusts the certificate.',
+          requestEvidence(attempt, request),
+        ),
+      );
+    }
+  }
+
+  if (firstRequest && firstRequest.request.caNames.length && input.knownCas?.length) {
+    const kinds = new Map<string, 'root' | 'intermediate'>();
+    for (const ca of input.knownCas) {
+      const current = kinds.get(ca.subject);
+      if (current !== 'root') kinds.set(ca.subject, ca.selfSigned ? 'root' : 'intermediate');
+    }
+    const names = firstRequest.request.caNames;
+    const roots = names.filter((n) => kinds.get(n) === 'root');
+    const intermediates = names.filter((n) => kinds.get(n) === 'intermediate');
+    // Only a list whose every name is known is judged: an unknown name could be of either kind.
+    const unknown = names.length - roots.length - intermediates.length;
+    if (unknown === 0 && roots.length && !intermediates.length) {
+      out.push(
+        finding(
+          'server.ca-list-roots-only',
+          'The server names only root CAs',
+          `Every CA name is that of a self-signed root certificate known here. Clients that match the list against their certificate's whole chain (Windows, browsers) find issuing CAs under these roots; clients that match only the direct issuer (some Java and embedded clients) will not offer a certificate issued by an intermediate.`,
+          [{ kind: 'CA names', text: roots.slice(0, 5).join(' | ') + (roots.length > 5 ? ` ... (${roots.length})` : '') }],
+        ),
+      );
+    } else if (unknown === 0 && intermediates.length && !roots.length) {
+      out.push(
+        finding(
+          'server.ca-list-intermediates-only',
+          'The server names only intermediate (issuing) CAs',
+          `Every CA name is that of an intermediate (issuing) CA certificate known here. Clients offer certificates issued directly by them; a client that needs the root named (rare) will offer nothing.`,
+          [{ kind: 'CA names', text: intermediates.slice(0, 5).join(' | ') + (intermediates.length > 5 ? ` ... (${intermediates.length})` : '') }],
+        ),
+      );
+    }
+  }
+
+  // --- The client certificate given ---------------------------------------------------------------
+  const cc = input.clientCertificate;
+  if (cc && firstRequest && firstRequest.request.caNames.length > 0) {
+    const chainNames = new Set([cc.issuer, ...cc.chain.flatMap((c) => [c.subject, c.issuer])]);
+    const named = firstRequest.request.caNames.filter((n) => chainNames.has(n));
+    if (!named.length) {
+      out.push(
+        finding(
+          'server.ca-list-excludes-issuer',
+          'No CA of the client certificate\'s chain is among the CA names the server sends',
+          `The server named ${number(firstRequest.request.caNames.length)} CA(s), but not "${cc.issuer}", the issuer of "${cc.subject}", nor any CA above it. Browsers and Windows then do not offer this certificate (the user sees no prompt and gets 403.7). Put the issuing CA (and its root) in the server's trusted store${firstRequest.request.caNamesBytes > CA_LIST_LIMIT * 0.9 ? ', and shorten the list, which is near or over the 16 KB limit' : ''}.`,
+          [
+            { kind: 'client certificate issuer', text: cc.issuer },
+            ...cc.chain.map((c) => ({ kind: 'chain', text: c.subject })),
+            { kind: 'CA names sent', text: firstRequest.request.caNames.slice(0, 5).join(' | ') + (firstRequest.request.caNames.length > 5 ? ` ... (${firstRequest.request.caNames.length})` : '') },
+          ],
+        ),
+      );
+    }
+  }
+
+  for (const a of input.attempts) {
+    if (!a.clientCertificate.presented) continue;
+    const sent = a.timeline.find((e) => e.from === 'client' && /^Certificate \(\d+ certificate/.test(e.message));
+    const alert = a.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && isCertificateRejectionAlert(x.code) && (!sent || (x.ms ?? 0) >= sent.ms));
+    if (alert) {
+      out.push(
+        finding(
+          'server.rejected-certificate',
+          `The server rejected the client certificate with alert ${alert.description}`,
+          `After the client sent its certificate the server ended the handshake with fatal alert ${alert.code} (${alert.description}). ${ALERT_HINTS[alert.code] ?? ''} On IIS the System log shows the reason as Schannel event 36887/36888 with the same alert number.`.trim(),
+          [
+            { kind: 'attempt', text: a.label },
+            ...(sent ? [{ kind: 'message', text: `${sent.ms} ms client: ${sent.message}` }] : []),
+            { kind: 'alert', text: `${alert.ms ?? '?'} ms server: Alert (fatal): ${alert.description} (${alert.code})` },
+          ],
+        ),
+      );
+    }
+  }
+
+  // --- IIS sub-status -------------------------------------------------------------------------------
+  // With a client certificate given, what matters is what the server said to it; without one, to the plain attempts.
+  const presenting = input.attempts.filter((a) => a.clientCertificate.thumbprint !== null);
+  const subSeen = new Set<number>();
+  for (const a of presenting.length ? presenting : input.attempts) {
+    const sub = a.http?.status === 403 ? a.http.subStatus : null;
+    if (sub === null || subSeen.has(sub) || !(sub in SUB_STATUS)) continue;
+    subSeen.add(sub);
+    const s = SUB_STATUS[sub as keyof typeof SUB_STATUS];
+    out.push(finding(s.id, s.title, s.detail, [{ kind: 'attempt', text: a.label }, { kind: 'status', text: statusLine(a) }]));
+  }
+
+  return out.sort(bySeverity);
+}
+
+const ALERT_HINTS: Record<number, string> = {
+  42: 'bad_certificate: the certificate or its signature could not be used.',
+  43: 'unsupported_certificate: its key type, key usage or extended key usage is not accepted (Client Authentication missing?).',
+  44: 'certificate_revoked: the issuing CA revoked it.',
+  45: 'certificate_expired: it (or a certificate in its chain) is outside its validity period.',
+  46: 'certificate_unknown: the server could not validate it (revocation list unreachable, chain incomplete or other).',
+  47: 'illegal_parameter.',
+  48: 'unknown_ca: the server does not trust the CA that issued it; send the chain or add the CA to the server\'s trusted store.',
+  49: 'access_denied: the certificate is valid but not allowed (mapping or authorisation).',
+  116: 'certificate_required: the server needs a certificate and received none.',
+};
+
+const SUB_STATUS = {
+  7: {
+    id: 'http.403.7',
+    title: 'IIS answered 403.7: client certificate required',
+    detail: 'IIS needs a client certificate for this path and did not get one: the client had none whose issuer is in the server\'s CA list, declined to send it, or could not renegotiate (TLS 1.3, HTTP/2). Check the findings above about the CA list and how the server asks.',
+  },
+  13: {
+    id: 'http.403.13',
+    title: 'IIS answered 403.13: client certificate revoked',
+    detail: 'The client certificate was received but its issuer lists it as revoked. Issue a new certificate to the user.',
+  },
+  16: {
+    id: 'http.403.16',
+    title: 'IIS answered 403.16: client certificate untrusted or invalid',
+    detail: 'The client certificate was received but does not chain to a root in the server\'s Trusted Root store (or its revocation could not be checked). Install the issuing CA and root on the server (computer store), and check that the CRL/OCSP addresses are reachable from the server.',
+  },
+  17: {
+    id: 'http.403.17',
+    title: 'IIS answered 403.17: client certificate expired or not yet valid',
+    detail: 'The client certificate was received but is outside its validity period. Check its dates and the clocks of client and server.',
+  },
+} as const;
+
+/** One sentence for the top of a report: how the server asks, in the words of the field notes. */
+export function summarizeProbe(result: Pick<ProbeResult, 'attempts' | 'clientAuth'>): string {
+  const plain = plainAttempts(result.attempts);
+  const tls12 = plain.find((a) => isTls12(a) && a.clientAuth.certificateRequest) ?? plain.find((a) => isTls12(a) || a.kind === 'tls1.2');
+  const tls13 = plain.find((a) => !isPha(a) && (isTls13(a) || a.kind === 'tls1.3'));
+  const words: Record<string, string> = {
+    handshake: 'asks for a client certificate in the first handshake',
+    renegotiation: 'asks for a client certificate only by TLS 1.2 renegotiation after the request',
+    'post-handshake': 'asks for a client certificate only after the TLS 1.3 handshake (post-handshake authentication)',
+    none: 'does not ask for a client certificate',
+    unknown: 'could not be observed asking for a client certificate',
+  };
+  let sentence = `The server ${words[result.clientAuth.mode]}`;
+  if (tls13 && tls12 && tls13 !== tls12 && result.clientAuth.mode !== 'handshake') {
+    sentence += `; over TLS 1.3: ${statusLine(tls13)}; over TLS 1.2: ${statusLine(tls12)}`;
+  }
+  return `${sentence}.`;
+}

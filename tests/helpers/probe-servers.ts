@@ -1,0 +1,357 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
+import { issueCertificate, generateKey, type LabCertificate } from '../../electron/services/lab/pki';
+import { freePort } from '../../electron/services/lab/apache';
+import { CLI, ROOT } from './run-cli';
+
+/**
+ * Servers for the probe's integration tests, started per run on 127.0.0.1 with certificates made per
+ * run: node:tls servers that ask the ways the field asks (in the handshake, by TLS 1.2 renegotiation
+ * after the request as IIS does, never, with an empty or a 300-name CA list), `openssl s_server`,
+ * nginx with a generated configuration, and hostile node:net servers.
+ */
+
+export { freePort };
+
+export interface ProbePki {
+  dir: string;
+  root: LabCertificate;
+  intermediate: LabCertificate;
+  server: LabCertificate;
+  client: LabCertificate;
+  /** A root that issued nothing the client has. */
+  otherRoot: LabCertificate;
+  /** 300 CA certificates sharing one key: a CA list well over 16 KB. */
+  fillers: LabCertificate[];
+  files: {
+    serverCert: string;
+    serverKey: string;
+    /** intermediate + root: what servers trust for clients. */
+    caBundle: string;
+    largeBundle: string;
+    otherRoot: string;
+    clientPfx: string;
+    clientCertPem: string;
+    clientKeyPem: string;
+    clientChainPem: string;
+  };
+  pfxPassword: string;
+  cleanup(): void;
+}
+
+export function makeProbePki(): ProbePki {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-probe-'));
+  fs.chmodSync(dir, 0o755);
+  const root = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Probe Test'], ['CN', 'Certbench Probe Root']], ca: true });
+  const intermediate = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Probe Test'], ['CN', 'Certbench Probe Issuing CA']], ca: true, issuer: root });
+  const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: intermediate, eku: ['serverAuth'], dnsNames: ['localhost'], ipAddresses: ['127.0.0.1', '::1'] });
+  const client = issueCertificate({ subject: [['O', 'Contoso'], ['CN', 'alice']], issuer: intermediate, eku: ['clientAuth'] });
+  const otherRoot = issueCertificate({ subject: [['O', 'Elsewhere'], ['CN', 'Unrelated Root']], ca: true });
+  const fillerKey = generateKey('ec-p256');
+  const fillers = Array.from({ length: 300 }, (_, i) =>
+    issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Large CA List Test'], ['CN', `Certbench Generated CA ${String(i + 1).padStart(4, '0')}`]], ca: true, key: fillerKey }),
+  );
+  const write = (name: string, data: string | Buffer) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, data, { mode: 0o644 });
+    return p;
+  };
+  const pfxPassword = 'probe-test-pw';
+  const serverCert = write('server.pem', server.pem + intermediate.pem);
+  const serverKey = write('server.key', server.keyPem);
+  const caBundle = write('ca.pem', intermediate.pem + root.pem);
+  const largeBundle = write('large-ca.pem', [root.pem, intermediate.pem, ...fillers.map((f) => f.pem)].join(''));
+  const otherRootFile = write('other-root.pem', otherRoot.pem);
+  const clientCertPem = write('client.pem', client.pem);
+  const clientKeyPem = write('client.key', client.keyPem);
+  const clientChainPem = write('client-chain.pem', client.pem + intermediate.pem);
+  // The PFX is made by openssl, as users' files are (AES-256 / PBKDF2 by OpenSSL 3's default).
+  const clientPfx = path.join(dir, 'client.pfx');
+  const made = spawnSync('openssl', ['pkcs12', '-export', '-in', clientChainPem, '-inkey', clientKeyPem, '-out', clientPfx, '-passout', `pass:${pfxPassword}`], { stdio: 'pipe' });
+  if (made.status !== 0) throw new Error(`openssl pkcs12 failed: ${made.stderr.toString()}`);
+  return {
+    dir,
+    root,
+    intermediate,
+    server,
+    client,
+    otherRoot,
+    fillers,
+    files: { serverCert, serverKey, caBundle, largeBundle, otherRoot: otherRootFile, clientPfx, clientCertPem, clientKeyPem, clientChainPem },
+    pfxPassword,
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The bytes a CA name takes in a CertificateRequest: its DER and a 2-byte length (RFC 5246 7.4.4). */
+export function caListBytes(certs: LabCertificate[]): number {
+  return certs.reduce((n, c) => n + 2 + c.nameDer.length, 0);
+}
+
+export const PAGE_403_7 =
+  '<html><head><title>403 - Forbidden: Access is denied.</title></head><body><h3>HTTP Error 403.7 - Forbidden</h3><p>The page you are attempting to access requires your browser to have a Secure Sockets Layer (SSL) client certificate that the Web server recognizes.</p></body></html>';
+
+export interface RunningServer {
+  port: number;
+  url: (path?: string) => string;
+  close(): Promise<void>;
+}
+
+export type NodeServerKind = 'handshake' | 'renegotiation-iis' | 'none' | 'empty-ca' | 'large-ca';
+
+/**
+ * A node:tls server answering HTTP by hand. `handshake`: requestCert with the CA list; `renegotiation-iis`:
+ * IIS's default, TLS 1.2 renegotiation after the request (no resumption, no tickets) and, over TLS 1.3
+ * where renegotiation does not exist, a TCP reset after the request; `none`; `empty-ca` (requestCert, no
+ * `ca`); `large-ca` (the 300-name list). Answers 200 with a client certificate, else IIS's 403.7 page
+ * where one is required.
+ */
+export async function startNodeServer(kind: NodeServerKind, pki: ProbePki): Promise<RunningServer> {
+  const ca = kind === 'large-ca' ? [pki.root.pem, pki.intermediate.pem, ...pki.fillers.map((f) => f.pem)] : kind === 'empty-ca' ? undefined : [pki.intermediate.pem, pki.root.pem];
+  const context = tls.createSecureContext({
+    cert: pki.server.pem + pki.intermediate.pem,
+    key: pki.server.keyPem,
+    ca,
+    minVersion: 'TLSv1.2',
+    ...(kind === 'renegotiation-iis' ? { secureOptions: crypto.constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION | crypto.constants.SSL_OP_NO_TICKET } : {}),
+  });
+  const requires = kind !== 'none';
+  const issuing = new crypto.X509Certificate(pki.intermediate.der);
+  // Judge the client certificate ourselves: after a renegotiation `authorized` still describes the first handshake.
+  const trusted = (peer: crypto.X509Certificate | undefined) => !!peer && (kind === 'empty-ca' || (peer.checkIssued(issuing) && peer.verify(issuing.publicKey)));
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((raw) => {
+    sockets.add(raw);
+    raw.on('close', () => sockets.delete(raw));
+    raw.on('error', () => undefined);
+    const s = new tls.TLSSocket(raw, {
+      isServer: true,
+      secureContext: context,
+      requestCert: kind !== 'none' && kind !== 'renegotiation-iis',
+      rejectUnauthorized: false,
+    });
+    s.on('error', () => undefined);
+    let buffered = '';
+    s.on('data', (d: Buffer) => {
+      buffered += d.toString('latin1');
+      if (!buffered.includes('\r\n\r\n')) return;
+      buffered = '';
+      const answer = () => {
+        const peer = s.getPeerX509Certificate();
+        const ok = !requires || trusted(peer);
+        const body = ok ? `hello ${peer?.subject.replace(/\n/g, ', ') ?? 'anonymous'}\n` : PAGE_403_7;
+        s.end(`HTTP/1.1 ${ok ? '200 OK' : '403 Forbidden'}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      };
+      if (kind !== 'renegotiation-iis') return answer();
+      if (s.getProtocol() === 'TLSv1.3') {
+        // Windows Server 2022 with TLS 1.3: no renegotiation, and the connection is reset (field note 003).
+        raw.resetAndDestroy();
+        return;
+      }
+      const started = s.renegotiate({ requestCert: true, rejectUnauthorized: false }, (err) => {
+        if (err) {
+          if (!s.destroyed) s.destroy();
+          return;
+        }
+        answer();
+      });
+      if (!started) s.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: (p = '/secure/') => `https://127.0.0.1:${port}${p}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    let exited = false;
+    child.once('exit', () => {
+      exited = true;
+    });
+    const tryOnce = () => {
+      if (exited) return reject(new Error(`${what} exited before listening`));
+      const s = net.connect({ host: '127.0.0.1', port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve();
+      });
+      s.once('error', () => {
+        s.destroy();
+        if (Date.now() > deadline) reject(new Error(`${what} did not listen on ${port}`));
+        else setTimeout(tryOnce, 50);
+      });
+    };
+    tryOnce();
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000))]);
+  if (!done) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** `openssl s_server -www` with -verify (asks, optional) or -Verify (requires) and the CA bundle as the list sent. */
+export async function startOpensslServer(pki: ProbePki, verify: '-verify' | '-Verify', extra: string[] = []): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn(
+    'openssl',
+    ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.files.serverCert, '-key', pki.files.serverKey, '-CAfile', pki.files.caBundle, verify, '4', '-www', '-quiet', ...extra],
+    { stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  await waitForPort(port, child, 'openssl s_server');
+  return { port, url: (p = '/') => `https://127.0.0.1:${port}${p}`, close: () => stopChild(child) };
+}
+
+export function findNginx(): string | null {
+  for (const b of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) if (fs.existsSync(b)) return b;
+  return null;
+}
+
+export interface NginxSite {
+  name: string;
+  verify: 'on' | 'optional' | 'optional_no_ca';
+  /** File sent as the CA list (ssl_client_certificate); omitted for none. */
+  clientCaFile?: string;
+}
+
+/**
+ * nginx with one server block per site, each on a free port, from a configuration generated in a
+ * temporary folder, in the foreground; stopped by its process id. `return 200` shows
+ * $ssl_client_verify so tests see what nginx concluded.
+ */
+export async function startNginx(binary: string, pki: ProbePki, sites: NginxSite[]): Promise<{ ports: Record<string, number>; close(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-nginx-'));
+  const ports: Record<string, number> = {};
+  for (const s of sites) ports[s.name] = await freePort();
+  const q = (p: string) => `"${p}"`;
+  const conf = [
+    'daemon off;',
+    'master_process on;',
+    'worker_processes 1;',
+    ...(process.getuid?.() === 0 ? ['user root;'] : []),
+    `pid ${q(path.join(dir, 'nginx.pid'))};`,
+    `error_log ${q(path.join(dir, 'error.log'))} warn;`,
+    'events { worker_connections 64; }',
+    'http {',
+    `  access_log off;`,
+    `  client_body_temp_path ${q(path.join(dir, 'body'))};`,
+    `  proxy_temp_path ${q(path.join(dir, 'proxy'))};`,
+    `  fastcgi_temp_path ${q(path.join(dir, 'fastcgi'))};`,
+    `  uwsgi_temp_path ${q(path.join(dir, 'uwsgi'))};`,
+    `  scgi_temp_path ${q(path.join(dir, 'scgi'))};`,
+    ...sites.flatMap((s) => [
+      '  server {',
+      `    listen 127.0.0.1:${ports[s.name]} ssl;`,
+      `    ssl_certificate ${q(pki.files.serverCert)};`,
+      `    ssl_certificate_key ${q(pki.files.serverKey)};`,
+      '    ssl_protocols TLSv1.2 TLSv1.3;',
+      `    ssl_verify_client ${s.verify};`,
+      ...(s.clientCaFile ? [`    ssl_client_certificate ${q(s.clientCaFile)};`] : []),
+      '    ssl_verify_depth 4;',
+      '    location / { default_type text/plain; return 200 "verify=$ssl_client_verify\\n"; }',
+      '  }',
+    ]),
+    '}',
+    '',
+  ].join('\n');
+  const confFile = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(confFile, conf);
+  const child = spawn(binary, ['-p', dir, '-c', confFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString();
+  });
+  try {
+    for (const s of sites) await waitForPort(ports[s.name]!, child, 'nginx');
+  } catch (err) {
+    await stopChild(child);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${(err as Error).message}: ${stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  return {
+    ports,
+    close: async () => {
+      await stopChild(child);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A node:net server whose connection handler misbehaves on purpose (hostile-server suite). */
+export async function startRawServer(onConnection: (socket: net.Socket) => void): Promise<RunningServer> {
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+    onConnection(s);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: (p = '/') => `https://127.0.0.1:${port}${p}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of timers) clearInterval(t);
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TLS 1.2 ServerHello in a handshake record (ECDHE-RSA-AES128-GCM, renegotiation_info, extended_master_secret). */
+export function serverHelloRecord(): Buffer {
+  const ext = Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x17, 0x00, 0x00]);
+  const body = Buffer.concat([Buffer.from([0x03, 0x03]), crypto.randomBytes(32), Buffer.from([0x00, 0xc0, 0x2f, 0x00]), Buffer.from([0x00, ext.length]), ext]);
+  const hs = Buffer.concat([Buffer.from([0x02, 0x00, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
+  return Buffer.concat([Buffer.from([0x16, 0x03, 0x03, hs.length >> 8, hs.length & 0xff]), hs]);
+}
+
+export function requireTool(binary: string | null, pkg: string): string | null {
+  if (binary) return null;
+  const message = `${pkg} is not installed (apt-get install ${pkg})`;
+  if (process.env.CI === 'true') throw new Error(message);
+  return message;
+}
+
+/**
+ * Run the built CLI without blocking this process: the servers under test live in this process, so
+ * spawnSync (tests/helpers/run-cli.ts) would starve them.
+ */
+export function runCliAsync(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -1,6 +1,7 @@
 import type { InspectedFileResult } from '../contract';
 import { toErrorData } from '../errors';
-import { CertificateIndex, matchKeys, readContainer } from './containers';
+import { readContainer } from './containers';
+import { matchKeysAcrossFiles } from './key-match';
 import { summarizeCertificate } from './summarize';
 
 /** One file to inspect; `password` opens a PKCS#12 or an encrypted private key. */
@@ -32,7 +33,6 @@ export async function inspectFileBytes(
  */
 export async function inspectFiles(files: InspectInput[], at: Date, maxBytes: number): Promise<InspectedFileResult[]> {
   const results: InspectedFileResult[] = [];
-  const everyCertificate = new CertificateIndex();
   for (const file of files) {
     const { name, bytes } = file;
     try {
@@ -42,12 +42,11 @@ export async function inspectFiles(files: InspectInput[], at: Date, maxBytes: nu
       for (const [i, der] of read.certificates.entries()) {
         certificates.push(await summarizeCertificate(many ? `${name} (certificate ${i + 1})` : name, der, at));
       }
-      everyCertificate.add(read.certificates);
       results.push({ name, sizeBytes: bytes.byteLength, format: read.format, certificates, keys: read.keys, error: null });
     } catch (err) {
       results.push({ name, sizeBytes: bytes.byteLength, format: null, certificates: [], keys: [], error: toErrorData(err) });
     }
   }
   // Second pass: keys without a match in their own file, against every certificate of the request.
-  return results.map((r) => (r.keys.some((k) => k.publicKeySha256 && !k.matchesCertificate) ? { ...r, keys: matchKeys(r.keys, everyCertificate) } : r));
+  return matchKeysAcrossFiles(results);
 }

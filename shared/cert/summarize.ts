@@ -85,6 +85,7 @@ function summarizeView(
     validity: { status: validityStatus(view.notBefore, view.notAfter, at), checkedAt: at.toISOString() },
     thumbprintSha1: thumbprint(view.der),
     fingerprintSha256: sha256Hex(view.der),
+    publicKeySha256: sha256Hex(view.spki.der),
     publicKey: describePublicKey(view.spki),
     signatureAlgorithm: { oid: view.signatureAlgorithm.oid, name: SIGNATURE_ALGORITHM_NAMES[view.signatureAlgorithm.oid] ?? view.signatureAlgorithm.oid },
     subjectAltNames: [],

@@ -45,6 +45,8 @@ export const CertificateSummarySchema = z.object({
   /** SHA-1 of the DER, uppercase hex without separators: what PowerShell's Thumbprint shows. */
   thumbprintSha1: z.string(),
   fingerprintSha256: z.string(),
+  /** SHA-256 (uppercase hex) of the SubjectPublicKeyInfo DER: private keys are matched by it. */
+  publicKeySha256: z.string(),
   publicKey: z.object({
     algorithm: z.string(),
     /** Key size in bits (RSA modulus, EC field size); null when unknown. */

@@ -202,7 +202,7 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
         const hostile = replaceIntegers(c.read('hostile.pfx'), 2048, iterations);
         const started = performance.now();
         const e = await failure('hostile.pfx', hostile, 'secret');
-        expect(performance.now() - started).toBeLessThan(1000);
+        expect(performance.now() - started).toBeLessThan(5000); // the refused work would take 10 s or more; loose for loaded CI
         expect(e.code).toBe('too-large');
         expect(e.message).toBe(
           `hostile.pfx: refused: the PKCS#12 asks for ${text} key-derivation iterations; Certbench allows at most 1,000,000 (a hostile file could hang the app)`,
@@ -217,7 +217,7 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       try {
         const started = performance.now();
         const e = await failure('iter.pfx', c.read('iter.pfx'), 'secret');
-        expect(performance.now() - started).toBeLessThan(1000);
+        expect(performance.now() - started).toBeLessThan(5000); // the refused work would take 10 s or more; loose for loaded CI
         expect(e.code).toBe('too-large');
         expect(e.message).toBe(
           'iter.pfx: refused: the PKCS#12 asks for 1,500,000 key-derivation iterations; Certbench allows at most 1,000,000 (a hostile file could hang the app)',
@@ -232,7 +232,7 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       const hostile = replaceIntegers(c.read('hostile-nomac.pfx'), 2048, 10_000_001);
       const started = performance.now();
       const e = await failure('hostile.pfx', hostile, 'secret');
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(5000); // the refused work would take 10 s or more; loose for loaded CI
       expect(e.message).toMatch(/^hostile\.pfx: refused: the PKCS#12 asks for 10,000,001 key-derivation iterations/);
     });
 
@@ -466,7 +466,9 @@ describe.skipIf(missing !== null)('containers made by openssl', () => {
       const text = '-----BEGIN CERTIFICATE-----\nAAAA\n'.repeat(Math.floor((MAX - 100) / 33));
       const started = performance.now();
       expect((await failure('begins.pem', text)).message).toBe('begins.pem: PEM certificate has no END line (truncated file)');
-      expect(performance.now() - started).toBeLessThan(3000);
+      // A quadratic scan of these 500,000 BEGIN lines takes hours; the bound is loose so a loaded
+      // CI machine never flakes, and still fails long before a hang would be noticed.
+      expect(performance.now() - started).toBeLessThan(30_000);
     });
   });
 

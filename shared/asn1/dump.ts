@@ -1,4 +1,4 @@
-import { toHex } from './bytes';
+import { latin1, toHex } from './bytes';
 import { TAG, readOid, readString, readTime, readTlv, type Tlv } from './der';
 import { NAME_ATTRIBUTE_SHORT, EXTENSION_NAMES, EKU_NAMES, SIGNATURE_ALGORITHM_NAMES, PUBLIC_KEY_ALGORITHMS } from '../cert/oids';
 
@@ -97,6 +97,12 @@ function tagLabel(tag: number): string {
   return `tag 0x${tag.toString(16)}`;
 }
 
+function isPrintableAscii(buf: Uint8Array, tlv: Tlv): boolean {
+  if (tlv.end === tlv.content) return false;
+  for (let i = tlv.content; i < tlv.end; i++) if (buf[i]! < 0x20 || buf[i]! > 0x7e) return false;
+  return true;
+}
+
 function primitiveValue(buf: Uint8Array, tlv: Tlv): string {
   try {
     if (tlv.tag === TAG.OID) {
@@ -108,6 +114,11 @@ function primitiveValue(buf: Uint8Array, tlv: Tlv): string {
     if (tlv.tag === TAG.NULL) return '';
     const text = readString(buf, tlv);
     if (text !== null) return text;
+    // GeneralName's rfc822Name [1], dNSName [2] and URI [6] are IMPLICIT IA5Strings (RFC 5280
+    // 4.2.1.6): show them as text when they are printable, as in SANs, AIA and CRL points.
+    if ((tlv.tag === 0x81 || tlv.tag === 0x82 || tlv.tag === 0x86) && isPrintableAscii(buf, tlv)) {
+      return latin1(buf, tlv.content, tlv.end);
+    }
   } catch {
     // fall through to hex
   }

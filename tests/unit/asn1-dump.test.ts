@@ -32,6 +32,9 @@ describe.skipIf(missing !== null)('raw ASN.1 view', () => {
       // The EKU extension's OCTET STRING is opened into its SEQUENCE of OIDs.
       const eku = find(root!, (n) => n.value === '2.5.29.37 (Enhanced Key Usage)');
       expect(eku).not.toBeNull();
+      // SAN entries ([2] dNSName, [1] rfc822Name) read as text, not hex.
+      expect(find(root!, (n) => n.tag === '[2]' && n.value === 'alice.contoso.test')).not.toBeNull();
+      expect(find(root!, (n) => n.tag === '[1]' && n.value === 'alice@contoso.test')).not.toBeNull();
     } finally {
       s.pki.cleanup();
     }

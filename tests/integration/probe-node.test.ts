@@ -9,7 +9,7 @@ import type { ProgressEvent } from '../../shared/contract';
 import { caListBytes, makeProbePki, startNodeServer, type ProbePki, type RunningServer } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
 import { requireBuiltCli } from '../helpers/run-cli';
-import { runCliAsync as runCli } from '../helpers/probe-servers';
+import { runCliAsync as runCli } from '../helpers/run-cli-async';
 
 /**
  * The probe against node:tls servers on 127.0.0.1 that ask the ways the field asks, with

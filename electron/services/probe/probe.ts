@@ -220,7 +220,8 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const clientSummary = client ? await summarizeClient(client, at) : null;
   const knownCas = await knownCasFrom([...(options.knownCertificates ?? []), ...(client ? client.chainDer : []), ...serverDer.slice(1)], at, shown.clientAuth.certificateRequest?.caNames ?? []);
 
-  const reachedTls = attempts.some((a) => a.tls.version !== null && a.timeline.some((e) => e.message === 'ServerHello'));
+  // Observed: some attempt completed a handshake, got a CertificateRequest or an HTTP answer.
+  const observed = attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished'));
   const result: ProbeResult = {
     target,
     tls: main.tls,
@@ -236,7 +237,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     timeline: main.timeline,
     attempts,
     findings: [],
-    error: reachedTls || attempts.some((a) => a.http) ? null : (main.error ?? main.ending),
+    error: observed ? null : (main.error ?? main.ending),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
   };

@@ -1,0 +1,140 @@
+import type net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runProbe } from '../../electron/services/probe/probe';
+import type { ProbeResult } from '../../shared/model/probe';
+import { serverHelloRecord, startRawServer, type RunningServer } from '../helpers/probe-servers';
+
+/**
+ * Hostile servers (node:net): each probe must end within its timeout with a clear one-line error, and
+ * memory must stay bounded whatever the server sends.
+ */
+
+let server: RunningServer | null = null;
+const intervals = new Set<NodeJS.Timeout>();
+afterEach(async () => {
+  for (const t of intervals) clearInterval(t);
+  intervals.clear();
+  await server?.close();
+  server = null;
+});
+
+/** Wait for the ClientHello (or anything), then act. */
+function onFirstData(socket: net.Socket, act: () => void): void {
+  socket.once('data', act);
+}
+
+async function probeTimed(url: string, timeoutMs: number): Promise<{ r: ProbeResult | null; error: string | null; ms: number; heapGrowth: number }> {
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  let r: ProbeResult | null = null;
+  let error: string | null = null;
+  try {
+    r = await runProbe({ url, tls: 'both', timeoutMs, postHandshake: null });
+  } catch (err) {
+    error = (err as Error).message;
+  }
+  const ms = performance.now() - t0;
+  return { r, error: error ?? r?.error ?? null, ms, heapGrowth: process.memoryUsage().heapUsed - heapBefore };
+}
+
+describe('probe against hostile servers', () => {
+  it('a server that drips one byte a second: timeout within the bound, one line', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        const bytes = serverHelloRecord();
+        let i = 0;
+        const t = setInterval(() => {
+          if (s.destroyed || i >= bytes.length) return clearInterval(t);
+          s.write(bytes.subarray(i, i + 1));
+          i++;
+        }, 1000);
+        intervals.add(t);
+      }),
+    );
+    const { error, ms } = await probeTimed(server.url(), 3000);
+    expect(ms).toBeLessThan(3000 + 500);
+    expect(error).toMatch(/^timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent \d bytes?\)$/);
+  });
+
+  it('a server that never answers: timeout within the bound, one line', async () => {
+    server = await startRawServer(() => undefined);
+    const { error, ms } = await probeTimed(server.url(), 2000);
+    expect(ms).toBeLessThan(2000 + 500);
+    expect(error).toMatch(/^timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent 0 bytes\)$/);
+  });
+
+  it('a 10 MB handshake message: stopped at its header, memory bounded', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        const total = 10 * 1024 * 1024;
+        // ServerHello, then a Certificate message announcing 10 MB, streamed in 16 KB records.
+        s.write(serverHelloRecord());
+        const header = Buffer.from([0x0b, (total >> 16) & 0xff, (total >> 8) & 0xff, total & 0xff]);
+        let sent = 0;
+        const chunk = Buffer.alloc(16384, 0x41);
+        const pump = () => {
+          while (!s.destroyed && sent < total) {
+            const payload = sent === 0 ? Buffer.concat([header, chunk.subarray(4)]) : chunk;
+            sent += payload.length;
+            if (!s.write(Buffer.concat([Buffer.from([0x16, 0x03, 0x03, payload.length >> 8, payload.length & 0xff]), payload]))) return void s.once('drain', pump);
+          }
+        };
+        pump();
+      }),
+    );
+    const { error, ms, heapGrowth } = await probeTimed(server.url(), 5000);
+    expect(ms).toBeLessThan(2000);
+    expect(error).toBe("the server's Certificate message declares 10485760 bytes, over the 65536-byte limit for one handshake message");
+    expect(heapGrowth).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  it('a flood of 16 KB records after the ServerHello: stopped, one line, memory bounded', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        s.write(serverHelloRecord());
+        const record = Buffer.concat([Buffer.from([0x17, 0x03, 0x03, 0x40, 0x00]), Buffer.alloc(0x4000, 1)]);
+        const pump = () => {
+          for (let i = 0; i < 2000 && !s.destroyed; i++) if (!s.write(record)) return void s.once('drain', pump);
+        };
+        pump();
+      }),
+    );
+    const { error, ms, heapGrowth } = await probeTimed(server.url(), 5000);
+    expect(ms).toBeLessThan(5000 + 500);
+    expect(error).not.toBeNull();
+    expect(error).not.toMatch(/\n/);
+    expect(heapGrowth).toBeLessThan(60 * 1024 * 1024);
+  });
+
+  it('garbage after the ServerHello: named as not TLS, at once', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        s.write(serverHelloRecord());
+        s.write(Buffer.from('GARBAGE GARBAGE GARBAGE GARBAGE GARBAGE GARBAGE\r\n'));
+      }),
+    );
+    const { error, ms } = await probeTimed(server.url(), 5000);
+    expect(ms).toBeLessThan(2000);
+    expect(error).toMatch(/^the server sent something that is not a TLS record at byte \d+: plain text "GARBAGE GARBAGE/);
+  });
+
+  it('a plain HTTP server on the https port: says so', async () => {
+    server = await startRawServer((s) => onFirstData(s, () => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')));
+    const { error } = await probeTimed(server.url(), 5000);
+    expect(error).toContain('(a plain HTTP answer: is this an http:// port rather than https://?)');
+  });
+
+  it('a reset in the middle of the handshake: one line, no hang', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        s.write(serverHelloRecord().subarray(0, 20));
+        setTimeout(() => s.resetAndDestroy(), 20);
+      }),
+    );
+    const { error, ms, r } = await probeTimed(server.url(), 5000);
+    expect(ms).toBeLessThan(2000);
+    expect(error).toBe('the server reset the connection during the TLS handshake');
+    expect(r?.timeline.map((e) => e.message)).toContain('TCP reset by the server');
+  });
+});

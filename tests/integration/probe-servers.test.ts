@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProbe } from '../../electron/services/probe/probe';
+import { loadClientCredential } from '../../electron/services/probe/client-cert';
+import type { ClientCredential } from '../../electron/services/probe/attempt';
+import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
+import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
+import { caListBytes, findNginx, makeProbePki, requireTool, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
+import { requireOpenssl } from '../helpers/openssl-pki';
+
+/**
+ * The probe against real servers started by the test with generated configurations in temporary
+ * folders on free ports: `openssl s_server` (-verify / -Verify), nginx (ssl_verify_client on, optional,
+ * optional_no_ca, a 300-name ssl_client_certificate) and Apache (per-Location SSLVerifyClient:
+ * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3). Under CI=true a missing
+ * tool fails; elsewhere the suite is skipped with the package to install.
+ */
+const opensslMissing = requireOpenssl();
+if (opensslMissing && process.env.CI === 'true') throw new Error(opensslMissing);
+const nginx = findNginx();
+const nginxMissing = requireTool(nginx, 'nginx');
+const apache = findApache();
+const apacheMissing = requireTool(apache ? apache.binary : null, 'apache2');
+
+const attempt = (r: ProbeResult, kind: ProbeAttempt['kind']) => {
+  const a = r.attempts.find((x) => x.kind === kind);
+  if (!a) throw new Error(`no ${kind} attempt in ${r.attempts.map((x) => x.kind).join(', ')}`);
+  return a;
+};
+const ids = (r: ProbeResult) => r.findings.map((f) => f.id).sort();
+const CA_NAMES = ['CN=Certbench Probe Issuing CA,O=Certbench Probe Test,C=US', 'CN=Certbench Probe Root,O=Certbench Probe Test,C=US'];
+
+let pki: ProbePki;
+let client: ClientCredential;
+beforeAll(async () => {
+  if (opensslMissing) return;
+  pki = makeProbePki();
+  client = await loadClientCredential({ fileName: 'client.pfx', bytes: fs.readFileSync(pki.files.clientPfx), password: pki.pfxPassword });
+});
+afterAll(() => pki?.cleanup());
+
+describe.skipIf(opensslMissing !== null)('probe against openssl s_server', () => {
+  it('-verify: asks in the handshake with the CAfile names; answers -www without a certificate and accepts one', async () => {
+    const s = await startOpensslServer(pki, '-verify');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      expect(r.clientAuth.mode).toBe('handshake');
+      for (const kind of ['tls1.2', 'tls1.3'] as const) {
+        const a = attempt(r, kind);
+        expect(a.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+        expect(a.clientAuth.certificateRequest?.caNamesBytes).toBe(caListBytes([pki.intermediate, pki.root]));
+        expect(a.http?.status).toBe(200);
+        expect(a.alerts.filter((x) => x.level === 'fatal')).toEqual([]);
+      }
+      const withCert = attempt(r, 'client-certificate');
+      expect(withCert.clientCertificate).toMatchObject({ presented: true, accepted: true });
+      expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('-Verify: no certificate draws certificate_required (TLS 1.3) and handshake_failure (TLS 1.2); the certificate is accepted', async () => {
+    const s = await startOpensslServer(pki, '-Verify');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      const v13 = attempt(r, 'tls1.3');
+      expect(v13.clientAuth.mode).toBe('handshake');
+      expect(v13.http).toBeNull();
+      expect(v13.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 116, description: 'certificate_required' });
+      expect(v13.error).toBe('the server ended the connection with alert certificate_required (116)');
+      expect(v13.timeline.map((e) => `${e.from}${e.encrypted ? '*' : ''} ${e.message}`)).toEqual(
+        expect.arrayContaining(['client* Certificate (empty: no certificate sent)', 'server* Alert (fatal): certificate_required']),
+      );
+      const v12 = attempt(r, 'tls1.2');
+      expect(v12.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 40, description: 'handshake_failure' });
+      expect(v12.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+      expect(attempt(r, 'client-certificate')).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('-Verify -verify_return_error with a certificate from another CA: the server rejects it with an alert, named', async () => {
+    const s = await startOpensslServer(pki, '-Verify', ['-verify_return_error']);
+    try {
+      const stranger = await loadClientCredential(
+        { fileName: 'other.pem', bytes: Buffer.from(pki.otherRoot.pem + pki.otherRoot.keyPem) },
+      );
+      const r = await runProbe({ url: s.url(), tls: '1.3', timeoutMs: 10_000, client: stranger });
+      const a = attempt(r, 'client-certificate');
+      expect(a.clientCertificate).toMatchObject({ presented: true, accepted: false });
+      const alert = a.alerts.find((x) => x.from === 'server' && x.level === 'fatal');
+      // OpenSSL cannot build a chain to its CAfile for a self-signed stranger: unknown_ca (RFC 8446 6.2).
+      expect(alert).toMatchObject({ code: 48, description: 'unknown_ca' });
+      const f = r.findings.find((x) => x.id === 'server.rejected-certificate');
+      expect(f?.title).toBe(`The server rejected the client certificate with alert ${alert?.description}`);
+      expect(ids(r)).toContain('server.ca-list-excludes-issuer');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe.skipIf(opensslMissing !== null || nginxMissing !== null)(`probe against nginx${nginxMissing ? ` (${nginxMissing})` : ''}`, () => {
+  let server: Awaited<ReturnType<typeof startNginx>>;
+  beforeAll(async () => {
+    server = await startNginx(nginx!, pki, [
+      { name: 'on', verify: 'on', clientCaFile: pki.files.caBundle },
+      { name: 'optional', verify: 'optional', clientCaFile: pki.files.caBundle },
+      { name: 'no-ca', verify: 'optional_no_ca' },
+      { name: 'large', verify: 'on', clientCaFile: pki.files.largeBundle },
+    ]);
+  });
+  afterAll(async () => server?.close());
+  const url = (name: string) => `https://127.0.0.1:${server.ports[name]}/secure/`;
+
+  it('ssl_verify_client on: asks in the handshake, HTTP 400 without a certificate, 200 with it', async () => {
+    const r = await runProbe({ url: url('on'), tls: 'both', timeoutMs: 10_000, client });
+    expect(r.clientAuth.mode).toBe('handshake');
+    expect(r.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+    expect(r.clientAuth.certificateRequest?.caNamesBytes).toBe(164);
+    for (const kind of ['tls1.2', 'tls1.3'] as const) expect(attempt(r, kind).http).toMatchObject({ status: 400, reason: 'Bad Request' });
+    const withCert = attempt(r, 'client-certificate');
+    expect(withCert.http?.status).toBe(200);
+    expect(withCert.clientCertificate.accepted).toBe(true);
+  });
+
+  it('ssl_verify_client optional: asks, and answers 200 either way', async () => {
+    const r = await runProbe({ url: url('optional'), tls: 'both', timeoutMs: 10_000 });
+    expect(r.clientAuth.mode).toBe('handshake');
+    expect(r.http?.status).toBe(200);
+    expect(r.alerts.filter((a) => a.level === 'fatal')).toEqual([]);
+  });
+
+  it('optional_no_ca without ssl_client_certificate: an empty CA list', async () => {
+    const r = await runProbe({ url: url('no-ca'), tls: 'both', timeoutMs: 10_000 });
+    expect(r.clientAuth.mode).toBe('handshake');
+    expect(r.clientAuth.certificateRequest).toMatchObject({ caNames: [], caNamesBytes: 0 });
+    expect(ids(r)).toEqual(['server.ca-list-empty']);
+  });
+
+  it('a 302-certificate ssl_client_certificate: CA names over 16 KB in two records', async () => {
+    const r = await runProbe({ url: url('large'), tls: 'both', timeoutMs: 10_000 });
+    const cr = r.clientAuth.certificateRequest!;
+    expect(cr.caNames).toHaveLength(302);
+    expect(cr.caNamesBytes).toBe(caListBytes([pki.root, pki.intermediate, ...pki.fillers]));
+    expect(cr.records).toBe(2);
+    expect(ids(r)).toContain('server.ca-list-too-large');
+  });
+});
+
+describe.skipIf(opensslMissing !== null || apacheMissing !== null)(`probe against Apache${apacheMissing ? ` (${apacheMissing})` : ''}`, () => {
+  let server: RunningApache;
+  beforeAll(async () => {
+    server = await startApache(apache!, {
+      certFile: pki.files.serverCert,
+      keyFile: pki.files.serverKey,
+      caFile: pki.files.caBundle,
+      protocols: 'TLSv1.2 TLSv1.3',
+      securePage: 'secure <!--#echo var="SSL_CLIENT_S_DN" -->\n',
+      openPage: 'open\n',
+      forbiddenPage: 'forbidden\n',
+    });
+  });
+  afterAll(async () => server?.stop());
+  const url = () => `https://127.0.0.1:${server.port}/secure/`;
+
+  it('per-Location SSLVerifyClient require: TLS 1.2 renegotiates after the request; TLS 1.3 needs post-handshake auth (403 without)', async () => {
+    const r = await runProbe({ url: url(), tls: 'both', timeoutMs: 15_000 });
+    const v12 = attempt(r, 'tls1.2');
+    expect(v12.clientAuth.mode).toBe('renegotiation');
+    expect(v12.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+    expect(v12.clientAuth.certificateRequest?.caNamesBytes).toBe(164);
+    const messages = v12.timeline.map((e) => e.message);
+    expect(messages.indexOf('HelloRequest (after the HTTP request: renegotiate)')).toBeGreaterThan(messages.indexOf('Application Data (GET /secure/ HTTP/1.1)'));
+    // Without a certificate Apache ends the renegotiation with handshake_failure (tls-probe-notes.md).
+    expect(v12.alerts.find((a) => a.from === 'server' && a.level === 'fatal')).toMatchObject({ code: 40, description: 'handshake_failure' });
+
+    const v13 = attempt(r, 'tls1.3');
+    expect(v13.clientAuth.certificateRequest).toBeNull();
+    expect(v13.http?.status).toBe(403);
+    const pha = attempt(r, 'post-handshake');
+    expect(pha.clientAuth.mode).toBe('post-handshake');
+    expect(pha.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+    expect(pha.clientAuth.certificateRequest?.carriedBy).toBe('post-handshake');
+
+    expect(r.clientAuth.mode).toBe('post-handshake');
+    expect(ids(r)).toEqual(expect.arrayContaining(['server.renegotiation-client-cert', 'server.tls13-post-handshake-needed']));
+    const f = r.findings.find((x) => x.id === 'server.tls13-post-handshake-needed')!;
+    expect(f.detail).toContain('AH10158');
+    expect(f.evidence.at(-1)?.text).toMatch(/HTTP 403 Forbidden/);
+  });
+
+  it('presents the certificate both ways where Apache asks: TLS 1.2 renegotiation and TLS 1.3 post-handshake, both accepted', async () => {
+    const r = await runProbe({ url: url(), tls: 'both', timeoutMs: 15_000, client });
+    const over12 = r.attempts.find((a) => a.kind === 'client-certificate')!;
+    expect(over12.tls.version).toBe('TLS 1.2');
+    expect(over12).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+    const over13 = attempt(r, 'post-handshake-client-certificate');
+    expect(over13).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+  });
+});

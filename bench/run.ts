@@ -8,6 +8,7 @@ import { generateCertificates, generateHierarchy } from './generate';
 import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
+import { benchProbe } from './probe';
 
 /**
  * `npm run bench [-- --json] [-- --count N]`: each benchmark is a ratio against a baseline measured
@@ -147,7 +148,17 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-const results = [await benchInspect(), await benchChains(), await benchFuzz()];
+// `--only inspect|chain|fuzz|probe` runs one group (the probe's needs openssl and takes seconds, not minutes).
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
+const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
+  ['inspect', benchInspect],
+  ['chain', benchChains],
+  ['fuzz', benchFuzz],
+  ['probe', () => benchProbe(progress)],
+];
+const results: BenchResult[] = [];
+for (const [name, run] of groups) if (!only || only === name) results.push(...[await run()].flat());
 for (const r of results) {
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}\n`);

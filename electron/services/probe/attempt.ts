@@ -189,7 +189,7 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
       if (bytes[from] > spec.limits.maxStreamBytes) {
         return `the ${from} sent over ${spec.limits.maxStreamBytes} bytes on one connection; the probe stopped reading`;
       }
-      chunks.push({ seq: seq++, ms: ms(), from, bytes: new Uint8Array(data) });
+      chunks.push({ seq: seq++, ms: ms(), from, bytes: data });
       if (from === 'server') {
         // The live guard reads the clear part of the stream as it comes, so a 10 MB message or
         // non-TLS bytes stop the connection at once instead of being buffered by OpenSSL.

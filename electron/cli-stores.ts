@@ -67,6 +67,7 @@ function target(text: string): { thumbprint: string } | { path: string } {
   throw new CertbenchError('bad-input', `${text}: no such file, and not a thumbprint (40 hex digits)`);
 }
 
+/** The ACL as a table: principal, kind, allow/deny, rights, inherited, flags (mask effect, default entries). */
 export function formatAcl(acl: Acl): string {
   const head = `ACL of ${acl.path} (owner ${acl.owner ?? '?'}, group ${acl.group ?? '?'}${acl.mode ? `, mode ${acl.mode}` : ''})`;
   const rows = [['PRINCIPAL', 'KIND', 'TYPE', 'RIGHTS', 'INHERITED', 'FLAGS']];
@@ -82,6 +83,7 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
+/** Register `stores`, `key` and `grant` on the program (one line in cli.ts). */
 export function registerStoreCommands(program: Command, io: { fail: (message: string) => never }): void {
   program
     .command('stores')

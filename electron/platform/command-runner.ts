@@ -15,6 +15,7 @@ export const DEFAULT_HISTORY = 200;
 /** Characters of each stream kept in the history (the caller still gets the whole output). */
 const HISTORY_STREAM_CHARS = 64 * 1024;
 
+/** The real runner: execFile, LC_ALL=C, stdin closed, every run kept in a bounded history. */
 export class ExecFileRunner implements CommandRunner {
   private readonly ring: CommandRecord[] = [];
 

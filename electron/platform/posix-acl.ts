@@ -172,6 +172,7 @@ export interface PosixSubject {
   groups: string[];
 }
 
+/** The subject the access check sees: a user with the groups `id -G` gave, or a group (`group:NAME`). */
 export function subjectOf(identity: Identity): PosixSubject {
   if (identity.kind === 'group') {
     const name = identity.name.replace(/^group:/, '');
@@ -184,6 +185,7 @@ export function subjectOf(identity: Identity): PosixSubject {
 type Need = 'r' | 'x';
 const NEED_WORD: Record<Need, string> = { r: 'read', x: 'traverse (search, x)' };
 
+/** Whether an rwx string holds the permission needed. */
 export function grants(perms: string, need: Need): boolean {
   return perms.includes(need);
 }

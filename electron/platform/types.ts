@@ -29,7 +29,12 @@ export interface StoreListing {
   certificates: StoreCertificate[];
 }
 
-/** Enumerates the machine's certificate stores with each certificate's key association. */
+/**
+ * Enumerates the machine's certificate stores with each certificate's key association.
+ * Adapters list the OS stores only: the folders a user adds are read on every OS by
+ * FolderStoreSource (folder-store.ts), joined in platform/index.ts (withUserFolders). Report
+ * progress per certificate or file (total null when unknown); honour `signal` between items.
+ */
 export interface CertStoreSource {
   list(options: { at: Date; progress?: (done: number, total: number | null, label: string) => void; signal?: AbortSignal }): Promise<StoreListing>;
 }

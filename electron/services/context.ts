@@ -18,6 +18,7 @@ export interface ServiceContext {
 
 let current: (ServiceContext & { key: string }) | null = null;
 
+/** The context for this process's environment, reused while the data folder and home stay the same. */
 export function serviceContext(env: NodeJS.ProcessEnv = process.env): ServiceContext {
   const dir = dataDir(env);
   const key = `${process.platform}|${dir}|${env.HOME ?? ''}|${env.CERTBENCH_SYSTEM_TRUST ?? ''}`;

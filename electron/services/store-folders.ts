@@ -13,6 +13,7 @@ export const MAX_STORE_FOLDERS = 50;
 
 const FileSchema = z.object({ version: z.literal(1), folders: z.array(StoreFolderSchema).max(MAX_STORE_FOLDERS) });
 
+/** The added folders of one data folder. */
 export class StoreFolders {
   constructor(private readonly dir: string) {}
 

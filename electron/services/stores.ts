@@ -40,18 +40,21 @@ export async function listing(
   return entry;
 }
 
+/** `stores:list`: stores, certificates, store findings, and the added folders. */
 export async function listStores(request: ParsedReq<'stores:list'>, ctx: Ctx, services: ServiceContext = serviceContext()): Promise<Res<'stores:list'>> {
   const at = request.at ? new Date(request.at) : undefined;
   const { listing: l, listedAt } = await listing(ctx, { refresh: request.refresh, at }, services);
   return { stores: l.stores, certificates: l.certificates, findings: storeFindings(l.stores, l.certificates), listedAt, folders: services.folders.list() };
 }
 
+/** `stores:add-folder`: remember a folder (optionally as trusted roots); the next listing reads it. */
 export async function addStoreFolder(request: ParsedReq<'stores:add-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:add-folder'>> {
   const folders = services.folders.add(request.path, request.trusted);
   last = null;
   return { folders };
 }
 
+/** `stores:remove-folder`: forget a folder (its files are not touched). */
 export async function removeStoreFolder(request: ParsedReq<'stores:remove-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:remove-folder'>> {
   const folders = services.folders.remove(request.path);
   last = null;

@@ -30,6 +30,7 @@ export function caNameBytes(c: StoreCertificate): number | null {
   }
 }
 
+/** store.non-self-signed-in-root, store.expired-roots and (Windows Root stores) store.root-names-too-large. */
 export function storeFindings(stores: Store[], certificates: StoreCertificate[]): Finding[] {
   const out: Finding[] = [];
   for (const store of stores.filter((s) => s.role === 'root' && s.trusted)) {

@@ -69,8 +69,12 @@ describe.skipIf(missing !== null)('stores, key and grant on a real folder and NS
   const facts = () => ({ client: s.pki.facts(s.client.pemPath).sha1, server: s.pki.facts(s.serverOnly.pemPath).sha1, root: s.pki.facts(s.root.pemPath).sha1 });
 
   it('a folder lists its certificates with keys matched by public key (key file, PFX), notes a locked PFX, ignores the rest', async () => {
-    const r = await readFolderStores([{ path: folder, kind: 'folder', trusted: false, label: 'test folder' }], { at: new Date() });
+    const progress: [number, number | null, string][] = [];
+    const r = await readFolderStores([{ path: folder, kind: 'folder', trusted: false, label: 'test folder' }], { at: new Date(), progress: (...p) => progress.push(p) });
     const f = facts();
+    // Progress per file (6 files), ending with done = total.
+    expect(progress[0]).toEqual([0, 6, `test folder: ${path.join(folder, 'README.txt')}`]);
+    expect(progress.at(-1)).toEqual([6, 6, 'test folder: done']);
     expect(r.stores).toHaveLength(1);
     expect(r.stores[0]).toMatchObject({ id: `folder:${folder}`, role: 'other', trusted: false, certificateCount: 3 });
     expect(r.stores[0]!.error).toBe(`${path.join(folder, 'locked.pfx')}: password-protected, not read (open it in the certificate view with its password)`);

@@ -54,6 +54,7 @@ export interface ProcessUser {
   name: string;
 }
 
+/** This process's effective uid and user name, for the privilege check and its message. */
 export function currentUser(): ProcessUser {
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : -1;
   let name = String(uid);
@@ -148,6 +149,7 @@ export function changeFor(block: FaclBlock, who: PosixSubject, need: 'r' | 'x', 
   return { path: block.path, need, spec, before, after, why };
 }
 
+/** KeyAclWriter on setfacl/getfacl; backups in `backupDir` (<data dir>/backups). */
 export class LinuxKeyAclWriter implements KeyAclWriter {
   constructor(
     private readonly runner: CommandRunner,

@@ -77,6 +77,7 @@ export function identitiesFromGetent(passwd: PasswdEntry[], groups: GroupEntry[]
 export const MAX_IDENTITIES = 5000;
 const TIMEOUT_MS = 10_000;
 
+/** IdentityDirectory on getent and id (see the file comment). */
 export class LinuxIdentityDirectory implements IdentityDirectory {
   constructor(private readonly runner: CommandRunner) {}
 

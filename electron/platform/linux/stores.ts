@@ -28,6 +28,7 @@ export interface LinuxStoreOptions {
   nssDatabases?: { dir: string; label: string }[];
 }
 
+/** Bundle, then anchor folders, then NSS databases, with progress per file and per NSS entry. */
 export class LinuxCertStoreSource implements CertStoreSource {
   constructor(
     private readonly runner: CommandRunner,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readContainer, CertificateIndex, thumbprint } from '../../shared/cert/containers';
+import { certificateSpkiDer, readContainer, thumbprint } from '../../shared/cert/containers';
+import { sha256Hex } from '../../shared/cert/thumbprint';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { formatBytes } from '../../shared/errors';
 import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
@@ -124,7 +125,7 @@ export async function certificatesFromFiles(
   options: { maxBytes: number; progress?: (done: number, total: number, label: string) => void; signal?: AbortSignal },
 ): Promise<FileStoreResult> {
   const certs: { der: Uint8Array; file: string; thumbprint: string }[] = [];
-  const keys: { file: string; publicKeySha256: string | null; matches: string | null; encrypted: boolean; pkcs12: boolean }[] = [];
+  const keys: { file: string; publicKeySha256: string | null; matches: string | null; encrypted: boolean }[] = [];
   const notes: string[] = [];
   for (const [i, f] of files.entries()) {
     if (options.signal?.aborted) break;
@@ -132,24 +133,33 @@ export async function certificatesFromFiles(
     try {
       const read = await readContainer(f.path, f.bytes, { maxBytes: options.maxBytes });
       for (const der of read.certificates) certs.push({ der, file: f.path, thumbprint: thumbprint(der) });
-      for (const k of read.keys) keys.push({ file: f.path, publicKeySha256: k.publicKeySha256, matches: k.matchesCertificate, encrypted: k.encrypted, pkcs12: read.format === 'pkcs12' });
+      for (const k of read.keys) keys.push({ file: f.path, publicKeySha256: k.publicKeySha256, matches: k.matchesCertificate, encrypted: k.encrypted });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'password-required' || code === 'wrong-password') notes.push(`${f.path}: password-protected, not read (open it in the certificate view with its password)`);
     }
   }
 
-  // Keys to certificates: in-file matches first (readContainer did them), then across files.
-  const index = new CertificateIndex();
-  index.add(certs.map((c) => c.der));
-  const keyFileOf = new Map<string, string>();
+  // Keys to certificates by public key: a key in the certificate's own file first (readContainer
+  // matched those), then any key file of the store. One key may serve several certificates
+  // (renewals that kept the key), so the lookup goes from each certificate to the keys.
+  const keyFileByHash = new Map<string, string>();
+  const sameFileKey = new Set<string>();
   let unmatchedEncrypted = 0;
   for (const k of keys) {
-    const thumb = k.matches ?? (k.publicKeySha256 ? index.find(k.publicKeySha256) : null);
-    if (thumb && !keyFileOf.has(thumb)) keyFileOf.set(thumb, k.file);
-    if (!thumb && k.encrypted && !k.publicKeySha256) unmatchedEncrypted += 1;
+    if (k.publicKeySha256 && !keyFileByHash.has(k.publicKeySha256)) keyFileByHash.set(k.publicKeySha256, k.file);
+    if (k.matches) sameFileKey.add(`${k.file}\n${k.matches}`);
+    if (k.encrypted && !k.publicKeySha256) unmatchedEncrypted += 1;
   }
   if (unmatchedEncrypted) notes.push(`${unmatchedEncrypted} encrypted private key file(s) cannot be matched to a certificate without the password`);
+  const keyFileOf = (c: { der: Uint8Array; file: string; thumbprint: string }): string | undefined => {
+    if (sameFileKey.has(`${c.file}\n${c.thumbprint}`)) return c.file;
+    try {
+      return keyFileByHash.get(sha256Hex(certificateSpkiDer(c.der)));
+    } catch {
+      return undefined;
+    }
+  };
 
   const seen = new Set<string>();
   const out: StoreCertificate[] = [];
@@ -163,7 +173,7 @@ export async function certificatesFromFiles(
       notes.push(`${c.file}: ${(err as Error).message.replace(`${c.file}: `, '')}`);
       continue;
     }
-    const keyFile = keyFileOf.get(c.thumbprint);
+    const keyFile = keys.length ? keyFileOf(c) : undefined;
     const key: KeyLocation = keyFile
       ? { ...NONE, status: 'present', providerKind: 'file', path: keyFile, detail: keyFile === c.file ? 'the private key is in the same file' : null }
       : unmatchedEncrypted

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecFileRunner } from '../../electron/platform/command-runner';
 import { readFolderStores } from '../../electron/platform/folder-store';
 import { readNssDatabase } from '../../electron/platform/linux/nss';
-import { standardPki } from '../helpers/openssl-pki';
+import { standardPki, type Issued } from '../helpers/openssl-pki';
 import { requireBuiltCli, runCli } from '../helpers/run-cli';
 import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
@@ -25,6 +25,7 @@ describe.skipIf(missing !== null)('stores, key and grant on a real folder and NS
   let home: string;
   let nssdb: string;
   let anchors: string;
+  let renewed: Issued;
   let env: Record<string, string>;
   let svc: string;
 
@@ -38,6 +39,9 @@ describe.skipIf(missing !== null)('stores, key and grant on a real folder and NS
     fs.copyFileSync(s.client.keyPath, path.join(folder, 'client.key'));
     fs.chmodSync(path.join(folder, 'client.key'), 0o600);
     fs.copyFileSync(s.intermediate.pemPath, path.join(folder, 'issuing-ca.crt'));
+    // A renewal that kept the key: one key file serves two certificates.
+    renewed = s.pki.issue('client-renewed', { subject: '/CN=alice', issuer: s.intermediate, reuseKeyOf: s.client, extensions: ['extendedKeyUsage = clientAuth'] });
+    fs.copyFileSync(renewed.pemPath, path.join(folder, 'client-renewed.pem'));
     execFileSync('openssl', ['pkcs12', '-export', '-in', s.serverOnly.pemPath, '-inkey', s.serverOnly.keyPath, '-passout', 'pass:', '-out', path.join(folder, 'server.pfx')], { stdio: 'pipe' });
     fs.chmodSync(path.join(folder, 'server.pfx'), 0o600);
     execFileSync('openssl', ['pkcs12', '-export', '-in', s.expired.pemPath, '-inkey', s.expired.keyPath, '-passout', 'pass:secret', '-out', path.join(folder, 'locked.pfx')], { stdio: 'pipe' });
@@ -68,19 +72,20 @@ describe.skipIf(missing !== null)('stores, key and grant on a real folder and NS
 
   const facts = () => ({ client: s.pki.facts(s.client.pemPath).sha1, server: s.pki.facts(s.serverOnly.pemPath).sha1, root: s.pki.facts(s.root.pemPath).sha1 });
 
-  it('a folder lists its certificates with keys matched by public key (key file, PFX), notes a locked PFX, ignores the rest', async () => {
+  it('a folder lists its certificates with keys matched by public key (key file, PFX, one key for two certificates), notes a locked PFX, ignores the rest', async () => {
     const progress: [number, number | null, string][] = [];
     const r = await readFolderStores([{ path: folder, kind: 'folder', trusted: false, label: 'test folder' }], { at: new Date(), progress: (...p) => progress.push(p) });
     const f = facts();
-    // Progress per file (6 files), ending with done = total.
-    expect(progress[0]).toEqual([0, 6, `test folder: ${path.join(folder, 'README.txt')}`]);
-    expect(progress.at(-1)).toEqual([6, 6, 'test folder: done']);
+    // Progress per file (7 files), ending with done = total.
+    expect(progress[0]).toEqual([0, 7, `test folder: ${path.join(folder, 'README.txt')}`]);
+    expect(progress.at(-1)).toEqual([7, 7, 'test folder: done']);
     expect(r.stores).toHaveLength(1);
-    expect(r.stores[0]).toMatchObject({ id: `folder:${folder}`, role: 'other', trusted: false, certificateCount: 3 });
+    expect(r.stores[0]).toMatchObject({ id: `folder:${folder}`, role: 'other', trusted: false, certificateCount: 4 });
     expect(r.stores[0]!.error).toBe(`${path.join(folder, 'locked.pfx')}: password-protected, not read (open it in the certificate view with its password)`);
     const byThumb = new Map(r.certificates.map((c) => [c.summary.thumbprintSha1, c]));
     expect(byThumb.get(f.client)?.key).toMatchObject({ status: 'present', providerKind: 'file', path: path.join(folder, 'client.key') });
     expect(byThumb.get(f.client)?.file).toBe(path.join(folder, 'client.pem'));
+    expect(byThumb.get(s.pki.facts(renewed.pemPath).sha1)?.key).toMatchObject({ status: 'present', path: path.join(folder, 'client.key') });
     expect(byThumb.get(f.server)?.key).toMatchObject({ status: 'present', providerKind: 'file', path: path.join(folder, 'server.pfx'), detail: 'the private key is in the same file' });
     expect([...byThumb.values()].find((c) => c.summary.subject.commonName === 'Certbench Test Issuing CA')?.key.status).toBe('none');
   });
@@ -124,12 +129,12 @@ describe.skipIf(missing !== null)('stores, key and grant on a real folder and NS
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^STORE +SUBJECT +EXPIRES +THUMBPRINT +KEY$/);
-    expect(lines.filter((l) => / yes$/.test(l))).toHaveLength(3);
-    expect(table.stdout).toContain('3 of 7 certificate(s) in 5 store(s)');
+    expect(lines.filter((l) => / yes$/.test(l))).toHaveLength(4);
+    expect(table.stdout).toContain('4 of 8 certificate(s) in 5 store(s)');
     const anchorsOnly = JSON.parse(runCli(['stores', '--json', '--filter', 'non-self-signed-root'], { env }).stdout);
     expect(anchorsOnly.certificates.map((c: { storeId: string }) => c.storeId)).toEqual([`anchor:${anchors}`]);
     const issuer = JSON.parse(runCli(['stores', '--json', '--filter', 'client-auth', '--issuer', 'issuing ca'], { env }).stdout);
-    expect(issuer.certificates.map((c: { summary: { subject: { commonName: string } } }) => c.summary.subject.commonName)).toEqual(['alice', 'alice']);
+    expect(issuer.certificates.map((c: { summary: { subject: { commonName: string } } }) => c.summary.subject.commonName)).toEqual(['alice', 'alice', 'alice']);
     const bad = runCli(['stores', '--filter', 'bogus'], { env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('certbench: --filter: "bogus" is not one of has-key, client-auth, expired, non-self-signed-root\n');

@@ -110,13 +110,27 @@ export type NodeServerKind = 'handshake' | 'renegotiation-iis' | 'none' | 'empty
  * `ca`); `large-ca` (the 300-name list). Answers 200 with a client certificate, else IIS's 403.7 page
  * where one is required.
  */
-export async function startNodeServer(kind: NodeServerKind, pki: ProbePki): Promise<RunningServer> {
+export interface NodeServerOptions {
+  /** OpenSSL cipher list, TLS 1.2 and 1.3 names mixed (node:tls splits them). */
+  ciphers?: string;
+  /** Groups the server accepts, e.g. 'P-384' to force a HelloRetryRequest from a client that guessed X25519. */
+  ecdhCurve?: string;
+  /** Another server certificate (an RSA one for plain-RSA key exchange); issued by the intermediate. */
+  serverCertificate?: LabCertificate;
+  /** Listen on this address (default 127.0.0.1; '::1' for IPv6). */
+  host?: string;
+}
+
+export async function startNodeServer(kind: NodeServerKind, pki: ProbePki, options: NodeServerOptions = {}): Promise<RunningServer> {
   const ca = kind === 'large-ca' ? [pki.root.pem, pki.intermediate.pem, ...pki.fillers.map((f) => f.pem)] : kind === 'empty-ca' ? undefined : [pki.intermediate.pem, pki.root.pem];
+  const serverCert = options.serverCertificate ?? pki.server;
   const context = tls.createSecureContext({
-    cert: pki.server.pem + pki.intermediate.pem,
-    key: pki.server.keyPem,
+    cert: serverCert.pem + pki.intermediate.pem,
+    key: serverCert.keyPem,
     ca,
     minVersion: 'TLSv1.2',
+    ...(options.ciphers ? { ciphers: options.ciphers } : {}),
+    ...(options.ecdhCurve ? { ecdhCurve: options.ecdhCurve } : {}),
     ...(kind === 'renegotiation-iis' ? { secureOptions: crypto.constants.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION | crypto.constants.SSL_OP_NO_TICKET } : {}),
   });
   const requires = kind !== 'none';
@@ -162,11 +176,12 @@ export async function startNodeServer(kind: NodeServerKind, pki: ProbePki): Prom
       if (!started) s.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, () => resolve()));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
-    url: (p = '/secure/') => `https://127.0.0.1:${port}${p}`,
+    url: (p = '/secure/') => `https://${host.includes(':') ? `[${host}]` : host}:${port}${p}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -8,6 +8,7 @@ import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import type { ProgressEvent } from '../../shared/contract';
 import { caListBytes, makeProbePki, startNodeServer, type ProbePki, type RunningServer } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
+import { issueCertificate } from '../../electron/services/lab/pki';
 import { requireBuiltCli } from '../helpers/run-cli';
 import { runCliAsync as runCli } from '../helpers/run-cli-async';
 
@@ -31,8 +32,8 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
   let pki: ProbePki;
   let pfx: ClientCredential;
   const servers: RunningServer[] = [];
-  const start = async (kind: Parameters<typeof startNodeServer>[0]) => {
-    const s = await startNodeServer(kind, pki);
+  const start = async (kind: Parameters<typeof startNodeServer>[0], options?: Parameters<typeof startNodeServer>[2]) => {
+    const s = await startNodeServer(kind, pki, options);
     servers.push(s);
     return s;
   };
@@ -119,6 +120,53 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
     expect(withCert.clientCertificate.accepted).toBe(true);
     expect(withCert.http?.status).toBe(200);
     expect(messages(withCert)).toContain('client* Certificate (2 certificates)');
+  });
+
+  it('decrypts every AEAD suite offered: TLS 1.2 renegotiation with ChaCha20, AES-256-GCM/SHA-384 and plain RSA key exchange; TLS 1.3 ChaCha20 and AES-256', async () => {
+    const rsa = issueCertificate({ subject: [['CN', 'localhost']], issuer: pki.intermediate, eku: ['serverAuth'], keyAlgorithm: 'rsa-2048', ipAddresses: ['127.0.0.1'] });
+    const cases: [string, Parameters<typeof startNodeServer>[2], string, 'tls1.2' | 'tls1.3'][] = [
+      ['ECDHE-ECDSA-CHACHA20-POLY1305', {}, 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'tls1.2'],
+      ['ECDHE-ECDSA-AES256-GCM-SHA384', {}, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'tls1.2'],
+      ['AES256-GCM-SHA384', { serverCertificate: rsa }, 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'tls1.2'],
+      ['ECDHE-RSA-AES128-GCM-SHA256', { serverCertificate: rsa }, 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'tls1.2'],
+      ['TLS_CHACHA20_POLY1305_SHA256', {}, 'TLS_CHACHA20_POLY1305_SHA256', 'tls1.3'],
+      ['TLS_AES_256_GCM_SHA384', {}, 'TLS_AES_256_GCM_SHA384', 'tls1.3'],
+    ];
+    for (const [ciphers, extra, name, kind] of cases) {
+      const s = await start(kind === 'tls1.2' ? 'renegotiation-iis' : 'handshake', { ...extra, ciphers });
+      const r = await runProbe({ url: s.url(), tls: kind === 'tls1.2' ? '1.2' : '1.3', timeoutMs: 10_000, postHandshake: null });
+      const a = r.attempts[0]!;
+      expect(a.tls.cipher, ciphers).toBe(name);
+      expect(a.timeline.filter((e) => e.message.startsWith('Encrypted record')), ciphers).toEqual([]);
+      expect(a.clientAuth.certificateRequest?.caNames, ciphers).toHaveLength(2);
+      expect(a.http?.status, ciphers).toBe(403);
+      await s.close();
+    }
+  });
+
+  it('follows a HelloRetryRequest (server accepts P-384 only) and still decrypts the CertificateRequest', async () => {
+    const s = await start('handshake', { ecdhCurve: 'P-384' });
+    const r = await runProbe({ url: s.url(), tls: '1.3', timeoutMs: 10_000 });
+    const m = messages(r.attempts[0]!);
+    const order = ['client ClientHello', 'server HelloRetryRequest', 'client ClientHello (after HelloRetryRequest)', 'server ServerHello'].map((x) => m.indexOf(x));
+    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), m.join(" / ")).toBe(true);
+    expect(r.clientAuth.mode).toBe('handshake');
+    expect(r.clientAuth.certificateRequest?.caNames).toHaveLength(2);
+  });
+
+  it('probes over IPv6 ([::1]) without SNI for an address literal', async () => {
+    const s = await start('handshake', { host: '::1' });
+    const r = await runProbe({ url: s.url(), tls: '1.3', timeoutMs: 10_000 });
+    expect(r.target).toEqual({ host: '::1', port: s.port, path: '/secure/', servername: '' });
+    expect(r.clientAuth.mode).toBe('handshake');
+    expect(r.http?.status).toBe(403);
+  });
+
+  it('sends SNI for a host name', async () => {
+    const s = await start('handshake');
+    const r = await runProbe({ url: `https://localhost:${s.port}/secure/`, tls: '1.2', timeoutMs: 10_000 });
+    expect(r.target.servername).toBe('localhost');
+    expect(r.clientAuth.mode).toBe('handshake');
   });
 
   it('says when the server never asks (HTTP 200 without a request)', async () => {

@@ -195,7 +195,11 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
         case HANDSHAKE.serverHello: {
           const sh = parseServerHello(m.body);
           if (sh.isHelloRetryRequest) {
+            // Only TLS 1.3 has HelloRetryRequest: the ChangeCipherSpec records that follow are compatibility
+            // ones (RFC 8446 D.4), and the second ClientHello is still plaintext.
             sawHelloRetry = true;
+            out.tls13 = true;
+            out.version = versionName(sh.version);
             return 'HelloRetryRequest';
           }
           serverRandom = sh.random;

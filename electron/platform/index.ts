@@ -1,6 +1,10 @@
 import { CertbenchError } from '../../shared/errors';
 import { CombinedStoreSource, FolderStoreSource } from './folder-store';
 import { createLinuxPlatform } from './linux';
+import { windowsPlatform } from './windows';
+import { fileBackupStore } from './windows/grant';
+import { macosPlatform } from './macos';
+import { backupsDir } from './data-dir';
 import type { StoreFolder } from '../../shared/model/store';
 import type { CommandRunner, Platform } from './types';
 
@@ -8,18 +12,19 @@ import type { CommandRunner, Platform } from './types';
  * Platform selection (DESIGN.md "Platforms"): one adapter set per OS behind the interfaces of
  * types.ts. The services ask for `currentPlatform()` and never branch on the OS themselves.
  *
- * Windows and macOS plug in here: add `createWindowsPlatform(runner, env)` in
- * electron/platform/windows/index.ts (and `createMacosPlatform` in electron/platform/macos/index.ts)
- * returning a `Platform`, and list it in ADAPTERS. Until then those OSes get `unavailable()`: every
- * call answers `{ ok: false, error }` with one line, never a crash. The user's folders
- * (FolderStoreSource) are added on every OS by `withUserFolders`.
+ * Windows (PowerShell emitting JSON, certutil/icacls/appcmd as fallbacks) and macOS (`security`) are
+ * tested here against recorded outputs. An OS without an adapter gets `unavailable()`: every call
+ * answers `{ ok: false, error }` with one line, never a crash. The user's folders (FolderStoreSource)
+ * are added on every OS by `withUserFolders`. ACL backups live in the one data folder on every OS,
+ * so a grant made in the window can be undone from the command line.
  */
 export type PlatformFactory = (runner: CommandRunner, env: NodeJS.ProcessEnv) => Platform;
 
 export const ADAPTERS: Partial<Record<NodeJS.Platform, PlatformFactory>> = {
   linux: (runner, env) => createLinuxPlatform(runner, { env }),
-  // win32: (runner, env) => createWindowsPlatform(runner, env),
-  // darwin: (runner, env) => createMacosPlatform(runner, env),
+  win32: (runner, env) =>
+    windowsPlatform(runner, { windir: env.windir ?? env.SystemRoot ?? 'C:\\Windows', backups: fileBackupStore(backupsDir(env)) }),
+  darwin: (runner, env) => macosPlatform(runner, { home: env.HOME }),
 };
 
 /** A platform whose every operation fails with one line (an OS without an adapter yet). */

@@ -47,6 +47,20 @@ describe('platforms without an adapter yet', () => {
     await expect(p.acl.read('C:\\k')).rejects.toThrow('local stores and key permissions are not supported on win32 yet (open certificate files instead)');
     expect(createPlatform('aix', new FakeRunner(), {}).name).toBe('linux');
   });
+
+  it('Windows and macOS are served by their adapters, which run PowerShell and `security`', async () => {
+    const win = new FakeRunner().on('powershell.exe', () => true, { stdout: '{"error":"recorded: no stores"}' });
+    const w = createPlatform('win32', win, { windir: 'C:\\Windows' });
+    expect(w.name).toBe('windows');
+    await w.stores.list({ at: new Date() }).catch(() => undefined);
+    expect(win.calls[0]?.args.slice(0, 3)).toEqual(['-NoProfile', '-NonInteractive', '-ExecutionPolicy']);
+    expect(win.calls[0]?.args).toContain('-EncodedCommand');
+    const mac = new FakeRunner();
+    const m = createPlatform('darwin', mac, { HOME: '/Users/alice' });
+    expect(m.name).toBe('macos');
+    await m.stores.list({ at: new Date() }).catch(() => undefined);
+    expect(mac.calls.some((c) => c.file === 'security' || c.file.endsWith('/security'))).toBe(true);
+  });
 });
 
 describe('StoreFolders', () => {

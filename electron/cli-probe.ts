@@ -53,7 +53,9 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           timeoutMs: timeout,
           client,
           knownCertificates: (await systemTrust()).items.map((i) => i.der),
-          onProgress: (done, total, label) => progress.update(done, total, label),
+          onProgress: (done, total, label) => {
+            if (label !== 'done') progress.update(done + 1, total, label);
+          },
         });
       } catch (err) {
         progress.done();

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../electron/services/probe/probe';
 import type { ProbeResult } from '../../shared/model/probe';
 import { serverHelloRecord, startRawServer, type RunningServer } from '../helpers/probe-servers';
+import { runCliAsync } from '../helpers/run-cli-async';
+import { requireBuiltCli } from '../helpers/run-cli';
 
 /**
  * Hostile servers (node:net): each probe must end within its timeout with a clear one-line error, and
@@ -136,5 +138,17 @@ describe('probe against hostile servers', () => {
     expect(ms).toBeLessThan(2000);
     expect(error).toBe('the server reset the connection during the TLS handshake');
     expect(r?.timeline.map((e) => e.message)).toContain('TCP reset by the server');
+  });
+
+  it('certbench probe: a silent server ends in one line on stderr and exit 2 within --timeout', async () => {
+    requireBuiltCli();
+    server = await startRawServer(() => undefined);
+    const t0 = performance.now();
+    const r = await runCliAsync(['probe', server.url(), '--timeout', '1000']);
+    expect(performance.now() - t0).toBeLessThan(1000 + 1500);
+    expect(r.code).toBe(2);
+    // Progress lines may precede it on stderr (after a second, as every command does); the error is the last line.
+    expect(r.stderr.split('\n').slice(-2).join('\n')).toMatch(/^certbench: timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent 0 bytes\)\n$/);
+    expect(r.stdout).toContain('Error: timeout after');
   });
 });

@@ -325,6 +325,8 @@ export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: 
     else error = 'the server closed the connection during the TLS handshake';
   }
 
+  // A message the decoder refused (over the size bound) inside the encrypted part: the probe's own verdict.
+  if (!error && !http && analysis.decodeError) error = analysis.decodeError.message;
   const ending = describeEnding(raw, http !== null, error);
   const request = analysis.certificateRequests[0] ?? null;
   const { mode, reason } = classify(analysis, raw, http?.status ?? null, error);

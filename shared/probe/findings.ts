@@ -75,7 +75,8 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
   const byHandshake = requests.find((r) => r.request.carriedBy === 'handshake');
   const byReneg = requests.find((r) => r.request.carriedBy === 'renegotiation');
   const byPha = requests.find((r) => r.request.carriedBy === 'post-handshake');
-  const tls13Failures = plain.filter((a) => !isPha(a) && (isTls13(a) || (a.kind === 'tls1.3' && a.tls.version === null)) && failedLikePha(a));
+  // Only a TLS 1.3 handshake that completed counts: a server without TLS 1.3 at all is no fault here.
+  const tls13Failures = plain.filter((a) => !isPha(a) && isTls13(a) && failedLikePha(a));
 
   if (byReneg && !byHandshake) {
     const a = byReneg.attempt;
@@ -114,7 +115,7 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
       { kind: 'TLS 1.3', text: `${failing.label}: ${statusLine(failing)}; no CertificateRequest` },
       { kind: 'TLS 1.2', text: `${tls12.label}: CertificateRequest by ${(byReneg ?? byHandshake)!.request.carriedBy}; ${statusLine(tls12)}` },
     ];
-    if (phaAttempt && !phaUnavailable && !phaAttempt.clientAuth.certificateRequest) {
+    if (byReneg && phaAttempt && !phaUnavailable && !phaAttempt.clientAuth.certificateRequest) {
       // Offered post_handshake_auth and still nothing: the server renegotiates under TLS 1.2 and has no TLS 1.3 way to ask.
       out.push(
         finding(

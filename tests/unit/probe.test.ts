@@ -150,6 +150,12 @@ describe('probe findings (pure rules)', () => {
     );
   });
 
+  it('a server without TLS 1.3 is no TLS 1.3 fault', () => {
+    const v12 = att({ kind: 'tls1.2', clientAuth: { mode: 'renegotiation', reason: null, certificateRequest: cr(['CN=R'], 10, 'renegotiation') }, http: { status: 200, subStatus: null, reason: 'OK' } });
+    const no13 = att({ kind: 'tls1.3', tls: { version: null, cipher: null }, alerts: [{ from: 'server', level: 'fatal', code: 70, description: 'protocol_version' }], error: 'the server ended the connection with alert protocol_version (70)' });
+    expect(ids(probeFindings({ attempts: [v12, no13] }))).toEqual(['server.renegotiation-client-cert']);
+  });
+
   it('no-client-cert-request is an error when access is denied and a warning when the page is served', () => {
     const denied = att({ kind: 'default', http: { status: 403, subStatus: null, reason: 'Forbidden' } });
     const served = att({ kind: 'default', http: { status: 200, subStatus: null, reason: 'OK' } });

@@ -109,6 +109,28 @@ describe('probe against hostile servers', () => {
     expect(heapGrowth).toBeLessThan(60 * 1024 * 1024);
   });
 
+  it('a flood of one-byte records (HelloRequests cut in pieces): bounded time, memory and timeline', async () => {
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        s.write(serverHelloRecord());
+        // 4 records of one byte each make one HelloRequest (type 0, length 0): 24 bytes per message.
+        const block = Buffer.concat(Array.from({ length: 4096 }, () => Buffer.from([0x16, 0x03, 0x03, 0x00, 0x01, 0x00])));
+        const pump = () => {
+          for (let i = 0; i < 400 && !s.destroyed; i++) if (!s.write(block)) return void s.once('drain', pump);
+        };
+        pump();
+      }),
+    );
+    const { r, error, ms, heapGrowth } = await probeTimed(server.url(), 8000);
+    expect(ms).toBeLessThan(8000 + 1000);
+    expect(error).not.toBeNull();
+    expect(error).not.toMatch(/\n/);
+    expect(heapGrowth).toBeLessThan(80 * 1024 * 1024);
+    for (const a of r?.attempts ?? []) expect(a.timeline.length).toBeLessThanOrEqual(1001 + 4);
+    // The first attempt's flood ends the probe: the others would only repeat it.
+    expect(r?.attempts).toHaveLength(1);
+  });
+
   it('garbage after the ServerHello: named as not TLS, at once', async () => {
     server = await startRawServer((s) =>
       onFirstData(s, () => {

@@ -47,6 +47,9 @@ export interface ProbeOptions {
   at?: Date;
 }
 
+/** Errors after which further attempts would only repeat the first (see attempt.ts and shared/tls/records.ts). */
+const HOPELESS = /^timeout after [\d.]+ s (waiting for the TCP connection|during the TLS handshake)|sent over \d+ bytes on one connection|is not a TLS record|declares \d+ bytes, over the|sent a TLS record of \d+ bytes/;
+
 export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 120_000;
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -145,7 +148,6 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   };
 
   const connectFailed = (a: ProbeAttempt) => a.timeline.every((e) => e.message !== 'TCP connected');
-  const serverSilent = (a: ProbeAttempt) => a.timeline.every((e) => e.from !== 'server' || e.message.startsWith('Connection closed') || e.message.startsWith('TCP reset'));
 
   for (const [i, p] of planned.entries()) {
     if (options.signal?.aborted) throw new CertbenchError('timeout', 'probe cancelled');
@@ -156,7 +158,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       // Unreachable, refused, unresolvable: nothing to report but that, in one line.
       throw new CertbenchError(/timeout/.test(a.error ?? '') ? 'timeout' : 'not-found', a.error ?? a.ending);
     }
-    if (i === 0 && /^timeout|the server sent|not a TLS record|over the|over \d+ bytes/.test(a.error ?? '') && (serverSilent(a) || !a.tls.version)) break;
+    // A server that stalls in the handshake, floods or sends what is not TLS will do it again: stop here.
+    // (A stall after the request is different: IIS may hang TLS 1.3 where TLS 1.2 renegotiates.)
+    if (i === 0 && HOPELESS.test(a.error ?? '')) break;
     if (performance.now() >= deadline) break;
   }
 

@@ -65,6 +65,9 @@ interface Direction {
 }
 
 const CLOSED_REASON = 'not decrypted (no key logged for it)';
+/** Timeline entries kept per connection; alerts, requests and the like kept per connection. */
+export const MAX_TIMELINE = 1000;
+const MAX_LISTED = 20;
 
 export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: DecoderLimits = DEFAULT_LIMITS): SessionAnalysis {
   const dir = (who: 'client' | 'server'): Direction => ({
@@ -104,6 +107,7 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
   let serverAppKeys = false;
   let sawHelloRetry = false;
   let requestSeen = false;
+  let unlisted = 0;
 
   const secret = (label: string) => (clientRandom ? keylog.get(clientRandom, label) : null);
 
@@ -143,6 +147,11 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
   });
 
   function push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, message: string, bytes: number): void {
+    // A flood of tiny records must not become a flood of objects: list the first ones, count the rest.
+    if (out.timeline.length >= MAX_TIMELINE) {
+      unlisted++;
+      return;
+    }
     out.timeline.push({ ms: round(chunk.ms), from, encrypted, message, bytes, segment });
   }
 
@@ -152,7 +161,7 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
         push(chunk, segment, side.who, event.encrypted, describeMessage(event.message, side, round(chunk.ms)), event.message.bytes);
         return;
       case 'alert':
-        out.alerts.push({ from: side.who, level: event.level, code: event.code, description: event.description, ms: round(chunk.ms) });
+        if (out.alerts.length < MAX_LISTED) out.alerts.push({ from: side.who, level: event.level, code: event.code, description: event.description, ms: round(chunk.ms) });
         push(chunk, segment, side.who, event.encrypted, `Alert (${event.level}): ${event.description}`, 2);
         return;
       case 'change-cipher-spec':
@@ -216,18 +225,18 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
           if (side.who === 'server') {
             if (out.serverCertificates.length === 0) out.serverCertificates = certificates;
           } else {
-            out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
+            if (out.clientCertificates.length < MAX_LISTED) out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
           }
           return certificates.length ? `Certificate (${certificates.length} certificate${certificates.length > 1 ? 's' : ''})` : 'Certificate (empty: no certificate sent)';
         }
         case HANDSHAKE.certificateRequest: {
           const carriedBy = out.tls13 ? (out.serverFinished ? 'post-handshake' : 'handshake') : out.handshakes > 1 ? 'renegotiation' : 'handshake';
           const info = describeCertificateRequest(m, out.tls13, carriedBy);
-          out.certificateRequests.push({ ...info, ms });
+          if (out.certificateRequests.length < MAX_LISTED) out.certificateRequests.push({ ...info, ms });
           return `CertificateRequest (${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`})`;
         }
         case HANDSHAKE.helloRequest:
-          out.helloRequests.push(ms);
+          if (out.helloRequests.length < MAX_LISTED) out.helloRequests.push(ms);
           return requestSeen ? 'HelloRequest (after the HTTP request: renegotiate)' : 'HelloRequest';
         case HANDSHAKE.finished:
           if (side.who === 'server' && out.handshakes <= 1) out.serverFinished = true;
@@ -286,6 +295,10 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
     }
   }
 
+  if (unlisted) {
+    const last = sorted[sorted.length - 1];
+    out.timeline.push({ ms: round(last?.ms ?? 0), from: 'server', encrypted: false, message: `(${unlisted} more messages not listed)` });
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES } from '../shared/contract';
+import { MAX_INPUT_FILE_BYTES, type Res } from '../shared/contract';
+import { probeOffers } from './services/probe/offers';
 import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
 import type { ProbeAttempt, ProbeResult, TimelineEntry } from '../shared/model/probe';
 import { CA_LIST_LIMIT } from '../shared/probe/findings';
@@ -63,7 +64,16 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       }
       progress.done();
 
-      process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatProbe(result));
+      // Which local certificates would be offered to this server (stores and user folders).
+      let offers: Res<'probe:offers'> | null = null;
+      if (!result.error && result.clientAuth.mode !== 'none') {
+        try {
+          offers = await probeOffers({ certificateRequest: result.clientAuth.certificateRequest, extra: [] }, { progress: () => undefined, signal: new AbortController().signal });
+        } catch (err) {
+          process.stderr.write(`certbench: note: local certificates not matched: ${toErrorData(err).message}\n`);
+        }
+      }
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...result, offers }, null, 2)}\n` : formatProbe(result) + (offers ? formatOffers(offers) : ''));
       if (result.error) {
         process.stderr.write(`certbench: ${oneLine(result.error)}\n`);
         process.exitCode = 2;
@@ -98,6 +108,16 @@ async function credential(certPath: string, keyPath: string | undefined, passwor
     }
     fail(toErrorData(err).message);
   }
+}
+
+/** The local certificates a browser would offer, and why not the others. */
+export function formatOffers(o: Res<'probe:offers'>): string {
+  const lines = ['', `Local certificates: ${o.summary}`];
+  for (const d of o.decisions) {
+    lines.push(`  [${d.wouldOffer ? 'offered' : 'not offered'}] ${d.commonName ?? d.subject}  (${d.source}, ${d.thumbprint})${d.matchedCa ? `  matches CA "${d.matchedCa}"` : ''}`);
+    for (const r of d.reasons) lines.push(`      - ${r}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 const number = (n: number) => n.toLocaleString('en-US');

@@ -7,6 +7,7 @@ import { addStoreFolder, listStores, removeStoreFolder } from './services/stores
 import { checkKeyAccess, findKey, grantKeyAccess, keyAcl, listIdentities, undoKeyGrant } from './services/keys';
 import { lab } from './services/lab/lab';
 import { runProbeHandler } from './services/probe/handler';
+import { probeOffers } from './services/probe/offers';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
@@ -48,4 +49,5 @@ export const handlers: HandlerTable = {
   'lab:stop': () => lab.stop(),
   'lab:status': async () => lab.status(),
   'probe:run': (request, ctx) => runProbeHandler(request, ctx),
+  'probe:offers': (request, ctx) => probeOffers(request, ctx),
 };

@@ -3,7 +3,8 @@ import { CertificateSummarySchema } from './model/certificate';
 import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
 import { ERROR_CODES } from './errors';
 import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
-import { ProbeResultSchema } from './model/probe';
+import { OfferDecisionSchema } from './probe/offer';
+import { CertificateRequestSchema, ProbeResultSchema } from './model/probe';
 import { LAB_SCENARIOS, LabStateSchema } from './model/lab';
 import { AccessAnswerSchema, AclSchema, GrantPlanSchema, GrantResultSchema, IdentitySchema, PathAccessSchema, UndoResultSchema } from './model/acl';
 import { KeyLocationSchema, StoreCertificateSchema, StoreFolderSchema, StoreSchema } from './model/store';
@@ -244,6 +245,21 @@ export const contract = {
       .strict()
       .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] }),
     response: ProbeResultSchema,
+  },
+  'probe:offers': {
+    method: 'probeOffers',
+    request: z
+      .object({
+        /** The CertificateRequest the probe saw (null: the server did not ask). */
+        certificateRequest: CertificateRequestSchema.nullable(),
+        /** Certificates the user opened in files, judged alongside the local stores. */
+        extra: z
+          .array(z.object({ summary: CertificateSummarySchema, source: z.string().max(300), key: KeyStatusSchema }))
+          .max(500)
+          .default([]),
+      })
+      .strict(),
+    response: z.object({ summary: z.string(), decisions: z.array(OfferDecisionSchema) }),
   },
 } as const;
 

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { EKU_ANY, EKU_CLIENT_AUTH } from '../cert/oids';
+import { validityStatus } from '../cert/summarize';
+import type { CertificateSummary } from '../model/certificate';
+import type { KeyStatus } from '../model/chain';
+import type { CertificateRequestInfo } from '../model/probe';
+
+/**
+ * "Which of my certificates would the browser offer to this server, and why not the others?"
+ * (issue 5). Browsers and Windows offer a certificate when it allows Client Authentication, has a
+ * private key, is valid, and, when the server named CAs, one of its issuers is among them
+ * (RFC 5246 7.4.4 / RFC 8446 4.2.4: certificate_authorities). The rule is the same in the UI and CLI.
+ */
+export const OfferDecisionSchema = z.object({
+  thumbprint: z.string(),
+  subject: z.string(),
+  commonName: z.string().nullable(),
+  source: z.string(),
+  wouldOffer: z.boolean(),
+  /** The CA name that matched, when the server sent names. */
+  matchedCa: z.string().nullable(),
+  /** Why it would not be offered, one sentence each; empty when it would. */
+  reasons: z.array(z.string()),
+});
+export type OfferDecision = z.infer<typeof OfferDecisionSchema>;
+
+export interface OfferCandidate {
+  summary: CertificateSummary;
+  source: string;
+  key: KeyStatus;
+  /** RFC 4514 subjects of the certificates above it in its chain (issuer first), as far as known. */
+  issuers: string[];
+}
+
+/** RFC 4514 names compared the way they are usually equal: caseless, spaces around separators ignored. */
+export function normalizeDn(dn: string): string {
+  return dn
+    .split(/(?<!\\),/)
+    .map((rdn) => rdn.trim().replace(/\s*=\s*/, '=').toLowerCase())
+    .join(',');
+}
+
+export function decideOffers(request: CertificateRequestInfo | null, candidates: OfferCandidate[], at: Date): OfferDecision[] {
+  const named = new Map((request?.caNames ?? []).map((n) => [normalizeDn(n), n]));
+  return candidates.map((c) => {
+    const s = c.summary;
+    const reasons: string[] = [];
+    if (s.extendedKeyUsage && !s.extendedKeyUsage.some((e) => e.oid === EKU_CLIENT_AUTH || e.oid === EKU_ANY)) {
+      reasons.push(`its Enhanced Key Usage (${s.extendedKeyUsage.map((e) => e.name).join(', ')}) does not include Client Authentication`);
+    }
+    if (c.key.status === 'missing') reasons.push('it has no private key');
+    else if (c.key.status === 'unknown') reasons.push('it is not known to have a private key here');
+    const status = validityStatus(new Date(s.notBefore), new Date(s.notAfter), at);
+    if (status === 'expired') reasons.push(`it expired on ${s.notAfter.slice(0, 10)}`);
+    if (status === 'not-yet-valid') reasons.push(`it is not valid until ${s.notBefore.slice(0, 10)}`);
+    let matchedCa: string | null = null;
+    if (named.size > 0) {
+      for (const issuer of [s.issuer.rfc4514, ...c.issuers]) {
+        const hit = named.get(normalizeDn(issuer));
+        if (hit) {
+          matchedCa = hit;
+          break;
+        }
+      }
+      if (!matchedCa) reasons.push(`none of its issuers (${[s.issuer.rfc4514, ...c.issuers].filter((v, i, a) => a.indexOf(v) === i).join('; ')}) is among the ${named.size} CA name(s) the server sent`);
+    }
+    return {
+      thumbprint: s.thumbprintSha1,
+      subject: s.subject.rfc4514,
+      commonName: s.subject.commonName,
+      source: c.source,
+      wouldOffer: reasons.length === 0,
+      matchedCa,
+      reasons,
+    };
+  });
+}
+
+/** One line for the CLI and the UI's table caption. */
+export function offerSummary(request: CertificateRequestInfo | null, decisions: OfferDecision[]): string {
+  const offered = decisions.filter((d) => d.wouldOffer).length;
+  const scope = !request ? 'The server did not ask for a certificate' : request.caNames.length === 0 ? 'The server named no CAs, so any certificate with Client Authentication and a private key qualifies' : `The server named ${request.caNames.length} CA(s)`;
+  return `${scope}; ${offered} of ${decisions.length} local certificate(s) would be offered.`;
+}

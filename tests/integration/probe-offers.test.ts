@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProbePki, startNodeServer, type ProbePki, type RunningServer } from '../helpers/probe-servers';
+import { requireOpenssl } from '../helpers/openssl-pki';
+import { requireBuiltCli } from '../helpers/run-cli';
+import { runCliAsync as runCli } from '../helpers/run-cli-async';
+
+const missing = requireOpenssl();
+if (missing && process.env.CI === 'true') throw new Error(missing);
+
+/**
+ * "Which of my certificates would the browser offer?" end to end: a folder store holding the
+ * client certificate with its key (and one without), a server naming the client's CA, and
+ * `certbench probe` listing each local certificate as offered or not, with reasons.
+ */
+describe.skipIf(missing !== null)('probe: local certificates a browser would offer', () => {
+  let pki: ProbePki;
+  let server: RunningServer;
+  let data: string;
+  let folder: string;
+  beforeAll(async () => {
+    requireBuiltCli();
+    pki = makeProbePki();
+    server = await startNodeServer('handshake', pki);
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-offers-data-'));
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-offers-certs-'));
+    fs.copyFileSync(pki.files.clientCertPem, path.join(folder, 'alice.pem'));
+    fs.copyFileSync(pki.files.clientKeyPem, path.join(folder, 'alice.key'));
+    // The server's own certificate, with no key here and no Client Authentication.
+    fs.copyFileSync(pki.files.serverCert, path.join(folder, 'server.pem'));
+    fs.copyFileSync(pki.files.clientChainPem, path.join(folder, 'chain.pem'));
+    const add = await runCli(['stores', '--add-folder', folder], { env: { CERTBENCH_DATA_DIR: data } });
+    expect(add.code).toBe(0);
+  });
+  afterAll(async () => {
+    await server?.close();
+    pki?.cleanup();
+    fs.rmSync(data, { recursive: true, force: true });
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('lists the client certificate as offered (its CA is named) and the server certificate as not, with reasons', async () => {
+    const r = await runCli(['probe', server.url(), '--json', '--timeout', '10000'], { env: { CERTBENCH_DATA_DIR: data } });
+    const doc = JSON.parse(r.stdout);
+    expect(doc.clientAuth.mode).toBe('handshake');
+    const byName = Object.fromEntries(doc.offers.decisions.map((d: { commonName: string }) => [d.commonName, d]));
+    expect(byName.alice).toMatchObject({ wouldOffer: true, reasons: [] });
+    expect(doc.clientAuth.certificateRequest.caNames).toContain(byName.alice.matchedCa);
+    expect(byName.localhost.wouldOffer).toBe(false);
+    expect(byName.localhost.reasons).toContain('its Enhanced Key Usage (Server Authentication) does not include Client Authentication');
+    expect(doc.offers.summary).toMatch(/^The server named \d+ CA\(s\); 1 of 2 local certificate\(s\) would be offered\.$/);
+
+    const text = await runCli(['probe', server.url(), '--timeout', '10000'], { env: { CERTBENCH_DATA_DIR: data } });
+    expect(text.stdout).toContain('Local certificates: The server named');
+    expect(text.stdout).toMatch(/\[offered\] alice {2}\(/);
+    expect(text.stdout).toMatch(/\[not offered\] localhost {2}\(/);
+  });
+});

@@ -67,10 +67,14 @@ test('the frame shows the six areas, the mode and the host, and keeps the token 
   await expect(page.getByTestId('product-name')).toHaveText('Certbench');
   const items = page.getByTestId('nav-item');
   await expect(items).toHaveCount(6);
-  await expect(items).toContainText(['Certificates', 'Private keys', 'Probe', 'Findings', 'Bundles', 'Lab']);
+  await expect(items).toContainText(['Certificates and stores', 'Private keys', 'Probe', 'Findings', 'Bundles', 'Lab']);
   await expect(items.first()).toHaveAttribute('aria-current', 'page');
   await expect(items.first()).not.toHaveAttribute('aria-disabled', 'true');
-  for (let i = 1; i < 6; i++) {
+  // Private keys works (issue 4): a link like Certificates, not the current page.
+  await expect(items.nth(1)).not.toHaveAttribute('aria-disabled', 'true');
+  await expect(items.nth(1)).not.toHaveAttribute('aria-current', 'page');
+  expect(await items.nth(1).evaluate((el) => el.tagName)).toBe('A');
+  for (let i = 2; i < 6; i++) {
     const item = items.nth(i);
     await expect(item).toHaveAttribute('aria-disabled', 'true');
     await expect(item).toContainText('coming soon');
@@ -84,9 +88,13 @@ test('the frame shows the six areas, the mode and the host, and keeps the token 
   await expect(page.getByTestId('host')).toHaveText(os.hostname());
   expect(page.url()).not.toContain('token');
 
-  // Keyboard: the Certificates link, then the primary button.
+  // Keyboard: the two area links, the selected tab ("Opened files"), then the primary button.
   await page.keyboard.press('Tab');
   await expect(items.first()).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(items.nth(1)).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('[data-testid="area-tab"][data-tab="files"]')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('open-files')).toBeFocused();
   await expect(page.getByTestId('open-files')).toHaveText('Open certificate files');

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { base64 } from '@peculiar/utils';
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { ChainLink } from '../../../../shared/model/chain';
 import { summarizeCertificate } from '../../../../shared/cert/summarize';
+import { ModalDialog } from '../common/modal-dialog';
 import { CertificateCard } from './certificate-card';
 import { OpenCertificateContext } from './use-certificate-dialog';
 
@@ -18,7 +19,6 @@ type Shown =
  */
 export function CertificateDialogProvider({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState<Shown | null>(null);
-  const dialog = useRef<HTMLDialogElement>(null);
   const ticket = useRef(0);
 
   const open = useCallback((link: ChainLink) => {
@@ -35,13 +35,6 @@ export function CertificateDialogProvider({ children }: { children: ReactNode })
     );
   }, []);
 
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (shown && !d.open) d.showModal();
-    if (!shown && d.open) d.close();
-  }, [shown]);
-
   const close = () => {
     ticket.current++;
     setShown(null);
@@ -50,38 +43,23 @@ export function CertificateDialogProvider({ children }: { children: ReactNode })
   return (
     <OpenCertificateContext.Provider value={open}>
       {children}
-      <dialog
-        ref={dialog}
-        className="cert-dialog"
-        data-testid="cert-dialog"
-        aria-label="Certificate details"
+      <ModalDialog
+        open={shown !== null}
         onClose={close}
-        onClick={(e) => {
-          // A click on the backdrop (the dialog element itself, outside its content) closes it.
-          if (e.target === dialog.current) close();
-        }}
+        title="Certificate details"
+        subtitle={shown ? `Found in ${shown.link.sources.join(', ') || 'an unknown source'}` : undefined}
+        testId="cert-dialog"
+        closeTestId="cert-dialog-close"
+        label="Certificate details"
       >
-        {shown && (
-          <div className="cert-dialog-inner">
-            <header className="cert-dialog-head">
-              <div className="cert-dialog-heading">
-                <h2 className="cert-dialog-title">Certificate details</h2>
-                <p className="muted">Found in {shown.link.sources.join(', ') || 'an unknown source'}</p>
-              </div>
-              <button type="button" className="button secondary" data-testid="cert-dialog-close" onClick={close} autoFocus>
-                Close
-              </button>
-            </header>
-            {shown.state === 'loading' && <p className="muted">Reading the certificate…</p>}
-            {shown.state === 'failed' && (
-              <p className="file-error" role="alert">
-                {shown.message}
-              </p>
-            )}
-            {shown.state === 'ready' && <CertificateCard cert={shown.cert} now={shown.now} />}
-          </div>
+        {shown?.state === 'loading' && <p className="muted">Reading the certificate…</p>}
+        {shown?.state === 'failed' && (
+          <p className="file-error" role="alert">
+            {shown.message}
+          </p>
         )}
-      </dialog>
+        {shown?.state === 'ready' && <CertificateCard cert={shown.cert} now={shown.now} />}
+      </ModalDialog>
     </OpenCertificateContext.Provider>
   );
 }

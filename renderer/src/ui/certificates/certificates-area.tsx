@@ -1,6 +1,8 @@
 import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
+import { Tabs } from '../common/tabs';
+import { StoresPane } from '../stores/stores-pane';
 import { CertificateDialogProvider } from './certificate-dialog';
 import { FileResult } from './file-result';
 import { matchKeysAcrossFiles } from './key-match';
@@ -14,20 +16,31 @@ function hasFiles(e: DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files');
 }
 
+type Tab = 'files' | 'stores';
+
+const TABS = [
+  { id: 'files', label: 'Opened files' },
+  { id: 'stores', label: 'Local stores' },
+] as const;
+
 /**
- * The Certificates area: open or drop files, watch progress, read the results. Drops are accepted
- * anywhere on the pane, not only on the drop zone, since users aim loosely. Any certificate of a
- * chain opens in one dialog shared by the whole area.
+ * The Certificates and stores area: "Opened files" (open or drop files, watch progress, read the
+ * results) and "Local stores" (stores/stores-pane.tsx). Drops are accepted anywhere on the pane,
+ * not only on the drop zone, since users aim loosely; a drop on the stores tab goes to the opened
+ * files and shows them. Any certificate of a chain opens in one dialog shared by the whole area.
  */
-export function CertificatesArea() {
+export function CertificatesArea({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) => void }) {
+  // The stores are read the first time their tab is shown, then kept (with their filters) while switching.
+  const [storesVisited, setStoresVisited] = useState(tab === 'stores');
+  if (tab === 'stores' && !storesVisited) setStoresVisited(true);
   return (
     <CertificateDialogProvider>
-      <CertificatesPane />
+      <CertificatesPane tab={tab} onTab={onTab} storesVisited={storesVisited} />
     </CertificateDialogProvider>
   );
 }
 
-function CertificatesPane() {
+function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab: Tab) => void; storesVisited: boolean }) {
   const { batches, progress, reopening, addFiles, reopen, clear } = useInspectQueue();
   const input = useRef<HTMLInputElement>(null);
   const [dragDepth, setDragDepth] = useState(0);
@@ -48,6 +61,7 @@ function CertificatesPane() {
     if (!hasFiles(e)) return;
     e.preventDefault();
     setDragDepth(0);
+    onTab('files');
     addFiles(Array.from(e.dataTransfer.files));
   };
 
@@ -71,94 +85,102 @@ function CertificatesPane() {
       }}
       onDrop={onDrop}
     >
-      <div className="pane-inner">
-        <p className="intro">
-          Open certificate files to see who they identify, whether they are valid today, and whether they can be
-          used to log on to a server with a client certificate.
-        </p>
+      <div className={`pane-inner${tab === 'stores' ? ' is-wide' : ''}`}>
+        <Tabs tabs={TABS} selected={tab} onSelect={onTab} label="Certificates and stores" idPrefix="certificates" />
+        <div className="tab-panel" role="tabpanel" id="certificates-panel-files" aria-labelledby="certificates-tab-files" hidden={tab !== 'files'}>
+          <p className="intro">
+            Open certificate files to see who they identify, whether they are valid today, and whether they can be
+            used to log on to a server with a client certificate.
+          </p>
 
-        <div className="toolbar">
-          <button type="button" className="button primary" data-testid="open-files" onClick={() => input.current?.click()}>
-            <UploadIcon size={18} />
-            Open certificate files
-          </button>
-          <input
-            ref={input}
-            type="file"
-            multiple
-            accept={ACCEPT}
-            hidden
-            data-testid="file-input"
-            aria-label="Open certificate files"
-            onChange={(e) => {
-              addFiles(Array.from(e.target.files ?? []));
-              e.target.value = ''; // so opening the same file again fires change again
-            }}
-          />
-          <button
-            type="button"
-            className="button secondary"
-            data-testid="clear"
-            onClick={clear}
-            disabled={!hasResults && !progress}
-          >
-            Clear
-          </button>
-          {files.length > 0 && (
-            <span className="summary" data-testid="summary">
-              {files.length} file{files.length === 1 ? '' : 's'} · {certCount} certificate{certCount === 1 ? '' : 's'}
-              {lockedCount > 0 && (
-                <>
-                  {' · '}
-                  <span className="summary-locked">
-                    {lockedCount} file{lockedCount === 1 ? '' : 's'} {lockedCount === 1 ? 'needs' : 'need'} a password
-                  </span>
-                </>
-              )}
-              {errorCount > 0 && (
-                <>
-                  {' · '}
-                  <span className="summary-errors">
-                    {errorCount} file{errorCount === 1 ? '' : 's'} with problems
-                  </span>
-                </>
-              )}
-            </span>
-          )}
-        </div>
-
-        {progress && <ProgressBar progress={progress} />}
-        {!progress && chains.progress && <ProgressBar progress={chains.progress} what="Checking certificate chains" testId="chain-progress" />}
-
-        <div
-          className={`drop-zone${hasResults ? ' is-compact' : ''}${dragging ? ' is-active' : ''}`}
-          data-testid="drop-zone"
-        >
-          <UploadIcon size={hasResults ? 20 : 36} />
-          <div>
-            <p className="drop-title">Drop certificate files here: .pem, .crt, .cer, .der, .pfx, .p12, .p7b or .key</p>
-            {!hasResults && (
-              <p className="drop-hint">
-                One or many certificates per file, with their chain and private keys; up to 16 MB each. Files are
-                read on this machine only; a .pfx asks for its password here.
-              </p>
+          <div className="toolbar">
+            <button type="button" className="button primary" data-testid="open-files" onClick={() => input.current?.click()}>
+              <UploadIcon size={18} />
+              Open certificate files
+            </button>
+            <input
+              ref={input}
+              type="file"
+              multiple
+              accept={ACCEPT}
+              hidden
+              data-testid="file-input"
+              aria-label="Open certificate files"
+              onChange={(e) => {
+                addFiles(Array.from(e.target.files ?? []));
+                e.target.value = ''; // so opening the same file again fires change again
+              }}
+            />
+            <button
+              type="button"
+              className="button secondary"
+              data-testid="clear"
+              onClick={clear}
+              disabled={!hasResults && !progress}
+            >
+              Clear
+            </button>
+            {files.length > 0 && (
+              <span className="summary" data-testid="summary">
+                {files.length} file{files.length === 1 ? '' : 's'} · {certCount} certificate{certCount === 1 ? '' : 's'}
+                {lockedCount > 0 && (
+                  <>
+                    {' · '}
+                    <span className="summary-locked">
+                      {lockedCount} file{lockedCount === 1 ? '' : 's'} {lockedCount === 1 ? 'needs' : 'need'} a password
+                    </span>
+                  </>
+                )}
+                {errorCount > 0 && (
+                  <>
+                    {' · '}
+                    <span className="summary-errors">
+                      {errorCount} file{errorCount === 1 ? '' : 's'} with problems
+                    </span>
+                  </>
+                )}
+              </span>
             )}
           </div>
-        </div>
 
-        {hasResults && (
-          <div className="results" data-testid="results">
-            {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
-            {files.map((f) => (
-              <FileResult
-                key={f.key}
-                file={f}
-                now={now}
-                analyses={chains.targets}
-                reopening={reopening.has(f.key)}
-                onPassword={reopen}
-              />
-            ))}
+          {progress && <ProgressBar progress={progress} />}
+          {!progress && chains.progress && <ProgressBar progress={chains.progress} what="Checking certificate chains" testId="chain-progress" />}
+
+          <div
+            className={`drop-zone${hasResults ? ' is-compact' : ''}${dragging ? ' is-active' : ''}`}
+            data-testid="drop-zone"
+          >
+            <UploadIcon size={hasResults ? 20 : 36} />
+            <div>
+              <p className="drop-title">Drop certificate files here: .pem, .crt, .cer, .der, .pfx, .p12, .p7b or .key</p>
+              {!hasResults && (
+                <p className="drop-hint">
+                  One or many certificates per file, with their chain and private keys; up to 16 MB each. Files are
+                  read on this machine only; a .pfx asks for its password here.
+                </p>
+              )}
+            </div>
+          </div>
+
+          {hasResults && (
+            <div className="results" data-testid="results">
+              {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
+              {files.map((f) => (
+                <FileResult
+                  key={f.key}
+                  file={f}
+                  now={now}
+                  analyses={chains.targets}
+                  reopening={reopening.has(f.key)}
+                  onPassword={reopen}
+                />
+              ))}
+            </div>
+          )}
+        </div>
+        {storesVisited && (
+          <div className="tab-panel" role="tabpanel" id="certificates-panel-stores" aria-labelledby="certificates-tab-stores" hidden={tab !== 'stores'}>
+            <StoresPane />
           </div>
         )}
       </div>

@@ -1,12 +1,24 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { call } from '../../api/client';
 import { CertificatesArea } from '../certificates/certificates-area';
-import { Sidebar } from './sidebar';
+import { KeysArea, type KeyRequest } from '../keys/keys-area';
+import type { KeyTarget } from '../keys/key-target';
+import { StoreListingProvider } from '../stores/store-listing';
+import { NavigationContext, type Navigation } from './navigation';
+import { AREAS, Sidebar, type AreaId } from './sidebar';
 import { TopBar, type AppInfoState } from './top-bar';
 
-/** The frame: sidebar of areas, top bar with mode and host, and the one working area. */
+/**
+ * The frame: sidebar of areas, top bar with mode and host, and the working area. An area stays
+ * mounted once visited (hidden when another is shown), so opened files, filters and a grant's
+ * Undo button are still there when the user comes back.
+ */
 export function App() {
   const [appInfo, setAppInfo] = useState<AppInfoState>({ state: 'loading' });
+  const [area, setArea] = useState<AreaId>('certificates');
+  const [visited, setVisited] = useState<ReadonlySet<AreaId>>(() => new Set(['certificates']));
+  const [certificatesTab, setCertificatesTab] = useState<'files' | 'stores'>('files');
+  const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -33,13 +45,41 @@ export function App() {
     };
   }, []);
 
-  return (
-    <div className="app">
-      <Sidebar active="certificates" />
-      <div className="workspace">
-        <TopBar title="Certificates" appInfo={appInfo} />
-        <CertificatesArea />
+  const navigation = useMemo<Navigation>(() => {
+    const go = (next: AreaId) => {
+      setArea(next);
+      setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
+      window.scrollTo({ top: 0 });
+    };
+    return {
+      go,
+      showKey: (target: KeyTarget) => {
+        setKeyRequest((r) => ({ target, nonce: (r?.nonce ?? 0) + 1 }));
+        go('keys');
+      },
+    };
+  }, []);
+
+  const title = AREAS.find((a) => a.id === area)?.label ?? '';
+  const mounted = (id: AreaId, node: ReactNode) =>
+    visited.has(id) && (
+      <div className="area" data-area={id} hidden={area !== id}>
+        {node}
       </div>
-    </div>
+    );
+
+  return (
+    <NavigationContext.Provider value={navigation}>
+      <StoreListingProvider>
+        <div className="app">
+          <Sidebar active={area} onSelect={navigation.go} />
+          <div className="workspace">
+            <TopBar title={title} appInfo={appInfo} />
+            {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={setCertificatesTab} />)}
+            {mounted('keys', <KeysArea request={keyRequest} />)}
+          </div>
+        </div>
+      </StoreListingProvider>
+    </NavigationContext.Provider>
   );
 }

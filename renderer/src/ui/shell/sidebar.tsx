@@ -2,11 +2,13 @@ import type { ComponentType } from 'react';
 import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon } from '../common/icons';
 
 /**
- * The areas of the app in DESIGN.md's order. Only Certificates works today; the others are shown
- * so users see where the product is going, but they are plainly disabled (no empty pages to land on).
+ * The areas of the app in DESIGN.md's order. Areas not built yet are shown so users see where the
+ * product is going, but they are plainly disabled (no empty pages to land on).
  */
+export type AreaId = 'certificates' | 'keys' | 'probe' | 'findings' | 'bundles' | 'lab';
+
 export interface Area {
-  id: 'certificates' | 'keys' | 'probe' | 'findings' | 'bundles' | 'lab';
+  id: AreaId;
   label: string;
   /** One line on what the area answers, used as the tooltip. */
   purpose: string;
@@ -17,16 +19,16 @@ export interface Area {
 export const AREAS: readonly Area[] = [
   {
     id: 'certificates',
-    label: 'Certificates',
-    purpose: 'Open certificate files and see who they identify, their validity and their usages',
+    label: 'Certificates and stores',
+    purpose: "Open certificate files, or list this machine's certificate stores, and see who each certificate identifies, its validity and its usages",
     ready: true,
     Icon: CertificateIcon,
   },
   {
     id: 'keys',
     label: 'Private keys',
-    purpose: 'Where each private key file is, and which accounts may read it',
-    ready: false,
+    purpose: 'Where each private key file is, which accounts may read it, and granting read access with an undo',
+    ready: true,
     Icon: KeyIcon,
   },
   {
@@ -59,7 +61,7 @@ export const AREAS: readonly Area[] = [
   },
 ];
 
-export function Sidebar({ active }: { active: Area['id'] }) {
+export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area: AreaId) => void }) {
   return (
     <nav className="sidebar" aria-label="Areas" data-testid="sidebar">
       <div className="sidebar-inner">
@@ -76,7 +78,7 @@ export function Sidebar({ active }: { active: Area['id'] }) {
         </div>
         <ul className="nav-list">
           {AREAS.map((area) => (
-            <li key={area.id}>{area.ready ? <ReadyItem area={area} active={area.id === active} /> : <SoonItem area={area} />}</li>
+            <li key={area.id}>{area.ready ? <ReadyItem area={area} active={area.id === active} onSelect={onSelect} /> : <SoonItem area={area} />}</li>
           ))}
         </ul>
       </div>
@@ -84,7 +86,7 @@ export function Sidebar({ active }: { active: Area['id'] }) {
   );
 }
 
-function ReadyItem({ area: { id, label, purpose, Icon }, active }: { area: Area; active: boolean }) {
+function ReadyItem({ area: { id, label, purpose, Icon }, active, onSelect }: { area: Area; active: boolean; onSelect: (area: AreaId) => void }) {
   return (
     <a
       href="#"
@@ -93,7 +95,10 @@ function ReadyItem({ area: { id, label, purpose, Icon }, active }: { area: Area;
       title={purpose}
       data-testid="nav-item"
       data-area={id}
-      onClick={(e) => e.preventDefault()}
+      onClick={(e) => {
+        e.preventDefault();
+        onSelect(id);
+      }}
     >
       <Icon />
       <span className="nav-label">{label}</span>

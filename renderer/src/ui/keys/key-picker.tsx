@@ -1,0 +1,137 @@
+import { useDeferredValue, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { looksAbsolute } from '../stores/add-folder-form';
+import { useStoreListing } from '../stores/store-listing';
+import { NO_FILTER, buildRows, filterRows } from '../stores/store-rows';
+import type { KeyTarget } from './key-target';
+
+/** Suggestions shown at once: enough to pick from, few enough to read. */
+const MAX_SUGGESTIONS = 8;
+
+const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
+
+/**
+ * Which private key: a certificate of the local stores (searched by name, issuer or thumbprint,
+ * those with a key first, as FindPrivateKey is given a thumbprint), or any file on the machine the
+ * service runs on (a key, a certificate whose key lies next to it, a .pfx).
+ */
+export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
+  const id = useId();
+  const { listing, progress, error, ensureLoaded } = useStoreListing();
+  const [query, setQuery] = useState('');
+  const [withKey, setWithKey] = useState(true);
+  const [path, setPath] = useState('');
+  const [pathError, setPathError] = useState<string | null>(null);
+  const deferredQuery = useDeferredValue(query);
+
+  useEffect(() => ensureLoaded(), [ensureLoaded]);
+
+  const stores = useMemo(() => listing?.stores ?? [], [listing]);
+  const rows = useMemo(() => buildRows(stores, listing?.certificates ?? []), [stores, listing]);
+  const matches = useMemo(
+    () => filterRows(rows, stores, { ...NO_FILTER, text: deferredQuery, filters: withKey ? ['has-key'] : [] }),
+    [rows, stores, deferredQuery, withKey],
+  );
+
+  const submitPath = (e: FormEvent) => {
+    e.preventDefault();
+    const value = path.trim();
+    if (!looksAbsolute(value)) {
+      setPathError(value ? `${value}: give the full path, starting with / (or C:\\ on Windows).` : 'Type the full path of a key, certificate or .pfx file.');
+      return;
+    }
+    setPathError(null);
+    onPick({ kind: 'path', path: value, label: value });
+  };
+
+  return (
+    <div className="key-picker" data-testid="key-picker">
+      <div className="picker-part">
+        <h3 className="picker-title">
+          <label htmlFor={`${id}-search`}>A certificate of the local stores</label>
+        </h3>
+        <div className="picker-row">
+          <input
+            id={`${id}-search`}
+            className="text-input"
+            data-testid="key-search"
+            type="search"
+            placeholder="Name, issuer or thumbprint"
+            spellCheck={false}
+            autoComplete="off"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <label className="checkbox">
+            <input type="checkbox" data-testid="key-search-with-key" checked={withKey} onChange={(e) => setWithKey(e.target.checked)} />
+            <span>Only with a private key</span>
+          </label>
+        </div>
+        {progress && !listing && <p className="muted">Reading the stores…</p>}
+        {error && (
+          <p className="error-line" role="alert">
+            The stores could not be read: {error}
+          </p>
+        )}
+        {listing && (
+          <>
+            <ul className="suggestions" data-testid="key-suggestions" aria-label="Matching certificates">
+              {matches.slice(0, MAX_SUGGESTIONS).map((r) => (
+                <li key={r.id}>
+                  <button
+                    type="button"
+                    className="suggestion"
+                    data-testid="key-suggestion"
+                    data-thumbprint={r.cert.summary.thumbprintSha1}
+                    onClick={() => onPick({ kind: 'thumbprint', thumbprint: r.cert.summary.thumbprintSha1, label: r.subject })}
+                  >
+                    <span className="suggestion-name">{r.subject}</span>
+                    <span className="suggestion-meta">
+                      {r.cert.summary.selfSigned.value ? 'self-signed' : `issued by ${r.issuer}`} · {r.storeLabel} · {KEY_WORD[r.key]}
+                    </span>
+                    <span className="suggestion-thumb mono">{r.cert.summary.thumbprintSha1}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <p className="muted picker-count" data-testid="key-suggestions-count">
+              {matches.length === 0
+                ? withKey
+                  ? 'No certificate with a private key matches. Add the folder that holds it under Certificates and stores › Local stores, or give the file below.'
+                  : 'No certificate matches.'
+                : matches.length > MAX_SUGGESTIONS
+                  ? `${MAX_SUGGESTIONS} of ${matches.length.toLocaleString()} matches shown: type more to narrow them.`
+                  : `${matches.length} match${matches.length === 1 ? '' : 'es'}.`}
+            </p>
+          </>
+        )}
+      </div>
+
+      <form className="picker-part" onSubmit={submitPath}>
+        <h3 className="picker-title">
+          <label htmlFor={`${id}-path`}>Or a file on this machine</label>
+        </h3>
+        <div className="picker-row">
+          <input
+            id={`${id}-path`}
+            className="text-input mono"
+            data-testid="key-path"
+            type="text"
+            placeholder="/etc/ssl/private/site.key, or the certificate next to it"
+            spellCheck={false}
+            autoComplete="off"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+          />
+          <button type="submit" className="button secondary" data-testid="key-path-submit">
+            Find the key
+          </button>
+        </div>
+        {pathError && (
+          <p className="error-line" role="alert" data-testid="key-path-error">
+            {pathError}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,293 @@
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Identity } from '../../../../shared/model/acl';
+import { call } from '../../api/client';
+import { useStoreListing } from '../stores/store-listing';
+import { AccessAnswerView, type AccessCheck } from './access-answer';
+import { GrantPanel, newGrant, type GrantState } from './grant-panel';
+import { IdentityPicker } from './identity-picker';
+import { KeyLocationView, type KeyFind } from './key-location';
+import { KeyPicker } from './key-picker';
+import { findRequest, type KeyTarget } from './key-target';
+
+/** Sent by other areas ("Show private key"); a new nonce selects the target again. */
+export interface KeyRequest {
+  target: KeyTarget;
+  nonce: number;
+}
+
+type Loadable<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; message: string };
+
+/** A grant applied in this window whose panel was replaced (another key or account was chosen): still undoable here. */
+interface EarlierChange {
+  backupId: string;
+  identity: string;
+  path: string;
+  undoing: boolean;
+  outcome: string | null;
+  error: string | null;
+}
+
+/**
+ * Private keys (issue 4): what FindPrivateKey, icacls and a careful administrator do, in one page.
+ * Pick a certificate or a file; see where its key file is and who may read it; ask whether the
+ * site's account can read it, with the deciding entry; grant it read access after a dry run, with
+ * a backup, a verification and an undo.
+ */
+export function KeysArea({ request }: { request: KeyRequest | null }) {
+  const { listing } = useStoreListing();
+  const [target, setTarget] = useState<KeyTarget | null>(null);
+  const [choosing, setChoosing] = useState(true);
+  const [found, setFound] = useState<Loadable<KeyFind>>({ state: 'idle' });
+  const [identities, setIdentities] = useState<Identity[] | null>(null);
+  const [identitiesError, setIdentitiesError] = useState<string | null>(null);
+  const [identity, setIdentity] = useState('');
+  const [check, setCheck] = useState<Loadable<AccessCheck>>({ state: 'idle' });
+  const [grant, setGrant] = useState<GrantState | null>(null);
+  const [earlier, setEarlier] = useState<EarlierChange[]>([]);
+  const findTicket = useRef(0);
+  const checkTicket = useRef(0);
+  const grantRef = useRef<GrantState | null>(null);
+  grantRef.current = grant;
+
+  const keyPath = found.state === 'ready' && found.value.directory && found.value.fileName ? found.value.key.path : null;
+
+  /** A grant panel being replaced keeps its Undo in "Changes made in this window". */
+  const archiveGrant = useCallback(() => {
+    const g = grantRef.current;
+    if (g?.result && g.result.changed && !g.undo) {
+      const { backupId } = g.result;
+      setEarlier((list) => (list.some((c) => c.backupId === backupId) ? list : [...list, { backupId, identity: g.identity, path: g.path, undoing: false, outcome: null, error: null }]));
+    }
+    setGrant(null);
+  }, []);
+
+  const find = useCallback((t: KeyTarget, quiet = false) => {
+    const mine = ++findTicket.current;
+    if (!quiet) setFound({ state: 'loading' });
+    void call('keys:find', findRequest(t)).then((r) => {
+      if (mine !== findTicket.current) return;
+      setFound(r.ok ? { state: 'ready', value: r.value } : { state: 'failed', message: r.error.message });
+    });
+  }, []);
+
+  const runCheck = useCallback((path: string, who: string, quiet = false) => {
+    const mine = ++checkTicket.current;
+    if (!quiet) setCheck({ state: 'loading' });
+    void call('keys:check-access', { path, identity: who }).then((r) => {
+      if (mine !== checkTicket.current) return;
+      setCheck(r.ok ? { state: 'ready', value: r.value } : { state: 'failed', message: r.error.message });
+    });
+  }, []);
+
+  const pick = useCallback(
+    (t: KeyTarget) => {
+      archiveGrant();
+      checkTicket.current++;
+      setCheck({ state: 'idle' });
+      setTarget(t);
+      setChoosing(false);
+      find(t);
+    },
+    [archiveGrant, find],
+  );
+
+  // "Show private key" from the stores: select what was sent, each time it is sent.
+  const handled = useRef(0);
+  useEffect(() => {
+    if (request && request.nonce !== handled.current) {
+      handled.current = request.nonce;
+      pick(request.target);
+    }
+  }, [request, pick]);
+
+  useEffect(() => {
+    void call('identities:list', {}).then((r) => {
+      if (r.ok) setIdentities(r.value.identities);
+      else setIdentitiesError(r.error.message);
+    });
+  }, []);
+
+  const submitCheck = (e: FormEvent) => {
+    e.preventDefault();
+    const who = identity.trim();
+    if (!keyPath || !who) return;
+    if (grantRef.current && (grantRef.current.identity !== who || grantRef.current.path !== keyPath)) archiveGrant();
+    runCheck(keyPath, who);
+  };
+
+  const startGrant = () => {
+    if (check.state !== 'ready' || !keyPath) return;
+    const who = check.value.identity.name;
+    archiveGrant();
+    setGrant(newGrant(who, keyPath));
+    void call('keys:grant', { path: keyPath, identity: who, dryRun: true }).then((r) => {
+      setGrant((g) => {
+        if (!g || g.identity !== who || g.path !== keyPath) return g;
+        if (!r.ok) return { ...g, planError: r.error.message };
+        return r.value.dryRun ? { ...g, plan: r.value.plan } : g;
+      });
+    });
+  };
+
+  /** After a change, read the key's ACL and the access again, without blanking what is shown. */
+  const refreshAfterChange = (path: string, who: string) => {
+    if (target) find(target, true);
+    runCheck(path, who, true);
+  };
+
+  const apply = () => {
+    const g = grantRef.current;
+    if (!g) return;
+    setGrant({ ...g, applying: true, applyError: null });
+    void call('keys:grant', { path: g.path, identity: g.identity, dryRun: false }).then((r) => {
+      setGrant((cur) => {
+        if (cur !== null && (cur.identity !== g.identity || cur.path !== g.path)) return cur;
+        if (!r.ok) return { ...g, applying: false, applyError: r.error.message };
+        return !r.value.dryRun ? { ...g, applying: false, result: r.value.result } : { ...g, applying: false };
+      });
+      refreshAfterChange(g.path, g.identity);
+    });
+  };
+
+  const undo = () => {
+    const g = grantRef.current;
+    if (!g?.result) return;
+    const backupId = g.result.backupId;
+    setGrant({ ...g, undoing: true, undoError: null });
+    void call('keys:undo', { backupId }).then((r) => {
+      setGrant((cur) => {
+        if (!cur || cur.result?.backupId !== backupId) return cur;
+        return r.ok ? { ...cur, undoing: false, undo: r.value } : { ...cur, undoing: false, undoError: r.error.message };
+      });
+      refreshAfterChange(g.path, g.identity);
+    });
+  };
+
+  const undoEarlier = (backupId: string) => {
+    setEarlier((list) => list.map((c) => (c.backupId === backupId ? { ...c, undoing: true, error: null } : c)));
+    void call('keys:undo', { backupId }).then((r) => {
+      setEarlier((list) =>
+        list.map((c) =>
+          c.backupId !== backupId
+            ? c
+            : r.ok
+              ? { ...c, undoing: false, outcome: r.value.matchesBackup ? 'Restored; matches the backup byte for byte.' : 'Restored, but the ACL differs from the backup.' }
+              : { ...c, undoing: false, error: r.error.message },
+        ),
+      );
+      if (target && found.state === 'ready') find(target, true);
+    });
+  };
+
+  const checked = check.state === 'ready' ? check.value : null;
+
+  return (
+    <main className="pane" data-testid="keys-pane">
+      <div className="pane-inner">
+        <p className="intro">
+          Where a certificate’s private key file is (like FindPrivateKey), who may read it, and whether the account a site or service runs as can.
+          If it cannot, grant it read access: you see the exact change first, a backup is made, and Undo puts it back.
+        </p>
+
+        <section className="step-card" aria-labelledby="keys-step-1">
+          <h2 className="step-title" id="keys-step-1">
+            <span className="step-number">1</span> Which private key?
+          </h2>
+          {target && !choosing ? (
+            <div className="chosen">
+              <span>
+                <span className="muted">{target.kind === 'thumbprint' ? 'Certificate ' : 'File '}</span>
+                <strong data-testid="key-target">{target.label}</strong>
+                {target.kind === 'thumbprint' && <span className="mono muted"> {target.thumbprint}</span>}
+              </span>
+              <button type="button" className="button secondary small" data-testid="key-choose-another" onClick={() => setChoosing(true)}>
+                Choose another
+              </button>
+            </div>
+          ) : (
+            <KeyPicker onPick={pick} />
+          )}
+        </section>
+
+        {target && (
+          <section className="step-card" aria-labelledby="keys-step-2" data-testid="key-step-location">
+            <h2 className="step-title" id="keys-step-2">
+              <span className="step-number">2</span> Where it is and who may use it
+            </h2>
+            {found.state === 'loading' && <p className="muted">Looking for the key…</p>}
+            {found.state === 'failed' && (
+              <p className="error-line" role="alert" data-testid="key-find-error">
+                {found.message}
+              </p>
+            )}
+            {found.state === 'ready' && <KeyLocationView found={found.value} stores={listing?.stores ?? []} />}
+          </section>
+        )}
+
+        {keyPath && (
+          <section className="step-card" aria-labelledby="keys-step-3" data-testid="key-step-access">
+            <h2 className="step-title" id="keys-step-3">
+              <span className="step-number">3</span> Can this identity read the key?
+            </h2>
+            <form className="access-form" onSubmit={submitCheck}>
+              <IdentityPicker value={identity} onChange={setIdentity} identities={identities} loadError={identitiesError} disabled={false} />
+              <button type="submit" className="button primary" data-testid="access-check" disabled={!identity.trim() || check.state === 'loading'}>
+                {check.state === 'loading' ? 'Checking…' : 'Check'}
+              </button>
+            </form>
+            {check.state === 'failed' && (
+              <p className="error-line" role="alert" data-testid="access-error">
+                {check.message}
+              </p>
+            )}
+            {checked && <AccessAnswerView check={checked} />}
+            {checked && !checked.answer.canRead && !grant && (
+              <div className="grant-actions">
+                <button type="button" className="button primary" data-testid="grant-start" onClick={startGrant}>
+                  Grant read access…
+                </button>
+                <span className="muted">Shows the change and the script first; nothing changes until you apply it.</span>
+              </div>
+            )}
+          </section>
+        )}
+
+        {grant && (
+          <section className="step-card" aria-labelledby="keys-step-4">
+            <h2 className="step-title" id="keys-step-4">
+              <span className="step-number">4</span> Grant read access
+            </h2>
+            <GrantPanel grant={grant} onApply={apply} onUndo={undo} onClose={() => setGrant(null)} />
+          </section>
+        )}
+
+        {earlier.length > 0 && (
+          <section className="step-card" aria-label="Changes made in this window" data-testid="earlier-changes">
+            <h2 className="step-title">Changes made in this window</h2>
+            <ul className="plain-list earlier-list">
+              {earlier.map((c) => (
+                <li key={c.backupId} className="earlier-item">
+                  <span>
+                    {c.identity} may read <span className="mono">{c.path}</span> <span className="muted">(backup {c.backupId})</span>
+                  </span>
+                  {c.outcome ? (
+                    <span className="muted">{c.outcome}</span>
+                  ) : (
+                    <button type="button" className="button secondary small" disabled={c.undoing} onClick={() => undoEarlier(c.backupId)}>
+                      {c.undoing ? 'Restoring…' : 'Undo'}
+                    </button>
+                  )}
+                  {c.error && (
+                    <span className="error-line" role="alert">
+                      {c.error}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    </main>
+  );
+}

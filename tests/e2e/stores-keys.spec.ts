@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type Locator, type Page } from '@playwright/test';
-import { openApp, screenshot, viewShot } from './helpers/app';
+import { SCREENSHOT_DIR, openApp, screenshot, viewShot } from './helpers/app';
 import { CLIENT_CN, EXPIRED_CN, ROOT_CN, SERVER_CN, opensslFacts } from './helpers/certs';
 import { getfacl, makeBulkStore, makeKeyStoreFixtures, runuserCat, type KeyStoreFixtures } from './helpers/store-fixtures';
 
@@ -13,6 +13,13 @@ import { getfacl, makeBulkStore, makeKeyStoreFixtures, runuserCat, type KeyStore
  */
 
 let fx: KeyStoreFixtures;
+
+/** One part of the page, whole (the grant panel is taller than the window). */
+async function shot(locator: Locator, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // The sticky top bar would be stitched over a part taller than the window: let it scroll away.
+  await locator.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), style: '.top-bar { position: static !important; }' });
+}
 
 test.beforeAll(() => {
   fx = makeKeyStoreFixtures();
@@ -88,6 +95,7 @@ test('local stores: folders added in the UI, the table with key and EKU columns,
   await expect(clientRow.getByTestId('cell-subject')).toHaveText(CLIENT_CN);
   await expect(clientRow.getByTestId('cell-key')).toHaveText('Yes');
   await expect(clientRow.getByTestId('cell-eku')).toHaveText('Yes');
+  await expect(clientRow.getByTestId('cell-store')).toHaveText('…/store');
   const serverRow = rows(page).filter({ has: page.getByText(SERVER_CN, { exact: true }) });
   await expect(serverRow.getByTestId('cell-key')).toHaveText('No');
   await expect(serverRow.getByTestId('cell-eku')).toHaveText('No');
@@ -199,7 +207,8 @@ test('private keys: the key file, who may read it, can the service user read it,
   await expect(page.locator(`[data-testid="access-step"][data-need="traverse"][data-allowed="false"]`)).toHaveCount(1);
   await expect(page.locator(`[data-testid="access-step"][data-need="traverse"][data-allowed="false"]`)).toContainText(fx.storeDir);
   await expect(answer.locator('[data-finding-id="key.identity-cannot-read"]')).toBeVisible();
-  await screenshot(page, '4e-keys-cannot-read');
+  await shot(page.getByTestId('key-step-location'), '4e-keys-location');
+  await shot(page.getByTestId('key-step-access'), '4e-keys-cannot-read');
   expect(runuserCat(fx.user, fx.keyFile).status).not.toBe(0);
 
   // Dry run: the exact commands (the traverse entry for the 0700 folder, then read on the key), the scripts, the privileges.
@@ -221,7 +230,7 @@ test('private keys: the key file, who may read it, can the service user read it,
   expect(fs.readFileSync(await saved.path(), 'utf8')).toBe(await page.getByTestId('grant-script-text').textContent());
   // Nothing changed by the dry run.
   expect(getfacl(fx.storeDir, fx.keyFile).equals(before)).toBe(true);
-  await screenshot(page, '4f-grant-dry-run');
+  await shot(panel, '4f-grant-dry-run');
 
   // Apply, behind a confirmation; Cancel first changes nothing.
   await page.getByTestId('grant-apply').click();
@@ -232,6 +241,9 @@ test('private keys: the key file, who may read it, can the service user read it,
   await viewShot(page, '4g-grant-confirm');
   await page.getByTestId('grant-confirm-apply').click();
   await expect(page.getByTestId('grant-verified')).toHaveText(`Applied. Checked again: ${fx.user} can read the key.`);
+  // What ran, not the dry run's scripts (those name a backup file of their own).
+  await expect(page.getByTestId('grant-commands-run-text')).toContainText(`setfacl -m u:${fx.user}:r ${fx.keyFile}`);
+  await expect(page.getByTestId('grant-script')).toHaveCount(0);
   const backupPath = (await page.getByTestId('grant-backup-path').textContent())!;
   expect(fs.existsSync(backupPath)).toBe(true);
   await expect(page.getByTestId('grant-backup-id')).toHaveText(path.basename(backupPath).replace(/\.acl$/, ''));
@@ -242,7 +254,7 @@ test('private keys: the key file, who may read it, can the service user read it,
   const read = runuserCat(fx.user, fx.keyFile);
   expect(read.status).toBe(0);
   expect(read.stdout).toBe(fs.readFileSync(fx.keyFile, 'utf8'));
-  await screenshot(page, '4h-grant-applied');
+  await shot(panel, '4h-grant-applied');
 
   // Undo: the backup restored exactly, and the user is locked out again.
   await page.getByTestId('grant-undo').click();
@@ -252,7 +264,7 @@ test('private keys: the key file, who may read it, can the service user read it,
   expect(getfacl(fx.storeDir, fx.keyFile).equals(before)).toBe(true);
   expect(runuserCat(fx.user, fx.keyFile).status).not.toBe(0);
   await expect(page.getByTestId('access-sentence')).toHaveText(`${fx.user} cannot read the key.`);
-  await viewShot(page, '4i-grant-undone');
+  await shot(panel, '4i-grant-undone');
 
   // A file path works too: the certificate file finds its key next to it; a missing file is one line.
   await page.getByTestId('key-choose-another').click();

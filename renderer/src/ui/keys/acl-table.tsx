@@ -32,7 +32,13 @@ export function AclTable({ acl, testId = 'acl-table', caption }: { acl: Acl; tes
                   {e.principal.sid && e.principal.sid !== p.name && <span className="muted mono acl-sid"> {e.principal.sid}</span>}
                 </td>
                 <td>
-                  <span className={`mini-badge is-${e.type}`}>{e.type === 'allow' ? 'Allow' : 'Deny'}</span>
+                  {e.type === 'allow' && e.rights.length === 0 ? (
+                    <span className="mini-badge is-none" title="An allow entry that grants nothing">
+                      No access
+                    </span>
+                  ) : (
+                    <span className={`mini-badge is-${e.type}`}>{e.type === 'allow' ? 'Allow' : 'Deny'}</span>
+                  )}
                 </td>
                 <td data-testid="acl-rights">{rightsText(e)}</td>
                 <td className="mono">{e.rawRights}</td>

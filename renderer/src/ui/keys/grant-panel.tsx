@@ -38,7 +38,10 @@ export function GrantPanel({ grant, onApply, onUndo, onClose }: { grant: GrantSt
   return (
     <section className="grant-panel" data-testid="grant-panel" aria-label={`Grant read access to ${grant.identity}`}>
       <header className="grant-head">
-        <h3 className="grant-title">Grant {grant.identity} read access</h3>
+        <p className="grant-stage" data-testid="grant-stage">
+          <span className={`stage-pill${result ? ' is-done' : ''}`}>{result ? (undo ? 'Undone' : 'Applied') : 'Dry run'}</span>
+          {result ? (undo ? 'The change was made, then undone.' : 'The change was made.') : 'Nothing has changed yet. This is what Apply will do:'}
+        </p>
         {!result && (
           <button type="button" className="link-button" data-testid="grant-close" onClick={onClose}>
             Close without changing anything
@@ -53,12 +56,9 @@ export function GrantPanel({ grant, onApply, onUndo, onClose }: { grant: GrantSt
         </p>
       )}
 
-      {plan && (
+      {/* Once applied, the dry run's scripts are history: they name a backup file of their own, not the one made. */}
+      {plan && !result && (
         <>
-          <p className="grant-stage">
-            <span className="stage-pill">{result ? 'Applied' : 'Dry run'}</span>
-            {result ? 'This change was made:' : 'Nothing has changed yet. This is what Apply will do:'}
-          </p>
           <p className="grant-summary" data-testid="grant-summary">
             {plan.summary}
           </p>
@@ -68,63 +68,33 @@ export function GrantPanel({ grant, onApply, onUndo, onClose }: { grant: GrantSt
               <span>{grant.identity} can already read the key: there is nothing to change.</span>
             </p>
           )}
-
-          {plan.changes.length > 0 && (
-            <div className="table-scroll">
-              <table className="data-table" data-testid="grant-changes">
-                <thead>
-                  <tr>
-                    <th scope="col">Path</th>
-                    <th scope="col">Now</th>
-                    <th scope="col">After</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {plan.changes.map((c) => (
-                    <tr key={c.path}>
-                      <td className="mono">{c.path}</td>
-                      <td className="mono">{c.before}</td>
-                      <td className="mono">{c.after}</td>
-                      <td>{c.why}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-
-          {plan.commands.length > 0 && (
-            <div className="script-block" data-testid="grant-commands">
-              <div className="script-head">
-                <h4 className="script-title">Commands that will run</h4>
-                <span className="muted script-file">each run directly with its arguments, not through a shell</span>
-                <CopyButton value={plan.commands.map((c) => commandLine(c, plan.script.language)).join('\n')} what="commands" />
-              </div>
-              <pre className="script-text" data-testid="grant-commands-text">
-                {plan.commands.map((c) => commandLine(c, plan.script.language)).join('\n')}
-              </pre>
-            </div>
-          )}
+          {plan.changes.length > 0 && <ChangesTable changes={plan.changes} />}
+          {plan.commands.length > 0 && <CommandsBlock title="Commands that will run" commands={plan.commands} language={plan.script.language} testId="grant-commands" />}
 
           <div className={`note ${plan.privileges.sufficient ? 'is-good' : 'is-warn'}`} data-testid="grant-privileges" role="note">
             {plan.privileges.sufficient ? <CheckIcon size={16} /> : <WarningIcon size={16} />}
             <span>
               <strong>{plan.privileges.sufficient ? 'Certbench may make this change: ' : 'Not enough privileges here: '}</strong>
               {plan.privileges.detail}
-              {!plan.privileges.sufficient && '. Save the script and run it as an administrator, or start Certbench with the rights needed.'}
+              {!plan.privileges.sufficient && '. Save the script and have an administrator run it, or start Certbench with the rights needed.'}
             </span>
           </div>
 
+          <p className="muted grant-scripts-note">
+            To make the change yourself instead, save the script and run it as an administrator; it backs up the ACL first, and the undo script restores that backup.
+          </p>
           <ScriptBlock title="Script" text={plan.script.text} fileName={scriptFileName('grant-read', grant.identity, plan.script.language)} testId="grant-script" />
           <ScriptBlock title="Undo script" text={plan.undoScript.text} fileName={scriptFileName('undo-grant-read', grant.identity, plan.undoScript.language)} testId="grant-undo-script" />
 
-          {!result && !plan.alreadyAllowed && (
+          {!plan.alreadyAllowed && (
             <div className="grant-actions">
               {!confirming ? (
-                <button type="button" className="button primary" data-testid="grant-apply" disabled={grant.applying} onClick={() => setConfirming(true)}>
-                  Apply…
-                </button>
+                <>
+                  <button type="button" className="button primary" data-testid="grant-apply" disabled={grant.applying} onClick={() => setConfirming(true)}>
+                    {grant.applying ? 'Applying…' : 'Apply…'}
+                  </button>
+                  {grant.applying ? <span className="muted">Backing up, changing, checking…</span> : <span className="muted">Asks once more before changing anything.</span>}
+                </>
               ) : (
                 <div className="confirm" data-testid="grant-confirm" role="alertdialog" aria-label="Confirm the change">
                   <p>
@@ -136,7 +106,6 @@ export function GrantPanel({ grant, onApply, onUndo, onClose }: { grant: GrantSt
                       type="button"
                       className="button primary"
                       data-testid="grant-confirm-apply"
-                      disabled={grant.applying}
                       autoFocus
                       onClick={() => {
                         setConfirming(false);
@@ -151,26 +120,108 @@ export function GrantPanel({ grant, onApply, onUndo, onClose }: { grant: GrantSt
                   </div>
                 </div>
               )}
-              {grant.applying && <span className="muted">Backing up, changing, checking…</span>}
             </div>
-          )}
-          {grant.applyError && (
-            <p className="error-line" role="alert" data-testid="grant-apply-error">
-              {grant.applyError}
-            </p>
           )}
         </>
       )}
+      {grant.applyError && (
+        <p className="error-line" role="alert" data-testid="grant-apply-error">
+          {grant.applyError}
+        </p>
+      )}
 
-      {result && <GrantResultView grant={grant} result={result} undo={undo} onUndo={onUndo} />}
+      {result && plan && <GrantResultView grant={grant} plan={plan} result={result} undo={undo} onUndo={onUndo} />}
     </section>
   );
 }
 
-function GrantResultView({ grant, result, undo, onUndo }: { grant: GrantState; result: GrantResult; undo: UndoResult | null; onUndo: () => void }) {
-  const ok = result.verified.canRead;
+function ChangesTable({ changes }: { changes: GrantPlan['changes'] }) {
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid="grant-changes">
+        <thead>
+          <tr>
+            <th scope="col">Path</th>
+            <th scope="col">Now</th>
+            <th scope="col">After</th>
+          </tr>
+        </thead>
+        <tbody>
+          {changes.map((c) => (
+            <tr key={c.path} title={c.why}>
+              <td className="mono">{c.path}</td>
+              <td className="mono">{c.before}</td>
+              <td className="mono">{c.after}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CommandsBlock({ title, commands, language, testId }: { title: string; commands: GrantPlan['commands']; language: GrantPlan['script']['language']; testId: string }) {
+  const text = commands.map((c) => commandLine(c, language)).join('\n');
+  return (
+    <div className="script-block" data-testid={testId}>
+      <div className="script-head">
+        <h4 className="script-title">{title}</h4>
+        <span className="muted script-file">each run directly with its arguments, not through a shell</span>
+        <CopyButton value={text} what={title.toLowerCase()} />
+      </div>
+      <pre className="script-text" data-testid={`${testId}-text`}>
+        {text}
+      </pre>
+    </div>
+  );
+}
+
+function GrantResultView({ grant, plan, result, undo, onUndo }: { grant: GrantState; plan: GrantPlan; result: GrantResult; undo: UndoResult | null; onUndo: () => void }) {
+  const applied = <AppliedView plan={plan} result={result} />;
+  if (undo) {
+    // Undone: what is true now leads; the change that was undone is kept below, folded.
+    return (
+      <div className="grant-result" data-testid="grant-result">
+        <p className={`note ${undo.matchesBackup ? 'is-good' : 'is-bad'}`} data-testid="grant-undone" data-matches={String(undo.matchesBackup)} role="status">
+          {undo.matchesBackup ? <CheckIcon size={16} /> : <WarningIcon size={16} />}
+          <span>
+            {undo.matchesBackup
+              ? 'Restored; matches the backup byte for byte.'
+              : `Restored, but the ACL now differs from the backup: compare with ${result.backupPath}.`}
+          </span>
+        </p>
+        <h4 className="sub-heading">The key file’s ACL after the undo</h4>
+        <AclTable acl={undo.restored} testId="grant-acl-restored" caption="ACL after the undo" />
+        <details className="grant-history">
+          <summary>The change that was undone (backup {result.backupId})</summary>
+          {applied}
+        </details>
+      </div>
+    );
+  }
   return (
     <div className="grant-result" data-testid="grant-result">
+      {applied}
+      <div className="grant-actions">
+        <button type="button" className="button secondary" data-testid="grant-undo" disabled={grant.undoing} onClick={onUndo}>
+          {grant.undoing ? 'Restoring…' : 'Undo'}
+        </button>
+        <span className="muted">Restores the ACL{result.commands.length > 1 ? 's' : ''} saved in backup {result.backupId}, exactly.</span>
+      </div>
+      {grant.undoError && (
+        <p className="error-line" role="alert" data-testid="grant-undo-error">
+          {grant.undoError}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The applied change: verified answer, commands run, the backup, the ACL after. */
+function AppliedView({ plan, result }: { plan: GrantPlan; result: GrantResult }) {
+  const ok = result.verified.canRead;
+  return (
+    <>
       <div className={`verdict is-${ok ? 'good' : 'bad'}`}>
         <div className="verdict-head">
           <span className="verdict-icon" aria-hidden="true">
@@ -185,6 +236,8 @@ function GrantResultView({ grant, result, undo, onUndo }: { grant: GrantState; r
           </div>
         </div>
       </div>
+
+      {result.commands.length > 0 && <CommandsBlock title="Commands run" commands={result.commands} language={plan.script.language} testId="grant-commands-run" />}
 
       <dl className="findkey">
         <div className="findkey-row">
@@ -209,34 +262,6 @@ function GrantResultView({ grant, result, undo, onUndo }: { grant: GrantState; r
 
       <h4 className="sub-heading">The key file’s ACL after the change</h4>
       <AclTable acl={result.after} testId="grant-acl-after" caption="ACL after the change" />
-
-      {!undo && (
-        <div className="grant-actions">
-          <button type="button" className="button secondary" data-testid="grant-undo" disabled={grant.undoing} onClick={onUndo}>
-            {grant.undoing ? 'Restoring…' : 'Undo'}
-          </button>
-          <span className="muted">Restores the ACL{result.commands.length > 1 ? 's' : ''} saved in {result.backupId}, exactly.</span>
-        </div>
-      )}
-      {grant.undoError && (
-        <p className="error-line" role="alert" data-testid="grant-undo-error">
-          {grant.undoError}
-        </p>
-      )}
-      {undo && (
-        <>
-          <p className={`note ${undo.matchesBackup ? 'is-good' : 'is-bad'}`} data-testid="grant-undone" data-matches={String(undo.matchesBackup)} role="status">
-            {undo.matchesBackup ? <CheckIcon size={16} /> : <WarningIcon size={16} />}
-            <span>
-              {undo.matchesBackup
-                ? 'Restored; matches the backup byte for byte.'
-                : `Restored, but the ACL now differs from the backup: compare with ${result.backupPath}.`}
-            </span>
-          </p>
-          <h4 className="sub-heading">The key file’s ACL after the undo</h4>
-          <AclTable acl={undo.restored} testId="grant-acl-restored" caption="ACL after the undo" />
-        </>
-      )}
-    </div>
+    </>
   );
 }

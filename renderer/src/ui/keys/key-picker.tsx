@@ -110,13 +110,14 @@ export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
         <h3 className="picker-title">
           <label htmlFor={`${id}-path`}>Or a file on this machine</label>
         </h3>
+        <p className="muted picker-count">A key file, a .pfx, or a certificate whose key lies next to it.</p>
         <div className="picker-row">
           <input
             id={`${id}-path`}
             className="text-input mono"
             data-testid="key-path"
             type="text"
-            placeholder="/etc/ssl/private/site.key, or the certificate next to it"
+            placeholder="/etc/ssl/private/site.key"
             spellCheck={false}
             autoComplete="off"
             value={path}

@@ -197,8 +197,9 @@ export function KeysArea({ request }: { request: KeyRequest | null }) {
             <div className="chosen">
               <span>
                 <span className="muted">{target.kind === 'thumbprint' ? 'Certificate ' : 'File '}</span>
-                <strong data-testid="key-target">{target.label}</strong>
-                {target.kind === 'thumbprint' && <span className="mono muted"> {target.thumbprint}</span>}
+                <strong data-testid="key-target" className={target.kind === 'path' ? 'mono' : undefined}>
+                  {target.label}
+                </strong>
               </span>
               <button type="button" className="button secondary small" data-testid="key-choose-another" onClick={() => setChoosing(true)}>
                 Choose another
@@ -255,7 +256,7 @@ export function KeysArea({ request }: { request: KeyRequest | null }) {
         {grant && (
           <section className="step-card" aria-labelledby="keys-step-4">
             <h2 className="step-title" id="keys-step-4">
-              <span className="step-number">4</span> Grant read access
+              <span className="step-number">4</span> Grant {grant.identity} read access
             </h2>
             <GrantPanel grant={grant} onApply={apply} onUndo={undo} onClose={() => setGrant(null)} />
           </section>

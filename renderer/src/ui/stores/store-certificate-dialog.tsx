@@ -9,6 +9,14 @@ import { useNavigation } from '../shell/navigation';
 import { displayName } from './store-rows';
 import { keyStatusOfStore, storeChainRequest } from './store-chain';
 
+/** "Folder /srv/certs, file client.pem": the store, and the file within it when there is one. */
+function placeOf(cert: StoreCertificate, store: Store | undefined): string {
+  const label = store?.label ?? cert.storeId;
+  if (!cert.file || cert.file === store?.location) return label;
+  const inside = store && cert.file.startsWith(store.location) ? cert.file.slice(store.location.length).replace(/^[\\/]+/, '') : cert.file;
+  return `${label}, file ${inside}`;
+}
+
 /**
  * A store certificate in full: the same card as an opened file (verdict, chain, validity, every
  * field, raw ASN.1), its chain built from the stores and the system's roots, and one click to its
@@ -49,7 +57,7 @@ export function StoreCertificateDialog({
     return () => abort.abort();
   }, [cert, all, stores]);
 
-  const where = cert ? [store?.label ?? cert.storeId, cert.file && cert.file !== store?.location ? cert.file : null].filter(Boolean).join(' · ') : '';
+  const where = cert ? placeOf(cert, store) : '';
   return (
     <ModalDialog
       open={cert !== null}

@@ -47,15 +47,17 @@ export function StoreList({
         {stores.map((s) => {
           const isSelected = selected === s.id;
           const removable = s.kind === 'folder' && folderPaths.has(s.location);
-          // A folder's label repeats its path: say it once.
-          const showLocation = s.location && !s.label.includes(s.location);
+          // A folder is named by its path (its label only repeats it, with the trust the badge shows).
+          const isFolder = s.kind === 'folder' || s.kind === 'anchor-folder';
+          const title = isFolder && s.location ? s.location : s.label;
+          const showLocation = !isFolder && s.location && !s.label.includes(s.location);
           return (
             <li key={s.id} className={`store-item${isSelected ? ' is-selected' : ''}${s.error ? ' has-error' : ''}`} data-testid="store-item" data-store-id={s.id} data-kind={s.kind}>
               <div className="store-item-main">
                 <p className="store-item-title">
                   <span className="store-kind">{KIND_WORD[s.kind]}</span>
-                  <span className="store-label" data-testid="store-label">
-                    {s.label}
+                  <span className={`store-label${isFolder ? ' mono' : ''}`} data-testid="store-label" title={s.label}>
+                    {title}
                   </span>
                   {s.trusted && (
                     <span className="mini-badge is-trusted" title="Certificates here are trusted roots: chains may end in them">

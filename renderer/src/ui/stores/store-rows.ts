@@ -15,6 +15,8 @@ export interface StoreRow {
   subject: string;
   issuer: string;
   storeLabel: string;
+  /** What fits a table cell: a folder's own name ("…/private"), else the store's label. */
+  storeShort: string;
   key: KeyWord;
   clientAuth: ReturnType<typeof clientAuthByEku>;
   /** Everything the text box matches, lower-cased once. */
@@ -33,6 +35,16 @@ export function displayName(dn: { commonName: string | null; rfc4514: string; at
   if (dn.commonName) return dn.commonName;
   const first = dn.attributes[0];
   return first ? `${first.type}=${first.value}` : dn.rfc4514 || '(empty name)';
+}
+
+/** A store in a few words: a folder by its own name (the list above has the whole path), others by label. */
+export function shortStoreLabel(store: Store | undefined, fallback: string): string {
+  if (!store) return fallback;
+  if (store.kind === 'folder' || store.kind === 'anchor-folder') {
+    const parts = store.location.split(/[\\/]+/).filter(Boolean);
+    return parts.length > 1 ? `…/${parts[parts.length - 1]}` : store.location;
+  }
+  return store.label;
 }
 
 export function buildRows(stores: Store[], certificates: StoreCertificate[]): StoreRow[] {
@@ -63,6 +75,7 @@ export function buildRows(stores: Store[], certificates: StoreCertificate[]): St
       subject: displayName(s.subject),
       issuer: displayName(s.issuer),
       storeLabel: store?.label ?? cert.storeId,
+      storeShort: shortStoreLabel(store, cert.storeId),
       key: keyWord(cert.key),
       clientAuth: clientAuthByEku(s),
       haystack,

@@ -22,9 +22,9 @@ const CLIENT_AUTH_TITLE: Record<StoreRow['clientAuth'], string> = {
 };
 const VALIDITY_TEXT: Partial<Record<ValidityStatus, string>> = { expired: 'Expired', 'not-yet-valid': 'Not yet valid' };
 
-/** 40 hex digits do not fit a column: the start and the end, as people compare them; the title has it all. */
+/** 40 hex digits do not fit a column: the start, as people read them out; the title and the filter have it all. */
 function shortThumbprint(t: string): string {
-  return t.length > 16 ? `${t.slice(0, 8)}…${t.slice(-6)}` : t;
+  return t.length > 10 ? `${t.slice(0, 8)}…` : t;
 }
 
 /**
@@ -67,8 +67,8 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
           <span role="columnheader" title="Whether the private key was found">
             Private key
           </span>
-          <span role="columnheader" title="Whether the Enhanced Key Usage allows client authentication">
-            Client auth (EKU)
+          <span role="columnheader" title="Whether the Enhanced Key Usage (EKU) allows client authentication">
+            Client auth
           </span>
           <span role="columnheader" title="SHA-1 thumbprint, as Windows shows it">
             Thumbprint
@@ -116,8 +116,8 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
                       </span>
                     )}
                   </span>
-                  <span role="cell" className="cell-muted" title={row.storeLabel}>
-                    {row.storeLabel}
+                  <span role="cell" className="cell-muted" data-testid="cell-store" title={row.storeLabel}>
+                    {row.storeShort}
                   </span>
                   <span role="cell" className={`cell-key is-${row.key}`} data-testid="cell-key" title={row.cert.key.path ?? row.cert.key.detail ?? KEY_TITLE[row.key]}>
                     {KEY_TEXT[row.key]}

@@ -3,6 +3,9 @@ import { call } from '../../api/client';
 import { CertificatesArea } from '../certificates/certificates-area';
 import { KeysArea, type KeyRequest } from '../keys/keys-area';
 import type { KeyTarget } from '../keys/key-target';
+import { LabArea } from '../lab/lab-area';
+import { ProbeArea } from '../probe/probe-area';
+import type { ProbeRequest } from '../probe/probe-request';
 import { StoreListingProvider } from '../stores/store-listing';
 import { NavigationContext, type Navigation } from './navigation';
 import { AREAS, Sidebar, type AreaId } from './sidebar';
@@ -19,6 +22,7 @@ export function App() {
   const [visited, setVisited] = useState<ReadonlySet<AreaId>>(() => new Set(['certificates']));
   const [certificatesTab, setCertificatesTab] = useState<'files' | 'stores'>('files');
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
+  const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -77,6 +81,17 @@ export function App() {
             <TopBar title={title} appInfo={appInfo} />
             {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={setCertificatesTab} />)}
             {mounted('keys', <KeysArea request={keyRequest} />)}
+            {mounted('probe', <ProbeArea request={probeRequest} />)}
+            {mounted(
+              'lab',
+              <LabArea
+                onProbe={(r) => {
+                  // The Lab's "Probe this": the Probe page opens with the address filled in.
+                  setProbeRequest((last) => ({ ...r, nonce: (last?.nonce ?? 0) + 1 }));
+                  navigation.go('probe');
+                }}
+              />,
+            )}
           </div>
         </div>
       </StoreListingProvider>

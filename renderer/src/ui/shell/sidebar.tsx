@@ -35,7 +35,7 @@ export const AREAS: readonly Area[] = [
     id: 'probe',
     label: 'Probe',
     purpose: 'Connect to a server and see whether and when it asks for a client certificate',
-    ready: false,
+    ready: true,
     Icon: ProbeIcon,
   },
   {
@@ -56,7 +56,7 @@ export const AREAS: readonly Area[] = [
     id: 'lab',
     label: 'Lab',
     purpose: 'Practice on a local test server with generated certificates',
-    ready: false,
+    ready: true,
     Icon: LabIcon,
   },
 ];

@@ -1,0 +1,121 @@
+import type { ProbeAttempt, ProbeResult } from '../../../../shared/model/probe';
+import { CertificateDialogProvider } from '../certificates/certificate-dialog';
+import { FindingsList } from '../certificates/findings-list';
+import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
+import { ProgressBar } from '../common/progress-bar';
+import { AttemptsView } from './attempts-view';
+import { OffersTable } from './offers-table';
+import { ProbeForm } from './probe-form';
+import type { ProbeRequest } from './probe-request';
+import { describeAttempt, formatMs, httpWords, preferredAttempt } from './probe-words';
+import { ServerChain } from './server-chain';
+import { useProbe, type OffersState } from './use-probe';
+import './probe.css';
+
+/**
+ * The Probe area (issue 5): connect to a server as a browser would, and show, decrypted, whether
+ * and when it asks for a client certificate, with which CA names, what it answered, and which local
+ * certificates a browser would offer. `request` comes from the Lab's "Probe this".
+ */
+export function ProbeArea({ request }: { request: ProbeRequest | null }) {
+  return (
+    <CertificateDialogProvider>
+      <ProbePane request={request} />
+    </CertificateDialogProvider>
+  );
+}
+
+function ProbePane({ request }: { request: ProbeRequest | null }) {
+  const { probe, offers, extraNote, run, cancel } = useProbe();
+  const running = probe.state === 'running';
+  return (
+    <main className="pane" data-testid="probe-pane">
+      <div className="pane-inner">
+        <p className="intro">
+          Connect to a server the way a browser does and see, decrypted, whether and when it asks for a client certificate, which
+          certificate authorities it names, and what it answers. Optionally present a client certificate to see whether it gets through.
+        </p>
+        {request?.context && (
+          <p className="probe-context" data-testid="probe-context">
+            {request.context}
+          </p>
+        )}
+        <ProbeForm prefill={request} running={running} onRun={(input) => void run(input)} onCancel={cancel} />
+        {probe.state === 'running' && <ProgressBar progress={probe.progress} what="Probing the server" testId="probe-progress" />}
+        {probe.state === 'failed' && (
+          <p className="probe-error is-main" role="alert" data-testid="probe-error">
+            {probe.message}
+          </p>
+        )}
+        {probe.state === 'done' && <ProbeResultView result={probe.result} url={probe.url} offers={offers} extraNote={extraNote} />}
+      </div>
+    </main>
+  );
+}
+
+function ProbeResultView({ result, url, offers, extraNote }: { result: ProbeResult; url: string; offers: OffersState; extraNote: string | null }) {
+  const withCert = result.attempts.find((a) => a.kind === 'client-certificate' || a.kind === 'post-handshake-client-certificate' || a.clientCertificate.presented);
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const tone = withCert?.clientCertificate.accepted === true && errors === 0 ? 'good' : errors > 0 ? 'bad' : 'neutral';
+  const initial = withCert ? result.attempts.indexOf(withCert) : preferredAttempt(result.attempts, result.clientAuth.attempt);
+  const server = `${result.target.host}:${result.target.port}`;
+  if (result.error) {
+    // No TLS handshake on any connection: one line says why; the connections show how far they got.
+    return (
+      <div className="probe-result" data-testid="probe-result" data-mode={result.clientAuth.mode}>
+        <p className="probe-error is-main" role="alert" data-testid="probe-error">
+          {result.error}
+        </p>
+        <AttemptsView key={result.startedAt} attempts={result.attempts} initial={0} server={server} />
+      </div>
+    );
+  }
+  return (
+    <div className="probe-result" data-testid="probe-result" data-mode={result.clientAuth.mode}>
+      <section className={`probe-summary is-${tone}`} aria-label="What the probe found">
+        <span className="probe-summary-icon" aria-hidden="true">
+          {tone === 'good' ? <CheckIcon size={22} /> : tone === 'bad' ? <CrossIcon size={22} /> : <QuestionIcon size={22} />}
+        </span>
+        <div className="probe-summary-text">
+          <p className="probe-summary-sentence" data-testid="probe-summary">
+            {result.summary ?? `The server's way of asking for a certificate: ${result.clientAuth.mode}.`}
+          </p>
+          {withCert && <CertificateOutcome attempt={withCert} />}
+          <p className="probe-summary-meta">
+            {url} · {result.attempts.length} connection{result.attempts.length === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
+            {new Date(result.startedAt).toLocaleTimeString()}
+          </p>
+        </div>
+      </section>
+
+      <section className="probe-section" aria-labelledby="probe-findings-title">
+        <h3 className="probe-section-title" id="probe-findings-title">
+          Findings
+        </h3>
+        {result.findings.length > 0 ? <FindingsList findings={result.findings} /> : <p className="muted">Nothing wrong was seen on the wire.</p>}
+      </section>
+
+      <AttemptsView key={result.startedAt} attempts={result.attempts} initial={initial} server={server} />
+      <ServerChain certificates={result.serverCertificates} />
+      <OffersTable offers={offers} extraNote={extraNote} />
+    </div>
+  );
+}
+
+/** The answer to "does my certificate get through?", in one line under the summary. */
+function CertificateOutcome({ attempt }: { attempt: ProbeAttempt }) {
+  const c = attempt.clientCertificate;
+  const result = attempt.http ? httpWords(attempt.http) : describeAttempt(attempt).outcome;
+  const text = !c.presented
+    ? `The client certificate was not sent: the server did not ask for it on this connection (${result}).`
+    : c.accepted === true
+      ? `The client certificate was sent and accepted: ${result}.`
+      : c.accepted === false
+        ? `The client certificate was sent and not accepted: ${result}.`
+        : `The client certificate was sent; the server's answer does not say whether it was accepted: ${result}.`;
+  return (
+    <p className={`probe-cert-outcome is-${c.accepted === true ? 'good' : c.accepted === false || !c.presented ? 'bad' : 'neutral'}`} data-testid="client-cert-outcome" data-accepted={String(c.accepted)}>
+      {text}
+    </p>
+  );
+}

@@ -1,0 +1,239 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { CopyButton } from '../common/copy-button';
+import { UploadIcon } from '../common/icons';
+import type { ProbeRequest } from './probe-request';
+import type { ProbeInput, TlsChoice } from './use-probe';
+
+const TLS_CHOICES: { id: TlsChoice; label: string; hint: string }[] = [
+  { id: '1.2', label: 'TLS 1.2', hint: 'Only TLS 1.2 (renegotiation is possible)' },
+  { id: '1.3', label: 'TLS 1.3', hint: 'Only TLS 1.3, and TLS 1.3 offering post-handshake authentication' },
+  { id: 'both', label: 'Both', hint: "The server's own choice, then TLS 1.2 and TLS 1.3 forced, to compare them" },
+];
+
+const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
+const KEY_ACCEPT = '.key,.pem,.der';
+
+function isPkcs12(file: File | null): boolean {
+  return file !== null && /\.(pfx|p12)$/i.test(file.name);
+}
+
+/**
+ * What to probe and how: the address, an optional client certificate (a PFX with its password, or
+ * a certificate with its key file), which TLS versions, and how long to wait. The password stays in
+ * its field (like any sign-in form) and goes only with the probe's own requests.
+ */
+export function ProbeForm({
+  prefill,
+  running,
+  onRun,
+  onCancel,
+}: {
+  prefill: ProbeRequest | null;
+  running: boolean;
+  onRun: (input: ProbeInput) => void;
+  onCancel: () => void;
+}) {
+  const [url, setUrl] = useState(prefill?.url ?? '');
+  const [tls, setTls] = useState<TlsChoice>('both');
+  const [timeoutSeconds, setTimeoutSeconds] = useState('15');
+  const [certificate, setCertificate] = useState<File | null>(null);
+  const [keyFile, setKeyFile] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const certInput = useRef<HTMLInputElement>(null);
+  const keyInput = useRef<HTMLInputElement>(null);
+  const runButton = useRef<HTMLButtonElement>(null);
+  const ids = useId();
+
+  // A "Probe this" from the Lab: the address is filled in and the Probe button is one keypress away.
+  const lastNonce = useRef(prefill?.nonce ?? 0);
+  useEffect(() => {
+    if (!prefill || prefill.nonce === lastNonce.current) return;
+    lastNonce.current = prefill.nonce;
+    setUrl(prefill.url);
+    runButton.current?.focus();
+  }, [prefill]);
+  // Mounted by a "Probe this": the same focus on the first render (the effect above skips it).
+  const prefilledOnMount = useRef(prefill !== null);
+  useEffect(() => {
+    if (prefilledOnMount.current) runButton.current?.focus();
+  }, []);
+
+  const seconds = Number(timeoutSeconds);
+  const timeoutValid = Number.isFinite(seconds) && seconds >= 1 && seconds <= 120;
+  const canRun = url.trim() !== '' && timeoutValid && !running;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!canRun) return;
+    onRun({ url, tls, timeoutSeconds: seconds, certificate, keyFile: isPkcs12(certificate) ? null : keyFile, password });
+  };
+
+  return (
+    <form className="probe-form" data-testid="probe-form" onSubmit={submit} autoComplete="off" noValidate>
+      <div className="probe-row">
+        <label className="probe-label" htmlFor={`${ids}-url`}>
+          Server address
+        </label>
+        <input
+          id={`${ids}-url`}
+          className="probe-input probe-url"
+          data-testid="probe-url"
+          type="text"
+          inputMode="url"
+          spellCheck={false}
+          placeholder="https://intranet.contoso.com/secure/"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <p className="probe-hint">The page that asks for a client certificate, as users open it: https://host[:port]/path</p>
+      </div>
+
+      <div className="probe-row">
+        <span className="probe-label" id={`${ids}-cert-label`}>
+          Client certificate <span className="muted">(optional)</span>
+        </span>
+        <div className="probe-file-row">
+          <button type="button" className="button secondary small" data-testid="probe-cert-choose" aria-describedby={`${ids}-cert-label`} onClick={() => certInput.current?.click()}>
+            <UploadIcon size={15} />
+            {certificate ? 'Choose another file' : 'Choose a .pfx, .p12 or certificate file'}
+          </button>
+          <input
+            ref={certInput}
+            type="file"
+            accept={CERT_ACCEPT}
+            hidden
+            data-testid="probe-cert-input"
+            aria-label="Client certificate file"
+            onChange={(e) => {
+              setCertificate(e.target.files?.[0] ?? null);
+              e.target.value = '';
+            }}
+          />
+          {certificate && (
+            <span className="probe-file-chip" data-testid="probe-cert-name">
+              {certificate.name}
+              <button
+                type="button"
+                className="probe-chip-remove"
+                aria-label={`Remove ${certificate.name}`}
+                title="Probe without a client certificate"
+                onClick={() => {
+                  setCertificate(null);
+                  setKeyFile(null);
+                  setPassword('');
+                }}
+              >
+                ×
+              </button>
+            </span>
+          )}
+          {!certificate && <span className="probe-hint">Without one, the probe shows what the server asks for.</span>}
+        </div>
+        {certificate && (
+          <div className="probe-file-row">
+            <label className="probe-sublabel" htmlFor={`${ids}-password`}>
+              Password
+            </label>
+            <input
+              id={`${ids}-password`}
+              className="probe-input probe-password"
+              data-testid="probe-password"
+              type="password"
+              name="certbench-probe-password"
+              autoComplete="off"
+              spellCheck={false}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            <span className="probe-hint">{isPkcs12(certificate) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this probe only; not stored.</span>
+          </div>
+        )}
+        {certificate && !isPkcs12(certificate) && (
+          <div className="probe-file-row">
+            <span className="probe-sublabel">Key file</span>
+            <button type="button" className="button secondary small" data-testid="probe-key-choose" onClick={() => keyInput.current?.click()}>
+              {keyFile ? 'Choose another key' : 'Choose the private key file'}
+            </button>
+            <input
+              ref={keyInput}
+              type="file"
+              accept={KEY_ACCEPT}
+              hidden
+              data-testid="probe-key-input"
+              aria-label="Private key file"
+              onChange={(e) => {
+                setKeyFile(e.target.files?.[0] ?? null);
+                e.target.value = '';
+              }}
+            />
+            {keyFile ? (
+              <span className="probe-file-chip" data-testid="probe-key-name">
+                {keyFile.name}
+                <button type="button" className="probe-chip-remove" aria-label={`Remove ${keyFile.name}`} onClick={() => setKeyFile(null)}>
+                  ×
+                </button>
+              </span>
+            ) : (
+              <span className="probe-hint">Not needed when the key is in the certificate file.</span>
+            )}
+          </div>
+        )}
+        {prefill?.clientPfx && (
+          <p className="probe-lab-hint" data-testid="probe-lab-hint">
+            The lab&apos;s client certificate is <code>{prefill.clientPfx.path}</code> <CopyButton value={prefill.clientPfx.path} what="the lab client PFX path" /> with the
+            password <code>{prefill.clientPfx.password}</code> <CopyButton value={prefill.clientPfx.password} what="the lab client PFX password" />
+          </p>
+        )}
+      </div>
+
+      <div className="probe-options">
+        <fieldset className="probe-fieldset">
+          <legend className="probe-label">TLS versions</legend>
+          <div className="segmented" role="radiogroup" aria-label="TLS versions">
+            {TLS_CHOICES.map((c) => (
+              <label key={c.id} className={`segment${tls === c.id ? ' is-selected' : ''}`} title={c.hint}>
+                <input type="radio" name={`${ids}-tls`} value={c.id} checked={tls === c.id} data-testid={`tls-${c.id}`} onChange={() => setTls(c.id)} />
+                {c.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <div className="probe-timeout">
+          <label className="probe-label" htmlFor={`${ids}-timeout`}>
+            Give up after
+          </label>
+          <span className="probe-timeout-row">
+            <input
+              id={`${ids}-timeout`}
+              className="probe-input probe-seconds"
+              data-testid="probe-timeout"
+              type="number"
+              min={1}
+              max={120}
+              step={1}
+              value={timeoutSeconds}
+              aria-invalid={!timeoutValid}
+              onChange={(e) => setTimeoutSeconds(e.target.value)}
+            />
+            seconds
+          </span>
+        </div>
+        <div className="probe-actions">
+          <button ref={runButton} type="submit" className="button primary" data-testid="probe-run" disabled={!canRun}>
+            Probe
+          </button>
+          {running && (
+            <button type="button" className="button secondary" data-testid="probe-cancel" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </div>
+      {!timeoutValid && (
+        <p className="probe-error" role="alert">
+          The time limit is 1 to 120 seconds.
+        </p>
+      )}
+    </form>
+  );
+}

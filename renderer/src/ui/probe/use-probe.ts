@@ -1,0 +1,162 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MAX_INPUT_FILE_BYTES, type Req } from '../../../../shared/contract';
+import { formatBytes } from '../../../../shared/errors';
+import type { KeyStatus } from '../../../../shared/model/chain';
+import type { CertificateSummary } from '../../../../shared/model/certificate';
+import type { ProbeResult } from '../../../../shared/model/probe';
+import type { OfferDecision } from '../../../../shared/probe/offer';
+import { keyStatusFromFiles } from '../../../../shared/verdict/key-status';
+import { call } from '../../api/client';
+import { encodeBase64 } from '../../lib/base64';
+import { inspectFile } from '../certificates/inspect-file';
+import { matchKeysAcrossFiles } from '../certificates/key-match';
+import type { WorkProgress } from '../certificates/use-inspect-queue';
+
+export type TlsChoice = 'both' | '1.2' | '1.3';
+
+/** What the form hands over; the files are read only when the probe starts. */
+export interface ProbeInput {
+  url: string;
+  tls: TlsChoice;
+  timeoutSeconds: number;
+  certificate: File | null;
+  keyFile: File | null;
+  /** PFX or encrypted-key password: sent with this probe's requests only, never kept here. */
+  password: string;
+}
+
+export type ProbeState =
+  | { state: 'idle' }
+  | { state: 'running'; url: string; progress: WorkProgress }
+  | { state: 'failed'; url: string; message: string }
+  | { state: 'done'; url: string; result: ProbeResult };
+
+export type OffersState =
+  | { state: 'idle' }
+  | { state: 'running'; progress: WorkProgress }
+  | { state: 'failed'; message: string }
+  | { state: 'done'; summary: string; decisions: OfferDecision[] };
+
+/**
+ * "https://" is what a helpdesk user forgets: a bare host (with port and path) gets it, anything
+ * with a scheme is sent as typed and the service says what is wrong with it.
+ */
+export function normaliseUrl(typed: string): string {
+  const t = typed.trim();
+  if (t === '' || /^[a-z][a-z0-9+.-]*:/i.test(t)) return t;
+  return `https://${t}`;
+}
+
+async function readProbeFile(file: File, password: string | undefined): Promise<NonNullable<Req<'probe:run'>['clientCertificate']>> {
+  if (file.size > MAX_INPUT_FILE_BYTES) {
+    throw new Error(`${file.name}: file is ${formatBytes(file.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch {
+    throw new Error(`${file.name}: cannot read the file (moved, deleted, or permission denied)`);
+  }
+  return { fileName: file.name, dataBase64: encodeBase64(bytes), ...(password ? { password } : {}) };
+}
+
+/**
+ * The client certificate chosen for the probe, as `probe:offers` extra candidates: read with the
+ * Certificates page's own reader (certs:inspect), keys matched across the certificate and key files,
+ * CA certificates of a PFX left out (a browser offers end-entity certificates only).
+ */
+async function chosenAsExtra(input: ProbeInput): Promise<{ summary: CertificateSummary; source: string; key: KeyStatus }[]> {
+  const files = [input.certificate, input.keyFile].filter((f): f is File => f !== null);
+  if (files.length === 0) return [];
+  const inspected = matchKeysAcrossFiles(await Promise.all(files.map((f) => inspectFile(f, { password: input.password || undefined }))));
+  const certFile = inspected[0]!;
+  return certFile.certificates
+    .filter((c) => c.basicConstraints?.ca !== true)
+    .map((c) => ({ summary: c, source: `${certFile.name} (chosen for this probe)`, key: keyStatusFromFiles(c.thumbprintSha1, inspected) }));
+}
+
+/** Runs one probe at a time (a new one cancels the last), then matches local certificates to what it saw. */
+export function useProbe() {
+  const [probe, setProbe] = useState<ProbeState>({ state: 'idle' });
+  const [offers, setOffers] = useState<OffersState>({ state: 'idle' });
+  const [extraNote, setExtraNote] = useState<string | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const ticket = useRef(0);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const cancel = useCallback(() => {
+    abort.current?.abort();
+  }, []);
+
+  const run = useCallback(async (input: ProbeInput) => {
+    abort.current?.abort();
+    const mine = ++ticket.current;
+    const controller = new AbortController();
+    abort.current = controller;
+    const url = normaliseUrl(input.url);
+    const live = () => mine === ticket.current;
+    setOffers({ state: 'idle' });
+    setExtraNote(null);
+    setProbe({ state: 'running', url, progress: { done: 0, total: 1, fraction: 0, label: `Connecting to ${url}` } });
+
+    let request: Req<'probe:run'>;
+    try {
+      const password = input.password || undefined;
+      request = {
+        url,
+        tls: input.tls,
+        timeoutMs: Math.round(input.timeoutSeconds * 1000),
+        ...(input.certificate ? { clientCertificate: await readProbeFile(input.certificate, password) } : {}),
+        ...(input.certificate && input.keyFile ? { keyFile: await readProbeFile(input.keyFile, password) } : {}),
+      };
+    } catch (err) {
+      if (live()) setProbe({ state: 'failed', url, message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+
+    const result = await call('probe:run', request, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (!live() || e.label === 'done') return;
+        const total = Math.max(1, e.total ?? 1);
+        const n = Math.min(total, e.done + 1);
+        setProbe({ state: 'running', url, progress: { done: e.done, total, fraction: e.done / total, label: `Connection ${n} of ${total}: ${e.label}` } });
+      },
+    });
+    if (!live()) return;
+    abort.current = null;
+    if (!result.ok) {
+      const message = controller.signal.aborted ? 'Probe cancelled.' : result.error.message;
+      setProbe({ state: 'failed', url, message });
+      return;
+    }
+    setProbe({ state: 'done', url, result: result.value });
+
+    // Which local certificates would be offered to what the server asked for.
+    setOffers({ state: 'running', progress: { done: 0, total: 1, fraction: 0, label: 'Matching local certificates to the CA names' } });
+    let extra: Awaited<ReturnType<typeof chosenAsExtra>> = [];
+    try {
+      extra = await chosenAsExtra(input);
+    } catch {
+      extra = [];
+    }
+    if (!live()) return;
+    if (input.certificate && extra.length === 0) setExtraNote(`${input.certificate.name} could not be read for this table (wrong password, or no certificate in it).`);
+    const offered = await call(
+      'probe:offers',
+      { certificateRequest: result.value.clientAuth.certificateRequest, extra },
+      {
+        onProgress: (e) => {
+          if (!live()) return;
+          const total = Math.max(1, e.total ?? 1);
+          setOffers({ state: 'running', progress: { done: e.done, total, fraction: Math.min(1, e.done / total), label: e.label || 'Matching local certificates' } });
+        },
+      },
+    );
+    if (!live()) return;
+    setOffers(offered.ok ? { state: 'done', summary: offered.value.summary, decisions: offered.value.decisions } : { state: 'failed', message: offered.error.message });
+  }, []);
+
+  return { probe, offers, extraNote, run, cancel };
+}

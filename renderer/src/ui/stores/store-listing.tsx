@@ -50,7 +50,9 @@ export function StoreListingProvider({ children }: { children: ReactNode }) {
         onProgress: (e) => {
           if (abort.signal.aborted) return;
           const total = e.total ?? 0;
-          setProgress({ done: e.done, total, fraction: total > 0 ? e.done / total : 0, label: e.label });
+          // Each store reports its own count: say which store and how far, not a percentage of the whole.
+          const count = total > 1 ? ` (${e.done.toLocaleString()} of ${total.toLocaleString()})` : '';
+          setProgress({ done: e.done, total, fraction: total > 0 ? e.done / total : 0, label: `Reading the stores: ${e.label}${count}` });
         },
       },
     ).then((r) => {

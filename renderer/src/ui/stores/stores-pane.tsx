@@ -1,4 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import type { Finding, Severity } from '../../../../shared/findings/catalogue';
 import type { StoreCertificate } from '../../../../shared/model/store';
 import { formatLocalDateTime } from '../../lib/dates';
 import { FindingsList } from '../certificates/findings-list';
@@ -60,7 +61,7 @@ export function StoresPane() {
       </div>
 
       {adding && <AddFolderForm onAdd={addFolder} onDone={() => setAdding(false)} />}
-      {progress && <ProgressBar progress={progress} what="Reading the certificate stores" testId="stores-progress" />}
+      {progress && <ProgressBar progress={progress} what="Reading the certificate stores" testId="stores-progress" indeterminate />}
       {error && (
         <p className="error-line" role="alert" data-testid="stores-error">
           {error}
@@ -70,12 +71,7 @@ export function StoresPane() {
       {listing && (
         <>
           <StoreList stores={stores} folders={listing.folders} selected={effective.storeId} onSelect={(storeId) => setFilter((f) => ({ ...f, storeId }))} onRemove={removeFolder} />
-          {listing.findings.length > 0 && (
-            <section className="store-findings" aria-label="Findings about the stores" data-testid="store-findings">
-              <h2 className="section-heading">What is wrong in the stores</h2>
-              <FindingsList findings={listing.findings} />
-            </section>
-          )}
+          {listing.findings.length > 0 && <StoreFindings findings={listing.findings} />}
           <section className="store-certificates" aria-label="Certificates">
             <StoreFilterBar filter={filter} onChange={setFilter} counts={counts} shown={shown.length} total={rows.length} />
             <StoreTable rows={shown} total={rows.length} filterText={effective.text} onOpen={(row) => setOpened(row.cert)} />
@@ -85,5 +81,35 @@ export function StoresPane() {
 
       <StoreCertificateDialog cert={opened} stores={stores} all={certificates} onClose={() => setOpened(null)} />
     </div>
+  );
+}
+
+const SEVERITY_WORDS: Record<Severity, [string, string]> = { error: ['error', 'errors'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
+
+/**
+ * The store findings above the table: open when one is an error (it breaks client authentication),
+ * otherwise folded to one line with their titles, so the table stays near the top of the page.
+ */
+function StoreFindings({ findings }: { findings: Finding[] }) {
+  const counts = (['error', 'warning', 'info'] as const)
+    .map((sev) => [sev, findings.filter((f) => f.severity === sev).length] as const)
+    .filter(([, n]) => n > 0);
+  const [open, setOpen] = useState(() => findings.some((f) => f.severity === 'error'));
+  return (
+    <details className="store-findings" open={open} onToggle={(e) => setOpen(e.currentTarget.open)} data-testid="store-findings">
+      <summary data-testid="store-findings-toggle">
+        <span className="store-findings-head">
+          <span className="section-heading">What is wrong in the stores</span>
+          {counts.map(([sev, n]) => (
+            <span key={sev} className={`mini-badge is-${sev}`}>
+              {n} {SEVERITY_WORDS[sev][n === 1 ? 0 : 1]}
+            </span>
+          ))}
+          <span className="muted store-findings-hint">{open ? 'hide' : 'show the evidence'}</span>
+        </span>
+        {!open && <span className="store-findings-titles">{findings.map((f) => f.title).join(' · ')}</span>}
+      </summary>
+      <FindingsList findings={findings} />
+    </details>
   );
 }

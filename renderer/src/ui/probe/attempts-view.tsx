@@ -2,7 +2,7 @@ import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ProbeAttempt } from '../../../../shared/model/probe';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
-import { describeAttempt, formatMs } from './probe-words';
+import { capitalise, describeAttempt, formatMs } from './probe-words';
 import { SequenceDiagram } from './sequence-diagram';
 
 /**
@@ -84,11 +84,12 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
 }
 
 function AttemptFacts({ attempt: a }: { attempt: ProbeAttempt }) {
-  const facts: [string, string][] = [
-    ['Protocol', a.tls.version ? `${a.tls.version}${a.tls.cipher ? `, ${a.tls.cipher}` : ''}` : 'no TLS session'],
-    ['How the certificate was asked', a.clientAuth.reason ?? a.clientAuth.mode],
-    ['Ended', a.ending],
-  ];
+  // The error is said once: an unknown mode's reason and the ending often repeat it word for word.
+  const notError = (text: string | null) => text !== null && text !== a.error;
+  const facts: [string, string][] = [['Protocol', a.tls.version ? `${a.tls.version}${a.tls.cipher ? `, ${a.tls.cipher}` : ''}` : 'no TLS session']];
+  if (notError(a.clientAuth.reason)) facts.push(['How the certificate was asked', capitalise(a.clientAuth.reason!)]);
+  else if (!a.clientAuth.reason) facts.push(['How the certificate was asked', a.clientAuth.mode]);
+  if (notError(a.ending)) facts.push(['Ended', capitalise(a.ending)]);
   if (a.durationMs !== undefined) facts.push(['Took', formatMs(a.durationMs)]);
   if (a.clientCertificate.presented || a.clientCertificate.thumbprint) {
     facts.push([
@@ -107,7 +108,7 @@ function AttemptFacts({ attempt: a }: { attempt: ProbeAttempt }) {
       {a.error && (
         <div className="is-bad">
           <dt>Error</dt>
-          <dd data-testid="attempt-error">{a.error}</dd>
+          <dd data-testid="attempt-error">{capitalise(a.error)}</dd>
         </div>
       )}
     </dl>

@@ -7,7 +7,7 @@ import { AttemptsView } from './attempts-view';
 import { OffersTable } from './offers-table';
 import { ProbeForm } from './probe-form';
 import type { ProbeRequest } from './probe-request';
-import { describeAttempt, formatMs, httpWords, preferredAttempt } from './probe-words';
+import { capitalise, describeAttempt, formatMs, httpWords, preferredAttempt } from './probe-words';
 import { ServerChain } from './server-chain';
 import { useProbe, type OffersState } from './use-probe';
 import './probe.css';
@@ -44,7 +44,7 @@ function ProbePane({ request }: { request: ProbeRequest | null }) {
         {probe.state === 'running' && <ProgressBar progress={probe.progress} what="Probing the server" testId="probe-progress" />}
         {probe.state === 'failed' && (
           <p className="probe-error is-main" role="alert" data-testid="probe-error">
-            {probe.message}
+            {capitalise(probe.message)}
           </p>
         )}
         {probe.state === 'done' && <ProbeResultView result={probe.result} url={probe.url} offers={offers} extraNote={extraNote} />}
@@ -64,7 +64,7 @@ function ProbeResultView({ result, url, offers, extraNote }: { result: ProbeResu
     return (
       <div className="probe-result" data-testid="probe-result" data-mode={result.clientAuth.mode}>
         <p className="probe-error is-main" role="alert" data-testid="probe-error">
-          {result.error}
+          {capitalise(result.error)}
         </p>
         <AttemptsView key={result.startedAt} attempts={result.attempts} initial={0} server={server} />
       </div>

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { CopyButton } from '../common/copy-button';
 import { UploadIcon } from '../common/icons';
 import type { ProbeRequest } from './probe-request';
-import type { ProbeInput, TlsChoice } from './use-probe';
+import { normaliseUrl, type ProbeInput, type TlsChoice } from './use-probe';
 
 const TLS_CHOICES: { id: TlsChoice; label: string; hint: string }[] = [
   { id: '1.2', label: 'TLS 1.2', hint: 'Only TLS 1.2 (renegotiation is possible)' },
@@ -65,6 +65,8 @@ export function ProbeForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!canRun) return;
+    // Show what is probed: a bare host gets its https:// here too.
+    setUrl(normaliseUrl(url));
     onRun({ url, tls, timeoutSeconds: seconds, certificate, keyFile: isPkcs12(certificate) ? null : keyFile, password });
   };
 
@@ -187,9 +189,11 @@ export function ProbeForm({
       </div>
 
       <div className="probe-options">
-        <fieldset className="probe-fieldset">
-          <legend className="probe-label">TLS versions</legend>
-          <div className="segmented" role="radiogroup" aria-label="TLS versions">
+        <div className="probe-option">
+          <span className="probe-label" id={`${ids}-tls-label`}>
+            TLS versions
+          </span>
+          <div className="segmented" role="radiogroup" aria-labelledby={`${ids}-tls-label`}>
             {TLS_CHOICES.map((c) => (
               <label key={c.id} className={`segment${tls === c.id ? ' is-selected' : ''}`} title={c.hint}>
                 <input type="radio" name={`${ids}-tls`} value={c.id} checked={tls === c.id} data-testid={`tls-${c.id}`} onChange={() => setTls(c.id)} />
@@ -197,8 +201,8 @@ export function ProbeForm({
               </label>
             ))}
           </div>
-        </fieldset>
-        <div className="probe-timeout">
+        </div>
+        <div className="probe-option">
           <label className="probe-label" htmlFor={`${ids}-timeout`}>
             Give up after
           </label>
@@ -215,7 +219,7 @@ export function ProbeForm({
               aria-invalid={!timeoutValid}
               onChange={(e) => setTimeoutSeconds(e.target.value)}
             />
-            seconds
+            seconds for the whole probe
           </span>
         </div>
         <div className="probe-actions">

@@ -140,7 +140,12 @@ function triedVersion(a: ProbeAttempt): string {
   if (a.tls.version) return a.tls.version;
   if (a.kind === 'tls1.2') return 'TLS 1.2';
   if (a.kind === 'tls1.3' || a.kind === 'post-handshake' || a.kind === 'post-handshake-client-certificate') return 'TLS 1.3';
-  return 'TLS';
+  return 'No TLS session';
+}
+
+/** The service's one-line messages start in lower case (they are also read mid-sentence); alone, they start a sentence. */
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function httpWords(http: NonNullable<ProbeAttempt['http']>): string {

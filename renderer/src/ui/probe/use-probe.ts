@@ -43,7 +43,7 @@ export type OffersState =
  */
 export function normaliseUrl(typed: string): string {
   const t = typed.trim();
-  if (t === '' || /^[a-z][a-z0-9+.-]*:/i.test(t)) return t;
+  if (t === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return t;
   return `https://${t}`;
 }
 

@@ -200,6 +200,13 @@ test('private keys: the key file, who may read it, can the service user read it,
   await expect(acl.locator('[data-principal="user:root"] [data-testid="acl-rights"]')).toHaveText('read, write');
   await expect(acl.locator('[data-principal="other"] [data-testid="acl-rights"]')).toHaveText('none');
 
+  // An account typed that does not exist: the service's one line, nothing else.
+  await page.getByTestId('identity-input').fill('no-such-user-e2e');
+  await page.getByTestId('access-check').click();
+  await expect(page.getByTestId('access-error')).toContainText('no user "no-such-user-e2e" on this machine');
+  expect((await page.getByTestId('access-error').textContent())!.includes('\n')).toBe(false);
+  await expect(page.getByTestId('access-answer')).toHaveCount(0);
+
   // The service user, picked from the machine's accounts: it cannot read, and the 0700 folder is why.
   await page.getByTestId('identity-select').selectOption(fx.user);
   await expect(page.getByTestId('identity-input')).toHaveValue(fx.user);

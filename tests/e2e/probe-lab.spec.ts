@@ -323,6 +323,39 @@ test('TLS 1.3 post-handshake authentication (Apache), or the reason it is unavai
   await screenshot(page, '57-probe-post-handshake');
 });
 
+test("an empty CA list and a list without the client's issuer: what the panel says, and why a browser would not offer the lab certificate", async ({ page }) => {
+  test.setTimeout(120_000);
+  await probeThis(page, 'empty-ca-list');
+  await runProbe(page);
+  await expect(page.locator('[data-testid="finding"][data-finding-id="server.ca-list-empty"]')).toBeVisible();
+  await message(page, 'CertificateRequest').getByTestId('seq-cert-request').click();
+  const panel = page.getByTestId('ca-panel');
+  await expect(panel.getByTestId('ca-count')).toHaveText('(0)');
+  await expect(panel).toContainText('this list is empty, so the client may offer any certificate');
+  await expect(panel.getByTestId('size-gauge')).toHaveAttribute('data-bytes', '0');
+  await expect(panel.getByTestId('ca-name')).toHaveCount(0);
+
+  await openLab(page);
+  const pfx = (await page.getByTestId('lab-pfx-path').innerText()).trim();
+  const password = (await page.getByTestId('lab-pfx-password').innerText()).trim();
+  const otherCa = opensslFacts((await page.getByTestId('lab-ca-other').innerText()).trim()).subject;
+  await probeThis(page, 'wrong-ca-list');
+  await page.getByTestId('probe-cert-input').setInputFiles(pfx);
+  await page.getByTestId('probe-password').fill(password);
+  await runProbe(page);
+  await expect(page.locator('[data-testid="finding"][data-finding-id="server.ca-list-excludes-issuer"]')).toBeVisible();
+  // The server still accepts the certificate when it is sent: the list, not the trust, is wrong.
+  await expect(page.getByTestId('client-cert-outcome')).toHaveAttribute('data-accepted', 'true');
+  await attemptTab(page, 'tls1.3').click();
+  await message(page, 'CertificateRequest').getByTestId('seq-cert-request').click();
+  await expect(page.getByTestId('ca-panel').getByTestId('ca-name')).toHaveText([otherCa]);
+  const chosen = page.locator('[data-testid="offer-row"]', { hasText: 'chosen for this probe' });
+  await expect(chosen).toHaveAttribute('data-offered', 'false', { timeout: 60_000 });
+  await expect(chosen).toContainText('is among the 1 CA name(s) the server sent');
+  await centre(page.getByTestId('offers'));
+  await viewShot(page, '57-probe-wrong-ca-list-offers');
+});
+
 test('a bad address, a closed port and a silent server each give a one-line error; a running probe shows its progress and can be cancelled', async ({ page }) => {
   test.setTimeout(90_000);
   await openApp(page);

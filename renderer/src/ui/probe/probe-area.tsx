@@ -35,11 +35,6 @@ function ProbePane({ request }: { request: ProbeRequest | null }) {
           Connect to a server the way a browser does and see, decrypted, whether and when it asks for a client certificate, which
           certificate authorities it names, and what it answers. Optionally present a client certificate to see whether it gets through.
         </p>
-        {request?.context && (
-          <p className="probe-context" data-testid="probe-context">
-            {request.context}
-          </p>
-        )}
         <ProbeForm prefill={request} running={running} onRun={(input) => void run(input)} onCancel={cancel} />
         {probe.state === 'running' && <ProgressBar progress={probe.progress} what="Probing the server" testId="probe-progress" />}
         {probe.state === 'failed' && (

@@ -58,6 +58,8 @@ export function ProbeForm({
     if (prefilledOnMount.current) runButton.current?.focus();
   }, []);
 
+  // What the Lab said about this address, while it is still the address in the field.
+  const fromLab = prefill !== null && normaliseUrl(url) === normaliseUrl(prefill.url) ? prefill : null;
   const seconds = Number(timeoutSeconds);
   const timeoutValid = Number.isFinite(seconds) && seconds >= 1 && seconds <= 120;
   const canRun = url.trim() !== '' && timeoutValid && !running;
@@ -72,6 +74,11 @@ export function ProbeForm({
 
   return (
     <form className="probe-form" data-testid="probe-form" onSubmit={submit} autoComplete="off" noValidate>
+      {fromLab?.context && (
+        <p className="probe-context" data-testid="probe-context">
+          {fromLab.context}
+        </p>
+      )}
       <div className="probe-row">
         <label className="probe-label" htmlFor={`${ids}-url`}>
           Server address
@@ -180,10 +187,10 @@ export function ProbeForm({
             )}
           </div>
         )}
-        {prefill?.clientPfx && (
+        {fromLab?.clientPfx && (
           <p className="probe-lab-hint" data-testid="probe-lab-hint">
-            The lab&apos;s client certificate is <code>{prefill.clientPfx.path}</code> <CopyButton value={prefill.clientPfx.path} what="the lab client PFX path" /> with the
-            password <code>{prefill.clientPfx.password}</code> <CopyButton value={prefill.clientPfx.password} what="the lab client PFX password" />
+            The lab&apos;s client certificate is <code>{fromLab.clientPfx.path}</code> <CopyButton value={fromLab.clientPfx.path} what="the lab client PFX path" /> with the
+            password <code>{fromLab.clientPfx.password}</code> <CopyButton value={fromLab.clientPfx.password} what="the lab client PFX password" />
           </p>
         )}
       </div>

@@ -110,7 +110,6 @@ export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
         <h3 className="picker-title">
           <label htmlFor={`${id}-path`}>Or a file on this machine</label>
         </h3>
-        <p className="muted picker-count">A key file, a .pfx, or a certificate whose key lies next to it.</p>
         <div className="picker-row">
           <input
             id={`${id}-path`}
@@ -127,6 +126,7 @@ export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
             Find the key
           </button>
         </div>
+        <p className="muted picker-count">A key file, a .pfx, or a certificate whose key lies next to it.</p>
         {pathError && (
           <p className="error-line" role="alert" data-testid="key-path-error">
             {pathError}

@@ -51,7 +51,8 @@ export function LabArea({ onProbe }: { onProbe: ProbeThis }) {
         )}
         {lab && !running && !busy && (
           <p className="muted" data-testid="lab-stopped">
-            The lab is not running. Its certificates are kept in <code className="lab-path">{lab.folder}</code> and reused at the next start.
+            The lab is not running. Its test certificates live in <code className="lab-path">{lab.folder}</code>: made at the first start, reused
+            after that.
           </p>
         )}
       </div>

@@ -108,6 +108,8 @@ export const GrantResultSchema = z.object({
   after: AclSchema,
   /** Re-read after the change: does the identity now read the key (path included)? */
   verified: AccessAnswerSchema,
+  /** The script that restores THIS backup by hand (the dry run's script names a backup not yet made). */
+  undoScript: ScriptSchema,
 });
 
 export const UndoResultSchema = z.object({

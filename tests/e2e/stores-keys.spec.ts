@@ -259,6 +259,8 @@ test('private keys: the key file, who may read it, can the service user read it,
   await expect(page.getByTestId('grant-commands-run-text')).toContainText(`setfacl -m u:${fx.user}:r ${fx.keyFile}`);
   await expect(page.getByTestId('grant-script')).toHaveCount(0);
   const backupPath = (await page.getByTestId('grant-backup-path').textContent())!;
+  // The undo script offered after Apply restores exactly this backup.
+  await expect(page.getByTestId('grant-result-undo-script')).toContainText(backupPath);
   expect(fs.existsSync(backupPath)).toBe(true);
   await expect(page.getByTestId('grant-backup-id')).toHaveText(path.basename(backupPath).replace(/\.acl$/, ''));
   await expect(panel.getByTestId('grant-acl-after').locator(`[data-principal="user:${fx.user}"]`)).toBeVisible();

@@ -101,6 +101,9 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
     expect(g.verified).toMatchObject({ identity: svc, canRead: true, decidedBy: `allowed by "user:${svc}:r--" (named user entry, within mask::r--)` });
     expect(fs.readFileSync(g.backupPath, 'utf8')).toBe(original);
     expect(fs.statSync(g.backupPath).mode & 0o777).toBe(0o600);
+    // The undo script returned with the result restores exactly this backup.
+    expect(g.undoScript.text).toContain(g.backupPath);
+    expect(g.undoScript.text).toContain('setfacl');
     const read = asUser(svc, ['cat', keyFile]);
     expect(read.status, read.stderr).toBe(0);
     expect(read.stdout).toBe(fs.readFileSync(keyFile, 'utf8'));

@@ -293,6 +293,8 @@ describe('WindowsAclWriter', () => {
     const result = await w.grant(KEY, reports);
     expect(result.backupId).toBe('2026-11-23T12-00-00-000Z-0a1b2c3d');
     expect(result.backupPath).toMatch(/acl-backups\\2026-11-23T12-00-00-000Z-0a1b2c3d\.icacls$/);
+    expect(result.undoScript.text).toContain('/restore');
+    expect(result.undoScript.text).toContain(result.backupPath.replace(/'/g, "''"));
     expect(result.changed).toBe(true);
     expect(result.verified).toMatchObject({ canRead: true, decidedBy: 'allowed by "IIS APPPOOL\\Reports Allow Read, Synchronize" (the identity itself)' });
     expect(result.before.entries).toHaveLength(6);

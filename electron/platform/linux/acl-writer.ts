@@ -259,7 +259,7 @@ export class LinuxKeyAclWriter implements KeyAclWriter {
 
     const before = acls.fileAcl;
     if (!changes.length) {
-      return { backupId: id, backupPath, changed: false, commands: [], before, after: before, verified: overallAnswer(plan.access) };
+      return { backupId: id, backupPath, changed: false, commands: [], before, after: before, verified: overallAnswer(plan.access), undoScript: plan.undoScript };
     }
 
     // 2. Apply; on any failure restore the backup so the ACLs are as they were.
@@ -273,7 +273,7 @@ export class LinuxKeyAclWriter implements KeyAclWriter {
     const again = await readPathAcls(this.runner, file);
     const verified = overallAnswer(checkPathAccess(again, identity));
     if (!verified.canRead) throw await this.failAndRestore(id, backupPath, paths, `after the change ${identity.name} still cannot read the key (${verified.decidedBy})`);
-    return { backupId: id, backupPath, changed: true, commands: plan.commands, before, after: again.fileAcl, verified };
+    return { backupId: id, backupPath, changed: true, commands: plan.commands, before, after: again.fileAcl, verified, undoScript: plan.undoScript };
   }
 
   private async failAndRestore(id: string, backupPath: string, paths: string[], problem: string): Promise<CertbenchError> {

@@ -382,6 +382,7 @@ export class WindowsAclWriter implements KeyAclWriter {
       before,
       after,
       verified: this.reader.canRead(after, identity),
+      undoScript: { language: 'powershell', text: undoScript({ keyPath, backupFile: f.backupFile, resultFile: null }) },
     };
   }
 

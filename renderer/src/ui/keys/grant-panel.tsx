@@ -260,6 +260,13 @@ function AppliedView({ plan, result }: { plan: GrantPlan; result: GrantResult })
         </div>
       </dl>
 
+      <ScriptBlock
+        title="Undo script for this backup (to restore by hand later)"
+        text={result.undoScript.text}
+        fileName={scriptFileName('undo-grant-read', result.verified.identity, result.undoScript.language)}
+        testId="grant-result-undo-script"
+      />
+
       <h4 className="sub-heading">The key file’s ACL after the change</h4>
       <AclTable acl={result.after} testId="grant-acl-after" caption="ACL after the change" />
     </>

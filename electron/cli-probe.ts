@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MAX_INPUT_FILE_BYTES, type Res } from '../shared/contract';
 import { probeOffers } from './services/probe/offers';
+import { listing } from './services/stores';
 import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
 import type { ProbeAttempt, ProbeResult, TimelineEntry } from '../shared/model/probe';
 import { CA_LIST_LIMIT } from '../shared/probe/findings';
@@ -26,11 +27,12 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
     .argument('<https-url>', 'the URL of the protected page, e.g. https://intranet.contoso.com/secure/')
     .option('--cert <file>', 'present this client certificate too: a .pfx/.p12, or a PEM/DER certificate (key in it or in --key)')
     .option('--key <file>', 'the private key of --cert when it is in a file of its own')
+    .option('--thumbprint <sha1>', 'present this certificate from the local stores or added folders (its key must be a file Certbench can read)')
     .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
     .option('--tls <version>', 'probe only TLS 1.2 or only TLS 1.3 (default: the default connection, TLS 1.2 and TLS 1.3 forced)')
     .option('--timeout <ms>', `bound on the whole probe in milliseconds (${MIN_TIMEOUT_MS}-${MAX_TIMEOUT_MS}, default ${DEFAULT_TIMEOUT_MS})`)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (url: string, opts: { cert?: string; key?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
+    .action(async (url: string, opts: { cert?: string; key?: string; thumbprint?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
       if (opts.tls !== undefined && opts.tls !== '1.2' && opts.tls !== '1.3') io.fail(`--tls: "${opts.tls}" is not 1.2 or 1.3`);
       const timeout = opts.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(opts.timeout);
       if (!Number.isInteger(timeout) || timeout < MIN_TIMEOUT_MS || timeout > MAX_TIMEOUT_MS) {
@@ -43,7 +45,12 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
         if ('error' in fromEnv) io.fail(fromEnv.error);
         password = fromEnv.password;
       }
-      const client = opts.cert ? await credential(opts.cert, opts.key, password, io.fail) : null;
+      if (opts.thumbprint && opts.cert) io.fail('give either --cert or --thumbprint, not both');
+      const client = opts.cert
+        ? await credential(opts.cert, opts.key, password, io.fail)
+        : opts.thumbprint
+          ? await storeCredential(opts.thumbprint, password, io.fail)
+          : null;
 
       const progress = new CliProgress('probing');
       let result: ProbeResult;
@@ -79,6 +86,38 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
         process.exitCode = 2;
       } else if (result.findings.some((f) => f.severity === 'error')) process.exitCode = 1;
     });
+}
+
+/**
+ * A certificate from the stores (or a folder the user added) as the client credential. Its key must
+ * be a file Certbench can read (folders, PEM/PFX next to the certificate); keys held by Windows
+ * CryptoAPI/CNG, NSS or a keychain are used by their own TLS stacks, not by this probe: say so.
+ */
+async function storeCredential(thumbprintText: string, password: string | undefined, fail: (m: string) => never): Promise<ClientCredential> {
+  const wanted = thumbprintText.replace(/[\s:]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{40}$/.test(wanted)) fail(`--thumbprint: "${thumbprintText}" is not a SHA-1 thumbprint (40 hex digits)`);
+  const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: true });
+  const found = l.certificates.find((c) => c.summary.thumbprintSha1 === wanted);
+  if (!found) fail(`--thumbprint: ${wanted} is in none of the local stores or added folders (see "certbench stores")`);
+  const certFile: CredentialInput = { fileName: `${wanted} (${found.storeId})`, bytes: Buffer.from(found.summary.derBase64, 'base64'), password };
+  if (found.key.status !== 'present' || found.key.providerKind !== 'file' || !found.key.path) {
+    const where = found.key.provider ?? found.key.providerKind ?? 'no key';
+    fail(`--thumbprint: the private key of ${wanted} is not a file Certbench can read (${found.key.status}, ${where}); export it as a .pfx and use --cert`);
+  }
+  const keyBytes = (() => {
+    try {
+      return readInputFile(found.key.path, MAX_INPUT_FILE_BYTES);
+    } catch (err) {
+      return fail(toErrorData(err).message);
+    }
+  })();
+  try {
+    // A .pfx in a folder holds the certificate and its key together: present it as it is.
+    if (/\.(pfx|p12)$/i.test(found.key.path)) return await loadClientCredential({ fileName: found.key.path, bytes: keyBytes, password });
+    return await loadClientCredential(certFile, { fileName: found.key.path, bytes: keyBytes, password });
+  } catch (err) {
+    fail(toErrorData(err).message);
+  }
 }
 
 async function credential(certPath: string, keyPath: string | undefined, password: string | undefined, fail: (m: string) => never): Promise<ClientCredential> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +57,19 @@ describe.skipIf(missing !== null)('probe: local certificates a browser would off
     expect(text.stdout).toContain('Local certificates: The server named');
     expect(text.stdout).toMatch(/\[offered\] alice {2}\(/);
     expect(text.stdout).toMatch(/\[not offered\] localhost {2}\(/);
+  });
+
+  it('--thumbprint presents a certificate from the stores with its key file, and it is accepted', async () => {
+    const sha1 = execFileSync('openssl', ['x509', '-in', pki.files.clientCertPem, '-noout', '-fingerprint', '-sha1'], { encoding: 'utf8' })
+      .split('=')[1]!
+      .trim()
+      .replace(/:/g, '');
+    const r = await runCli(['probe', server.url(), '--thumbprint', sha1, '--tls', '1.3', '--json', '--timeout', '10000'], { env: { CERTBENCH_DATA_DIR: data } });
+    const doc = JSON.parse(r.stdout);
+    const presented = doc.attempts.find((a: { clientCertificate: { presented: boolean } }) => a.clientCertificate.presented);
+    expect(presented.clientCertificate).toMatchObject({ presented: true, accepted: true, thumbprint: sha1 });
+    const missing = await runCli(['probe', server.url(), '--thumbprint', 'AB'.repeat(20)], { env: { CERTBENCH_DATA_DIR: data } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe(`certbench: --thumbprint: ${'AB'.repeat(20)} is in none of the local stores or added folders (see "certbench stores")`);
   });
 });

@@ -8,6 +8,7 @@ import { FileResult } from './file-result';
 import { matchKeysAcrossFiles } from './key-match';
 import { useChainAnalysis, type ChainAnalysis } from './use-chain-analysis';
 import { useInspectQueue } from './use-inspect-queue';
+import { markAsFolder } from './inspect-file';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
@@ -62,6 +63,11 @@ function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab
     e.preventDefault();
     setDragDepth(0);
     onTab('files');
+    // A dropped folder arrives as a File that cannot be read; the entry API says it is a folder.
+    Array.from(e.dataTransfer.items).filter((item) => item.kind === 'file').forEach((item, i) => {
+      const file = e.dataTransfer.files[i];
+      if (file && item.webkitGetAsEntry?.()?.isDirectory) markAsFolder(file);
+    });
     addFiles(Array.from(e.dataTransfer.files));
   };
 

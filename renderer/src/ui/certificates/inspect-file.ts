@@ -9,6 +9,12 @@ import { encodeBase64 } from '../../lib/base64';
  * 24 MB, so files are never batched). Always resolves to an inspected file; failures become its
  * one-line `error`, so one bad file never hides the others.
  */
+/** Dropped entries that are folders (the drop handler knows; a File object alone does not say). */
+const folders = new WeakSet<File>();
+export function markAsFolder(file: File): void {
+  folders.add(file);
+}
+
 export async function inspectFile(
   file: File,
   options: {
@@ -26,6 +32,11 @@ export async function inspectFile(
     keys: [],
     error: { code, message },
   });
+
+  if (folders.has(file)) {
+    // Same words as the CLI's "is a directory" line, in the UI's vocabulary.
+    return failed('bad-input', `${file.name}: is a folder, not a certificate file (open the files inside it)`);
+  }
 
   if (file.size > MAX_INPUT_FILE_BYTES) {
     // Same words as the CLI and the service (shared/cert/reader.ts), so all three agree.

@@ -8,6 +8,8 @@ import { issueCertificate } from '../electron/services/lab/pki';
 import { connectAndRecord, describeAttempt, type AttemptSpec } from '../electron/services/probe/attempt';
 import { runProbe } from '../electron/services/probe/probe';
 import { DEFAULT_LIMITS } from '../shared/tls/records';
+import { freePort } from '../electron/services/net/free-port';
+import { round, type BenchResult } from './result';
 
 /**
  * Issue 5: the probe's wall time against `openssl s_client -connect ... -servername ...` doing the same
@@ -19,15 +21,6 @@ import { DEFAULT_LIMITS } from '../shared/tls/records';
  * its process, as a helpdesk running it would.
  */
 
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: string;
-  baselineValue: number;
-  ratio: number;
-  target: string;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,18 +28,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {

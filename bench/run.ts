@@ -9,21 +9,13 @@ import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
 import { benchProbe } from './probe';
+import { round, type BenchResult } from './result';
 
 /**
  * `npm run bench [-- --json] [-- --count N]`: each benchmark is a ratio against a baseline measured
  * in the same run on the same inputs (developers' guide), printed as one JSON object per line with
  * --json: { name, value, unit, baseline, baselineValue, ratio, target }.
  */
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline: string;
-  baselineValue: number;
-  ratio: number;
-  target: string;
-}
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -69,10 +61,6 @@ async function benchInspect(): Promise<BenchResult> {
     ratio: round(ours / native),
     target: '<= 2 (issue 3)',
   };
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 /**

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { issueCertificate, generateKey, type LabCertificate } from '../../electron/services/lab/pki';
-import { freePort } from '../../electron/services/lab/apache';
+import { freePort } from '../../electron/services/net/free-port';
 
 /**
  * Servers for the probe's integration tests, started per run on 127.0.0.1 with certificates made per

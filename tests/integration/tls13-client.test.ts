@@ -8,7 +8,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeWithPostHandshakeAuth, type Tls13ProbeAttempt } from '../../electron/services/probe/tls13-client';
-import { findApache, freePort, startApache, type RunningApache } from '../../electron/services/lab/apache';
+import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
+import { freePort } from '../../electron/services/net/free-port';
 import { issueCertificate, type LabCertificate } from '../../electron/services/lab/pki';
 import { PAGE_403_7 } from '../../electron/services/lab/node-servers';
 

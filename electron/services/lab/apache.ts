@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../net/free-port';
 
 /**
  * Apache httpd as a lab server and a test server: `<Location /secure> SSLVerifyClient require`
@@ -39,17 +40,6 @@ export function findApache(): ApacheInstall | null {
   return { binary, modulesDir, version };
 }
 
-/** A port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ApacheSiteOptions {
   /** PEM: the server certificate followed by its chain. */

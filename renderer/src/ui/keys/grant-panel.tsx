@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { GrantPlan, GrantResult, UndoResult } from '../../../../shared/model/acl';
 import { CopyButton } from '../common/copy-button';
+import { CopyRow } from './copy-row';
 import { CheckIcon, WarningIcon } from '../common/icons';
 import { AclTable } from './acl-table';
 import { commandLine, scriptFileName } from './acl-words';
@@ -240,24 +241,8 @@ function AppliedView({ plan, result }: { plan: GrantPlan; result: GrantResult })
       {result.commands.length > 0 && <CommandsBlock title="Commands run" commands={result.commands} language={plan.script.language} testId="grant-commands-run" />}
 
       <dl className="findkey">
-        <div className="findkey-row">
-          <dt>Backup</dt>
-          <dd>
-            <span className="mono" data-testid="grant-backup-id">
-              {result.backupId}
-            </span>
-            <CopyButton value={result.backupId} what="backup id" />
-          </dd>
-        </div>
-        <div className="findkey-row">
-          <dt>Backup file</dt>
-          <dd>
-            <span className="mono" data-testid="grant-backup-path">
-              {result.backupPath}
-            </span>
-            <CopyButton value={result.backupPath} what="backup file path" />
-          </dd>
-        </div>
+        <CopyRow label="Backup" value={result.backupId} what="backup id" testId="grant-backup-id" />
+        <CopyRow label="Backup file" value={result.backupPath} what="backup file path" testId="grant-backup-path" />
       </dl>
 
       <ScriptBlock

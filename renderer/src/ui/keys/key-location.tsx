@@ -1,7 +1,7 @@
 import type { Res } from '../../../../shared/contract';
 import type { Store } from '../../../../shared/model/store';
 import { FindingsList } from '../certificates/findings-list';
-import { CopyButton } from '../common/copy-button';
+import { CopyRow } from './copy-row';
 import { WarningIcon } from '../common/icons';
 import { displayName } from '../stores/store-rows';
 import { AclTable } from './acl-table';
@@ -47,34 +47,10 @@ export function KeyLocationView({ found, stores }: { found: KeyFind; stores: Sto
 
       {found.directory && found.fileName ? (
         <dl className="findkey" data-testid="findkey">
-          <div className="findkey-row">
-            <dt>Private key directory</dt>
-            <dd>
-              <span className="mono" data-testid="key-directory">
-                {found.directory}
-              </span>
-              <CopyButton value={found.directory} what="private key directory" />
-            </dd>
-          </div>
-          <div className="findkey-row">
-            <dt>Private key file name</dt>
-            <dd>
-              <span className="mono" data-testid="key-file-name">
-                {found.fileName}
-              </span>
-              <CopyButton value={found.fileName} what="private key file name" />
-            </dd>
-          </div>
+          <CopyRow label="Private key directory" value={found.directory} what="private key directory" testId="key-directory" />
+          <CopyRow label="Private key file name" value={found.fileName} what="private key file name" testId="key-file-name" />
           {keyPath && (
-            <div className="findkey-row">
-              <dt>Full path</dt>
-              <dd>
-                <span className="mono" data-testid="key-path-value">
-                  {keyPath}
-                </span>
-                <CopyButton value={keyPath} what="private key path" />
-              </dd>
-            </div>
+            <CopyRow label="Full path" value={keyPath} what="private key path" testId="key-path-value" />
           )}
           {(key.provider || key.container || key.providerKind) && (
             <div className="findkey-row">

@@ -8,6 +8,11 @@ import { checkKeyAccess, findKey, grantKeyAccess, keyAcl, listIdentities, undoKe
 import { lab } from './services/lab/lab';
 import { runProbeHandler } from './services/probe/handler';
 import { probeOffers } from './services/probe/offers';
+import { analyzeServer } from './services/server/analyze';
+import { diagnose } from './services/diagnose';
+import { fixesFor } from '../shared/fixes';
+import { exportBundle } from './services/bundle/export';
+import { openBundle } from './services/bundle/open';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
@@ -50,4 +55,9 @@ export const handlers: HandlerTable = {
   'lab:status': async () => lab.status(),
   'probe:run': (request, ctx) => runProbeHandler(request, ctx),
   'probe:offers': (request, ctx) => probeOffers(request, ctx),
+  'server:analyze': (request, ctx) => analyzeServer(request, ctx),
+  'findings:diagnose': (request, ctx) => diagnose(request, ctx),
+  'fixes:script': async (request) => fixesFor(request.findings, request.shells),
+  'bundle:export': (request, ctx) => exportBundle(request, ctx),
+  'bundle:open': (request, ctx) => openBundle(request, ctx),
 };

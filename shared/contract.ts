@@ -9,6 +9,10 @@ import { LAB_SCENARIOS, LabStateSchema } from './model/lab';
 import { AccessAnswerSchema, AclSchema, GrantPlanSchema, GrantResultSchema, IdentitySchema, PathAccessSchema, UndoResultSchema } from './model/acl';
 import { KeyLocationSchema, StoreCertificateSchema, StoreFolderSchema, StoreSchema } from './model/store';
 import { FindingSchema } from './findings/catalogue';
+import { ServerEvidenceSchema } from './model/server';
+import { DiagnoseReportSchema } from './model/diagnose';
+import { FixScriptSchema, FixShellSchema } from './model/fix';
+import { BundleManifestSchema, OpenedBundleSchema, RedactionKindSchema } from './model/bundle';
 
 /**
  * The one file that names every channel (DESIGN.md "The contract"; STYLE.md: GitHub Desktop's
@@ -86,6 +90,51 @@ export const AccessCheckSchema = z.object({
   note: z.string().nullable(),
   /** key.identity-cannot-read (with the deciding entry as evidence) and key.too-open. */
   findings: z.array(FindingSchema),
+});
+
+/**
+ * Evidence a user attaches (issue 7: netsh output, applicationHost.config, web.config, a W3C log, a
+ * registry export, an event export, a certificate or a bundle), recognised by content. Either the
+ * bytes (UI drops, at most MAX_INPUT_FILE_BYTES) or a local path (CLI, Electron), which lets logs of
+ * hundreds of MB be streamed instead of copied.
+ */
+export const AttachmentSchema = z
+  .object({
+    name: z.string().min(1).max(1024),
+    dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4).optional(),
+    path: LocalPathSchema.optional(),
+  })
+  .strict()
+  .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path');
+export type Attachment = z.infer<typeof AttachmentSchema>;
+export const MAX_ATTACHMENTS = 50;
+
+/** What one Diagnose gathers (issue 6); shared by findings:diagnose and bundle:export. */
+export const DiagnoseRequestSchema = z
+  .object({
+    /** https://host[:port]/path of the server that rejects the certificate; optional (local checks only). */
+    url: z.string().min(1).max(2048).optional(),
+    /** The client certificate: a PFX/P12 (with password) or a PEM/DER certificate, with keyFile when separate. */
+    clientCertificate: ProbeFileSchema.optional(),
+    keyFile: ProbeFileSchema.optional(),
+    /** Or a certificate from the local stores/folders by thumbprint. */
+    thumbprint: ThumbprintSchema.optional(),
+    /** The identity that must read the key: "IIS AppPool\\Shop", "www-data". */
+    identity: IdentityNameSchema.optional(),
+    attachments: z.array(AttachmentSchema).max(MAX_ATTACHMENTS).default([]),
+    /** Read the live server configuration of this machine (Windows: HTTP.SYS, Schannel, IIS, logs, events). */
+    live: z.boolean().default(true),
+    timeoutMs: z.number().int().min(1_000).max(120_000).default(15_000),
+  })
+  .strict()
+  .refine((r) => !(r.clientCertificate && r.thumbprint), { message: 'give either clientCertificate or thumbprint', path: ['thumbprint'] })
+  .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] });
+export type DiagnoseRequest = z.input<typeof DiagnoseRequestSchema>;
+
+export const FixesResponseSchema = z.object({
+  fixes: z.array(FixScriptSchema),
+  /** Every fix of one shell as one script (and one undo), in ranking order; null when none. */
+  combined: z.array(z.object({ shell: FixShellSchema, fileName: z.string(), script: z.string(), undo: z.string(), undoFileName: z.string() })),
 });
 
 export const AppInfoSchema = z.object({
@@ -260,6 +309,68 @@ export const contract = {
       })
       .strict(),
     response: z.object({ summary: z.string(), decisions: z.array(OfferDecisionSchema) }),
+  },
+  'server:analyze': {
+    method: 'analyzeServer',
+    request: z
+      .object({
+        attachments: z.array(AttachmentSchema).max(MAX_ATTACHMENTS).default([]),
+        /** Read this machine's live configuration too (Windows only; elsewhere a note says so). */
+        live: z.boolean().default(true),
+      })
+      .strict(),
+    response: ServerEvidenceSchema,
+  },
+  'findings:diagnose': {
+    method: 'diagnose',
+    request: DiagnoseRequestSchema,
+    response: DiagnoseReportSchema,
+  },
+  'fixes:script': {
+    method: 'fixScripts',
+    request: z
+      .object({
+        /** Findings (with their params) to write fixes for: from a diagnosis or an opened bundle. */
+        findings: z.array(FindingSchema).max(500),
+        shells: z.array(FixShellSchema).min(1).default(['powershell', 'bash']),
+      })
+      .strict(),
+    response: FixesResponseSchema,
+  },
+  'bundle:export': {
+    method: 'exportBundle',
+    request: z
+      .object({
+        /** Diagnose first with this request; or give the report already made (report wins). */
+        diagnose: DiagnoseRequestSchema.optional(),
+        report: DiagnoseReportSchema.optional(),
+        redact: z.array(RedactionKindSchema).default([]),
+        /** Include the local store listing (certs/ and keys/); default on. */
+        includeStores: z.boolean().default(true),
+        /** Where to write the zip (CLI, Electron save dialog); default: the data folder's bundles/. */
+        out: LocalPathSchema.optional(),
+      })
+      .strict(),
+    response: z.object({
+      path: z.string(),
+      fileName: z.string(),
+      bytes: z.number().int(),
+      /** The zip itself, so the web mode can offer it as a download. */
+      zipBase64: z.string(),
+      manifest: BundleManifestSchema,
+    }),
+  },
+  'bundle:open': {
+    method: 'openBundle',
+    request: z
+      .object({
+        name: z.string().min(1).max(1024),
+        dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4).optional(),
+        path: LocalPathSchema.optional(),
+      })
+      .strict()
+      .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path'),
+    response: OpenedBundleSchema,
   },
 } as const;
 

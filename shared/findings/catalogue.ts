@@ -61,6 +61,12 @@ export const FindingSchema = z.object({
   detail: z.string(),
   evidence: z.array(EvidenceSchema),
   fixes: z.array(z.string()),
+  /**
+   * Structured values the fix generators need (shared/fixes): binding key, thumbprint, key path,
+   * identity, site/application path... Keys per finding id are listed in FINDING_PARAMS. Optional so
+   * findings from older bundles still parse.
+   */
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
 export type Evidence = z.infer<typeof EvidenceSchema>;
@@ -107,10 +113,35 @@ export function finding(
   title: string,
   detail: string,
   evidence: Evidence[],
-  options: { severity?: Severity; fixes?: string[] } = {},
+  options: { severity?: Severity; fixes?: string[]; params?: Record<string, string> } = {},
 ): Finding {
-  return { id, severity: options.severity ?? FINDING_SEVERITY[id], title, detail, evidence, fixes: options.fixes ?? [] };
+  const base: Finding = { id, severity: options.severity ?? FINDING_SEVERITY[id], title, detail, evidence, fixes: options.fixes ?? [] };
+  return options.params ? { ...base, params: options.params } : base;
 }
+
+/**
+ * The `params` each rule fills in when it knows them, and the fix generators read (all optional;
+ * a generator without what it needs writes a script that asks for it or none at all):
+ * - host, port, url: the probed server.
+ * - binding ("0.0.0.0:443" / "www.contoso.com:443"), bindingKind (ipport | hostnameport | ccs),
+ *   certHash, appId, certStoreName: an HTTP.SYS binding (netsh / SslBindingInfo).
+ * - location ("Default Web Site" or "Default Web Site/api"), site, application: IIS config paths.
+ * - thumbprint, subject, store ("LocalMachine\\Root"), file: a certificate and where it sits;
+ *   thumbprints (comma-separated) for several.
+ * - issuer, downloadUrl, certificatePem: a missing or untrusted CA (public certificate only).
+ * - keyPath, identity: a private-key file and who must read it.
+ * - serverSoftware (iis | apache | nginx): which server the fix is for, when known.
+ */
+export const FINDING_PARAM_KEYS = [
+  'host', 'port', 'url',
+  'binding', 'bindingKind', 'certHash', 'appId', 'certStoreName',
+  'location', 'site', 'application',
+  'thumbprint', 'thumbprints', 'subject', 'store', 'file',
+  'issuer', 'downloadUrl', 'certificatePem',
+  'keyPath', 'identity',
+  'serverSoftware',
+] as const;
+export type FindingParamKey = (typeof FINDING_PARAM_KEYS)[number];
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 

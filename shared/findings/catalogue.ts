@@ -40,6 +40,10 @@ export const FINDING_IDS = [
   'log.500-64-before-403-7',
   // Added by the certificate engine (issue 3): chain faults other than a missing link or root.
   'chain.invalid',
+  // Added with the server side (issue 7): Schannel System-log events (reference section 9).
+  'schannel.ca-list-truncated',
+  'schannel.client-cert-alert',
+  'schannel.server-key-unreadable',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -106,6 +110,9 @@ export const FINDING_SEVERITY: Record<FindingId, Severity> = {
   'schannel.trusted-issuer-list-off': 'info',
   'log.500-64-before-403-7': 'warning',
   'chain.invalid': 'error',
+  'schannel.ca-list-truncated': 'error',
+  'schannel.client-cert-alert': 'warning',
+  'schannel.server-key-unreadable': 'error',
 };
 
 export function finding(

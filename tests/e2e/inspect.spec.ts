@@ -61,40 +61,28 @@ async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   expect(overflow).toEqual([]);
 }
 
-test('the frame shows the six areas, the mode and the host, and keeps the token out of the address bar', async ({ page }) => {
+test('the frame shows the seven areas, the mode and the host, and keeps the token out of the address bar', async ({ page }) => {
   await openApp(page);
 
   await expect(page.getByTestId('product-name')).toHaveText('Certbench');
   const items = page.getByTestId('nav-item');
-  await expect(items).toHaveCount(6);
-  await expect(items).toContainText(['Certificates and stores', 'Private keys', 'Probe', 'Findings', 'Bundles', 'Lab']);
+  await expect(items).toHaveCount(7);
+  await expect(items).toContainText(['Certificates and stores', 'Private keys', 'Probe', 'Server side', 'Diagnose', 'Bundles', 'Lab']);
   await expect(items.first()).toHaveAttribute('aria-current', 'page');
-  await expect(items.first()).not.toHaveAttribute('aria-disabled', 'true');
-  // Private keys works (issue 4): a link like Certificates, not the current page.
-  await expect(items.nth(1)).not.toHaveAttribute('aria-disabled', 'true');
-  await expect(items.nth(1)).not.toHaveAttribute('aria-current', 'page');
-  expect(await items.nth(1).evaluate((el) => el.tagName)).toBe('A');
-  // Probe and Lab work too (issue 5): links, not the current page.
-  for (const i of [2, 5]) {
+  // Every area works (issues 2-8): links, not the current page, nothing "coming soon".
+  for (let i = 1; i < 7; i++) {
     await expect(items.nth(i)).not.toHaveAttribute('aria-disabled', 'true');
+    await expect(items.nth(i)).not.toHaveAttribute('aria-current', 'page');
+    await expect(items.nth(i)).not.toContainText('coming soon');
     expect(await items.nth(i).evaluate((el) => el.tagName)).toBe('A');
-  }
-  for (const i of [3, 4]) {
-    const item = items.nth(i);
-    await expect(item).toHaveAttribute('aria-disabled', 'true');
-    await expect(item).toContainText('coming soon');
-    await expect(item).toHaveAttribute('title', /coming soon/);
-    // Not a link, not a button, not focusable: there is nothing to land on.
-    expect(await item.evaluate((el) => el.tagName)).toBe('SPAN');
-    expect(await item.evaluate((el) => (el as HTMLElement).tabIndex)).toBe(-1);
   }
 
   await expect(page.getByTestId('mode')).toHaveText('Web mode');
   await expect(page.getByTestId('host')).toHaveText(os.hostname());
   expect(page.url()).not.toContain('token');
 
-  // Keyboard: the area links in order (the disabled ones are skipped), the selected tab ("Opened files"), then the primary button.
-  for (const i of [0, 1, 2, 5]) {
+  // Keyboard: the area links in order, the selected tab ("Opened files"), then the primary button.
+  for (const i of [0, 1, 2, 3, 4, 5, 6]) {
     await page.keyboard.press('Tab');
     await expect(items.nth(i)).toBeFocused();
   }

@@ -120,3 +120,11 @@ export const ChevronIcon = (p: IconProps) => (
     <path d="m9 6 6 6-6 6" />
   </Svg>
 );
+
+export const ServerIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="4" y="3" width="16" height="7" rx="1.5" />
+    <rect x="4" y="14" width="16" height="7" rx="1.5" />
+    <path d="M8 6.5h.01M8 17.5h.01M12 6.5h5M12 17.5h5" />
+  </Svg>
+);

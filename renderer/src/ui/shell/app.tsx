@@ -4,6 +4,11 @@ import { CertificatesArea } from '../certificates/certificates-area';
 import { KeysArea, type KeyRequest } from '../keys/keys-area';
 import type { KeyTarget } from '../keys/key-target';
 import { LabArea } from '../lab/lab-area';
+import { FindingsArea } from '../findings/findings-area';
+import { ServerArea } from '../server/server-area';
+import { BundlesArea } from '../bundles/bundles-area';
+import type { OpenedBundle } from '../../../../shared/model/bundle';
+import { BundleViewContext, type BundleView } from './bundle-view';
 import { ProbeArea } from '../probe/probe-area';
 import type { ProbeRequest } from '../probe/probe-request';
 import { StoreListingProvider } from '../stores/store-listing';
@@ -23,6 +28,7 @@ export function App() {
   const [certificatesTab, setCertificatesTab] = useState<'files' | 'stores'>('files');
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
+  const [bundle, setBundle] = useState<OpenedBundle | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -64,6 +70,18 @@ export function App() {
     };
   }, []);
 
+  const bundleView = useMemo<BundleView>(
+    () => ({
+      bundle,
+      open: (b) => {
+        setBundle(b);
+        navigation.go('findings');
+      },
+      close: () => setBundle(null),
+    }),
+    [bundle, navigation],
+  );
+
   const title = AREAS.find((a) => a.id === area)?.label ?? '';
   const mounted = (id: AreaId, node: ReactNode) =>
     visited.has(id) && (
@@ -74,6 +92,7 @@ export function App() {
 
   return (
     <NavigationContext.Provider value={navigation}>
+      <BundleViewContext.Provider value={bundleView}>
       <StoreListingProvider>
         <div className="app">
           <Sidebar active={area} onSelect={navigation.go} />
@@ -82,6 +101,9 @@ export function App() {
             {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={setCertificatesTab} />)}
             {mounted('keys', <KeysArea request={keyRequest} />)}
             {mounted('probe', <ProbeArea request={probeRequest} />)}
+            {mounted('server', <ServerArea />)}
+            {mounted('findings', <FindingsArea />)}
+            {mounted('bundles', <BundlesArea />)}
             {mounted(
               'lab',
               <LabArea
@@ -95,6 +117,7 @@ export function App() {
           </div>
         </div>
       </StoreListingProvider>
+      </BundleViewContext.Provider>
     </NavigationContext.Provider>
   );
 }

@@ -1,18 +1,17 @@
 import type { ComponentType } from 'react';
-import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon } from '../common/icons';
+import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon, ServerIcon } from '../common/icons';
 
 /**
- * The areas of the app in DESIGN.md's order. Areas not built yet are shown so users see where the
- * product is going, but they are plainly disabled (no empty pages to land on).
+ * The areas of the app in DESIGN.md's order: what is on this machine, the server on the wire and in
+ * its configuration, then the diagnosis that combines them, and the bundle that carries it away.
  */
-export type AreaId = 'certificates' | 'keys' | 'probe' | 'findings' | 'bundles' | 'lab';
+export type AreaId = 'certificates' | 'keys' | 'probe' | 'server' | 'findings' | 'bundles' | 'lab';
 
 export interface Area {
   id: AreaId;
   label: string;
   /** One line on what the area answers, used as the tooltip. */
   purpose: string;
-  ready: boolean;
   Icon: ComponentType<{ size?: number }>;
 }
 
@@ -21,42 +20,42 @@ export const AREAS: readonly Area[] = [
     id: 'certificates',
     label: 'Certificates and stores',
     purpose: "Open certificate files, or list this machine's certificate stores, and see who each certificate identifies, its validity and its usages",
-    ready: true,
     Icon: CertificateIcon,
   },
   {
     id: 'keys',
     label: 'Private keys',
     purpose: 'Where each private key file is, which accounts may read it, and granting read access with an undo',
-    ready: true,
     Icon: KeyIcon,
   },
   {
     id: 'probe',
     label: 'Probe',
     purpose: 'Connect to a server and see whether and when it asks for a client certificate',
-    ready: true,
     Icon: ProbeIcon,
   },
   {
+    id: 'server',
+    label: 'Server side',
+    purpose: 'Read IIS, HTTP.SYS and Schannel settings, logs and events, from this machine or from files you attach',
+    Icon: ServerIcon,
+  },
+  {
     id: 'findings',
-    label: 'Findings',
-    purpose: 'What is wrong, with the evidence and a script that fixes it',
-    ready: false,
+    label: 'Diagnose',
+    purpose: 'Gather all the evidence for one server and certificate: what is wrong, why, and a script that fixes it',
     Icon: FindingsIcon,
   },
   {
     id: 'bundles',
     label: 'Bundles',
-    purpose: 'Put all the evidence in one file for a second-line engineer',
-    ready: false,
+    purpose: 'Put all the evidence in one file for a second-line engineer, or open one you received',
     Icon: BundleIcon,
   },
   {
     id: 'lab',
     label: 'Lab',
     purpose: 'Practice on a local test server with generated certificates',
-    ready: true,
     Icon: LabIcon,
   },
 ];
@@ -78,7 +77,9 @@ export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area:
         </div>
         <ul className="nav-list">
           {AREAS.map((area) => (
-            <li key={area.id}>{area.ready ? <ReadyItem area={area} active={area.id === active} onSelect={onSelect} /> : <SoonItem area={area} />}</li>
+            <li key={area.id}>
+              <AreaItem area={area} active={area.id === active} onSelect={onSelect} />
+            </li>
           ))}
         </ul>
       </div>
@@ -86,7 +87,7 @@ export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area:
   );
 }
 
-function ReadyItem({ area: { id, label, purpose, Icon }, active, onSelect }: { area: Area; active: boolean; onSelect: (area: AreaId) => void }) {
+function AreaItem({ area: { id, label, purpose, Icon }, active, onSelect }: { area: Area; active: boolean; onSelect: (area: AreaId) => void }) {
   return (
     <a
       href="#"
@@ -103,22 +104,5 @@ function ReadyItem({ area: { id, label, purpose, Icon }, active, onSelect }: { a
       <Icon />
       <span className="nav-label">{label}</span>
     </a>
-  );
-}
-
-/** Not a link and not focusable: there is nothing to activate yet. aria-disabled tells screen readers. */
-function SoonItem({ area: { id, label, purpose, Icon } }: { area: Area }) {
-  return (
-    <span
-      className="nav-item is-disabled"
-      aria-disabled="true"
-      title={`${label} is coming soon: ${purpose.charAt(0).toLowerCase()}${purpose.slice(1)}.`}
-      data-testid="nav-item"
-      data-area={id}
-    >
-      <Icon />
-      <span className="nav-label">{label}</span>
-      <span className="soon-tag">coming soon</span>
-    </span>
   );
 }

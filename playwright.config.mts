@@ -7,11 +7,12 @@ import path from 'node:path';
  * started and stopped by Playwright; its tokened URL is written to E2E_URL_FILE for the tests.
  */
 export const E2E_PORT = Number(process.env.CERTBENCH_E2E_PORT ?? 47813);
-export const E2E_URL_FILE = path.resolve('.tmp/e2e/url.txt');
+/** Per port, so two runs on different CERTBENCH_E2E_PORTs (parallel development) do not read each other's URL. */
+export const E2E_URL_FILE = path.resolve(`.tmp/e2e/url-${E2E_PORT}.txt`);
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  outputDir: 'test-results/e2e',
+  outputDir: process.env.CERTBENCH_E2E_PORT ? `test-results/e2e-${E2E_PORT}` : 'test-results/e2e',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

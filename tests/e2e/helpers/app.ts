@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 /** Where playwright.config.mts's webServer writes the tokened URL of `certbench serve`. */
-export const URL_FILE = path.resolve('.tmp/e2e/url.txt');
+export const URL_FILE = path.resolve(`.tmp/e2e/url-${process.env.CERTBENCH_E2E_PORT ?? 47813}.txt`);
 
 /**
  * The tokened URL of the web mode. Playwright starts the server and waits for its port; the URL

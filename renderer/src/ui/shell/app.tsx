@@ -9,6 +9,9 @@ import { ServerArea } from '../server/server-area';
 import { BundlesArea } from '../bundles/bundles-area';
 import type { OpenedBundle } from '../../../../shared/model/bundle';
 import { BundleViewContext, type BundleView } from './bundle-view';
+import { LastReportContext, type LastReport } from './report-context';
+import type { DiagnoseReport } from '../../../../shared/model/diagnose';
+import type { DiagnoseRequest } from '../../../../shared/contract';
 import { ProbeArea } from '../probe/probe-area';
 import type { ProbeRequest } from '../probe/probe-request';
 import { StoreListingProvider } from '../stores/store-listing';
@@ -29,6 +32,8 @@ export function App() {
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
   const [bundle, setBundle] = useState<OpenedBundle | null>(null);
+  const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null }>({ report: null, request: null });
+  const lastReport = useMemo<LastReport>(() => ({ ...last, set: (report, request) => setLast({ report, request }) }), [last]);
 
   useEffect(() => {
     let live = true;
@@ -93,6 +98,7 @@ export function App() {
   return (
     <NavigationContext.Provider value={navigation}>
       <BundleViewContext.Provider value={bundleView}>
+      <LastReportContext.Provider value={lastReport}>
       <StoreListingProvider>
         <div className="app">
           <Sidebar active={area} onSelect={navigation.go} />
@@ -117,6 +123,7 @@ export function App() {
           </div>
         </div>
       </StoreListingProvider>
+      </LastReportContext.Provider>
       </BundleViewContext.Provider>
     </NavigationContext.Provider>
   );

@@ -1,0 +1,28 @@
+import { useBundleView } from '../shell/bundle-view';
+import { BundleIcon } from './icons';
+
+/**
+ * Says plainly that what the screen shows comes from a bundle, not from this machine: whose host, when
+ * it was collected, which Certbench wrote it, and what was redacted (issue 8: "clearly marked as a
+ * bundle from host X at time Y"). Renders nothing when no bundle is open.
+ */
+export function BundleBanner() {
+  const { bundle, close } = useBundleView();
+  if (!bundle) return null;
+  const { manifest } = bundle;
+  const when = new Date(manifest.createdAt);
+  const at = Number.isNaN(when.getTime()) ? manifest.createdAt : when.toLocaleString();
+  return (
+    <div className="bundle-banner" role="status" data-testid="bundle-banner" data-host={manifest.host}>
+      <BundleIcon />
+      <div className="bundle-banner-text">
+        <strong>Read-only bundle from {manifest.host}</strong>, collected {at} by Certbench {manifest.appVersion} on {manifest.os.platform}
+        {manifest.redactions.length > 0 && <> (redacted: {manifest.redactions.join(', ')})</>}. Nothing shown here was read from this machine.
+        <span className="bundle-banner-file"> {bundle.file}</span>
+      </div>
+      <button type="button" className="button" data-testid="bundle-close" onClick={close}>
+        Close bundle
+      </button>
+    </div>
+  );
+}

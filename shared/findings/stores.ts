@@ -30,6 +30,24 @@ export function caNameBytes(c: StoreCertificate): number | null {
   }
 }
 
+/** "LocalMachine\\Root" for a Windows store (its id is "windows:LocalMachine\\Root"), else the store's location. */
+function storePath(store: Store): string {
+  return store.kind === 'windows' ? store.id.replace(/^windows:/, '') : store.location;
+}
+
+/** What the fix scripts need (FINDING_PARAM_KEYS): the store, the thumbprints, the first certificate and its file. */
+function storeParams(store: Store, certs: StoreCertificate[]): Record<string, string> {
+  const first = certs[0]!;
+  const params: Record<string, string> = {
+    store: storePath(store),
+    thumbprints: certs.map((c) => c.summary.thumbprintSha1).join(','),
+    thumbprint: first.summary.thumbprintSha1,
+    subject: first.summary.subject.rfc4514,
+  };
+  if (first.file) params.file = first.file;
+  return params;
+}
+
 /** store.non-self-signed-in-root, store.expired-roots and (Windows Root stores) store.root-names-too-large. */
 export function storeFindings(stores: Store[], certificates: StoreCertificate[]): Finding[] {
   const out: Finding[] = [];
@@ -52,7 +70,8 @@ export function storeFindings(stores: Store[], certificates: StoreCertificate[])
               : 'They act as trust anchors although they are not roots; move them out of the trusted store unless that is intended.'
           }`,
           listEvidence(notSelfSigned.map((c) => ({ kind: 'certificate', text: certLine(c) }))),
-          { severity: windows ? 'error' : 'warning' },
+          // Off Windows the impact is only a surprising anchor, not a broken CA list: a warning.
+          { severity: windows ? 'error' : 'warning', params: storeParams(store, notSelfSigned) },
         ),
       );
     }
@@ -65,6 +84,7 @@ export function storeFindings(stores: Store[], certificates: StoreCertificate[])
           'Expired certificates in the trusted root store',
           `${store.label} holds ${expired.length} expired certificate(s). They no longer anchor any chain and, on Windows, still count toward the CA list the server sends.`,
           listEvidence(expired.map((c) => ({ kind: 'certificate', text: `${certLine(c)}, expired ${c.summary.notAfter}` }))),
+          { params: storeParams(store, expired) },
         ),
       );
     }
@@ -80,6 +100,7 @@ export function storeFindings(stores: Store[], certificates: StoreCertificate[])
             "The trusted roots' names add up past the 16 KB limit",
             `The ${certs.length} certificates of ${store.label} have names that take ${total} bytes in a certificate request, more than ${CA_NAMES_LIMIT} (some Windows versions stop at ${CA_NAMES_OLD_LIMIT}). Schannel then sends no CA names or fails the handshake (KB 933430); remove unneeded roots or use a Certificate Trust List on the binding.`,
             [{ kind: 'size', text: `${total} bytes of CA names from ${certs.length} certificates` }],
+            { params: { store: storePath(store) } },
           ),
         );
       }

@@ -108,6 +108,26 @@ export const IisAppSettingsSchema = z.object({
   adMapping: z.object({ enabled: z.boolean(), origin: SettingOriginSchema.nullable() }),
   /** WCF services with transport client-credential Certificate (from system.serviceModel), "" when none. */
   wcfServices: z.array(z.string()),
+  /** The binding behind each of wcfServices and where it was declared (for evidence). */
+  wcf: z
+    .array(
+      z.object({
+        service: z.string(),
+        /** "basicHttpBinding", "customBinding"... */
+        binding: z.string(),
+        /** The <binding name>, "" for the binding type's default configuration. */
+        bindingConfiguration: z.string(),
+        /** "Transport", "TransportWithMessageCredential", or "httpsTransport requireClientCertificate" (customBinding). */
+        mode: z.string(),
+        origin: SettingOriginSchema,
+      }),
+    )
+    .optional(),
+  /**
+   * Set for a sub-folder entry (a <location path="Site/App/folder"> that is not an application): the
+   * path of the application it belongs to. Its settings are that application's plus the folder's own.
+   */
+  folderOf: z.string().optional(),
 });
 export type IisAppSettings = z.infer<typeof IisAppSettingsSchema>;
 
@@ -134,6 +154,26 @@ export const IisConfigSchema = z.object({
   appPools: z.array(z.object({ name: z.string(), identityType: z.string().nullable(), userName: z.string().nullable() })),
   /** Settings that the parser could not place (unknown site in a location path...), one line each. */
   notes: z.array(z.string()),
+  /**
+   * Every place the client-certificate sections are written (access, anonymousAuthentication and the two
+   * mapping sections), in file order, with the opening tag as written: the evidence for iis.* findings.
+   * Passwords and certificates of mappings are never kept; only their counts.
+   */
+  declarations: z
+    .array(
+      z.object({
+        section: z.enum(['access', 'anonymousAuthentication', 'iisClientCertificateMappingAuthentication', 'clientCertificateMappingAuthentication']),
+        origin: SettingOriginSchema,
+        /** The element's opening tag as written (whitespace collapsed, password/certificate attributes removed). */
+        xml: z.string(),
+        /** enabled="..." when written (null when not). */
+        enabled: z.boolean().nullable(),
+        /** One-to-one / many-to-one <add> entries written here (mapping section only). */
+        oneToOne: z.number().int(),
+        manyToOne: z.number().int(),
+      }),
+    )
+    .optional(),
 });
 export type IisConfig = z.infer<typeof IisConfigSchema>;
 
@@ -168,7 +208,20 @@ export const W3cLogStatsSchema = z.object({
     buckets: z.array(z.object({ start: z.string(), total: z.number().int(), clientCertFailures: z.number().int(), status500: z.number().int() })),
   }),
   /** A 500 with sc-win32-status 64 followed by a 403.7 from the same client (field note 001 item 11). */
-  pattern500Then4037: z.array(z.object({ client: z.string(), url: z.string(), at500: z.string(), at403: z.string(), line500: z.number().int() })),
+  pattern500Then4037: z.array(
+    z.object({
+      client: z.string(),
+      url: z.string(),
+      at500: z.string(),
+      at403: z.string(),
+      line500: z.number().int(),
+      /** The 403.7's own line and URL (the URL may differ from the 500's). */
+      line403: z.number().int().optional(),
+      url403: z.string().optional(),
+    }),
+  ),
+  /** How many times the pattern was seen in all (pattern500Then4037 keeps the first examples only). */
+  pattern500Then4037Total: z.number().int().optional(),
   /** sc-win32-status values seen with 403.x, decoded ("2148204809 = 0x800B0109 CERT_E_UNTRUSTEDROOT"). */
   win32Statuses: z.array(z.object({ status: z.string(), win32: z.string(), meaning: z.string(), count: z.number().int() })),
 });

@@ -1,0 +1,247 @@
+import { useState } from 'react';
+import type { Req } from '../../../../shared/contract';
+import type { RedactionKind } from '../../../../shared/model/bundle';
+import { formatBytes } from '../../../../shared/errors';
+import { formatLocalDateTime } from '../../lib/dates';
+import { CopyButton } from '../common/copy-button';
+import { BundleIcon, CheckIcon } from '../common/icons';
+import { ProgressBar } from '../common/progress-bar';
+import { useLastReport } from '../shell/report-context';
+import { useNavigation } from '../shell/navigation';
+import { saveBlob } from './bundle-bytes';
+import { NEVER_INCLUDED, REDACTION_OPTIONS, clip, collectNowRequest, lastDiagnosisWords, redactionWords } from './bundle-words';
+import type { ExportState, ExportedBundle } from './use-bundle-export';
+
+type Source = 'last' | 'now';
+
+/**
+ * "Export a bundle": what goes in (the last diagnosis of this session, or a collection made now),
+ * whether this machine's stores go in, what is redacted (each option with an example, visible
+ * before the export), then the export with its progress and the result with Download and Open.
+ */
+export function ExportPanel({
+  current,
+  onExport,
+  onCancel,
+  onOpen,
+  opening,
+}: {
+  current: ExportState;
+  onExport: (request: Req<'bundle:export'>) => void;
+  onCancel: () => void;
+  onOpen: (bundle: ExportedBundle) => void;
+  /** The file name being opened right now (so its Open button says so), else null. */
+  opening: string | null;
+}) {
+  const last = useLastReport();
+  const navigation = useNavigation();
+  const [source, setSource] = useState<Source>('last');
+  const [url, setUrl] = useState('');
+  const [identity, setIdentity] = useState('');
+  const [includeStores, setIncludeStores] = useState(true);
+  const [redact, setRedact] = useState<ReadonlySet<RedactionKind>>(() => new Set());
+  const running = current.state === 'running';
+  const useLast = last.report !== null && source === 'last';
+
+  const submit = () => {
+    const redactions = REDACTION_OPTIONS.map((o) => o.kind).filter((k) => redact.has(k));
+    const what = useLast && last.report ? { report: last.report } : { diagnose: collectNowRequest({ url, identity }) };
+    onExport({ ...what, redact: redactions, includeStores });
+  };
+
+  const toggle = (kind: RedactionKind, on: boolean) =>
+    setRedact((s) => {
+      const next = new Set(s);
+      if (on) next.add(kind);
+      else next.delete(kind);
+      return next;
+    });
+
+  return (
+    <section className="bundles-card" aria-labelledby="bundles-export-title" data-testid="bundle-export">
+      <h3 className="bundles-card-title" id="bundles-export-title">
+        Export a bundle
+      </h3>
+      <p className="muted">
+        One zip file with the diagnosis, its evidence and every command that produced it, for a second-line engineer to open in
+        Certbench (or to read its report.html in any browser).
+      </p>
+      <form
+        className="bundles-export-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!running) submit();
+        }}
+      >
+        <div className="bundles-export-grid">
+          <fieldset className="bundles-fieldset" data-testid="bundle-source">
+            <legend className="bundles-legend">What goes in</legend>
+            {last.report ? (
+              <>
+                <label className="checkbox bundles-choice" title={last.report.summary}>
+                  <input
+                    type="radio"
+                    name="bundle-source"
+                    checked={source === 'last'}
+                    onChange={() => setSource('last')}
+                    disabled={running}
+                    data-testid="bundle-source-last"
+                  />
+                  <span data-testid="bundle-last-report">{lastDiagnosisWords(last.report, (iso) => formatLocalDateTime(iso))}</span>
+                </label>
+                <label className="checkbox bundles-choice">
+                  <input type="radio" name="bundle-source" checked={source === 'now'} onChange={() => setSource('now')} disabled={running} data-testid="bundle-source-now" />
+                  <span>A new collection, made now</span>
+                </label>
+              </>
+            ) : (
+              <p className="muted" data-testid="bundle-no-report">
+                No diagnosis was made in this session, so the export collects now. For a fuller collection (a client certificate,
+                attached logs and configuration files) use the{' '}
+                <button type="button" className="link-button" onClick={() => navigation.go('findings')}>
+                  Diagnose page
+                </button>{' '}
+                first.
+              </p>
+            )}
+            {!useLast && (
+              <div className="bundles-collect" data-testid="bundle-collect-form">
+                <label className="bundles-field">
+                  <span className="field-label">Server address (optional)</span>
+                  <input
+                    className="text-input mono"
+                    type="text"
+                    placeholder="https://shop.contoso.com/secure/"
+                    value={url}
+                    onChange={(e) => setUrl(e.target.value)}
+                    disabled={running}
+                    spellCheck={false}
+                    autoComplete="off"
+                    data-testid="bundle-url"
+                  />
+                </label>
+                <label className="bundles-field">
+                  <span className="field-label">Identity that must read the key (optional)</span>
+                  <input
+                    className="text-input mono"
+                    type="text"
+                    placeholder="IIS AppPool\Shop or www-data"
+                    value={identity}
+                    onChange={(e) => setIdentity(e.target.value)}
+                    disabled={running}
+                    spellCheck={false}
+                    autoComplete="off"
+                    data-testid="bundle-identity"
+                  />
+                </label>
+                {last.report && (
+                  <p className="bundles-hint muted">
+                    A fuller collection (with a client certificate, attached logs and configuration files) is made on the Diagnose page.
+                  </p>
+                )}
+              </div>
+            )}
+            <label className="checkbox bundles-stores">
+              <input type="checkbox" checked={includeStores} onChange={(e) => setIncludeStores(e.target.checked)} disabled={running} data-testid="bundle-include-stores" />
+              <span>Include this machine&apos;s certificate stores (public certificates and key file permissions only)</span>
+            </label>
+          </fieldset>
+
+          <fieldset className="bundles-fieldset" data-testid="bundle-redactions">
+            <legend className="bundles-legend">Redact before export</legend>
+            <p className="bundles-hint muted">Replaced by the same stand-in in every file of the bundle, so it still reads consistently.</p>
+            {REDACTION_OPTIONS.map((o) => (
+              <label key={o.kind} className="checkbox bundles-redaction">
+                <input
+                  type="checkbox"
+                  checked={redact.has(o.kind)}
+                  onChange={(e) => toggle(o.kind, e.target.checked)}
+                  disabled={running}
+                  data-testid="bundle-redact"
+                  data-kind={o.kind}
+                />
+                <span>
+                  <span className="bundles-redaction-label">{o.label}</span>
+                  <span className="bundles-example">{o.example}</span>
+                </span>
+              </label>
+            ))}
+            <p className="bundles-never" data-testid="bundle-never">
+              <CheckIcon size={15} />
+              {NEVER_INCLUDED}
+            </p>
+          </fieldset>
+        </div>
+
+        <div className="toolbar">
+          <button type="submit" className="button primary" disabled={running} data-testid="bundle-export-run">
+            <BundleIcon size={18} />
+            {running ? 'Exporting…' : 'Export bundle'}
+          </button>
+          {running && (
+            <button type="button" className="button secondary" onClick={onCancel} data-testid="bundle-export-cancel">
+              Cancel
+            </button>
+          )}
+          <span className="bundles-toolbar-note muted">
+            {useLast ? 'Exports the diagnosis already made: nothing is collected again.' : 'Collects now, then writes the bundle.'}
+          </span>
+        </div>
+      </form>
+
+      {current.state === 'running' && (
+        <ProgressBar progress={current.progress} indeterminate={current.indeterminate} what="Exporting the bundle" testId="bundle-export-progress" />
+      )}
+      {current.state === 'failed' && (
+        <p className="error-line" role="alert" data-testid="bundle-export-error">
+          {current.message}
+        </p>
+      )}
+      {current.state === 'done' && <ExportResult bundle={current.bundle} onOpen={onOpen} opening={opening === current.bundle.fileName} />}
+    </section>
+  );
+}
+
+/** The finished export: what the file is, where it was saved, what is in it, and what to do with it. */
+function ExportResult({ bundle, onOpen, opening }: { bundle: ExportedBundle; onOpen: (b: ExportedBundle) => void; opening: boolean }) {
+  const m = bundle.manifest;
+  return (
+    <div className="bundles-result" data-testid="bundle-result" data-file={bundle.fileName}>
+      <div className="bundles-result-head">
+        <span className="bundles-result-icon" aria-hidden="true">
+          <CheckIcon size={20} />
+        </span>
+        <div className="bundles-result-title">
+          <strong data-testid="bundle-result-name">{bundle.fileName}</strong>
+          <span className="muted" data-testid="bundle-result-size">
+            {' '}
+            · {formatBytes(bundle.bytes)} · redacted: {redactionWords(m.redactions)}
+          </span>
+        </div>
+        <div className="bundles-result-actions">
+          <button type="button" className="button primary small" onClick={() => saveBlob(bundle.fileName, bundle.blob)} data-testid="bundle-download">
+            Download
+          </button>
+          <button type="button" className="button secondary small" disabled={opening} onClick={() => onOpen(bundle)} data-testid="bundle-open-here">
+            {opening ? 'Opening…' : 'Open it here'}
+          </button>
+        </div>
+      </div>
+      <div className="bundles-saved">
+        <span className="field-label">Saved on the Certbench machine as</span>
+        <span className="bundles-path-row">
+          <code className="bundles-path" data-testid="bundle-result-path">
+            {bundle.path}
+          </code>
+          <CopyButton value={bundle.path} what="the bundle's path" />
+        </span>
+      </div>
+      <div>
+        <span className="field-label">Collected</span>
+        <ul className="bundles-collected" data-testid="bundle-collected">
+          {m.collected.length > 0 ? m.collected.map((c, i) => <li key={i}>{clip(c, 300)}</li>) : <li className="muted">Nothing was listed as collected.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -12,6 +12,7 @@ import { loadClientCredential, type CredentialInput } from './services/probe/cli
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from './services/probe/probe';
 import { systemTrust } from './services/system-trust';
 import type { ClientCredential } from './services/probe/attempt';
+import { credentialFromStore } from './services/probe/store-credential';
 
 /**
  * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]
@@ -99,22 +100,8 @@ async function storeCredential(thumbprintText: string, password: string | undefi
   const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: true });
   const found = l.certificates.find((c) => c.summary.thumbprintSha1 === wanted);
   if (!found) fail(`--thumbprint: ${wanted} is in none of the local stores or added folders (see "certbench stores")`);
-  const certFile: CredentialInput = { fileName: `${wanted} (${found.storeId})`, bytes: Buffer.from(found.summary.derBase64, 'base64'), password };
-  if (found.key.status !== 'present' || found.key.providerKind !== 'file' || !found.key.path) {
-    const where = found.key.provider ?? found.key.providerKind ?? 'no key';
-    fail(`--thumbprint: the private key of ${wanted} is not a file Certbench can read (${found.key.status}, ${where}); export it as a .pfx and use --cert`);
-  }
-  const keyBytes = (() => {
-    try {
-      return readInputFile(found.key.path, MAX_INPUT_FILE_BYTES);
-    } catch (err) {
-      return fail(toErrorData(err).message);
-    }
-  })();
   try {
-    // A .pfx in a folder holds the certificate and its key together: present it as it is.
-    if (/\.(pfx|p12)$/i.test(found.key.path)) return await loadClientCredential({ fileName: found.key.path, bytes: keyBytes, password });
-    return await loadClientCredential(certFile, { fileName: found.key.path, bytes: keyBytes, password });
+    return await credentialFromStore(found, password, '--thumbprint');
   } catch (err) {
     fail(toErrorData(err).message);
   }

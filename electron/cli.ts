@@ -11,6 +11,7 @@ import { registerChainCommand } from './cli-chain';
 import { registerStoreCommands } from './cli-stores';
 import { registerLabCommand } from './cli-lab';
 import { registerProbeCommand } from './cli-probe';
+import { registerDiagnoseCommands } from './cli-diagnose';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -81,7 +82,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('certbench')
-    .description('Client-certificate (mutual TLS) workbench: inspect certificates, serve the UI.')
+    .description('Client-certificate (mutual TLS) workbench: certificates, stores and keys, probes, diagnosis with fix scripts, bundles, and the UI.')
     .version(APP_VERSION)
     .showHelpAfterError('(run "certbench --help" for usage)')
     .exitOverride();
@@ -101,6 +102,7 @@ export function buildProgram(): Command {
   registerStoreCommands(program, { fail });
   registerLabCommand(program, { fail });
   registerProbeCommand(program, { fail });
+  registerDiagnoseCommands(program, { fail });
 
   program
     .command('serve')

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../shared/contract';
+import { toErrorData } from '../shared/errors';
+import { readInputFile } from './cli-inputs';
+import { passwordFromEnv } from './cli-password';
+
+/**
+ * The options every command that gathers a diagnosis takes (`diagnose`, `fix`, `bundle`), and the
+ * DiagnoseRequest they make: one definition so the three read the same flags the same way.
+ */
+export interface DiagnoseCliOptions {
+  cert?: string;
+  key?: string;
+  thumbprint?: string;
+  passwordEnv?: string;
+  identity?: string;
+  attach?: string[];
+  live?: boolean;
+  timeout?: string;
+}
+
+export function addDiagnoseOptions(command: Command): Command {
+  return command
+    .option('--cert <file>', 'the client certificate: a .pfx/.p12, or a PEM/DER certificate (key in it or in --key)')
+    .option('--key <file>', 'the private key of --cert when it is in a file of its own')
+    .option('--thumbprint <sha1>', 'the client certificate from the local stores or added folders')
+    .addOption(new Option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR (never give it on the command line)'))
+    .option('--identity <name>', 'the account that must read the private key: "IIS AppPool\\Shop", "NT AUTHORITY\\NETWORK SERVICE", www-data, group:ssl-cert')
+    .option('--attach <file...>', 'server evidence files, recognised by content: netsh http show sslcert output, applicationHost.config, web.config, W3C logs, registry exports, Schannel event exports')
+    .option('--no-live', "do not read this machine's IIS / HTTP.SYS / Schannel configuration (Windows)")
+    .option('--timeout <ms>', 'bound on the probe, 1000 to 120000 ms', '15000');
+}
+
+/** Build the request; every problem is one line through `fail` (exit 2). */
+export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOptions, fail: (message: string) => never): DiagnoseRequest {
+  if (opts.key && !opts.cert) fail('--key needs --cert (the certificate the key belongs to)');
+  if (opts.thumbprint && opts.cert) fail('give either --cert or --thumbprint, not both');
+  let password: string | undefined;
+  if (opts.passwordEnv !== undefined) {
+    const fromEnv = passwordFromEnv(opts.passwordEnv);
+    if ('error' in fromEnv) fail(fromEnv.error);
+    password = fromEnv.password;
+  }
+  const timeoutMs = Number(opts.timeout ?? 15_000);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1_000 || timeoutMs > 120_000) fail(`--timeout: "${opts.timeout}" is not a number of milliseconds between 1000 and 120000`);
+  let thumbprint: string | undefined;
+  if (opts.thumbprint) {
+    thumbprint = opts.thumbprint.replace(/[\s:]/g, '').toUpperCase();
+    if (!/^[0-9A-F]{40}$/.test(thumbprint)) fail(`--thumbprint: "${opts.thumbprint}" is not a SHA-1 thumbprint (40 hex digits)`);
+  }
+  const upload = (file: string) => {
+    try {
+      const bytes = readInputFile(file, MAX_INPUT_FILE_BYTES);
+      return { fileName: file, dataBase64: Buffer.from(bytes).toString('base64'), ...(password !== undefined ? { password } : {}) };
+    } catch (err) {
+      return fail(toErrorData(err).message);
+    }
+  };
+  const attachments = (opts.attach ?? []).map((file) => {
+    // Attachments go by path so a log of hundreds of MB is streamed, not read into memory here.
+    const full = path.resolve(file);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return fail(`--attach ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`);
+    }
+    if (!stat.isFile()) fail(`--attach ${file}: ${stat.isDirectory() ? 'is a directory; attach the files in it' : 'is not a regular file'}`);
+    return { name: path.basename(file), path: full };
+  });
+  return {
+    ...(url ? { url } : {}),
+    ...(opts.cert ? { clientCertificate: upload(opts.cert) } : {}),
+    ...(opts.key ? { keyFile: upload(opts.key) } : {}),
+    ...(thumbprint ? { thumbprint } : {}),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    attachments,
+    live: opts.live !== false,
+    timeoutMs,
+  };
+}

@@ -108,7 +108,7 @@ describe.skipIf(missing !== null)('certbench diagnose', () => {
     // The IIS case: TLS 1.3 resets where TLS 1.2 renegotiates; then the key the app cannot read.
     expect(r.stdout).toMatch(/^1\. ERROR iis\.tls13-with-renegotiation: .*\(root cause\)$/m);
     expect(r.stdout).toMatch(/^2\. ERROR key\.identity-cannot-read: nobody cannot read the private key file/m);
-    expect(r.stdout).toMatch(/^   - acl entry: .*denied by "other::---"/m);
+    expect(r.stdout).toMatch(/^ {3}- acl entry: .*denied by "other::---"/m);
   }, 60_000);
 
   it('refuses bad input with one line: a missing attachment, a bad thumbprint, a wrong PFX password', async () => {

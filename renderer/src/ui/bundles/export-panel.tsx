@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Req } from '../../../../shared/contract';
 import type { RedactionKind } from '../../../../shared/model/bundle';
 import { formatBytes } from '../../../../shared/errors';
 import { formatLocalDateTime } from '../../lib/dates';
 import { CopyButton } from '../common/copy-button';
-import { BundleIcon, CheckIcon } from '../common/icons';
+import { BundleIcon, CheckIcon, LockIcon } from '../common/icons';
 import { ProgressBar } from '../common/progress-bar';
 import { useLastReport } from '../shell/report-context';
 import { useNavigation } from '../shell/navigation';
@@ -167,7 +167,7 @@ export function ExportPanel({
               </label>
             ))}
             <p className="bundles-never" data-testid="bundle-never">
-              <CheckIcon size={15} />
+              <LockIcon size={15} />
               {NEVER_INCLUDED}
             </p>
           </fieldset>
@@ -205,8 +205,11 @@ export function ExportPanel({
 /** The finished export: what the file is, where it was saved, what is in it, and what to do with it. */
 function ExportResult({ bundle, onOpen, opening }: { bundle: ExportedBundle; onOpen: (b: ExportedBundle) => void; opening: boolean }) {
   const m = bundle.manifest;
+  const box = useRef<HTMLDivElement>(null);
+  // The result appears under the form, often below the fold: bring it into view once per export.
+  useEffect(() => box.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [bundle.id]);
   return (
-    <div className="bundles-result" data-testid="bundle-result" data-file={bundle.fileName}>
+    <div className="bundles-result" ref={box} data-testid="bundle-result" data-file={bundle.fileName}>
       <div className="bundles-result-head">
         <span className="bundles-result-icon" aria-hidden="true">
           <CheckIcon size={20} />
@@ -219,7 +222,13 @@ function ExportResult({ bundle, onOpen, opening }: { bundle: ExportedBundle; onO
           </span>
         </div>
         <div className="bundles-result-actions">
-          <button type="button" className="button primary small" onClick={() => saveBlob(bundle.fileName, bundle.blob)} data-testid="bundle-download">
+          <button
+            type="button"
+            className="button primary small"
+            title="Save a copy where your browser saves downloads"
+            onClick={() => saveBlob(bundle.fileName, bundle.blob)}
+            data-testid="bundle-download"
+          >
             Download
           </button>
           <button type="button" className="button secondary small" disabled={opening} onClick={() => onOpen(bundle)} data-testid="bundle-open-here">
@@ -228,7 +237,7 @@ function ExportResult({ bundle, onOpen, opening }: { bundle: ExportedBundle; onO
         </div>
       </div>
       <div className="bundles-saved">
-        <span className="field-label">Saved on the Certbench machine as</span>
+        <span className="field-label">Saved to</span>
         <span className="bundles-path-row">
           <code className="bundles-path" data-testid="bundle-result-path">
             {bundle.path}

@@ -43,21 +43,23 @@ export function ExportedList({ exported, onOpen, opening }: { exported: readonly
                   </code>
                 </td>
                 <td className="is-number">{formatBytes(b.bytes)}</td>
-                <td>{formatLocalDateTime(b.at)}</td>
+                <td className="bundles-nowrap" title={formatLocalDateTime(b.at)}>{new Date(b.at).toLocaleTimeString()}</td>
                 <td>{redactionWords(b.manifest.redactions)}</td>
-                <td className="bundles-row-actions">
-                  <button type="button" className="button secondary small" onClick={() => saveBlob(b.fileName, b.blob)} data-testid="bundle-exported-download">
-                    Download
-                  </button>
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    disabled={opening === b.fileName}
-                    onClick={() => onOpen(b)}
-                    data-testid="bundle-exported-open"
-                  >
-                    {opening === b.fileName ? 'Opening…' : 'Open again'}
-                  </button>
+                <td className="bundles-actions-cell">
+                  <span className="bundles-row-actions">
+                    <button type="button" className="button secondary small" onClick={() => saveBlob(b.fileName, b.blob)} data-testid="bundle-exported-download">
+                      Download
+                    </button>
+                    <button
+                      type="button"
+                      className="button secondary small"
+                      disabled={opening === b.fileName}
+                      onClick={() => onOpen(b)}
+                      data-testid="bundle-exported-open"
+                    >
+                      {opening === b.fileName ? 'Opening…' : 'Open again'}
+                    </button>
+                  </span>
                 </td>
               </tr>
             ))}

@@ -71,6 +71,10 @@ export const SchannelSettingsSchema = z.object({
   ),
   /** What the settings imply for the CA list the server sends, in one or two sentences. */
   impliedIssuerList: z.string(),
+  /** ClientAuthTrustMode and EventLogging in words, one sentence each (optional: older bundles lack it). */
+  notes: z.array(z.string()).optional(),
+  /** The OS the values were read on ("Windows Server 2019 Datacenter 10.0.17763"), when known: it decides SendTrustedIssuerList's default. */
+  os: z.string().nullable().optional(),
   source: EvidenceSourceSchema,
 });
 export type SchannelSettings = z.infer<typeof SchannelSettingsSchema>;
@@ -236,6 +240,8 @@ export const SchannelEventSchema = z.object({
   alert: z.object({ code: z.number().int(), description: z.string() }).nullable(),
   /** What the event means for client-certificate authentication, one sentence. */
   meaning: z.string(),
+  /** The event's insertion strings (EventData / Properties) as text, when the source had them. */
+  data: z.array(z.string()).optional(),
 });
 export type SchannelEvent = z.infer<typeof SchannelEventSchema>;
 

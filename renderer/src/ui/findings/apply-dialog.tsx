@@ -1,0 +1,31 @@
+import { ModalDialog } from '../common/modal-dialog';
+import { GrantPanel, type GrantState } from '../keys/grant-panel';
+
+/**
+ * "Apply on this machine…" for a key-grant fix: the Private keys page's reviewed change in a
+ * dialog. The dry run's plan (what changes, the commands, the scripts) shows first; Apply asks once
+ * more; then the backup, the ACL after, the verification and Undo.
+ */
+export function ApplyDialog({ grant, onClose, onApply, onUndo, onDiscard }: { grant: GrantState; onClose: () => void; onApply: () => void; onUndo: () => void; onDiscard: () => void }) {
+  return (
+    <ModalDialog
+      open
+      onClose={onClose}
+      title={`Let ${grant.identity} read the private key`}
+      subtitle={<span className="mono">{grant.path}</span>}
+      testId="apply-dialog"
+      closeTestId="apply-dialog-close"
+      label="Apply the fix on this machine"
+    >
+      <GrantPanel
+        grant={grant}
+        onApply={onApply}
+        onUndo={onUndo}
+        onClose={() => {
+          onDiscard();
+          onClose();
+        }}
+      />
+    </ModalDialog>
+  );
+}

@@ -1,0 +1,327 @@
+import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
+import { formatBytes } from '../../../../shared/errors';
+import type { Identity } from '../../../../shared/model/acl';
+import { call } from '../../api/client';
+import { CertificateIcon, FileIcon, UploadIcon } from '../common/icons';
+import { IdentityPicker } from '../keys/identity-picker';
+import { addAttachments, isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
+import { StoreCertPicker } from './store-cert-picker';
+
+const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
+const KEY_ACCEPT = '.key,.pem,.der';
+
+/** Files dropped on an element: the drop is ours (the window would otherwise open the file). */
+function useDrop(onFiles: (files: File[]) => void) {
+  const [over, setOver] = useState(false);
+  const depth = useRef(0);
+  return {
+    over,
+    handlers: {
+      onDragEnter: (e: DragEvent) => {
+        e.preventDefault();
+        depth.current += 1;
+        setOver(true);
+      },
+      onDragOver: (e: DragEvent) => {
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      },
+      onDragLeave: () => {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setOver(false);
+      },
+      onDrop: (e: DragEvent) => {
+        e.preventDefault();
+        depth.current = 0;
+        setOver(false);
+        const files = Array.from(e.dataTransfer?.files ?? []);
+        if (files.length) onFiles(files);
+      },
+    },
+  };
+}
+
+/**
+ * What to diagnose: the server's address, the client certificate (a file, or one of this machine's
+ * stores), the account that must read its key, evidence files from the server, and whether to read
+ * this machine's own server settings. Everything is optional: with nothing, Diagnose still checks
+ * the local trust store. The password stays in its field and goes with this diagnosis only.
+ */
+export function DiagnoseForm({ running, onRun, onCancel }: { running: boolean; onRun: (values: DiagnoseFormValues<File>) => void; onCancel: () => void }) {
+  const ids = useId();
+  const [url, setUrl] = useState('');
+  const [certificate, setCertificate] = useState<CertificateChoice<File>>({ kind: 'none' });
+  const [picking, setPicking] = useState(false);
+  const [identity, setIdentity] = useState('');
+  const [identities, setIdentities] = useState<Identity[] | null>(null);
+  const [identitiesError, setIdentitiesError] = useState<string | null>(null);
+  const [attachments, setAttachments] = useState<File[]>([]);
+  const [attachErrors, setAttachErrors] = useState<string[]>([]);
+  const [live, setLive] = useState(true);
+  const certInput = useRef<HTMLInputElement>(null);
+  const keyInput = useRef<HTMLInputElement>(null);
+  const evidenceInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let alive = true;
+    void call('identities:list', {}).then((r) => {
+      if (!alive) return;
+      if (r.ok) setIdentities(r.value.identities);
+      else setIdentitiesError(r.error.message);
+    });
+    return () => {
+      alive = false;
+    };
+  }, []);
+
+  const chooseFile = (file: File) => {
+    setPicking(false);
+    setCertificate({ kind: 'file', file, keyFile: null, password: '' });
+  };
+  const certDrop = useDrop((files) => chooseFile(files[0]!));
+  const addEvidence = (files: File[]) => {
+    const r = addAttachments(attachments, files);
+    setAttachments(r.files);
+    setAttachErrors(r.errors);
+  };
+  const evidenceDrop = useDrop(addEvidence);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (running) return;
+    onRun({ url, certificate, identity, attachments, live });
+  };
+
+  return (
+    <form className="diag-form" data-testid="diag-form" onSubmit={submit} autoComplete="off" noValidate aria-label="What to diagnose">
+      <Row label="Server address" htmlFor={`${ids}-url`} optional hint="The page that answers 403.7 or asks for a certificate, as users open it: https://host[:port]/path. Leave it empty to check only this machine.">
+        <input
+          id={`${ids}-url`}
+          className="text-input diag-url"
+          data-testid="diag-url"
+          type="text"
+          inputMode="url"
+          spellCheck={false}
+          placeholder="https://intranet.contoso.com/secure/"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+      </Row>
+
+      <Row label="Client certificate" labelId={`${ids}-cert-label`} optional hint={certificate.kind === 'none' ? 'The certificate users present. Without one, Diagnose still shows what the server asks for.' : null}>
+        <div className={`diag-cert-zone${certDrop.over ? ' is-over' : ''}`} data-testid="diag-cert-drop" {...certDrop.handlers}>
+          {certificate.kind === 'none' && !picking && (
+            <div className="diag-file-row">
+              <button type="button" className="button secondary small" data-testid="diag-cert-choose" aria-describedby={`${ids}-cert-label`} onClick={() => certInput.current?.click()}>
+                <UploadIcon size={15} />
+                Choose a .pfx, .p12 or certificate file
+              </button>
+              <span className="muted">or</span>
+              <button type="button" className="button secondary small" data-testid="diag-cert-store" aria-describedby={`${ids}-cert-label`} onClick={() => setPicking(true)}>
+                <CertificateIcon size={15} />
+                Pick one from this machine&apos;s stores
+              </button>
+              <span className="diag-hint">or drop the file here</span>
+            </div>
+          )}
+          {certificate.kind === 'none' && picking && (
+            <StoreCertPicker
+              onPick={(thumbprint, label) => {
+                setPicking(false);
+                setCertificate({ kind: 'store', thumbprint, label });
+              }}
+              onCancel={() => setPicking(false)}
+            />
+          )}
+          {certificate.kind === 'store' && (
+            <div className="diag-file-row">
+              <Chip testId="diag-cert-chip" onRemove={() => setCertificate({ kind: 'none' })} removeLabel={`Remove ${certificate.label}`}>
+                <CertificateIcon size={14} />
+                {certificate.label} <span className="diag-chip-meta">{certificate.thumbprint}</span>
+              </Chip>
+              <span className="diag-hint">From this machine&apos;s stores; its private key is looked up there.</span>
+            </div>
+          )}
+          {certificate.kind === 'file' && (
+            <>
+              <div className="diag-file-row">
+                <Chip testId="diag-cert-chip" onRemove={() => setCertificate({ kind: 'none' })} removeLabel={`Remove ${certificate.file.name}`}>
+                  <FileIcon size={14} />
+                  {certificate.file.name} <span className="diag-chip-meta">{formatBytes(certificate.file.size)}</span>
+                </Chip>
+              </div>
+              <div className="diag-file-row">
+                <label className="diag-sublabel" htmlFor={`${ids}-password`}>
+                  Password
+                </label>
+                <input
+                  id={`${ids}-password`}
+                  className="text-input diag-password"
+                  data-testid="diag-password"
+                  type="password"
+                  name="certbench-diagnose-password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={certificate.password}
+                  onChange={(e) => setCertificate({ ...certificate, password: e.target.value })}
+                />
+                <span className="diag-hint">{isPkcs12Name(certificate.file.name) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this diagnosis only; not stored.</span>
+              </div>
+              {!isPkcs12Name(certificate.file.name) && (
+                <div className="diag-file-row">
+                  <span className="diag-sublabel">Key file</span>
+                  {certificate.keyFile ? (
+                    <Chip testId="diag-key-chip" onRemove={() => setCertificate({ ...certificate, keyFile: null })} removeLabel={`Remove ${certificate.keyFile.name}`}>
+                      {certificate.keyFile.name}
+                    </Chip>
+                  ) : (
+                    <>
+                      <button type="button" className="button secondary small" data-testid="diag-key-choose" onClick={() => keyInput.current?.click()}>
+                        Choose the private key file
+                      </button>
+                      <span className="diag-hint">Not needed when the key is in the certificate file.</span>
+                    </>
+                  )}
+                </div>
+              )}
+            </>
+          )}
+        </div>
+        <input
+          ref={certInput}
+          type="file"
+          accept={CERT_ACCEPT}
+          hidden
+          data-testid="diag-cert-input"
+          aria-label="Client certificate file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f) chooseFile(f);
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={keyInput}
+          type="file"
+          accept={KEY_ACCEPT}
+          hidden
+          data-testid="diag-key-input"
+          aria-label="Private key file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            if (f && certificate.kind === 'file') setCertificate({ ...certificate, keyFile: f });
+            e.target.value = '';
+          }}
+        />
+      </Row>
+
+      <div className="diag-row" data-testid="diag-identity">
+        <IdentityPicker value={identity} onChange={setIdentity} identities={identities} loadError={identitiesError} disabled={false} />
+        <p className="diag-hint">Optional. The app pool or service account that must read the certificate&apos;s private key on the server.</p>
+      </div>
+
+      <Row label="Evidence from the server" labelId={`${ids}-evidence-label`} optional hint={null}>
+        <div className={`diag-drop${evidenceDrop.over ? ' is-over' : ''}`} data-testid="diag-evidence-drop" {...evidenceDrop.handlers}>
+          <p className="diag-drop-text">
+            Drop files here, or{' '}
+            <button type="button" className="link-button" data-testid="diag-evidence-add" aria-describedby={`${ids}-evidence-label`} onClick={() => evidenceInput.current?.click()}>
+              choose files
+            </button>
+            : <span className="muted">netsh http show sslcert output, applicationHost.config or web.config, W3C logs, registry or event exports.</span>
+          </p>
+          {attachments.length > 0 && (
+            <ul className="diag-evidence-list" aria-label="Evidence files to attach" data-testid="diag-evidence-list">
+              {attachments.map((f) => (
+                <li key={`${f.name}:${f.size}`} data-testid="diag-evidence-item" data-name={f.name}>
+                  <FileIcon size={14} />
+                  <span className="diag-evidence-name">{f.name}</span>
+                  <span className="muted">{formatBytes(f.size)}</span>
+                  <button
+                    type="button"
+                    className="diag-chip-remove"
+                    data-testid="diag-evidence-remove"
+                    aria-label={`Remove ${f.name}`}
+                    onClick={() => setAttachments((list) => list.filter((x) => x !== f))}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <input
+          ref={evidenceInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="diag-evidence-input"
+          aria-label="Evidence files"
+          onChange={(e) => {
+            addEvidence(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+        {attachErrors.map((m) => (
+          <p key={m} className="error-line" role="alert" data-testid="diag-evidence-error">
+            {m}
+          </p>
+        ))}
+      </Row>
+
+      <div className="diag-actions">
+        <label className="checkbox">
+          <input type="checkbox" data-testid="diag-live" checked={live} onChange={(e) => setLive(e.target.checked)} />
+          <span>
+            Also read this machine&apos;s IIS / HTTP.SYS settings
+            <span className="diag-hint diag-block">Bindings, Schannel, IIS configuration, logs and events, when this machine is the Windows server.</span>
+          </span>
+        </label>
+        <div className="diag-buttons">
+          <button type="submit" className="button primary" data-testid="diag-run" disabled={running}>
+            {running ? 'Diagnosing…' : 'Diagnose'}
+          </button>
+          {running && (
+            <button type="button" className="button secondary" data-testid="diag-cancel" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </div>
+    </form>
+  );
+}
+
+function Row({ label, htmlFor, labelId, optional, hint, children }: { label: string; htmlFor?: string; labelId?: string; optional?: boolean; hint: string | null; children: ReactNode }) {
+  const text = (
+    <>
+      {label} {optional && <span className="muted diag-optional">(optional)</span>}
+    </>
+  );
+  return (
+    <div className="diag-row">
+      {htmlFor ? (
+        <label className="diag-label" htmlFor={htmlFor}>
+          {text}
+        </label>
+      ) : (
+        <span className="diag-label" id={labelId}>
+          {text}
+        </span>
+      )}
+      {children}
+      {hint && <p className="diag-hint">{hint}</p>}
+    </div>
+  );
+}
+
+function Chip({ testId, onRemove, removeLabel, children }: { testId: string; onRemove: () => void; removeLabel: string; children: ReactNode }) {
+  return (
+    <span className="diag-chip" data-testid={testId}>
+      {children}
+      <button type="button" className="diag-chip-remove" aria-label={removeLabel} data-testid={`${testId}-remove`} onClick={onRemove}>
+        ×
+      </button>
+    </span>
+  );
+}

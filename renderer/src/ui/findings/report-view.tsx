@@ -1,0 +1,104 @@
+import { useId, useMemo } from 'react';
+import type { DiagnoseReport } from '../../../../shared/model/diagnose';
+import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
+import { EvidenceTabs } from './evidence-tabs';
+import { FindingCard } from './finding-card';
+import { STEP_WORD, countWords, fixesForFinding, formatDuration, groupBySeverity, mostLikelyCause, reportTone, stepMark } from './report-words';
+import { SaveAllFixes } from './save-all-fixes';
+import './findings.css';
+
+/**
+ * A diagnosis as a helpdesk user reads it, top to bottom: the answer in a sentence, what was looked
+ * at, the most likely cause on its own, every other finding by severity (rank order within), the
+ * scripts, and the evidence. `fromBundle`: an opened bundle, shown read-only (no Apply).
+ */
+export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fromBundle: boolean }) {
+  const id = useId();
+  const tone = reportTone(report);
+  const top = mostLikelyCause(report.findings);
+  const rest = useMemo(() => groupBySeverity(report.findings.filter((f) => f !== top)), [report, top]);
+  const r = report.request;
+
+  return (
+    <div className="diag-report" data-testid="diag-report">
+      <section className={`verdict is-${tone}`} aria-label="What the diagnosis found" data-testid="diag-summary-banner" data-tone={tone}>
+        <div className="verdict-head">
+          <span className="verdict-icon" aria-hidden="true">
+            {tone === 'good' ? <CheckIcon size={22} /> : tone === 'bad' ? <CrossIcon size={22} /> : <QuestionIcon size={22} />}
+          </span>
+          <div className="verdict-text">
+            <p className="verdict-sentence" data-testid="diag-summary">
+              {report.summary}
+            </p>
+            <p className="diag-summary-meta">
+              <span data-testid="diag-counts">{countWords(report.findings)}</span>
+              {' · '}
+              {r.url ?? 'no server address'}
+              {r.certificate ? ` · certificate ${r.certificate}` : ''}
+              {r.identity ? ` · key read as ${r.identity}` : ''}
+              {r.attachments.length ? ` · ${r.attachments.length} evidence file${r.attachments.length === 1 ? '' : 's'}` : ''}
+              {' · '}
+              {report.host}, {new Date(report.createdAt).toLocaleString()}
+            </p>
+          </div>
+        </div>
+      </section>
+
+      <section className="diag-steps" aria-labelledby={`${id}-steps`} data-testid="diag-steps">
+        <h3 className="diag-section-title" id={`${id}-steps`}>
+          What was checked
+        </h3>
+        <ul className="diag-step-list">
+          {report.steps.map((s) => {
+            const mark = stepMark(s);
+            return (
+              <li key={s.name} className={`diag-step is-${mark}`} data-testid="diag-step" data-step={s.name} data-status={s.status}>
+                <span className="diag-step-mark" aria-hidden="true">
+                  {mark === 'good' ? <CheckIcon size={15} /> : mark === 'bad' ? <CrossIcon size={15} /> : <span className="diag-step-dash">–</span>}
+                </span>
+                <span className="diag-step-name">
+                  {STEP_WORD[s.name]}
+                  <span className="visually-hidden"> ({s.status})</span>
+                </span>
+                <span className="diag-step-note">
+                  {s.status === 'skipped' ? 'Skipped: ' : s.status === 'failed' ? 'Failed: ' : ''}
+                  {s.note}
+                  {s.status === 'done' && s.durationMs > 0 ? <span className="muted"> · {formatDuration(s.durationMs)}</span> : null}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section className="diag-findings" aria-labelledby={`${id}-findings`} data-testid="diag-findings">
+        <h3 className="diag-section-title" id={`${id}-findings`}>
+          What is wrong, most likely cause first
+        </h3>
+        {report.findings.length === 0 && (
+          <p className="note is-good diag-nothing" data-testid="diag-no-findings">
+            <CheckIcon size={16} />
+            <span>Nothing wrong was found in what was checked. If users still fail, add what was not checked above (the server address, the certificate, the server&apos;s evidence) and diagnose again.</span>
+          </p>
+        )}
+        {top && <FindingCard finding={top} fixes={fixesForFinding(report.fixes, top)} top canApply={!fromBundle} />}
+        {report.findings.length > 0 && <SaveAllFixes report={report} />}
+        {rest.map((g) => (
+          <div key={g.severity} className={`diag-group is-${g.severity}`} data-testid="diag-group" data-severity={g.severity}>
+            <h4 className="diag-group-title">
+              {g.severity === 'error' ? <CrossIcon size={16} /> : g.severity === 'warning' ? <WarningIcon size={16} /> : <QuestionIcon size={16} />}
+              {top?.severity === g.severity ? `Other ${g.label.toLowerCase()}` : g.label} <span className="diag-group-count">{g.findings.length}</span>
+            </h4>
+            <div className="diag-group-list">
+              {g.findings.map((f) => (
+                <FindingCard key={`${f.id}:${f.rank}`} finding={f} fixes={fixesForFinding(report.fixes, f)} canApply={!fromBundle} />
+              ))}
+            </div>
+          </div>
+        ))}
+      </section>
+
+      <EvidenceTabs report={report} fromBundle={fromBundle} />
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+import { useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
+import { useStoreListing } from '../stores/store-listing';
+import { NO_FILTER, buildRows, filterRows, type StoreRow } from '../stores/store-rows';
+
+/** Suggestions shown at once: enough to pick from, few enough to read. */
+const MAX_SUGGESTIONS = 6;
+
+const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
+
+/** One row per certificate: the same certificate in two stores is one choice (it is sent by thumbprint). */
+export function distinctByThumbprint(rows: readonly StoreRow[]): StoreRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const t = r.cert.summary.thumbprintSha1.toUpperCase();
+    if (seen.has(t)) return false;
+    seen.add(t);
+    return true;
+  });
+}
+
+/**
+ * "A certificate from this machine's stores": the same listing the Certificates page shows
+ * (one listing per window), searched by name, issuer or thumbprint; client-authentication
+ * certificates first by default, as that is what a user means here. Picking one sends its thumbprint.
+ */
+export function StoreCertPicker({ onPick, onCancel }: { onPick: (thumbprint: string, label: string) => void; onCancel: () => void }) {
+  const id = useId();
+  const { listing, progress, error, ensureLoaded } = useStoreListing();
+  const [query, setQuery] = useState('');
+  const [clientOnly, setClientOnly] = useState(true);
+  const deferred = useDeferredValue(query);
+
+  useEffect(() => ensureLoaded(), [ensureLoaded]);
+
+  const stores = useMemo(() => listing?.stores ?? [], [listing]);
+  const rows = useMemo(() => buildRows(stores, listing?.certificates ?? []), [stores, listing]);
+  const matches = useMemo(
+    () => distinctByThumbprint(filterRows(rows, stores, { ...NO_FILTER, text: deferred, filters: clientOnly ? ['client-auth'] : [] })),
+    [rows, stores, deferred, clientOnly],
+  );
+
+  return (
+    <div className="diag-store-picker" data-testid="diag-store-picker">
+      <div className="diag-picker-row">
+        <label htmlFor={`${id}-search`} className="visually-hidden">
+          Search this machine&apos;s certificates
+        </label>
+        <input
+          id={`${id}-search`}
+          className="text-input"
+          data-testid="diag-store-search"
+          type="search"
+          placeholder="Name, issuer or thumbprint"
+          spellCheck={false}
+          autoComplete="off"
+          autoFocus
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <label className="checkbox">
+          <input type="checkbox" data-testid="diag-store-client-only" checked={clientOnly} onChange={(e) => setClientOnly(e.target.checked)} />
+          <span>Only client-authentication certificates</span>
+        </label>
+        <button type="button" className="link-button" data-testid="diag-store-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      {progress && !listing && <p className="muted">Reading this machine&apos;s certificate stores…</p>}
+      {error && (
+        <p className="error-line" role="alert">
+          The stores could not be read: {error}
+        </p>
+      )}
+      {listing && (
+        <>
+          <ul className="suggestions" aria-label="Matching certificates">
+            {matches.slice(0, MAX_SUGGESTIONS).map((r) => (
+              <li key={r.id}>
+                <button
+                  type="button"
+                  className="suggestion"
+                  data-testid="diag-store-suggestion"
+                  data-thumbprint={r.cert.summary.thumbprintSha1}
+                  onClick={() => onPick(r.cert.summary.thumbprintSha1, r.subject)}
+                >
+                  <span className="suggestion-name">{r.subject}</span>
+                  <span className="suggestion-meta">
+                    {r.cert.summary.selfSigned.value ? 'self-signed' : `issued by ${r.issuer}`} · {r.storeLabel} · {KEY_WORD[r.key]}
+                  </span>
+                  <span className="suggestion-thumb mono">{r.cert.summary.thumbprintSha1}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <p className="muted picker-count" data-testid="diag-store-count">
+            {matches.length === 0
+              ? clientOnly
+                ? 'No client-authentication certificate matches. Clear the tick to see every certificate, or add the folder that holds it under Certificates and stores.'
+                : 'No certificate matches.'
+              : matches.length > MAX_SUGGESTIONS
+                ? `${MAX_SUGGESTIONS} of ${matches.length.toLocaleString()} matches shown: type more to narrow them.`
+                : `${matches.length} match${matches.length === 1 ? '' : 'es'}.`}
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

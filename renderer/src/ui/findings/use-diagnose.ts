@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../../../shared/contract';
+import { formatBytes } from '../../../../shared/errors';
+import type { DiagnoseReport } from '../../../../shared/model/diagnose';
+import { call } from '../../api/client';
+import { encodeBase64 } from '../../lib/base64';
+import type { WorkProgress } from '../certificates/use-inspect-queue';
+import { useLastReport } from '../shell/report-context';
+import { diagnoseRequest, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
+
+export type DiagnoseState =
+  | { state: 'idle' }
+  | { state: 'running'; progress: WorkProgress; indeterminate: boolean }
+  | { state: 'failed'; message: string }
+  | { state: 'done'; report: DiagnoseReport };
+
+async function readFile(file: File, what: string): Promise<ReadFile> {
+  if (file.size > MAX_INPUT_FILE_BYTES) throw new Error(`${file.name}: ${formatBytes(file.size)}; ${what} are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}.`);
+  try {
+    return { name: file.name, dataBase64: encodeBase64(new Uint8Array(await file.arrayBuffer())) };
+  } catch {
+    throw new Error(`${file.name}: cannot read the file (moved, deleted, or permission denied).`);
+  }
+}
+
+async function readValues(values: DiagnoseFormValues<File>): Promise<DiagnoseFormValues<ReadFile>> {
+  const c = values.certificate;
+  let certificate: CertificateChoice<ReadFile>;
+  if (c.kind === 'file') {
+    certificate = { kind: 'file', file: await readFile(c.file, 'certificate files'), keyFile: c.keyFile ? await readFile(c.keyFile, 'key files') : null, password: c.password };
+  } else {
+    certificate = c;
+  }
+  const attachments = await Promise.all(values.attachments.map((f) => readFile(f, 'evidence files')));
+  return { ...values, certificate, attachments };
+}
+
+/**
+ * One diagnosis at a time (a new one cancels the last): read the chosen files, call
+ * findings:diagnose with progress, keep the report for the Bundles page (without passwords).
+ */
+export function useDiagnose() {
+  const [diagnosis, setDiagnosis] = useState<DiagnoseState>({ state: 'idle' });
+  const abort = useRef<AbortController | null>(null);
+  const ticket = useRef(0);
+  const { set: setLastReport } = useLastReport();
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const cancel = useCallback(() => abort.current?.abort(), []);
+
+  const run = useCallback(
+    async (values: DiagnoseFormValues<File>) => {
+      abort.current?.abort();
+      const mine = ++ticket.current;
+      const controller = new AbortController();
+      abort.current = controller;
+      const live = () => mine === ticket.current;
+      setDiagnosis({ state: 'running', indeterminate: true, progress: { done: 0, total: 0, fraction: 0, label: 'Reading the files you chose' } });
+
+      let request: DiagnoseRequest;
+      try {
+        request = diagnoseRequest(await readValues(values));
+      } catch (err) {
+        if (live()) setDiagnosis({ state: 'failed', message: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+      if (!live()) return;
+      setDiagnosis({ state: 'running', indeterminate: true, progress: { done: 0, total: 0, fraction: 0, label: 'Starting the diagnosis' } });
+
+      const result = await call('findings:diagnose', request, {
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (!live() || e.label === 'done') return;
+          // Steps report their own progress; a step without a total is shown as a moving bar.
+          const total = e.total ?? 0;
+          const fraction = total > 0 ? Math.min(1, e.done / total) : 0;
+          setDiagnosis({ state: 'running', indeterminate: total <= 0, progress: { done: e.done, total, fraction, label: e.label } });
+        },
+      });
+      if (!live()) return;
+      abort.current = null;
+      if (!result.ok) {
+        setDiagnosis({ state: 'failed', message: controller.signal.aborted ? 'Diagnosis cancelled; nothing was changed.' : result.error.message });
+        return;
+      }
+      setDiagnosis({ state: 'done', report: result.value });
+      setLastReport(result.value, withoutSecrets(request));
+    },
+    [setLastReport],
+  );
+
+  return { diagnosis, run, cancel };
+}

@@ -1,0 +1,148 @@
+import { Fragment, useState } from 'react';
+import type { Finding } from '../../../../shared/findings/catalogue';
+import type { SslBinding } from '../../../../shared/model/server';
+import { ChevronIcon } from '../common/icons';
+import { CopyButton } from '../common/copy-button';
+import { defaultFlagsWords, negotiationWords, samePath, shortHash, storeWords, tls13Words } from './server-words';
+
+const KIND_WORDS: Record<SslBinding['kind'], string> = { ipport: 'IP:port', hostnameport: 'Host name (SNI)', ccs: 'Central certificate store' };
+
+/**
+ * HTTP.SYS SSL bindings (netsh http show sslcert; reference items 4-5), one row each. The column a
+ * 403.7 hangs on, whether the certificate is asked for in the handshake, is red when it is not;
+ * every raw field is one click away.
+ */
+export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; findings: Finding[] }) {
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (i: number) =>
+    setOpen((s) => {
+      const next = new Set(s);
+      if (next.has(i)) next.delete(i);
+      else next.add(i);
+      return next;
+    });
+  const anyOff = bindings.some((b) => b.negotiateClientCertificate === false);
+  return (
+    <>
+      {anyOff && (
+        <p className="server-explain" data-testid="bindings-explain">
+          <strong className="text-bad">No</strong> in <em>Asks for client certificate in the handshake</em> means IIS asks for the certificate only after
+          the request, by TLS 1.2 renegotiation: TLS 1.3 clients and many proxies then end with a 403.7 or a reset connection.
+        </p>
+      )}
+      <div className="table-scroll">
+        <table className="data-table server-table bindings-table" data-testid="bindings-table">
+          <thead>
+            <tr>
+              <th scope="col">Binding</th>
+              <th scope="col">Certificate</th>
+              <th scope="col">Store</th>
+              <th scope="col" className="is-wrap" title="netsh: Negotiate Client Certificate">
+                Asks for client certificate in the handshake
+              </th>
+              <th scope="col" title="netsh: Disable TLS1.3">
+                TLS 1.3
+              </th>
+              <th scope="col" title="netsh: Ctl Store Name: the store whose CAs are sent as the CA list">
+                CTL store
+              </th>
+              <th scope="col" title="The SslBindingInfo DefaultFlags registry value">
+                DefaultFlags
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">All fields</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {bindings.map((b, i) => {
+              const negotiation = negotiationWords(b.negotiateClientCertificate);
+              const tls13 = tls13Words(b.disableTls13);
+              const flags = defaultFlagsWords(b);
+              const expanded = open.has(i);
+              const related = findings.filter((f) => samePath(f.params?.binding, b.key));
+              const negotiate = b.negotiateClientCertificate === null ? 'unknown' : b.negotiateClientCertificate ? 'yes' : 'no';
+              return (
+                <Fragment key={`${b.key}:${i}`}>
+                  <tr className={negotiate === 'no' ? 'is-flagged' : ''} data-testid="binding-row" data-key={b.key} data-negotiate={negotiate}>
+                    <td>
+                      <span className="mono server-key">{b.key}</span>
+                      <span className="server-sub">{KIND_WORDS[b.kind]}</span>
+                    </td>
+                    <td>
+                      {b.certificateHash ? (
+                        <span className="server-hash">
+                          <span className="mono" title={b.certificateHash} data-testid="binding-hash">
+                            {shortHash(b.certificateHash)}
+                          </span>
+                          <CopyButton value={b.certificateHash} what={`the certificate hash of ${b.key}`} />
+                        </span>
+                      ) : (
+                        <span className="muted">None</span>
+                      )}
+                    </td>
+                    <td>{storeWords(b.certificateStoreName)}</td>
+                    <td className={`server-negotiate is-${negotiate}`} title={negotiation.title} data-testid="binding-negotiate">
+                      {negotiation.text}
+                    </td>
+                    <td className={b.disableTls13 ? 'text-strong' : ''} title={tls13.title}>
+                      {tls13.text}
+                    </td>
+                    <td>{b.ctlStoreName ?? <span className="muted">None</span>}</td>
+                    <td title={flags.title} data-testid="binding-flags">
+                      <span className="mono">{flags.text}</span>
+                      {b.flagNames.length > 0 && <span className="server-sub">{b.flagNames.join(', ')}</span>}
+                    </td>
+                    <td className="server-expand-cell">
+                      <button
+                        type="button"
+                        className={`server-expand${expanded ? ' is-open' : ''}`}
+                        aria-expanded={expanded}
+                        aria-label={`${expanded ? 'Hide' : 'Show'} all fields of ${b.key}`}
+                        title="All fields as read"
+                        data-testid="binding-expand"
+                        onClick={() => toggle(i)}
+                      >
+                        <ChevronIcon size={16} />
+                      </button>
+                    </td>
+                  </tr>
+                  {expanded && (
+                    <tr className="server-detail-row" data-testid="binding-detail">
+                      <td colSpan={8}>
+                        {related.length > 0 && (
+                          <ul className="server-related">
+                            {related.map((f, j) => (
+                              <li key={j} className={`is-${f.severity}`}>
+                                {f.title} <code>{f.id}</code>
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                        <dl className="server-fields">
+                          {b.fields.map((f, j) => (
+                            <Fragment key={j}>
+                              <dt>{f.label}</dt>
+                              <dd className="mono">{f.value}</dd>
+                            </Fragment>
+                          ))}
+                          {b.defaultFlags !== null && (
+                            <>
+                              <dt>DefaultFlags (decoded)</dt>
+                              <dd>{flags.title}</dd>
+                            </>
+                          )}
+                        </dl>
+                        <p className="server-source">Read from {b.source}</p>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

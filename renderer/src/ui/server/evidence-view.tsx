@@ -1,0 +1,161 @@
+import { useId, type ReactNode } from 'react';
+import type { ServerEvidence } from '../../../../shared/model/server';
+import { FindingsList } from '../certificates/findings-list';
+import { CopyButton } from '../common/copy-button';
+import { useNavigation } from '../shell/navigation';
+import { BindingsTable } from './bindings-table';
+import { EventsView } from './events-view';
+import { IisConfigView } from './iis-tree';
+import { LogView } from './log-view';
+import { SchannelCard } from './schannel-card';
+import { hasServerData, plural } from './server-words';
+
+type SectionId = 'findings' | 'bindings' | 'schannel' | 'iis' | 'logs' | 'events';
+
+/** How to get each kind of evidence a reading lacked: what to attach, and the command that makes it. */
+const HOW_TO: Record<Exclude<SectionId, 'findings'>, { what: string; how: string; command: string | null }> = {
+  bindings: {
+    what: 'HTTP.SYS bindings',
+    how: 'In an administrator prompt on the server, save the bindings and attach the file:',
+    command: 'netsh http show sslcert > sslcert.txt',
+  },
+  schannel: {
+    what: 'Schannel settings (which CA names the server sends)',
+    how: 'Export the SCHANNEL registry key and attach the .reg file:',
+    command: 'reg export "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL" schannel.reg',
+  },
+  iis: {
+    what: 'IIS sites and applications',
+    how: 'Attach C:\\Windows\\System32\\inetsrv\\config\\applicationHost.config, and the web.config of the application that answers 403.7.',
+    command: null,
+  },
+  logs: {
+    what: 'Request history',
+    how: 'Attach an IIS log of the day it failed, from C:\\inetpub\\logs\\LogFiles\\W3SVC<site id>\\. Bigger than 16 MB? Run:',
+    command: 'certbench diagnose --attach u_exYYMMDD.log',
+  },
+  events: {
+    what: 'Schannel events',
+    how: 'In Event Viewer, filter the System log on the source Schannel and use "Save Filtered Log File As" (.xml or .csv), or in PowerShell:',
+    command:
+      "Get-WinEvent -FilterHashtable @{LogName='System'; ProviderName='Schannel'} -MaxEvents 1000 | Select-Object Id, TimeCreated, LevelDisplayName, Message | ConvertTo-Json | Out-File -Encoding utf8 schannel-events.json",
+  },
+};
+
+function Section({ id, title, count, children }: { id: SectionId; title: string; count?: string; children: ReactNode }) {
+  const uid = useId();
+  return (
+    <section className="server-section" aria-labelledby={`${uid}-title`} data-testid={`server-section-${id}`} data-section={id}>
+      <h3 className="server-section-title" id={`${uid}-title`}>
+        {title}
+        {count && <span className="server-count"> {count}</span>}
+      </h3>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Everything one server:analyze answer holds, in the order a 403.7 is worked through: what was read
+ * and what could not be, the findings, then bindings, Schannel, IIS, logs and events, and last what
+ * is missing with how to get it. The same view shows live readings, a last diagnosis and bundles.
+ */
+export function EvidenceView({ evidence, readOnly, header }: { evidence: ServerEvidence; readOnly: boolean; header: ReactNode }) {
+  const { go } = useNavigation();
+  const missing = (['bindings', 'schannel', 'iis', 'logs', 'events'] as const).filter((k) =>
+    k === 'schannel' ? evidence.schannel === null : evidence[k].length === 0,
+  );
+  const anything = hasServerData(evidence);
+  return (
+    <div className="server-evidence" data-testid="server-evidence" data-origin={evidence.origin}>
+      {header}
+      {evidence.notes.length > 0 && (
+        <div className="server-notes-box" role="note" data-testid="server-notes">
+          <p className="server-notes-title">What could not be read</p>
+          <ul className="server-notes">
+            {evidence.notes.map((n, i) => (
+              <li key={i} data-testid="server-note">
+                {n}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {!anything && (
+        <p className="server-empty" data-testid="server-nothing">
+          Nothing in this reading describes the server yet. Attach one of the files listed below.
+        </p>
+      )}
+
+      {evidence.findings.length > 0 && (
+        <Section id="findings" title="Findings" count={`(${evidence.findings.length})`}>
+          <FindingsList findings={evidence.findings} />
+          {!readOnly && (
+            <p className="server-diagnose">
+              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>
+                Open Diagnose
+              </button>
+              <span className="muted">Diagnose puts these together with a probe of the site and the client certificate; attach the same files there.</span>
+            </p>
+          )}
+        </Section>
+      )}
+      {anything && evidence.findings.length === 0 && (
+        <p className="server-good" data-testid="server-no-findings">
+          Nothing wrong was found in what was read.
+        </p>
+      )}
+
+      {evidence.bindings.length > 0 && (
+        <Section id="bindings" title="HTTP.SYS bindings" count={`(${evidence.bindings.length})`}>
+          <BindingsTable bindings={evidence.bindings} findings={evidence.findings} />
+        </Section>
+      )}
+      {evidence.schannel && (
+        <Section id="schannel" title="Schannel: the CA list sent with the certificate request">
+          <SchannelCard schannel={evidence.schannel} />
+        </Section>
+      )}
+      {evidence.iis.length > 0 && (
+        <Section id="iis" title="IIS sites and applications" count={evidence.iis.length > 1 ? `(${plural(evidence.iis.length, 'file')})` : undefined}>
+          {evidence.iis.map((c, i) => (
+            <IisConfigView key={`${c.source}:${i}`} config={c} findings={evidence.findings} />
+          ))}
+        </Section>
+      )}
+      {evidence.logs.length > 0 && (
+        <Section id="logs" title="IIS logs" count={`(${evidence.logs.length})`}>
+          {evidence.logs.map((l, i) => (
+            <LogView key={`${l.source}:${i}`} log={l} />
+          ))}
+        </Section>
+      )}
+      {evidence.events.length > 0 && (
+        <Section id="events" title="Schannel events">
+          {evidence.events.map((e, i) => (
+            <EventsView key={`${e.source}:${i}`} summary={e} />
+          ))}
+        </Section>
+      )}
+
+      {missing.length > 0 && !readOnly && (
+        <div className="server-missing" data-testid="server-missing">
+          <p className="server-notes-title">Not in this reading yet: attach these to see more</p>
+          <ul>
+            {missing.map((k) => (
+              <li key={k} data-testid="server-missing-item" data-section={k}>
+                <strong>{HOW_TO[k].what}.</strong> {HOW_TO[k].how}
+                {HOW_TO[k].command && (
+                  <span className="server-command">
+                    <code>{HOW_TO[k].command}</code>
+                    <CopyButton value={HOW_TO[k].command!} what={`the command for ${HOW_TO[k].what}`} />
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

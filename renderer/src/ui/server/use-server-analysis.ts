@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { MAX_ATTACHMENTS, MAX_INPUT_FILE_BYTES, type Attachment } from '../../../../shared/contract';
+import { formatBytes } from '../../../../shared/errors';
+import type { ServerEvidence } from '../../../../shared/model/server';
+import { call } from '../../api/client';
+import { encodeBase64 } from '../../lib/base64';
+import type { WorkProgress } from '../certificates/use-inspect-queue';
+import { bigFileCommand } from './server-words';
+
+/** One evidence file the user attached; `key` keeps list rows stable and tells repeats apart. */
+export interface AttachedFile {
+  key: string;
+  file: File;
+}
+
+export type RunState =
+  | { state: 'idle' }
+  | { state: 'running'; progress: WorkProgress; indeterminate: boolean }
+  | { state: 'failed'; message: string };
+
+/** What the page shows: the last answer of server:analyze and what it was asked to read. */
+export interface Analysis {
+  evidence: ServerEvidence;
+  files: string[];
+  live: boolean;
+  at: string;
+}
+
+/** The one-line refusal of a file bigger than the page takes, with the command that streams it. */
+export function tooBigMessage(name: string, bytes: number): string {
+  return `${name} is ${formatBytes(bytes)}; this page reads files up to ${formatBytes(MAX_INPUT_FILE_BYTES)}. For a big log run: ${bigFileCommand(name)}`;
+}
+
+function sameFile(a: File, b: File): boolean {
+  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+}
+
+/**
+ * The evidence the page analyses: the files attached so far (every add or remove analyses them all
+ * again, so rules that need two of them, such as a binding and a site's sslFlags, see both) and,
+ * once asked, this machine's live configuration. One request at a time; a new one cancels the last.
+ */
+export function useServerAnalysis() {
+  const [files, setFiles] = useState<AttachedFile[]>([]);
+  const [live, setLive] = useState(false);
+  const [run, setRun] = useState<RunState>({ state: 'idle' });
+  const [analysis, setAnalysis] = useState<Analysis | null>(null);
+  const [refused, setRefused] = useState<string[]>([]);
+  const abort = useRef<AbortController | null>(null);
+  const ticket = useRef(0);
+  const nextKey = useRef(1);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  const analyse = useCallback(async (attached: AttachedFile[], withLive: boolean) => {
+    abort.current?.abort();
+    const mine = ++ticket.current;
+    const controller = new AbortController();
+    abort.current = controller;
+    const current = () => mine === ticket.current;
+    if (attached.length === 0 && !withLive) {
+      setRun({ state: 'idle' });
+      setAnalysis(null);
+      return;
+    }
+
+    const attachments: Attachment[] = [];
+    for (const [i, { file }] of attached.entries()) {
+      setRun({ state: 'running', indeterminate: false, progress: { done: i, total: attached.length, fraction: i / attached.length / 2, label: `Reading ${i + 1} of ${attached.length}: ${file.name}` } });
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await file.arrayBuffer());
+      } catch {
+        if (current()) setRun({ state: 'failed', message: `${file.name}: cannot read the file (moved, deleted, or permission denied). Remove it from the list and try again.` });
+        return;
+      }
+      if (!current()) return;
+      if (controller.signal.aborted) {
+        setRun({ state: 'failed', message: 'Cancelled.' });
+        return;
+      }
+      attachments.push({ name: file.name, dataBase64: encodeBase64(bytes) });
+    }
+
+    const first = withLive ? "Reading this machine's configuration" : `Analysing ${attached.length === 1 ? attached[0]!.file.name : `${attached.length} files`}`;
+    setRun({ state: 'running', indeterminate: true, progress: { done: 0, total: 1, fraction: 0, label: first } });
+    const result = await call(
+      'server:analyze',
+      { attachments, live: withLive },
+      {
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (!current()) return;
+          const known = e.total !== null && e.total > 0;
+          const fraction = known ? Math.min(1, e.done / e.total!) : 0;
+          setRun({ state: 'running', indeterminate: !known, progress: { done: e.done, total: e.total ?? 1, fraction, label: e.label || first } });
+        },
+      },
+    );
+    if (!current()) return;
+    abort.current = null;
+    if (!result.ok) {
+      setRun({ state: 'failed', message: controller.signal.aborted ? 'Cancelled.' : result.error.message });
+      return;
+    }
+    setRun({ state: 'idle' });
+    setAnalysis({ evidence: result.value, files: attached.map((a) => a.file.name), live: withLive, at: new Date().toISOString() });
+  }, []);
+
+  /** Add files (from the picker or a drop): too-big files and files beyond the limit are refused in one line each. */
+  const addFiles = useCallback(
+    (incoming: File[]) => {
+      const refusals: string[] = [];
+      const accepted: AttachedFile[] = [];
+      for (const file of incoming) {
+        if (file.size > MAX_INPUT_FILE_BYTES) refusals.push(tooBigMessage(file.name, file.size));
+        else if (files.some((f) => sameFile(f.file, file)) || accepted.some((f) => sameFile(f.file, file))) continue;
+        else if (files.length + accepted.length >= MAX_ATTACHMENTS) refusals.push(`${file.name}: one analysis reads at most ${MAX_ATTACHMENTS} files; remove some first.`);
+        else accepted.push({ key: `f${nextKey.current++}`, file });
+      }
+      setRefused(refusals);
+      if (accepted.length === 0) return;
+      const next = [...files, ...accepted];
+      setFiles(next);
+      void analyse(next, live);
+    },
+    [files, live, analyse],
+  );
+
+  const removeFile = useCallback(
+    (key: string) => {
+      const next = files.filter((f) => f.key !== key);
+      setFiles(next);
+      setRefused([]);
+      void analyse(next, live);
+    },
+    [files, live, analyse],
+  );
+
+  const readLive = useCallback(() => {
+    setLive(true);
+    setRefused([]);
+    void analyse(files, true);
+  }, [files, analyse]);
+
+  const clear = useCallback(() => {
+    abort.current?.abort();
+    ticket.current++;
+    setFiles([]);
+    setLive(false);
+    setRefused([]);
+    setRun({ state: 'idle' });
+    setAnalysis(null);
+  }, []);
+
+  const cancel = useCallback(() => abort.current?.abort(), []);
+
+  return { files, live, run, analysis, refused, addFiles, removeFile, readLive, clear, cancel };
+}

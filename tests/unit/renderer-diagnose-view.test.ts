@@ -147,7 +147,7 @@ describe('probeLabels', () => {
     http: null,
     alerts: [],
     timeline: [],
-    ending: null,
+    ending: 'closed by the server',
     error: null,
     clientCertificate: { presented: false, accepted: null, thumbprint: null },
     ...over,

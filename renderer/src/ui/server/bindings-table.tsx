@@ -91,7 +91,7 @@ export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; 
                     <td>{b.ctlStoreName ?? <span className="muted">None</span>}</td>
                     <td title={flags.title} data-testid="binding-flags">
                       <span className="mono">{flags.text}</span>
-                      {b.flagNames.length > 0 && <span className="server-sub">{b.flagNames.join(', ')}</span>}
+                      {b.flagNames.length > 0 && <span className="server-sub has-title">{b.flagNames.length === 1 ? '1 flag set' : `${b.flagNames.length} flags set`}</span>}
                     </td>
                     <td className="server-expand-cell">
                       <button

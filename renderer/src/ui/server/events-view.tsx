@@ -32,7 +32,7 @@ export function EventsView({ summary }: { summary: SchannelEventSummary }) {
           <tbody>
             {summary.byId.map((e) => (
               <tr key={e.id} data-testid="event-count" data-id={e.id} data-count={e.count}>
-                <td className="mono">{e.id}</td>
+                <td className="mono is-id">{e.id}</td>
                 <td>{e.meaning}</td>
                 <td className="is-num">{e.count.toLocaleString('en-US')}</td>
               </tr>
@@ -71,7 +71,7 @@ function EventRow({ event }: { event: SchannelEvent }) {
   return (
     <tr data-testid="recent-event" data-id={event.id} className={event.level?.toLowerCase() === 'error' ? 'is-error-level' : ''}>
       <td className="events-time">{event.time ? formatLocalDateTime(event.time) : <span className="muted">No time</span>}</td>
-      <td className="mono" title={event.level ?? undefined}>
+      <td className="mono is-id" title={event.level ?? undefined}>
         {event.id}
       </td>
       <td>{event.alert ? <span className="mono">{alertWords(event.alert)}</span> : <span className="muted">None</span>}</td>

@@ -33,7 +33,8 @@ export function IisConfigView({ config, findings }: { config: IisConfig; finding
         <strong>{config.source}</strong>
         <span className="muted">
           {' '}
-          · {config.kind === 'web.config' ? 'web.config' : 'applicationHost.config'} · {plural(config.sites.length, 'site')} · {plural(appCount, 'application')}
+          {config.source.toLowerCase().endsWith(kindName(config).toLowerCase()) ? '' : ` · ${kindName(config)}`} · {plural(config.sites.length, 'site')} ·{' '}
+          {plural(appCount, 'application')}
         </span>
       </p>
       {config.sites.length === 0 ? (
@@ -79,6 +80,10 @@ export function IisConfigView({ config, findings }: { config: IisConfig; finding
       )}
     </div>
   );
+}
+
+function kindName(config: IisConfig): string {
+  return config.kind === 'web.config' ? 'web.config' : 'applicationHost.config';
 }
 
 /** The account a pool's worker process is, as icacls and the Private keys page name it (reference item 10). */

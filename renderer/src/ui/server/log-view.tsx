@@ -172,7 +172,7 @@ function PatternTable({ rows }: { rows: W3cLogStats['pattern500Then4037'] }) {
         handshake (Negotiate Client Certificate on the binding) avoids it.
       </p>
       <div className="table-scroll">
-        <table className="data-table server-table">
+        <table className="data-table server-table log-pattern-table">
           <thead>
             <tr>
               <th scope="col">Client</th>

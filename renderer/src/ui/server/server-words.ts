@@ -282,8 +282,7 @@ const STATUS_WORDS: Record<string, string> = {
   '403.16': 'Client certificate untrusted or invalid',
   '403.17': 'Client certificate expired or not yet valid',
   '404': 'Not found',
-  '500': 'Server error',
-  '500.0': 'Module or ISAPI error',
+  '500': 'Internal server error',
   '500.19': 'Configuration data invalid',
   '503': 'Service unavailable',
 };

@@ -9,6 +9,7 @@ import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
 import { benchProbe } from './probe';
+import { benchLog } from './log';
 import { round, type BenchResult } from './result';
 
 /**
@@ -136,7 +137,7 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-// `--only inspect|chain|fuzz|probe` runs one group (the probe's needs openssl and takes seconds, not minutes).
+// `--only inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
 const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
@@ -144,6 +145,7 @@ const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['chain', benchChains],
   ['fuzz', benchFuzz],
   ['probe', () => benchProbe(progress)],
+  ['log', () => benchLog(progress, args.includes('--quick'))],
 ];
 const results: BenchResult[] = [];
 for (const [name, run] of groups) if (!only || only === name) results.push(...[await run()].flat());

@@ -91,29 +91,36 @@ interface Bucket {
   status500: number;
 }
 
+/** Where each value the statistics need sits in the current #Fields order (-1: not logged). */
+const SLOT = { date: 0, time: 1, client: 2, url: 3, status: 4, sub: 5, win32: 6 } as const;
+const SLOT_FIELDS: Record<string, number> = {
+  date: SLOT.date,
+  time: SLOT.time,
+  'c-ip': SLOT.client,
+  'cs-uri-stem': SLOT.url,
+  'sc-status': SLOT.status,
+  'sc-substatus': SLOT.sub,
+  'sc-win32-status': SLOT.win32,
+};
+
 interface Columns {
   count: number;
-  date: number;
-  time: number;
-  client: number;
-  url: number;
-  status: number;
-  sub: number;
-  win32: number;
+  /** Column index -> slot (or -1). */
+  slot: Int8Array;
+  has: boolean[];
 }
 
 function columnsOf(names: string[]): Columns {
-  const at = (n: string) => names.indexOf(n);
-  return {
-    count: names.length,
-    date: at('date'),
-    time: at('time'),
-    client: at('c-ip'),
-    url: at('cs-uri-stem'),
-    status: at('sc-status'),
-    sub: at('sc-substatus'),
-    win32: at('sc-win32-status'),
-  };
+  const slot = new Int8Array(names.length).fill(-1);
+  const has = [false, false, false, false, false, false, false];
+  names.forEach((n, i) => {
+    const k = SLOT_FIELDS[n];
+    if (k !== undefined && !has[k]) {
+      slot[i] = k;
+      has[k] = true;
+    }
+  });
+  return { count: names.length, slot, has };
 }
 
 const parseFields = (header: string) =>
@@ -132,20 +139,29 @@ function dayStart(date: string): number {
   return Number.isFinite(ms) ? ms / 1000 : NaN;
 }
 
+const digit = (s: string, i: number) => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+
+/** hh:mm:ss (W3C allows fractions after it; IIS writes whole seconds). Read by char codes: this runs per line. */
 function secondsOfDay(time: string): number {
-  // hh:mm:ss, optionally with fractions (W3C allows them; IIS writes whole seconds).
   if (time.length < 8 || time.charCodeAt(2) !== 58 || time.charCodeAt(5) !== 58) return NaN;
-  const h = Number(time.slice(0, 2));
-  const m = Number(time.slice(3, 5));
-  const s = Number(time.slice(6, 8));
+  const h = digit(time, 0) * 10 + digit(time, 1);
+  const m = digit(time, 3) * 10 + digit(time, 4);
+  const s = digit(time, 6) * 10 + digit(time, 7);
   if (!(h <= 23 && m <= 59 && s <= 60)) return NaN;
   return h * 3600 + m * 60 + s;
 }
+
+const isStatus = (v: string) => v.length === 3 && digit(v, 0) >= 1 && digit(v, 1) >= 0 && digit(v, 2) >= 0;
 
 /** ISO 8601 in UTC, to the second (W3C log times are UTC, reference 7). */
 const iso = (sec: number) => new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const empty = (v: string | undefined) => v === undefined || v === '' || v === '-';
+
+const FAILURE_SUBSTATUSES = new Set(CLIENT_CERT_STATUSES.map((s) => s.slice(4)));
 
 /** Streaming statistics over one W3C log: push decoded text in any chunk sizes, then end(). */
 export class W3cLogAnalyzer {
@@ -162,7 +178,17 @@ export class W3cLogAnalyzer {
   private lastDay = NaN;
   private first = Infinity;
   private last = -Infinity;
-  private readonly statuses = new BoundedCounter();
+  /** status -> substatus ("" when not logged) -> count; few in practice, capped for hostile input. */
+  private readonly statuses = new Map<string, Map<string, { n: number }>>();
+  private lastStatus = '';
+  private lastSub = '';
+  private lastCell: { n: number } | null = null;
+  private statusKeys = 0;
+  private statusOther = 0;
+  /** The values of the current record (SLOT order), reused for every line. */
+  private readonly vals: string[] = ['-', '-', '-', '-', '-', '-', '-'];
+  private lastBucketKey = NaN;
+  private lastBucket: Bucket | null = null;
   private readonly failures = new Map<string, FailureAgg>();
   private readonly win32 = new BoundedCounter();
   private width: number;
@@ -197,12 +223,12 @@ export class W3cLogAnalyzer {
       }
       const line = this.carry + chunk.slice(pos, nl);
       this.carry = '';
-      this.line(line);
+      this.line(line, 0, line.length);
       pos = nl + 1;
     }
+    // Lines are read in place (start/end offsets into the chunk): no string per line is made.
     for (let nl = chunk.indexOf('\n', pos); nl >= 0; nl = chunk.indexOf('\n', pos)) {
-      if (nl - pos > MAX_LOG_LINE) this.overlong();
-      else this.line(chunk.slice(pos, nl));
+      this.line(chunk, pos, nl);
       pos = nl + 1;
     }
     if (pos < chunk.length) this.keepPartial(chunk.slice(pos));
@@ -211,41 +237,62 @@ export class W3cLogAnalyzer {
   private keepPartial(rest: string): void {
     if (rest.length > MAX_LOG_LINE) {
       // Not a log line: count it once and drop everything up to the next newline without keeping it.
-      this.overlong();
+      this.lines++;
+      this.malformed++;
       this.carry = '';
       this.skipping = true;
     } else this.carry = rest;
   }
 
-  private overlong(): void {
-    this.lines++;
-    this.malformed++;
+  /** Split s[start, end) on single spaces into the slots; false when the field count does not match. */
+  private fields(s: string, start: number, end: number): boolean {
+    const { slot, count } = this.cols;
+    const vals = this.vals;
+    let pos = start;
+    let col = 0;
+    for (;;) {
+      let sp = s.indexOf(' ', pos);
+      if (sp < 0 || sp > end) sp = end;
+      if (col < count) {
+        const k = slot[col]!;
+        if (k >= 0) vals[k] = s.slice(pos, sp);
+      }
+      col++;
+      if (sp >= end) break;
+      pos = sp + 1;
+    }
+    if (col === count) return true;
+    // Tolerate tabs, doubled or trailing spaces before calling the line malformed.
+    const parts = s.slice(start, end).trim().split(/[ \t]+/);
+    if (parts.length !== count) return false;
+    for (let c = 0; c < count; c++) {
+      const k = slot[c]!;
+      if (k >= 0) vals[k] = parts[c]!;
+    }
+    return true;
   }
 
-  private line(raw: string): void {
+  private line(s: string, start: number, end: number): void {
     this.lines++;
-    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    if (text.length > MAX_LOG_LINE) {
+    if (end > start && s.charCodeAt(end - 1) === 13) end--;
+    if (end - start > MAX_LOG_LINE) {
       this.malformed++;
       return;
     }
-    if (!text) return;
-    if (text.charCodeAt(0) === 35) {
-      this.directive(text);
+    if (end === start) return;
+    if (s.charCodeAt(start) === 35) {
+      this.directive(s.slice(start, end));
       return;
     }
-    let parts = text.split(' ');
-    const cols = this.cols;
-    if (parts.length !== cols.count) {
-      // Tolerate tabs, doubled or trailing spaces before calling the line malformed.
-      parts = text.trim().split(/[ \t]+/);
-      if (parts.length !== cols.count) {
-        this.malformed++;
-        return;
-      }
+    const vals = this.vals;
+    vals.fill('-');
+    const has = this.cols.has;
+    if (!this.fields(s, start, end)) {
+      this.malformed++;
+      return;
     }
-    const status = cols.status >= 0 ? parts[cols.status]! : '';
-    if (cols.status >= 0 && !/^\d{3}$/.test(status)) {
+    const status = has[SLOT.status] ? vals[SLOT.status]! : '';
+    if (has[SLOT.status] && !isStatus(status)) {
       this.malformed++;
       return;
     }
@@ -253,33 +300,35 @@ export class W3cLogAnalyzer {
 
     // Time: date + time columns, or the #Date header's day when the log has time only.
     let t = NaN;
-    if (cols.time >= 0) {
+    if (has[SLOT.time]) {
       let day = this.headerDate;
-      if (cols.date >= 0) {
-        const d = parts[cols.date]!;
+      if (has[SLOT.date]) {
+        const d = vals[SLOT.date]!;
         if (d !== this.lastDate) {
           this.lastDate = d;
           this.lastDay = dayStart(d);
         }
         day = this.lastDay;
       }
-      t = day + secondsOfDay(parts[cols.time]!);
+      t = day + secondsOfDay(vals[SLOT.time]!);
     }
-    const timed = Number.isFinite(t);
+    const timed = t === t; // not NaN
     if (timed) {
       if (t < this.first) this.first = t;
       if (t > this.last) this.last = t;
     }
 
-    const sub = cols.sub >= 0 ? parts[cols.sub]! : '-';
-    const key = empty(sub) ? status : `${status}.${sub}`;
-    if (status) this.statuses.add(key);
-    const client = cols.client >= 0 ? parts[cols.client]! : '-';
-    const url = cols.url >= 0 ? parts[cols.url]! : '-';
-    const win32 = cols.win32 >= 0 ? parts[cols.win32]! : '-';
-    const isFailure = status === '403' && (CLIENT_CERT_STATUSES as readonly string[]).includes(key);
+    const rawSub = vals[SLOT.sub]!;
+    const sub = empty(rawSub) ? '' : rawSub;
+    if (status) this.countStatus(status, sub);
+    const client = vals[SLOT.client]!;
+    const url = vals[SLOT.url]!;
+    const win32 = vals[SLOT.win32]!;
+    const is403 = status === '403';
+    const isFailure = is403 && FAILURE_SUBSTATUSES.has(sub);
 
     if (isFailure) {
+      const key = `403.${sub}`;
       let agg = this.failures.get(key);
       if (!agg) {
         agg = { count: 0, byUrl: new BoundedCounter(), byClient: new BoundedCounter(), first: Infinity, last: -Infinity };
@@ -293,17 +342,19 @@ export class W3cLogAnalyzer {
         if (t > agg.last) agg.last = t;
       }
     }
-    if (status === '403' && !empty(win32)) this.win32.add(`${key}|${win32}`);
+    if (is403 && !empty(win32)) this.win32.add(`${sub ? `403.${sub}` : '403'}|${win32}`);
     if (timed) this.count(t, isFailure, status === '500');
 
     // Field note 001 item 11: a 500 with sc-win32-status 64 (the connection went away while IIS was
     // renegotiating for the certificate) and then a 403.7 from the same client.
-    if (!empty(client) && timed) {
-      if (status === '500' && win32 === '64') {
-        this.pending.delete(client);
-        this.pending.set(client, { t, url, line: this.lines });
-        if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
-      } else if (key === '403.7') {
+    if (timed && (status === '500' || (is403 && sub === '7')) && !empty(client)) {
+      if (status === '500') {
+        if (win32 === '64') {
+          this.pending.delete(client);
+          this.pending.set(client, { t, url, line: this.lines });
+          if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
+        }
+      } else {
         const p = this.pending.get(client);
         if (p && t >= p.t && t - p.t <= PATTERN_WINDOW_SECONDS) {
           this.pending.delete(client);
@@ -314,6 +365,37 @@ export class W3cLogAnalyzer {
         }
       }
     }
+  }
+
+  private countStatus(status: string, sub: string): void {
+    // Most lines repeat the previous status (a run of 200 0): skip the map lookups for them.
+    if (status === this.lastStatus && sub === this.lastSub && this.lastCell) {
+      this.lastCell.n++;
+      return;
+    }
+    let inner = this.statuses.get(status);
+    if (!inner) {
+      if (this.statusKeys >= MAX_KEYS) {
+        this.statusOther++;
+        return;
+      }
+      inner = new Map();
+      this.statuses.set(status, inner);
+    }
+    let cell = inner.get(sub);
+    if (!cell) {
+      if (this.statusKeys >= MAX_KEYS) {
+        this.statusOther++;
+        return;
+      }
+      cell = { n: 0 };
+      inner.set(sub, cell);
+      this.statusKeys++;
+    }
+    cell.n++;
+    this.lastStatus = status;
+    this.lastSub = sub;
+    this.lastCell = cell;
   }
 
   private directive(text: string): void {
@@ -329,7 +411,7 @@ export class W3cLogAnalyzer {
 
   private count(t: number, failure: boolean, is500: boolean): void {
     const k = Math.floor(t / 60 / this.width);
-    let b = this.timeline.get(k);
+    let b = k === this.lastBucketKey ? this.lastBucket : this.timeline.get(k);
     if (!b) {
       if (this.timeline.size >= MAX_TIMELINE_KEYS) {
         this.widen(this.nextWidth(this.width));
@@ -339,6 +421,8 @@ export class W3cLogAnalyzer {
       b = { total: 0, clientCertFailures: 0, status500: 0 };
       this.timeline.set(k, b);
     }
+    this.lastBucketKey = k;
+    this.lastBucket = b;
     b.total++;
     if (failure) b.clientCertFailures++;
     if (is500) b.status500++;
@@ -363,6 +447,8 @@ export class W3cLogAnalyzer {
     }
     this.timeline = merged;
     this.width = to;
+    this.lastBucketKey = NaN;
+    this.lastBucket = null;
   }
 
   private buckets(): W3cLogStats['timeline'] {
@@ -382,9 +468,17 @@ export class W3cLogAnalyzer {
     return { bucketMinutes: w, buckets };
   }
 
+  private statusCounts(): W3cLogStats['statusCounts'] {
+    const out: W3cLogStats['statusCounts'] = [];
+    for (const [status, inner] of this.statuses) for (const [sub, cell] of inner) out.push({ status: sub ? `${status}.${sub}` : status, count: cell.n });
+    out.sort((a, b) => b.count - a.count || (a.status < b.status ? -1 : 1));
+    if (this.statusOther) out.push({ status: OTHER, count: this.statusOther });
+    return out;
+  }
+
   /** Finish: the last line may lack its newline. `totalBytes` is the size of what was read. */
   end(totalBytes: number): W3cLogStats {
-    if (this.carry && !this.skipping) this.line(this.carry);
+    if (this.carry && !this.skipping) this.line(this.carry, 0, this.carry.length);
     this.carry = '';
     this.skipping = false;
     const timeline = this.buckets();
@@ -418,7 +512,7 @@ export class W3cLogAnalyzer {
       fieldHeaders: this.fieldHeaders,
       firstTime: Number.isFinite(this.first) ? iso(this.first) : null,
       lastTime: Number.isFinite(this.last) ? iso(this.last) : null,
-      statusCounts: this.statuses.top().map(({ key, count }) => ({ status: key, count })),
+      statusCounts: this.statusCounts(),
       clientCertFailures,
       timeline,
       pattern500Then4037: this.examples,

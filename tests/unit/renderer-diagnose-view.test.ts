@@ -14,6 +14,7 @@ import {
   mostLikelyCause,
   probeLabels,
   reportTone,
+  topLabel,
   undoFileName,
 } from '../../renderer/src/ui/findings/report-words';
 
@@ -88,6 +89,15 @@ describe('groupBySeverity and mostLikelyCause', () => {
     expect(reportTone({ findings })).toBe('bad');
     expect(reportTone({ findings: findings.filter((f) => f.severity !== 'error') })).toBe('unknown');
     expect(reportTone({ findings: [] })).toBe('good');
+    expect(reportTone({ findings: [findings[0]!] })).toBe('good');
+    // An error that only explains context (the summary says "no blocking problem") is amber, not red.
+    expect(reportTone({ findings: [ranked('chain.untrusted-root', 2, { likelihood: 'context' })] })).toBe('unknown');
+  });
+
+  it('labels the best-ranked finding by what the ranking says it is', () => {
+    expect(topLabel({ likelihood: 'root-cause' })).toBe('Most likely cause');
+    expect(topLabel({ likelihood: 'likely' })).toBe('Most likely cause');
+    expect(topLabel({ likelihood: 'contributing' })).toBe('Start here');
   });
 });
 

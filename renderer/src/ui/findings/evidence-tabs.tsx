@@ -115,7 +115,10 @@ function ProbesTab({ report, fromBundle }: { report: DiagnoseReport; fromBundle:
 /** What the key step found, as the verdict banner's key line. */
 function keyStatusOf(report: DiagnoseReport): KeyStatus {
   const k = report.key?.location;
-  if (!k) return { status: 'unknown', detail: 'the private key was not looked up in this diagnosis' };
+  if (!k) {
+    const step = report.steps.find((s) => s.name === 'key');
+    return { status: 'unknown', detail: step?.note ?? 'the private key was not looked up in this diagnosis' };
+  }
   if (k.status === 'present') return { status: 'present', detail: k.path ? `private key file found: ${k.path}` : 'private key found' };
   if (k.status === 'missing') return { status: 'missing', detail: k.detail ?? 'the key is associated but its file is gone' };
   if (k.status === 'none') return { status: 'missing', detail: k.detail ?? 'no private key is associated with this certificate' };
@@ -172,8 +175,10 @@ function KeyTab({ report, fromBundle }: { report: DiagnoseReport; fromBundle: bo
     return (
       <Empty testId="key-empty">
         {fromBundle
-          ? `The private key was not looked at for this bundle${step ? ` (${step.note})` : ''}.`
-          : `The private key was not looked at${step ? ` (${step.note})` : ''}: choose the client certificate (a .pfx, or one from this machine’s stores) and, to check who may read it, the account the site runs as.`}
+          ? `The private key was not looked at for this bundle${step ? `: ${step.note}` : ''}.`
+          : step?.note
+            ? `The private key was not looked at: ${step.note}.`
+            : 'The private key was not looked at: choose the client certificate (one from this machine’s stores) and, to check who may read it, the account the site runs as.'}
       </Empty>
     );
   }
@@ -288,14 +293,16 @@ function ServerTab({ server, fromBundle }: { server: ServerEvidence; fromBundle:
           </table>
         </div>
       )}
-      <dl className="findkey diag-facts" data-testid="diag-server-facts">
-        {facts.map(([k, v]) => (
-          <div className="findkey-row" key={k}>
-            <dt>{k}</dt>
-            <dd data-testid={k === 'HTTP.SYS bindings' ? 'diag-server-bindings' : undefined}>{v}</dd>
-          </div>
-        ))}
-      </dl>
+      {server.origin !== 'none' && (
+        <dl className="findkey diag-facts" data-testid="diag-server-facts">
+          {facts.map(([k, v]) => (
+            <div className="findkey-row" key={k}>
+              <dt>{k}</dt>
+              <dd data-testid={k === 'HTTP.SYS bindings' ? 'diag-server-bindings' : undefined}>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {server.notes.length > 0 && (
         <ul className="plain-list diag-notes" aria-label="What could not be read">
           {server.notes.map((n) => (

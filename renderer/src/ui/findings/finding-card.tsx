@@ -3,7 +3,7 @@ import type { RankedFinding } from '../../../../shared/model/diagnose';
 import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 import { ApplyDialog } from './apply-dialog';
 import { FixViewer } from './fix-viewer';
-import { AREA_WORD, LIKELIHOOD_WORD, SEVERITY_GROUP, SHELL_WORD, grantParams, type FindingFix } from './report-words';
+import { AREA_WORD, LIKELIHOOD_WORD, SEVERITY_GROUP, SHELL_WORD, grantParams, topLabel, type FindingFix } from './report-words';
 import { useGrantFlow } from './use-grant-flow';
 
 /**
@@ -35,11 +35,11 @@ export function FindingCard({ finding, fixes, top = false, canApply }: { finding
       data-finding-id={f.id}
       data-severity={f.severity}
       data-rank={f.rank}
-      aria-label={`${top ? 'Most likely cause' : SEVERITY_GROUP[f.severity].replace(/s$/, '')}: ${f.title}`}
+      aria-label={`${top ? topLabel(f) : SEVERITY_GROUP[f.severity].replace(/s$/, '')}: ${f.title}`}
     >
       {top && (
         <p className="diag-top-label" data-testid="top-label">
-          Most likely cause
+          {topLabel(f)}
         </p>
       )}
       <header className="diag-finding-head">
@@ -93,7 +93,7 @@ export function FindingCard({ finding, fixes, top = false, canApply }: { finding
           </button>
         ) : (
           <span className="muted diag-no-fix" data-testid="no-fix">
-            No script for this one: {f.severity === 'info' ? 'it is for your information.' : 'see the detail above for what to change.'}
+            No fix script
           </span>
         )}
       </footer>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
 import { useBundleView } from '../shell/bundle-view';
@@ -40,6 +40,12 @@ function LiveDiagnose() {
   const [editing, setEditing] = useState(true);
   const running = diagnosis.state === 'running';
   const showForm = editing || diagnosis.state !== 'done';
+  const doneReport = diagnosis.state === 'done' ? diagnosis.report : null;
+
+  // A new report folds the form away: start reading it from the top (what was asked, the answer).
+  useEffect(() => {
+    if (doneReport) window.scrollTo({ top: 0 });
+  }, [doneReport]);
 
   return (
     <>

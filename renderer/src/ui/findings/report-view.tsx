@@ -32,13 +32,18 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
             </p>
             <p className="diag-summary-meta">
               <span data-testid="diag-counts">{countWords(report.findings)}</span>
+              {/* Live, the bar above says what was asked; a bundle's reader learns it here. */}
+              {fromBundle && (
+                <>
+                  {' · '}
+                  {r.url ?? 'no server address'}
+                  {r.certificate ? ` · certificate ${r.certificate}` : ''}
+                  {r.identity ? ` · key read as ${r.identity}` : ''}
+                  {r.attachments.length ? ` · evidence: ${r.attachments.join(', ')}` : ''}
+                </>
+              )}
               {' · '}
-              {r.url ?? 'no server address'}
-              {r.certificate ? ` · certificate ${r.certificate}` : ''}
-              {r.identity ? ` · key read as ${r.identity}` : ''}
-              {r.attachments.length ? ` · ${r.attachments.length} evidence file${r.attachments.length === 1 ? '' : 's'}` : ''}
-              {' · '}
-              {report.host}, {new Date(report.createdAt).toLocaleString()}
+              on {report.host}, {new Date(report.createdAt).toLocaleString()}
             </p>
           </div>
         </div>

@@ -108,11 +108,20 @@ export function grantParams(finding: Pick<RankedFinding, 'params'>): { path: str
   return path && identity ? { path, identity } : null;
 }
 
-/** The report's tone: red when an error was found, amber for warnings only, green when nothing is wrong. */
+/**
+ * The report's tone, as its summary reads: red when an error ranks as a cause (root cause or
+ * likely), amber when something else is wrong (warnings, or errors that only explain context),
+ * green when nothing is wrong.
+ */
 export function reportTone(report: Pick<DiagnoseReport, 'findings'>): 'bad' | 'unknown' | 'good' {
-  if (report.findings.some((f) => f.severity === 'error')) return 'bad';
-  if (report.findings.some((f) => f.severity === 'warning')) return 'unknown';
+  if (report.findings.some((f) => f.severity === 'error' && (f.likelihood === 'root-cause' || f.likelihood === 'likely'))) return 'bad';
+  if (report.findings.some((f) => f.severity !== 'info')) return 'unknown';
   return 'good';
+}
+
+/** The label over the best-ranked finding: a cause when the ranking says so, else where to start. */
+export function topLabel(finding: Pick<RankedFinding, 'likelihood'>): string {
+  return finding.likelihood === 'root-cause' || finding.likelihood === 'likely' ? 'Most likely cause' : 'Start here';
 }
 
 /** "2 errors, 1 warning, 3 notes" (only the counts that are not zero). */

@@ -12,6 +12,7 @@ import {
   grantParams,
   groupBySeverity,
   mostLikelyCause,
+  occurrences,
   probeLabels,
   reportTone,
   topLabel,
@@ -119,6 +120,22 @@ describe('fixesForFinding', () => {
       ['netsh.clientcertnegotiation', ['powershell'], 'Fix netsh.clientcertnegotiation'],
       ['netsh.disabletls13', ['powershell'], 'Disable TLS 1.3 on the binding'],
     ]);
+  });
+
+  it('gives two findings of one id each their own script', () => {
+    const a = ranked('iis.client-cert-negotiation-off', 1, { title: 'No client certificate negotiation on 0.0.0.0:443', fixes: ['netsh.clientcertnegotiation'] });
+    const b = ranked('iis.client-cert-negotiation-off', 2, { title: 'No client certificate negotiation on 0.0.0.0:8443', fixes: ['netsh.clientcertnegotiation'] });
+    const scripts = [
+      fix('netsh.clientcertnegotiation', a.id, 'powershell', { script: `# For: ${a.title}\n$Target = '0.0.0.0:443'` }),
+      fix('netsh.clientcertnegotiation', a.id, 'powershell', { script: `# For: ${b.title}\n$Target = '0.0.0.0:8443'` }),
+    ];
+    expect(occurrences([a, findings[0]!, b])).toEqual([0, 0, 1]);
+    expect(fixesForFinding(scripts, a, 0)[0]!.byShell.powershell!.script).toContain("'0.0.0.0:443'");
+    expect(fixesForFinding(scripts, b, 1)[0]!.byShell.powershell!.script).toContain("'0.0.0.0:8443'");
+    // Headers that do not name the finding: the order of the findings decides.
+    const unnamed = scripts.map((s, i) => ({ ...s, script: `$Target = '${i}'` }));
+    expect(fixesForFinding(unnamed, b, 1)[0]!.byShell.powershell!.script).toBe("$Target = '1'");
+    expect(fixableCount({ findings: [a, b], fixes: scripts })).toBe(2);
   });
 
   it('has nothing for a finding without scripts, and counts the fixable findings', () => {

@@ -1,9 +1,9 @@
 import { useId, useMemo } from 'react';
-import type { DiagnoseReport } from '../../../../shared/model/diagnose';
+import type { DiagnoseReport, RankedFinding } from '../../../../shared/model/diagnose';
 import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 import { EvidenceTabs } from './evidence-tabs';
 import { FindingCard } from './finding-card';
-import { STEP_WORD, countWords, fixesForFinding, formatDuration, groupBySeverity, mostLikelyCause, reportTone, stepMark } from './report-words';
+import { STEP_WORD, countWords, fixesForFinding, formatDuration, groupBySeverity, mostLikelyCause, occurrences, reportTone, stepMark, type FindingFix } from './report-words';
 import { SaveAllFixes } from './save-all-fixes';
 import './findings.css';
 
@@ -18,6 +18,13 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
   const top = mostLikelyCause(report.findings);
   const rest = useMemo(() => groupBySeverity(report.findings.filter((f) => f !== top)), [report, top]);
   const r = report.request;
+  // Fixes are matched to findings in report order (two findings of one id each have their own).
+  const fixesOf = useMemo(() => {
+    const nth = occurrences(report.findings);
+    const map = new Map<RankedFinding, FindingFix[]>();
+    report.findings.forEach((f, i) => map.set(f, fixesForFinding(report.fixes, f, nth[i])));
+    return (f: RankedFinding) => map.get(f) ?? [];
+  }, [report]);
 
   return (
     <div className="diag-report" data-testid="diag-report">
@@ -86,7 +93,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
             <span>Nothing wrong was found in what was checked. If users still fail, add what was not checked above (the server address, the certificate, the server&apos;s evidence) and diagnose again.</span>
           </p>
         )}
-        {top && <FindingCard finding={top} fixes={fixesForFinding(report.fixes, top)} top canApply={!fromBundle} />}
+        {top && <FindingCard finding={top} fixes={fixesOf(top)} top canApply={!fromBundle} />}
         {report.findings.length > 0 && <SaveAllFixes report={report} />}
         {rest.map((g) => (
           <div key={g.severity} className={`diag-group is-${g.severity}`} data-testid="diag-group" data-severity={g.severity}>
@@ -96,7 +103,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
             </h4>
             <div className="diag-group-list">
               {g.findings.map((f) => (
-                <FindingCard key={`${f.id}:${f.rank}`} finding={f} fixes={fixesForFinding(report.fixes, f)} canApply={!fromBundle} />
+                <FindingCard key={`${f.id}:${f.rank}`} finding={f} fixes={fixesOf(f)} canApply={!fromBundle} />
               ))}
             </div>
           </div>

@@ -69,19 +69,38 @@ export interface FindingFix {
 /**
  * The fixes written for one finding: the ids it lists, matched to the report's scripts of that
  * finding id, in the order the finding lists them; PowerShell first, as the first users run Windows.
+ *
+ * Two findings of one id (two bindings without client-certificate negotiation) each get scripts of
+ * the same fix id. The script a generator writes names its finding in its header, so the one whose
+ * text has this finding's title is taken; failing that, the `occurrence`-th (this finding's place
+ * among the findings of its id: the generators write in the findings' order).
  */
-export function fixesForFinding(fixes: readonly FixScript[], finding: Pick<RankedFinding, 'id' | 'fixes'>): FindingFix[] {
+export function fixesForFinding(fixes: readonly FixScript[], finding: Pick<RankedFinding, 'id' | 'fixes' | 'title'>, occurrence = 0): FindingFix[] {
   const out: FindingFix[] = [];
   for (const id of finding.fixes) {
     if (out.some((f) => f.id === id)) continue;
-    const scripts = fixes.filter((fx) => fx.id === id && fx.findingId === finding.id);
-    if (scripts.length === 0) continue;
     const byShell: Partial<Record<FixShell, FixScript>> = {};
-    for (const s of scripts) byShell[s.shell] ??= s;
+    for (const shell of ['powershell', 'bash'] as const) {
+      const candidates = fixes.filter((fx) => fx.id === id && fx.findingId === finding.id && fx.shell === shell);
+      if (candidates.length === 0) continue;
+      const named = candidates.filter((fx) => fx.script.includes(finding.title));
+      byShell[shell] = named.length === 1 ? named[0] : (candidates[occurrence] ?? candidates[0]);
+    }
     const shells = (['powershell', 'bash'] as const).filter((s) => byShell[s]);
+    if (shells.length === 0) continue;
     out.push({ id, title: (byShell.powershell ?? byShell.bash)!.title, byShell, shells });
   }
   return out;
+}
+
+/** Each finding's place among the findings of its id, in report order (see fixesForFinding). */
+export function occurrences(findings: readonly Pick<RankedFinding, 'id'>[]): number[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const n = seen.get(f.id) ?? 0;
+    seen.set(f.id, n + 1);
+    return n;
+  });
 }
 
 /** "certbench-fix-x.ps1" -> "certbench-fix-x-undo.ps1": the undo script is saved beside the script. */
@@ -137,7 +156,8 @@ export function countWords(findings: readonly RankedFinding[]): string {
 
 /** How many findings have at least one scripted fix (for "Save all fixes"). */
 export function fixableCount(report: Pick<DiagnoseReport, 'findings' | 'fixes'>): number {
-  return report.findings.filter((f) => fixesForFinding(report.fixes, f).length > 0).length;
+  const nth = occurrences(report.findings);
+  return report.findings.filter((f, i) => fixesForFinding(report.fixes, f, nth[i]).length > 0).length;
 }
 
 /**

@@ -3,7 +3,7 @@ import { MAX_INPUT_FILE_BYTES } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
 import type { ServerEvidence, ServerEvidenceKind } from '../../../../shared/model/server';
 import { FileIcon, ServerIcon, UploadIcon } from '../common/icons';
-import { iisKindOf, kindWords } from './server-words';
+import { iisKindOf, inputErrorWords, kindWords } from './server-words';
 import type { AttachedFile } from './use-server-analysis';
 
 /** One line of the inputs list: an attached file, or a source the service read (live, bundle). */
@@ -34,13 +34,13 @@ export function inputRows(evidence: ServerEvidence | null, files: AttachedFile[]
       bytes: file.size,
       kind: input?.kind ?? null,
       kindText: input ? kindWords(input.kind, iisKindOf(evidence!, input.name)) : 'Not read yet',
-      error: input?.error ?? null,
+      error: input?.error ? inputErrorWords(input.name, input.error) : null,
       ...(onRemove ? { onRemove: () => onRemove(key) } : {}),
     };
   });
   evidence?.inputs.forEach((input, j) => {
     if (used.has(j)) return;
-    rows.push({ key: `input-${j}`, name: input.name, bytes: input.bytes, kind: input.kind, kindText: kindWords(input.kind, iisKindOf(evidence, input.name)), error: input.error });
+    rows.push({ key: `input-${j}`, name: input.name, bytes: input.bytes, kind: input.kind, kindText: kindWords(input.kind, iisKindOf(evidence, input.name)), error: input.error ? inputErrorWords(input.name, input.error) : null });
   });
   return rows;
 }

@@ -22,12 +22,18 @@ export function kindWords(kind: ServerEvidenceKind, iisKind?: IisConfig['kind'])
     case 'schannel-events':
       return 'Schannel events (System log export)';
     case 'certificate':
-      return 'A certificate: open it on the Certificates page';
+      return 'A certificate (Diagnose uses it to complete chains)';
     case 'bundle':
       return 'A Certbench bundle: open it on the Bundles page';
     case 'unknown':
       return 'Not recognised';
   }
+}
+
+/** An input's error without its name in front (the row already names the file), as a sentence. */
+export function inputErrorWords(name: string, error: string): string {
+  const bare = error.startsWith(`${name}: `) ? error.slice(name.length + 2) : error;
+  return bare.length ? bare[0]!.toUpperCase() + bare.slice(1) : bare;
 }
 
 /** The kind of the IIS configuration an input became, when one was parsed from it. */

@@ -37,7 +37,7 @@ function pattern500Then4037(stats: W3cLogStats[]): Finding[] {
       });
     }
   }
-  if (total > shown) evidence.push({ kind: 'more', text: `and ${times(total - shown)} more in ${stats.filter((s) => (s.pattern500Then4037Total ?? s.pattern500Then4037.length) > 0).map((s) => s.source).join(', ')}` });
+  if (total > shown) evidence.push({ kind: 'more', text: `and ${(total - shown).toLocaleString('en-US')} more in ${stats.filter((s) => (s.pattern500Then4037Total ?? s.pattern500Then4037.length) > 0).map((s) => s.source).join(', ')}` });
   return [
     finding(
       'log.500-64-before-403-7',

@@ -66,13 +66,12 @@ export class BoundedCounter {
     return this.map.size;
   }
 
-  /** The `n` most frequent keys, then "(other)" when anything was folded away. */
+  /** The `n` most frequent keys, then "(other)" for everything else (folded away or below the top n). */
   top(n = Infinity): { key: string; count: number }[] {
-    const out = [...this.map.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, n)
-      .map(([key, count]) => ({ key, count }));
-    if (this.other) out.push({ key: OTHER, count: this.other });
+    const sorted = [...this.map.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const out = sorted.slice(0, n).map(([key, count]) => ({ key, count }));
+    const rest = this.other + sorted.slice(n).reduce((sum, [, count]) => sum + count, 0);
+    if (rest) out.push({ key: OTHER, count: rest });
     return out;
   }
 }
@@ -401,8 +400,8 @@ export class W3cLogAnalyzer {
   private directive(text: string): void {
     if (/^#Fields:/i.test(text)) {
       this.fieldHeaders++;
+      // #Date comes before #Fields in IIS's header block (reference 7), so it is kept across it.
       this.cols = columnsOf(parseFields(text.slice(8)));
-      this.headerDate = NaN;
     } else if (/^#Date:/i.test(text)) {
       this.headerDate = dayStart(text.slice(6).trim().slice(0, 10));
     }

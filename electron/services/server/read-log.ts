@@ -59,7 +59,8 @@ export async function analyzeLogFile(file: string, opts: AnalyzeLogOptions = {})
       done += chunk.length;
       if (opts.progress && done >= next) {
         opts.progress(done, size);
-        next = done + step;
+        // The next whole percent: calls stay at about 100 whatever the chunk size.
+        next = (Math.floor(done / step) + 1) * step;
       }
     }
   } catch (err) {

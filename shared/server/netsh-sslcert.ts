@@ -202,7 +202,7 @@ interface RawRecord {
  */
 export function parseNetshSslcert(text: string, source: string): SslBinding[] {
   if (text.length > MAX_NETSH_CHARS) {
-    throw new CertbenchError('too-large', `${source}: ${formatBytes(text.length)} is more than netsh http show sslcert prints (limit ${formatBytes(MAX_NETSH_CHARS)})`);
+    throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_NETSH_CHARS)} netsh http show sslcert output can be (${text.length} characters)`);
   }
   const records: RawRecord[] = [];
   let current: RawRecord | null = null;

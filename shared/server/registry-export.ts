@@ -42,7 +42,7 @@ export interface RegistryExport {
  */
 export function parseRegistryExport(text: string, source: string): RegistryExport {
   if (text.length > MAX_REG_CHARS) {
-    throw new CertbenchError('too-large', `${source}: ${formatBytes(text.length)} is more than a registry export can be here (limit ${formatBytes(MAX_REG_CHARS)}); export only the HTTP\\Parameters or SCHANNEL key`);
+    throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_REG_CHARS)} a registry export can be here (${text.length} characters); export only the HTTP\\Parameters or SCHANNEL key`);
   }
   const lines = splitLines(text.replace(/^\uFEFF/, ''));
   let i = 0;
@@ -369,10 +369,11 @@ export function trustModeMeaning(mode: number | null): string {
 /** EventLogging (KB 260729): 0x1 errors (default), 0x2 warnings, 0x4 informational. */
 export function eventLoggingMeaning(value: number | null): string {
   const v = value ?? 1;
-  const what = [v & 1 ? 'errors' : null, v & 2 ? 'warnings' : null, v & 4 ? 'informational events' : null].filter(Boolean).join(', ') || 'nothing';
+  const kinds = [v & 1 ? 'errors' : null, v & 2 ? 'warnings' : null, v & 4 ? 'informational events' : null].filter((k): k is string => k !== null);
+  const what = kinds.length ? kinds.slice(0, -1).join(', ') + (kinds.length > 1 ? ' and ' : '') + kinds[kinds.length - 1] : 'nothing';
   const set = value === null ? 'EventLogging is not set (1)' : `EventLogging is ${hex32(v)}`;
   return v & 2
-    ? `${set}: Schannel logs ${what}, including warning 36885 (CA list truncated).`
+    ? `${set}: Schannel logs ${what}, so warning 36885 (CA list truncated) is logged.`
     : `${set}: Schannel logs ${what}; warning 36885 (CA list truncated) is not logged (add 0x2, then reboot).`;
 }
 

@@ -246,7 +246,7 @@ function eventsFromXml(text: string, source: string): SchannelEvent[] {
     const data = rawData.map((d) => ({ name: attr(d, 'Name'), value: textOf(d) }));
     let message = textOf(rendering.Message);
     // Without RenderingInfo (wevtutil without /rd or /f:RenderedXml) the insertion strings are all there is.
-    if (!message && data.length) message = data.map((d) => (d.name ? `${d.name}: ${d.value}` : d.value)).join('; ');
+    if (!message) message = data.filter((d) => d.value !== '').map((d) => (d.name ? `${d.name}: ${d.value}` : d.value)).join('; ');
     out.push(makeEvent(id, normalizeEventTime(attr(sys.TimeCreated, 'SystemTime')), levelText(textOf(rendering.Level)) ?? levelText(textOf(sys.Level)), message, data));
   }
   return out;
@@ -367,7 +367,7 @@ function eventsFromDetails(text: string): SchannelEvent[] {
  * above. Text that is none of them is a one-line bad-input error naming `source`.
  */
 export function parseSchannelEvents(text: string, source: string): SchannelEvent[] {
-  if (text.length > MAX_EVENT_CHARS) throw new CertbenchError('too-large', `${source}: ${formatBytes(text.length)} is more than an event export can be here (limit ${formatBytes(MAX_EVENT_CHARS)})`);
+  if (text.length > MAX_EVENT_CHARS) throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_EVENT_CHARS)} an event export can be here (${text.length} characters)`);
   const body = text.replace(/^\uFEFF/, '').trim();
   if (!body) throw new CertbenchError('bad-input', `${source}: the event export is empty`);
   if (body.startsWith('[') || body.startsWith('{')) {

@@ -271,7 +271,7 @@ export function DiagnoseForm({ running, onRun, onCancel }: { running: boolean; o
 
       <div className="diag-actions">
         <label className="checkbox">
-          <input type="checkbox" data-testid="diag-live" checked={live} onChange={(e) => setLive(e.target.checked)} />
+          <input type="checkbox" data-testid="diag-read-live" checked={live} onChange={(e) => setLive(e.target.checked)} />
           <span>
             Also read this machine&apos;s IIS / HTTP.SYS settings
             <span className="diag-hint diag-block">Bindings, Schannel, IIS configuration, logs and events, when this machine is the Windows server.</span>

@@ -18,7 +18,13 @@ export function FindingsArea() {
   const { bundle } = useBundleView();
   return (
     <main className="pane" data-testid="findings-pane">
-      <div className="pane-inner">{bundle ? <BundleReport /> : <LiveDiagnose />}</div>
+      <div className="pane-inner">
+        {bundle && <BundleReport />}
+        {/* Kept while a bundle is shown, so closing the bundle brings back this machine's diagnosis as it was. */}
+        <div className="diag-live" hidden={bundle !== null} data-testid="diag-live">
+          <LiveDiagnose />
+        </div>
+      </div>
     </main>
   );
 }
@@ -27,10 +33,10 @@ function BundleReport() {
   const { bundle } = useBundleView();
   if (!bundle) return null;
   return (
-    <>
+    <div className="diag-live" data-testid="diag-bundle">
       <BundleBanner />
       <ReportView report={bundle.report} fromBundle />
-    </>
+    </div>
   );
 }
 

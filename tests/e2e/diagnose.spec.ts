@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test, expect, type Browser, type Locator, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR, dropFiles, openApp, screenshot, viewShot } from './helpers/app';
+import { SCREENSHOT_DIR, dropFiles, openApp, viewShot } from './helpers/app';
 import { CLIENT_CN, ROOT_CN, makeFixtures, openssl, opensslFacts, type Fixtures } from './helpers/certs';
 import { getfacl, makeKeyStoreFixtures, runuserCat, type KeyStoreFixtures } from './helpers/store-fixtures';
 import { fixture } from '../fixtures/windows/load';

@@ -113,7 +113,8 @@ function columnsOf(names: string[]): Columns {
   const slot = new Int8Array(names.length).fill(-1);
   const has = [false, false, false, false, false, false, false];
   names.forEach((n, i) => {
-    const k = SLOT_FIELDS[n];
+    // Own keys only: a hostile "#Fields: constructor" must not find Object.prototype.constructor.
+    const k = Object.hasOwn(SLOT_FIELDS, n) ? SLOT_FIELDS[n] : undefined;
     if (k !== undefined && !has[k]) {
       slot[i] = k;
       has[k] = true;

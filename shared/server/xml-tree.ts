@@ -55,7 +55,8 @@ function convert(nodes: unknown, starts: number[]): XmlElement[] {
     const name = Object.keys(raw).find((k) => k !== ':@' && k !== '#text' && !k.startsWith('?') && !k.startsWith('!'));
     if (!name) continue;
     const attrsRaw = (raw[':@'] ?? {}) as Record<string, unknown>;
-    const attrs: Record<string, string> = {};
+    // No prototype: an attribute is only what the file wrote ("constructor" finds nothing).
+    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(attrsRaw)) attrs[k] = String(v);
     const meta = (raw as Record<symbol, { startIndex?: number } | undefined>)[META];
     const start = meta?.startIndex ?? null;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CertbenchError } from '../../shared/errors';
 import { IisConfigSchema, type IisAppSettings, type IisConfig } from '../../shared/model/server';
@@ -282,6 +283,24 @@ describe('parseIisConfig: collections, inheritance and bad input', () => {
     expect((error as CertbenchError).code).toBe('bad-input');
     expect((error as CertbenchError).message).toMatch(/^applicationHost\.config: not well-formed XML at line 4: /);
     expect((error as CertbenchError).message).not.toContain('\n');
+  });
+
+  it('answers damaged files with a configuration or a one-line CertbenchError, never anything else (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: APPHOST.length }), fc.integer({ min: 0, max: 300 }), fc.string({ maxLength: 8 }), (at, cut, insert) => {
+        const text = APPHOST.slice(0, at) + insert + APPHOST.slice(at + cut);
+        try {
+          const config = parseIisConfig(text, 'applicationHost.config');
+          expect(IisConfigSchema.parse(config)).toEqual(config);
+          expect(JSON.stringify(config)).not.toMatch(/enc:/);
+        } catch (err) {
+          expect(err).toBeInstanceOf(CertbenchError);
+          expect((err as CertbenchError).message).toMatch(/^applicationHost\.config: /);
+          expect((err as CertbenchError).message).not.toContain('\n');
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses XML that is not an IIS configuration, and files over 20 MB', () => {

@@ -280,6 +280,28 @@ describe('W3cLogAnalyzer bounds', () => {
     expect(s.pattern500Then4037).toHaveLength(100);
   });
 
+  it('never throws on arbitrary text and accounts for every line (fast-check)', () => {
+    const piece = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('\n', '\r\n', '\r', ' ', '\t', '-', '#Fields: constructor __proto__ sc-status', '#Fields: date time c-ip sc-status sc-substatus sc-win32-status', '2026-01-01 25:61:00 1.2.3.4 403 7 5', '#Date: 9999-99-99', '0000-00-00 00:00:00 - 500 0 64'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        const a = new W3cLogAnalyzer('x');
+        for (const p of parts) a.push(p);
+        const s = a.end(0);
+        expect(W3cLogStatsSchema.parse(s)).toEqual(s);
+        expect(s.records + s.malformed).toBeLessThanOrEqual(s.lines);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ignores field names that are Object.prototype members', () => {
+    const s = analyze('#Fields: constructor toString sc-status sc-substatus\nx y 403 7\n');
+    expect(s).toMatchObject({ records: 1, firstTime: null, statusCounts: [{ status: '403.7', count: 1 }] });
+  });
+
   it('folds the long tail of a counter into "(other)" and keeps frequent keys', () => {
     const c = new BoundedCounter(10);
     for (let i = 0; i < 100; i++) {

@@ -13,10 +13,13 @@ export function useGrantFlow() {
   const ref = useRef<GrantState | null>(null);
   ref.current = grant;
 
-  /** Open the dry run (again, unless a change was made and not undone: its Undo must stay). */
+  /**
+   * Open the dry run. The grant under way is kept instead (its plan, or its Undo after Apply);
+   * after an undo or an error a fresh dry run reads the key's ACL as it is now.
+   */
   const start = useCallback((path: string, identity: string) => {
     const g = ref.current;
-    if (g && g.path === path && g.identity === identity && (g.plan || g.applying || (g.result && !g.undo))) return;
+    if (g && g.path === path && g.identity === identity && !g.undo && !g.planError && !g.applyError) return;
     setGrant(newGrant(identity, path));
     void call('keys:grant', { path, identity, dryRun: true }).then((r) => {
       setGrant((cur) => {

@@ -5,7 +5,7 @@ import { readContainer } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { analyzeChains, type PoolItem } from '../../shared/chain/analyze';
 import { CertbenchError, oneLine, toErrorData } from '../../shared/errors';
-import { finding, type Finding } from '../../shared/findings/catalogue';
+import type { Finding } from '../../shared/findings/catalogue';
 import { caNameBytes, storeFindings } from '../../shared/findings/stores';
 import { rankFindings, type AreaFinding } from '../../shared/findings/rank';
 import { fixesFor, fixIdsFor } from '../../shared/fixes';
@@ -13,7 +13,7 @@ import type { CertificateSummary } from '../../shared/model/certificate';
 import type { KeyStatus } from '../../shared/model/chain';
 import { REPORT_SCHEMA_VERSION, type DiagnoseReport, type DiagnoseStep, type RankedFinding } from '../../shared/model/diagnose';
 import type { ProbeResult } from '../../shared/model/probe';
-import { EMPTY_SERVER_EVIDENCE, type ServerEvidence, type SslBinding } from '../../shared/model/server';
+import { EMPTY_SERVER_EVIDENCE, type SslBinding } from '../../shared/model/server';
 import type { StoreCertificate } from '../../shared/model/store';
 import type { HandlerContext } from '../handlers';
 import { APP_VERSION } from '../version';
@@ -142,33 +142,6 @@ const WIRE_BINDING_IDS = new Set(['server.no-client-cert-request', 'server.reneg
 function withParams(f: Finding, params: Record<string, string>): Finding {
   const merged = { ...params, ...(f.params ?? {}) };
   return Object.keys(merged).length ? { ...f, params: merged } : f;
-}
-
-/**
- * Server-side findings that need both the wire and the configuration: TLS 1.3 left on while IIS asks
- * for the certificate only by renegotiation (reference 8 "TLS 1.3 and client certificates").
- */
-function crossFindings(server: ServerEvidence, probe: ProbeResult | null, binding: SslBinding | null): Finding[] {
-  const out: Finding[] = [];
-  const requiring = server.iis.flatMap((c) => c.sites.flatMap((s) => s.applications)).filter((a) => a.sslFlags.flags.some((f) => /^SslNegotiateCert$|^SslRequireCert$/i.test(f)));
-  const candidates = binding ? [binding] : server.bindings;
-  for (const b of candidates) {
-    if (b.negotiateClientCertificate !== false || b.disableTls13 === true || !requiring.length) continue;
-    const tls13Seen = probe?.attempts.some((a) => a.tls.version === 'TLS 1.3') ?? null;
-    out.push(
-      finding(
-        'iis.tls13-with-renegotiation',
-        `TLS 1.3 is on for ${b.key} while IIS asks for the certificate only after the request`,
-        `The binding does not negotiate the client certificate in the handshake and does not disable TLS 1.3, and ${requiring.length === 1 ? `"${requiring[0]!.path}" asks` : `${requiring.length} applications ask`} for a client certificate (sslFlags). Under TLS 1.3 IIS cannot renegotiate: clients get a reset or HTTP 500 instead of a certificate prompt.${tls13Seen ? ' The probe connected with TLS 1.3.' : ''}`,
-        [
-          { kind: 'binding', text: `${b.key}: Negotiate Client Certificate ${b.negotiateClientCertificate ? 'Enabled' : 'Disabled'}, Disable TLS1.3 ${b.disableTls13 ? 'Set' : 'Not Set'} (${b.source})` },
-          ...requiring.slice(0, 5).map((a) => ({ kind: 'iis setting', text: `${a.path}: sslFlags="${a.sslFlags.flags.join(', ')}"${a.sslFlags.origin ? ` (${a.sslFlags.origin.file}${a.sslFlags.origin.line ? `:${a.sslFlags.origin.line}` : ''})` : ''}` })),
-        ],
-        { params: bindingParams(b) },
-      ),
-    );
-  }
-  return out;
 }
 
 function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url: string | null): string {
@@ -373,7 +346,6 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
     found.push({ finding: withParams(f, params), area: 'probe' });
   }
   for (const f of server.findings) found.push({ finding: f, area: 'server' });
-  for (const f of crossFindings(server, probe, binding)) found.push({ finding: f, area: 'server' });
 
   const presented = probe?.attempts.filter((a) => a.clientCertificate.presented) ?? [];
   const certificateAccepted = presented.some((a) => a.clientCertificate.accepted === true && a.http !== null && a.http.status < 400);

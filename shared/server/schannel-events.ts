@@ -256,40 +256,52 @@ function eventsFromXml(text: string, source: string): SchannelEvent[] {
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
+  const delimiter = /[,\r\n]/g;
+  const nextDelimiter = (from: number) => {
+    delimiter.lastIndex = from;
+    return delimiter.exec(text)?.index ?? text.length;
+  };
   const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
+  let i = 0;
+  for (;;) {
+    let value = '';
+    if (text.charCodeAt(i) === 34) {
+      // Quoted: copy up to each quote; a doubled quote is a literal one.
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          value += text.slice(j);
+          i = n;
+          break;
+        }
+        value += text.slice(j, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          value += '"';
+          j = q + 2;
           continue;
         }
-        quoted = false;
-      } else field += c;
+        i = q + 1;
+        break;
+      }
+    }
+    // Unquoted text, or anything after a closing quote (kept, leniently), up to the delimiter.
+    const end = nextDelimiter(i);
+    value += text.slice(i, end);
+    i = end;
+    row.push(value);
+    if (i >= n) {
+      rows.push(row);
+      break;
+    }
+    if (text.charCodeAt(i) === 44) {
       i++;
       continue;
     }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
     rows.push(row);
+    row = [];
+    i += text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1;
+    if (i >= n) break;
   }
   return rows.filter((r) => r.length > 1 || (r[0] ?? '').trim() !== '');
 }

@@ -60,7 +60,18 @@ function Section({ id, title, count, children }: { id: SectionId; title: string;
  * and what could not be, the findings, then bindings, Schannel, IIS, logs and events, and last what
  * is missing with how to get it. The same view shows live readings, a last diagnosis and bundles.
  */
-export function EvidenceView({ evidence, readOnly, header }: { evidence: ServerEvidence; readOnly: boolean; header: ReactNode }) {
+export function EvidenceView({
+  evidence,
+  readOnly,
+  header,
+  emptyText = 'Nothing in this reading describes the server yet. Attach one of the files listed below.',
+}: {
+  evidence: ServerEvidence;
+  readOnly: boolean;
+  header: ReactNode;
+  /** What to say when nothing describes the server (a bundle cannot be added to: it says so). */
+  emptyText?: string;
+}) {
   const { go } = useNavigation();
   const missing = (['bindings', 'schannel', 'iis', 'logs', 'events'] as const).filter((k) =>
     k === 'schannel' ? evidence.schannel === null : evidence[k].length === 0,
@@ -83,7 +94,7 @@ export function EvidenceView({ evidence, readOnly, header }: { evidence: ServerE
       )}
       {!anything && (
         <p className="server-empty" data-testid="server-nothing">
-          Nothing in this reading describes the server yet. Attach one of the files listed below.
+          {emptyText}
         </p>
       )}
 

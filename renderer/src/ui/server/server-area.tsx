@@ -30,6 +30,7 @@ export function ServerArea() {
             <EvidenceView
               evidence={bundle.report.server}
               readOnly
+              emptyText="This bundle holds no server evidence: nothing was attached and the machine that made it was not read as a server."
               header={<EvidenceHeader evidence={bundle.report.server} title={`Server side as collected on ${bundle.manifest.host}`} />}
             />
           </div>
@@ -127,6 +128,7 @@ function LivePane({ hidden }: { hidden: boolean }) {
           <EvidenceView
             evidence={last}
             readOnly
+            emptyText="The last diagnosis read nothing that describes the server."
             header={
               <EvidenceHeader
                 evidence={last}

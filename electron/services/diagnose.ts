@@ -1,6 +1,9 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { base64 } from '@peculiar/utils';
-import type { ParsedReq, Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
+import { recognizeEvidence } from '../../shared/server/recognize';
+import { decodeText } from '../../shared/server/text-decode';
 import { readContainer } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { analyzeChains, type PoolItem } from '../../shared/chain/analyze';
@@ -119,6 +122,32 @@ async function clientFromStore(thumbprint: string, certificates: StoreCertificat
   return { source: found.storeId, summary: found.summary, extraDer: [], credential, credentialNote, keyStatus, store: found };
 }
 
+/**
+ * Certificates among the attachments (an intermediate the user downloaded, the server's CA file):
+ * they join the pool chains are built from, as the DESIGN's `--attach ... a certificate` promises.
+ * Anything that is not a certificate is left to the server analysis.
+ */
+async function attachedCertificates(attachments: Request['attachments']): Promise<PoolItem[]> {
+  const out: PoolItem[] = [];
+  for (const a of attachments) {
+    let bytes: Uint8Array;
+    try {
+      if (a.dataBase64 !== undefined) bytes = base64.decode(a.dataBase64);
+      else {
+        const stat = fs.statSync(a.path!);
+        if (!stat.isFile() || stat.size > MAX_INPUT_FILE_BYTES) continue;
+        bytes = new Uint8Array(fs.readFileSync(a.path!));
+      }
+      if (recognizeEvidence(decodeText(bytes.subarray(0, 64 * 1024)).text, bytes.subarray(0, 64 * 1024)) !== 'certificate') continue;
+      const read = await readContainer(a.name, bytes, { maxBytes: MAX_INPUT_FILE_BYTES });
+      out.push(...read.certificates.map((der) => ({ der, source: a.name, trusted: false })));
+    } catch {
+      // Not readable as certificates: the server analysis reports the file.
+    }
+  }
+  return out;
+}
+
 /** Finds the binding HTTP.SYS would use for the probed port, to put its key into the findings' params. */
 function bindingFor(bindings: SslBinding[], host: string | null, port: number | null): SslBinding | null {
   if (!bindings.length) return null;
@@ -212,6 +241,7 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
         const pool: PoolItem[] = [
           { der: base64.decode(c.summary.derBase64), source: c.source, trusted: false },
           ...c.extraDer.map((der) => ({ der, source: c.source, trusted: false })),
+          ...(await attachedCertificates(request.attachments)),
           ...(stores?.certificates ?? []).map((s) => ({ der: base64.decode(s.summary.derBase64), source: s.storeId, trusted: stores?.stores.find((x) => x.id === s.storeId)?.trusted ?? false })),
           ...trust.items,
         ];

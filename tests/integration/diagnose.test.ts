@@ -111,6 +111,29 @@ describe.skipIf(missing !== null)('certbench diagnose', () => {
     expect(r.stdout).toMatch(/^ {3}- acl entry: .*denied by "other::---"/m);
   }, 60_000);
 
+  it('completes the chain with a certificate given by --attach (recognised by content, whatever its name)', async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-diagnose-fresh-'));
+    try {
+      const base = ['diagnose', '--cert', pki.files.clientCertPem, '--key', pki.files.clientKeyPem, '--json'];
+      const without = DiagnoseReportSchema.parse(JSON.parse((await runCli(base, { env: { CERTBENCH_DATA_DIR: fresh } })).stdout));
+      expect(without.findings.map((f) => f.id)).toContain('chain.incomplete');
+      const incomplete = without.findings.find((f) => f.id === 'chain.incomplete')!;
+      expect(incomplete.params?.issuer).toMatch(/Certbench Probe Issuing CA/);
+      const attached = path.join(fresh, 'download.bin');
+      // The server's CA file: the issuing CA and its root.
+      fs.writeFileSync(attached, pki.intermediate.pem + pki.root.pem);
+      const withIt = DiagnoseReportSchema.parse(JSON.parse((await runCli([...base, '--attach', attached], { env: { CERTBENCH_DATA_DIR: fresh } })).stdout));
+      expect(withIt.findings.map((f) => f.id)).not.toContain('chain.incomplete');
+      // Complete now, up to a root this machine does not trust: the next thing to fix, with the root's PEM for the script.
+      expect(withIt.findings.find((f) => f.id === 'chain.untrusted-root')?.params?.certificatePem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(withIt.certificate?.chainPem.length).toBe(3);
+      expect(withIt.request.attachments).toEqual(['download.bin']);
+      expect(withIt.server.notes.join('\n')).toMatch(/download\.bin: a certificate/);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('refuses bad input with one line: a missing attachment, a bad thumbprint, a wrong PFX password', async () => {
     const a = await runCli(['diagnose', '--attach', path.join(folder, 'nope.log')], { env: env() });
     expect(a.code).toBe(2);

@@ -16,7 +16,7 @@ import type { CertificateSummary } from '../../shared/model/certificate';
 import type { KeyStatus } from '../../shared/model/chain';
 import { REPORT_SCHEMA_VERSION, type DiagnoseReport, type DiagnoseStep, type RankedFinding } from '../../shared/model/diagnose';
 import type { ProbeResult } from '../../shared/model/probe';
-import { EMPTY_SERVER_EVIDENCE, type SslBinding } from '../../shared/model/server';
+import { EMPTY_SERVER_EVIDENCE, type ServerEvidence, type SslBinding } from '../../shared/model/server';
 import type { StoreCertificate } from '../../shared/model/store';
 import type { HandlerContext } from '../handlers';
 import { APP_VERSION } from '../version';
@@ -171,6 +171,15 @@ const WIRE_BINDING_IDS = new Set(['server.no-client-cert-request', 'server.reneg
 function withParams(f: Finding, params: Record<string, string>): Finding {
   const merged = { ...params, ...(f.params ?? {}) };
   return Object.keys(merged).length ? { ...f, params: merged } : f;
+}
+
+/** Which server answered, so fix scripts are written for it: the Server header, else IIS when IIS evidence was attached. */
+function serverSoftware(probe: ProbeResult | null, server: ServerEvidence): 'iis' | 'apache' | 'nginx' | null {
+  const header = probe?.attempts.map((a) => a.http?.server).find((h) => h) ?? '';
+  if (/Microsoft-IIS|Microsoft-HTTPAPI/i.test(header)) return 'iis';
+  if (/apache/i.test(header)) return 'apache';
+  if (/nginx/i.test(header)) return 'nginx';
+  return server.iis.length || server.bindings.length ? 'iis' : null;
 }
 
 function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url: string | null): string {
@@ -367,6 +376,8 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
   const probe = probes[0] ?? null;
   const binding = bindingFor(server.bindings, target?.host ?? null, target?.port ?? null);
   const wireParams: Record<string, string> = target ? { host: target.host, port: String(target.port), url: request.url! } : {};
+  const software = serverSoftware(probe, server);
+  if (software) wireParams.serverSoftware = software;
   for (const f of probe?.findings ?? []) {
     const params = { ...wireParams, ...(WIRE_BINDING_IDS.has(f.id) ? bindingParams(binding) : {}) };
     if (client && (f.id === 'server.ca-list-excludes-issuer' || f.id === 'http.403.16')) {

@@ -53,6 +53,8 @@ export const HttpResultSchema = z.object({
   /** IIS sub-status (the 7 of 403.7) when the body or headers reveal it; null otherwise. */
   subStatus: z.number().int().nullable(),
   reason: z.string(),
+  /** The Server header ("Microsoft-IIS/10.0", "Apache/2.4.62", "nginx/1.26"): which fix script fits. */
+  server: z.string().nullable().optional(),
 });
 
 /** What an attempt tried, for code to tell attempts apart (labels are for people). */

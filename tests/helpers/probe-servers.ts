@@ -158,7 +158,9 @@ export async function startNodeServer(kind: NodeServerKind, pki: ProbePki, optio
         const peer = s.getPeerX509Certificate();
         const ok = !requires || trusted(peer);
         const body = ok ? `hello ${peer?.subject.replace(/\n/g, ', ') ?? 'anonymous'}\n` : PAGE_403_7;
-        s.end(`HTTP/1.1 ${ok ? '200 OK' : '403 Forbidden'}\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        // The IIS imitation says so in its Server header, as IIS does (fix scripts are chosen by it).
+        const serverHeader = kind === 'renegotiation-iis' ? 'Server: Microsoft-IIS/10.0\r\n' : '';
+        s.end(`HTTP/1.1 ${ok ? '200 OK' : '403 Forbidden'}\r\n${serverHeader}Content-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       };
       if (kind !== 'renegotiation-iis') return answer();
       if (s.getProtocol() === 'TLSv1.3') {

@@ -71,6 +71,8 @@ describe.skipIf(missing !== null)('certbench diagnose', () => {
     expect(ids).toContain('server.renegotiation-client-cert');
     const key = report.findings.find((f) => f.id === 'key.identity-cannot-read')!;
     expect(key.params).toMatchObject({ keyPath: path.join(folder, 'alice.key'), identity: 'nobody' });
+    // The server said it is IIS (Server header): the wire findings are for IIS, so are their fixes.
+    expect(report.findings.find((f) => f.id === 'server.renegotiation-client-cert')!.params).toMatchObject({ serverSoftware: 'iis', port: String(new URL(reneg.url()).port) });
     expect(key.evidence.map((e) => e.text).join('\n')).toMatch(/0600|other|mode/);
     // The unreadable key blocks logon on its own; renegotiation only hurts TLS 1.3 clients.
     expect(ids.indexOf('key.identity-cannot-read')).toBeLessThan(ids.indexOf('server.renegotiation-client-cert'));

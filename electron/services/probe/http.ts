@@ -98,5 +98,6 @@ export function iisSubStatus(status: number, body: string, headers: Record<strin
 }
 
 export function httpResult(parsed: ParsedResponse): HttpResult {
-  return { status: parsed.status, subStatus: iisSubStatus(parsed.status, parsed.body, parsed.headers), reason: parsed.reason };
+  const server = parsed.headers.server;
+  return { status: parsed.status, subStatus: iisSubStatus(parsed.status, parsed.body, parsed.headers), reason: parsed.reason, server: server ? server.slice(0, 200) : null };
 }

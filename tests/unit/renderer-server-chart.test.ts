@@ -85,6 +85,8 @@ describe('layoutChart', () => {
     const b = buckets(2, 15, undefined, () => ({ total: 1234, clientCertFailures: 7, status500: 2 }));
     const layout = layoutChart({ bucketMinutes: 15, buckets: b });
     expect(layout.columns[1]!.title).toBe('Mar 17 08:15–08:30 UTC: 1,234 requests, 7 client-certificate failures, 2 server errors (500)');
+    const one = layoutChart({ bucketMinutes: 15, buckets: buckets(1, 15, undefined, () => ({ total: 1, clientCertFailures: 1, status500: 1 })) });
+    expect(one.columns[0]!.title).toBe('Mar 17 08:00–08:15 UTC: 1 request, 1 client-certificate failure, 1 server error (500)');
   });
 
   it('merges a long log to the bar limit and says the wider bucket', () => {
@@ -131,7 +133,7 @@ describe('chartDescription', () => {
   it('says the span, the totals, and when the failures start and peak', () => {
     const b = buckets(8, 15, '2026-03-17T08:00:00Z', (i) => ({ total: 10, clientCertFailures: [0, 0, 1, 4, 2, 0, 0, 0][i]!, status500: i === 2 ? 1 : 0 }));
     expect(chartDescription({ bucketMinutes: 15, buckets: b })).toBe(
-      'Requests per 15 minutes from Mar 17 08:00 to Mar 17 09:45–10:00 UTC: 80 requests, 7 client-certificate failures, 1 server errors (500). Failures start Mar 17 08:30; most (4) Mar 17 08:45–09:00.',
+      'Requests per 15 minutes from Mar 17 08:00 to Mar 17 09:45–10:00 UTC: 80 requests, 7 client-certificate failures, 1 server error (500). Failures start Mar 17 08:30; most (4) Mar 17 08:45–09:00.',
     );
     expect(chartDescription({ bucketMinutes: 15, buckets: [] })).toBe('No timed requests in this log.');
   });

@@ -20,6 +20,7 @@ import {
   statusWords,
   storeWords,
   trustedIssuerListWords,
+  win32MeaningWords,
 } from '../../renderer/src/ui/server/server-words';
 import { inputRows } from '../../renderer/src/ui/server/server-inputs';
 import { tooBigMessage } from '../../renderer/src/ui/server/use-server-analysis';
@@ -158,7 +159,8 @@ describe('inputs', () => {
       origin: 'mixed',
       inputs: [
         { name: 'applicationHost.config', kind: 'iis-config', bytes: 9000, error: null },
-        { name: 'notes.txt', kind: 'unknown', bytes: 12, error: 'notes.txt: not netsh output, a registry export, IIS configuration, a W3C log or an event export' },
+        // As the service words it: the name, "not recognised", then what to attach instead.
+        { name: 'notes.txt', kind: 'unknown', bytes: 12, error: 'notes.txt: not recognised: attach netsh output, a registry export or IIS configuration' },
         { name: 'netsh http show sslcert (this machine)', kind: 'netsh-sslcert', bytes: 800, error: null },
       ],
       iis: [{ source: 'applicationHost.config', kind: 'applicationHost', sites: [], appPools: [], notes: [] }],
@@ -171,16 +173,21 @@ describe('inputs', () => {
     ]);
     expect(rows.map((r) => [r.name, r.kindText, r.error])).toEqual([
       // The row names the file: its error does not repeat the name.
-      ['notes.txt', 'Not recognised', 'Not netsh output, a registry export, IIS configuration, a W3C log or an event export'],
+      ['notes.txt', 'Not recognised', 'Attach netsh output, a registry export or IIS configuration'],
       ['applicationHost.config', 'IIS applicationHost.config', null],
       ['u_ex260317.log', 'Not read yet', null],
       ['netsh http show sslcert (this machine)', 'netsh http show sslcert output', null],
     ]);
   });
 
+  it('shows a win32 meaning without repeating the number in its own column', () => {
+    expect(win32MeaningWords('2148204809', '2148204809 = 0x800B0109 CERT_E_UNTRUSTEDROOT: the chain ends in an untrusted root')).toBe('0x800B0109 CERT_E_UNTRUSTEDROOT: the chain ends in an untrusted root');
+    expect(win32MeaningWords('64', 'ERROR_NETNAME_DELETED')).toBe('ERROR_NETNAME_DELETED');
+  });
+
   it('refuses a big file in one line that gives the command for it', () => {
     expect(tooBigMessage('u_ex260317.log', 120 * 1024 * 1024)).toBe(
-      'u_ex260317.log is 120 MB; this page reads files up to 16 MB. For a big log run: certbench diagnose --attach u_ex260317.log',
+      'u_ex260317.log is too big for this page (120 MB; the limit is 16 MB per file). For a big log run: certbench diagnose --attach u_ex260317.log',
     );
     expect(bigFileCommand("IIS log's copy.log")).toBe("certbench diagnose --attach 'IIS log''s copy.log'");
   });

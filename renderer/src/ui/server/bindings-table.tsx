@@ -68,6 +68,17 @@ export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; 
                     <td>
                       <span className="mono server-key">{b.key}</span>
                       <span className="server-sub">{KIND_WORDS[b.kind]}</span>
+                      {related.length > 0 && (
+                        <button
+                          type="button"
+                          className={`mini-badge server-finding-badge ${related.some((f) => f.severity === 'error') ? 'is-deny' : 'is-not-yet-valid'}`}
+                          data-testid="binding-findings"
+                          title={related.map((f) => f.title).join('\n')}
+                          onClick={() => toggle(i)}
+                        >
+                          {related.length === 1 ? '1 finding' : `${related.length} findings`}
+                        </button>
+                      )}
                     </td>
                     <td>
                       {b.certificateHash ? (

@@ -79,7 +79,6 @@ function EventRow({ event }: { event: SchannelEvent }) {
         <span className="events-message" data-testid="event-message">
           {text}
         </span>
-        {event.meaning && <span className="server-sub">{event.meaning}</span>}
         {long && (
           <button type="button" className="link-button" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="event-more">
             {open ? 'Less' : 'More'}

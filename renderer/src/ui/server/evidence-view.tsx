@@ -1,4 +1,5 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import type { Finding } from '../../../../shared/findings/catalogue';
 import type { ServerEvidence } from '../../../../shared/model/server';
 import { FindingsList } from '../certificates/findings-list';
 import { CopyButton } from '../common/copy-button';
@@ -41,6 +42,26 @@ const HOW_TO: Record<Exclude<SectionId, 'findings'>, { what: string; how: string
       "Get-WinEvent -FilterHashtable @{LogName='System'; ProviderName='Schannel'} -MaxEvents 1000 | Select-Object Id, TimeCreated, LevelDisplayName, Message | ConvertTo-Json | Out-File -Encoding utf8 schannel-events.json",
   },
 };
+
+/** Findings shown before "Show all": the worst first, so the page's tables stay within reach. */
+const FIRST_FINDINGS = 4;
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function ServerFindings({ findings }: { findings: Finding[] }) {
+  const [all, setAll] = useState(false);
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const shown = all ? sorted : sorted.slice(0, FIRST_FINDINGS);
+  return (
+    <>
+      <FindingsList findings={shown} />
+      {sorted.length > shown.length && (
+        <button type="button" className="button secondary small server-more" data-testid="server-findings-more" onClick={() => setAll(true)}>
+          Show {sorted.length - shown.length} more finding{sorted.length - shown.length === 1 ? '' : 's'}
+        </button>
+      )}
+    </>
+  );
+}
 
 function Section({ id, title, count, children }: { id: SectionId; title: string; count?: string; children: ReactNode }) {
   const uid = useId();
@@ -100,7 +121,7 @@ export function EvidenceView({
 
       {evidence.findings.length > 0 && (
         <Section id="findings" title="Findings" count={`(${evidence.findings.length})`}>
-          <FindingsList findings={evidence.findings} />
+          <ServerFindings findings={evidence.findings} />
           {!readOnly && (
             <p className="server-diagnose">
               <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>

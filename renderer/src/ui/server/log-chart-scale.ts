@@ -37,6 +37,10 @@ export function mergeBuckets(buckets: Bucket[], bucketMinutes: number, maxBars =
   return { buckets: merged, bucketMinutes: bucketMinutes * factor };
 }
 
+function count(n: number, one: string): string {
+  return `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+}
+
 function sum(group: Bucket[], field: keyof Omit<Bucket, 'start'>): number {
   return group.reduce((n, b) => n + b[field], 0);
 }
@@ -186,7 +190,7 @@ export function layoutChart(timeline: W3cLogStats['timeline'], maxBars = MAX_BAR
     x: plotLeft + index * slot,
     width: slot,
     start: b.start,
-    title: `${bucketRange(b.start, bucketMinutes)} UTC: ${b.total.toLocaleString('en-US')} requests, ${b.clientCertFailures.toLocaleString('en-US')} client-certificate failures, ${b.status500.toLocaleString('en-US')} server errors (500)`,
+    title: `${bucketRange(b.start, bucketMinutes)} UTC: ${count(b.total, 'request')}, ${count(b.clientCertFailures, 'client-certificate failure')}, ${count(b.status500, 'server error')} (500)`,
   }));
   return {
     width: CHART.width,
@@ -220,7 +224,7 @@ export function chartDescription(timeline: W3cLogStats['timeline']): string {
   const errors = sum(buckets, 'status500');
   const first = formatUtc(buckets[0]!.start, true);
   const last = bucketRange(buckets[buckets.length - 1]!.start, bucketMinutes);
-  let text = `Requests per ${durationWords(bucketMinutes)} from ${first} to ${last} UTC: ${total.toLocaleString('en-US')} requests, ${failures.toLocaleString('en-US')} client-certificate failures, ${errors.toLocaleString('en-US')} server errors (500).`;
+  let text = `Requests per ${durationWords(bucketMinutes)} from ${first} to ${last} UTC: ${count(total, 'request')}, ${count(failures, 'client-certificate failure')}, ${count(errors, 'server error')} (500).`;
   if (failures > 0) {
     const peak = buckets.reduce((best, b) => (b.clientCertFailures > best.clientCertFailures ? b : best));
     const firstFailure = buckets.find((b) => b.clientCertFailures > 0)!;

@@ -3,7 +3,7 @@ import { formatBytes } from '../../../../shared/errors';
 import type { W3cLogStats } from '../../../../shared/model/server';
 import { formatUtc, formatUtcSeconds } from './log-chart-scale';
 import { LogChart } from './log-chart';
-import { displayStatus, isClientCertStatus, plural, statusWords } from './server-words';
+import { displayStatus, isClientCertStatus, plural, statusWords, win32MeaningWords } from './server-words';
 
 /** Rows a breakdown shows before "Show all" (the busiest first). */
 const TOP = 8;
@@ -66,7 +66,7 @@ export function LogView({ log }: { log: W3cLogStats }) {
                 <tr key={i} data-testid="win32-status" data-win32={w.win32}>
                   <td>{displayStatus(w.status)}</td>
                   <td className="mono">{w.win32}</td>
-                  <td>{w.meaning}</td>
+                  <td>{win32MeaningWords(w.win32, w.meaning)}</td>
                   <td className="is-num">{w.count.toLocaleString('en-US')}</td>
                 </tr>
               ))}
@@ -114,7 +114,12 @@ function StatusTable({ log }: { log: W3cLogStats }) {
 }
 
 function FailureBreakdown({ stats }: { stats: W3cLogStats['clientCertFailures'][number] }) {
-  const when = stats.firstSeen && stats.lastSeen ? `${formatUtc(stats.firstSeen, true)} to ${formatUtc(stats.lastSeen, true)} UTC` : null;
+  const when =
+    stats.firstSeen && stats.lastSeen
+      ? stats.firstSeen === stats.lastSeen
+        ? `at ${formatUtcSeconds(stats.firstSeen)} UTC`
+        : `${formatUtcSeconds(stats.firstSeen)} to ${formatUtcSeconds(stats.lastSeen)} UTC`
+      : null;
   return (
     <div className="log-failure" data-testid="log-failure" data-status={stats.status} data-count={stats.count}>
       <p className="log-failure-head">

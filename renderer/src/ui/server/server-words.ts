@@ -32,7 +32,8 @@ export function kindWords(kind: ServerEvidenceKind, iisKind?: IisConfig['kind'])
 
 /** An input's error without its name in front (the row already names the file), as a sentence. */
 export function inputErrorWords(name: string, error: string): string {
-  const bare = error.startsWith(`${name}: `) ? error.slice(name.length + 2) : error;
+  // The kind column already says "Not recognised": the error starts with what to do instead.
+  const bare = (error.startsWith(`${name}: `) ? error.slice(name.length + 2) : error).replace(/^not recognised:\s*/i, '');
   return bare.length ? bare[0]!.toUpperCase() + bare.slice(1) : bare;
 }
 
@@ -306,6 +307,11 @@ export function displayStatus(status: string): string {
 /** The 403 sub-statuses that mean a client-certificate failure (DESIGN.md http.403.*). */
 export function isClientCertStatus(status: string): boolean {
   return /^403\.(7|12|13|16|17)$/.test(status);
+}
+
+/** "2148204809 = 0x800B0109 CERT_E_UNTRUSTEDROOT: ..." without the number the table's column already shows. */
+export function win32MeaningWords(win32: string, meaning: string): string {
+  return meaning.startsWith(`${win32} = `) ? meaning.slice(win32.length + 3) : meaning;
 }
 
 // ---------- Events (reference item 9) ----------

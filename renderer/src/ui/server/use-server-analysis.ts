@@ -28,7 +28,7 @@ export interface Analysis {
 
 /** The one-line refusal of a file bigger than the page takes, with the command that streams it. */
 export function tooBigMessage(name: string, bytes: number): string {
-  return `${name} is ${formatBytes(bytes)}; this page reads files up to ${formatBytes(MAX_INPUT_FILE_BYTES)}. For a big log run: ${bigFileCommand(name)}`;
+  return `${name} is too big for this page (${formatBytes(bytes)}; the limit is ${formatBytes(MAX_INPUT_FILE_BYTES)} per file). For a big log run: ${bigFileCommand(name)}`;
 }
 
 function sameFile(a: File, b: File): boolean {

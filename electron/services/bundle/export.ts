@@ -1,8 +1,337 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import type { ParsedReq, Res } from '../../../shared/contract';
-import { CertbenchError } from '../../../shared/errors';
+import { scanForKeyMaterial } from '../../../shared/bundle/key-scan';
+import { createRedactor, type Redactor } from '../../../shared/bundle/redact';
+import { renderReportHtml } from '../../../shared/bundle/report-html';
+import { probeTimelineText } from '../../../shared/bundle/timeline-text';
+import { CertbenchError, formatBytes } from '../../../shared/errors';
+import { BUNDLE_FORMAT_VERSION, type BundleCommand, type BundleManifest } from '../../../shared/model/bundle';
+import type { DiagnoseReport } from '../../../shared/model/diagnose';
+import type { FixScript } from '../../../shared/model/fix';
+import type { StoreListing } from '../../platform/types';
 import type { HandlerContext } from '../../handlers';
+import { APP_VERSION } from '../../version';
+import { serviceContext, type ServiceContext } from '../context';
+import { diagnose } from '../diagnose';
+import { listing } from '../stores';
+import { collectCommands, collectKeys, decodePowerShell, encodedScriptIndex, type KeyRecord } from './collect';
+import { encodePowerShell } from '../../platform/windows/powershell';
 
-/** Diagnostic bundle export (issue 8). Being written. */
-export async function exportBundle(_request: ParsedReq<'bundle:export'>, _ctx: Pick<HandlerContext, 'progress' | 'signal'>): Promise<Res<'bundle:export'>> {
-  throw new CertbenchError('internal', 'bundle export is being written');
+/**
+ * `bundle:export` and `certbench bundle` (issue 8): everything a second-line engineer needs, in one
+ * zip: manifest.json, report.json (a DiagnoseReport), report.html (standalone), stores.json (the
+ * store listing the screens show; certs/ and keys/ are views of it), certs/<store>/<thumbprint>.pem
+ * (public certificates only), keys/keys.json (key paths and ACLs, never key material), probes/
+ * (JSON and a packet-list timeline per probe), server/ (bindings, IIS settings, log statistics,
+ * Schannel), commands/ (every OS command run, with its output) and fixes/ (each script and its undo).
+ *
+ * Order matters: everything is collected, then redacted with one redactor (so a pseudonym is the
+ * same in every file), then rendered (the HTML is made from redacted data), then every entry is
+ * scanned for private key material and the bundle is refused on any hit, then hashed into the
+ * manifest, zipped, and written atomically (a temporary file renamed over the target).
+ */
+
+type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+type Request = ParsedReq<'bundle:export'>;
+
+export interface ExportOptions {
+  services?: ServiceContext;
+  /** Strings that must not appear in any file (the passwords the caller was given); checked like key material. */
+  secrets?: string[];
+  now?: Date;
+  hostname?: string;
+}
+
+const STAGES = ['report', 'stores', 'keys', 'commands', 'redact', 'files', 'scan', 'zip', 'write'] as const;
+
+/** A name safe in any file system and zip: letters, digits, dot, dash, underscore; at most `max` characters. */
+export function safeName(raw: string, max = 80): string {
+  const s = raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+|_+$/g, '').slice(0, max);
+  return s || 'unnamed';
+}
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+function pemOf(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
+
+function undoName(fileName: string): string {
+  const ext = path.extname(fileName);
+  return `${fileName.slice(0, fileName.length - ext.length)}.undo${ext || '.txt'}`;
+}
+
+/** One command as the reader sees it in commands/NNN-<tool>.txt: the line, the result, both streams. */
+function commandText(c: BundleCommand, decoded: string | null): string {
+  const lines = [`$ ${[c.file, ...c.args].join(' ')}`, `exit: ${c.exitCode ?? 'none'}  duration: ${c.durationMs} ms${c.error ? `  error: ${c.error}` : ''}`];
+  if (decoded !== null) lines.push('', '--- decoded -EncodedCommand script', decoded);
+  lines.push('', '--- stdout', c.stdout, '', '--- stderr', c.stderr);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Redact a command: its text fields, and the script inside -EncodedCommand (decoded, redacted, encoded again). */
+function redactCommand(c: BundleCommand, r: Redactor): { command: BundleCommand; decoded: string | null } {
+  const at = encodedScriptIndex(c.args);
+  const script = at >= 0 ? decodePowerShell(c.args[at]!) : null;
+  const args = c.args.map((a, i) => (i === at && script !== null ? a : r.text(a)));
+  let decoded = script;
+  if (script !== null) {
+    decoded = r.text(script);
+    if (decoded !== script) args[at] = encodePowerShell(decoded);
+  }
+  return { command: { ...c, args, stdout: r.text(c.stdout), stderr: r.text(c.stderr), error: c.error === null ? null : r.text(c.error) }, decoded };
+}
+
+function serverCounts(report: DiagnoseReport): string | null {
+  const s = report.server;
+  if (s.origin === 'none') return null;
+  const parts = [
+    s.bindings.length ? `${s.bindings.length} HTTP.SYS binding(s)` : null,
+    s.schannel ? 'Schannel settings' : null,
+    s.iis.length ? `${s.iis.length} IIS configuration(s)` : null,
+    s.logs.length ? `${s.logs.length} W3C log(s) as statistics` : null,
+    s.events.length ? 'Schannel events' : null,
+  ].filter(Boolean);
+  return `server evidence (${s.origin}): ${parts.join(', ') || 'nothing readable'} (server/)`;
+}
+
+/** Build, check and write one bundle. */
+export async function exportBundle(request: Request, ctx: Ctx, options: ExportOptions = {}): Promise<Res<'bundle:export'>> {
+  const services = options.services ?? serviceContext();
+  const now = options.now ?? new Date();
+  const step = (i: number) => {
+    if (ctx.signal.aborted) throw new CertbenchError('timeout', 'bundle export cancelled');
+    ctx.progress({ done: i, total: STAGES.length, label: STAGES[i]! });
+  };
+
+  // 1. The report: given, or made now.
+  step(0);
+  let report: DiagnoseReport;
+  let reportOrigin: string;
+  if (request.report) {
+    report = request.report;
+    reportOrigin = `report of ${report.createdAt} from ${report.host}`;
+  } else if (request.diagnose) {
+    const inner = { signal: ctx.signal, progress: (p: { label: string }) => ctx.progress({ done: 0, total: STAGES.length, label: `diagnosing: ${p.label}` }) };
+    report = await diagnose(request.diagnose, inner, services);
+    reportOrigin = `diagnosis made for this bundle at ${report.createdAt}`;
+  } else {
+    throw new CertbenchError('bad-request', 'bundle:export needs a report or a diagnose request');
+  }
+  const secrets = [...(options.secrets ?? []), request.diagnose?.clientCertificate?.password, request.diagnose?.keyFile?.password].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+
+  // 2-4. The listing, the keys, the commands.
+  step(1);
+  let stores: (StoreListing & { listedAt: string }) | null = null;
+  if (request.includeStores) {
+    const inner = { signal: ctx.signal, progress: (p: { label: string }) => ctx.progress({ done: 1, total: STAGES.length, label: `stores: ${p.label}` }) };
+    const l = await listing(inner, { refresh: false }, services);
+    stores = { ...l.listing, listedAt: l.listedAt };
+  }
+  step(2);
+  const keys = stores ? await collectKeys(stores, services, ctx.signal) : { keys: [] as KeyRecord[], aclsRead: 0 };
+  step(3);
+  const commands = collectCommands(services);
+
+  // 5. Redaction: learn from everything first, then apply one mapping to all of it.
+  step(4);
+  const hostname = options.hostname ?? os.hostname();
+  const r = createRedactor(request.redact);
+  r.learn({ host: hostname });
+  r.learn(report);
+  if (stores) r.learn(stores);
+  r.learn(keys.keys);
+  for (const c of commands) {
+    r.learn({ file: c.file, args: c.args, error: c.error });
+    r.learnText(c.stdout);
+    r.learnText(c.stderr);
+    const at = encodedScriptIndex(c.args);
+    const script = at >= 0 ? decodePowerShell(c.args[at]!) : null;
+    if (script) r.learnText(script);
+  }
+  const red = {
+    host: r.text(hostname),
+    report: r.json(report),
+    stores: stores ? r.json(stores) : null,
+    keys: r.json(keys.keys),
+    commands: commands.map((c) => redactCommand(c, r)),
+  };
+
+  // 6. The files.
+  step(5);
+  const files = new Map<string, Uint8Array>();
+  const put = (name: string, content: string | Uint8Array) => files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  const collected: string[] = [reportOrigin];
+  const rep = red.report;
+  const errors = rep.findings.filter((f) => f.severity === 'error').length;
+  collected.push(`report: ${rep.findings.length} finding(s)${errors ? `, ${errors} error(s)` : ''}, ${rep.probes.length} probe(s), ${rep.fixes.length} fix script(s) (report.json, report.html)`);
+  put('report.json', json(rep));
+
+  if (red.stores) {
+    put('stores.json', json(red.stores));
+    collected.push(`store listing of ${red.stores.listedAt}: ${red.stores.stores.length} store(s), ${red.stores.certificates.length} certificate(s) (stores.json)`);
+  } else collected.push('store listing left out (includeStores off)');
+
+  let certCount = 0;
+  if (r.dropsCertificates) {
+    collected.push(
+      `certificates left out: ${request.redact.filter((k) => k === 'hosts' || k === 'subjects').join(' and ')} redacted, and a certificate cannot be rewritten without breaking its signature (stores.json and report.json keep each certificate's redacted summary without its DER)`,
+    );
+  } else {
+    const folders = new Map<string, string>();
+    const folderFor = (id: string) => {
+      let f = folders.get(id);
+      if (!f) {
+        const base = safeName(id);
+        f = base;
+        for (let n = 2; [...folders.values()].includes(f); n++) f = `${base}-${n}`;
+        folders.set(id, f);
+      }
+      return f;
+    };
+    const putCert = (folder: string, derBase64: string) => {
+      if (!derBase64) return;
+      const der = Buffer.from(derBase64, 'base64');
+      const name = `certs/${folder}/${crypto.createHash('sha1').update(der).digest('hex').toUpperCase()}.pem`;
+      if (!files.has(name)) {
+        put(name, pemOf(der));
+        certCount++;
+      }
+    };
+    for (const c of red.stores?.certificates ?? []) putCert(folderFor(c.storeId), c.summary.derBase64);
+    if (rep.certificate) {
+      putCert('diagnosed', rep.certificate.summary.derBase64);
+      for (const p of rep.certificate.chainPem) {
+        const body = p.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+        putCert('diagnosed', body);
+      }
+    }
+    rep.probes.forEach((p, i) => p.serverCertificates.forEach((c) => putCert(`probe-${i + 1}-server`, c.derBase64)));
+    collected.push(`${certCount} public certificate(s) as PEM (certs/)`);
+  }
+
+  if (red.stores || rep.key) {
+    put('keys/keys.json', json({ note: 'Where each private key lives and who may read it. Never key material.', keys: red.keys, diagnosed: rep.key }));
+    collected.push(`${red.keys.length} key location(s), ${keys.aclsRead} ACL(s) read${rep.key ? ', the diagnosed key with its ACL' : ''} (keys/keys.json; never key material)`);
+  }
+
+  rep.probes.forEach((p, i) => {
+    const base = `probes/${i + 1}-${safeName(p.target.host, 60)}`;
+    put(`${base}.json`, json(p));
+    put(`${base}.timeline.txt`, probeTimelineText(p, i));
+    collected.push(`probe of https://${p.target.host.includes(':') ? `[${p.target.host}]` : p.target.host}:${p.target.port}${p.target.path}: client certificate asked by ${p.clientAuth.mode} (${base}.json)`);
+  });
+
+  const s = rep.server;
+  if (s.bindings.length) put('server/bindings.json', json(s.bindings));
+  if (s.iis.length) put('server/iis.json', json(s.iis));
+  if (s.logs.length) put('server/logs.json', json(s.logs));
+  if (s.events.length) put('server/events.json', json(s.events));
+  if (s.schannel) put('server/schannel.json', json(s.schannel));
+  const serverLine = serverCounts(rep);
+  if (serverLine) collected.push(serverLine);
+
+  put('commands/commands.json', json(red.commands.map((c) => c.command)));
+  red.commands.forEach(({ command, decoded }, i) => put(`commands/${String(i + 1).padStart(3, '0')}-${safeName(path.basename(command.file.replace(/\\/g, '/')), 40)}.txt`, commandText(command, decoded)));
+  collected.push(`${red.commands.length} OS command(s) with arguments, exit code, output and duration (commands/)`);
+
+  const fixNames = new Set<string>();
+  const putFix = (f: FixScript) => {
+    let name = safeName(f.fileName, 100);
+    for (let n = 2; fixNames.has(name); n++) name = `${safeName(f.fileName, 96)}-${n}`;
+    fixNames.add(name);
+    put(`fixes/${name}`, f.script);
+    put(`fixes/${undoName(name)}`, f.undo);
+  };
+  rep.fixes.forEach(putFix);
+  if (rep.fixes.length) collected.push(`${rep.fixes.length} fix script(s), each with its undo (fixes/)`);
+
+  const counts = r.counts();
+  if (!r.none) {
+    const what = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    collected.push(`redacted (${request.redact.join(', ')}): ${what || 'nothing to replace'}, as stable pseudonyms in every file`);
+  }
+  collected.push('no private keys, PFX or passwords: every file was scanned for key material before the bundle was written');
+
+  const manifestBase = {
+    format: 'certbench-bundle' as const,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    appVersion: APP_VERSION,
+    createdAt: now.toISOString(),
+    host: red.host,
+    os: { platform: process.platform, release: os.release() },
+    collected,
+    redactions: [...request.redact],
+  };
+  // report.html is written from the redacted report; its manifest header lists the other files.
+  const htmlManifest: BundleManifest = { ...manifestBase, files: [...files.keys()].map((p) => ({ path: p, bytes: files.get(p)!.length, sha256: '' })) };
+  put('report.html', renderReportHtml(htmlManifest, rep, { commands: red.commands.map((c) => c.command) }));
+
+  // 7. The check that makes "never private keys" true: scan every entry, refuse on any hit.
+  step(6);
+  const manifest: BundleManifest = {
+    ...manifestBase,
+    files: [...files.entries()].map(([p, bytes]) => ({ path: p, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') })),
+  };
+  put('manifest.json', json(manifest));
+  for (const [name, bytes] of files) {
+    const hits = scanForKeyMaterial(name, bytes);
+    if (hits.length) throw new CertbenchError('internal', `bundle not written: ${hits[0]}${hits.length > 1 ? ` (and ${hits.length - 1} more)` : ''}; private key material never leaves this machine`);
+    if (secrets.length) {
+      const text = Buffer.from(bytes).toString('latin1');
+      if (secrets.some((x) => text.includes(x))) throw new CertbenchError('internal', `bundle not written: ${name} contains a password given for this diagnosis`);
+    }
+  }
+
+  // 8. The zip (fixed times: the manifest's creation time), then 9. the file, atomically.
+  step(7);
+  const zippable: Zippable = {};
+  for (const [name, bytes] of files) zippable[name] = [bytes, { level: bytes.length > 1024 ? 6 : 0, mtime: now }];
+  const zip = zipSync(zippable);
+
+  step(8);
+  const dir = request.out ? path.dirname(path.resolve(request.out)) : path.join(services.dataDir, 'bundles');
+  const target = request.out ? path.resolve(request.out) : path.join(dir, `certbench-${safeName(red.host, 60)}-${stamp(now)}.zip`);
+  writeAtomically(target, zip, !request.out);
+  ctx.progress({ done: STAGES.length, total: STAGES.length, label: 'done' });
+  return { path: target, fileName: path.basename(target), bytes: zip.length, zipBase64: Buffer.from(zip).toString('base64'), manifest };
+}
+
+/** Write to a temporary file in the same folder, flush it, and rename it over the target. */
+function writeAtomically(target: string, data: Uint8Array, createDir: boolean): void {
+  const dir = path.dirname(target);
+  try {
+    if (createDir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    else if (!fs.statSync(dir).isDirectory()) throw new CertbenchError('bad-input', `${dir}: is not a folder`);
+  } catch (err) {
+    if (err instanceof CertbenchError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CertbenchError(code === 'ENOENT' ? 'not-found' : 'forbidden', `${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot write there (${code ?? 'error'})`}`);
+  }
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'wx', 0o600);
+    try {
+      fs.writeSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, target);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') throw new CertbenchError('internal', `${target}: the disk is full (the bundle needs ${formatBytes(data.length)})`);
+    if (code === 'EISDIR') throw new CertbenchError('bad-input', `${target}: is a folder; give a file name ending in .zip`);
+    throw new CertbenchError(code === 'EACCES' || code === 'EPERM' ? 'forbidden' : 'internal', `${target}: cannot write the bundle (${code ?? (err instanceof Error ? err.message : 'error')})`);
+  }
 }

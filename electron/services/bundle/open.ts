@@ -1,8 +1,129 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { z } from 'zod';
 import type { ParsedReq, Res } from '../../../shared/contract';
-import { CertbenchError } from '../../../shared/errors';
+import { CertbenchError, formatBytes } from '../../../shared/errors';
+import { BUNDLE_FORMAT_VERSION, BundleCommandSchema, BundleManifestSchema, type OpenedBundle } from '../../../shared/model/bundle';
+import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../../shared/model/diagnose';
+import { StoreCertificateSchema } from '../../../shared/model/store';
 import type { HandlerContext } from '../../handlers';
+import { ZIP_LIMITS, readCentralDirectory, readEntry, type ZipEntry } from './zip-read';
 
-/** Diagnostic bundle open (issue 8). Being written. */
-export async function openBundle(_request: ParsedReq<'bundle:open'>, _ctx: Pick<HandlerContext, 'progress' | 'signal'>): Promise<Res<'bundle:open'>> {
-  throw new CertbenchError('internal', 'bundle open is being written');
+/**
+ * `bundle:open` and `certbench bundle open` (issue 8): read a bundle back for the same screens,
+ * read-only. The zip is read under ZIP_LIMITS (zip-read.ts: bounds checked from the central
+ * directory before anything is inflated, names checked for traversal, sizes and CRCs verified);
+ * then manifest.json (a newer format is refused with what to do), report.json (a DiagnoseReport; a
+ * newer schema is refused the same way), stores.json (the listing) and commands/commands.json.
+ * Each file's SHA-256 is compared with the manifest's; a mismatch is refused, since the reader
+ * could otherwise be shown evidence that is not what was collected.
+ */
+
+type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+
+/** Entries this version understands; anything else is listed in `ignored`. */
+const KNOWN = [/^manifest\.json$/, /^report\.json$/, /^report\.html$/, /^stores\.json$/, /^certs\/[^/]+\/[0-9A-F]{40}\.pem$/, /^keys\/keys\.json$/, /^probes\/[^/]+\.(json|timeline\.txt)$/, /^server\/[a-z]+\.json$/, /^commands\/commands\.json$/, /^commands\/[^/]+\.txt$/, /^fixes\/[^/]+$/];
+
+const StoresFileSchema = z.object({ certificates: z.array(StoreCertificateSchema) }).passthrough();
+
+function parseJson(file: string, entry: string, bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch (err) {
+    throw new CertbenchError('bad-input', `${file}: ${entry} is not valid JSON (${err instanceof Error ? err.message.split('\n')[0] : 'cannot parse'})`);
+  }
+}
+
+function firstIssue(error: z.ZodError): string {
+  const i = error.issues[0];
+  return i ? `${i.path.join('.') || 'top level'}: ${i.message}` : 'does not match';
+}
+
+/** The zip's bytes from a path (bounded before reading) or from base64. */
+function zipBytes(request: ParsedReq<'bundle:open'>): { bytes: Uint8Array; file: string } {
+  const file = request.name;
+  if (request.dataBase64 !== undefined) return { bytes: new Uint8Array(Buffer.from(request.dataBase64, 'base64')), file };
+  const p = request.path!;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new CertbenchError(code === 'ENOENT' ? 'not-found' : 'bad-input', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? 'error'})`}`);
+  }
+  if (st.isDirectory()) throw new CertbenchError('bad-input', `${file}: is a folder, not a bundle (.zip)`);
+  if (st.size > ZIP_LIMITS.maxCompressedBytes) throw new CertbenchError('too-large', `${file}: ${formatBytes(st.size)}; a bundle is at most ${formatBytes(ZIP_LIMITS.maxCompressedBytes)}`);
+  try {
+    return { bytes: new Uint8Array(fs.readFileSync(p)), file };
+  } catch (err) {
+    throw new CertbenchError('bad-input', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): Promise<Res<'bundle:open'>> {
+  const { bytes, file } = zipBytes(request);
+  const shown = file;
+  ctx.progress({ done: 0, total: 3, label: 'reading the zip directory' });
+  const entries = readCentralDirectory(bytes, shown);
+  const byName = new Map<string, ZipEntry>(entries.map((e) => [e.name, e]));
+
+  const manifestEntry = byName.get('manifest.json');
+  if (!manifestEntry) {
+    throw new CertbenchError('bad-input', `${shown}: not a Certbench bundle (no manifest.json among its ${entries.length} entries; export bundles with Certbench's Bundles page or "certbench bundle")`);
+  }
+  const rawManifest = parseJson(shown, 'manifest.json', readEntry(bytes, manifestEntry, shown)) as Record<string, unknown> | null;
+  if (!rawManifest || typeof rawManifest !== 'object' || rawManifest.format !== 'certbench-bundle') {
+    throw new CertbenchError('bad-input', `${shown}: not a Certbench bundle (manifest.json does not say format "certbench-bundle")`);
+  }
+  // The version is checked before the rest of the manifest: a newer format may have changed it.
+  const version = rawManifest.formatVersion;
+  if (typeof version === 'number' && version > BUNDLE_FORMAT_VERSION) {
+    throw new CertbenchError('bad-input', `${shown} was written by a newer Certbench (bundle format ${version}; this version reads up to ${BUNDLE_FORMAT_VERSION}): update Certbench to open it`);
+  }
+  const manifest = BundleManifestSchema.safeParse(rawManifest);
+  if (!manifest.success) throw new CertbenchError('bad-input', `${shown}: manifest.json is damaged (${firstIssue(manifest.error)})`);
+
+  ctx.progress({ done: 1, total: 3, label: 'checking files against the manifest' });
+  const contents = new Map<string, Uint8Array>();
+  const read = (name: string): Uint8Array => {
+    let c = contents.get(name);
+    if (!c) {
+      c = readEntry(bytes, byName.get(name)!, shown);
+      contents.set(name, c);
+    }
+    return c;
+  };
+  for (const f of manifest.data.files) {
+    if (ctx.signal.aborted) throw new CertbenchError('timeout', 'opening the bundle was cancelled');
+    const e = byName.get(f.path);
+    if (!e) throw new CertbenchError('bad-input', `${shown}: ${f.path} is listed in manifest.json but missing from the zip`);
+    const digest = crypto.createHash('sha256').update(read(f.path)).digest('hex');
+    if (digest !== f.sha256 || e.size !== f.bytes) throw new CertbenchError('bad-input', `${shown}: ${f.path} does not match its SHA-256 in manifest.json (the bundle was altered or damaged)`);
+  }
+
+  ctx.progress({ done: 2, total: 3, label: 'reading the report' });
+  if (!byName.has('report.json')) throw new CertbenchError('bad-input', `${shown}: the bundle has no report.json`);
+  const rawReport = parseJson(shown, 'report.json', read('report.json')) as Record<string, unknown> | null;
+  const schemaVersion = rawReport && typeof rawReport === 'object' ? rawReport.schemaVersion : undefined;
+  if (typeof schemaVersion === 'number' && schemaVersion > REPORT_SCHEMA_VERSION) {
+    throw new CertbenchError('bad-input', `${shown} was written by a newer Certbench (report schema ${schemaVersion}; this version reads up to ${REPORT_SCHEMA_VERSION}): update Certbench to open it`);
+  }
+  const report = DiagnoseReportSchema.safeParse(rawReport);
+  if (!report.success) throw new CertbenchError('bad-input', `${shown}: report.json is not a Certbench report (${firstIssue(report.error)})`);
+
+  let storeCertificates: OpenedBundle['storeCertificates'] = [];
+  if (byName.has('stores.json')) {
+    const stores = StoresFileSchema.safeParse(parseJson(shown, 'stores.json', read('stores.json')));
+    if (!stores.success) throw new CertbenchError('bad-input', `${shown}: stores.json is damaged (${firstIssue(stores.error)})`);
+    storeCertificates = stores.data.certificates;
+  }
+  let commands: OpenedBundle['commands'] = [];
+  if (byName.has('commands/commands.json')) {
+    const parsed = z.array(BundleCommandSchema).safeParse(parseJson(shown, 'commands/commands.json', read('commands/commands.json')));
+    if (!parsed.success) throw new CertbenchError('bad-input', `${shown}: commands/commands.json is damaged (${firstIssue(parsed.error)})`);
+    commands = parsed.data;
+  }
+  const ignored = entries.map((e) => e.name).filter((n) => !n.endsWith('/') && !KNOWN.some((re) => re.test(n)));
+  ctx.progress({ done: 3, total: 3, label: 'done' });
+  return { file: shown, manifest: manifest.data, report: report.data, storeCertificates, commands, ignored };
 }

@@ -148,6 +148,9 @@ test('attached server evidence: bindings, Schannel, IIS tree, log chart and even
   await expect(off).toHaveAttribute('data-negotiate', 'no');
   await expect(off.getByTestId('binding-negotiate')).toHaveText('No');
   await expect(off.getByTestId('binding-negotiate')).toHaveCSS('color', 'rgb(163, 32, 26)');
+  // TLS 1.3 allowed on that binding is red too: TLS 1.3 cannot renegotiate.
+  await expect(off.getByTestId('binding-tls13')).toHaveText('Allowed');
+  await expect(off.getByTestId('binding-tls13')).toHaveCSS('color', 'rgb(163, 32, 26)');
   const on = page.locator('[data-testid="binding-row"][data-key="secure.contoso.com:8443"]');
   await expect(on).toHaveAttribute('data-negotiate', 'yes');
   await expect(on.getByTestId('binding-negotiate')).not.toHaveCSS('color', 'rgb(163, 32, 26)');
@@ -251,4 +254,28 @@ test("Read this machine's configuration on a machine that is not Windows says so
   await expect(page.getByTestId('server-missing')).toBeVisible();
   await expectNoOverflow(page);
   await viewShot(page, '78-server-live-not-windows');
+});
+
+test('the page offers what the last diagnosis read, until the user reads something here', async ({ page }) => {
+  await openApp(page);
+  await nav(page, 'findings').click();
+  await page.getByTestId('diag-evidence-input').setInputFiles([{ name: 'sslcert.txt', mimeType: 'text/plain', buffer: Buffer.from(NETSH, 'utf8') }]);
+  await page.getByTestId('diag-read-live').uncheck();
+  await page.getByTestId('diag-run').click();
+  await expect(page.getByTestId('diag-report')).toBeVisible({ timeout: 60_000 });
+
+  await nav(page, 'server').click();
+  await expect(page.getByTestId('server-last-offer')).toContainText('2 bindings');
+  await expect(page.getByTestId('server-evidence')).toHaveCount(0);
+  await page.getByTestId('server-show-last').click();
+  await expect(page.getByTestId('server-head-title')).toHaveText('What the last diagnosis read');
+  await expect(page.locator('[data-testid="binding-row"][data-key="0.0.0.0:443"]')).toHaveAttribute('data-negotiate', 'no');
+  // Read-only: what Diagnose read cannot be removed from here.
+  await expect(page.getByTestId('server-inputs').getByRole('button', { name: /^Remove/ })).toHaveCount(0);
+  await viewShot(page, '79-server-last-diagnosis');
+
+  // Once the user reads something on this page, that is what the page shows.
+  await page.getByTestId('server-read-live').click();
+  await expect(page.getByTestId('server-head-title')).toContainText("this machine's configuration");
+  await expect(page.getByTestId('server-last-offer')).toHaveCount(0);
 });

@@ -5,6 +5,9 @@ import { ChevronIcon } from '../common/icons';
 import { CopyButton } from '../common/copy-button';
 import { defaultFlagsWords, negotiationWords, samePath, shortHash, storeWords, tls13Words } from './server-words';
 
+const TLS13_CLASH =
+  'TLS 1.3 is allowed while the certificate is asked for only after the request: TLS 1.3 has no renegotiation, so TLS 1.3 clients get a reset or a 500 instead of a certificate prompt.';
+
 const KIND_WORDS: Record<SslBinding['kind'], string> = { ipport: 'IP:port', hostnameport: 'Host name (SNI)', ccs: 'Central certificate store' };
 
 /**
@@ -62,6 +65,8 @@ export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; 
               const expanded = open.has(i);
               const related = findings.filter((f) => samePath(f.params?.binding, b.key));
               const negotiate = b.negotiateClientCertificate === null ? 'unknown' : b.negotiateClientCertificate ? 'yes' : 'no';
+              // TLS 1.3 has no renegotiation: with the certificate asked only after the request, TLS 1.3 clients fail (reference item 8).
+              const tls13Clash = negotiate === 'no' && b.disableTls13 === false;
               return (
                 <Fragment key={`${b.key}:${i}`}>
                   <tr className={negotiate === 'no' ? 'is-flagged' : ''} data-testid="binding-row" data-key={b.key} data-negotiate={negotiate}>
@@ -96,7 +101,7 @@ export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; 
                     <td className={`server-negotiate is-${negotiate}`} title={negotiation.title} data-testid="binding-negotiate">
                       {negotiation.text}
                     </td>
-                    <td className={b.disableTls13 ? 'text-strong' : ''} title={tls13.title}>
+                    <td className={tls13Clash ? 'server-tls13-clash' : b.disableTls13 ? 'text-strong' : ''} title={tls13Clash ? TLS13_CLASH : tls13.title} data-testid="binding-tls13">
                       {tls13.text}
                     </td>
                     <td>{b.ctlStoreName ?? <span className="muted">None</span>}</td>

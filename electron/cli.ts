@@ -12,6 +12,7 @@ import { registerStoreCommands } from './cli-stores';
 import { registerLabCommand } from './cli-lab';
 import { registerProbeCommand } from './cli-probe';
 import { registerDiagnoseCommands } from './cli-diagnose';
+import { registerBundleCommand } from './cli-bundle';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
@@ -103,6 +104,7 @@ export function buildProgram(): Command {
   registerLabCommand(program, { fail });
   registerProbeCommand(program, { fail });
   registerDiagnoseCommands(program, { fail });
+  registerBundleCommand(program, { fail });
 
   program
     .command('serve')

@@ -26,7 +26,7 @@ export function LogView({ log }: { log: W3cLogStats }) {
       </p>
       {(log.malformed > 0 || log.fieldHeaders > 1) && (
         <p className="server-explain">
-          {log.malformed > 0 && <>{plural(log.malformed, 'line')} did not match the #Fields header and were skipped. </>}
+          {log.malformed > 0 && <>{plural(log.malformed, 'line')} did not match the #Fields header and {log.malformed === 1 ? 'was' : 'were'} skipped. </>}
           {log.fieldHeaders > 1 && <>The logging settings changed inside this file ({log.fieldHeaders} #Fields headers); each part was read by its own header.</>}
         </p>
       )}

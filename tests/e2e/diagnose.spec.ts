@@ -289,6 +289,9 @@ test('"Show fix": the script per shell, highlighted, with the binding, elevation
   await expect(viewer.getByTestId('fix-elevated')).toContainText('elevated PowerShell');
   await expectNothingTooWide();
   await viewShot(page, '63-fix-viewer');
+  // Past the header: the change itself, coloured.
+  await code.locator('.hl-comment', { hasText: '# 2. Change' }).first().scrollIntoViewIfNeeded();
+  await viewShot(page, '63b-fix-viewer-change');
 
   // Save gives exactly the script shown, under the name shown.
   const fileName = (await viewer.getByTestId('fix-file-name').innerText()).trim();
@@ -450,6 +453,8 @@ test('an opened bundle shows its report read-only: banner, no form, scripts stil
   await expect(bundle.getByTestId('bundle-banner')).toBeVisible();
   await expect(live(page)).toBeHidden();
   await expect(bundle.getByTestId('diag-form')).toHaveCount(0);
+  await expect(bundle.getByTestId('diag-summary')).not.toBeEmpty();
+  await viewShot(page, '69a-bundle-report');
   const cannot = card(bundle, 'key.identity-cannot-read');
   await expect(cannot).toBeVisible();
   await cannot.getByTestId('show-fix').click();
@@ -459,7 +464,6 @@ test('an opened bundle shows its report read-only: banner, no form, scripts stil
   await expect(bundle.getByTestId('save-all')).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
   const [download] = await Promise.all([page.waitForEvent('download'), bundle.getByTestId('save-all-bash').click()]);
   expect(fs.readFileSync(await download.path(), 'utf8')).toContain(keys!.keyFile);
-  await viewShot(page, '69-bundle-report');
 
   // Closing the bundle brings back this machine's diagnosis as it was.
   await bundle.getByTestId('bundle-close').click();
@@ -475,8 +479,9 @@ test('a server that never answers: progress with its label, Cancel, one line; a 
     await live(page).getByTestId('diag-run').click();
     const progress = live(page).getByTestId('diag-progress');
     await expect(progress).toBeVisible();
-    await expect(progress.getByTestId('diag-progress-label')).not.toBeEmpty();
-    await viewShot(page, '70-diagnose-running');
+    // The stage, then the probe's own step after it: the line reads on its own.
+    await expect(progress.getByTestId('diag-progress-label')).toContainText('Probing the server: ');
+    await viewShot(page, '69b-diagnose-running');
     await live(page).getByTestId('diag-cancel').click();
     await expect(live(page).getByTestId('diag-error')).toHaveText('Diagnosis cancelled; nothing was changed.');
     await expect(progress).toHaveCount(0);

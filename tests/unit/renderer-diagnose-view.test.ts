@@ -4,6 +4,7 @@ import type { RankedFinding } from '../../shared/model/diagnose';
 import type { FixScript } from '../../shared/model/fix';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import { addAttachments, diagnoseRequest, inputSummary, withoutSecrets } from '../../renderer/src/ui/findings/diagnose-request';
+import { progressWords } from '../../renderer/src/ui/findings/use-diagnose';
 import {
   countWords,
   elevationNote,
@@ -262,5 +263,31 @@ describe('addAttachments', () => {
     const r = addAttachments([], many);
     expect(r.files).toHaveLength(MAX_ATTACHMENTS);
     expect(r.errors).toEqual([`log${MAX_ATTACHMENTS}.log: not added; one diagnosis takes at most ${MAX_ATTACHMENTS} evidence files.`, `log${MAX_ATTACHMENTS + 1}.log: not added; one diagnosis takes at most ${MAX_ATTACHMENTS} evidence files.`]);
+  });
+});
+
+describe('progressWords', () => {
+  it('shows a stage’s own steps after its name, and each new stage alone', () => {
+    // As the service reports them: stage index as done, the probe's steps in between.
+    const events: [number, string][] = [
+      [0, 'Reading the certificate stores'],
+      [3, 'Probing the server'],
+      [3, 'Default (TLS 1.2 or 1.3, as the server prefers)'],
+      [3.5, 'TLS 1.3 forced'],
+      [4, 'Reading the server configuration'],
+    ];
+    let stage: Parameters<typeof progressWords>[0] = null;
+    const shown = events.map(([done, label]) => {
+      const w = progressWords(stage, done, label);
+      stage = w.stage;
+      return w.text;
+    });
+    expect(shown).toEqual([
+      'Reading the certificate stores',
+      'Probing the server',
+      'Probing the server: Default (TLS 1.2 or 1.3, as the server prefers)',
+      'Probing the server: TLS 1.3 forced',
+      'Reading the server configuration',
+    ]);
   });
 });

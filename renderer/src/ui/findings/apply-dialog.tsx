@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { ModalDialog } from '../common/modal-dialog';
 import { GrantPanel, type GrantState } from '../keys/grant-panel';
 
@@ -7,6 +8,15 @@ import { GrantPanel, type GrantState } from '../keys/grant-panel';
  * more; then the backup, the ACL after, the verification and Undo.
  */
 export function ApplyDialog({ grant, onClose, onApply, onUndo, onDiscard }: { grant: GrantState; onClose: () => void; onApply: () => void; onUndo: () => void; onDiscard: () => void }) {
+  const body = useRef<HTMLDivElement>(null);
+  const applied = grant.result?.backupId ?? null;
+  const undone = grant.undo !== null;
+
+  // Applied or undone: the answer ("Applied. Checked again: …") is read first, not the end of the panel.
+  useEffect(() => {
+    if (applied) body.current?.querySelector('[data-testid="grant-result"]')?.scrollIntoView({ block: 'start' });
+  }, [applied, undone]);
+
   return (
     <ModalDialog
       open
@@ -17,15 +27,17 @@ export function ApplyDialog({ grant, onClose, onApply, onUndo, onDiscard }: { gr
       closeTestId="apply-dialog-close"
       label="Apply the fix on this machine"
     >
-      <GrantPanel
-        grant={grant}
-        onApply={onApply}
-        onUndo={onUndo}
-        onClose={() => {
-          onDiscard();
-          onClose();
-        }}
-      />
+      <div ref={body} className="apply-body">
+        <GrantPanel
+          grant={grant}
+          onApply={onApply}
+          onUndo={onUndo}
+          onClose={() => {
+            onDiscard();
+            onClose();
+          }}
+        />
+      </div>
     </ModalDialog>
   );
 }

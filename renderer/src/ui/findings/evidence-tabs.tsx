@@ -14,6 +14,7 @@ import { ownerLine } from '../keys/acl-words';
 import { CopyRow } from '../keys/copy-row';
 import { AttemptsView } from '../probe/attempts-view';
 import { preferredAttempt } from '../probe/probe-words';
+import { inputErrorWords, kindWords } from '../server/server-words';
 import { useNavigation } from '../shell/navigation';
 import { displayName } from '../stores/store-rows';
 import { probeLabels } from './report-words';
@@ -88,7 +89,7 @@ function ProbesTab({ report, fromBundle }: { report: DiagnoseReport; fromBundle:
           <Tabs tabs={labels.map((l, i) => ({ id: String(i), label: l }))} selected={String(index)} onSelect={(v) => setSelected(Number(v))} label="Probes" idPrefix={`${id}-probe`} />
         </div>
       )}
-      <div role={probes.length > 1 ? 'tabpanel' : undefined} id={`${id}-probe-panel-${index}`} data-testid="diag-probe" data-label={labels[index]}>
+      <div className="diag-probe" role={probes.length > 1 ? 'tabpanel' : undefined} id={`${id}-probe-panel-${index}`} data-testid="diag-probe" data-label={labels[index]}>
         <p className="diag-probe-summary" data-testid="diag-probe-summary">
           {probe.summary ?? `The server's way of asking for a certificate: ${probe.clientAuth.mode}.`}
         </p>
@@ -284,9 +285,9 @@ function ServerTab({ server, fromBundle }: { server: ServerEvidence; fromBundle:
               {server.inputs.map((i, n) => (
                 <tr key={`${i.name}:${n}`} data-testid="diag-server-input" data-kind={i.kind}>
                   <td className="mono">{i.name}</td>
-                  <td>{i.kind}</td>
+                  <td>{kindWords(i.kind, server.iis.find((c) => c.source === i.name)?.kind)}</td>
                   <td>{formatBytes(i.bytes)}</td>
-                  <td>{i.error ? <span className="diag-bad">{i.error}</span> : 'used'}</td>
+                  <td>{i.error ? <span className="diag-bad">{inputErrorWords(i.name, i.error)}</span> : 'used'}</td>
                 </tr>
               ))}
             </tbody>

@@ -55,7 +55,8 @@ function LiveDiagnose() {
 
   return (
     <>
-      <p className="intro">
+      {/* Once a report is shown (the form folded), the report is what is read: the introduction steps aside. */}
+      <p className="intro" hidden={!showForm}>
         Diagnose looks at everything that decides whether a client certificate gets through: it probes the server with and without the certificate, checks the
         certificate&apos;s chain and private key and who may read the key, the trusted root store, and the server&apos;s settings. It lists what is wrong, most
         likely cause first, each with its proof and a script that fixes it. Nothing on this machine is changed.

@@ -95,6 +95,11 @@ export function FixViewer({
             <div data-testid="fix-shell-tabs" className="fix-shell-tabs">
               <Tabs tabs={fix.shells.map((s) => ({ id: s, label: SHELL_WORD[s] }))} selected={shown.shell} onSelect={setShell} label="Shell" idPrefix={`${id}-shell`} />
             </div>
+            {fix.shells.length === 1 && (
+              <span className="muted fix-one-shell" data-testid="fix-one-shell">
+                {fix.shells[0] === 'powershell' ? 'A Windows change: there is no bash version.' : 'A Linux change: there is no PowerShell version.'}
+              </span>
+            )}
             <div className="segmented" role="radiogroup" aria-label="Script or undo script" data-testid="fix-which">
               {(['script', 'undo'] as const).map((w) => (
                 <label key={w} className={`segment${which === w ? ' is-selected' : ''}`}>

@@ -64,11 +64,25 @@ export function SaveAllFixes({ report }: { report: DiagnoseReport }) {
           {combined.map((c) => (
             <div key={c.shell} className="diag-save-all-shell" data-testid="save-all-shell" data-shell={c.shell}>
               <span className="diag-save-all-shell-name">{SHELL_WORD[c.shell]}</span>
-              <button type="button" className="button secondary small" data-testid={`save-all-${c.shell}`} title={`Save as ${c.fileName}`} onClick={() => saveText(c.fileName, c.script)}>
+              <button
+                type="button"
+                className="button secondary small"
+                data-testid={`save-all-${c.shell}`}
+                title={`Save as ${c.fileName}`}
+                aria-label={`Save every ${SHELL_WORD[c.shell]} fix as ${c.fileName}`}
+                onClick={() => saveText(c.fileName, c.script)}
+              >
                 Save {c.fileName}
               </button>
-              <button type="button" className="button secondary small" data-testid={`save-all-${c.shell}-undo`} title={`Save as ${c.undoFileName}`} onClick={() => saveText(c.undoFileName, c.undo)}>
-                Undo script
+              <button
+                type="button"
+                className="button secondary small"
+                data-testid={`save-all-${c.shell}-undo`}
+                title={`Save as ${c.undoFileName}`}
+                aria-label={`Save the ${SHELL_WORD[c.shell]} undo script as ${c.undoFileName}`}
+                onClick={() => saveText(c.undoFileName, c.undo)}
+              >
+                Save its undo script
               </button>
             </div>
           ))}

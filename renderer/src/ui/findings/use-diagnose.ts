@@ -14,6 +14,18 @@ export type DiagnoseState =
   | { state: 'failed'; message: string }
   | { state: 'done'; report: DiagnoseReport };
 
+/**
+ * The progress line in words that stand alone. The service reports each stage ("Probing the
+ * server", done = the stage's index) and then, within a stage, the probe's own steps ("Default
+ * (TLS 1.2 or 1.3, as the server prefers)", done between two indexes); a step is shown after its
+ * stage's name, so the line never reads as a bare TLS setting.
+ */
+export function progressWords(stage: { index: number; label: string } | null, done: number, label: string): { stage: { index: number; label: string }; text: string } {
+  const index = Math.floor(done);
+  if (!stage || stage.index !== index) return { stage: { index, label }, text: label };
+  return { stage, text: label === stage.label ? label : `${stage.label}: ${label}` };
+}
+
 async function readFile(file: File, what: string): Promise<ReadFile> {
   if (file.size > MAX_INPUT_FILE_BYTES) throw new Error(`${file.name}: ${formatBytes(file.size)}; ${what} are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}.`);
   try {
@@ -43,6 +55,7 @@ export function useDiagnose() {
   const [diagnosis, setDiagnosis] = useState<DiagnoseState>({ state: 'idle' });
   const abort = useRef<AbortController | null>(null);
   const ticket = useRef(0);
+  const stage = useRef<{ index: number; label: string } | null>(null);
   const { set: setLastReport } = useLastReport();
 
   useEffect(() => () => abort.current?.abort(), []);
@@ -56,6 +69,7 @@ export function useDiagnose() {
       const controller = new AbortController();
       abort.current = controller;
       const live = () => mine === ticket.current;
+      stage.current = null;
       setDiagnosis({ state: 'running', indeterminate: true, progress: { done: 0, total: 0, fraction: 0, label: 'Reading the files you chose' } });
 
       let request: DiagnoseRequest;
@@ -75,7 +89,9 @@ export function useDiagnose() {
           // Steps report their own progress; a step without a total is shown as a moving bar.
           const total = e.total ?? 0;
           const fraction = total > 0 ? Math.min(1, e.done / total) : 0;
-          setDiagnosis({ state: 'running', indeterminate: total <= 0, progress: { done: e.done, total, fraction, label: e.label } });
+          const words = progressWords(stage.current, e.done, e.label);
+          stage.current = words.stage;
+          setDiagnosis({ state: 'running', indeterminate: total <= 0, progress: { done: e.done, total, fraction, label: words.text } });
         },
       });
       if (!live()) return;

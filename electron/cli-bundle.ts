@@ -140,7 +140,9 @@ export function registerBundleCommand(program: Command, io: { fail: (message: st
     .description('read a bundle back: who made it, when, with which version, the summary and the findings')
     .argument('<file.zip>', 'a bundle written by "certbench bundle" or the Bundles page')
     .option('--json', 'print the whole bundle (manifest, report, store listing, commands) as one JSON document')
-    .action(async (file: string, opts: { json?: boolean }) => {
-      process.exitCode = await openCommand(file, opts, io.fail);
+    .action(async (file: string, opts: { json?: boolean }, command: Command) => {
+      // "bundle open F --json": commander gives --json to "bundle", which has one too.
+      const json = opts.json === true || command.parent?.opts<{ json?: boolean }>().json === true;
+      process.exitCode = await openCommand(file, { json }, io.fail);
     });
 }

@@ -30,7 +30,7 @@ export const AREA_WORD: Record<RankedFinding['area'], string> = {
 
 export const STEP_WORD: Record<DiagnoseStep['name'], string> = {
   probe: 'Probe without a certificate',
-  'probe-with-certificate': 'Probe with the client certificate',
+  'probe-with-certificate': 'Probe with the certificate',
   certificate: 'Certificate and its chain',
   key: 'Private key and who may read it',
   stores: 'Trusted root store',

@@ -38,7 +38,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
               {report.summary}
             </p>
             <p className="diag-summary-meta">
-              <span data-testid="diag-counts">{countWords(report.findings)}</span>
+              <span data-testid="diag-counts">Findings: {countWords(report.findings)}</span>
               {/* Live, the bar above says what was asked; a bundle's reader learns it here. */}
               {fromBundle && (
                 <>

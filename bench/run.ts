@@ -9,6 +9,7 @@ import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
 import { benchProbe } from './probe';
+import { benchBundle } from './bundle';
 import { benchLog } from './log';
 import { round, type BenchResult } from './result';
 
@@ -145,6 +146,7 @@ const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['chain', benchChains],
   ['fuzz', benchFuzz],
   ['probe', () => benchProbe(progress)],
+  ['bundle', () => benchBundle(progress)],
   ['log', () => benchLog(progress, args.includes('--quick'))],
 ];
 const results: BenchResult[] = [];

@@ -44,6 +44,8 @@ export interface ExportOptions {
   secrets?: string[];
   now?: Date;
   hostname?: string;
+  /** A listing already made (the caller just listed the stores; benchmarks): used instead of listing again. */
+  listing?: StoreListing & { listedAt: string };
 }
 
 const STAGES = ['report', 'stores', 'keys', 'commands', 'redact', 'files', 'scan', 'zip', 'write'] as const;
@@ -132,7 +134,8 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
   // 2-4. The listing, the keys, the commands.
   step(1);
   let stores: (StoreListing & { listedAt: string }) | null = null;
-  if (request.includeStores) {
+  if (request.includeStores && options.listing) stores = options.listing;
+  else if (request.includeStores) {
     const inner = { signal: ctx.signal, progress: (p: { label: string }) => ctx.progress({ done: 1, total: STAGES.length, label: `stores: ${p.label}` }) };
     const l = await listing(inner, { refresh: false }, services);
     stores = { ...l.listing, listedAt: l.listedAt };

@@ -47,7 +47,7 @@ export function IdentityPicker({
           className="text-input mono"
           data-testid="identity-input"
           type="text"
-          placeholder="IIS AppPool\\MySite, www-data, group:ssl-cert"
+          placeholder="IIS AppPool\MySite, www-data, group:ssl-cert"
           spellCheck={false}
           autoComplete="off"
           disabled={disabled}

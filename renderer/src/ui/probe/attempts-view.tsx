@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { ProbeAttempt } from '../../../../shared/model/probe';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
@@ -14,6 +14,8 @@ import { SequenceDiagram } from './sequence-diagram';
 export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAttempt[]; initial: number; server: string }) {
   const [selected, setSelected] = useState(Math.min(initial, attempts.length - 1));
   const list = useRef<HTMLDivElement>(null);
+  // Unique per view: the Probe and Diagnose pages both show attempts, and ids must not repeat in one document.
+  const uid = useId();
   const current = attempts[selected];
 
   const onKey = (e: KeyboardEvent) => {
@@ -26,9 +28,9 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
   };
 
   return (
-    <section className="probe-section" aria-labelledby="probe-attempts-title">
+    <section className="probe-section" aria-labelledby={`${uid}-title`}>
       <div className="probe-section-head">
-        <h3 className="probe-section-title" id="probe-attempts-title">
+        <h3 className="probe-section-title" id={`${uid}-title`}>
           How each connection went
         </h3>
         {attempts.length > 1 && <span className="muted">Select one to see its messages below.</span>}
@@ -41,8 +43,8 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
               key={i}
               type="button"
               role="tab"
-              id={`probe-attempt-tab-${i}`}
-              aria-controls="probe-attempt-panel"
+              id={`${uid}-tab-${i}`}
+              aria-controls={`${uid}-panel`}
               aria-selected={i === selected}
               tabIndex={i === selected ? 0 : -1}
               className={`attempt-tab is-${w.tone}${i === selected ? ' is-selected' : ''}`}
@@ -69,7 +71,7 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
       </div>
 
       {current && (
-        <div className="attempt-panel" role="tabpanel" id="probe-attempt-panel" aria-labelledby={`probe-attempt-tab-${selected}`} data-testid="attempt-panel" data-kind={current.kind ?? ''}>
+        <div className="attempt-panel" role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${selected}`} data-testid="attempt-panel" data-kind={current.kind ?? ''}>
           <AttemptFacts attempt={current} />
           {current.timeline.length > 0 ? (
             // Keyed by attempt: an opened CA panel belongs to that attempt's diagram only.

@@ -66,7 +66,7 @@ function summary(r: DiagnoseReport): string {
   const counts = ['error', 'warning', 'info'].map((s) => [s, r.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const steps = table(
     ['Step', 'Status', 'Note', 'Took'],
-    r.steps.map((s) => [esc(s.name), `<span class="status-${esc(s.status)}">${esc(s.status)}</span>`, esc(s.note), esc(ms(s.durationMs))]),
+    r.steps.map((s) => [esc(s.name), `<span class="status-${esc(s.status)}">${esc(s.status)}</span>`, esc(s.note), `<span class="nowrap">${esc(ms(s.durationMs))}</span>`]),
   );
   return `<section id="summary"><h2>Summary</h2>
 <p class="summary">${esc(r.summary)}</p>
@@ -100,7 +100,7 @@ function chainPath(p: ChainPath): string {
     esc(l.role),
     esc(l.subject),
     esc(l.issuer),
-    `${esc(l.notBefore)}<br>${esc(l.notAfter)}`,
+    `<span class="nowrap">${esc(l.notBefore)}</span><br><span class="nowrap">${esc(l.notAfter)}</span>`,
     `<span class="status-${esc(l.status)}">${esc(l.status)}</span>`,
     l.checks.filter((c) => c.status !== 'ok').map((c) => esc(c.text)).join('<br>') || '<span class="muted">all checks pass</span>',
   ]);
@@ -287,7 +287,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dl.fact
 .rank{color:var(--muted)}.evidence .kind{color:var(--muted);font-size:12px}.fix{color:var(--ok)}
 .status-fail,.status-failed,.status-invalid,.status-expired,.status-not-yet-valid,.status-incomplete,.status-untrusted,.no,.over,.problem{color:var(--err);font-weight:600}
 .status-ok,.status-done,.status-valid,.yes{color:var(--ok);font-weight:600}.status-skipped,.status-unknown{color:var(--muted)}
-.attempt{border:1px solid var(--line);padding:6px 10px;margin:10px 0}
+.attempt{border:1px solid var(--line);padding:6px 10px;margin:10px 0}.nowrap{white-space:nowrap}
 @media print{details{display:block}details>summary{display:none}}
 `;
 

@@ -40,7 +40,10 @@ type Request = ParsedReq<'bundle:export'>;
 
 export interface ExportOptions {
   services?: ServiceContext;
-  /** Strings that must not appear in any file (the passwords the caller was given); checked like key material. */
+  /**
+   * Strings that must not appear in any file (the passwords the caller was given), checked like key
+   * material. Passwords shorter than six characters are not checked: they would match ordinary text.
+   */
   secrets?: string[];
   now?: Date;
   hostname?: string;

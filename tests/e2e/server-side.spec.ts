@@ -229,6 +229,15 @@ test('attached server evidence: bindings, Schannel, IIS tree, log chart and even
   await page.locator('[data-testid="server-input"][data-name="u_ex260317.log"]').getByRole('button', { name: 'Remove u_ex260317.log' }).click();
   await expect(page.getByTestId('log-view')).toHaveCount(0);
   await expect(page.locator('[data-testid="server-missing-item"][data-section="logs"]')).toContainText('certbench diagnose --attach');
+
+  // The same files go to Diagnose with one click: it opens with them attached, ready to add the server address.
+  const remaining = await page.getByTestId('server-input').count();
+  const toDiagnose = page.getByTestId('server-open-diagnose');
+  await expect(toDiagnose).toHaveText(`Diagnose with these ${remaining} files`);
+  await toDiagnose.click();
+  await expect(page.locator('[data-testid="nav-item"][data-area="findings"]')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('diag-evidence-list').locator('li')).toHaveCount(remaining);
+  await expect(page.getByTestId('diag-evidence-list')).not.toContainText('u_ex260317.log');
 });
 
 test('a file over 16 MB is refused in one line that gives the command line for it', async ({ page }) => {

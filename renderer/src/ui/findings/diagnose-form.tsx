@@ -47,7 +47,18 @@ function useDrop(onFiles: (files: File[]) => void) {
  * this machine's own server settings. Everything is optional: with nothing, Diagnose still checks
  * the local trust store. The password stays in its field and goes with this diagnosis only.
  */
-export function DiagnoseForm({ running, onRun, onCancel }: { running: boolean; onRun: (values: DiagnoseFormValues<File>) => void; onCancel: () => void }) {
+export function DiagnoseForm({
+  running,
+  onRun,
+  onCancel,
+  seed = null,
+}: {
+  running: boolean;
+  onRun: (values: DiagnoseFormValues<File>) => void;
+  onCancel: () => void;
+  /** Evidence files handed over by the Server side page, added once per hand-over. */
+  seed?: { files: File[]; nonce: number } | null;
+}) {
   const ids = useId();
   const [url, setUrl] = useState('');
   const [certificate, setCertificate] = useState<CertificateChoice<File>>({ kind: 'none' });
@@ -85,6 +96,14 @@ export function DiagnoseForm({ running, onRun, onCancel }: { running: boolean; o
     setAttachErrors(r.errors);
   };
   const evidenceDrop = useDrop(addEvidence);
+  const seeded = useRef(0);
+  useEffect(() => {
+    if (!seed || seed.nonce === seeded.current) return;
+    seeded.current = seed.nonce;
+    const r = addAttachments(attachments, seed.files);
+    setAttachments(r.files);
+    setAttachErrors(r.errors);
+  }, [seed, attachments]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

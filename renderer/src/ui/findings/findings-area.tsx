@@ -14,7 +14,13 @@ import './findings.css';
  * server's configuration) and reports what is wrong, most likely cause first, each with its proof
  * and the script that fixes it. With a bundle open, its report is shown read-only instead.
  */
-export function FindingsArea() {
+/** Evidence files handed over by another page ("Diagnose with these files" on Server side). */
+export interface DiagnoseSeed {
+  files: File[];
+  nonce: number;
+}
+
+export function FindingsArea({ seed = null }: { seed?: DiagnoseSeed | null }) {
   const { bundle } = useBundleView();
   return (
     <main className="pane" data-testid="findings-pane">
@@ -22,7 +28,7 @@ export function FindingsArea() {
         {bundle && <BundleReport />}
         {/* Kept while a bundle is shown, so closing the bundle brings back this machine's diagnosis as it was. */}
         <div className="diag-live" hidden={bundle !== null} data-testid="diag-live">
-          <LiveDiagnose />
+          <LiveDiagnose seed={seed} />
         </div>
       </div>
     </main>
@@ -40,10 +46,14 @@ function BundleReport() {
   );
 }
 
-function LiveDiagnose() {
+function LiveDiagnose({ seed }: { seed: DiagnoseSeed | null }) {
   const { diagnosis, run, cancel } = useDiagnose();
   const [asked, setAsked] = useState<DiagnoseFormValues<File> | null>(null);
   const [editing, setEditing] = useState(true);
+  // Files handed over from another page: show the form with them attached.
+  useEffect(() => {
+    if (seed) setEditing(true);
+  }, [seed]);
   const running = diagnosis.state === 'running';
   const showForm = editing || diagnosis.state !== 'done';
   const doneReport = diagnosis.state === 'done' ? diagnosis.report : null;
@@ -64,6 +74,7 @@ function LiveDiagnose() {
       {/* Kept mounted while folded, so the chosen files and fields are still there for "Change and diagnose again". */}
       <div hidden={!showForm}>
         <DiagnoseForm
+          seed={seed}
           running={running}
           onRun={(values) => {
             setAsked(values);

@@ -86,14 +86,17 @@ export function EvidenceView({
   readOnly,
   header,
   emptyText = 'Nothing in this reading describes the server yet. Attach one of the files listed below.',
+  files = [],
 }: {
   evidence: ServerEvidence;
   readOnly: boolean;
   header: ReactNode;
+  /** The attached files, handed to Diagnose by "Diagnose with these files". */
+  files?: File[];
   /** What to say when nothing describes the server (a bundle cannot be added to: it says so). */
   emptyText?: string;
 }) {
-  const { go } = useNavigation();
+  const { go, diagnoseWith } = useNavigation();
   const missing = (['bindings', 'schannel', 'iis', 'logs', 'events'] as const).filter((k) =>
     k === 'schannel' ? evidence.schannel === null : evidence[k].length === 0,
   );
@@ -124,10 +127,10 @@ export function EvidenceView({
           <ServerFindings findings={evidence.findings} />
           {!readOnly && (
             <p className="server-diagnose">
-              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>
-                Open Diagnose
+              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => (files.length ? diagnoseWith(files) : go('findings'))}>
+                {files.length ? `Diagnose with ${files.length === 1 ? 'this file' : `these ${files.length} files`}` : 'Open Diagnose'}
               </button>
-              <span className="muted">Diagnose puts these together with a probe of the site and the client certificate; attach the same files there.</span>
+              <span className="muted">Diagnose puts the server&apos;s evidence together with a probe of the site and the client certificate{files.length ? '; the files go with you' : ''}.</span>
             </p>
           )}
         </Section>

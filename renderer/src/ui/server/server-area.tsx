@@ -120,6 +120,7 @@ function LivePane({ hidden }: { hidden: boolean }) {
           <EvidenceView
             evidence={analysis.evidence}
             readOnly={false}
+            files={files.map((f) => f.file)}
             header={<EvidenceHeader evidence={analysis.evidence} title={readingTitle(analysis)} rows={inputRows(analysis.evidence, files, removeFile)} />}
           />
         ) : files.length > 0 ? (

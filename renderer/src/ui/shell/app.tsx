@@ -32,6 +32,7 @@ export function App() {
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
   const [bundle, setBundle] = useState<OpenedBundle | null>(null);
+  const [diagnoseSeed, setDiagnoseSeed] = useState<{ files: File[]; nonce: number } | null>(null);
   const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null }>({ report: null, request: null });
   const lastReport = useMemo<LastReport>(() => ({ ...last, set: (report, request) => setLast({ report, request }) }), [last]);
 
@@ -72,6 +73,10 @@ export function App() {
         setKeyRequest((r) => ({ target, nonce: (r?.nonce ?? 0) + 1 }));
         go('keys');
       },
+      diagnoseWith: (files: File[]) => {
+        setDiagnoseSeed((r) => ({ files, nonce: (r?.nonce ?? 0) + 1 }));
+        go('findings');
+      },
     };
   }, []);
 
@@ -108,7 +113,7 @@ export function App() {
             {mounted('keys', <KeysArea request={keyRequest} />)}
             {mounted('probe', <ProbeArea request={probeRequest} />)}
             {mounted('server', <ServerArea />)}
-            {mounted('findings', <FindingsArea />)}
+            {mounted('findings', <FindingsArea seed={diagnoseSeed} />)}
             {mounted('bundles', <BundlesArea />)}
             {mounted(
               'lab',

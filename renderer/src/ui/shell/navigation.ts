@@ -10,9 +10,11 @@ export interface Navigation {
   go: (area: AreaId) => void;
   /** Open Private keys with this certificate or file selected. */
   showKey: (target: KeyTarget) => void;
+  /** Open Diagnose with these server evidence files attached (from the Server side page). */
+  diagnoseWith: (files: File[]) => void;
 }
 
-export const NavigationContext = createContext<Navigation>({ go: () => {}, showKey: () => {} });
+export const NavigationContext = createContext<Navigation>({ go: () => {}, showKey: () => {}, diagnoseWith: () => {} });
 
 export function useNavigation(): Navigation {
   return useContext(NavigationContext);

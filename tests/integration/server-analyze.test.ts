@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeServer } from '../../electron/services/server/analyze';
+import { diagnose } from '../../electron/services/diagnose';
+import { exportBundle } from '../../electron/services/bundle/export';
 import type { ServiceContext } from '../../electron/services/context';
 import { ServerEvidenceSchema } from '../../shared/model/server';
 import { FakeRunner } from '../helpers/fake-runner';
@@ -88,6 +90,30 @@ describe('server evidence from attached files', () => {
     for (const i of r.inputs) if (i.error) expect(i.error.split('\n')).toHaveLength(1);
     expect(r.bindings.length).toBeGreaterThan(0);
   });
+
+  it('takes the server evidence out of an attached bundle (a helpdesk bundle plus the logs sent later)', async () => {
+    const data = path.join(dir, 'data');
+    process.env.CERTBENCH_DATA_DIR = data;
+    try {
+      const netsh = write('sslcert.txt', 'netsh-sslcert-full.txt');
+      const report = await diagnose({ attachments: [{ name: 'sslcert.txt', path: netsh }], live: false, timeoutMs: 15_000 }, ctx());
+      const out = path.join(dir, 'helpdesk.zip');
+      await exportBundle({ report, redact: [], includeStores: false, out }, ctx());
+      const log = write('u_ex261117.log', 'w3c-custom-order-sitename.txt');
+      const r = await analyzeServer({ attachments: [{ name: 'from-helpdesk.dat', path: out }, { name: 'u_ex261117.log', path: log }], live: false }, ctx());
+      expect(r.inputs.map((i) => [i.name, i.kind, i.error])).toEqual([
+        ['from-helpdesk.dat', 'bundle', null],
+        ['u_ex261117.log', 'w3c-log', null],
+      ]);
+      expect(r.bindings.map((b) => b.key)).toEqual(report.server.bindings.map((b) => b.key));
+      expect(r.bindings[0]!.source).toBe('sslcert.txt');
+      expect(r.notes.join('\n')).toMatch(/from-helpdesk\.dat: a bundle from .*its server evidence was added: 1 binding\(s\)/);
+      // Evidence from both: the binding from the bundle, the 500-then-403.7 from the log.
+      expect(r.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['iis.client-cert-negotiation-off', 'log.500-64-before-403-7']));
+    } finally {
+      delete process.env.CERTBENCH_DATA_DIR;
+    }
+  }, 30_000);
 
   it('says that live reading needs Windows on this machine', async () => {
     const r = await analyzeServer({ attachments: [], live: true }, ctx(), undefined, process.env, 'linux');

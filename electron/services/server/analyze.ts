@@ -18,6 +18,7 @@ import type { HandlerContext } from '../../handlers';
 import { collectWindowsServer } from '../../platform/windows/server-live';
 import { serviceContext, type ServiceContext } from '../context';
 import { analyzeLogBytes, analyzeLogFile } from './read-log';
+import { openBundle } from '../bundle/open';
 
 /**
  * `server:analyze` (issue 7): the server side as the server sees it, from files the user attaches
@@ -103,9 +104,25 @@ function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: s
 
 const KIND_NOTE: Partial<Record<ServerEvidenceKind, string>> = {
   certificate: 'a certificate: used by Diagnose to complete chains, not server configuration',
-  bundle: 'a Certbench bundle: open it on the Bundles page (or "certbench bundle open")',
   unknown: 'not recognised: attach netsh http show sslcert output, applicationHost.config or web.config, a W3C log, a .reg export, or a Schannel event export (CSV, XML or Get-WinEvent JSON)',
 };
+
+/**
+ * A bundle attached as evidence (DESIGN.md: --attach takes "a certificate or bundle"): the server
+ * evidence it carries joins this analysis, each piece still naming the file it first came from, so a
+ * second-line engineer can combine a helpdesk bundle with the logs sent separately.
+ */
+async function takeBundle(c: Collected, name: string, source: { name: string; path: string } | { name: string; dataBase64: string }, ctx: Ctx): Promise<void> {
+  const opened = await openBundle(source, { progress: () => undefined, signal: ctx.signal });
+  const s = opened.report.server;
+  c.bindings.push(...s.bindings);
+  if (s.schannel) c.schannel = s.schannel;
+  c.iis.push(...s.iis);
+  c.logs.push(...s.logs);
+  c.events.push(...s.events);
+  const parts = [s.bindings.length && `${s.bindings.length} binding(s)`, s.iis.length && `${s.iis.length} IIS configuration(s)`, s.logs.length && `${s.logs.length} log(s)`, s.events.length && 'Schannel events', s.schannel && 'Schannel settings'].filter(Boolean);
+  c.notes.push(`${name}: a bundle from ${opened.manifest.host} (${opened.manifest.createdAt}); its server evidence was added${parts.length ? `: ${parts.join(', ')}` : ' (it held none)'}`);
+}
 
 async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
   let kind: ServerEvidenceKind = 'unknown';
@@ -116,7 +133,9 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
       bytes = statFile(file);
       const head = readHead(file);
       kind = recognizeEvidence(decodeText(head).text, head);
-      if (kind === 'w3c-log') {
+      if (kind === 'bundle') {
+        await takeBundle(c, a.name, { name: a.name, path: file }, ctx);
+      } else if (kind === 'w3c-log') {
         c.logs.push(await analyzeLogFile(file, { signal: ctx.signal, progress: (done, total) => progress(done, total, `Reading ${a.name} (${formatBytes(done)} of ${formatBytes(total)})`) }));
       } else if (KIND_NOTE[kind] === undefined) {
         if (bytes > MAX_EVIDENCE_BYTES) throw new CertbenchError('too-large', `${a.name}: ${formatBytes(bytes)} is more than the ${formatBytes(MAX_EVIDENCE_BYTES)} a ${kind} file can be`);
@@ -131,7 +150,8 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
       }
       bytes = data.length;
       kind = recognizeEvidence(decodeText(data.subarray(0, HEAD_BYTES)).text, data.subarray(0, HEAD_BYTES));
-      if (kind === 'w3c-log') c.logs.push(analyzeLogBytes(data, a.name));
+      if (kind === 'bundle') await takeBundle(c, a.name, { name: a.name, dataBase64: a.dataBase64! }, ctx);
+      else if (kind === 'w3c-log') c.logs.push(analyzeLogBytes(data, a.name));
       else if (KIND_NOTE[kind] === undefined) parseInto(c, kind, a.name, decodeText(data).text);
     }
     c.inputs.push({ name: a.name, kind, bytes, error: KIND_NOTE[kind] && kind === 'unknown' ? `${a.name}: ${KIND_NOTE[kind]}` : null });

@@ -157,7 +157,8 @@ export function bashScript(sections: readonly FixSection[], meta: FixMeta, files
     ...comment([...titleBlock(sections, false), ...single, ...(single.length ? [''] : []), ...legend('bash', files.undo, meta)]),
     ...START,
     ...COMMON,
-    'run_dir="$backup_root/$(date +%Y%m%d-%H%M%S)"',
+    // The process id keeps two runs in the same second apart ("Nothing was changed" is per run).
+    'run_dir="$backup_root/$(date +%Y%m%d-%H%M%S)-$$"',
     '',
     ...BACKUP_HELPERS,
     '',

@@ -10,6 +10,7 @@ import {
   collectNowRequest,
   count,
   exportProgress,
+  stageWords,
   lastDiagnosisWords,
   openErrorLine,
   osWords,
@@ -93,9 +94,9 @@ describe('collectNowRequest', () => {
 
 describe('exportProgress', () => {
   it('numbers the stages when the service says how many there are', () => {
-    const { progress, indeterminate } = exportProgress({ done: 1, total: 4, label: 'Reading the stores' });
+    const { progress, indeterminate } = exportProgress({ done: 1, total: 4, label: 'stores' });
     expect(indeterminate).toBe(false);
-    expect(progress.label).toBe('Step 2 of 4: Reading the stores');
+    expect(progress.label).toBe("Step 2 of 4: Listing this machine's certificate stores");
     expect(progress.fraction).toBe(0.25);
   });
 
@@ -108,6 +109,19 @@ describe('exportProgress', () => {
     const r = exportProgress({ done: 3, total: null, label: '  ' });
     expect(r.indeterminate).toBe(true);
     expect(r.progress.label).toBe('Collecting');
+  });
+});
+
+describe('stageWords', () => {
+  it("says the export service's stage codes in words, keeping the detail after them", () => {
+    expect(stageWords('scan')).toBe('Checking that no private key went in');
+    expect(stageWords('diagnosing: probe of the server')).toBe('Diagnosing: probe of the server');
+    expect(stageWords('stores: reading /etc/ssl/certs')).toBe("Listing this machine's certificate stores: reading /etc/ssl/certs");
+  });
+
+  it('capitalises a stage it does not know rather than hiding it', () => {
+    expect(stageWords('signing the bundle')).toBe('Signing the bundle');
+    expect(stageWords('')).toBe('Collecting');
   });
 });
 

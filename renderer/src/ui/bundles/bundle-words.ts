@@ -71,11 +71,38 @@ export function collectNowRequest(input: CollectNowInput): DiagnoseRequest {
 }
 
 /**
- * A bundle:export progress event as the progress bar shows it: the service's stage label, with
- * "Step n of N" when it says how many stages there are, and an indeterminate bar when it does not.
+ * The export's stages (electron/services/bundle/export.ts STAGES, sent as short labels) in words; a
+ * label with detail ("diagnosing: probe 2 of 3") keeps its detail after the stage's words.
+ */
+const STAGE_WORDS: Record<string, string> = {
+  diagnosing: 'Diagnosing',
+  report: 'Reading the diagnosis',
+  stores: "Listing this machine's certificate stores",
+  keys: 'Reading key file permissions',
+  commands: 'Gathering the commands that ran',
+  redact: 'Redacting',
+  files: "Writing the bundle's files",
+  scan: 'Checking that no private key went in',
+  zip: 'Compressing',
+  write: 'Saving the zip',
+};
+
+export function stageWords(label: string): string {
+  const t = label.trim();
+  if (!t) return 'Collecting';
+  const colon = t.indexOf(': ');
+  const head = colon > 0 ? t.slice(0, colon) : t;
+  const words = STAGE_WORDS[head.toLowerCase()];
+  if (words) return colon > 0 ? `${words}: ${t.slice(colon + 2)}` : words;
+  return t[0]!.toUpperCase() + t.slice(1);
+}
+
+/**
+ * A bundle:export progress event as the progress bar shows it: the stage in words, with "Step n of
+ * N" when the service says how many stages there are, and an indeterminate bar when it does not.
  */
 export function exportProgress(event: Pick<ProgressEvent, 'done' | 'total' | 'label'>): { progress: WorkProgress; indeterminate: boolean } {
-  const label = event.label.trim() || 'Collecting';
+  const label = stageWords(event.label);
   if (event.total === null || event.total <= 0) {
     return { progress: { done: event.done, total: 0, fraction: 0, label }, indeterminate: true };
   }

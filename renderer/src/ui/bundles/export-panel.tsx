@@ -207,7 +207,10 @@ function ExportResult({ bundle, onOpen, opening }: { bundle: ExportedBundle; onO
   const m = bundle.manifest;
   const box = useRef<HTMLDivElement>(null);
   // The result appears under the form, often below the fold: bring it into view once per export.
-  useEffect(() => box.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [bundle.id]);
+  // Braces matter: newer engines return a Promise from scrollIntoView, and React would call it as the cleanup.
+  useEffect(() => {
+    box.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [bundle.id]);
   return (
     <div className="bundles-result" ref={box} data-testid="bundle-result" data-file={bundle.fileName}>
       <div className="bundles-result-head">

@@ -62,23 +62,6 @@ export function OpenedBundleSummary({ bundle }: { bundle: OpenedBundle }) {
           <ul className="bundles-collected" data-testid="bundle-summary-collected">
             {m.collected.length > 0 ? m.collected.map((c, i) => <li key={i}>{clip(c, 300)}</li>) : <li className="muted">The manifest lists nothing.</li>}
           </ul>
-          <h4 className="bundles-sub-title">Not understood</h4>
-          {bundle.ignored.length > 0 ? (
-            <>
-              <p className="muted">Present in the zip but not read by this Certbench; not shown anywhere:</p>
-              <ul className="bundles-ignored" data-testid="bundle-ignored">
-                {bundle.ignored.map((name) => (
-                  <li key={name}>
-                    <code>{name}</code>
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : (
-            <p className="muted" data-testid="bundle-ignored-none">
-              Every entry of the zip was read.
-            </p>
-          )}
         </div>
         <div className="bundles-opened-column">
           <h4 className="bundles-sub-title">Files ({filesWords(m.files, formatBytes)})</h4>
@@ -108,6 +91,23 @@ export function OpenedBundleSummary({ bundle }: { bundle: OpenedBundle }) {
             <button type="button" className="link-button" onClick={() => setAllFiles((v) => !v)} data-testid="bundle-files-toggle">
               {allFiles ? 'Show fewer' : `Show all ${m.files.length.toLocaleString('en-US')} files`}
             </button>
+          )}
+          <h4 className="bundles-sub-title">Not understood</h4>
+          {bundle.ignored.length > 0 ? (
+            <>
+              <p className="muted">Present in the zip but not read by this Certbench; not shown anywhere:</p>
+              <ul className="bundles-ignored" data-testid="bundle-ignored">
+                {bundle.ignored.map((name) => (
+                  <li key={name}>
+                    <code>{name}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <p className="muted" data-testid="bundle-ignored-none">
+              Every entry of the zip was read.
+            </p>
           )}
         </div>
       </div>

@@ -44,11 +44,12 @@ export function useBundleExport() {
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
-    setCurrent({ state: 'running', ...exportProgress({ done: 0, total: null, label: request.report ? 'Writing the bundle' : 'Collecting the evidence' }) });
+    setCurrent({ state: 'running', ...exportProgress({ done: 0, total: null, label: request.report ? 'report' : 'diagnosing' }) });
     const result = await call('bundle:export', request, {
       signal: controller.signal,
       onProgress: (e) => {
-        if (abort.current === controller) setCurrent({ state: 'running', ...exportProgress(e) });
+        // 'done' arrives just before the answer; the bar keeps its last stage until the result shows.
+        if (abort.current === controller && e.label !== 'done') setCurrent({ state: 'running', ...exportProgress(e) });
       },
     });
     if (abort.current !== controller) return; // a newer export took over

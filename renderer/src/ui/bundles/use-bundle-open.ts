@@ -41,7 +41,7 @@ export function useBundleOpen() {
       const result = await call('bundle:open', req, {
         signal: controller.signal,
         onProgress: (e) => {
-          if (abort.current === controller && e.label) setState(opening(`${name}: ${e.label}`));
+          if (abort.current === controller && e.label && e.label !== 'done') setState(opening(`${name}: ${e.label}`));
         },
       });
       if (abort.current !== controller) return;

@@ -133,6 +133,9 @@ describe('the words around a bundle', () => {
     expect(line.endsWith('…, 1 Mar 2025, 10:00 UTC)')).toBe(true);
     expect(line.length).toBeLessThan(200);
     expect(clip('short\n  text')).toBe('short text');
+    // Cut at a word, never mid-word, and without a dangling full stop before the ellipsis.
+    expect(clip('The server asks. For a certificate', 20)).toBe('The server asks…');
+    expect(clip('Averyveryverylongwordwithoutspaces', 10)).toBe('Averyvery…');
   });
 
   it('says an open refusal in one line that names the file once', () => {

@@ -43,15 +43,21 @@ export function osWords(os: { platform: string; release: string }): string {
   return os.release ? `${name} ${os.release}` : name;
 }
 
-/** A diagnosis summary short enough for one option line; the whole sentence stays in the title. */
+/**
+ * A diagnosis summary short enough for one option line, cut at a word (a half word followed by the
+ * time reads as a typo); the whole sentence stays in the title.
+ */
 export function clip(text: string, max = 140): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:]+$/, '')}…`;
 }
 
 /** "The last diagnosis (<summary>, <time>)": what an export of the last report carries. */
 export function lastDiagnosisWords(report: Pick<DiagnoseReport, 'summary' | 'createdAt'>, format: (iso: string) => string): string {
-  return `The last diagnosis (${clip(report.summary)}, ${format(report.createdAt)})`;
+  return `The last diagnosis (${clip(report.summary, 110)}, ${format(report.createdAt)})`;
 }
 
 export interface CollectNowInput {

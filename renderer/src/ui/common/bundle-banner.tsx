@@ -1,5 +1,6 @@
 import { useBundleView } from '../shell/bundle-view';
 import { BundleIcon } from './icons';
+import { formatLocalDateTime } from '../../lib/dates';
 
 /**
  * Says plainly that what the screen shows comes from a bundle, not from this machine: whose host, when
@@ -10,8 +11,7 @@ export function BundleBanner() {
   const { bundle, close } = useBundleView();
   if (!bundle) return null;
   const { manifest } = bundle;
-  const when = new Date(manifest.createdAt);
-  const at = Number.isNaN(when.getTime()) ? manifest.createdAt : when.toLocaleString();
+  const at = formatLocalDateTime(manifest.createdAt);
   return (
     <div className="bundle-banner" role="status" data-testid="bundle-banner" data-host={manifest.host}>
       <BundleIcon />

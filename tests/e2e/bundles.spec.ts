@@ -200,7 +200,11 @@ test('the downloaded bundle opens through the Open panel: Diagnose shows it read
   const banner = page.locator('[data-area="findings"]').getByTestId('bundle-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toHaveAttribute('data-host', manifest.host);
-  const when = await page.evaluate((iso) => new Date(iso).toLocaleString(), manifest.createdAt);
+  // As the app writes dates everywhere: local time with the zone (renderer/src/lib/dates.ts).
+  const when = await page.evaluate(
+    (iso) => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso)),
+    manifest.createdAt,
+  );
   await expect(banner).toContainText(`Read-only bundle from ${manifest.host}`);
   await expect(banner).toContainText(when);
   await expect(banner).toContainText('redacted: hosts, ips');

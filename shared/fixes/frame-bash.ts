@@ -148,7 +148,13 @@ function titleBlock(sections: readonly FixSection[], undo: boolean): string[] {
   ];
 }
 
-const START = ['set -euo pipefail', 'shopt -s inherit_errexit nullglob', 'backup_root=${CERTBENCH_BACKUP_ROOT:-/var/backups/certbench}'];
+const START = [
+  'set -euo pipefail',
+  '# inherit_errexit (a failure inside $(...) stops the script too) needs bash 4.4 or later.',
+  "if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then echo 'This script needs bash 4.4 or later. Nothing was changed.' >&2; exit 1; fi",
+  'shopt -s inherit_errexit nullglob',
+  'backup_root=${CERTBENCH_BACKUP_ROOT:-/var/backups/certbench}',
+];
 
 export function bashScript(sections: readonly FixSection[], meta: FixMeta, files: { script: string; undo: string }): string {
   const single = sections.length === 1 ? sectionHeader(sections[0]!) : [];

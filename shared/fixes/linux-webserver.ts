@@ -191,7 +191,7 @@ const nginxIssuerOnly: FixGenerator = {
     return {
       ...body,
       vars: [...body.vars, ['directive_2', 'ssl_trusted_certificate']],
-      check: [CONF_EXISTS, 'old=$(webconf_get ssl_client_certificate)', ...body.check.slice(1), 'if [ "$already" = 0 ] && [ -z "$old" ]; then fail "the server block has no ssl_client_certificate of its own (the CA list comes from elsewhere); edit it by hand; nothing was changed"; fi'],
+      check: [CONF_EXISTS, 'old=$(webconf_get ssl_client_certificate) || fail "cannot tell which server block of $conf to change (see above); nothing was changed"', ...body.check.slice(1), 'if [ "$already" = 0 ] && [ -z "$old" ]; then fail "the server block has no ssl_client_certificate of its own (the CA list comes from elsewhere); edit it by hand; nothing was changed"; fi'],
       change: [
         ...body.change,
         'if [ -z "$(webconf_get ssl_trusted_certificate)" ]; then webconf_set "$directive_2" "ssl_trusted_certificate $old;"; fi',
@@ -248,7 +248,8 @@ function addIssuer(server: Server): FixGenerator {
         helpers: ['webconf'],
         check: [
           CONF_EXISTS,
-          ...(server === 'apache' ? ['ca=$(webconf_get SSLCADNRequestFile)', `[ -n "$ca" ] || ca=$(webconf_get ${directive})`] : [`ca=$(webconf_get ${directive})`]),
+          `ca=$(webconf_get ${server === 'apache' ? 'SSLCADNRequestFile' : directive}) || fail "cannot tell which server block of $conf to change (see above); nothing was changed"`,
+          ...(server === 'apache' ? [`[ -n "$ca" ] || ca=$(webconf_get ${directive})`] : []),
           "ca=${ca#\\\"}; ca=${ca%\\\"}",
           `[ -n "$ca" ] || fail "the server block has no ${directive} of its own; edit it by hand; nothing was changed"`,
           'case $ca in /*) ;; *) fail "the CA file $ca is a relative path; edit it by hand; nothing was changed" ;; esac',

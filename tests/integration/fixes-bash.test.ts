@@ -360,6 +360,25 @@ describe.skipIf(missing !== null)('what the web server edits write', () => {
     }
   });
 
+  it('two server blocks on the port and no host to tell them apart: the script stops before changing anything', () => {
+    const s = new Scratch();
+    try {
+      const c = fixCases(s.root).find((x) => x.name === 'nginx ssl_verify_client')!;
+      const conf = c.params('shop').file!;
+      const text = 'server {\n    listen 443 ssl;\n    server_name a.example;\n}\nserver {\n    listen 443 ssl;\n    server_name b.example;\n}\n';
+      mkfile(conf, text);
+      const fix = fixesFor([findingFor(c, 'shop')], ['bash'], META).fixes[0]!;
+      const r = s.run(fix.script);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('certbench: 2 server blocks of this file match port 443 and host xshopx; cannot tell which one to change');
+      expect(r.stderr).toContain('FAILED: cannot tell which server block');
+      expect(fs.readFileSync(conf, 'utf8')).toBe(text);
+      expect(fs.existsSync(path.join(s.root, 'backups'))).toBe(false);
+    } finally {
+      s.remove();
+    }
+  });
+
   it('a configuration the server rejects is put back and the script stops', () => {
     const s = new Scratch();
     try {

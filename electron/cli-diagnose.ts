@@ -10,6 +10,7 @@ import type { FixShell } from '../shared/model/fix';
 import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './cli-diagnose-request';
 import { CliProgress } from './cli-progress';
 import { diagnose } from './services/diagnose';
+import { APP_VERSION } from './version';
 
 /**
  * `certbench diagnose [URL] [--cert FILE|--thumbprint T] [--identity ID] [--attach FILE ...] --json`
@@ -106,7 +107,7 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
       for (const id of opts.finding ?? []) if (!(FINDING_IDS as readonly string[]).includes(id)) io.fail(`--finding: "${id}" is not a finding id (see "certbench diagnose" output)`);
       const report = opts.from ? readReport(opts.from, io.fail) : await runDiagnosis(url, opts, io.fail);
       const wanted: Finding[] = report.findings.filter((f) => !opts.finding?.length || opts.finding.includes(f.id));
-      const result = fixesFor(wanted, shells);
+      const result = fixesFor(wanted, shells, { version: APP_VERSION });
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else if (opts.out) {

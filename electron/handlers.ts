@@ -57,7 +57,7 @@ export const handlers: HandlerTable = {
   'probe:offers': (request, ctx) => probeOffers(request, ctx),
   'server:analyze': (request, ctx) => analyzeServer(request, ctx),
   'findings:diagnose': (request, ctx) => diagnose(request, ctx),
-  'fixes:script': async (request) => fixesFor(request.findings, request.shells),
+  'fixes:script': async (request) => fixesFor(request.findings, request.shells, { version: APP_VERSION }),
   'bundle:export': (request, ctx) => exportBundle(request, ctx),
   'bundle:open': (request, ctx) => openBundle(request, ctx),
 };

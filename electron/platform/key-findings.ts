@@ -26,14 +26,14 @@ export function keyFileFindings(acl: Acl, check: { identity: string; steps: Path
         finding('key.identity-cannot-read', `${check.identity} cannot read the private key file`, `${check.identity} cannot read ${acl.path}: ${answer.decidedBy}.`, [
           { kind: 'file', text: acl.path },
           ...blocking.map((s) => ({ kind: s.need === 'read' ? 'acl entry' : 'directory acl entry', text: `${s.path}: ${s.answer.decidedBy}` })),
-        ], { fixes: ['key.grant-read'] }),
+        ], { fixes: ['key.grant-read'], params: { keyPath: acl.path, identity: check.identity } }),
       );
     }
   }
   const open = acl.platform === 'posix' ? posixOpenEntries(acl) : windowsOpenEntries(acl);
   if (open.length) {
     out.push(
-      finding('key.too-open', 'The private key file is readable by everyone', `${acl.path} is readable beyond the accounts that need it: ${open.join('; ')}. Private keys should be readable by their owner and the service identities only (chmod 600, then grant named users).`, open.map((text) => ({ kind: 'acl entry', text })), { fixes: ['key.restrict'] }),
+      finding('key.too-open', 'The private key file is readable by everyone', `${acl.path} is readable beyond the accounts that need it: ${open.join('; ')}. Private keys should be readable by their owner and the service identities only (chmod 600, then grant named users).`, open.map((text) => ({ kind: 'acl entry', text })), { fixes: ['key.restrict'], params: { keyPath: acl.path } }),
     );
   }
   return out;

@@ -391,7 +391,7 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
   const presented = probe?.attempts.filter((a) => a.clientCertificate.presented) ?? [];
   const certificateAccepted = presented.some((a) => a.clientCertificate.accepted === true && a.http !== null && a.http.status < 400);
   const ranked = rankFindings(found, { certificateAccepted });
-  const { fixes } = fixesFor(ranked, ['powershell', 'bash']);
+  const { fixes } = fixesFor(ranked, ['powershell', 'bash'], { now: at, version: APP_VERSION });
   const findings = ranked.map((f) => ({ ...f, fixes: fixIdsFor(f) }));
   ctx.progress({ done: STAGES.length, total: STAGES.length, label: 'Done' });
 

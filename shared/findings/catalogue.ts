@@ -128,7 +128,7 @@ export function finding(
 
 /**
  * The `params` each rule fills in when it knows them, and the fix generators read (all optional;
- * a generator without what it needs writes a script that asks for it or none at all):
+ * a generator without what it needs writes no script, never one with a placeholder that could run wrongly):
  * - host, port, url: the probed server.
  * - binding ("0.0.0.0:443" / "www.contoso.com:443"), bindingKind (ipport | hostnameport | ccs),
  *   certHash, appId, certStoreName: an HTTP.SYS binding (netsh / SslBindingInfo).

@@ -1,3 +1,4 @@
+import { findingKey } from './finding-key';
 import type { Finding } from '../findings/catalogue';
 import type { FixScript, FixShell } from '../model/fix';
 import { bashScript, bashUndo } from './frame-bash';
@@ -55,6 +56,7 @@ function toFixScript(s: FixSection, meta: FixMeta): FixScript | null {
     return {
       id: s.fixId,
       findingId: s.finding.id,
+      findingKey: findingKey(s.finding),
       shell: s.shell,
       title: s.title,
       summary: s.summary,
@@ -109,3 +111,5 @@ export function fixIdsFor(finding: Finding): string[] {
   const ids = fixesFor([finding], ['powershell', 'bash'], { now: new Date(0) }).fixes.map((f) => f.id);
   return [...new Set(ids)];
 }
+
+export { findingKey } from './finding-key';

@@ -14,6 +14,8 @@ export const FixScriptSchema = z.object({
   /** Stable id of this fix kind, e.g. "netsh.clientcertnegotiation" (a finding's `fixes` lists these). */
   id: z.string(),
   findingId: FindingIdSchema,
+  /** Which finding of that id it was written for (findingKey of shared/fixes): two bindings, two scripts. */
+  findingKey: z.string().optional(),
   shell: FixShellSchema,
   /** Short imperative title: "Negotiate the client certificate in the first handshake on 0.0.0.0:443". */
   title: z.string(),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { openApp, screenshot, viewShot } from './helpers/app';
+import { openApp, screenshot, viewShot, startLabFromPage } from './helpers/app';
 
 /**
  * Issue 8 end to end, on the real `certbench serve`: the Lab's handshake scenario is diagnosed from
@@ -130,9 +130,7 @@ test('a file over 16 MB is refused by the page itself, in one line, without bein
 test("export of a real diagnosis of the Lab's handshake scenario, hosts and IPs redacted: the zip holds neither, nor any key", async () => {
   test.setTimeout(180_000);
   // The Lab serves the scenario on 127.0.0.1 (started from its page as a user would).
-  await nav(page, 'lab').click();
-  await page.getByTestId('lab-start').click();
-  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
+  await startLabFromPage(page);
   const row = page.locator('[data-testid="lab-scenario"][data-scenario="handshake"]');
   const url = (await row.getByTestId('lab-url').innerText()).trim();
   expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);

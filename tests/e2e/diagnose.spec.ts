@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test, expect, type Browser, type Locator, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR, dropFiles, openApp, viewShot } from './helpers/app';
+import { SCREENSHOT_DIR, dropFiles, openApp, viewShot, startLabFromPage } from './helpers/app';
 import { CLIENT_CN, ROOT_CN, makeFixtures, openssl, opensslFacts, type Fixtures } from './helpers/certs';
 import { getfacl, makeKeyStoreFixtures, runuserCat, type KeyStoreFixtures } from './helpers/store-fixtures';
 import { fixture } from '../fixtures/windows/load';
@@ -176,9 +176,7 @@ test('the form: address, a PFX with its password, evidence files dropped and lis
   test.setTimeout(150_000);
   await openApp(page);
   // The lab's renegotiation server is what is diagnosed (IIS's default way of asking).
-  await nav(page, 'lab').click();
-  await page.getByTestId('lab-start').click();
-  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
+  await startLabFromPage(page);
   labUrl = (await page.locator('[data-testid="lab-scenario"][data-scenario="renegotiation"]').getByTestId('lab-url').innerText()).trim();
   expect(labUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/secure\/$/);
 

@@ -98,3 +98,17 @@ export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   });
   expect(overflow).toEqual([]);
 }
+
+/**
+ * Start (or restart) the Lab from its page and wait until it has settled: the button is enabled
+ * again and the lab runs. A lab left running by an earlier spec is restarted on new ports, so the
+ * URLs are read only after the restart, never from the lab it replaces.
+ */
+export async function startLabFromPage(page: Page): Promise<void> {
+  await page.locator('[data-testid="nav-item"][data-area="lab"]').click();
+  const start = page.getByTestId('lab-start');
+  await start.click();
+  await expect(start).toBeEnabled({ timeout: 90_000 });
+  await expect(page.getByTestId('lab-progress')).toHaveCount(0);
+  await expect(page.getByTestId('lab-status')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
+}

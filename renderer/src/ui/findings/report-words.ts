@@ -1,3 +1,4 @@
+import { findingKey } from '../../../../shared/fixes/finding-key';
 import type { Severity } from '../../../../shared/findings/catalogue';
 import type { DiagnoseReport, DiagnoseStep, RankedFinding } from '../../../../shared/model/diagnose';
 import type { FixScript, FixShell } from '../../../../shared/model/fix';
@@ -75,7 +76,8 @@ export interface FindingFix {
  * text has this finding's title is taken; failing that, the `occurrence`-th (this finding's place
  * among the findings of its id: the generators write in the findings' order).
  */
-export function fixesForFinding(fixes: readonly FixScript[], finding: Pick<RankedFinding, 'id' | 'fixes' | 'title'>, occurrence = 0): FindingFix[] {
+export function fixesForFinding(fixes: readonly FixScript[], finding: Pick<RankedFinding, 'id' | 'fixes' | 'title' | 'params'>, occurrence = 0): FindingFix[] {
+  const key = findingKey(finding);
   const out: FindingFix[] = [];
   for (const id of finding.fixes) {
     if (out.some((f) => f.id === id)) continue;
@@ -83,8 +85,10 @@ export function fixesForFinding(fixes: readonly FixScript[], finding: Pick<Ranke
     for (const shell of ['powershell', 'bash'] as const) {
       const candidates = fixes.filter((fx) => fx.id === id && fx.findingId === finding.id && fx.shell === shell);
       if (candidates.length === 0) continue;
+      // Scripts name their finding exactly (findingKey); older bundles' scripts are matched by title, then order.
+      const exact = candidates.find((fx) => fx.findingKey === key);
       const named = candidates.filter((fx) => fx.script.includes(finding.title));
-      byShell[shell] = named.length === 1 ? named[0] : (candidates[occurrence] ?? candidates[0]);
+      byShell[shell] = exact ?? (named.length === 1 ? named[0] : (candidates[occurrence] ?? candidates[0]));
     }
     const shells = (['powershell', 'bash'] as const).filter((s) => byShell[s]);
     if (shells.length === 0) continue;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DiagnoseReportSchema } from './diagnose';
-import { StoreCertificateSchema } from './store';
+import { StoreCertificateSchema, StoreSchema } from './store';
 
 /**
  * A diagnostic bundle (issue 8): one zip a helpdesk user exports and a second-line engineer opens in
@@ -48,6 +48,9 @@ export const OpenedBundleSchema = z.object({
   report: DiagnoseReportSchema,
   /** The store listing that was exported (certs/ and keys/ are views of it). */
   storeCertificates: z.array(StoreCertificateSchema),
+  /** The stores of that listing and when it was made (empty when the bundle was exported without stores). */
+  stores: z.array(StoreSchema).default([]),
+  listedAt: z.string().nullable().default(null),
   commands: z.array(BundleCommandSchema),
   /** Names of entries that were present but not understood (kept out of the view, listed). */
   ignored: z.array(z.string()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingSchema } from '../findings/catalogue';
+import { StoreCertificateSchema, StoreSchema } from './store';
 
 /**
  * The server side as the server sees it (issue 7): HTTP.SYS bindings, Schannel settings, IIS
@@ -15,6 +16,8 @@ export const EvidenceSourceSchema = z.string();
 export const SERVER_EVIDENCE_KINDS = [
   'netsh-sslcert',
   'registry-export',
+  // The server's own certificate stores, exported (certutil -store text, or PowerShell JSON with RawData).
+  'store-export',
   'iis-config',
   'w3c-log',
   'schannel-events',
@@ -273,6 +276,12 @@ export const ServerEvidenceSchema = z.object({
   iis: z.array(IisConfigSchema),
   logs: z.array(W3cLogStatsSchema),
   events: z.array(SchannelEventSummarySchema),
+  /**
+   * The server's certificate stores as attached (Root, CA, ClientAuthIssuer exports): the trusted-root
+   * health of the server itself, when Certbench does not run on it (store.* findings come from these).
+   */
+  stores: z.array(StoreSchema).default([]),
+  storeCertificates: z.array(StoreCertificateSchema).default([]),
   /** What could not be read and why: "Schannel events: needs elevation (run as administrator)". */
   notes: z.array(z.string()),
   /** The iis.*, schannel.* and log.* findings (and server-side http.403.* from logs). */
@@ -288,6 +297,8 @@ export const EMPTY_SERVER_EVIDENCE: ServerEvidence = {
   iis: [],
   logs: [],
   events: [],
+  stores: [],
+  storeCertificates: [],
   notes: [],
   findings: [],
 };

@@ -5,7 +5,7 @@ import type { ParsedReq, Res } from '../../../shared/contract';
 import { CertbenchError, formatBytes } from '../../../shared/errors';
 import { BUNDLE_FORMAT_VERSION, BundleCommandSchema, BundleManifestSchema, type OpenedBundle } from '../../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../../shared/model/diagnose';
-import { StoreCertificateSchema } from '../../../shared/model/store';
+import { StoreCertificateSchema, StoreSchema } from '../../../shared/model/store';
 import type { HandlerContext } from '../../handlers';
 import { ZIP_LIMITS, readCentralDirectory, readEntry, type ZipEntry } from './zip-read';
 
@@ -24,7 +24,7 @@ type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
 /** Entries this version understands; anything else is listed in `ignored`. */
 const KNOWN = [/^manifest\.json$/, /^report\.json$/, /^report\.html$/, /^stores\.json$/, /^certs\/[^/]+\/[0-9A-F]{40}\.pem$/, /^keys\/keys\.json$/, /^probes\/[^/]+\.(json|timeline\.txt)$/, /^server\/[a-z]+\.json$/, /^commands\/commands\.json$/, /^commands\/[^/]+\.txt$/, /^fixes\/[^/]+$/];
 
-const StoresFileSchema = z.object({ certificates: z.array(StoreCertificateSchema) }).passthrough();
+const StoresFileSchema = z.object({ certificates: z.array(StoreCertificateSchema), stores: z.array(StoreSchema).default([]), listedAt: z.string().nullable().optional() }).passthrough();
 
 function parseJson(file: string, entry: string, bytes: Uint8Array): unknown {
   try {
@@ -112,10 +112,14 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
   if (!report.success) throw new CertbenchError('bad-input', `${shown}: report.json is not a Certbench report (${firstIssue(report.error)})`);
 
   let storeCertificates: OpenedBundle['storeCertificates'] = [];
+  let storeList: OpenedBundle['stores'] = [];
+  let listedAt: string | null = null;
   if (byName.has('stores.json')) {
     const stores = StoresFileSchema.safeParse(parseJson(shown, 'stores.json', read('stores.json')));
     if (!stores.success) throw new CertbenchError('bad-input', `${shown}: stores.json is damaged (${firstIssue(stores.error)})`);
     storeCertificates = stores.data.certificates;
+    storeList = stores.data.stores;
+    listedAt = stores.data.listedAt ?? null;
   }
   let commands: OpenedBundle['commands'] = [];
   if (byName.has('commands/commands.json')) {
@@ -125,5 +129,5 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
   }
   const ignored = entries.map((e) => e.name).filter((n) => !n.endsWith('/') && !KNOWN.some((re) => re.test(n)));
   ctx.progress({ done: 3, total: 3, label: 'done' });
-  return { file: shown, manifest: manifest.data, report: report.data, storeCertificates, commands, ignored };
+  return { file: shown, manifest: manifest.data, report: report.data, storeCertificates, stores: storeList, listedAt, commands, ignored };
 }

@@ -5,6 +5,7 @@ import type { Attachment, ParsedReq, Res } from '../../../shared/contract';
 import { CertbenchError, formatBytes, toErrorData } from '../../../shared/errors';
 import { finding, type Finding } from '../../../shared/findings/catalogue';
 import type { IisConfig, SchannelEventSummary, SchannelSettings, ServerEvidence, ServerEvidenceKind, ServerInput, SslBinding, W3cLogStats } from '../../../shared/model/server';
+import type { Store, StoreCertificate } from '../../../shared/model/store';
 import { parseIisConfig } from '../../../shared/server/iis-config';
 import { iisFindings, requiresClientCert } from '../../../shared/server/iis-findings';
 import { logFindings } from '../../../shared/server/log-findings';
@@ -45,11 +46,13 @@ interface Collected {
   iis: IisConfig[];
   logs: W3cLogStats[];
   events: SchannelEventSummary[];
+  stores: Store[];
+  storeCertificates: StoreCertificate[];
   notes: string[];
 }
 
 function emptyCollected(): Collected {
-  return { inputs: [], bindings: [], schannel: null, iis: [], logs: [], events: [], notes: [] };
+  return { inputs: [], bindings: [], schannel: null, iis: [], logs: [], events: [], stores: [], storeCertificates: [], notes: [] };
 }
 
 function readHead(file: string): Uint8Array {

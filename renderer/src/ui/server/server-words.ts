@@ -24,7 +24,9 @@ export function kindWords(kind: ServerEvidenceKind, iisKind?: IisConfig['kind'])
     case 'certificate':
       return 'A certificate (Diagnose uses it to complete chains)';
     case 'bundle':
-      return 'A Certbench bundle: open it on the Bundles page';
+      return 'A Certbench bundle: its server evidence is added';
+    case 'store-export':
+      return "The server's certificate store (export)";
     case 'unknown':
       return 'Not recognised';
   }

@@ -1,5 +1,6 @@
 import type { ServerEvidenceKind } from '../model/server';
 import { netshFieldOfLabel, splitLabelLine } from './netsh-sslcert';
+import { looksLikeCertutilStore, looksLikeStoreJson } from './store-export';
 import { splitLines } from './text-decode';
 
 /**
@@ -56,6 +57,9 @@ export function recognizeEvidence(head: string, bytes?: Uint8Array): ServerEvide
     if (/<Events[\s>]/.test(text) || /<Event\s+xmlns=["']http:\/\/schemas\.microsoft\.com\/win\/2004\/08\/events\/event["']/.test(text)) return 'schannel-events';
     return 'unknown';
   }
+  // The server's stores (PowerShell JSON with RawData, or certutil -store text): before the event and
+  // netsh checks, whose looser tests a certutil listing could otherwise satisfy.
+  if (looksLikeStoreJson(text) || looksLikeCertutilStore(text)) return 'store-export';
   if ((start.startsWith('[') || start.startsWith('{')) && looksLikeEventJson(text)) return 'schannel-events';
   const firstLine = start.slice(0, start.search(/\r|\n|$/));
   if (/^"?(?:Level|Ebene)"?,/i.test(firstLine) && /(?:Event ID|Ereignis-ID)/i.test(firstLine)) return 'schannel-events';

@@ -67,12 +67,8 @@ export function keyDirectoryPowerShell(d: KeyDirectory): string {
   return `[pscustomobject]@{ base = '${d.base}'; format = '${d.format}'; scope = '${d.scope}'; path = $(if ($env:${d.base}) { Join-Path $env:${d.base} ${rel} } else { $null }) }`;
 }
 
-/**
- * CAPI keys from autoenrollment print `Key Container = <md5>_<GUID>` and a Simple container name
- * (reference section 1, Variant B): then the container name is itself the file name.
- * UNCERTAIN in the reference: the rule is from observed outputs, not documented.
- */
-export const KEY_FILE_NAME = /^[0-9a-f]{32}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The key file name rule (reference section 1, Variant B) lives with the certutil parser in shared/. */
+export { KEY_FILE_NAME } from '../../../shared/stores/certutil-text';
 
 /** Windows-style join (the adapter may run its tests on Linux, where node's path uses "/"). */
 export function winJoin(dir: string, name: string): string {

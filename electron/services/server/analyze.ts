@@ -13,6 +13,7 @@ import { parseNetshSslcert } from '../../../shared/server/netsh-sslcert';
 import { recognizeEvidence } from '../../../shared/server/recognize';
 import { bindingsFromRegistry, parseRegistryExport, schannelFromRegistry } from '../../../shared/server/registry-export';
 import { parseSchannelEvents, summarizeEvents } from '../../../shared/server/schannel-events';
+import { parseStoreExport, serverStoreFindings, STORE_EXPORT_MAX_BYTES, type StoreExport } from '../../../shared/server/store-export';
 import { decodeText } from '../../../shared/server/text-decode';
 import { bindingFindings, eventFindings, schannelFindings } from '../../../shared/server/windows-findings';
 import type { HandlerContext } from '../../handlers';
@@ -48,11 +49,13 @@ interface Collected {
   events: SchannelEventSummary[];
   stores: Store[];
   storeCertificates: StoreCertificate[];
+  /** store.* findings raised straight from certutil text (it has no certificate bytes to judge later). */
+  storeTextFindings: Finding[];
   notes: string[];
 }
 
 function emptyCollected(): Collected {
-  return { inputs: [], bindings: [], schannel: null, iis: [], logs: [], events: [], stores: [], storeCertificates: [], notes: [] };
+  return { inputs: [], bindings: [], schannel: null, iis: [], logs: [], events: [], stores: [], storeCertificates: [], storeTextFindings: [], notes: [] };
 }
 
 function readHead(file: string): Uint8Array {
@@ -79,8 +82,27 @@ function statFile(file: string): number {
   return stat.size;
 }
 
+/**
+ * The server's stores from one export join the collection. Two exports of the same store (two
+ * servers, or a day apart) stay apart: the second one's ids get "#2" (serverStorePath drops it).
+ */
+function takeStores(c: Collected, exported: StoreExport): void {
+  for (const store of exported.stores) {
+    const base = store.id;
+    let id = base;
+    for (let n = 2; c.stores.some((s) => s.id === id); n++) id = `${base}#${n}`;
+    c.stores.push({ ...store, id });
+    c.storeCertificates.push(...exported.certificates.filter((x) => x.storeId === base).map((x) => ({ ...x, storeId: id })));
+  }
+  c.storeTextFindings.push(...exported.findings);
+  c.notes.push(...exported.notes);
+}
+
+/** Non-log evidence is read whole; a store export may be bigger (5,000 certificates, UTF-16). */
+const maxBytesOf = (kind: ServerEvidenceKind) => (kind === 'store-export' ? STORE_EXPORT_MAX_BYTES : MAX_EVIDENCE_BYTES);
+
 /** Take one input (its text or bytes) into the collection according to its kind. */
-function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: string): void {
+async function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: string): Promise<void> {
   switch (kind) {
     case 'netsh-sslcert':
       c.bindings.push(...parseNetshSslcert(text, name));
@@ -100,6 +122,9 @@ function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: s
     case 'schannel-events':
       c.events.push(summarizeEvents(parseSchannelEvents(text, name), name));
       return;
+    case 'store-export':
+      takeStores(c, await parseStoreExport(text, name, new Date()));
+      return;
     default:
       return;
   }
@@ -107,7 +132,7 @@ function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: s
 
 const KIND_NOTE: Partial<Record<ServerEvidenceKind, string>> = {
   certificate: 'a certificate: used by Diagnose to complete chains, not server configuration',
-  unknown: 'not recognised: attach netsh http show sslcert output, applicationHost.config or web.config, a W3C log, a .reg export, or a Schannel event export (CSV, XML or Get-WinEvent JSON)',
+  unknown: 'not recognised: attach netsh http show sslcert output, applicationHost.config or web.config, a W3C log, a .reg export, a Schannel event export (CSV, XML or Get-WinEvent JSON), or an export of the server\'s certificate stores (PowerShell JSON or certutil -store)',
 };
 
 /**
@@ -123,7 +148,8 @@ async function takeBundle(c: Collected, name: string, source: { name: string; pa
   c.iis.push(...s.iis);
   c.logs.push(...s.logs);
   c.events.push(...s.events);
-  const parts = [s.bindings.length && `${s.bindings.length} binding(s)`, s.iis.length && `${s.iis.length} IIS configuration(s)`, s.logs.length && `${s.logs.length} log(s)`, s.events.length && 'Schannel events', s.schannel && 'Schannel settings'].filter(Boolean);
+  takeStores(c, { stores: s.stores, certificates: s.storeCertificates, notes: [], findings: [] });
+  const parts = [s.bindings.length && `${s.bindings.length} binding(s)`, s.iis.length && `${s.iis.length} IIS configuration(s)`, s.logs.length && `${s.logs.length} log(s)`, s.events.length && 'Schannel events', s.schannel && 'Schannel settings', s.stores.length && `${s.stores.length} server store(s)`].filter(Boolean);
   c.notes.push(`${name}: a bundle from ${opened.manifest.host} (${opened.manifest.createdAt}); its server evidence was added${parts.length ? `: ${parts.join(', ')}` : ' (it held none)'}`);
 }
 
@@ -141,8 +167,8 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
       } else if (kind === 'w3c-log') {
         c.logs.push(await analyzeLogFile(file, { signal: ctx.signal, progress: (done, total) => progress(done, total, `Reading ${a.name} (${formatBytes(done)} of ${formatBytes(total)})`) }));
       } else if (KIND_NOTE[kind] === undefined) {
-        if (bytes > MAX_EVIDENCE_BYTES) throw new CertbenchError('too-large', `${a.name}: ${formatBytes(bytes)} is more than the ${formatBytes(MAX_EVIDENCE_BYTES)} a ${kind} file can be`);
-        parseInto(c, kind, a.name, decodeText(new Uint8Array(fs.readFileSync(file))).text);
+        if (bytes > maxBytesOf(kind)) throw new CertbenchError('too-large', `${a.name}: ${formatBytes(bytes)} is more than the ${formatBytes(maxBytesOf(kind))} a ${kind} file can be`);
+        await parseInto(c, kind, a.name, decodeText(new Uint8Array(fs.readFileSync(file))).text);
       }
     } else {
       let data: Uint8Array;
@@ -155,7 +181,7 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
       kind = recognizeEvidence(decodeText(data.subarray(0, HEAD_BYTES)).text, data.subarray(0, HEAD_BYTES));
       if (kind === 'bundle') await takeBundle(c, a.name, { name: a.name, dataBase64: a.dataBase64! }, ctx);
       else if (kind === 'w3c-log') c.logs.push(analyzeLogBytes(data, a.name));
-      else if (KIND_NOTE[kind] === undefined) parseInto(c, kind, a.name, decodeText(data).text);
+      else if (KIND_NOTE[kind] === undefined) await parseInto(c, kind, a.name, decodeText(data).text);
     }
     c.inputs.push({ name: a.name, kind, bytes, error: KIND_NOTE[kind] && kind === 'unknown' ? `${a.name}: ${KIND_NOTE[kind]}` : null });
     if (KIND_NOTE[kind] && kind !== 'unknown') c.notes.push(`${a.name}: ${KIND_NOTE[kind]}`);
@@ -264,8 +290,8 @@ function tls13Findings(bindings: SslBinding[], iis: IisConfig[]): Finding[] {
     );
 }
 
-/** The iis.*, schannel.* and log.* findings of everything collected. */
-export function serverEvidenceFindings(c: Pick<Collected, 'bindings' | 'schannel' | 'iis' | 'logs' | 'events'>): Finding[] {
+/** The iis.*, schannel.*, log.* and (server stores) store.* findings of everything collected. */
+export function serverEvidenceFindings(c: Pick<Collected, 'bindings' | 'schannel' | 'iis' | 'logs' | 'events'> & Partial<Pick<Collected, 'stores' | 'storeCertificates' | 'storeTextFindings'>>): Finding[] {
   const apps = c.iis.flatMap((conf) => conf.sites.flatMap((s) => s.applications));
   const requiring = apps.filter((a) => requiresClientCert(a) !== 'ignore').map((a) => a.path);
   return [
@@ -275,6 +301,8 @@ export function serverEvidenceFindings(c: Pick<Collected, 'bindings' | 'schannel
     ...(c.schannel ? schannelFindings(c.schannel) : []),
     ...eventFindings(c.events),
     ...logFindings(c.logs),
+    ...serverStoreFindings(c.stores ?? [], c.storeCertificates ?? []),
+    ...(c.storeTextFindings ?? []),
   ];
 }
 
@@ -309,5 +337,6 @@ export async function analyzeServer(
   ctx.progress({ done: Math.max(steps, 1), total: Math.max(steps, 1), label: 'Done' });
   const used = c.inputs.some((i) => !i.error && !i.name.startsWith('this machine'));
   const origin: ServerEvidence['origin'] = live && used ? 'mixed' : live ? 'live' : used ? 'files' : 'none';
-  return { origin, ...c, findings: serverEvidenceFindings(c) };
+  const { storeTextFindings: _raised, ...evidence } = c;
+  return { origin, ...evidence, findings: serverEvidenceFindings(c) };
 }

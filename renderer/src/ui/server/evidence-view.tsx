@@ -8,10 +8,12 @@ import { BindingsTable } from './bindings-table';
 import { EventsView } from './events-view';
 import { IisConfigView } from './iis-tree';
 import { LogView } from './log-view';
+import { STORE_EXPORT_COMMAND } from '../../../../shared/server/store-export';
 import { SchannelCard } from './schannel-card';
+import { ServerStoresCard } from './server-stores-card';
 import { hasServerData, plural } from './server-words';
 
-type SectionId = 'findings' | 'bindings' | 'schannel' | 'iis' | 'logs' | 'events';
+type SectionId = 'findings' | 'bindings' | 'schannel' | 'stores' | 'iis' | 'logs' | 'events';
 
 /** How to get each kind of evidence a reading lacked: what to attach, and the command that makes it. */
 const HOW_TO: Record<Exclude<SectionId, 'findings'>, { what: string; how: string; command: string | null }> = {
@@ -24,6 +26,13 @@ const HOW_TO: Record<Exclude<SectionId, 'findings'>, { what: string; how: string
     what: 'Schannel settings (which CA names the server sends)',
     how: 'Export the SCHANNEL registry key and attach the .reg file:',
     command: 'reg export "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL" schannel.reg',
+  },
+  stores: {
+    what: "The server's certificate stores (a non-self-signed certificate in Trusted Root, expired roots, the 16 KB limit)",
+    // The Store column names each certificate's store; RawData carries its bytes, so the checks are exact
+    // in any Windows language. Windows PowerShell's `>` writes UTF-16LE: Certbench reads that as is.
+    how: 'In PowerShell on the server, export Trusted Root, Intermediate and Client Authentication Issuers and attach stores.json (certutil -store Root output works too, with fewer checks):',
+    command: STORE_EXPORT_COMMAND,
   },
   iis: {
     what: 'IIS sites and applications',
@@ -97,8 +106,10 @@ export function EvidenceView({
   emptyText?: string;
 }) {
   const { go, diagnoseWith } = useNavigation();
-  const missing = (['bindings', 'schannel', 'iis', 'logs', 'events'] as const).filter((k) =>
-    k === 'schannel' ? evidence.schannel === null : evidence[k].length === 0,
+  const storeCertificates = evidence.storeCertificates ?? [];
+  const missing = (['bindings', 'schannel', 'stores', 'iis', 'logs', 'events'] as const).filter((k) =>
+    // certutil text gives a store without certificates: the JSON export is still worth asking for.
+    k === 'schannel' ? evidence.schannel === null : k === 'stores' ? storeCertificates.length === 0 : evidence[k].length === 0,
   );
   const anything = hasServerData(evidence);
   return (
@@ -149,6 +160,11 @@ export function EvidenceView({
       {evidence.schannel && (
         <Section id="schannel" title="Schannel: the CA list sent with the certificate request">
           <SchannelCard schannel={evidence.schannel} />
+        </Section>
+      )}
+      {(evidence.stores?.length ?? 0) > 0 && (
+        <Section id="stores" title="Server's certificate stores" count={`(${evidence.stores.length})`}>
+          <ServerStoresCard stores={evidence.stores} certificates={storeCertificates} />
         </Section>
       )}
       {evidence.iis.length > 0 && (

@@ -166,6 +166,7 @@ const JUMPS: { id: string; label: string; count: (e: ServerEvidence) => number }
   { id: 'findings', label: 'Findings', count: (e) => e.findings.length },
   { id: 'bindings', label: 'Bindings', count: (e) => e.bindings.length },
   { id: 'schannel', label: 'Schannel', count: (e) => (e.schannel ? 1 : 0) },
+  { id: 'stores', label: 'Stores', count: (e) => e.stores?.length ?? 0 },
   { id: 'iis', label: 'IIS', count: (e) => e.iis.reduce((n, c) => n + c.sites.length, 0) || e.iis.length },
   { id: 'logs', label: 'Logs', count: (e) => e.logs.length },
   { id: 'events', label: 'Events', count: (e) => e.events.reduce((n, s) => n + s.total, 0) || e.events.length },

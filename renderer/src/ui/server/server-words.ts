@@ -46,7 +46,7 @@ export function iisKindOf(evidence: ServerEvidence, inputName: string): IisConfi
 
 /** True when the evidence has anything to show beyond its notes (so "nothing read" can be said plainly). */
 export function hasServerData(e: ServerEvidence): boolean {
-  return e.bindings.length > 0 || e.schannel !== null || e.iis.length > 0 || e.logs.length > 0 || e.events.length > 0 || e.findings.length > 0;
+  return e.bindings.length > 0 || e.schannel !== null || e.iis.length > 0 || e.logs.length > 0 || e.events.length > 0 || (e.stores?.length ?? 0) > 0 || e.findings.length > 0;
 }
 
 /** Anything at all worth offering from a last diagnosis: data, inputs or notes. */
@@ -63,6 +63,7 @@ export function evidenceCounts(e: ServerEvidence): string {
     e.iis.length ? plural(e.iis.length, 'IIS configuration') : null,
     e.logs.length ? plural(e.logs.length, 'log') : null,
     e.events.length ? plural(events, 'Schannel event') : null,
+    e.stores?.length ? plural(e.stores.length, 'server store') : null,
     e.findings.length ? plural(e.findings.length, 'finding') : null,
   ]
     .filter((p): p is string => p !== null)

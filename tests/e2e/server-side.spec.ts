@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { openApp, screenshot, viewShot } from './helpers/app';
+import { caPem } from '../helpers/fix-cases';
 
 /**
  * Issue 7 end to end: evidence files from an IIS server attached on the Server side page of the real
@@ -238,6 +240,41 @@ test('attached server evidence: bindings, Schannel, IIS tree, log chart and even
   await expect(page.locator('[data-testid="nav-item"][data-area="findings"]')).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('diag-evidence-list').locator('li')).toHaveCount(remaining);
   await expect(page.getByTestId('diag-evidence-list')).not.toContainText('u_ex260317.log');
+});
+
+/** One row of the store export the page documents (Store, Thumbprint, RawData), for a certificate made here. */
+function storeRow(pem: string): { Store: string; Thumbprint: string; RawData: string } {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  return { Store: 'LocalMachine\\Root', Thumbprint: crypto.createHash('sha1').update(der).digest('hex').toUpperCase(), RawData: der.toString('base64') };
+}
+
+test("the server's Root store export: the card flags the intermediate in Trusted Root, and the finding says it is on the server", async ({ page }) => {
+  await openServerPage(page);
+  // Before: the page says how to export the stores.
+  await attach(page, [{ name: 'sslcert.txt', buffer: Buffer.from(NETSH, 'utf8') }]);
+  await expect(page.locator('[data-testid="server-missing-item"][data-section="stores"]')).toContainText('ConvertTo-Json -Compress > stores.json');
+
+  const root = storeRow(caPem('Contoso Root CA', 'root'));
+  const intermediate = storeRow(caPem('Contoso Issuing CA 1', 'intermediate'));
+  // As Windows PowerShell's `>` writes it: UTF-16LE with a BOM.
+  const json = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify([root, intermediate]), 'utf16le')]);
+  await attach(page, [{ name: 'stores.json', buffer: json }]);
+  await expect(page.locator('[data-testid="server-input"][data-name="stores.json"]').getByTestId('server-input-kind')).toHaveText("The server's certificate store (export)");
+
+  const store = page.locator('[data-testid="server-store"][data-role="root"]');
+  await expect(store).toContainText('Server: Trusted Root Certification Authorities (stores.json)');
+  await expect(store.getByTestId('server-store-conclusion')).toContainText('not self-signed (KB 2802568');
+  await expect(store.locator('[data-testid="server-store-figure"][data-name="non-self-signed"]')).toHaveAttribute('data-count', '1');
+  // The flagged certificate comes first.
+  await expect(store.getByTestId('server-store-certificate').first()).toHaveAttribute('data-thumbprint', intermediate.Thumbprint);
+  await expect(page.locator('[data-testid="server-missing-item"][data-section="stores"]')).toHaveCount(0);
+
+  const f = page.getByTestId('server-section-findings').locator('[data-finding-id="store.non-self-signed-in-root"]');
+  await expect(f).toContainText("server's trusted root store");
+  await expect(f).toContainText('on the server (stores.json)');
+  await expectNoOverflow(page);
+  await page.locator('[data-section="stores"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await screenshot(page, '7a-server-stores');
 });
 
 test('a file over 16 MB is refused in one line that gives the command line for it', async ({ page }) => {

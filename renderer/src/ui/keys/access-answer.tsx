@@ -21,24 +21,9 @@ function decided(text: string): string {
  */
 export function AccessAnswerView({ check }: { check: AccessCheck }) {
   const { answer } = check;
-  const tone = answer.canRead ? 'good' : 'bad';
   return (
     <div className="access-answer" data-testid="access-answer" data-can-read={String(answer.canRead)}>
-      <div className={`verdict is-${tone}`}>
-        <div className="verdict-head">
-          <span className="verdict-icon" aria-hidden="true">
-            {answer.canRead ? <CheckIcon size={22} /> : <CrossIcon size={22} />}
-          </span>
-          <div className="verdict-text">
-            <p className="verdict-sentence" data-testid="access-sentence">
-              {answerSentence(answer)}
-            </p>
-            <p className="access-decided" data-testid="access-decided">
-              {decided(answer.decidedBy)}
-            </p>
-          </div>
-        </div>
-      </div>
+      <AccessVerdict answer={answer} />
       <StepsTable steps={check.steps} />
       {check.note && (
         <p className="muted" data-testid="access-note">
@@ -46,6 +31,27 @@ export function AccessAnswerView({ check }: { check: AccessCheck }) {
         </p>
       )}
       {check.findings.length > 0 && <FindingsList findings={check.findings} />}
+    </div>
+  );
+}
+
+/** The answer in one sentence and the entry that decides it (also what an opened bundle holds of a check). */
+export function AccessVerdict({ answer }: { answer: AccessAnswer }) {
+  return (
+    <div className={`verdict is-${answer.canRead ? 'good' : 'bad'}`}>
+      <div className="verdict-head">
+        <span className="verdict-icon" aria-hidden="true">
+          {answer.canRead ? <CheckIcon size={22} /> : <CrossIcon size={22} />}
+        </span>
+        <div className="verdict-text">
+          <p className="verdict-sentence" data-testid="access-sentence">
+            {answerSentence(answer)}
+          </p>
+          <p className="access-decided" data-testid="access-decided">
+            {decided(answer.decidedBy)}
+          </p>
+        </div>
+      </div>
     </div>
   );
 }

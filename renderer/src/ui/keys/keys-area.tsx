@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Identity } from '../../../../shared/model/acl';
 import { call } from '../../api/client';
+import { useBundleView } from '../shell/bundle-view';
 import { useStoreListing } from '../stores/store-listing';
 import { AccessAnswerView, type AccessCheck } from './access-answer';
+import { BundleKeyPane } from './bundle-key-pane';
 import { GrantPanel, newGrant, type GrantState } from './grant-panel';
 import { IdentityPicker } from './identity-picker';
 import { KeyLocationView, type KeyFind } from './key-location';
@@ -31,9 +33,20 @@ interface EarlierChange {
  * Private keys (issue 4): what FindPrivateKey, icacls and a careful administrator do, in one page.
  * Pick a certificate or a file; see where its key file is and who may read it; ask whether the
  * site's account can read it, with the deciding entry; grant it read access after a dry run, with
- * a backup, a verification and an undo.
+ * a backup, a verification and an undo. With a bundle open, the bundle's key is shown read-only instead.
  */
 export function KeysArea({ request }: { request: KeyRequest | null }) {
+  const { bundle } = useBundleView();
+  return (
+    <>
+      {bundle && <BundleKeyPane bundle={bundle} />}
+      {/* Kept mounted while a bundle is shown, so a grant's Undo and the chosen key are still here after closing it. */}
+      <LiveKeys request={request} hidden={bundle !== null} />
+    </>
+  );
+}
+
+function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boolean }) {
   const { listing } = useStoreListing();
   const [target, setTarget] = useState<KeyTarget | null>(null);
   const [choosing, setChoosing] = useState(true);
@@ -182,7 +195,7 @@ export function KeysArea({ request }: { request: KeyRequest | null }) {
   const checked = check.state === 'ready' ? check.value : null;
 
   return (
-    <main className="pane" data-testid="keys-pane">
+    <main className="pane" data-testid="keys-pane" hidden={hidden}>
       <div className="pane-inner">
         <p className="intro">
           Where a certificate’s private key file is (like FindPrivateKey), who may read it, and whether the account a site or service runs as can.

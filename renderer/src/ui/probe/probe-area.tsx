@@ -1,13 +1,21 @@
+import { useId, useState } from 'react';
+import type { OpenedBundle } from '../../../../shared/model/bundle';
 import type { ProbeAttempt, ProbeResult } from '../../../../shared/model/probe';
+import { formatLocalDateTime } from '../../lib/dates';
 import { CertificateDialogProvider } from '../certificates/certificate-dialog';
 import { FindingsList } from '../certificates/findings-list';
 import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
+import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
+import { Tabs } from '../common/tabs';
+import { probeLabels } from '../findings/report-words';
+import { useBundleView } from '../shell/bundle-view';
 import { AttemptsView } from './attempts-view';
 import { OffersTable } from './offers-table';
 import { ProbeForm } from './probe-form';
 import type { ProbeRequest } from './probe-request';
 import { capitalise, describeAttempt, formatMs, httpWords, preferredAttempt } from './probe-words';
+import { noProbeSentence, targetUrl } from './bundle-probes';
 import { ServerChain } from './server-chain';
 import { useProbe, type OffersState } from './use-probe';
 import './probe.css';
@@ -18,18 +26,61 @@ import './probe.css';
  * certificates a browser would offer. `request` comes from the Lab's "Probe this".
  */
 export function ProbeArea({ request }: { request: ProbeRequest | null }) {
+  const { bundle } = useBundleView();
   return (
     <CertificateDialogProvider>
-      <ProbePane request={request} />
+      {bundle && <BundleProbes key={`${bundle.file}|${bundle.manifest.createdAt}`} bundle={bundle} />}
+      {/* Kept mounted while a bundle is shown: closing it brings back this machine's probe as it was. */}
+      <ProbePane request={request} hidden={bundle !== null} />
     </CertificateDialogProvider>
   );
 }
 
-function ProbePane({ request }: { request: ProbeRequest | null }) {
+/**
+ * The probes an opened bundle holds (issue 8), read-only: the same summary, findings, connections
+ * and server chain, one tab a probe, and no form: probing from here would ask this machine's
+ * network, not the bundle's host.
+ */
+function BundleProbes({ bundle }: { bundle: OpenedBundle }) {
+  const id = useId();
+  const [selected, setSelected] = useState(0);
+  const probes = bundle.report.probes;
+  const labels = probeLabels(probes);
+  const index = Math.min(selected, probes.length - 1);
+  const probe = probes[index];
+  return (
+    <main className="pane" data-testid="probe-bundle-pane">
+      <div className="pane-inner">
+        <BundleBanner />
+        {!probe ? (
+          <p className="probe-bundle-empty" data-testid="probe-bundle-empty">
+            {noProbeSentence(bundle)}
+          </p>
+        ) : (
+          <>
+            <p className="muted probe-bundle-lead" data-testid="probe-bundle-lead">
+              {probes.length === 1 ? 'The probe' : `The ${probes.length} probes`} {bundle.manifest.host} made of {targetUrl(probe)} when this bundle was collected.
+            </p>
+            {probes.length > 1 && (
+              <div data-testid="probe-bundle-tabs">
+                <Tabs tabs={labels.map((l, i) => ({ id: String(i), label: l }))} selected={String(index)} onSelect={(v) => setSelected(Number(v))} label="Probes" idPrefix={`${id}-probe`} />
+              </div>
+            )}
+            <div role={probes.length > 1 ? 'tabpanel' : undefined} id={`${id}-probe-panel-${index}`} aria-labelledby={probes.length > 1 ? `${id}-probe-tab-${index}` : undefined}>
+              <ProbeResultView key={`${index}|${probe.startedAt}`} result={probe} url={targetUrl(probe)} offers={null} extraNote={null} fromBundle />
+            </div>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}
+
+function ProbePane({ request, hidden }: { request: ProbeRequest | null; hidden: boolean }) {
   const { probe, offers, extraNote, run, cancel } = useProbe();
   const running = probe.state === 'running';
   return (
-    <main className="pane" data-testid="probe-pane">
+    <main className="pane" data-testid="probe-pane" hidden={hidden}>
       <div className="pane-inner">
         <p className="intro">
           Connect to a server the way a browser does and see, decrypted, whether and when it asks for a client certificate, which
@@ -48,7 +99,20 @@ function ProbePane({ request }: { request: ProbeRequest | null }) {
   );
 }
 
-function ProbeResultView({ result, url, offers, extraNote }: { result: ProbeResult; url: string; offers: OffersState; extraNote: string | null }) {
+function ProbeResultView({
+  result,
+  url,
+  offers,
+  extraNote,
+  fromBundle = false,
+}: {
+  result: ProbeResult;
+  url: string;
+  /** Null for a bundle's probe: which certificates a browser would offer depends on this machine's stores. */
+  offers: OffersState | null;
+  extraNote: string | null;
+  fromBundle?: boolean;
+}) {
   const withCert = result.attempts.find((a) => a.kind === 'client-certificate' || a.kind === 'post-handshake-client-certificate' || a.clientCertificate.presented);
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const tone = withCert?.clientCertificate.accepted === true && errors === 0 ? 'good' : errors > 0 ? 'bad' : 'neutral';
@@ -78,7 +142,7 @@ function ProbeResultView({ result, url, offers, extraNote }: { result: ProbeResu
           {withCert && <CertificateOutcome attempt={withCert} />}
           <p className="probe-summary-meta">
             {url} · {result.attempts.length} connection{result.attempts.length === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
-            {new Date(result.startedAt).toLocaleTimeString()}
+            {fromBundle ? formatLocalDateTime(result.startedAt) : new Date(result.startedAt).toLocaleTimeString()}
           </p>
         </div>
       </section>
@@ -92,7 +156,7 @@ function ProbeResultView({ result, url, offers, extraNote }: { result: ProbeResu
 
       <AttemptsView key={result.startedAt} attempts={result.attempts} initial={initial} server={server} />
       <ServerChain certificates={result.serverCertificates} />
-      <OffersTable offers={offers} extraNote={extraNote} />
+      {offers && <OffersTable offers={offers} extraNote={extraNote} />}
     </div>
   );
 }

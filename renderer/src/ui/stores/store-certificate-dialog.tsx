@@ -5,6 +5,7 @@ import { CertificateCard } from '../certificates/certificate-card';
 import type { TargetAnalysis } from '../certificates/use-chain-analysis';
 import { KeyIcon } from '../common/icons';
 import { ModalDialog } from '../common/modal-dialog';
+import { formatLocalDateTime } from '../../lib/dates';
 import { useNavigation } from '../shell/navigation';
 import { displayName } from './store-rows';
 import { keyStatusOfStore, storeChainRequest } from './store-chain';
@@ -17,21 +18,39 @@ function placeOf(cert: StoreCertificate, store: Store | undefined): string {
   return `${label}, file ${inside}`;
 }
 
+/** The key in the bundle's words, where the live dialog offers "Show private key". */
+function keyNote(cert: StoreCertificate): string {
+  const k = cert.key;
+  if (k.status === 'present') return k.path ? `its private key file was ${k.path} on the bundle’s host.` : 'its private key was present on the bundle’s host.';
+  if (k.status === 'missing') return 'its private key was associated but missing on the bundle’s host.';
+  if (k.status === 'none') return 'the bundle’s host held no private key for it.';
+  return 'whether the bundle’s host held its private key is not known.';
+}
+
 /**
  * A store certificate in full: the same card as an opened file (verdict, chain, validity, every
  * field, raw ASN.1), its chain built from the stores and the system's roots, and one click to its
  * private key's file and permissions.
  */
+/** Set when the listing comes from an opened bundle: whose it is and when it was made. */
+export interface BundleOrigin {
+  host: string;
+  /** ISO time of the listing: validity and chains are judged as they were then. */
+  at: string;
+}
+
 export function StoreCertificateDialog({
   cert,
   stores,
   all,
   onClose,
+  fromBundle = null,
 }: {
   cert: StoreCertificate | null;
   stores: Store[];
   all: StoreCertificate[];
   onClose: () => void;
+  fromBundle?: BundleOrigin | null;
 }) {
   const { showKey } = useNavigation();
   // Paired with the certificate it is for, so a second certificate never shows the first one's chain.
@@ -42,9 +61,17 @@ export function StoreCertificateDialog({
   useEffect(() => {
     if (!cert) return;
     const key = keyStatusOfStore(cert, stores.find((s) => s.id === cert.storeId));
+    // A redacted bundle keeps summaries without the certificates themselves: nothing to build a chain from.
+    if (fromBundle && cert.summary.derBase64 === '') {
+      setAnalysed({ cert, analysis: { state: 'failed', key, message: 'this bundle holds the certificate’s name and fields only (redacted), so its chain cannot be checked' } });
+      return;
+    }
     setAnalysed({ cert, analysis: { state: 'pending', key } });
     const abort = new AbortController();
-    void call('chain:analyze', storeChainRequest(cert, all, stores), { signal: abort.signal }).then((r) => {
+    const request = fromBundle
+      ? storeChainRequest(cert, all.filter((c) => c.summary.derBase64 !== ''), stores, { useSystemTrust: false, at: fromBundle.at })
+      : storeChainRequest(cert, all, stores);
+    void call('chain:analyze', request, { signal: abort.signal }).then((r) => {
       if (abort.signal.aborted) return;
       const result = r.ok ? r.value.results.find((x) => x.thumbprint === cert.summary.thumbprintSha1) : undefined;
       setAnalysed({
@@ -55,37 +82,41 @@ export function StoreCertificateDialog({
       });
     });
     return () => abort.abort();
-  }, [cert, all, stores]);
+  }, [cert, all, stores, fromBundle]);
 
   const where = cert ? placeOf(cert, store) : '';
+  // Nothing in a bundle may act on this machine: its key is on the bundle's host, not here.
+  const actions = !cert ? null : fromBundle ? (
+    <span className="muted store-cert-bundle-note" data-testid="store-cert-bundle-note">
+      Read-only: {keyNote(cert)}
+    </span>
+  ) : (
+    <button
+      type="button"
+      className="button primary"
+      data-testid="show-private-key"
+      title="Where its private key file is, and who may read it"
+      onClick={() => {
+        onClose();
+        showKey({ kind: 'thumbprint', thumbprint: cert.summary.thumbprintSha1, label: displayName(cert.summary.subject) });
+      }}
+    >
+      <KeyIcon size={16} />
+      Show private key
+    </button>
+  );
   return (
     <ModalDialog
       open={cert !== null}
       onClose={onClose}
-      title="Certificate in the local stores"
-      subtitle={cert ? `In ${where}` : undefined}
+      title={fromBundle ? `Certificate in ${fromBundle.host}’s stores (from the bundle)` : 'Certificate in the local stores'}
+      subtitle={cert ? `In ${where}${fromBundle ? `, as listed ${formatLocalDateTime(fromBundle.at)}` : ''}` : undefined}
       testId="store-cert-dialog"
       closeTestId="store-cert-dialog-close"
       label="Store certificate details"
-      actions={
-        cert && (
-          <button
-            type="button"
-            className="button primary"
-            data-testid="show-private-key"
-            title="Where its private key file is, and who may read it"
-            onClick={() => {
-              onClose();
-              showKey({ kind: 'thumbprint', thumbprint: cert.summary.thumbprintSha1, label: displayName(cert.summary.subject) });
-            }}
-          >
-            <KeyIcon size={16} />
-            Show private key
-          </button>
-        )
-      }
+      actions={actions}
     >
-      {cert && <CertificateCard key={`${cert.storeId}|${cert.summary.thumbprintSha1}`} cert={cert.summary} now={new Date()} analysis={analysis ?? { state: 'pending', key: keyStatusOfStore(cert, store) }} />}
+      {cert && <CertificateCard key={`${cert.storeId}|${cert.summary.thumbprintSha1}`} cert={cert.summary} now={fromBundle ? new Date(fromBundle.at) : new Date()} analysis={analysis ?? { state: 'pending', key: keyStatusOfStore(cert, store) }} />}
     </ModalDialog>
   );
 }

@@ -31,7 +31,12 @@ export function keyStatusOfStore(cert: StoreCertificate, store: Store | undefine
  * would look at), each with its store as the source and the store's trust. Only these cross the
  * bridge, not all 5,000.
  */
-export function storeChainRequest(target: StoreCertificate, all: StoreCertificate[], stores: Store[]): Req<'chain:analyze'> {
+export function storeChainRequest(
+  target: StoreCertificate,
+  all: StoreCertificate[],
+  stores: Store[],
+  options: { useSystemTrust?: boolean; at?: string } = {},
+): Req<'chain:analyze'> {
   const bySubject = new Map<string, StoreCertificate[]>();
   for (const c of all) {
     const list = bySubject.get(c.summary.subject.rfc4514);
@@ -58,6 +63,8 @@ export function storeChainRequest(target: StoreCertificate, all: StoreCertificat
   return {
     pool: pool.map((c) => ({ derBase64: c.summary.derBase64, source: storeById.get(c.storeId)?.label ?? c.storeId, trusted: storeById.get(c.storeId)?.trusted ?? false })),
     targets: [{ thumbprint: target.summary.thumbprintSha1, key: keyStatusOfStore(target, storeById.get(target.storeId)) }],
-    useSystemTrust: true,
+    // A bundle's listing is judged by its own trusted stores at the time it was made, not by this machine's roots today.
+    useSystemTrust: options.useSystemTrust ?? true,
+    ...(options.at ? { at: options.at } : {}),
   };
 }

@@ -27,13 +27,15 @@ export function StoreList({
   folders: StoreFolder[];
   selected: string | null;
   onSelect: (storeId: string | null) => void;
-  onRemove: (path: string) => Promise<string | null>;
+  /** Absent for a bundle's listing: its folders are on another machine, nothing here can change them. */
+  onRemove?: (path: string) => Promise<string | null>;
 }) {
   const [removing, setRemoving] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const folderPaths = new Set(folders.map((f) => f.path));
 
   const remove = async (path: string) => {
+    if (!onRemove) return;
     setRemoving(path);
     setError(null);
     const problem = await onRemove(path);
@@ -46,7 +48,7 @@ export function StoreList({
       <ul className="plain-list">
         {stores.map((s) => {
           const isSelected = selected === s.id;
-          const removable = s.kind === 'folder' && folderPaths.has(s.location);
+          const removable = onRemove !== undefined && s.kind === 'folder' && folderPaths.has(s.location);
           // A folder is named by its path (its label only repeats it, with the trust the badge shows).
           const isFolder = s.kind === 'folder' || s.kind === 'anchor-folder';
           const title = isFolder && s.location ? s.location : s.label;

@@ -1,45 +1,50 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { Finding, Severity } from '../../../../shared/findings/catalogue';
-import type { StoreCertificate } from '../../../../shared/model/store';
+import type { OpenedBundle } from '../../../../shared/model/bundle';
+import type { Store, StoreCertificate, StoreFolder } from '../../../../shared/model/store';
 import { formatLocalDateTime } from '../../lib/dates';
 import { FindingsList } from '../certificates/findings-list';
+import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
+import { useBundleView } from '../shell/bundle-view';
 import { AddFolderForm } from './add-folder-form';
-import { StoreCertificateDialog } from './store-certificate-dialog';
+import { bundleStores, redactedNote } from './bundle-stores';
+import { StoreCertificateDialog, type BundleOrigin } from './store-certificate-dialog';
 import { StoreFilterBar } from './store-filter-bar';
 import { StoreList } from './store-list';
 import { useStoreListing } from './store-listing';
 import { NO_FILTER, buildRows, chipCounts, filterRows, type RowFilter } from './store-rows';
 import { StoreTable } from './store-table';
+import './stores.css';
 
 /**
  * "Local stores": what certlm.msc and `certutil -store` show, for every store of this machine and
  * the folders the user added, in one table with the filters a helpdesk needs, the store findings
- * on top, and each certificate one click from its full view and its private key.
+ * on top, and each certificate one click from its full view and its private key. With a bundle
+ * open, the bundle's listing is shown read-only instead; this machine's stays mounted underneath,
+ * so closing the bundle brings it back with its filters.
  */
 export function StoresPane() {
+  const { bundle } = useBundleView();
+  return (
+    <>
+      {bundle && <BundleStoresPane key={`${bundle.file}|${bundle.manifest.createdAt}`} bundle={bundle} />}
+      <LiveStoresPane hidden={bundle !== null} />
+    </>
+  );
+}
+
+function LiveStoresPane({ hidden }: { hidden: boolean }) {
   const { listing, progress, error, load, ensureLoaded, addFolder, removeFolder } = useStoreListing();
   const [adding, setAdding] = useState(false);
-  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
-  const [opened, setOpened] = useState<StoreCertificate | null>(null);
 
-  useEffect(() => ensureLoaded(), [ensureLoaded]);
-
-  const stores = useMemo(() => listing?.stores ?? [], [listing]);
-  const certificates = useMemo(() => listing?.certificates ?? [], [listing]);
-  const rows = useMemo(() => buildRows(stores, certificates), [stores, certificates]);
-  const counts = useMemo(() => chipCounts(stores, certificates), [stores, certificates]);
-  // The box shows every keystroke at once; the table follows as soon as React has a moment.
-  const deferred = useDeferredValue(filter);
-  // A store removed since it was chosen is no longer a filter.
-  const effective = useMemo(
-    () => (deferred.storeId && !stores.some((s) => s.id === deferred.storeId) ? { ...deferred, storeId: null } : deferred),
-    [deferred, stores],
-  );
-  const shown = useMemo(() => filterRows(rows, stores, effective), [rows, stores, effective]);
+  // This machine's stores are read when they are first shown, not while a bundle covers them.
+  useEffect(() => {
+    if (!hidden) ensureLoaded();
+  }, [hidden, ensureLoaded]);
 
   return (
-    <div className="stores-pane" data-testid="stores-pane">
+    <div className="stores-pane" data-testid="stores-pane" hidden={hidden}>
       <p className="intro">
         Every certificate store this machine has, and folders of certificate and key files you add: which certificates are there, whether
         their private key was found, and whether they can be used to log on with a client certificate.
@@ -54,8 +59,7 @@ export function StoresPane() {
         </button>
         {listing && (
           <span className="summary" data-testid="stores-summary">
-            {listing.stores.length} store{listing.stores.length === 1 ? '' : 's'} · {listing.certificates.length.toLocaleString()} certificate
-            {listing.certificates.length === 1 ? '' : 's'} · read {formatLocalDateTime(listing.listedAt)}
+            {listingSummary(listing.stores.length, listing.certificates.length)} · read {formatLocalDateTime(listing.listedAt)}
           </span>
         )}
       </div>
@@ -69,18 +73,89 @@ export function StoresPane() {
       )}
 
       {listing && (
+        <StoresBody stores={listing.stores} certificates={listing.certificates} findings={listing.findings} folders={listing.folders} onRemove={removeFolder} />
+      )}
+    </div>
+  );
+}
+
+function listingSummary(stores: number, certificates: number): string {
+  return `${stores} store${stores === 1 ? '' : 's'} · ${certificates.toLocaleString()} certificate${certificates === 1 ? '' : 's'}`;
+}
+
+/**
+ * A bundle's listing (issue 8): the same list, findings, filters, table and dialog, with nothing that
+ * acts on this machine (no Refresh, no folders to add or remove, no "Show private key").
+ */
+function BundleStoresPane({ bundle }: { bundle: OpenedBundle }) {
+  const view = useMemo(() => bundleStores(bundle), [bundle]);
+  const host = bundle.manifest.host;
+  // One object per bundle: the dialog analyses a chain again when it changes.
+  const origin = useMemo<BundleOrigin>(() => ({ host, at: view.state === 'listed' ? view.listedAt : bundle.manifest.createdAt }), [host, view, bundle.manifest.createdAt]);
+  const note = view.state === 'listed' ? redactedNote(view.withoutDer, view.certificates.length, bundle.manifest.redactions) : null;
+  return (
+    <div className="stores-pane" data-testid="stores-bundle-pane">
+      <BundleBanner />
+      {view.state === 'empty' ? (
+        <p className="stores-bundle-empty" data-testid="stores-bundle-empty">
+          {view.reason}
+        </p>
+      ) : (
         <>
-          <StoreList stores={stores} folders={listing.folders} selected={effective.storeId} onSelect={(storeId) => setFilter((f) => ({ ...f, storeId }))} onRemove={removeFolder} />
-          {listing.findings.length > 0 && <StoreFindings findings={listing.findings} />}
-          <section className="store-certificates" aria-label="Certificates">
-            <StoreFilterBar filter={filter} onChange={setFilter} counts={counts} shown={shown.length} total={rows.length} />
-            <StoreTable rows={shown} total={rows.length} filterText={effective.text} onOpen={(row) => setOpened(row.cert)} />
-          </section>
+          <p className="summary" data-testid="stores-bundle-summary">
+            The certificate stores of <strong>{host}</strong> as listed {formatLocalDateTime(view.listedAt)}: {listingSummary(view.stores.length, view.certificates.length)}.
+          </p>
+          {note && (
+            <p className="muted" data-testid="stores-bundle-redacted">
+              {note}
+            </p>
+          )}
+          <StoresBody stores={view.stores} certificates={view.certificates} findings={view.findings} folders={[]} fromBundle={origin} />
         </>
       )}
-
-      <StoreCertificateDialog cert={opened} stores={stores} all={certificates} onClose={() => setOpened(null)} />
     </div>
+  );
+}
+
+/** The stores, their findings, the filters, the table and the certificate dialog, for any listing. */
+function StoresBody({
+  stores,
+  certificates,
+  findings,
+  folders,
+  onRemove,
+  fromBundle = null,
+}: {
+  stores: Store[];
+  certificates: StoreCertificate[];
+  findings: Finding[];
+  folders: StoreFolder[];
+  onRemove?: (path: string) => Promise<string | null>;
+  fromBundle?: BundleOrigin | null;
+}) {
+  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
+  const [opened, setOpened] = useState<StoreCertificate | null>(null);
+  const rows = useMemo(() => buildRows(stores, certificates), [stores, certificates]);
+  const counts = useMemo(() => chipCounts(stores, certificates), [stores, certificates]);
+  // The box shows every keystroke at once; the table follows as soon as React has a moment.
+  const deferred = useDeferredValue(filter);
+  // A store removed since it was chosen is no longer a filter.
+  const effective = useMemo(
+    () => (deferred.storeId && !stores.some((s) => s.id === deferred.storeId) ? { ...deferred, storeId: null } : deferred),
+    [deferred, stores],
+  );
+  const shown = useMemo(() => filterRows(rows, stores, effective), [rows, stores, effective]);
+
+  return (
+    <>
+      <StoreList stores={stores} folders={folders} selected={effective.storeId} onSelect={(storeId) => setFilter((f) => ({ ...f, storeId }))} onRemove={onRemove} />
+      {findings.length > 0 && <StoreFindings findings={findings} />}
+      <section className="store-certificates" aria-label="Certificates">
+        <StoreFilterBar filter={filter} onChange={setFilter} counts={counts} shown={shown.length} total={rows.length} />
+        <StoreTable rows={shown} total={rows.length} filterText={effective.text} onOpen={(row) => setOpened(row.cert)} />
+      </section>
+      <StoreCertificateDialog cert={opened} stores={stores} all={certificates} onClose={() => setOpened(null)} fromBundle={fromBundle} />
+    </>
   );
 }
 

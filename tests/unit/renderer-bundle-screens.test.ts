@@ -7,7 +7,7 @@ import type { DiagnoseReport, RankedFinding } from '../../shared/model/diagnose'
 import type { ProbeResult } from '../../shared/model/probe';
 import { EMPTY_SERVER_EVIDENCE } from '../../shared/model/server';
 import type { KeyLocation, Store, StoreCertificate } from '../../shared/model/store';
-import { bundleKeyFind, noKeySentence, splitKeyPath } from '../../renderer/src/ui/keys/bundle-key';
+import { bundleAccessFindings, bundleKeyFind, noKeySentence, splitKeyPath } from '../../renderer/src/ui/keys/bundle-key';
 import { noProbeSentence, targetUrl } from '../../renderer/src/ui/probe/bundle-probes';
 import { bundleStores, redactedNote } from '../../renderer/src/ui/stores/bundle-stores';
 import { storeChainRequest } from '../../renderer/src/ui/stores/store-chain';
@@ -143,13 +143,14 @@ describe('Private keys of a bundle', () => {
     const acl = { path: KEY_PATH, owner: 'BUILTIN\\Administrators', group: null, mode: null, entries: [], raw: 'O:BAD:P', platform: 'windows' as const };
     const keyFinding = ranked(finding('key.identity-cannot-read', 'IIS AppPool\\Shop cannot read the key', 'd', []), 'key');
     const other = ranked(finding('chain.untrusted-root', 'Untrusted root', 'd', []), 'certificate');
+    const tooOpen = ranked(finding('key.too-open', 'Everyone can read the key', 'd', []), 'key');
     const b = bundle({
       stores,
       storeCertificates: certs,
       report: report({
         certificate: { source: 'windows:LocalMachine\\My', summary: leaf.summary, chain: null, verdict: { usable: true, sentence: 'usable', findings: [] }, chainPem: [] },
         key: { location: leaf.key, acl, aclNote: null, access: { identity: 'IIS AppPool\\Shop', answer: { identity: 'IIS AppPool\\Shop', canRead: false, decidedBy: 'no entry grants it', considered: [] } } },
-        findings: [other, keyFinding],
+        findings: [other, keyFinding, tooOpen],
       }),
     });
     const found = bundleKeyFind(b)!;
@@ -158,7 +159,9 @@ describe('Private keys of a bundle', () => {
     expect(found.directory).toBe('C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys');
     expect(found.fileName).toBe('6d0c2b_3f7a');
     expect(found.acl).toBe(acl);
-    expect(found.findings.map((f) => f.id)).toEqual(['key.identity-cannot-read']);
+    // The access finding goes with the access answer (step 3), as on the live page; the key's own stay with its location.
+    expect(found.findings.map((f) => f.id)).toEqual(['key.too-open']);
+    expect(bundleAccessFindings(b).map((f) => f.id)).toEqual(['key.identity-cannot-read']);
   });
 
   it('has no key to show when the diagnosis looked at none, and says why and where the listing tells about keys', () => {

@@ -34,11 +34,14 @@ export function CertificateCard({
   now,
   position,
   analysis,
+  trustedBy,
 }: {
   cert: CertificateSummary;
   now: Date;
   position?: string;
   analysis?: TargetAnalysis;
+  /** Whose roots the chain was judged by, when not this machine's (an opened bundle's host). */
+  trustedBy?: string;
 }) {
   const words = validityWords(cert.notBefore, cert.notAfter, now);
   const title = cardTitle(cert);
@@ -87,7 +90,7 @@ export function CertificateCard({
         </div>
       )}
 
-      {analysis && <AnalysisBlock analysis={analysis} isCa={isCa} />}
+      {analysis && <AnalysisBlock analysis={analysis} isCa={isCa} trustedBy={trustedBy} />}
 
       <section className="card-section" aria-label="Validity">
         <h4 className="section-title">Validity</h4>
@@ -141,7 +144,7 @@ function TabButton({
 }
 
 /** Verdict and chain, or a calm line while they are computed or when they could not be. */
-function AnalysisBlock({ analysis, isCa }: { analysis: TargetAnalysis; isCa: boolean }) {
+function AnalysisBlock({ analysis, isCa, trustedBy }: { analysis: TargetAnalysis; isCa: boolean; trustedBy?: string }) {
   if (analysis.state === 'pending') {
     return (
       <p className="analysis-pending" data-testid="analysis-pending" role="status">
@@ -165,7 +168,7 @@ function AnalysisBlock({ analysis, isCa }: { analysis: TargetAnalysis; isCa: boo
           <VerdictBanner verdict={analysis.verdict} keyStatus={analysis.key} />
         </div>
       )}
-      <ChainSection chain={analysis.chain} />
+      <ChainSection chain={analysis.chain} trustedBy={trustedBy} />
     </>
   );
 }

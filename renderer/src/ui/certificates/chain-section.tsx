@@ -3,21 +3,22 @@ import type { ChainPath, ChainReport } from '../../../../shared/model/chain';
 import { ChainDiagram } from './chain-diagram';
 import { useCertificateDialog } from './use-certificate-dialog';
 
-const STATUS: Record<ChainPath['status'], { word: string; why: string }> = {
-  valid: { word: 'Valid', why: 'complete up to a root this machine trusts' },
-  untrusted: { word: 'Untrusted', why: 'complete, but it ends in a root this machine does not trust' },
-  incomplete: { word: 'Incomplete', why: 'an issuing CA certificate is missing: open its file, or install it where the certificate is used' },
-  invalid: { word: 'Invalid', why: 'a check failed on a certificate of the chain (marked ✗ below)' },
+/** `who`: whose roots decided, "this machine" unless the chain was judged by an opened bundle's stores. */
+const STATUS: Record<ChainPath['status'], { word: string; why: (who: string) => string }> = {
+  valid: { word: 'Valid', why: (who) => `complete up to a root ${who} trusts` },
+  untrusted: { word: 'Untrusted', why: (who) => `complete, but it ends in a root ${who} does not trust` },
+  incomplete: { word: 'Incomplete', why: () => 'an issuing CA certificate is missing: open its file, or install it where the certificate is used' },
+  invalid: { word: 'Invalid', why: () => 'a check failed on a certificate of the chain (marked ✗ below)' },
 };
 
-function StatusLine({ path, testId }: { path: ChainPath; testId: string }) {
+function StatusLine({ path, testId, trustedBy }: { path: ChainPath; testId: string; trustedBy: string }) {
   const s = STATUS[path.status];
   return (
     <p className="chain-status-line">
       <span className={`chain-status is-${path.status}`} data-testid={testId} data-status={path.status}>
         {s.word}
       </span>
-      <span className="chain-status-why">{s.why}</span>
+      <span className="chain-status-why">{s.why(trustedBy)}</span>
     </p>
   );
 }
@@ -26,14 +27,14 @@ function StatusLine({ path, testId }: { path: ChainPath; testId: string }) {
  * "Certification path", as Windows calls it, but drawn and explained: the best path's status in
  * words, the picture, and the other candidate paths (cross-signed CAs) on request.
  */
-export function ChainSection({ chain }: { chain: ChainReport }) {
+export function ChainSection({ chain, trustedBy = 'this machine' }: { chain: ChainReport; trustedBy?: string }) {
   const open = useCertificateDialog();
   const [showAlternatives, setShowAlternatives] = useState(false);
   const others = chain.alternatives.length;
   return (
     <section className="card-section chain-section" data-testid="chain-section" aria-label="Certification path">
       <h4 className="section-title">Certification path</h4>
-      <StatusLine path={chain.best} testId="chain-status" />
+      <StatusLine path={chain.best} testId="chain-status" trustedBy={trustedBy} />
       <ChainDiagram path={chain.best} onOpen={open} />
       {others > 0 && (
         <div className="alternatives">
@@ -51,7 +52,7 @@ export function ChainSection({ chain }: { chain: ChainReport }) {
               {chain.alternatives.map((p, i) => (
                 <li key={i} className="alternative">
                   <p className="alternative-title">Other path {i + 1}</p>
-                  <StatusLine path={p} testId="alternative-status" />
+                  <StatusLine path={p} testId="alternative-status" trustedBy={trustedBy} />
                   <ChainDiagram path={p} onOpen={open} />
                 </li>
               ))}

@@ -1,9 +1,10 @@
 import { useMemo } from 'react';
 import type { OpenedBundle } from '../../../../shared/model/bundle';
+import { FindingsList } from '../certificates/findings-list';
 import { BundleBanner } from '../common/bundle-banner';
 import { displayName } from '../stores/store-rows';
 import { AccessVerdict } from './access-answer';
-import { bundleKeyFind, noKeySentence } from './bundle-key';
+import { bundleAccessFindings, bundleKeyFind, noKeySentence } from './bundle-key';
 import { KeyLocationView } from './key-location';
 import './bundle-key.css';
 
@@ -17,6 +18,7 @@ export function BundleKeyPane({ bundle }: { bundle: OpenedBundle }) {
   const { report, manifest } = bundle;
   const cert = report.certificate;
   const access = report.key?.access ?? null;
+  const accessFindings = useMemo(() => bundleAccessFindings(bundle), [bundle]);
   return (
     <main className="pane" data-testid="keys-bundle-pane">
       <div className="pane-inner">
@@ -35,7 +37,7 @@ export function BundleKeyPane({ bundle }: { bundle: OpenedBundle }) {
                 <span>
                   <span className="muted">{cert ? 'Certificate ' : 'Key file '}</span>
                   <strong data-testid="key-target">{cert ? displayName(cert.summary.subject) : found.key.path}</strong>
-                  {cert && <span className="muted"> (from {cert.source})</span>}
+                  {cert && <span className="muted"> (from {bundle.stores.find((s) => s.id === cert.source)?.label ?? cert.source})</span>}
                 </span>
               </p>
             </section>
@@ -52,6 +54,7 @@ export function BundleKeyPane({ bundle }: { bundle: OpenedBundle }) {
               {access ? (
                 <div className="access-answer" data-testid="access-answer" data-can-read={String(access.answer.canRead)}>
                   <AccessVerdict answer={access.answer} />
+                  {accessFindings.length > 0 && <FindingsList findings={accessFindings} />}
                 </div>
               ) : (
                 <p className="muted" data-testid="keys-bundle-no-access">

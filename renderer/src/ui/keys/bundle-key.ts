@@ -35,8 +35,16 @@ export function bundleKeyFind(bundle: Pick<OpenedBundle, 'report' | 'storeCertif
     fileName,
     acl: k.acl,
     aclNote: k.aclNote,
-    findings: report.findings.filter((f) => f.area === 'key'),
+    // As keys:find answers: the key's own findings; whether an account can read it belongs to the access check.
+    findings: report.findings.filter((f) => f.area === 'key' && f.id !== ACCESS_FINDING),
   };
+}
+
+const ACCESS_FINDING = 'key.identity-cannot-read';
+
+/** The findings of the bundle's access check (shown under its answer, as the live check shows them). */
+export function bundleAccessFindings(bundle: Pick<OpenedBundle, 'report'>): OpenedBundle['report']['findings'] {
+  return bundle.report.findings.filter((f) => f.id === ACCESS_FINDING);
 }
 
 /** What to say when the bundle's diagnosis looked at no key: why, and where the bundle does say something about keys. */

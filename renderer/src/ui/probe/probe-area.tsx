@@ -59,7 +59,7 @@ function BundleProbes({ bundle }: { bundle: OpenedBundle }) {
         ) : (
           <>
             <p className="muted probe-bundle-lead" data-testid="probe-bundle-lead">
-              {probes.length === 1 ? 'The probe' : `The ${probes.length} probes`} {bundle.manifest.host} made of {targetUrl(probe)} when this bundle was collected.
+              {bundle.manifest.host} probed {targetUrl(probe)} when this bundle was collected{probes.length > 1 ? ` (${probes.length} probes, one tab each)` : ''}.
             </p>
             {probes.length > 1 && (
               <div data-testid="probe-bundle-tabs">

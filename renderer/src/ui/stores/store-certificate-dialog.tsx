@@ -116,7 +116,7 @@ export function StoreCertificateDialog({
       label="Store certificate details"
       actions={actions}
     >
-      {cert && <CertificateCard key={`${cert.storeId}|${cert.summary.thumbprintSha1}`} cert={cert.summary} now={fromBundle ? new Date(fromBundle.at) : new Date()} analysis={analysis ?? { state: 'pending', key: keyStatusOfStore(cert, store) }} />}
+      {cert && <CertificateCard key={`${cert.storeId}|${cert.summary.thumbprintSha1}`} cert={cert.summary} now={fromBundle ? new Date(fromBundle.at) : new Date()} trustedBy={fromBundle?.host} analysis={analysis ?? { state: 'pending', key: keyStatusOfStore(cert, store) }} />}
     </ModalDialog>
   );
 }

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { CertbenchError, formatBytes } from '../errors';
 import type { SchannelEvent, SchannelEventSummary } from '../model/server';
+import { ALERT_NAMES, RESERVED_ALERTS } from '../tls/names';
 import { splitLines } from './text-decode';
 
 /**
@@ -19,43 +20,13 @@ export const MAX_EVENT_CHARS = 64 * 1024 * 1024;
 /** How many events a summary keeps to show; counts cover all of them. */
 export const MAX_RECENT_EVENTS = 200;
 
-/** TLS AlertDescription (RFC 8446 section 6 and B.2; 100 from RFC 5246), reference section 9's table. */
-export const TLS_ALERTS: Readonly<Record<number, string>> = {
-  0: 'close_notify',
-  10: 'unexpected_message',
-  20: 'bad_record_mac',
-  21: 'decryption_failed_RESERVED',
-  22: 'record_overflow',
-  30: 'decompression_failure_RESERVED',
-  40: 'handshake_failure',
-  41: 'no_certificate_RESERVED',
-  42: 'bad_certificate',
-  43: 'unsupported_certificate',
-  44: 'certificate_revoked',
-  45: 'certificate_expired',
-  46: 'certificate_unknown',
-  47: 'illegal_parameter',
-  48: 'unknown_ca',
-  49: 'access_denied',
-  50: 'decode_error',
-  51: 'decrypt_error',
-  60: 'export_restriction_RESERVED',
-  70: 'protocol_version',
-  71: 'insufficient_security',
-  80: 'internal_error',
-  86: 'inappropriate_fallback',
-  90: 'user_canceled',
-  100: 'no_renegotiation',
-  109: 'missing_extension',
-  110: 'unsupported_extension',
-  111: 'certificate_unobtainable_RESERVED',
-  112: 'unrecognized_name',
-  113: 'bad_certificate_status_response',
-  114: 'bad_certificate_hash_value_RESERVED',
-  115: 'unknown_psk_identity',
-  116: 'certificate_required',
-  120: 'no_application_protocol',
-};
+/**
+ * TLS AlertDescription as reference section 9's table names them: the one table in ../tls/names, with
+ * the values RFC 8446 B.2 keeps only as reserved spelled with the registry's `_RESERVED` suffix.
+ */
+export const TLS_ALERTS: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(ALERT_NAMES).map(([code, name]) => [code, RESERVED_ALERTS.has(Number(code)) ? `${name}_RESERVED` : name]),
+);
 
 export function alertName(code: number): string {
   return TLS_ALERTS[code] ?? `unknown alert ${code}`;

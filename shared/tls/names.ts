@@ -110,6 +110,12 @@ export const ALERT_NAMES: Readonly<Record<number, string>> = {
   120: 'no_application_protocol',
 };
 
+/**
+ * Values RFC 8446 B.2 (and the IANA registry) list only as reserved: alerts of older versions that
+ * ALERT_NAMES still names plainly for the TLS 1.2 and earlier streams the decoder reads.
+ */
+export const RESERVED_ALERTS: ReadonlySet<number> = new Set([21, 30, 41, 60, 111, 114]);
+
 export function alertName(code: number): string {
   return ALERT_NAMES[code] ?? `alert ${code}`;
 }

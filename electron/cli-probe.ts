@@ -3,8 +3,8 @@ import { MAX_INPUT_FILE_BYTES, type Res } from '../shared/contract';
 import { probeOffers } from './services/probe/offers';
 import { listing } from './services/stores';
 import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
-import type { ProbeAttempt, ProbeResult, TimelineEntry } from '../shared/model/probe';
-import { CA_LIST_LIMIT } from '../shared/probe/findings';
+import type { ProbeAttempt, ProbeResult } from '../shared/model/probe';
+import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeTargetText, serverChainLines } from '../shared/probe/report-lines';
 import { readInputFile } from './cli-inputs';
 import { passwordFromEnv, promptHidden } from './cli-password';
 import { CliProgress } from './cli-progress';
@@ -146,21 +146,15 @@ export function formatOffers(o: Res<'probe:offers'>): string {
   return `${lines.join('\n')}\n`;
 }
 
-const number = (n: number) => n.toLocaleString('en-US');
-
 /** The text report: per attempt a packet list grouped by TCP segment, then the request, status and findings. */
 export function formatProbe(r: ProbeResult): string {
   const lines: string[] = [];
-  const t = r.target;
-  lines.push(`Probe of https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}${t.path}${t.servername ? ` (SNI ${t.servername})` : ' (no SNI: IP address)'}`);
+  lines.push(`Probe of ${probeTargetText(r.target)}`);
   if (r.summary) lines.push(r.summary);
   if (r.error) lines.push(`Error: ${r.error}`);
   for (const a of r.attempts) lines.push('', ...formatAttempt(a));
-  if (r.serverCertificates.length) {
-    lines.push('', 'Server certificate chain (as sent):');
-    for (const c of r.serverCertificates) lines.push(`  ${c.subject.rfc4514}  (issuer ${c.issuer.rfc4514}; ${c.validity.status}; ${c.thumbprintSha1})`);
-  }
-  lines.push('', `Client certificate asked: ${r.clientAuth.mode}${r.clientAuth.reason ? ` (${r.clientAuth.reason})` : ''}`);
+  lines.push(...serverChainLines(r.serverCertificates));
+  lines.push('', clientAuthText(r.clientAuth));
   if (r.findings.length) {
     lines.push('', 'Findings:');
     for (const f of r.findings) {
@@ -175,48 +169,22 @@ export function formatProbe(r: ProbeResult): string {
 }
 
 function formatAttempt(a: ProbeAttempt): string[] {
-  const head = [a.tls.version ?? 'no TLS', a.tls.cipher, a.http ? `HTTP ${a.http.status}${a.http.subStatus !== null ? `.${a.http.subStatus}` : ''} ${a.http.reason}`.trim() : null, a.durationMs !== undefined ? `${a.durationMs} ms` : null]
-    .filter(Boolean)
-    .join(' | ');
+  const head = [a.tls.version ?? 'no TLS', a.tls.cipher, httpText(a.http), a.durationMs !== undefined ? `${a.durationMs} ms` : null].filter(Boolean).join(' | ');
   const out = [`== ${a.label}: ${head}`];
-  if (a.timeline.length) {
-    out.push('        ms  direction        message  (* = sent encrypted, shown decrypted)');
-    for (const group of segments(a.timeline)) {
-      const first = group[0]!;
-      const arrow = first.from === 'client' ? 'client -> server' : 'server -> client';
-      const text = group.map((e) => `${e.encrypted ? '*' : ''}${e.message}`).join(', ');
-      out.push(`  ${first.ms.toFixed(1).padStart(8)}  ${arrow}  ${text}`);
-    }
-  }
+  if (a.timeline.length) out.push('        ms  direction        message  (* = sent encrypted, shown decrypted)', ...packetListRows(a.timeline));
   const cr = a.clientAuth.certificateRequest;
-  out.push(`  Client certificate asked: ${a.clientAuth.mode}${a.clientAuth.reason ? ` (${a.clientAuth.reason})` : ''}`);
+  out.push(`  ${clientAuthText(a.clientAuth)}`);
   if (cr) {
-    const verdict = cr.caNamesBytes > CA_LIST_LIMIT ? 'OVER the limit' : 'within the limit';
-    out.push(`  CA names: ${number(cr.caNames.length)}, ${number(cr.caNamesBytes)} of ${number(CA_LIST_LIMIT)} bytes (${verdict}); CertificateRequest ${number(cr.messageBytes)} bytes in ${cr.records} record(s)`);
+    out.push(`  ${caNamesText(cr)}`);
     for (const n of cr.caNames.slice(0, 20)) out.push(`    ${n}`);
-    if (cr.caNames.length > 20) out.push(`    ... and ${number(cr.caNames.length - 20)} more (--json lists them all)`);
+    if (cr.caNames.length > 20) out.push(`    ... and ${groupedNumber(cr.caNames.length - 20)} more (--json lists them all)`);
     if (cr.certificateTypes.length) out.push(`  Certificate types: ${cr.certificateTypes.join(', ')}`);
     if (cr.signatureAlgorithms.length) out.push(`  Signature algorithms: ${cr.signatureAlgorithms.join(', ')}`);
   }
-  for (const al of a.alerts) out.push(`  Alert from ${al.from}: ${al.level} ${al.description} (${al.code})${al.ms !== undefined ? ` at ${al.ms} ms` : ''}`);
-  if (a.clientCertificate.thumbprint) {
-    const fate = a.clientCertificate.presented ? (a.clientCertificate.accepted === true ? 'accepted' : a.clientCertificate.accepted === false ? 'REJECTED' : 'outcome unknown') : 'not sent (the server did not ask)';
-    out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${fate}`);
-  }
+  for (const al of a.alerts) out.push(`  ${alertText(al)}`);
+  if (a.clientCertificate.thumbprint) out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${clientCertificateFate(a.clientCertificate, 'REJECTED')}`);
   out.push(`  Ending: ${a.ending}`);
   if (a.error) out.push(`  Error: ${a.error}`);
-  return out;
-}
-
-/** Consecutive entries of one TCP segment (same read or write) as one line, like a packet list. */
-function segments(timeline: TimelineEntry[]): TimelineEntry[][] {
-  const out: TimelineEntry[][] = [];
-  for (const e of timeline) {
-    const last = out[out.length - 1];
-    const prev = last?.[last.length - 1];
-    if (last && prev && prev.from === e.from && e.segment !== undefined && prev.segment === e.segment) last.push(e);
-    else out.push([e]);
-  }
   return out;
 }
 

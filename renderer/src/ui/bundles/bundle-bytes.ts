@@ -47,20 +47,3 @@ export function bundleFileProblem(file: { name: string; size: number }): string 
   if (file.size === 0) return `${file.name} is empty (0 bytes): it is not a bundle.`;
   return null;
 }
-
-/**
- * Save a Blob as a file the way a web page can, in Electron and the browser alike (common/save-text.ts
- * does the same for text): a Blob URL on a temporary link with `download`, revoked once started.
- */
-export function saveBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.rel = 'noopener';
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -8,7 +8,7 @@ import { BundleIcon, CheckIcon, LockIcon } from '../common/icons';
 import { ProgressBar } from '../common/progress-bar';
 import { useLastReport } from '../shell/report-context';
 import { useNavigation } from '../shell/navigation';
-import { saveBlob } from './bundle-bytes';
+import { saveBlob } from '../common/save-text';
 import { NEVER_INCLUDED, REDACTION_OPTIONS, clip, collectNowRequest, lastDiagnosisWords, redactionWords } from './bundle-words';
 import type { ExportState, ExportedBundle } from './use-bundle-export';
 

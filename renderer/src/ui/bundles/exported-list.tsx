@@ -1,6 +1,6 @@
 import { formatBytes } from '../../../../shared/errors';
 import { formatLocalDateTime } from '../../lib/dates';
-import { saveBlob } from './bundle-bytes';
+import { saveBlob } from '../common/save-text';
 import { redactionWords } from './bundle-words';
 import type { ExportedBundle } from './use-bundle-export';
 

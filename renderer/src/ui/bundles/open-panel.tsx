@@ -1,13 +1,10 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState } from 'react';
 import { MAX_INPUT_FILE_BYTES } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
 import { UploadIcon } from '../common/icons';
 import { ProgressBar } from '../common/progress-bar';
+import { useFileDrop } from '../common/use-file-drop';
 import type { OpenState } from './use-bundle-open';
-
-function hasFiles(e: DragEvent): boolean {
-  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
-}
 
 /**
  * "Open a bundle": a drop zone and "Choose a bundle…" for a .zip someone sent; it opens read-only on
@@ -16,7 +13,6 @@ function hasFiles(e: DragEvent): boolean {
  */
 export function OpenPanel({ state, onFile, onDismiss }: { state: OpenState; onFile: (file: File) => void; onDismiss: () => void }) {
   const input = useRef<HTMLInputElement>(null);
-  const [depth, setDepth] = useState(0);
   const [leftOut, setLeftOut] = useState<string[]>([]);
   const opening = state.state === 'opening';
 
@@ -25,6 +21,9 @@ export function OpenPanel({ state, onFile, onDismiss }: { state: OpenState; onFi
     setLeftOut(files.slice(1).map((f) => f.name));
     onFile(files[0]!);
   };
+  const drop = useFileDrop((files) => {
+    if (!opening) take(files);
+  });
 
   return (
     <section className="bundles-card" aria-labelledby="bundles-open-title" data-testid="bundle-open">
@@ -32,28 +31,9 @@ export function OpenPanel({ state, onFile, onDismiss }: { state: OpenState; onFi
         Open a bundle
       </h3>
       <div
-        className={`drop-zone is-compact bundles-drop${depth > 0 ? ' is-active' : ''}`}
+        className={`drop-zone is-compact bundles-drop${drop.dragging ? ' is-active' : ''}`}
         data-testid="bundle-drop-zone"
-        onDragEnter={(e) => {
-          if (!hasFiles(e)) return;
-          e.preventDefault();
-          setDepth((d) => d + 1);
-        }}
-        onDragOver={(e) => {
-          if (!hasFiles(e)) return;
-          e.preventDefault();
-          e.dataTransfer.dropEffect = 'copy';
-        }}
-        onDragLeave={(e) => {
-          if (!hasFiles(e)) return;
-          setDepth((d) => Math.max(0, d - 1));
-        }}
-        onDrop={(e) => {
-          if (!hasFiles(e)) return;
-          e.preventDefault();
-          setDepth(0);
-          if (!opening) take(Array.from(e.dataTransfer.files));
-        }}
+        {...drop.handlers}
       >
         <UploadIcon size={22} />
         <div className="bundles-drop-text">

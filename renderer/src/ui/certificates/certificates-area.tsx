@@ -1,7 +1,8 @@
-import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
 import { Tabs } from '../common/tabs';
+import { useFileDrop } from '../common/use-file-drop';
 import { StoresPane } from '../stores/stores-pane';
 import { CertificateDialogProvider } from './certificate-dialog';
 import { FileResult } from './file-result';
@@ -12,10 +13,6 @@ import { markAsFolder } from './inspect-file';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
-
-function hasFiles(e: DragEvent): boolean {
-  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
-}
 
 type Tab = 'files' | 'stores';
 
@@ -44,8 +41,6 @@ export function CertificatesArea({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) =
 function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab: Tab) => void; storesVisited: boolean }) {
   const { batches, progress, reopening, addFiles, reopen, clear } = useInspectQueue();
   const input = useRef<HTMLInputElement>(null);
-  const [dragDepth, setDragDepth] = useState(0);
-  const dragging = dragDepth > 0;
 
   // Newest batch first, each in the order chosen; keys matched to certificates of other files too.
   const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);
@@ -58,38 +53,22 @@ function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab
   const now = new Date();
   const hasResults = batches.length > 0;
 
-  const onDrop = (e: DragEvent) => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    setDragDepth(0);
+  const drop = useFileDrop((dropped, data) => {
     onTab('files');
     // A dropped folder arrives as a File that cannot be read; the entry API says it is a folder.
-    Array.from(e.dataTransfer.items).filter((item) => item.kind === 'file').forEach((item, i) => {
-      const file = e.dataTransfer.files[i];
+    Array.from(data.items).filter((item) => item.kind === 'file').forEach((item, i) => {
+      const file = dropped[i];
       if (file && item.webkitGetAsEntry?.()?.isDirectory) markAsFolder(file);
     });
-    addFiles(Array.from(e.dataTransfer.files));
-  };
+    addFiles(dropped);
+  });
+  const dragging = drop.dragging;
 
   return (
     <main
       className={`pane${dragging ? ' is-dragging' : ''}`}
       data-testid="certificates-pane"
-      onDragEnter={(e) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        setDragDepth((d) => d + 1);
-      }}
-      onDragOver={(e) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-      }}
-      onDragLeave={(e) => {
-        if (!hasFiles(e)) return;
-        setDragDepth((d) => Math.max(0, d - 1));
-      }}
-      onDrop={onDrop}
+      {...drop.handlers}
     >
       <div className={`pane-inner${tab === 'stores' ? ' is-wide' : ''}`}>
         <Tabs tabs={TABS} selected={tab} onSelect={onTab} label="Certificates and stores" idPrefix="certificates" />

@@ -1,45 +1,15 @@
-import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { formatBytes } from '../../../../shared/errors';
 import type { Identity } from '../../../../shared/model/acl';
 import { call } from '../../api/client';
 import { CertificateIcon, FileIcon, UploadIcon } from '../common/icons';
+import { useFileDrop } from '../common/use-file-drop';
 import { IdentityPicker } from '../keys/identity-picker';
 import { addAttachments, isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
 import { StoreCertPicker } from './store-cert-picker';
 
 const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
 const KEY_ACCEPT = '.key,.pem,.der';
-
-/** Files dropped on an element: the drop is ours (the window would otherwise open the file). */
-function useDrop(onFiles: (files: File[]) => void) {
-  const [over, setOver] = useState(false);
-  const depth = useRef(0);
-  return {
-    over,
-    handlers: {
-      onDragEnter: (e: DragEvent) => {
-        e.preventDefault();
-        depth.current += 1;
-        setOver(true);
-      },
-      onDragOver: (e: DragEvent) => {
-        e.preventDefault();
-        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-      },
-      onDragLeave: () => {
-        depth.current = Math.max(0, depth.current - 1);
-        if (depth.current === 0) setOver(false);
-      },
-      onDrop: (e: DragEvent) => {
-        e.preventDefault();
-        depth.current = 0;
-        setOver(false);
-        const files = Array.from(e.dataTransfer?.files ?? []);
-        if (files.length) onFiles(files);
-      },
-    },
-  };
-}
 
 /**
  * What to diagnose: the server's address, the client certificate (a file, or one of this machine's
@@ -89,13 +59,17 @@ export function DiagnoseForm({
     setPicking(false);
     setCertificate({ kind: 'file', file, keyFile: null, password: '' });
   };
-  const certDrop = useDrop((files) => chooseFile(files[0]!));
+  const certDrop = useFileDrop((files) => {
+    if (files[0]) chooseFile(files[0]);
+  });
   const addEvidence = (files: File[]) => {
     const r = addAttachments(attachments, files);
     setAttachments(r.files);
     setAttachErrors(r.errors);
   };
-  const evidenceDrop = useDrop(addEvidence);
+  const evidenceDrop = useFileDrop((files) => {
+    if (files.length) addEvidence(files);
+  });
   const seeded = useRef(0);
   useEffect(() => {
     if (!seed || seed.nonce === seeded.current) return;
@@ -128,7 +102,7 @@ export function DiagnoseForm({
       </Row>
 
       <Row label="Client certificate" labelId={`${ids}-cert-label`} optional hint={certificate.kind === 'none' ? 'The certificate users present. Without one, Diagnose still shows what the server asks for.' : null}>
-        <div className={`diag-cert-zone${certDrop.over ? ' is-over' : ''}`} data-testid="diag-cert-drop" {...certDrop.handlers}>
+        <div className={`diag-cert-zone${certDrop.dragging ? ' is-over' : ''}`} data-testid="diag-cert-drop" {...certDrop.handlers}>
           {certificate.kind === 'none' && !picking && (
             <div className="diag-file-row">
               <button type="button" className="button secondary small" data-testid="diag-cert-choose" aria-describedby={`${ids}-cert-label`} onClick={() => certInput.current?.click()}>
@@ -240,7 +214,7 @@ export function DiagnoseForm({
       </div>
 
       <Row label="Evidence from the server" labelId={`${ids}-evidence-label`} optional hint={null}>
-        <div className={`diag-drop${evidenceDrop.over ? ' is-over' : ''}`} data-testid="diag-evidence-drop" {...evidenceDrop.handlers}>
+        <div className={`diag-drop${evidenceDrop.dragging ? ' is-over' : ''}`} data-testid="diag-evidence-drop" {...evidenceDrop.handlers}>
           <p className="diag-drop-text">
             Drop files here, or{' '}
             <button type="button" className="link-button" data-testid="diag-evidence-add" aria-describedby={`${ids}-evidence-label`} onClick={() => evidenceInput.current?.click()}>

@@ -1,7 +1,8 @@
-import { useState, type DragEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ServerEvidence } from '../../../../shared/model/server';
 import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
+import { useFileDrop } from '../common/use-file-drop';
 import { useBundleView } from '../shell/bundle-view';
 import { useLastReport } from '../shell/report-context';
 import { EvidenceView } from './evidence-view';
@@ -9,10 +10,6 @@ import { InputList, inputRows, ServerInputs } from './server-inputs';
 import { evidenceCounts, hasServerEvidence, joinWords, plural } from './server-words';
 import { useServerAnalysis, type Analysis } from './use-server-analysis';
 import './server.css';
-
-function hasFiles(e: DragEvent): boolean {
-  return Array.from(e.dataTransfer?.types ?? []).includes('Files');
-}
 
 /**
  * The Server side area (issue 7): IIS, HTTP.SYS and Schannel as the server sees them, from files a
@@ -45,38 +42,17 @@ function LivePane({ hidden }: { hidden: boolean }) {
   const { files, live, run, analysis, refused, addFiles, removeFile, readLive, clear, cancel } = useServerAnalysis();
   const { report } = useLastReport();
   const [showLast, setShowLast] = useState(false);
-  const [dragDepth, setDragDepth] = useState(0);
+  const drop = useFileDrop(addFiles);
   const running = run.state === 'running';
   const touched = files.length > 0 || live || analysis !== null || running;
   const last = !touched && hasServerEvidence(report?.server) ? report!.server : null;
 
-  const onDrop = (e: DragEvent) => {
-    if (!hasFiles(e)) return;
-    e.preventDefault();
-    setDragDepth(0);
-    addFiles(Array.from(e.dataTransfer.files));
-  };
-
   return (
     <main
-      className={`pane${dragDepth > 0 ? ' is-dragging' : ''}`}
+      className={`pane${drop.dragging ? ' is-dragging' : ''}`}
       data-testid="server-pane"
       hidden={hidden}
-      onDragEnter={(e) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        setDragDepth((d) => d + 1);
-      }}
-      onDragOver={(e) => {
-        if (!hasFiles(e)) return;
-        e.preventDefault();
-        e.dataTransfer.dropEffect = 'copy';
-      }}
-      onDragLeave={(e) => {
-        if (!hasFiles(e)) return;
-        setDragDepth((d) => Math.max(0, d - 1));
-      }}
-      onDrop={onDrop}
+      {...drop.handlers}
     >
       <div className="pane-inner">
         <p className="intro">
@@ -87,7 +63,7 @@ function LivePane({ hidden }: { hidden: boolean }) {
         <ServerInputs
           running={running}
           compact={touched || last !== null}
-          dragging={dragDepth > 0}
+          dragging={drop.dragging}
           hasInputs={touched}
           onFiles={addFiles}
           onLive={readLive}

@@ -9,68 +9,7 @@ import { POWERSHELL } from '../../electron/platform/windows/powershell';
 import { CertbenchError } from '../../shared/errors';
 import { FakeRunner } from '../helpers/fake-runner';
 import { fixture } from '../fixtures/windows/load';
-
-/**
- * A PowerShell lexer just large enough to prove the quoting property: it walks the script as
- * PowerShell's tokenizer does for comments (`#` to end of line, `<# #>`), verbatim strings (any of
- * ' U+2018 U+2019 U+201A U+201B opens and closes one; two quote characters in a row are one literal
- * quote) and expandable strings (" U+201C U+201D U+201E). It returns the script's skeleton (every
- * verbatim string replaced by '<S>'), the decoded verbatim strings, and the expandable strings.
- */
-const SQ = new Set(["'", '\u2018', '\u2019', '\u201A', '\u201B']);
-const DQ = new Set(['"', '\u201C', '\u201D', '\u201E']);
-function lex(script: string): { skeleton: string; literals: string[]; expandable: string[] } {
-  const chars = [...script];
-  let skeleton = '';
-  const literals: string[] = [];
-  const expandable: string[] = [];
-  let i = 0;
-  while (i < chars.length) {
-    const c = chars[i]!;
-    if (c === '#' && (i === 0 || /\s/.test(chars[i - 1]!))) {
-      while (i < chars.length && chars[i] !== '\n') skeleton += chars[i++];
-      continue;
-    }
-    if (c === '<' && chars[i + 1] === '#') {
-      const end = script.indexOf('#>', [...chars.slice(0, i)].join('').length);
-      throw new Error(`block comment at ${end}: not expected in generated scripts`);
-    }
-    if (SQ.has(c)) {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= chars.length) throw new Error('unterminated verbatim string');
-        const d = chars[i]!;
-        if (SQ.has(d)) {
-          if (SQ.has(chars[i + 1] ?? '')) {
-            value += chars[i + 1];
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += d;
-        i++;
-      }
-      literals.push(value);
-      skeleton += "'<S>'";
-      continue;
-    }
-    if (DQ.has(c)) {
-      let value = '';
-      i++;
-      while (i < chars.length && !DQ.has(chars[i]!)) value += chars[i++];
-      i++;
-      expandable.push(value);
-      skeleton += '"<D>"';
-      continue;
-    }
-    skeleton += c;
-    i++;
-  }
-  return { skeleton, literals, expandable };
-}
+import { lexPowerShell } from '../helpers/script-lexers';
 
 const HOSTILE = [
   "'",
@@ -108,11 +47,11 @@ const hostile = fc
   .filter((s) => s.length > 0);
 
 function expectQuoted(script: string, benign: string, values: string[]) {
-  const lexed = lex(script);
+  const lexed = lexPowerShell(script);
   // 1. No expandable (double-quoted) string at all: data can be in none.
   expect(lexed.expandable).toEqual([]);
   // 2. The script's structure does not depend on the data: every value stayed inside its string.
-  expect(lexed.skeleton).toBe(lex(benign).skeleton);
+  expect(lexed.skeleton).toBe(lexPowerShell(benign).skeleton);
   // 3. Each value comes back exactly from a verbatim string.
   for (const v of values) expect(lexed.literals).toContain(v);
 }

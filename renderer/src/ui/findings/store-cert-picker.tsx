@@ -1,11 +1,10 @@
 import { useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { useStoreListing } from '../stores/store-listing';
 import { NO_FILTER, buildRows, filterRows, type StoreRow } from '../stores/store-rows';
+import { StoreSuggestions } from '../stores/store-suggestions';
 
 /** Suggestions shown at once: enough to pick from, few enough to read. */
 const MAX_SUGGESTIONS = 6;
-
-const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
 
 /** One row per certificate: the same certificate in two stores is one choice (it is sent by thumbprint). */
 export function distinctByThumbprint(rows: readonly StoreRow[]): StoreRow[] {
@@ -72,36 +71,17 @@ export function StoreCertPicker({ onPick, onCancel }: { onPick: (thumbprint: str
         </p>
       )}
       {listing && (
-        <>
-          <ul className="suggestions" aria-label="Matching certificates">
-            {matches.slice(0, MAX_SUGGESTIONS).map((r) => (
-              <li key={r.id}>
-                <button
-                  type="button"
-                  className="suggestion"
-                  data-testid="diag-store-suggestion"
-                  data-thumbprint={r.cert.summary.thumbprintSha1}
-                  onClick={() => onPick(r.cert.summary.thumbprintSha1, r.subject)}
-                >
-                  <span className="suggestion-name">{r.subject}</span>
-                  <span className="suggestion-meta">
-                    {r.cert.summary.selfSigned.value ? 'self-signed' : `issued by ${r.issuer}`} · {r.storeLabel} · {KEY_WORD[r.key]}
-                  </span>
-                  <span className="suggestion-thumb mono">{r.cert.summary.thumbprintSha1}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          <p className="muted picker-count" data-testid="diag-store-count">
-            {matches.length === 0
-              ? clientOnly
-                ? 'No client-authentication certificate matches. Clear the tick to see every certificate, or add the folder that holds it under Certificates and stores.'
-                : 'No certificate matches.'
-              : matches.length > MAX_SUGGESTIONS
-                ? `${MAX_SUGGESTIONS} of ${matches.length.toLocaleString()} matches shown: type more to narrow them.`
-                : `${matches.length} match${matches.length === 1 ? '' : 'es'}.`}
-          </p>
-        </>
+        <StoreSuggestions
+          matches={matches}
+          max={MAX_SUGGESTIONS}
+          emptyText={
+            clientOnly
+              ? 'No client-authentication certificate matches. Clear the tick to see every certificate, or add the folder that holds it under Certificates and stores.'
+              : 'No certificate matches.'
+          }
+          onPick={(r) => onPick(r.cert.summary.thumbprintSha1, r.subject)}
+          testIds={{ item: 'diag-store-suggestion', count: 'diag-store-count' }}
+        />
       )}
     </div>
   );

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
-import { call } from '../../api/client';
-import { newGrant, type GrantState } from '../keys/grant-panel';
+import { applyGrant, planGrant, undoGrant } from '../keys/grant-calls';
+import type { GrantState } from '../keys/grant-panel';
 
 /**
  * A key grant applied from a fix (applyWith 'keys:grant'): the same reviewed change as on the
@@ -20,40 +20,17 @@ export function useGrantFlow() {
   const start = useCallback((path: string, identity: string) => {
     const g = ref.current;
     if (g && g.path === path && g.identity === identity && !g.undo && !g.planError && !g.applyError) return;
-    setGrant(newGrant(identity, path));
-    void call('keys:grant', { path, identity, dryRun: true }).then((r) => {
-      setGrant((cur) => {
-        if (!cur || cur.identity !== identity || cur.path !== path) return cur;
-        if (!r.ok) return { ...cur, planError: r.error.message };
-        return r.value.dryRun ? { ...cur, plan: r.value.plan } : cur;
-      });
-    });
+    void planGrant(setGrant, identity, path);
   }, []);
 
   const apply = useCallback(() => {
     const g = ref.current;
-    if (!g) return;
-    setGrant({ ...g, applying: true, applyError: null });
-    void call('keys:grant', { path: g.path, identity: g.identity, dryRun: false }).then((r) => {
-      setGrant((cur) => {
-        if (cur !== null && (cur.identity !== g.identity || cur.path !== g.path)) return cur;
-        if (!r.ok) return { ...g, applying: false, applyError: r.error.message };
-        return !r.value.dryRun ? { ...g, applying: false, result: r.value.result } : { ...g, applying: false };
-      });
-    });
+    if (g) void applyGrant(setGrant, g);
   }, []);
 
   const undo = useCallback(() => {
     const g = ref.current;
-    if (!g?.result) return;
-    const backupId = g.result.backupId;
-    setGrant({ ...g, undoing: true, undoError: null });
-    void call('keys:undo', { backupId }).then((r) => {
-      setGrant((cur) => {
-        if (!cur || cur.result?.backupId !== backupId) return cur;
-        return r.ok ? { ...cur, undoing: false, undo: r.value } : { ...cur, undoing: false, undoError: r.error.message };
-      });
-    });
+    if (g) void undoGrant(setGrant, g);
   }, []);
 
   /** Forget a dry run that was not applied ("Close without changing anything"). */

@@ -2,12 +2,11 @@ import { useDeferredValue, useEffect, useId, useMemo, useState, type FormEvent }
 import { looksAbsolute } from '../stores/add-folder-form';
 import { useStoreListing } from '../stores/store-listing';
 import { NO_FILTER, buildRows, filterRows } from '../stores/store-rows';
+import { StoreSuggestions } from '../stores/store-suggestions';
 import type { KeyTarget } from './key-target';
 
 /** Suggestions shown at once: enough to pick from, few enough to read. */
 const MAX_SUGGESTIONS = 8;
-
-const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
 
 /**
  * Which private key: a certificate of the local stores (searched by name, issuer or thumbprint,
@@ -73,36 +72,17 @@ export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
           </p>
         )}
         {listing && (
-          <>
-            <ul className="suggestions" data-testid="key-suggestions" aria-label="Matching certificates">
-              {matches.slice(0, MAX_SUGGESTIONS).map((r) => (
-                <li key={r.id}>
-                  <button
-                    type="button"
-                    className="suggestion"
-                    data-testid="key-suggestion"
-                    data-thumbprint={r.cert.summary.thumbprintSha1}
-                    onClick={() => onPick({ kind: 'thumbprint', thumbprint: r.cert.summary.thumbprintSha1, label: r.subject })}
-                  >
-                    <span className="suggestion-name">{r.subject}</span>
-                    <span className="suggestion-meta">
-                      {r.cert.summary.selfSigned.value ? 'self-signed' : `issued by ${r.issuer}`} · {r.storeLabel} · {KEY_WORD[r.key]}
-                    </span>
-                    <span className="suggestion-thumb mono">{r.cert.summary.thumbprintSha1}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-            <p className="muted picker-count" data-testid="key-suggestions-count">
-              {matches.length === 0
-                ? withKey
-                  ? 'No certificate with a private key matches. Add the folder that holds it under Certificates and stores › Local stores, or give the file below.'
-                  : 'No certificate matches.'
-                : matches.length > MAX_SUGGESTIONS
-                  ? `${MAX_SUGGESTIONS} of ${matches.length.toLocaleString()} matches shown: type more to narrow them.`
-                  : `${matches.length} match${matches.length === 1 ? '' : 'es'}.`}
-            </p>
-          </>
+          <StoreSuggestions
+            matches={matches}
+            max={MAX_SUGGESTIONS}
+            emptyText={
+              withKey
+                ? 'No certificate with a private key matches. Add the folder that holds it under Certificates and stores › Local stores, or give the file below.'
+                : 'No certificate matches.'
+            }
+            onPick={(r) => onPick({ kind: 'thumbprint', thumbprint: r.cert.summary.thumbprintSha1, label: r.subject })}
+            testIds={{ list: 'key-suggestions', item: 'key-suggestion', count: 'key-suggestions-count' }}
+          />
         )}
       </div>
 

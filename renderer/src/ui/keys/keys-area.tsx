@@ -5,7 +5,8 @@ import { useBundleView } from '../shell/bundle-view';
 import { useStoreListing } from '../stores/store-listing';
 import { AccessAnswerView, type AccessCheck } from './access-answer';
 import { BundleKeyPane } from './bundle-key-pane';
-import { GrantPanel, newGrant, type GrantState } from './grant-panel';
+import { applyGrant, planGrant, undoGrant } from './grant-calls';
+import { GrantPanel, type GrantState } from './grant-panel';
 import { IdentityPicker } from './identity-picker';
 import { KeyLocationView, type KeyFind } from './key-location';
 import { KeyPicker } from './key-picker';
@@ -132,14 +133,7 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
     if (check.state !== 'ready' || !keyPath) return;
     const who = check.value.identity.name;
     archiveGrant();
-    setGrant(newGrant(who, keyPath));
-    void call('keys:grant', { path: keyPath, identity: who, dryRun: true }).then((r) => {
-      setGrant((g) => {
-        if (!g || g.identity !== who || g.path !== keyPath) return g;
-        if (!r.ok) return { ...g, planError: r.error.message };
-        return r.value.dryRun ? { ...g, plan: r.value.plan } : g;
-      });
-    });
+    void planGrant(setGrant, who, keyPath);
   };
 
   /** After a change, read the key's ACL and the access again, without blanking what is shown. */
@@ -151,29 +145,13 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   const apply = () => {
     const g = grantRef.current;
     if (!g) return;
-    setGrant({ ...g, applying: true, applyError: null });
-    void call('keys:grant', { path: g.path, identity: g.identity, dryRun: false }).then((r) => {
-      setGrant((cur) => {
-        if (cur !== null && (cur.identity !== g.identity || cur.path !== g.path)) return cur;
-        if (!r.ok) return { ...g, applying: false, applyError: r.error.message };
-        return !r.value.dryRun ? { ...g, applying: false, result: r.value.result } : { ...g, applying: false };
-      });
-      refreshAfterChange(g.path, g.identity);
-    });
+    void applyGrant(setGrant, g).then(() => refreshAfterChange(g.path, g.identity));
   };
 
   const undo = () => {
     const g = grantRef.current;
     if (!g?.result) return;
-    const backupId = g.result.backupId;
-    setGrant({ ...g, undoing: true, undoError: null });
-    void call('keys:undo', { backupId }).then((r) => {
-      setGrant((cur) => {
-        if (!cur || cur.result?.backupId !== backupId) return cur;
-        return r.ok ? { ...cur, undoing: false, undo: r.value } : { ...cur, undoing: false, undoError: r.error.message };
-      });
-      refreshAfterChange(g.path, g.identity);
-    });
+    void undoGrant(setGrant, g).then(() => refreshAfterChange(g.path, g.identity));
   };
 
   const undoEarlier = (backupId: string) => {

@@ -1,0 +1,47 @@
+import type { StoreRow } from './store-rows';
+
+const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
+
+/**
+ * Certificates of the local stores offered as choices (Diagnose's "from this machine's stores" and the
+ * Private keys picker): the first `max` matches as buttons, then how many matched, so a long listing
+ * asks for a narrower search instead of a long scroll. `emptyText` says what to do when none matches.
+ */
+export function StoreSuggestions({
+  matches,
+  max,
+  emptyText,
+  onPick,
+  testIds,
+}: {
+  matches: readonly StoreRow[];
+  max: number;
+  emptyText: string;
+  onPick: (row: StoreRow) => void;
+  testIds: { list?: string; item: string; count: string };
+}) {
+  return (
+    <>
+      <ul className="suggestions" data-testid={testIds.list} aria-label="Matching certificates">
+        {matches.slice(0, max).map((r) => (
+          <li key={r.id}>
+            <button type="button" className="suggestion" data-testid={testIds.item} data-thumbprint={r.cert.summary.thumbprintSha1} onClick={() => onPick(r)}>
+              <span className="suggestion-name">{r.subject}</span>
+              <span className="suggestion-meta">
+                {r.cert.summary.selfSigned.value ? 'self-signed' : `issued by ${r.issuer}`} · {r.storeLabel} · {KEY_WORD[r.key]}
+              </span>
+              <span className="suggestion-thumb mono">{r.cert.summary.thumbprintSha1}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted picker-count" data-testid={testIds.count}>
+        {matches.length === 0
+          ? emptyText
+          : matches.length > max
+            ? `${max} of ${matches.length.toLocaleString()} matches shown: type more to narrow them.`
+            : `${matches.length} match${matches.length === 1 ? '' : 'es'}.`}
+      </p>
+    </>
+  );
+}

@@ -1,6 +1,5 @@
 import { quoteBash } from '../scripts/quote';
-import { comment, legend, sectionHeader, undoLegend } from './frame';
-import { commentSafe } from './text';
+import { comment, indent, legend, sectionHeader, titleBlock, undoLegend } from './frame';
 import { BASH_HELPERS } from './helpers-bash';
 import type { FixMeta, FixSection, VarValue } from './types';
 
@@ -12,9 +11,6 @@ import type { FixMeta, FixSection, VarValue } from './types';
  * subshell with a non-zero status, and `set -e` ends the script there. Data reaches commands only
  * as "$variable" expansions, which bash never re-parses.
  */
-
-const INDENT = '  ';
-
 
 const COMMON = [
   "fail() { printf 'FAILED: %s\\n' \"$*\" >&2; exit 1; }",
@@ -79,8 +75,6 @@ function helpersFor(sections: readonly FixSection[]): string[] {
     .flatMap((n) => [...BASH_HELPERS[n]!, '']);
 }
 
-const indent = (lines: readonly string[]) => lines.map((l) => (l ? INDENT + l : l));
-
 function sectionVars(s: FixSection): string[] {
   return [`fix_id=${quoteBash(s.fixId)}`, `target=${quoteBash(s.target)}`, ...s.vars.map(([n, v]) => declare(n, v))];
 }
@@ -135,15 +129,6 @@ function undoSection(s: FixSection, index: number, total: number): string[] {
       "printf '[undone] %s %s\\n' \"$fix_id\" \"$target\"",
     ]),
     ')',
-    '',
-  ];
-}
-
-function titleBlock(sections: readonly FixSection[], undo: boolean): string[] {
-  if (sections.length === 1) return [`Certbench ${undo ? 'undo' : 'fix'}: ${commentSafe(sections[0]!.title, 200)}`, ''];
-  return [
-    `Certbench ${undo ? 'undo of ' : ''}fixes: ${sections.length} changes${undo ? ', restored in reverse order' : ', in this order'}`,
-    ...sections.map((s, i) => `  ${i + 1}. ${s.fixId}: ${commentSafe(s.title, 150)}`),
     '',
   ];
 }

@@ -1,6 +1,5 @@
 import { quotePowerShell } from '../scripts/quote';
-import { comment, legend, sectionHeader, undoLegend } from './frame';
-import { commentSafe } from './text';
+import { comment, indent, legend, sectionHeader, titleBlock, undoLegend } from './frame';
 import { POWERSHELL_HELPERS } from './helpers-powershell';
 import type { FixMeta, FixSection, VarValue } from './types';
 
@@ -12,9 +11,6 @@ import type { FixMeta, FixSection, VarValue } from './types';
  * folder, backs up, changes, verifies. A failure throws, and $ErrorActionPreference = 'Stop' ends
  * the script there. The generated text contains no double-quoted (expandable) string at all.
  */
-
-const INDENT = '  ';
-
 
 const BACKUP_HELPERS = [
   '# A new backup folder for one change in this run, labelled with what it changes (target.txt), so',
@@ -81,8 +77,6 @@ function helpersFor(sections: readonly FixSection[]): string[] {
   return order.flatMap((n) => [...POWERSHELL_HELPERS[n]!, '']);
 }
 
-const indent = (lines: readonly string[]) => lines.map((l) => (l ? INDENT + l : l));
-
 function sectionVars(s: FixSection): string[] {
   return [declare('FixId', s.fixId), declare('Target', s.target), ...s.vars.map(([n, v]) => declare(n, v))];
 }
@@ -138,15 +132,6 @@ function undoSection(s: FixSection, index: number, total: number): string[] {
       "Write-Output ('[undone] ' + $FixId + ' ' + $Target)",
     ]),
     '}',
-    '',
-  ];
-}
-
-function titleBlock(sections: readonly FixSection[], undo: boolean): string[] {
-  if (sections.length === 1) return [`Certbench ${undo ? 'undo' : 'fix'}: ${commentSafe(sections[0]!.title, 200)}`, ''];
-  return [
-    `Certbench ${undo ? 'undo of ' : ''}fixes: ${sections.length} changes${undo ? ', restored in reverse order' : ', in this order'}`,
-    ...sections.map((s, i) => `  ${i + 1}. ${s.fixId}: ${commentSafe(s.title, 150)}`),
     '',
   ];
 }

@@ -36,6 +36,21 @@ export function comment(lines: readonly string[]): string[] {
   return lines.map((l) => (l ? `# ${l}` : '#'));
 }
 
+/** Two spaces per level in both shells; blank lines stay empty. */
+export function indent(lines: readonly string[]): string[] {
+  return lines.map((l) => (l ? `  ${l}` : l));
+}
+
+/** The first comment lines of a script: the one fix's title, or the numbered list of a combined script. */
+export function titleBlock(sections: readonly FixSection[], undo: boolean): string[] {
+  if (sections.length === 1) return [`Certbench ${undo ? 'undo' : 'fix'}: ${commentSafe(sections[0]!.title, 200)}`, ''];
+  return [
+    `Certbench ${undo ? 'undo of ' : ''}fixes: ${sections.length} changes${undo ? ', restored in reverse order' : ', in this order'}`,
+    ...sections.map((s, i) => `  ${i + 1}. ${s.fixId}: ${commentSafe(s.title, 150)}`),
+    '',
+  ];
+}
+
 const SHELL_EXT: Record<FixShell, string> = { powershell: 'ps1', bash: 'sh' };
 
 /** certbench-fix-netsh-clientcertnegotiation-0.0.0.0-443.ps1 */

@@ -48,8 +48,15 @@ const PREAMBLE = ["$ErrorActionPreference = 'Stop'", "$ProgressPreference = 'Sil
 /** `$null` or a quoted value. */
 const quoteOrNull = (v: string | null) => (v === null ? '$null' : quotePowerShell(v));
 
-/** Emit the JSON result on stdout, and into the result file when there is one (the elevated run). */
-const EMIT_RESULT = [
+/**
+ * How both scripts end: `ok` as the last step of the try, an error's message from the catch, then
+ * the JSON result on stdout, and into the result file when there is one (the elevated run).
+ */
+const FINISH = [
+  '  $result.ok = $true',
+  '} catch {',
+  '  $result.error = [string]$_.Exception.Message',
+  '}',
   '$json = ConvertTo-Json -InputObject ([pscustomobject]$result) -Depth 6 -Compress',
   'if ($ResultFile) { Set-Content -LiteralPath $ResultFile -Value $json -Encoding UTF8 }',
   '$json',
@@ -108,11 +115,7 @@ export function grantScript(input: GrantScriptInput): string {
     ...READ_ACCESS_LINES.map((l) => `  ${l}`),
     '  $result.verified = $allow -and -not $deny',
     "  if (-not $result.verified) { throw 'the ACL does not show read access for the account after the change; run the undo script to restore the backup' }",
-    '  $result.ok = $true',
-    '} catch {',
-    '  $result.error = [string]$_.Exception.Message',
-    '}',
-    ...EMIT_RESULT,
+    ...FINISH,
     '',
   ].join('\n');
 }
@@ -151,11 +154,7 @@ export function undoScript(input: UndoScriptInput): string {
     "  if ($LASTEXITCODE -ne 0) { throw ('icacls /restore failed with exit code ' + $LASTEXITCODE + ': ' + ($out -join ' ')) }",
     "  $result.step = 'verify'",
     '  $result.restoredSddl = (Get-Acl -LiteralPath $KeyPath).Sddl',
-    '  $result.ok = $true',
-    '} catch {',
-    '  $result.error = [string]$_.Exception.Message',
-    '}',
-    ...EMIT_RESULT,
+    ...FINISH,
     '',
   ].join('\n');
 }

@@ -24,7 +24,7 @@ export function BundleKeyPane({ bundle }: { bundle: OpenedBundle }) {
       <div className="pane-inner">
         <BundleBanner />
         {!found ? (
-          <p className="keys-bundle-empty" data-testid="keys-bundle-empty">
+          <p className="bundle-empty" data-testid="keys-bundle-empty">
             {noKeySentence(bundle)}
           </p>
         ) : (

@@ -53,7 +53,7 @@ function BundleProbes({ bundle }: { bundle: OpenedBundle }) {
       <div className="pane-inner">
         <BundleBanner />
         {!probe ? (
-          <p className="probe-bundle-empty" data-testid="probe-bundle-empty">
+          <p className="bundle-empty" data-testid="probe-bundle-empty">
             {noProbeSentence(bundle)}
           </p>
         ) : (

@@ -97,7 +97,7 @@ function BundleStoresPane({ bundle }: { bundle: OpenedBundle }) {
     <div className="stores-pane" data-testid="stores-bundle-pane">
       <BundleBanner />
       {view.state === 'empty' ? (
-        <p className="stores-bundle-empty" data-testid="stores-bundle-empty">
+        <p className="bundle-empty" data-testid="stores-bundle-empty">
           {view.reason}
         </p>
       ) : (

@@ -120,6 +120,18 @@ export function lexBash(script: string): Lexed {
     }
   }
 
+  /** $(...) or ${...} at s[i] (inside double quotes or not): its inside scanned as code, with quotes of its own. */
+  function substitution(c: string): boolean {
+    if (c !== '$' || (s[i + 1] !== '(' && s[i + 1] !== '{')) return false;
+    const close = s[i + 1] === '(' ? ')' : '}';
+    out.skeleton += s.slice(i, i + 2);
+    i += 2;
+    scan(close, false);
+    out.skeleton += close;
+    i++;
+    return true;
+  }
+
   /** Scan code until `stop` (')' for $(, '}' for ${, '"' for a double-quoted string) at depth 0. */
   function scan(stop: string | null, inDouble: boolean): void {
     let depth = 0;
@@ -132,15 +144,7 @@ export function lexBash(script: string): Lexed {
           i += 2;
           continue;
         }
-        if (c === '$' && (s[i + 1] === '(' || s[i + 1] === '{')) {
-          const close = s[i + 1] === '(' ? ')' : '}';
-          out.skeleton += s.slice(i, i + 2);
-          i += 2;
-          scan(close, false);
-          out.skeleton += close;
-          i++;
-          continue;
-        }
+        if (substitution(c)) continue;
         out.skeleton += c;
         i++;
         continue;
@@ -175,15 +179,7 @@ export function lexBash(script: string): Lexed {
         i += 2;
         continue;
       }
-      if (c === '$' && (s[i + 1] === '(' || s[i + 1] === '{')) {
-        const close = s[i + 1] === '(' ? ')' : '}';
-        out.skeleton += s.slice(i, i + 2);
-        i += 2;
-        scan(close, false);
-        out.skeleton += close;
-        i++;
-        continue;
-      }
+      if (substitution(c)) continue;
       if (stop === ')' && c === '(') depth++;
       if (stop === ')' && c === ')') depth--;
       if (stop === '}' && c === '{') depth++;

@@ -11,6 +11,12 @@ import { serviceContext, type ServiceContext } from './context';
  */
 
 let last: { key: string; listing: StoreListing; listedAt: string } | null = null;
+/**
+ * Bumped whenever the listing goes stale (a folder added or removed, a grant). A listing that started
+ * before a bump is still answered to its caller but never cached: otherwise a slow first listing
+ * finishing after "add folder" would be served again without the new folder.
+ */
+let generation = 0;
 
 type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
 
@@ -23,6 +29,7 @@ export async function listing(
   const key = services.dataDir;
   if (!options.refresh && !options.at && last && last.key === key) return last;
   const at = options.at ?? new Date();
+  const startedAt = generation;
   let lastReport = 0;
   const result = await services.platform.stores.list({
     at,
@@ -36,7 +43,7 @@ export async function listing(
     },
   });
   const entry = { key, listing: result, listedAt: at.toISOString() };
-  if (!options.at) last = entry;
+  if (!options.at && startedAt === generation) last = entry;
   return entry;
 }
 
@@ -50,18 +57,19 @@ export async function listStores(request: ParsedReq<'stores:list'>, ctx: Ctx, se
 /** `stores:add-folder`: remember a folder (optionally as trusted roots); the next listing reads it. */
 export async function addStoreFolder(request: ParsedReq<'stores:add-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:add-folder'>> {
   const folders = services.folders.add(request.path, request.trusted);
-  last = null;
+  forgetListing();
   return { folders };
 }
 
 /** `stores:remove-folder`: forget a folder (its files are not touched). */
 export async function removeStoreFolder(request: ParsedReq<'stores:remove-folder'>, services: ServiceContext = serviceContext()): Promise<Res<'stores:remove-folder'>> {
   const folders = services.folders.remove(request.path);
-  last = null;
+  forgetListing();
   return { folders };
 }
 
 /** Forget the cached listing (a grant or a folder change makes it stale). */
 export function forgetListing(): void {
   last = null;
+  generation++;
 }

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../shared/contract';
 import { toErrorData } from '../shared/errors';
-import { readInputFile } from './cli-inputs';
+import { checkInputFile, readInputFile } from './services/input-file';
 import { passwordFromEnv } from './cli-password';
 
 /**
@@ -61,14 +60,11 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
   const attachments = (opts.attach ?? []).map((file) => {
     // Attachments go by path so a log of hundreds of MB is streamed, not read into memory here.
     const full = path.resolve(file);
-    let stat: fs.Stats;
     try {
-      stat = fs.statSync(full);
+      checkInputFile(full, { directoryHint: '; attach the files in it' });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return fail(`--attach ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`);
+      fail(`--attach ${toErrorData(err).message}`);
     }
-    if (!stat.isFile()) fail(`--attach ${file}: ${stat.isDirectory() ? 'is a directory; attach the files in it' : 'is not a regular file'}`);
     return { name: path.basename(file), path: full };
   });
   return {

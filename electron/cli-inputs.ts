@@ -1,32 +1,11 @@
-import fs from 'node:fs';
 import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../shared/contract';
 import { inspectFiles, type InspectInput } from '../shared/cert/inspect';
-import { formatBytes, toErrorData } from '../shared/errors';
+import { toErrorData } from '../shared/errors';
+import { readInputFile } from './services/input-file';
 import { passwordFromEnv, promptHidden } from './cli-password';
 import { CliProgress } from './cli-progress';
 
-/** Read a file the user named, bounded, with one-line errors for the usual mistakes. */
-export function readInputFile(file: string, maxBytes: number): Uint8Array {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${file}: no such file`);
-    if (code === 'EACCES') throw new Error(`${file}: permission denied`);
-    throw new Error(`${file}: cannot read (${code ?? 'error'})`);
-  }
-  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not a certificate file`);
-  if (!stat.isFile()) throw new Error(`${file}: is not a regular file`);
-  if (stat.size > maxBytes) {
-    throw new Error(`${file}: file is ${formatBytes(stat.size)}; certificate files are at most ${formatBytes(maxBytes)}`);
-  }
-  try {
-    return new Uint8Array(fs.readFileSync(file));
-  } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
+export { readInputFile } from './services/input-file';
 
 /**
  * Read and inspect the files of one command as a set (keys matched across files). Passwords come

@@ -1,7 +1,7 @@
 import { MAX_INPUT_FILE_BYTES } from '../../../shared/contract';
 import { CertbenchError } from '../../../shared/errors';
 import type { StoreCertificate } from '../../../shared/model/store';
-import { readInputFile } from '../../cli-inputs';
+import { readInputFile } from '../input-file';
 import type { ClientCredential } from './attempt';
 import { loadClientCredential, type CredentialInput } from './client-cert';
 
@@ -17,12 +17,7 @@ export async function credentialFromStore(found: StoreCertificate, password: str
     const where = found.key.provider ?? found.key.providerKind ?? 'no key';
     throw new CertbenchError('bad-input', `${label}: the private key of ${wanted} is not a file Certbench can read (${found.key.status}, ${where}); export it as a .pfx and give that file instead`);
   }
-  let keyBytes: Uint8Array;
-  try {
-    keyBytes = readInputFile(found.key.path, MAX_INPUT_FILE_BYTES);
-  } catch (err) {
-    throw new CertbenchError('bad-input', (err as Error).message);
-  }
+  const keyBytes = readInputFile(found.key.path, MAX_INPUT_FILE_BYTES);
   // A .pfx in a folder holds the certificate and its key together: present it as it is.
   if (/\.(pfx|p12)$/i.test(found.key.path)) return loadClientCredential({ fileName: found.key.path, bytes: keyBytes, password });
   const certFile: CredentialInput = { fileName: `${wanted} (${found.storeId})`, bytes: Buffer.from(found.summary.derBase64, 'base64'), password };

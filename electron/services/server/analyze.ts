@@ -20,6 +20,7 @@ import type { HandlerContext } from '../../handlers';
 import { collectWindowsServer } from '../../platform/windows/server-live';
 import { serviceContext, type ServiceContext } from '../context';
 import { analyzeLogBytes, analyzeLogFile } from './read-log';
+import { checkInputFile } from '../input-file';
 import { openBundle } from '../bundle/open';
 
 /**
@@ -69,17 +70,9 @@ function readHead(file: string): Uint8Array {
   }
 }
 
+/** The attachment's size, or one line saying why it cannot be read (a folder: attach the files in it). */
 function statFile(file: string): number {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CertbenchError('not-found', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? 'error'})`}`);
-  }
-  if (stat.isDirectory()) throw new CertbenchError('bad-input', `${file}: is a directory; attach the files in it`);
-  if (!stat.isFile()) throw new CertbenchError('bad-input', `${file}: is not a regular file`);
-  return stat.size;
+  return checkInputFile(file, { directoryHint: '; attach the files in it' });
 }
 
 /**

@@ -72,9 +72,6 @@ function decodeUpload(f: { fileName: string; dataBase64: string; password?: stri
 async function clientFromUpload(request: Request, at: Date): Promise<ClientSide> {
   const cert = decodeUpload(request.clientCertificate!);
   const key = request.keyFile ? decodeUpload(request.keyFile) : undefined;
-  // Read the certificates first: a file with a certificate but no key is still worth judging.
-  const read = await readContainer(cert.fileName, cert.bytes, { password: cert.password, maxBytes: cert.bytes.length + 1 });
-  if (!read.certificates.length) throw new CertbenchError('bad-input', `${cert.fileName}: no certificate in this file`);
   let credential: ClientCredential | null = null;
   let credentialNote: string | null = null;
   try {
@@ -85,7 +82,19 @@ async function clientFromUpload(request: Request, at: Date): Promise<ClientSide>
     if (data.code === 'wrong-password' || data.code === 'password-required') throw err;
     credentialNote = data.message;
   }
-  const leafDer = credential?.certDer ?? read.certificates[0]!;
+  // The credential already holds the certificates; only a file without a usable key is read again for them
+  // (a PFX's key derivation is the slow part of reading it: not twice).
+  let leafDer: Uint8Array;
+  let extraDer: Uint8Array[];
+  if (credential) {
+    leafDer = credential.certDer;
+    extraDer = credential.chainDer;
+  } else {
+    const read = await readContainer(cert.fileName, cert.bytes, { password: cert.password, maxBytes: cert.bytes.length + 1 });
+    if (!read.certificates.length) throw new CertbenchError('bad-input', `${cert.fileName}: no certificate in this file`);
+    leafDer = read.certificates[0]!;
+    extraDer = read.certificates.slice(1);
+  }
   const summary = await summarizeCertificate(cert.fileName, leafDer, at);
   const keyStatus: KeyStatus = credential
     ? { status: 'present', detail: `the private key is in ${request.keyFile?.fileName ?? cert.fileName}` }
@@ -93,7 +102,7 @@ async function clientFromUpload(request: Request, at: Date): Promise<ClientSide>
   return {
     source: cert.fileName,
     summary,
-    extraDer: read.certificates.filter((d) => d !== leafDer),
+    extraDer,
     credential,
     credentialNote,
     keyStatus,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import net from 'node:net';
+import { silentServer } from './helpers/silent-server';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -83,24 +83,6 @@ function netshEvidence(port: string): { text: string; binding: string } {
   return { text: `\nSSL Certificate bindings:\n-------------------------\n\n${netshRecord(key, 'Disabled')}`, binding: key };
 }
 
-/** A server that accepts connections and never answers: a diagnosis of it waits until cancelled. */
-async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Call the service the way the page does (its session token, POST /api/<channel>), for setup only. */
 async function api(channel: string, request: unknown): Promise<{ ok: boolean; value?: unknown; error?: { message: string } }> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { test, expect, type Locator, type Page } from '@playwright/test';
+import { silentServer } from './helpers/silent-server';
 import { openApp, screenshot, viewShot } from './helpers/app';
 import { opensslFacts } from './helpers/certs';
 
@@ -59,24 +60,6 @@ async function centre(locator: Locator): Promise<void> {
   await locator.evaluate((el) => el.scrollIntoView({ block: 'center' }));
 }
 
-/** A server that accepts connections and never says a word: a probe can only time out. */
-async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** A TCP port on 127.0.0.1 that nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {

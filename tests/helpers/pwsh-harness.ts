@@ -1,0 +1,157 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PWSH } from './pwsh';
+
+/**
+ * Real PowerShell as the judge of the PowerShell Certbench writes (issue 12 "Real PowerShell in CI").
+ * One pwsh process per batch (it takes about a second to start): the scripts go in as a JSON file,
+ * tests/helpers/pwsh-check.ps1 parses each with PowerShell's own Parser.ParseInput and walks the AST
+ * for what Windows PowerShell 5.1 lacks (7-only operators, parameters, cmdlets, .NET members), and
+ * the answer comes back as a JSON file. Nothing passes through a command line.
+ */
+
+export interface ParseError {
+  id: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** One construct of the script that Windows PowerShell 5.1 does not have. */
+export interface NotIn51 {
+  kind: string;
+  text: string;
+  line: number;
+  column: number;
+  why: string;
+}
+
+export interface ScriptReport {
+  name: string;
+  parseErrors: ParseError[];
+  notIn51: NotIn51[];
+}
+
+export interface TokenReport {
+  name: string;
+  parseErrors: ParseError[];
+  tokens: Array<{ kind: string; type: string; value: string | null }>;
+}
+
+const CHECKER = path.join(__dirname, 'pwsh-check.ps1');
+
+/** Environment for every pwsh run here: no telemetry, no update check, the caller's extras on top. */
+export function pwshEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...extra };
+}
+
+function pwshPath(): string {
+  if (!PWSH) throw new Error('pwsh is not installed (see tests/helpers/pwsh.ts)');
+  return PWSH;
+}
+
+/** Run pwsh with arguments (never a shell); throws with its stderr when it does not exit 0. */
+export function runPwsh(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; allowFailure?: boolean } = {}): SpawnSyncReturns<string> {
+  const r = spawnSync(pwshPath(), ['-NoProfile', '-NonInteractive', ...args], {
+    encoding: 'utf8',
+    env: pwshEnv(options.env),
+    cwd: options.cwd,
+    timeout: options.timeoutMs ?? 240_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  if (r.status !== 0 && !options.allowFailure) throw new Error(`pwsh exited with ${r.status}: ${r.stderr || r.stdout}`);
+  return r;
+}
+
+/** Run a script file (written by the caller) in one pwsh process. */
+export function runPwshFile(file: string, args: string[] = [], options: Parameters<typeof runPwsh>[1] = {}): SpawnSyncReturns<string> {
+  return runPwsh(['-ExecutionPolicy', 'Bypass', '-File', file, ...args], options);
+}
+
+function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-pwsh-'));
+  try {
+    return fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function request<T>(mode: 'check' | 'literals', items: ReadonlyArray<{ name: string; script: string }>): T[] {
+  if (!items.length) return [];
+  return withTempDir((dir) => {
+    const req = path.join(dir, 'request.json');
+    const answer = path.join(dir, 'answer.json');
+    // JSON.stringify escapes lone surrogates (\udXXX), so every UTF-16 code unit arrives as it is.
+    fs.writeFileSync(req, JSON.stringify({ mode, items: items.map((i) => ({ name: i.name, script: i.script })) }));
+    runPwshFile(CHECKER, ['-RequestFile', req, '-AnswerFile', answer]);
+    const parsed = JSON.parse(fs.readFileSync(answer, 'utf8').replace(/^\uFEFF/, '')) as T[];
+    if (parsed.length !== items.length) throw new Error(`pwsh-check answered ${parsed.length} of ${items.length} items`);
+    return parsed;
+  });
+}
+
+/** Counts for the summary line of scripts/test-all.mjs (written per test file by writePwshReport). */
+const counts = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesRoundTripped: 0 };
+
+/**
+ * Parse every script with real PowerShell and list what Windows PowerShell 5.1 lacks. `record: false`
+ * keeps the harness's own self-tests (made to fail) out of the counts.
+ */
+export function checkScripts(items: ReadonlyArray<{ name: string; script: string }>, options: { record?: boolean } = {}): ScriptReport[] {
+  const raw = request<{ name: string; parseErrors: ParseError[] | null; findings: NotIn51[] | null }>('check', items);
+  const reports = raw.map((r) => ({ name: r.name, parseErrors: r.parseErrors ?? [], notIn51: r.findings ?? [] }));
+  if (options.record !== false) {
+    counts.scriptsParsed += reports.length;
+    for (const r of reports) {
+      counts.parseErrors += r.parseErrors.length;
+      counts.notIn51 += r.notIn51.length;
+    }
+  }
+  return reports;
+}
+
+/** PowerShell's own tokens of each script; string values decoded from UTF-16LE code units. */
+export function tokenize(items: ReadonlyArray<{ name: string; script: string }>): TokenReport[] {
+  const raw = request<{ name: string; parseErrors: ParseError[] | null; tokens: TokenReport['tokens'] | null }>('literals', items);
+  return raw.map((r) => ({
+    name: r.name,
+    parseErrors: r.parseErrors ?? [],
+    tokens: (r.tokens ?? []).map((t) => ({ ...t, value: t.value === null ? null : fromUtf16Base64(t.value) })),
+  }));
+}
+
+/** Base64 of UTF-16LE code units to a JS string, lone surrogates kept (Buffer's utf16le decoder keeps them). */
+export function fromUtf16Base64(b64: string): string {
+  const bytes = Buffer.from(b64, 'base64');
+  let out = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2) out += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  return out;
+}
+
+/** Record values that went through real PowerShell and came back equal (the summary's hostile count). */
+export function recordRoundTrips(n: number): void {
+  counts.valuesRoundTripped += n;
+}
+
+/** A readable one-line list of what failed, for expect messages. */
+export function describeProblems(reports: readonly ScriptReport[]): string {
+  return reports
+    .filter((r) => r.parseErrors.length || r.notIn51.length)
+    .map((r) => `${r.name}: ${[...r.parseErrors.map((e) => `parse error ${e.id} at ${e.line}:${e.column} ${e.message}`), ...r.notIn51.map((f) => `${f.kind} at ${f.line}:${f.column} ${f.text.slice(0, 80)}`)].join('; ')}`)
+    .join('\n');
+}
+
+export const PWSH_REPORT_DIR = path.resolve(__dirname, '../../.tmp/reports');
+
+/**
+ * Write this test file's counts to .tmp/reports/powershell-<label>.json; scripts/test-all.mjs adds up
+ * every such file for its "PowerShell: ..." summary line.
+ */
+export function writePwshReport(label: string): void {
+  fs.mkdirSync(PWSH_REPORT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(PWSH_REPORT_DIR, `powershell-${label}.json`), JSON.stringify({ ...counts, pwsh: PWSH }, null, 2));
+}

@@ -1,7 +1,7 @@
 import { CertbenchError, formatBytes } from '../errors';
 import type { SslBinding } from '../model/server';
+import { stripPasteNoise } from './paste-noise';
 import { decodeDefaultFlags } from './ssl-flags';
-import { splitLines } from './text-decode';
 
 /**
  * `netsh http show sslcert` (reference section 4): a header, then one record per binding, each line
@@ -9,10 +9,16 @@ import { splitLines } from './text-decode';
  * binding (IP:port, Hostname:port or the central certificate store). Labels are padded to a column
  * but not consistently, so a line is split on its first colon followed by a space, never by column.
  *
- * The output is localized (reference section 0), so labels are matched in English and German, with
- * accents and punctuation ignored (a capture read in the wrong code page turns "ü" into U+FFFD). For
+ * The output is localized (reference section 0), so labels are matched in English, German and French,
+ * with accents and punctuation ignored (a capture read in the wrong code page turns "ü" into U+FFFD). For
  * any other language the first thirteen fields, whose order is the same on every Windows since 2012 R2,
- * are taken by position.
+ * are taken by position. A French capture shows what localized netsh really prints: values stay in
+ * English (Enabled, Not Set), one label carries its own colon ("Nom du magasin de certificats :  : MY"),
+ * and some rows have no space after the colon ("Désactiver HTTP2 :Not Set").
+ *
+ * Pasted output goes through the shared paste stage first (paste-noise.ts): prompts, the echoed
+ * command, other commands' output, and console wrapping inside values (a row that does not start with
+ * the record indent continues the row before it).
  */
 
 export const MAX_NETSH_CHARS = 5 * 1024 * 1024;
@@ -48,45 +54,64 @@ export type NetshField =
   | 'extendedProperties';
 
 /**
- * Labels per field: English from reference section 4 (verbatim outputs). German: `Zertifikathash` and
- * `Anwendungs-ID` come from reference section 0; every other German label here is a constructed
- * translation (UNCERTAIN: no German netsh capture was available), which is why unknown labels fall
- * back to their position.
+ * Labels per field, in this order: English (reference section 4, verbatim outputs); German
+ * (`Zertifikathash`, `Anwendungs-ID` from reference section 0, `IP:Port` and the header from a public
+ * German capture; every other German label is this project's own translation, UNCERTAIN); French
+ * (every label verbatim from a public French capture of Windows Server, third-party); Spanish and
+ * Italian (this project's OWN translations, no capture found: UNCERTAIN). Labels not listed fall back
+ * to their position.
  */
 export const NETSH_LABELS: Record<NetshField, readonly string[]> = {
-  ipport: ['IP:port'],
-  hostnameport: ['Hostname:port'],
+  ipport: ['IP:port', 'Adresse IP:port', 'IP:puerto', 'IP:porta'],
+  hostnameport: ['Hostname:port', 'Nom d\'hôte:port', 'Nombre de host:puerto', 'Nome host:porta'],
   // UNCERTAIN (reference 4): the English label comes from a third-party test only.
   ccs: ['Central Certificate Store', 'Zentraler Zertifikatspeicher'],
-  certificateHash: ['Certificate Hash', 'Zertifikathash'],
-  appId: ['Application ID', 'Anwendungs-ID'],
-  certificateStoreName: ['Certificate Store Name', 'Zertifikatspeichername'],
-  verifyClientCertRevocation: ['Verify Client Certificate Revocation', 'Sperrung des Clientzertifikats überprüfen'],
-  verifyRevocationCachedOnly: ['Verify Revocation Using Cached Client Certificate Only', 'Sperrung nur mit zwischengespeichertem Clientzertifikat überprüfen'],
-  usageCheck: ['Usage Check', 'Verwendungsüberprüfung'],
-  revocationFreshnessTime: ['Revocation Freshness Time', 'Aktualität der Sperrung'],
-  urlRetrievalTimeout: ['URL Retrieval Timeout', 'Zeitlimit für URL-Abruf'],
-  ctlIdentifier: ['Ctl Identifier', 'CTL-Bezeichner'],
-  ctlStoreName: ['Ctl Store Name', 'CTL-Speichername'],
-  dsMapperUsage: ['DS Mapper Usage', 'DS-Zuordnungsverwendung'],
-  negotiateClientCertificate: ['Negotiate Client Certificate', 'Clientzertifikat aushandeln'],
-  reject: ['Reject Connections', 'Verbindungen ablehnen'],
-  disableHttp2: ['Disable HTTP2', 'HTTP2 deaktivieren'],
-  disableQuic: ['Disable QUIC', 'QUIC deaktivieren'],
-  disableTls12: ['Disable TLS1.2', 'TLS1.2 deaktivieren'],
-  disableTls13: ['Disable TLS1.3', 'TLS1.3 deaktivieren'],
-  disableOcspStapling: ['Disable OCSP Stapling', 'OCSP-Stapling deaktivieren'],
-  enableTokenBinding: ['Enable Token Binding', 'Tokenbindung aktivieren'],
-  logExtendedEvents: ['Log Extended Events', 'Erweiterte Ereignisse protokollieren'],
-  disableLegacyTls: ['Disable Legacy TLS Versions', 'Ältere TLS-Versionen deaktivieren'],
-  enableSessionTicket: ['Enable Session Ticket', 'Sitzungsticket aktivieren'],
+  certificateHash: ['Certificate Hash', 'Zertifikathash', 'Hachage du certificat', 'Hash de certificado', 'Hash certificato'],
+  appId: ['Application ID', 'Anwendungs-ID', 'ID de l\'application', 'Id. de aplicación', 'ID applicazione'],
+  certificateStoreName: ['Certificate Store Name', 'Zertifikatspeichername', 'Nom du magasin de certificats', 'Nombre del almacén de certificados', 'Nome archivio certificati'],
+  verifyClientCertRevocation: ['Verify Client Certificate Revocation', 'Sperrung des Clientzertifikats überprüfen', 'Vérifier la révocation des certificats clients'],
+  verifyRevocationCachedOnly: [
+    'Verify Revocation Using Cached Client Certificate Only',
+    'Sperrung nur mit zwischengespeichertem Clientzertifikat überprüfen',
+    'Vérifier la révocation au moyen du certificat client mis en cache uniquement',
+  ],
+  usageCheck: ['Usage Check', 'Verwendungsüberprüfung', 'Vérification de l\'utilisation'],
+  revocationFreshnessTime: ['Revocation Freshness Time', 'Aktualität der Sperrung', 'Heure d\'actualisation de la révocation'],
+  urlRetrievalTimeout: ['URL Retrieval Timeout', 'Zeitlimit für URL-Abruf', 'Délai d\'attente de la récupération d\'URL'],
+  ctlIdentifier: ['Ctl Identifier', 'CTL-Bezeichner', 'Identificateur CTL', 'Identificador de CTL', 'Identificatore CTL'],
+  ctlStoreName: ['Ctl Store Name', 'CTL-Speichername', 'Nom du magasin CTL', 'Nombre del almacén de CTL', 'Nome archivio CTL'],
+  dsMapperUsage: ['DS Mapper Usage', 'DS-Zuordnungsverwendung', 'Utilisation du mappeur DS', 'Uso del asignador de DS', 'Utilizzo mapper DS'],
+  negotiateClientCertificate: ['Negotiate Client Certificate', 'Clientzertifikat aushandeln', 'Négocier le certificat client', 'Negociar certificado de cliente', 'Negozia certificato client'],
+  reject: ['Reject Connections', 'Verbindungen ablehnen', 'Refuser les connexions'],
+  disableHttp2: ['Disable HTTP2', 'HTTP2 deaktivieren', 'Désactiver HTTP2'],
+  disableQuic: ['Disable QUIC', 'QUIC deaktivieren', 'Désactiver QUIC'],
+  disableTls12: ['Disable TLS1.2', 'TLS1.2 deaktivieren', 'Désactiver TLS1.2'],
+  disableTls13: ['Disable TLS1.3', 'TLS1.3 deaktivieren', 'Désactiver TLS1.3', 'Deshabilitar TLS1.3', 'Disabilita TLS1.3'],
+  disableOcspStapling: ['Disable OCSP Stapling', 'OCSP-Stapling deaktivieren', 'Désactiver l\'association OCSP'],
+  enableTokenBinding: ['Enable Token Binding', 'Tokenbindung aktivieren', 'Activer la liaison de jeton'],
+  logExtendedEvents: ['Log Extended Events', 'Erweiterte Ereignisse protokollieren', 'Consigner les événements étendus'],
+  disableLegacyTls: ['Disable Legacy TLS Versions', 'Ältere TLS-Versionen deaktivieren', 'Désactiver les versions existantes de TLS'],
+  enableSessionTicket: ['Enable Session Ticket', 'Sitzungsticket aktivieren', 'Activer le ticket de session'],
   disableSessionId: ['Disable Session ID', 'Sitzungs-ID deaktivieren'],
   enableCacheClientHello: ['Enable Caching Client Hello', 'Zwischenspeichern von Client Hello aktivieren'],
-  extendedProperties: ['Extended Properties', 'Erweiterte Eigenschaften'],
+  extendedProperties: ['Extended Properties', 'Erweiterte Eigenschaften', 'Propriétés étendues', 'Propiedades extendidas', 'Proprietà estese'],
 };
 
-/** The header line (German UNCERTAIN, constructed). */
-const HEADERS = ['SSL Certificate bindings', 'SSL-Zertifikatbindungen'].map(norm);
+/** The header line: English (reference 4), German and French (public captures), Spanish and Italian (own translations). */
+const HEADERS = ['SSL Certificate bindings', 'SSL-Zertifikatbindungen', 'Liaisons de certificat SSL', 'Enlaces de certificado SSL', 'Associazioni certificati SSL'].map(norm);
+
+/** The command whose output this is, when its prompt row was pasted too. */
+const NETSH_COMMAND = /\bnetsh(?:\.exe)?\b.*\bsslcert\b/i;
+
+/**
+ * A console-wrapped row continues the row before it when it cannot start a netsh line: every record
+ * row is indented (four spaces, one before "Extended Properties"), and the header and rule rows are known.
+ */
+function netshContinues(_row: string, next: string): boolean {
+  if (/^\s/.test(next) || /^-{5,}\s*$/.test(next)) return false;
+  const flat = norm(next);
+  return !HEADERS.some((h) => flat.startsWith(h)) && !NOT_FOUND.some((n) => flat.startsWith(n));
+}
 
 /** What netsh prints when no binding matches a filter (UNCERTAIN: third-party fixture; German constructed). */
 const NOT_FOUND = ['The system cannot find the file specified', 'Das System kann die angegebene Datei nicht finden'].map(norm);
@@ -141,11 +166,17 @@ export function netshFieldOfLabel(label: string): NetshField | null {
   return LABEL_INDEX.get(norm(label)) ?? null;
 }
 
-/** Split "    Label   : value" on the first colon that is followed by a space or the line end. */
+/**
+ * Split "    Label   : value" on the first colon that is followed by a space or the line end, or that
+ * has a space before it ("Désactiver HTTP2 :Not Set" in French output). A value that starts with a
+ * second colon belongs to a label that printed its own ("Nom du magasin de certificats :       : MY").
+ */
 export function splitLabelLine(line: string): { label: string; value: string } | null {
-  const m = /^\s*(.+?)\s*:(?:\s+|$)(.*)$/.exec(line);
+  const m = /^\s*(.+?)(?:\s*:(?:\s+|$)|\s+:(?=\S))(.*)$/.exec(line);
   if (!m) return null;
-  return { label: m[1]!, value: m[2]!.trim() };
+  let value = m[2]!.trim();
+  if (/^:(?:\s|$)/.test(value)) value = value.slice(1).trim();
+  return { label: m[1]!, value };
 }
 
 /**
@@ -198,9 +229,10 @@ interface RawRecord {
 /**
  * Every binding in a `netsh http show sslcert` output, with every field as printed. An output that
  * says no binding matched gives []; text that is not netsh output at all is a one-line bad-input
- * error naming `source`.
+ * error naming `source`. `notes` (optional) receives what the paste stage removed and the rows of a
+ * record whose first row was cut off.
  */
-export function parseNetshSslcert(text: string, source: string): SslBinding[] {
+export function parseNetshSslcert(text: string, source: string, notes?: string[]): SslBinding[] {
   if (text.length > MAX_NETSH_CHARS) {
     throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_NETSH_CHARS)} netsh http show sslcert output can be (${text.length} characters)`);
   }
@@ -208,8 +240,10 @@ export function parseNetshSslcert(text: string, source: string): SslBinding[] {
   let current: RawRecord | null = null;
   let header = false;
   let notFound = false;
+  let orphans = 0;
+  const paste = stripPasteNoise(text, { command: NETSH_COMMAND, continues: netshContinues });
 
-  for (const raw of splitLines(text.replace(/^\uFEFF/, ''))) {
+  for (const raw of paste.lines) {
     const line = raw.replace(/\s+$/, '');
     if (!line.trim()) {
       current = null;
@@ -239,7 +273,12 @@ export function parseNetshSslcert(text: string, source: string): SslBinding[] {
       records.push(current);
       continue;
     }
-    if (!current) continue; // an extended-properties block after a blank line, or stray text
+    if (!current) {
+      // Rows of a record whose key row was cut off the paste, an extended-properties block after a
+      // blank line, or stray text: not a binding anyone could name.
+      if (field !== null && field !== 'extendedProperties' && !records.length) orphans++;
+      continue;
+    }
     if (field === 'extendedProperties') {
       current.extended = true;
       continue;
@@ -251,6 +290,15 @@ export function parseNetshSslcert(text: string, source: string): SslBinding[] {
   const bindings = records.map((r) => toBinding(r, source)).filter((b): b is SslBinding => b !== null);
   if (!header && !notFound && !bindings.length) {
     throw new CertbenchError('bad-input', `${source}: not the output of "netsh http show sslcert" (no "SSL Certificate bindings" header and no IP:port or Hostname:port record)`);
+  }
+  if (notes) {
+    if (paste.summary) notes.push(`${source}: ${paste.summary}`);
+    if (orphans) notes.push(`${source}: the paste starts inside a binding (${orphans} row(s) before the first IP:port or Hostname:port row); that binding was left out`);
+    // Every Windows since 2012 R2 prints at least POSITIONAL's fields, up to Negotiate Client Certificate.
+    const last = bindings[bindings.length - 1];
+    if (last && last.fields.length < POSITIONAL.length) {
+      notes.push(`${source}: the paste ends inside the binding ${last.key}; the fields after "${last.fields[last.fields.length - 1]!.label}" are unknown`);
+    }
   }
   return bindings;
 }

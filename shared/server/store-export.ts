@@ -314,56 +314,70 @@ export function estimateNameBytes(subject: string): number {
   return 2 + tlv(seq);
 }
 
-const certutilLine = (c: CertutilCertificate) => `${c.subject ?? '(no subject printed)'} (${c.thumbprintSha1 ?? 'no Cert Hash printed'})`;
+/** A certificate as a text listing prints it (certutil -store, or Format-List of the Cert: drive): no bytes. */
+export interface PrintedCertificate {
+  subject: string | null;
+  thumbprintSha1: string | null;
+  notAfter: string | null;
+  /** Does the listing say the certificate is its own issuer? null when it does not say. */
+  selfIssued: boolean | null;
+}
+
+const printedLine = (c: PrintedCertificate) => `${c.subject ?? '(no subject printed)'} (${c.thumbprintSha1 ?? 'no thumbprint printed'})`;
 
 function listEvidence(items: Evidence[], max = 20): Evidence[] {
   return items.length <= max ? items : [...items.slice(0, max), { kind: 'more', text: `and ${items.length - max} more` }];
 }
 
-/**
- * `certutil -store Root` text from the server. certutil prints no certificate bytes, so no
- * StoreCertificate can be made honestly (the schema holds the DER): the store is listed with its
- * count, one note sums the export up, and the findings the text proves are raised here directly,
- * with the params the fix scripts read.
- */
-export function parseCertutilStoreExport(text: string, file: string, at: Date): StoreExport {
-  if (text.length > STORE_EXPORT_MAX_BYTES) throw new CertbenchError('too-large', `${file}: ${formatBytes(text.length)} is more than the ${formatBytes(STORE_EXPORT_MAX_BYTES)} a store export can be`);
-  const dump = parseCertutilStore(text);
-  if (dump.failure && !dump.certificates.length) throw new CertbenchError('bad-input', `${file}: certutil failed on the server: ${dump.failure}`);
-  const certs = dump.certificates;
-  if (!certs.length) throw new CertbenchError('bad-input', `${file}: certutil -store output without any certificate`);
-  if (certs.length > STORE_EXPORT_MAX_CERTIFICATES) throw new CertbenchError('too-large', `${file}: ${certs.length} certificates, more than the ${STORE_EXPORT_MAX_CERTIFICATES} a store export can hold`);
+/** How one text format is named in notes and findings. */
+interface PrintedFormat {
+  /** "certutil -store Root text", "Get-ChildItem Cert:\LocalMachine\Root | Format-List text". */
+  head: string;
+  /** The words for a certificate whose issuer is someone else: 'that certutil marks "Non-root Certificate"'. */
+  nonRootWords: string;
+  /** The count in the summary note: 'marked Non-root Certificate'. */
+  nonRootCount: string;
+}
 
-  const path = dump.store ? storePathOf(dump.store) : null;
+/**
+ * The findings a text listing of the server's store proves (no certificate bytes, so no
+ * StoreCertificate can be made honestly: the schema holds the DER): the store is listed with its
+ * count, one note sums the export up, and KB 2802568's non-self-signed certificates, expired roots and
+ * the 16 KB estimate are raised here directly, with the params the fix scripts read.
+ */
+function judgePrintedStore(path: { location: 'LocalMachine' | 'CurrentUser'; name: string } | null, certs: PrintedCertificate[], file: string, at: Date, format: PrintedFormat, extraNotes: string[], assumption = ''): StoreExport {
+  if (certs.length > STORE_EXPORT_MAX_CERTIFICATES) throw new CertbenchError('too-large', `${file}: ${certs.length} certificates, more than the ${STORE_EXPORT_MAX_CERTIFICATES} a store export can hold`);
   const exact = `attach the PowerShell JSON export for exact figures: ${STORE_EXPORT_COMMAND}`;
-  const store = serverStore(path ?? { location: 'Unknown', name: 'Store' }, file, certs.length, `certutil text carries no certificate bytes: findings come from what it prints; ${exact}`);
-  if (!path) store.label = `Server: a store the certutil text does not name (${file})`;
+  const store = serverStore(path ?? { location: 'Unknown', name: 'Store' }, file, certs.length, `${format.head.replace(/ text$/, '')} carries no certificate bytes: findings come from what it prints; ${exact}`);
+  if (!path) store.label = `Server: a store the text does not name (${file})`;
   const isRoot = store.trusted;
   const notes: string[] = [];
   const findings: Finding[] = [];
-  const storeName = `LocalMachine\\${path?.name ?? 'Store'}`;
-  const params = (list: CertutilCertificate[]): Record<string, string> | undefined => {
+  const done = (): StoreExport => ({ stores: [store], certificates: [], notes: [...notes, ...extraNotes], findings });
+  const storeName = `${path?.location ?? 'LocalMachine'}\\${path?.name ?? 'Store'}`;
+  const params = (list: PrintedCertificate[]): Record<string, string> | undefined => {
     const withHash = list.filter((c) => c.thumbprintSha1);
     if (!withHash.length) return undefined;
     return { store: storeName, thumbprints: withHash.map((c) => c.thumbprintSha1!).join(','), thumbprint: withHash[0]!.thumbprintSha1!, subject: withHash[0]!.subject ?? '' };
   };
   const where = ` on the server (${file})`;
-  const head = `${file}: certutil -store ${dump.store ?? '(store not named)'} text, ${certs.length} certificate(s)`;
+  const head = `${file}: ${format.head}, ${certs.length} certificate(s)`;
   if (!isRoot) {
-    notes.push(`${head}; the trusted-root checks apply to LocalMachine\\Root only${path ? '' : ' (the text lacks its first line, which names the store)'}`);
-    return { stores: [store], certificates: [], notes, findings };
+    const why = path?.location === 'CurrentUser' ? `this is the CurrentUser\\${path.name} store, not the machine's` : path ? '' : ' (the text does not name its store)';
+    notes.push(`${head}; the trusted-root checks apply to LocalMachine\\Root only${why && !why.startsWith(' ') ? `: ${why}` : why}${assumption}`);
+    return done();
   }
 
-  // KB 2802568: certutil's own verdict "Non-root Certificate" (subject and issuer differ).
-  const nonRoot = certs.filter((c) => c.rootCertificate === false);
+  // KB 2802568: a certificate whose issuer is not itself, in the trusted root store.
+  const nonRoot = certs.filter((c) => c.selfIssued === false);
   if (nonRoot.length) {
     const p = params(nonRoot);
     findings.push(
       finding(
         'store.non-self-signed-in-root',
         "A non-self-signed certificate sits in the server's trusted root store",
-        `${store.label} holds ${nonRoot.length} certificate(s) that certutil marks "Non-root Certificate": their issuer is not the certificate itself. Windows then stops sending the trusted CA list and IIS can answer 403.7 or 403.16 to valid client certificates (KB 2802568); move them to Intermediate Certification Authorities.`,
-        listEvidence(nonRoot.map((c) => ({ kind: 'certificate', text: `${certutilLine(c)}${where}` }))),
+        `${store.label} holds ${nonRoot.length} certificate(s) ${format.nonRootWords}: their issuer is not the certificate itself. Windows then stops sending the trusted CA list and IIS can answer 403.7 or 403.16 to valid client certificates (KB 2802568); move them to Intermediate Certification Authorities.`,
+        listEvidence(nonRoot.map((c) => ({ kind: 'certificate', text: `${printedLine(c)}${where}` }))),
         p ? { params: p } : {},
       ),
     );
@@ -379,7 +393,7 @@ export function parseCertutilStoreExport(text: string, file: string, at: Date): 
         'store.expired-roots',
         "Expired certificates in the server's trusted root store",
         `${store.label} holds ${expired.length} expired certificate(s). They no longer anchor any chain and still count toward the CA list the server sends.`,
-        listEvidence(expired.map((c) => ({ kind: 'certificate', text: `${certutilLine(c)}, expired ${c.notAfter}${where}` }))),
+        listEvidence(expired.map((c) => ({ kind: 'certificate', text: `${printedLine(c)}, expired ${c.notAfter}${where}` }))),
         p ? { params: p } : {},
       ),
     );
@@ -391,16 +405,35 @@ export function parseCertutilStoreExport(text: string, file: string, at: Date): 
       finding(
         'store.root-names-too-large',
         "The server's trusted roots' names add up past the 16 KB limit",
-        `The ${certs.length} certificates of ${store.label} have names estimated at ${estimate} bytes in a certificate request (from the subjects certutil prints), more than ${CA_NAMES_LIMIT} (some Windows versions stop at ${CA_NAMES_OLD_LIMIT}). Schannel then sends no CA names or fails the handshake (KB 933430); remove unneeded roots or use a Certificate Trust List on the binding.`,
+        `The ${certs.length} certificates of ${store.label} have names estimated at ${estimate} bytes in a certificate request (from the printed subjects), more than ${CA_NAMES_LIMIT} (some Windows versions stop at ${CA_NAMES_OLD_LIMIT}). Schannel then sends no CA names or fails the handshake (KB 933430); remove unneeded roots or use a Certificate Trust List on the binding.`,
         [{ kind: 'size', text: `about ${estimate} bytes of CA names (estimated) from ${certs.length} certificates${where}` }],
         { params: { store: storeName } },
       ),
     );
   }
   notes.push(
-    `${head}: ${nonRoot.length} marked Non-root Certificate, ${expired.length} expired${unjudged ? ` (expiry not judged for ${unjudged}: their NotAfter dates are in a format that cannot be read without guessing the locale)` : ''}; CA names estimated at ${estimate} bytes (exact size needs the certificates' bytes: ${exact})`,
+    `${head}: ${nonRoot.length} ${format.nonRootCount}, ${expired.length} expired${unjudged ? ` (expiry not judged for ${unjudged}: their NotAfter dates are in a format that cannot be read without guessing the locale)` : ''}; CA names estimated at ${estimate} bytes (exact size needs the certificates' bytes: ${exact})${assumption}`,
   );
-  return { stores: [store], certificates: [], notes, findings };
+  return done();
+}
+
+/**
+ * `certutil [-user] -store <name>` text from the server, as a file or pasted. The store's location
+ * comes from the echoed command when its prompt row was pasted (`-user`: CurrentUser); without it,
+ * certutil's default (LocalMachine) is assumed, and a note says so.
+ */
+export function parseCertutilStoreExport(text: string, file: string, at: Date): StoreExport {
+  if (text.length > STORE_EXPORT_MAX_BYTES) throw new CertbenchError('too-large', `${file}: ${formatBytes(text.length)} is more than the ${formatBytes(STORE_EXPORT_MAX_BYTES)} a store export can be`);
+  const dump = parseCertutilStore(text);
+  if (dump.failure && !dump.certificates.length) throw new CertbenchError('bad-input', `${file}: certutil failed on the server: ${dump.failure}`);
+  if (!dump.certificates.length) throw new CertbenchError('bad-input', `${file}: certutil -store output without any certificate`);
+  const named = dump.store ? storePathOf(dump.store) : null;
+  const path = named ? { location: dump.location ?? named.location, name: named.name } : null;
+  const extra: string[] = [];
+  if (dump.pasteSummary) extra.push(`${file}: ${dump.pasteSummary}`);
+  const assumption = path && !dump.location ? `; the text does not show the certutil command, so the store is taken as LocalMachine\\${path.name} (certutil's default; "certutil -user" prints the same for CurrentUser)` : '';
+  const certs: PrintedCertificate[] = dump.certificates.map((c: CertutilCertificate) => ({ subject: c.subject, thumbprintSha1: c.thumbprintSha1, notAfter: c.notAfter, selfIssued: c.rootCertificate }));
+  return judgePrintedStore(path, certs, file, at, { head: `certutil ${path?.location === 'CurrentUser' ? '-user ' : ''}-store ${dump.store ?? '(store not named)'} text`, nonRootWords: 'that certutil marks "Non-root Certificate"', nonRootCount: 'marked Non-root Certificate' }, extra, assumption);
 }
 
 /** Parse either export format (recognised by content); throws a one-line error when it is neither. */

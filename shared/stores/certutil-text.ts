@@ -7,8 +7,17 @@
  * recognized by its shape alone.
  *
  * German spellings marked UNCERTAIN come from a third-party parser's test fixture (the reference says
- * so too); an OEM code-page capture turns "ü" into U+FFFD, so those letters match any character.
+ * so too); French, Spanish and Italian spellings are this project's OWN translations (UNCERTAIN: no
+ * capture was found), which is why the thumbprint, separator and key rows are also recognized by shape.
+ * An OEM code-page capture turns "ü" into U+FFFD (or "Ã¼" when UTF-8 is read as ANSI), so accented
+ * letters match any one or two characters.
+ *
+ * Pasted text goes through the shared paste stage (shared/server/paste-noise.ts) first: the prompt
+ * row's echoed command says whether the store was CurrentUser (`-user`) or LocalMachine, and rows the
+ * console wrapped (a long subject or container name) are joined back where the next row cannot start
+ * a certutil line of its own.
  */
+import { stripPasteNoise } from '../server/paste-noise';
 
 /**
  * CAPI keys from autoenrollment print `Key Container = <md5>_<GUID>` and a Simple container name
@@ -68,6 +77,15 @@ export interface CertutilCertificate {
 export interface CertutilStoreDump {
   /** `My` in `My "Personal"`. */
   store: string | null;
+  /**
+   * From the echoed command when its prompt row was pasted: CurrentUser with `-user`, LocalMachine
+   * without (certutil's default); null when the command is not in the text (the output is the same).
+   */
+  location: 'LocalMachine' | 'CurrentUser' | null;
+  /** The echoed command, when pasted. */
+  command: string | null;
+  /** What the paste stage removed, in words ("" when nothing). */
+  pasteSummary: string;
   /** `Personal` in `My "Personal"` (localized). */
   friendlyName: string | null;
   certificates: CertutilCertificate[];
@@ -77,25 +95,34 @@ export interface CertutilStoreDump {
   failure: string | null;
 }
 
-/** Any character for a letter an OEM code page may have mangled (ü, ä, é). */
-const U = '.';
+/**
+ * A label list as one pattern source: spellings joined, each accented letter standing for any one or
+ * two characters (U+FFFD from an OEM capture, "Ã©" from UTF-8 read as ANSI), regex characters escaped.
+ */
+function spellings(...labels: string[]): string {
+  return labels.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[^ -~]/g, '.{1,2}')).join('|');
+}
+const colonLabel = (...labels: string[]) => new RegExp(`^(?:${spellings(...labels)})\\s*:\\s*(.*)$`, 'i');
+const equalsLabel = (...labels: string[]) => new RegExp(`^(?:${spellings(...labels)})\\s*=\\s*(.*)$`, 'i');
+const sentence = (...labels: string[]) => new RegExp(`^(?:${spellings(...labels)})\\.?$`, 'i');
 
-// Labels followed by ":" (value after). German: Seriennummer, Aussteller, Zertifikathash(sha1) are in
-// the reference; Antragsteller, Nicht vor, Nicht nach, Vorlage are UNCERTAIN (third-party fixture).
+// Labels followed by ":" (value after), in the order English, German, French, Spanish, Italian.
+// German: Seriennummer, Aussteller, Zertifikathash(sha1) are in the reference; Antragsteller, Nicht
+// vor, Nicht nach, Vorlage are UNCERTAIN (third-party fixture). French, Spanish, Italian: OWN translations.
 const COLON_LABELS: [keyof Omit<CertutilCertificate, 'index' | 'archived' | 'key' | 'rootCertificate' | 'thumbprintSha1'>, RegExp][] = [
-  ['serialNumber', /^(?:Serial Number|Seriennummer)\s*:\s*(.*)$/i],
-  ['issuer', /^(?:Issuer|Aussteller)\s*:\s*(.*)$/i],
-  ['subject', /^(?:Subject|Antragsteller)\s*:\s*(.*)$/i],
-  ['notBefore', /^(?:NotBefore|Nicht vor)\s*:\s*(.*)$/i],
-  ['notAfter', /^(?:NotAfter|Nicht nach)\s*:\s*(.*)$/i],
-  ['template', /^(?:Template|Vorlage)\s*:\s*(.*)$/i],
+  ['serialNumber', colonLabel('Serial Number', 'Seriennummer', 'Numéro de série', 'Número de serie', 'Numero di serie')],
+  ['issuer', colonLabel('Issuer', 'Aussteller', 'Émetteur', 'Emisor', 'Autorità emittente')],
+  ['subject', colonLabel('Subject', 'Antragsteller', 'Objet', 'Sujeto', 'Soggetto')],
+  ['notBefore', colonLabel('NotBefore', 'Nicht vor')],
+  ['notAfter', colonLabel('NotAfter', 'Nicht nach')],
+  ['template', colonLabel('Template', 'Vorlage', 'Modèle', 'Plantilla', 'Modello')],
 ];
 
-const KEY_CONTAINER = new RegExp(`^(?:Key Container|Schl${U}sselcontainer)\\s*=\\s*(.*)$`, 'i');
-const UNIQUE_NAME = /^(?:Unique container name|Eindeutiger Containername)\s*:\s*(.*)$/i;
+const KEY_CONTAINER = equalsLabel('Key Container', 'Schlüsselcontainer', 'Conteneur de clé', 'Contenedor de claves', 'Contenitore chiave');
+const UNIQUE_NAME = colonLabel('Unique container name', 'Eindeutiger Containername', 'Nom de conteneur unique', 'Nombre de contenedor único', 'Nome contenitore univoco');
 // German "Einfacher Containername" is UNCERTAIN: no captured sample, formed like "Eindeutiger Containername".
-const SIMPLE_NAME = /^(?:Simple container name|Einfacher Containername)\s*:\s*(.*)$/i;
-const PROVIDER = /^(?:Provider|Anbieter)\s*=\s*(.*)$/i;
+const SIMPLE_NAME = colonLabel('Simple container name', 'Einfacher Containername', 'Nom de conteneur simple', 'Nombre de contenedor simple', 'Nome contenitore semplice');
+const PROVIDER = equalsLabel('Provider', 'Anbieter', 'Fournisseur', 'Proveedor');
 const PROVIDER_TYPE = /^ProviderType\s*=\s*(\d+)/i;
 const KEY_SPEC = /^KeySpec\s*=\s*(\d+)/i;
 const MACHINE_KEYSET = /^CRYPT_MACHINE_KEYSET\b/;
@@ -103,21 +130,37 @@ const SDDL = /^(?:O:|G:|D:)[A-Z]*[:(]/;
 /** The SHA-1 line in any language: a label ending in "(sha1)" and exactly 20 bytes of hex. Key Id lines excluded. */
 const CERT_HASH = /^(?!Key ?Id)[^:]*\(sha1\)\s*:\s*((?:[0-9a-f]{2} ?){19}[0-9a-f]{2})\s*$/i;
 const SEPARATOR = /^=+\s*\S+\s+(\d+)\s*=+$/;
-const ROOT = /^(?:Root Certificate: Subject matches Issuer)$/i;
-const NON_ROOT = /^(?:Non-root Certificate|Kein Stammzertifikat)$/i;
-const NOT_EXPORTABLE = new RegExp(`^(?:Private key is NOT exportable|Der private Schl${U}ssel ist NICHT exportierbar)$`, 'i');
+const ROOT = sentence('Root Certificate: Subject matches Issuer', 'Certificat racine : l\'objet correspond à l\'émetteur', 'Certificado raíz: el sujeto coincide con el emisor', 'Certificato radice: il soggetto corrisponde all\'autorità emittente');
+const NON_ROOT = sentence('Non-root Certificate', 'Kein Stammzertifikat', 'Certificat non racine', 'Certificado no raíz', 'Certificato non radice');
+const NOT_EXPORTABLE = sentence('Private key is NOT exportable', 'Der private Schlüssel ist NICHT exportierbar', 'La clé privée n\'est PAS exportable', 'La clave privada NO se puede exportar', 'La chiave privata NON è esportabile');
 const NOT_PLAIN_EXPORTABLE = /^Private key is NOT plain text exportable$/i;
-const MISSING_KEYSET = /^Missing stored keyset$/i;
-const NO_KEY_INFO = /^No key provider information$/i;
-const ENCRYPTION_TEST = new RegExp(`^(?:Encryption test passed|Verschl${U}sselungstest wurde durchgef${U}hrt)$`, 'i');
-const SIGNATURE_TEST = /^Signature test passed$/i;
+const MISSING_KEYSET = sentence('Missing stored keyset', 'Jeu de clés stocké manquant', 'Falta el conjunto de claves almacenado', 'Set di chiavi archiviato mancante');
+const NO_KEY_INFO = sentence('No key provider information', 'Aucune information sur le fournisseur de clé', 'No hay información de proveedor de claves', 'Nessuna informazione sul provider della chiave');
+const ENCRYPTION_TEST = sentence('Encryption test passed', 'Verschlüsselungstest wurde durchgeführt', 'Test de chiffrement réussi', 'Prueba de cifrado superada', 'Test crittografia superato');
+const SIGNATURE_TEST = sentence('Signature test passed', 'Test de signature réussi', 'Prueba de firma superada', 'Test firma superato');
 const TEST_FAILED = /^(?:Encryption|Signature) test FAILED/i;
 const ARCHIVED = /^Archived!$/i;
-const COMPLETED = new RegExp(`^CertUtil: -store(?: command completed successfully|-Befehl wurde erfolgreich ausgef${U}hrt)`, 'i');
+/** The closing row in any language: certutil's verb and no error code (a failure always carries 0x........). */
+const COMPLETED = /^CertUtil: -store\b(?!.*0x[0-9a-f]{8})/i;
 const FAILED = /^CertUtil: -\w+ command FAILED: (.*)$/i;
 const CERTUTIL_MESSAGE = /^CertUtil: (.*)$/i;
-/** A pasted prompt line before the output ("C:\>certutil -store My", "PS C:\> certutil ..."). */
-const PROMPT = /^(?:PS )?[A-Za-z]:\\[^>]*>/;
+/** The command whose output this is (certutil's switches take - or /). */
+const CERTUTIL_COMMAND = /\bcertutil(?:\.exe)?\b.*[-/](?:store|viewstore)\b/i;
+const USER_SWITCH = /(?:^|\s)[-/]user\b/i;
+
+/** Any row certutil itself prints, so a console-wrapped remainder (which matches none) can be told apart. */
+function isCertutilRow(row: string): boolean {
+  const line = row.trim();
+  return (
+    SEPARATOR.test(line) ||
+    CERT_HASH.test(line) ||
+    /^CertUtil:/i.test(line) ||
+    [KEY_CONTAINER, UNIQUE_NAME, SIMPLE_NAME, PROVIDER, PROVIDER_TYPE, KEY_SPEC, MACHINE_KEYSET, SDDL, ROOT, NON_ROOT, NOT_EXPORTABLE, NOT_PLAIN_EXPORTABLE, MISSING_KEYSET, NO_KEY_INFO, ENCRYPTION_TEST, SIGNATURE_TEST, TEST_FAILED, ARCHIVED].some((re) => re.test(line)) ||
+    COLON_LABELS.some(([, re]) => re.test(line)) ||
+    // Other sentences and -v rows: "Signature matches Public Key", "CA Version: V0.0", "Cannot find ...".
+    /^[\p{L}][\p{L} ()-]{1,60}(?::|=)\s/u.test(line)
+  );
+}
 
 function emptyKey(): CertutilKey {
   return {
@@ -161,10 +204,20 @@ function finishKey(k: CertutilKey): void {
   if (k.exportable === null && k.test && k.test !== 'failed' && !k.notPlainTextExportable) k.exportable = true;
 }
 
-/** Parse one `certutil -store` (or `-store -v` key section) output. */
+/** Parse one `certutil -store` (or `-store -v` key section) output, as printed or as pasted. */
 export function parseCertutilStore(text: string): CertutilStoreDump {
-  const dump: CertutilStoreDump = { store: null, friendlyName: null, certificates: [], completed: false, failure: null };
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
+  const paste = stripPasteNoise(text, { command: CERTUTIL_COMMAND, continues: (_row, next) => !isCertutilRow(next) });
+  const dump: CertutilStoreDump = {
+    store: null,
+    friendlyName: null,
+    location: paste.command ? (USER_SWITCH.test(paste.command) ? 'CurrentUser' : 'LocalMachine') : null,
+    command: paste.command,
+    pasteSummary: paste.summary,
+    certificates: [],
+    completed: false,
+    failure: null,
+  };
+  const lines = paste.lines;
   let current: CertutilCertificate | null = null;
   let failureNext = false;
   let implicit = false;
@@ -209,10 +262,10 @@ export function parseCertutilStore(text: string): CertutilStoreDump {
       }
     }
     if (!current) {
-      // The header: `My "Personal"` or a bare store name, possibly after a pasted prompt.
-      if (PROMPT.test(line) || dump.store !== null) continue;
+      // The header: `My "Personal"` or a bare store name, the last such row before the first
+      // certificate (rows of other output pasted before it come first).
       const h = /^(\S+)(?:\s+"(.*)")?$/.exec(line);
-      if (h) {
+      if (h && !/[\\/:]/.test(h[1]!)) {
         dump.store = h[1] ?? null;
         dump.friendlyName = h[2] ?? null;
       }

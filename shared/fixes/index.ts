@@ -67,7 +67,7 @@ function toFixScript(s: FixSection, meta: FixMeta): FixScript | null {
       fileName: files.script,
     };
   } catch {
-    // quoteBash/quotePowerShell refuse a NUL character: such a value gets no script.
+    // quoteBash refuses a NUL character (a bash word cannot hold one): such a value gets no script.
     return null;
   }
 }

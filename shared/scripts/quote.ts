@@ -27,9 +27,11 @@ const POWERSHELL_SINGLE_QUOTES = /['\u2018\u2019\u201A\u201B]/g;
  * A PowerShell verbatim string that stands for exactly `value`: single quotes, in which PowerShell
  * expands nothing (no `$`, no backtick escapes, no subexpressions), and each single-quote character,
  * including the typographic ones PowerShell also treats as quotes, doubled, as PowerShell's own
- * CodeGeneration.EscapeSingleQuotedStringContent does. Newlines and any Unicode are literal.
+ * CodeGeneration.EscapeSingleQuotedStringContent does. Newlines and any Unicode are literal, and so
+ * is NUL: PowerShell's tokenizer ends a string only at a quote or at the end of the text (a NUL is
+ * end of input only where the text ends), which real PowerShell confirms for ParseInput,
+ * -EncodedCommand and script files (tests/integration/powershell-quote.test.ts).
  */
 export function quotePowerShell(value: string): string {
-  if (value.includes('\0')) throw new Error('a value for a PowerShell script cannot contain a NUL character');
   return `'${value.replace(POWERSHELL_SINGLE_QUOTES, (q) => q + q)}'`;
 }

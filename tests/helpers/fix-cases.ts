@@ -126,7 +126,7 @@ export function fixCases(root = '/srv/certbench'): FixCase[] {
         fixId: 'store.import-intermediate',
         shell: 'powershell',
         params: (h) => ({ issuer: `CN=x${h}x,O=Contoso`, downloadUrl: `http://pki.example/x${h}x.crt` }),
-        accepts: (h) => !/\s/.test(h),
+        accepts: (h) => !/[\s\0]/.test(h), // a URL holds no white space and no NUL (isHttpUrl)
         literals: (h) => [`CN=x${h}x,O=Contoso`, `http://pki.example/x${h}x.crt`],
       }),
     ),
@@ -215,7 +215,7 @@ export function fixCases(root = '/srv/certbench'): FixCase[] {
       fixId: 'store.import-intermediate',
       shell: 'bash',
       params: (h) => ({ issuer: `CN=x${h}x`, downloadUrl: `http://pki.example/x${h}x.crt` }),
-      accepts: (h) => !/\s/.test(h),
+      accepts: (h) => !/[\s\0]/.test(h), // a URL holds no white space and no NUL (isHttpUrl)
       literals: (h) => [`CN=x${h}x`, `http://pki.example/x${h}x.crt`],
     },
     { name: 'anchor: intermediate from PEM', findingId: 'http.403.16', fixId: 'store.import-intermediate', shell: 'bash', params: (h) => ({ certificatePem: caPem(`x${h}x`, 'intermediate') }), accepts: always, literals: () => [] },

@@ -80,6 +80,25 @@ $NewVariables = @('IsWindows', 'IsLinux', 'IsMacOS', 'IsCoreCLR', 'PSStyle', 'En
 $NewStaticMembers = @('ToHexString', 'ToHexStringLower', 'FromHexString', 'IsWindows', 'IsLinux', 'IsMacOS', 'IsFreeBSD', 'CreateFromPem', 'CreateFromPemFile', 'CreateFromEncryptedPem', 'CreateFromEncryptedPemFile', 'GetRelativePath', 'ProcessPath', 'ProcessId', 'IsPrivilegedProcess', 'GetInt32', 'Fill', 'LoadPkcs12', 'LoadCertificate', 'LoadCertificateFromFile', 'LoadPkcs12FromFile')
 $NewInstanceMembers = @('ExportCertificatePem', 'ReplaceLineEndings', 'ImportFromPem', 'ImportFromEncryptedPem', 'ExportPkcs8PrivateKeyPem', 'ExportSubjectPublicKeyInfoPem', 'ExportRSAPrivateKeyPem', 'GetECDiffieHellmanPrivateKey', 'CopyWithPrivateKey')
 
+# The parameters (and aliases) of a command that are not in its 7-only list, from this PowerShell's
+# own command metadata; empty for a command this machine lacks (then any prefix counts).
+$OldParameterCache = @{}
+function Get-CertbenchOldParameters([string]$Name, $NewNames) {
+  if (-not $OldParameterCache.ContainsKey($Name)) {
+    $names = @()
+    $cmd = Get-Command -Name $Name -CommandType Cmdlet, Function -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($cmd) {
+      foreach ($param in $cmd.Parameters.Values) {
+        if ($NewNames -contains $param.Name) { continue }
+        $names += $param.Name
+        $names += @($param.Aliases)
+      }
+    }
+    $OldParameterCache[$Name] = $names
+  }
+  return $OldParameterCache[$Name]
+}
+
 function Get-CertbenchCommandFindings($Command, $Add) {
   $name = $Command.GetCommandName()
   if (-not $name) { return }
@@ -98,7 +117,11 @@ function Get-CertbenchCommandFindings($Command, $Add) {
     }
     $p = $e.ParameterName
     foreach ($np in $newParams) {
-      if ($p.Length -gt 0 -and $np.StartsWith($p, [StringComparison]::OrdinalIgnoreCase)) { & $Add 'parameter-missing-in-5.1' $e ($canonical + ' -' + $np + ' does not exist in Windows PowerShell 5.1') }
+      if ($p.Length -eq 0 -or -not $np.StartsWith($p, [StringComparison]::OrdinalIgnoreCase)) { continue }
+      # A prefix that is (or starts) a parameter 5.1 also has means that one: -Leaf is not -LeafBase.
+      $old = @(Get-CertbenchOldParameters $canonical $newParams | Where-Object { $_.StartsWith($p, [StringComparison]::OrdinalIgnoreCase) })
+      if ($np -ne $p -and $old.Count -gt 0) { continue }
+      & $Add 'parameter-missing-in-5.1' $e ($canonical + ' -' + $np + ' does not exist in Windows PowerShell 5.1')
     }
     $takesValue = ($null -eq $e.Argument) -and ($i + 1 -lt $elements.Count) -and ($elements[$i + 1].GetType().Name -ne 'CommandParameterAst')
     $value = $e.Argument
@@ -115,13 +138,86 @@ function Get-CertbenchCommandFindings($Command, $Add) {
   if ($canonical -eq 'Join-Path' -and $positional -gt 2) { & $Add 'parameter-missing-in-5.1' $Command ('Join-Path with more than one child path needs PowerShell 6 (-AdditionalChildPath)') }
 }
 
+# A compiled pre-filter: walking every AST node and token in script code costs seconds per hundred
+# scripts, so C# picks the few nodes and tokens worth a look and the script code above judges them.
+# 7-only AST properties are read by reflection, so this compiles against 5.1's assembly too.
+Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.Management.Automation.Language;
+
+public static class CertbenchAstFilter
+{
+    public static HashSet<string> Commands = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public static HashSet<string> Variables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public static HashSet<string> Members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    static bool Flag(Ast n, string property)
+    {
+        var p = n.GetType().GetProperty(property);
+        if (p == null) return false;
+        var v = p.GetValue(n, null);
+        return p.PropertyType == typeof(bool) ? (bool)v : v != null;
+    }
+
+    static bool Interesting(Ast n)
+    {
+        string type = n.GetType().Name;
+        if (type == "TernaryExpressionAst" || type == "PipelineChainAst") return true;
+        var bin = n as BinaryExpressionAst;
+        if (bin != null) { string op = bin.Operator.ToString(); return op == "QuestionQuestion" || op.EndsWith("eplace"); }
+        var assign = n as AssignmentStatementAst;
+        if (assign != null) return assign.Operator.ToString() == "QuestionQuestionEquals";
+        var member = n as MemberExpressionAst;
+        if (member != null)
+        {
+            if (Flag(n, "NullConditional")) return true;
+            var name = member.Member as StringConstantExpressionAst;
+            return name != null && Members.Contains(name.Value);
+        }
+        if (n is IndexExpressionAst) return Flag(n, "NullConditional");
+        if (n is PipelineAst) return Flag(n, "Background");
+        var block = n as ScriptBlockAst;
+        if (block != null) return Flag(n, "CleanBlock") || block.ScriptRequirements != null;
+        var variable = n as VariableExpressionAst;
+        if (variable != null) { string[] parts = variable.VariablePath.UserPath.Split(':'); return Variables.Contains(parts[parts.Length - 1]); }
+        var command = n as CommandAst;
+        if (command != null) { string c = command.GetCommandName(); return c != null && Commands.Contains(c); }
+        return false;
+    }
+
+    public static Ast[] Find(Ast ast)
+    {
+        return new List<Ast>(ast.FindAll(Interesting, true)).ToArray();
+    }
+
+    public static Token[] EscapeTokens(Token[] tokens)
+    {
+        var found = new List<Token>();
+        var stack = new Stack<Token>(tokens);
+        while (stack.Count > 0)
+        {
+            Token t = stack.Pop();
+            var s = t as StringExpandableToken;
+            if (s != null && s.NestedTokens != null) foreach (Token nested in s.NestedTokens) stack.Push(nested);
+            bool kind = t.Kind == TokenKind.StringExpandable || t.Kind == TokenKind.HereStringExpandable || t.Kind == TokenKind.Generic;
+            if (kind && t.Text.Contains("`u{")) found.Add(t);
+        }
+        return found.ToArray();
+    }
+}
+'@
+foreach ($c in @($MissingCommands) + @($NewParameters.Keys) + @($Aliases.Keys) + $EncodingCommands + @('Join-Path')) { [void][CertbenchAstFilter]::Commands.Add($c) }
+foreach ($v in $NewVariables) { [void][CertbenchAstFilter]::Variables.Add($v) }
+foreach ($m in @($NewStaticMembers) + $NewInstanceMembers + @('Split')) { [void][CertbenchAstFilter]::Members.Add($m) }
+
 function Get-CertbenchFindings($Ast, $Tokens) {
   $found = New-Object System.Collections.Generic.List[object]
   $add = {
     param([string]$Kind, $Node, [string]$Why)
     $found.Add([pscustomobject]@{ kind = $Kind; text = [string]$Node.Extent.Text; line = [int]$Node.Extent.StartLineNumber; column = [int]$Node.Extent.StartColumnNumber; why = $Why })
   }
-  foreach ($n in $Ast.FindAll({ $true }, $true)) {
+  foreach ($n in [CertbenchAstFilter]::Find($Ast)) {
     $type = $n.GetType().Name
     switch ($type) {
       'TernaryExpressionAst' { & $add 'ternary' $n 'the ternary operator a ? b : c needs PowerShell 7' }
@@ -174,13 +270,7 @@ function Get-CertbenchFindings($Ast, $Tokens) {
   }
   # `u{...} escapes (PowerShell 6): in 5.1 the backtick is dropped and u{...} stays as text. Expandable
   # strings and bare words both process escapes; an even run of backticks before the u is literal.
-  $stack = New-Object System.Collections.Generic.Stack[object]
-  foreach ($t in $Tokens) { $stack.Push($t) }
-  while ($stack.Count -gt 0) {
-    $t = $stack.Pop()
-    if ($t.PSObject.Properties['NestedTokens'] -and $null -ne $t.NestedTokens) { foreach ($nt in $t.NestedTokens) { $stack.Push($nt) } }
-    $kind = [string]$t.Kind
-    if ($kind -ne 'StringExpandable' -and $kind -ne 'HereStringExpandable' -and $kind -ne 'Generic') { continue }
+  foreach ($t in [CertbenchAstFilter]::EscapeTokens($Tokens)) {
     if ($t.Text -match '(^|[^`])(``)*`u\{') {
       $found.Add([pscustomobject]@{ kind = 'unicode-escape'; text = [string]$t.Text; line = [int]$t.Extent.StartLineNumber; column = [int]$t.Extent.StartColumnNumber; why = 'the `u{...} escape needs PowerShell 6' })
     }

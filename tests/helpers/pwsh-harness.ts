@@ -98,19 +98,19 @@ function request<T>(mode: 'check' | 'literals', items: ReadonlyArray<{ name: str
 const counts = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesRoundTripped: 0 };
 
 /**
- * Parse every script with real PowerShell and list what Windows PowerShell 5.1 lacks. `record: false`
- * keeps the harness's own self-tests (made to fail) out of the counts.
+ * Parse every script with real PowerShell and list what Windows PowerShell 5.1 lacks, in one pwsh run.
+ * `record: false` (for the batch or one item) keeps the harness's own self-tests, which are made to
+ * fail, out of the counts.
  */
-export function checkScripts(items: ReadonlyArray<{ name: string; script: string }>, options: { record?: boolean } = {}): ScriptReport[] {
+export function checkScripts(items: ReadonlyArray<{ name: string; script: string; record?: boolean }>, options: { record?: boolean } = {}): ScriptReport[] {
   const raw = request<{ name: string; parseErrors: ParseError[] | null; findings: NotIn51[] | null }>('check', items);
   const reports = raw.map((r) => ({ name: r.name, parseErrors: r.parseErrors ?? [], notIn51: r.findings ?? [] }));
-  if (options.record !== false) {
-    counts.scriptsParsed += reports.length;
-    for (const r of reports) {
-      counts.parseErrors += r.parseErrors.length;
-      counts.notIn51 += r.notIn51.length;
-    }
-  }
+  reports.forEach((r, i) => {
+    if (options.record === false || items[i]!.record === false) return;
+    counts.scriptsParsed += 1;
+    counts.parseErrors += r.parseErrors.length;
+    counts.notIn51 += r.notIn51.length;
+  });
   return reports;
 }
 

@@ -4,7 +4,7 @@ import { probeOffers } from './services/probe/offers';
 import { listing } from './services/stores';
 import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
 import type { ProbeAttempt, ProbeResult } from '../shared/model/probe';
-import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeTargetText, serverChainLines } from '../shared/probe/report-lines';
+import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../shared/probe/report-lines';
 import { readInputFile } from './cli-inputs';
 import { passwordFromEnv, promptHidden } from './cli-password';
 import { CliProgress } from './cli-progress';
@@ -13,6 +13,8 @@ import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsC
 import { systemTrust } from './services/system-trust';
 import type { ClientCredential } from './services/probe/attempt';
 import { credentialFromStore } from './services/probe/store-credential';
+import { serviceContext } from './services/context';
+import { findPowerShell } from './platform/find-powershell';
 
 /**
  * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]
@@ -28,12 +30,15 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
     .argument('<https-url>', 'the URL of the protected page, e.g. https://intranet.contoso.com/secure/')
     .option('--cert <file>', 'present this client certificate too: a .pfx/.p12, or a PEM/DER certificate (key in it or in --key)')
     .option('--key <file>', 'the private key of --cert when it is in a file of its own')
-    .option('--thumbprint <sha1>', 'present this certificate from the local stores or added folders (its key must be a file Certbench can read)')
+    .option('--thumbprint <sha1>', 'present this certificate from the local stores or added folders (its key must be a file Certbench can read), or with --via powershell from the personal store (Cert:\\CurrentUser\\My, LocalMachine\\My) with its key where it lives')
+    .option('--via <client>', 'who presents the certificate: "certbench" (its own client, default) or "powershell" (.NET SslStream in PowerShell: Schannel on Windows, any key Windows can use, exportable or not); Certbench\'s own client still makes the attempts without a certificate')
     .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
     .option('--tls <version>', 'probe only TLS 1.2 or only TLS 1.3 (default: the default connection, TLS 1.2 and TLS 1.3 forced)')
     .option('--timeout <ms>', `bound on the whole probe in milliseconds (${MIN_TIMEOUT_MS}-${MAX_TIMEOUT_MS}, default ${DEFAULT_TIMEOUT_MS})`)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (url: string, opts: { cert?: string; key?: string; thumbprint?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
+    .action(async (url: string, opts: { cert?: string; key?: string; thumbprint?: string; via?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
+      if (opts.via !== undefined && opts.via !== 'certbench' && opts.via !== 'powershell') io.fail(`--via: "${opts.via}" is not certbench or powershell`);
+      if (opts.via === 'powershell' && opts.cert) io.fail('--via powershell presents a certificate from the personal store: give --thumbprint (import the PFX into Cert:\\CurrentUser\\My first), or drop --via to present the file with Certbench\'s client');
       if (opts.tls !== undefined && opts.tls !== '1.2' && opts.tls !== '1.3') io.fail(`--tls: "${opts.tls}" is not 1.2 or 1.3`);
       const timeout = opts.timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(opts.timeout);
       if (!Number.isInteger(timeout) || timeout < MIN_TIMEOUT_MS || timeout > MAX_TIMEOUT_MS) {
@@ -47,11 +52,20 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
         password = fromEnv.password;
       }
       if (opts.thumbprint && opts.cert) io.fail('give either --cert or --thumbprint, not both');
-      const client = opts.cert
-        ? await credential(opts.cert, opts.key, password, io.fail)
-        : opts.thumbprint
-          ? await storeCredential(opts.thumbprint, password, io.fail)
-          : null;
+      const thumbprint = opts.thumbprint === undefined ? null : thumbprintOf(opts.thumbprint, io.fail);
+      let via: 'certbench' | 'powershell' = opts.via === 'powershell' ? 'powershell' : 'certbench';
+      let client: ClientCredential | null = null;
+      if (opts.cert) client = await credential(opts.cert, opts.key, password, io.fail);
+      else if (thumbprint && via === 'certbench') {
+        const fromStore = await storeCredential(thumbprint, password, opts.via === undefined);
+        if ('credential' in fromStore) client = fromStore.credential;
+        else if (fromStore.useSslStream) {
+          // On Windows a store key that is not a file (CNG, CAPI, TPM, smart card) is used in place by Schannel.
+          process.stderr.write(`certbench: note: ${fromStore.why}; presenting it through PowerShell (.NET SslStream, Schannel) instead\n`);
+          via = 'powershell';
+        } else io.fail(fromStore.why);
+      }
+      const runner = serviceContext().runner;
 
       const progress = new CliProgress('probing');
       let result: ProbeResult;
@@ -61,6 +75,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           tls: (opts.tls as TlsChoice | undefined) ?? 'both',
           timeoutMs: timeout,
           client,
+          ...(via === 'powershell' ? { sslStream: { thumbprint, runner } } : {}),
           knownCertificates: (await systemTrust()).items.map((i) => i.der),
           onProgress: (done, total, label) => {
             if (label !== 'done') progress.update(done + 1, total, label);
@@ -89,21 +104,28 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
     });
 }
 
+function thumbprintOf(text: string, fail: (m: string) => never): string {
+  const wanted = text.replace(/[\s:]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{40}$/.test(wanted)) fail(`--thumbprint: "${text}" is not a SHA-1 thumbprint (40 hex digits)`);
+  return wanted;
+}
+
 /**
  * A certificate from the stores (or a folder the user added) as the client credential. Its key must
- * be a file Certbench can read (folders, PEM/PFX next to the certificate); keys held by Windows
- * CryptoAPI/CNG, NSS or a keychain are used by their own TLS stacks, not by this probe: say so.
+ * be a file Certbench can read (folders, PEM/PFX next to the certificate). On Windows, when the key
+ * is held by CryptoAPI/CNG (not exportable, TPM, smart card) and PowerShell is there, the SslStream
+ * client presents it instead (`useSslStream`), unless the user chose the client with --via.
  */
-async function storeCredential(thumbprintText: string, password: string | undefined, fail: (m: string) => never): Promise<ClientCredential> {
-  const wanted = thumbprintText.replace(/[\s:]/g, '').toUpperCase();
-  if (!/^[0-9A-F]{40}$/.test(wanted)) fail(`--thumbprint: "${thumbprintText}" is not a SHA-1 thumbprint (40 hex digits)`);
+async function storeCredential(wanted: string, password: string | undefined, mayUseSslStream: boolean): Promise<{ credential: ClientCredential } | { useSslStream: boolean; why: string }> {
   const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: true });
   const found = l.certificates.find((c) => c.summary.thumbprintSha1 === wanted);
-  if (!found) fail(`--thumbprint: ${wanted} is in none of the local stores or added folders (see "certbench stores")`);
+  if (!found) return { useSslStream: false, why: `--thumbprint: ${wanted} is in none of the local stores or added folders (see "certbench stores"; with --via powershell the personal store of the account PowerShell runs as is searched)` };
   try {
-    return await credentialFromStore(found, password, '--thumbprint');
+    return { credential: await credentialFromStore(found, password, '--thumbprint') };
   } catch (err) {
-    fail(toErrorData(err).message);
+    const why = toErrorData(err).message;
+    const windowsKey = process.platform === 'win32' && found.key.status === 'present' && found.key.providerKind !== 'file';
+    return { useSslStream: mayUseSslStream && windowsKey && findPowerShell() !== null, why };
   }
 }
 
@@ -171,7 +193,8 @@ export function formatProbe(r: ProbeResult): string {
 function formatAttempt(a: ProbeAttempt): string[] {
   const head = [a.tls.version ?? 'no TLS', a.tls.cipher, httpText(a.http), a.durationMs !== undefined ? `${a.durationMs} ms` : null].filter(Boolean).join(' | ');
   const out = [`== ${a.label}: ${head}`];
-  if (a.timeline.length) out.push('        ms  direction        message  (* = sent encrypted, shown decrypted)', ...packetListRows(a.timeline));
+  if (a.client === 'powershell' || a.client === 'certbench-tls13') out.push(`  Client: ${probeClientText(a)}`);
+  if (a.timeline.length) out.push(timelineHeader(a), ...packetListRows(a.timeline));
   const cr = a.clientAuth.certificateRequest;
   out.push(`  ${clientAuthText(a.clientAuth)}`);
   if (cr) {
@@ -183,6 +206,7 @@ function formatAttempt(a: ProbeAttempt): string[] {
   }
   for (const al of a.alerts) out.push(`  ${alertText(al)}`);
   if (a.clientCertificate.thumbprint) out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${clientCertificateFate(a.clientCertificate, 'REJECTED')}`);
+  if (a.sslStream) out.push(...sslStreamLines(a.sslStream));
   out.push(`  Ending: ${a.ending}`);
   if (a.error) out.push(`  Error: ${a.error}`);
   return out;

@@ -3,8 +3,8 @@ import { CertificateSummarySchema } from './model/certificate';
 import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
 import { ERROR_CODES } from './errors';
 import { ChainReportSchema, KeyStatusSchema, VerdictSchema } from './model/chain';
-import { OfferDecisionSchema } from './probe/offer';
-import { CertificateRequestSchema, ProbeResultSchema } from './model/probe';
+
+import { CertificateRequestSchema, OfferDecisionSchema, ProbeResultSchema } from './model/probe';
 import { LAB_SCENARIOS, LabStateSchema } from './model/lab';
 import { AccessAnswerSchema, AclSchema, GrantPlanSchema, GrantResultSchema, IdentitySchema, PathAccessSchema, UndoResultSchema } from './model/acl';
 import { KeyLocationSchema, StoreCertificateSchema, StoreFolderSchema, StoreSchema } from './model/store';
@@ -183,6 +183,12 @@ export const contract = {
         /** Add the operating system's trusted roots as anchors (default). */
         useSystemTrust: z.boolean().default(true),
         at: z.string().datetime().optional(),
+        /** Strict client mode (shared/chain/build.ts Purpose); default client-auth. */
+        purpose: z.enum(['client-auth', 'client-auth-strict']).optional(),
+        /** Trust-anchor semantics: Windows' (default) or RFC 5280's. */
+        anchors: z.enum(['windows', 'rfc5280']).optional(),
+        /** user-initial-policy-set (RFC 5280 6.1.1 c): dotted OIDs; empty or absent means any policy. */
+        policies: z.array(z.string().regex(/^[0-2](\.\d{1,9}){1,40}$/)).max(32).optional(),
       })
       .strict(),
     response: z.object({

@@ -1,5 +1,5 @@
 import type { ProbeAttempt, ProbeResult } from '../model/probe';
-import { alertText, caNamesText, clientAuthText, clientCertificateFate, httpText, packetListRows, probeTargetText, serverChainLines } from '../probe/report-lines';
+import { alertText, caNamesText, clientAuthText, clientCertificateFate, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../probe/report-lines';
 
 /**
  * probes/<n>-<host>.timeline.txt of a bundle: each attempt as a packet list, the way the field notes
@@ -25,7 +25,8 @@ export function probeTimelineText(p: ProbeResult, index: number): string {
 function attemptLines(a: ProbeAttempt): string[] {
   const head = [a.tls.version ?? 'no TLS', a.tls.cipher, httpText(a.http), a.durationMs !== undefined ? `${Math.round(a.durationMs)} ms` : null].filter(Boolean).join(' | ');
   const out = [`== ${a.label}: ${head}`];
-  if (a.timeline.length) out.push('        ms  direction         message  (* = sent encrypted, shown decrypted)', ...packetListRows(a.timeline));
+  if (a.client === 'powershell' || a.client === 'certbench-tls13') out.push(`  Client: ${probeClientText(a)}`);
+  if (a.timeline.length) out.push(timelineHeader(a), ...packetListRows(a.timeline));
   out.push(`  ${clientAuthText(a.clientAuth)}`);
   const cr = a.clientAuth.certificateRequest;
   if (cr) {
@@ -34,6 +35,7 @@ function attemptLines(a: ProbeAttempt): string[] {
   }
   for (const al of a.alerts) out.push(`  ${alertText(al)}`);
   if (a.clientCertificate.thumbprint) out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${clientCertificateFate(a.clientCertificate, 'rejected')}`);
+  if (a.sslStream) out.push(...sslStreamLines(a.sslStream));
   out.push(`  Ending: ${a.ending}`);
   if (a.error) out.push(`  Error: ${a.error}`);
   return out;

@@ -60,6 +60,72 @@ export const HttpResultSchema = z.object({
 /** What an attempt tried, for code to tell attempts apart (labels are for people). */
 export const ProbeAttemptKindSchema = z.enum(['default', 'tls1.2', 'tls1.3', 'post-handshake', 'client-certificate', 'post-handshake-client-certificate']);
 
+/** A local certificate judged against a server's CA names: would a browser or Windows offer it, and why not. */
+export const OfferDecisionSchema = z.object({
+  thumbprint: z.string(),
+  subject: z.string(),
+  commonName: z.string().nullable(),
+  source: z.string(),
+  wouldOffer: z.boolean(),
+  /** The CA name that matched, when the server sent names. */
+  matchedCa: z.string().nullable(),
+  /** Why it would not be offered, one sentence each; empty when it would. */
+  reasons: z.array(z.string()),
+});
+
+/**
+ * Which TLS client made an attempt: Certbench's own over node:tls (OpenSSL), Certbench's own TLS 1.3
+ * client (the only one here that offers post-handshake auth), or .NET's SslStream run inside
+ * PowerShell, which is Schannel on Windows: what Windows clients (IE/Edge legacy, .NET, PowerShell's
+ * Invoke-WebRequest) see, with store certificates whose keys cannot be exported.
+ */
+export const ProbeClientSchema = z.enum(['certbench', 'certbench-tls13', 'powershell']);
+
+/** One call of the client-certificate selection callback (LocalCertificateSelectionCallback). */
+export const SelectionCallSchema = z.object({
+  ms: z.number(),
+  /** During the first handshake, or after the HTTP request (a TLS 1.2 renegotiation or a TLS 1.3 post-handshake request). */
+  when: z.enum(['handshake', 'after-request']),
+  /** Whether the server's certificate was known at the call: the call before the handshake has none and no issuers. */
+  serverKnown: z.boolean(),
+  /** The acceptable issuers exactly as Windows (or .NET) handed them to the callback. */
+  issuers: z.array(z.string()),
+  /** The same names as RFC 4514 strings (null where the name could not be read back). */
+  issuersRfc4514: z.array(z.string().nullable()),
+  /** Thumbprint of the certificate the callback returned, or null (none offered at this call). */
+  answered: z.string().nullable(),
+});
+
+/** What the .NET SslStream client (PowerShell) reports beside the attempt's common facts. */
+export const SslStreamDetailsSchema = z.object({
+  /** "Windows PowerShell 5.1 on .NET Framework 4.8 (Schannel)", "PowerShell 7.6.10 on .NET 10.0 (OpenSSL, Linux)". */
+  runtime: z.string(),
+  /** The TLS stack under SslStream: Schannel on Windows, OpenSSL on Linux. */
+  tlsStack: z.enum(['schannel', 'openssl', 'other']),
+  /** The store the certificate came from ("CurrentUser\\My"), or null when none was asked for or found. */
+  certificateStore: z.string().nullable(),
+  selectionCalls: z.array(SelectionCallSchema),
+  /** Which certificates of the personal stores this client would offer for the issuers it was handed, and why not the others. */
+  offers: z.array(OfferDecisionSchema),
+  /** SslPolicyErrors for the server's certificate as .NET judged it (the probe goes on regardless). */
+  serverCertificateErrors: z.string().nullable(),
+  /** The failure in the TLS stack's own terms (SEC_E_* on Windows, OpenSSL's reason elsewhere), or null. */
+  failure: z
+    .object({
+      /** "0x80090326" (SEC_E_ILLEGAL_MESSAGE) or OpenSSL's packed error "0A000410". */
+      code: z.string().nullable(),
+      /** "SEC_E_ILLEGAL_MESSAGE", "CRYPT_E_REVOKED", "tlsv13 alert certificate required". */
+      name: z.string().nullable(),
+      /** What it means, in words. */
+      words: z.string(),
+      /** The exception chain as .NET wrote it, outermost first. */
+      raw: z.string(),
+    })
+    .nullable(),
+  /** Notes the client made (a store it could not open, a bound it hit). */
+  notes: z.array(z.string()),
+});
+
 export const ProbeAttemptSchema = z.object({
   /** What this attempt tried: default, TLS 1.2 forced, TLS 1.3 forced, with the client certificate. */
   label: z.string(),
@@ -77,6 +143,10 @@ export const ProbeAttemptSchema = z.object({
   error: z.string().nullable(),
   /** Whether a client certificate was presented and what became of it. */
   clientCertificate: z.object({ presented: z.boolean(), accepted: z.boolean().nullable(), thumbprint: z.string().nullable() }),
+  /** Which client made this attempt (absent in reports written before it was recorded: Certbench's own). */
+  client: ProbeClientSchema.optional(),
+  /** The .NET SslStream client's own view (client 'powershell' only). */
+  sslStream: SslStreamDetailsSchema.optional(),
 });
 
 export const ProbeResultSchema = z.object({
@@ -114,3 +184,7 @@ export type HttpResult = z.infer<typeof HttpResultSchema>;
 export type ProbeAttempt = z.infer<typeof ProbeAttemptSchema>;
 export type ProbeAttemptKind = z.infer<typeof ProbeAttemptKindSchema>;
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
+export type OfferDecision = z.infer<typeof OfferDecisionSchema>;
+export type ProbeClient = z.infer<typeof ProbeClientSchema>;
+export type SelectionCall = z.infer<typeof SelectionCallSchema>;
+export type SslStreamDetails = z.infer<typeof SslStreamDetailsSchema>;

@@ -1,9 +1,10 @@
-import { z } from 'zod';
 import { EKU_ANY, EKU_CLIENT_AUTH } from '../cert/oids';
 import { validityStatus } from '../cert/summarize';
 import type { CertificateSummary } from '../model/certificate';
 import type { KeyStatus } from '../model/chain';
-import type { CertificateRequestInfo } from '../model/probe';
+import type { CertificateRequestInfo, OfferDecision } from '../model/probe';
+
+export type { OfferDecision };
 
 /**
  * "Which of my certificates would the browser offer to this server, and why not the others?"
@@ -11,18 +12,6 @@ import type { CertificateRequestInfo } from '../model/probe';
  * private key, is valid, and, when the server named CAs, one of its issuers is among them
  * (RFC 5246 7.4.4 / RFC 8446 4.2.4: certificate_authorities). The rule is the same in the UI and CLI.
  */
-export const OfferDecisionSchema = z.object({
-  thumbprint: z.string(),
-  subject: z.string(),
-  commonName: z.string().nullable(),
-  source: z.string(),
-  wouldOffer: z.boolean(),
-  /** The CA name that matched, when the server sent names. */
-  matchedCa: z.string().nullable(),
-  /** Why it would not be offered, one sentence each; empty when it would. */
-  reasons: z.array(z.string()),
-});
-export type OfferDecision = z.infer<typeof OfferDecisionSchema>;
 
 export interface OfferCandidate {
   summary: CertificateSummary;
@@ -40,7 +29,8 @@ export function normalizeDn(dn: string): string {
     .join(',');
 }
 
-export function decideOffers(request: CertificateRequestInfo | null, candidates: OfferCandidate[], at: Date): OfferDecision[] {
+/** `request`: the CA names a server sent (a CertificateRequest, or the issuers Windows handed to SslStream); null when it did not ask. */
+export function decideOffers(request: Pick<CertificateRequestInfo, 'caNames'> | null, candidates: OfferCandidate[], at: Date): OfferDecision[] {
   const named = new Map((request?.caNames ?? []).map((n) => [normalizeDn(n), n]));
   return candidates.map((c) => {
     const s = c.summary;

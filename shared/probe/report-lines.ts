@@ -1,5 +1,5 @@
 import type { CertificateSummary } from '../model/certificate';
-import type { Alert, CertificateRequestInfo, ProbeAttempt, ProbeResult, TimelineEntry } from '../model/probe';
+import type { Alert, CertificateRequestInfo, ProbeAttempt, ProbeResult, SslStreamDetails, TimelineEntry } from '../model/probe';
 import { CA_LIST_LIMIT } from './findings';
 
 /**
@@ -67,4 +67,46 @@ function segments(timeline: TimelineEntry[]): TimelineEntry[][] {
     else out.push([e]);
   }
   return out;
+}
+
+/** Who made an attempt, for reports that list several clients' attempts side by side. */
+export function probeClientText(a: Pick<ProbeAttempt, 'client' | 'sslStream'>): string {
+  if (a.client === 'powershell') return `PowerShell's .NET SslStream: ${a.sslStream?.runtime ?? 'runtime unknown'}`;
+  if (a.client === 'certbench-tls13') return "Certbench's own TLS 1.3 client";
+  return "Certbench's client (OpenSSL via Node)";
+}
+
+/**
+ * What the SslStream client (PowerShell, Schannel on Windows) adds to an attempt: each call of the
+ * certificate selection callback with the issuers Windows handed it, which personal certificates it
+ * would offer for them and why not the others, and its failure in Schannel's or OpenSSL's own terms.
+ */
+export function sslStreamLines(d: SslStreamDetails, maxOffers = 20): string[] {
+  const out: string[] = [];
+  for (const c of d.selectionCalls) {
+    if (!c.serverKnown && c.issuers.length === 0) continue;
+    out.push(`  Selection callback ${c.when === 'after-request' ? 'after the request' : 'in the handshake'} at ${c.ms} ms: ${groupedNumber(c.issuers.length)} acceptable issuer(s); answered ${c.answered ?? 'no certificate'}`);
+    for (const name of c.issuers.slice(0, 20)) out.push(`    ${name}`);
+    if (c.issuers.length > 20) out.push(`    ... and ${groupedNumber(c.issuers.length - 20)} more (--json lists them all)`);
+  }
+  if (d.offers.length) {
+    const offered = d.offers.filter((o) => o.wouldOffer);
+    out.push(`  Personal certificates for these issuers: ${offered.length} of ${d.offers.length} would be offered`);
+    for (const o of d.offers.slice(0, maxOffers)) {
+      out.push(`    [${o.wouldOffer ? 'offered' : 'not offered'}] ${o.commonName ?? o.subject}  (${o.source}, ${o.thumbprint})${o.matchedCa ? `  matches CA "${o.matchedCa}"` : ''}`);
+      for (const r of o.reasons) out.push(`        - ${r}`);
+    }
+    if (d.offers.length > maxOffers) out.push(`    ... and ${groupedNumber(d.offers.length - maxOffers)} more (--json lists them all)`);
+  }
+  if (d.serverCertificateErrors) out.push(`  Server certificate as .NET judged it: ${d.serverCertificateErrors} (the probe goes on regardless)`);
+  if (d.failure) out.push(`  ${d.tlsStack === 'schannel' ? 'Schannel' : '.NET'} error: ${d.failure.name ?? 'unknown'}${d.failure.code ? ` (${d.failure.code})` : ''}: ${d.failure.words}`);
+  for (const n of d.notes) out.push(`  Note: ${n}`);
+  return out;
+}
+
+/** The packet list's header: SslStream attempts are moments .NET reported, not packets seen on the wire. */
+export function timelineHeader(a: Pick<ProbeAttempt, 'client'>): string {
+  return a.client === 'powershell'
+    ? '        ms  direction        event  (as .NET SslStream reported it; not a packet capture)'
+    : '        ms  direction        message  (* = sent encrypted, shown decrypted)';
 }

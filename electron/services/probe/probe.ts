@@ -11,6 +11,8 @@ import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, type KnownCa } from '..
 import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
 import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
 import { probeWithPostHandshakeAuth } from './tls13-client';
+import { runSslStreamAttempt } from './sslstream';
+import type { CommandRunner } from '../../platform/types';
 
 /**
  * `probe:run` and `certbench probe`: connect to an https URL several ways and report how the server
@@ -45,7 +47,16 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Evaluate certificate validity at this moment (tests). */
   at?: Date;
+  /**
+   * Also connect through .NET's SslStream in PowerShell (Schannel on Windows), presenting the
+   * personal-store certificate with this thumbprint (null: none). Certbench's own client then makes
+   * the attempts without a certificate, and this client the one with it.
+   */
+  sslStream?: { thumbprint: string | null; runner: CommandRunner; powershell?: string | null };
 }
+
+/** Time kept for the SslStream client when it follows Certbench's own attempts (PowerShell's start is slow). */
+const SSLSTREAM_RESERVE_MS = 8_000;
 
 /** Errors after which further attempts would only repeat the first (see attempt.ts and shared/tls/records.ts). */
 const HOPELESS = /^timeout after [\d.]+ s (waiting for the TCP connection|during the TLS handshake)|sent over \d+ bytes on one connection|is not a TLS record|declares \d+ bytes, over the|sent a TLS record of \d+ bytes/;
@@ -106,30 +117,34 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const started = performance.now();
   const startedAt = new Date();
   const deadline = started + timeoutMs;
+  const sslStream = options.sslStream ?? null;
+  // Certbench's own attempts stop early enough to leave the SslStream client its share.
+  const ownDeadline = sslStream ? deadline - Math.min(timeoutMs / 2, SSLSTREAM_RESERVE_MS) : deadline;
   const phaClient = options.postHandshake === undefined ? (probeWithPostHandshakeAuth as PostHandshakeProbe) : options.postHandshake;
   const client = options.client ?? null;
 
   const planned = plan(options.tls);
   const attempts: ProbeAttempt[] = [];
   const analyses = new Map<ProbeAttempt, Uint8Array[]>();
-  let total = planned.length + (client ? 1 : 0);
+  let total = planned.length + (client ? 1 : 0) + (sslStream ? 1 : 0);
   const progress = (label: string) => options.onProgress?.(attempts.length, total, label);
 
   /** One node:tls attempt. Later attempts get at most half the remaining budget (so one stall leaves room). */
   const runNode = async (p: Planned, credential: ClientCredential | null, last: boolean): Promise<ProbeAttempt> => {
     const now = performance.now();
-    const share = last ? deadline : Math.min(deadline, now + Math.max((deadline - now) / 2, Math.min(deadline - now, MIN_TIMEOUT_MS)));
+    const end = ownDeadline;
+    const share = last ? end : Math.min(end, now + Math.max((end - now) / 2, Math.min(end - now, MIN_TIMEOUT_MS)));
     const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal: options.signal };
     const raw = await connectAndRecord(spec);
     const { attempt, analysis } = describeAttempt(spec, raw);
-    const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs) };
+    const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs), client: 'certbench' };
     analyses.set(result, analysis.serverCertificates);
     return result;
   };
 
   const runPha = async (kind: ProbeAttemptKind, credential: ClientCredential | null): Promise<ProbeAttempt> => {
     const label = credential ? 'TLS 1.3 offering post-handshake auth (own client), presenting the client certificate' : 'TLS 1.3 offering post-handshake auth (own client)';
-    const remaining = Math.max(0, deadline - performance.now());
+    const remaining = Math.max(0, ownDeadline - performance.now());
     const t0 = performance.now();
     if (!phaClient) return unavailable(kind, label, 'it is not built into this version');
     try {
@@ -141,7 +156,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
         },
       );
       const { serverCertificatesDerBase64: _certs, ...attempt } = got as ProbeAttempt & { serverCertificatesDerBase64?: string[] };
-      return { ...attempt, label, kind, tls: { ...attempt.tls, version: normaliseVersion(attempt.tls.version) }, durationMs: Math.round(performance.now() - t0) };
+      return { ...attempt, label, kind, tls: { ...attempt.tls, version: normaliseVersion(attempt.tls.version) }, durationMs: Math.round(performance.now() - t0), client: 'certbench-tls13' };
     } catch (err) {
       return unavailable(kind, label, `it failed: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -161,13 +176,13 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     // A server that stalls in the handshake, floods or sends what is not TLS will do it again: stop here.
     // (A stall after the request is different: IIS may hang TLS 1.3 where TLS 1.2 renegotiates.)
     if (i === 0 && HOPELESS.test(a.error ?? '')) break;
-    if (performance.now() >= deadline) break;
+    if (performance.now() >= ownDeadline) break;
   }
 
   const plainRequest = attempts.find((a) => a.clientAuth.certificateRequest);
   const tls13Trouble = attempts.find(needsPostHandshakeLook);
   let phaAttempt: ProbeAttempt | null = null;
-  if (tls13Trouble && performance.now() < deadline) {
+  if (tls13Trouble && performance.now() < ownDeadline) {
     total += 1;
     progress('TLS 1.3 offering post-handshake auth');
     phaAttempt = await runPha('post-handshake', null);
@@ -202,6 +217,18 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       }
     }
   }
+  let sslStreamPresented: { der: Uint8Array; chain: Uint8Array[]; store: string } | null = null;
+  if (sslStream && performance.now() < deadline) {
+    progress(sslStream.thumbprint ? 'Presenting the store certificate through PowerShell (.NET SslStream)' : 'Connecting through PowerShell (.NET SslStream)');
+    const outcome = await runSslStreamAttempt(
+      sslStream.runner,
+      { target, thumbprint: sslStream.thumbprint, tls: options.tls === 'both' ? 'default' : options.tls, deadline, at: options.at ?? new Date() },
+      sslStream.powershell === undefined ? undefined : sslStream.powershell,
+    );
+    attempts.push(outcome.attempt);
+    analyses.set(outcome.attempt, outcome.serverDer);
+    sslStreamPresented = outcome.presented;
+  }
   options.onProgress?.(attempts.length, attempts.length, 'done');
 
   const main = attempts[0]!;
@@ -224,8 +251,9 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     }
   }
 
-  const clientSummary = client ? await summarizeClient(client, at) : null;
-  const knownCas = knownCasFrom([...(options.knownCertificates ?? []), ...(client ? client.chainDer : []), ...serverDer.slice(1)], shown.clientAuth.certificateRequest?.caNames ?? []);
+  const presentedCredential = client ?? (sslStreamPresented ? { fileName: sslStreamPresented.store, certDer: sslStreamPresented.der, chainDer: sslStreamPresented.chain } : null);
+  const clientSummary = presentedCredential ? await summarizeClient(presentedCredential, at) : null;
+  const knownCas = knownCasFrom([...(options.knownCertificates ?? []), ...(presentedCredential ? presentedCredential.chainDer : []), ...serverDer.slice(1)], shown.clientAuth.certificateRequest?.caNames ?? []);
 
   // Observed: some attempt completed a handshake, got a CertificateRequest or an HTTP answer.
   const observed = attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished'));
@@ -269,7 +297,7 @@ function unavailable(kind: ProbeAttemptKind, label: string, why: string): ProbeA
   };
 }
 
-async function summarizeClient(client: ClientCredential, at: Date) {
+async function summarizeClient(client: Pick<ClientCredential, 'fileName' | 'certDer' | 'chainDer'>, at: Date) {
   try {
     const leaf = await summarizeCertificate(client.fileName, client.certDer, at);
     const chain = [];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../shared/chain/analyze';
+import { allThumbprints, analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../shared/chain/analyze';
 import type { ChainPath } from '../shared/model/chain';
 import { keyStatusFromFiles } from '../shared/verdict/key-status';
 import { inspectCommandFiles } from './cli-inputs';
@@ -7,8 +7,9 @@ import { systemTrust } from './services/system-trust';
 import { CliProgress } from './cli-progress';
 
 /**
- * `certbench chain FILE... [--trust FILE...] [--no-system-trust] [--at ISO] [--json]`: build the
- * chain of every end-entity certificate in the files over everything given plus the system's
+ * `certbench chain FILE... [--trust FILE...] [--no-system-trust] [--at ISO] [--policy OID]...
+ * [--strict] [--rfc5280-anchors] [--json]`: build the chain of every end-entity certificate in the
+ * files (or, when the files hold only CAs, of each CA given) over everything given plus the system's
  * trusted roots, and say whether it can authenticate a client. Exit 1 when a verdict has errors.
  */
 export function registerChainCommand(program: Command, io: { fail: (message: string) => never }): void {
@@ -20,10 +21,14 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
     .option('--no-system-trust', "do not use the operating system's trusted roots")
     .option('--at <iso-date>', 'judge validity at this moment instead of now')
     .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
+    .option('--policy <oid>', 'require this certificate policy (RFC 5280 user-initial-policy-set; repeat for several; default: any policy)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--strict', 'strict client mode: the certificate must list Client Authentication itself, and must not also sign code, OCSP responses or time stamps')
+    .option('--rfc5280-anchors', "treat trusted roots as RFC 5280 trust anchors (name and key only) instead of Windows' rules (an expired or non-CA root breaks the chain)")
     .option('--json', 'print one JSON document on stdout')
-    .action(async (files: string[], opts: { trust?: string[]; systemTrust: boolean; at?: string; json?: boolean; passwordEnv?: string }) => {
+    .action(async (files: string[], opts: { trust?: string[]; systemTrust: boolean; at?: string; json?: boolean; passwordEnv?: string; policy: string[]; strict?: boolean; rfc5280Anchors?: boolean }) => {
       const at = opts.at ? new Date(opts.at) : new Date();
       if (Number.isNaN(at.getTime())) io.fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
+      for (const p of opts.policy) if (!/^[0-2](\.\d{1,9}){1,40}$/.test(p)) io.fail(`--policy: "${p}" is not an object identifier (dotted numbers, e.g. 1.3.6.1.4.1.311.21.8.1)`);
       const given = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail: io.fail });
       const trusted = await inspectCommandFiles(opts.trust ?? [], { at, passwordEnv: opts.passwordEnv, fail: io.fail });
       const errors = [...given, ...trusted].flatMap((r) => (r.error ? [r.error.message] : []));
@@ -31,8 +36,11 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
         ...given.flatMap((r) => r.certificates.map((c) => poolItemFromBase64(c.derBase64, r.name, false))),
         ...trusted.flatMap((r) => r.certificates.map((c) => poolItemFromBase64(c.derBase64, r.name, true))),
       ];
-      const targets = endEntityThumbprints(items.filter((i) => !i.trusted));
-      if (!targets.length && items.length) targets.push(...endEntityThumbprints(items).slice(0, 1));
+      // What a user means by "my certificate": the end-entity certificates given; when the files hold
+      // only CAs (an intermediate opened to check it), each of those CAs is judged instead.
+      const untrustedItems = items.filter((i) => !i.trusted);
+      const targets = endEntityThumbprints(untrustedItems);
+      if (!targets.length) targets.push(...allThumbprints(untrustedItems.length ? untrustedItems : items));
       const trust = opts.systemTrust ? await systemTrust() : { source: 'none', items: [], note: null };
       const progress = new CliProgress('building chains');
       const { results } = await analyzeChains(
@@ -40,6 +48,7 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
         targets.map((thumbprint) => ({ thumbprint, key: keyStatusFromFiles(thumbprint, given) })),
         at,
         (done, total) => progress.update(done, total, 'chains'),
+        { purpose: opts.strict ? 'client-auth-strict' : 'client-auth', anchors: opts.rfc5280Anchors ? 'rfc5280' : 'windows', policies: opts.policy },
       );
       progress.done();
 
@@ -63,7 +72,7 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
     });
 }
 
-const MARK = { ok: 'ok  ', fail: 'FAIL', unknown: '??  ' } as const;
+const MARK = { ok: 'ok  ', fail: 'FAIL', unknown: '??  ', warn: 'WARN' } as const;
 
 /** The chain as an indented tree, root at the bottom, with each failing check under its link. */
 export function formatChain(path: ChainPath): string {

@@ -11,8 +11,12 @@ export async function analyzeChainsHandler(
   const items = request.pool.map((p) => poolItemFromBase64(p.derBase64, p.source, p.trusted));
   const trust = request.useSystemTrust ? await systemTrust() : { source: 'none', items: [], note: 'system trust not used' };
   const at = request.at ? new Date(request.at) : new Date();
-  const { results, skipped, poolSize } = await analyzeChains([...items, ...trust.items], request.targets, at, (done, total) =>
-    ctx.progress({ done, total, label: `Building chain ${Math.min(done + 1, total)} of ${total}` }),
+  const { results, skipped, poolSize } = await analyzeChains(
+    [...items, ...trust.items],
+    request.targets,
+    at,
+    (done, total) => ctx.progress({ done, total, label: `Building chain ${Math.min(done + 1, total)} of ${total}` }),
+    { purpose: request.purpose, anchors: request.anchors, policies: request.policies },
   );
   return { results, trust: { source: trust.source, anchors: trust.items.length, note: trust.note }, skipped, poolSize };
 }

@@ -167,7 +167,7 @@ function applyExtension(s: CertificateSummary, oid: string, value: Uint8Array, c
   }
 }
 
-function describePublicKey(spki: X509View['spki']): CertificateSummary['publicKey'] {
+export function describePublicKey(spki: X509View['spki']): CertificateSummary['publicKey'] {
   const algorithm = PUBLIC_KEY_ALGORITHMS[spki.algorithmOid] ?? spki.algorithmOid;
   if (algorithm === 'RSA' || algorithm === 'RSA-PSS') {
     const bits = rsaModulusBits(spki.publicKey);

@@ -1,3 +1,4 @@
+import { bytesEqual } from '../asn1/bytes';
 import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectTlv, readOid, readTime, type Tlv } from '../asn1/der';
 
 /**
@@ -12,6 +13,8 @@ export interface X509View {
   version: number;
   serial: Uint8Array;
   signatureAlgorithm: { oid: string; params: Uint8Array | null };
+  /** RFC 5280 4.1.1.2: the outer signatureAlgorithm must equal the TBSCertificate's signature field. */
+  signatureAlgorithmsMatch: boolean;
   signature: Uint8Array;
   issuer: Uint8Array;
   subject: Uint8Array;
@@ -46,8 +49,8 @@ export function parseX509(der: Uint8Array): X509View {
     version = (der[v.end - 1] ?? 0) + 1;
     i = 1;
   }
-  const [serialTlv, _innerSig, issuerTlv, validityTlv, subjectTlv, spkiTlv] = parts.slice(i, i + 6);
-  if (!serialTlv || !issuerTlv || !validityTlv || !subjectTlv || !spkiTlv) {
+  const [serialTlv, innerSigTlv, issuerTlv, validityTlv, subjectTlv, spkiTlv] = parts.slice(i, i + 6);
+  if (!serialTlv || !innerSigTlv || !issuerTlv || !validityTlv || !subjectTlv || !spkiTlv) {
     throw new DerError('TBSCertificate is missing fields', tbsTlv.start);
   }
   if (serialTlv.tag !== TAG.INTEGER || issuerTlv.tag !== TAG.SEQUENCE || subjectTlv.tag !== TAG.SEQUENCE) {
@@ -81,6 +84,7 @@ export function parseX509(der: Uint8Array): X509View {
     version,
     serial: contentOf(der, serialTlv),
     signatureAlgorithm: readAlgorithm(der, sigAlgTlv),
+    signatureAlgorithmsMatch: bytesEqual(bytesOf(der, innerSigTlv), bytesOf(der, sigAlgTlv)),
     signature: bitStringBytes(der, sigTlv),
     issuer: bytesOf(der, issuerTlv),
     subject: bytesOf(der, subjectTlv),

@@ -4,6 +4,9 @@ import * as ext from '../cert/extensions';
 import { readName } from '../cert/names';
 import { thumbprint } from '../cert/thumbprint';
 import type { DistinguishedName, GeneralName } from '../model/certificate';
+import { canonicalName, type CanonicalName } from './name-compare';
+import { constrainedNames, parseAltNames, parseNameConstraints, type ConstraintName, type ParsedNameConstraints } from './name-constraints';
+import { decodeInhibitAnyPolicy, decodePolicies, decodePolicyConstraints, decodePolicyMappings, type PolicyInformation } from './policy';
 
 /**
  * A pool of certificates from many sources (stores, files, a server's handshake) to build chains
@@ -15,18 +18,24 @@ export class PoolEntry {
   readonly sources = new Set<string>();
   trusted = false;
   private cache = new Map<string, unknown>();
+  /**
+   * Extensions that could not be read, by OID, with the reason. Path validation fails a certificate
+   * listed here: a malformed or over-long Name Constraints must never read as "no constraints".
+   */
+  readonly unreadable = new Map<string, string>();
 
   constructor(readonly view: X509View) {
     this.thumbprint = thumbprint(view.der);
   }
 
-  private memo<T>(key: string, make: () => T): T {
+  private memo<T>(key: string, make: () => T, oid?: string): T {
     if (!this.cache.has(key)) {
       let value: T | null;
       try {
         value = make();
-      } catch {
-        value = null; // a malformed extension counts as absent here; the model reports it
+      } catch (err) {
+        value = null;
+        if (oid) this.unreadable.set(oid, err instanceof Error ? err.message : String(err));
       }
       this.cache.set(key, value);
     }
@@ -43,38 +52,46 @@ export class PoolEntry {
   get issuer(): DistinguishedName {
     return this.memo('issuer', () => readName(this.view.issuer));
   }
+  /** RFC 5280 7.1 comparison forms of the subject and issuer names. */
+  get subjectName(): CanonicalName {
+    return this.memo('subjectName', () => canonicalName(this.view.subject), 'subject') ?? { key: `\u0003${this.thumbprint}`, rdns: [] };
+  }
+  get issuerName(): CanonicalName {
+    return this.memo('issuerName', () => canonicalName(this.view.issuer), 'issuer') ?? { key: `\u0004${this.thumbprint}`, rdns: [] };
+  }
+  /** RFC 5280 6.1: self-issued when subject and issuer are the same name (7.1 comparison). */
   get selfIssued(): boolean {
-    return this.memo('selfIssued', () => bytesEqual(this.view.subject, this.view.issuer));
+    return this.memo('selfIssued', () => bytesEqual(this.view.subject, this.view.issuer) || this.subjectName.key === this.issuerName.key);
   }
   get ski(): string | null {
     return this.memo('ski', () => {
       const e = this.extension('2.5.29.14');
       return e ? ext.decodeSubjectKeyId(e.value) : null;
-    });
+    }, '2.5.29.14');
   }
   get aki(): ext.AuthorityKeyId | null {
     return this.memo('aki', () => {
       const e = this.extension('2.5.29.35');
       return e ? ext.decodeAuthorityKeyId(e.value) : null;
-    });
+    }, '2.5.29.35');
   }
   get basicConstraints(): { ca: boolean; pathLength: number | null } | null {
     return this.memo('bc', () => {
       const e = this.extension('2.5.29.19');
       return e ? ext.decodeBasicConstraints(e.value) : null;
-    });
+    }, '2.5.29.19');
   }
   get keyUsage(): string[] | null {
     return this.memo('ku', () => {
       const e = this.extension('2.5.29.15');
       return e ? ext.decodeKeyUsage(e.value) : null;
-    });
+    }, '2.5.29.15');
   }
   get eku(): { oid: string; name: string }[] | null {
     return this.memo('eku', () => {
       const e = this.extension('2.5.29.37');
       return e ? ext.decodeEku(e.value) : null;
-    });
+    }, '2.5.29.37');
   }
   get subjectAltNames(): GeneralName[] {
     return this.memo('san', () => {
@@ -82,11 +99,43 @@ export class PoolEntry {
       return e ? ext.decodeGeneralNames(e.value) : [];
     }) ?? [];
   }
-  get nameConstraints(): ext.NameConstraints | null {
+  /** Name Constraints for path validation (shared/chain/name-constraints.ts); see `unreadable` when null. */
+  get nameConstraints(): ParsedNameConstraints | null {
     return this.memo('nc', () => {
       const e = this.extension('2.5.29.30');
-      return e ? ext.decodeNameConstraints(e.value) : null;
-    });
+      return e ? parseNameConstraints(e.value) : null;
+    }, '2.5.29.30');
+  }
+  /** Every name Name Constraints apply to (SAN entries, subject DN, subject e-mail); null when unreadable. */
+  get constrainedNames(): ConstraintName[] | null {
+    return this.memo('cnames', () => {
+      const e = this.extension('2.5.29.17');
+      return constrainedNames(this.view.subject, e ? parseAltNames(e.value) : []);
+    }, '2.5.29.17');
+  }
+  get policies(): PolicyInformation[] | null {
+    return this.memo('cp', () => {
+      const e = this.extension('2.5.29.32');
+      return e ? decodePolicies(e.value) : null;
+    }, '2.5.29.32');
+  }
+  get policyMappings(): [string, string][] | null {
+    return this.memo('pm', () => {
+      const e = this.extension('2.5.29.33');
+      return e ? decodePolicyMappings(e.value) : null;
+    }, '2.5.29.33');
+  }
+  get policyConstraints(): { requireExplicitPolicy: number | null; inhibitPolicyMapping: number | null } | null {
+    return this.memo('pc', () => {
+      const e = this.extension('2.5.29.36');
+      return e ? decodePolicyConstraints(e.value) : null;
+    }, '2.5.29.36');
+  }
+  get inhibitAnyPolicy(): number | null {
+    return this.memo('iap', () => {
+      const e = this.extension('2.5.29.54');
+      return e ? decodeInhibitAnyPolicy(e.value) : null;
+    }, '2.5.29.54');
   }
   get caIssuerUrls(): string[] {
     return this.memo('aia', () => {
@@ -96,18 +145,16 @@ export class PoolEntry {
   }
 }
 
-/** Name comparison key: exact DER first; RFC 5280 7.1's caseless match as the fallback key. */
+/** Exact-bytes index key of a name: the fast path, most issuers spell their name as the child does. */
 function nameKey(der: Uint8Array): string {
   return latin1(der, 0, der.length);
-}
-export function looseNameKey(dn: DistinguishedName): string {
-  return dn.rfc4514.toLowerCase().replace(/\s+/g, ' ');
 }
 
 export class CertPool {
   private byThumbprint = new Map<string, PoolEntry>();
   private bySubject = new Map<string, PoolEntry[]>();
-  private byLooseSubject = new Map<string, PoolEntry[]>();
+  /** By RFC 5280 7.1 canonical subject; built on the first lookup that needs it, dropped on add. */
+  private byCanonicalSubject = new Map<string, PoolEntry[]>();
   private bySki = new Map<string, PoolEntry[]>();
 
   /** Add a certificate; returns its entry (the existing one for a duplicate). Throws DerError on junk. */
@@ -122,7 +169,7 @@ export class CertPool {
       push(this.bySubject, nameKey(entry.view.subject), entry);
       const ski = entry.ski;
       if (ski) push(this.bySki, ski, entry);
-      this.byLooseSubject.clear(); // rebuilt lazily on the next caseless lookup
+      this.byCanonicalSubject.clear(); // rebuilt lazily on the next caseless lookup
     }
     return entry;
   }
@@ -140,29 +187,38 @@ export class CertPool {
   }
 
   /**
-   * Certificates that may have issued `child`: same name as its issuer, or a Subject Key Identifier
-   * equal to its Authority Key Identifier (a renamed or cross-signed CA). Best candidates first:
-   * both name and key id match, then trusted, then currently valid.
+   * Certificates that may have issued `child`: only those whose subject equals the child's issuer
+   * name under RFC 5280 7.1 (6.1.4 (a)-(c) chain names, not key identifiers). The Authority Key
+   * Identifier only orders the candidates (RFC 5280 4.2.1.1: it "facilitates" finding the key): a
+   * certificate whose Subject Key Identifier matches but whose name does not is never an issuer.
+   * Best first: key id and exact bytes match, then trusted, then currently valid.
    */
   issuersOf(child: PoolEntry, at: Date): PoolEntry[] {
+    const want = child.issuerName.key;
     const found = new Set<PoolEntry>(this.bySubject.get(nameKey(child.view.issuer)) ?? []);
     const akiId = child.aki?.keyId;
-    if (akiId) for (const e of this.bySki.get(akiId) ?? []) found.add(e);
+    if (akiId) for (const e of this.bySki.get(akiId) ?? []) if (e.subjectName.key === want) found.add(e);
     if (found.size === 0) {
-      if (this.byLooseSubject.size === 0) {
-        for (const e of this.byThumbprint.values()) push(this.byLooseSubject, looseNameKey(e.subject), e);
+      if (this.byCanonicalSubject.size === 0) {
+        for (const e of this.byThumbprint.values()) push(this.byCanonicalSubject, e.subjectName.key, e);
       }
-      for (const e of this.byLooseSubject.get(looseNameKey(child.issuer)) ?? []) found.add(e);
+      for (const e of this.byCanonicalSubject.get(want) ?? []) found.add(e);
     }
     const score = (e: PoolEntry): number => {
       let s = 0;
       if (akiId && e.ski === akiId) s += 4;
+      else if (akiId && e.ski) s -= 8; // RFC 5280 4.2.1.2: a different key id names a different key
       if (bytesEqual(e.view.subject, child.view.issuer)) s += 2;
       if (e.trusted) s += 2;
       if (at >= e.view.notBefore && at <= e.view.notAfter) s += 1;
       return s;
     };
     return [...found].sort((a, b) => score(b) - score(a));
+  }
+
+  /** Certificates whose Subject Key Identifier is `keyId` (to say what a missing issuer may be). */
+  withKeyId(keyId: string): PoolEntry[] {
+    return this.bySki.get(keyId) ?? [];
   }
 }
 

@@ -44,6 +44,10 @@ export const FINDING_IDS = [
   'schannel.ca-list-truncated',
   'schannel.client-cert-alert',
   'schannel.server-key-unreadable',
+  // Added with strict path validation (issue 13): a link whose signature cannot be checked, and
+  // signature algorithms or keys that Windows' rules reject or deprecate.
+  'chain.unverified-signature',
+  'chain.weak-crypto',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -113,6 +117,8 @@ export const FINDING_SEVERITY: Record<FindingId, Severity> = {
   'schannel.ca-list-truncated': 'error',
   'schannel.client-cert-alert': 'warning',
   'schannel.server-key-unreadable': 'error',
+  'chain.unverified-signature': 'error',
+  'chain.weak-crypto': 'warning',
 };
 
 export function finding(
@@ -135,7 +141,8 @@ export function finding(
  * - location ("Default Web Site" or "Default Web Site/api"), site, application: IIS config paths.
  * - thumbprint, subject, store ("LocalMachine\\Root"), file: a certificate and where it sits;
  *   thumbprints (comma-separated) for several.
- * - issuer, downloadUrl, certificatePem: a missing or untrusted CA (public certificate only).
+ * - issuer, downloadUrl, certificatePem: a missing or untrusted CA (public certificate only);
+ *   issuerKind (root | intermediate | unknown): what a missing issuer is, so a fix picks its store.
  * - keyPath, identity: a private-key file and who must read it.
  * - serverSoftware (iis | apache | nginx): which server the fix is for, when known.
  */
@@ -144,7 +151,7 @@ export const FINDING_PARAM_KEYS = [
   'binding', 'bindingKind', 'certHash', 'appId', 'certStoreName',
   'location', 'site', 'application',
   'thumbprint', 'thumbprints', 'subject', 'store', 'file',
-  'issuer', 'downloadUrl', 'certificatePem',
+  'issuer', 'issuerKind', 'downloadUrl', 'certificatePem',
   'keyPath', 'identity',
   'serverSoftware',
 ] as const;

@@ -49,6 +49,7 @@ const PRIOR: Record<FindingId, number> = {
   'iis.mapping-at-application-level': 82,
   'chain.incomplete': 80,
   'chain.invalid': 80,
+  'chain.unverified-signature': 79,
   'cert.no-digital-signature': 78,
   'chain.untrusted-root': 76,
   'log.500-64-before-403-7': 75,
@@ -62,6 +63,7 @@ const PRIOR: Record<FindingId, number> = {
   'http.403.13': 56,
   'http.403.7': 55,
   'store.expired-roots': 32,
+  'chain.weak-crypto': 35,
   'server.ca-list-empty': 30,
   'key.too-open': 25,
   'schannel.trusted-issuer-list-off': 22,
@@ -89,6 +91,7 @@ const EXPLAINS: Partial<Record<FindingId, FindingId[]>> = {
   'chain.incomplete': ['http.403.16', 'server.rejected-certificate', 'server.ca-list-excludes-issuer'],
   'chain.untrusted-root': ['http.403.16', 'server.rejected-certificate'],
   'chain.invalid': ['http.403.16', 'server.rejected-certificate'],
+  'chain.unverified-signature': ['http.403.16', 'server.rejected-certificate'],
   'key.identity-cannot-read': ['http.403.7'],
   'iis.ssl-flags-not-requiring-cert': ['http.403.7', 'server.no-client-cert-request'],
   'iis.mapping-at-application-level': ['http.403.7'],
@@ -155,7 +158,7 @@ export interface RankContext {
 }
 
 /** Faults of the chain as this machine sees it: moot for the server when the server accepted the certificate. */
-const LOCAL_CHAIN = new Set<FindingId>(['chain.untrusted-root', 'chain.incomplete', 'chain.invalid']);
+const LOCAL_CHAIN = new Set<FindingId>(['chain.untrusted-root', 'chain.incomplete', 'chain.invalid', 'chain.unverified-signature', 'chain.weak-crypto']);
 const ACCEPTED_WHY = 'Context: the server accepted this certificate when the probe presented it, so this is how this machine sees the chain, not what the server does.';
 
 export function rankFindings(items: AreaFinding[], context: RankContext = {}): RankedFinding[] {

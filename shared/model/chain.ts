@@ -3,8 +3,14 @@ import { FindingSchema } from '../findings/catalogue';
 
 /** One check on one certificate of a chain, said in words (issue 3: "say per link what holds"). */
 export const ChainCheckSchema = z.object({
-  name: z.enum(['signature', 'validity', 'ca', 'path-length', 'key-usage', 'eku', 'name-constraints', 'trust']),
-  status: z.enum(['ok', 'fail', 'unknown']),
+  /**
+   * 'extensions': critical extensions not processed, malformed or repeated ones (RFC 5280 4.2);
+   * 'policy': certificate policies (RFC 5280 6.1.3 d-f, 6.1.5 g); 'crypto': weak signature
+   * algorithms and keys by Windows' rules. Added later than the others: older bundles lack them.
+   */
+  name: z.enum(['signature', 'validity', 'ca', 'path-length', 'key-usage', 'eku', 'name-constraints', 'trust', 'extensions', 'policy', 'crypto']),
+  /** 'unknown': could not be checked (a signature algorithm Certbench cannot verify): fails the chain. 'warn': holds, but flagged. */
+  status: z.enum(['ok', 'fail', 'unknown', 'warn']),
   text: z.string(),
 });
 
@@ -20,12 +26,13 @@ export const ChainLinkSchema = z.object({
   role: z.enum(['leaf', 'intermediate', 'root', 'anchor']),
   /** The certificate itself, so a view can open any link (roots from the system store included). */
   derBase64: z.string(),
-  status: z.enum(['ok', 'fail', 'unknown']),
+  status: z.enum(['ok', 'fail', 'unknown', 'warn']),
   checks: z.array(ChainCheckSchema),
 });
 
 export const ChainPathSchema = z.object({
-  status: z.enum(['valid', 'invalid', 'incomplete', 'untrusted']),
+  /** 'unverified': complete and trusted, but a signature could not be checked (never counted as valid). */
+  status: z.enum(['valid', 'invalid', 'incomplete', 'untrusted', 'unverified']),
   /** Leaf first, then each issuer; the last is the root or anchor (or the last link found). */
   links: z.array(ChainLinkSchema),
   /** Set when the issuer of the last link is in none of the sources. */
@@ -35,6 +42,12 @@ export const ChainPathSchema = z.object({
       authorityKeyId: z.string().nullable(),
       /** Where the issuer can be downloaded (AIA caIssuers), when the certificate says. */
       downloadUrls: z.array(z.string()),
+      /**
+       * What the missing certificate is, as far as the certificate below tells: a root (self-signed,
+       * goes to Trusted Root Certification Authorities), an intermediate (Intermediate Certification
+       * Authorities), or unknown (say both and how to tell). Absent in older bundles.
+       */
+      kind: z.enum(['root', 'intermediate', 'unknown']).optional(),
     })
     .nullable(),
   /** Every failing point, one sentence each. */
@@ -47,6 +60,11 @@ export const ChainReportSchema = z.object({
   /** Other candidate paths (cross-signed CAs), best first; capped. */
   alternatives: z.array(ChainPathSchema),
   at: z.string(),
+  /** What the chain was judged for, and how (absent in older bundles: client-auth, Windows anchors, any policy). */
+  purpose: z.enum(['client-auth', 'client-auth-strict', 'server-auth', 'any']).optional(),
+  anchors: z.enum(['windows', 'rfc5280']).optional(),
+  /** The user-initial-policy-set asked for (RFC 5280 6.1.1 c); empty or absent: any policy. */
+  policies: z.array(z.string()).optional(),
 });
 
 export const KeyStatusSchema = z.object({

@@ -1,6 +1,6 @@
 import type { ChainLink, ChainPath } from '../../../../shared/model/chain';
 import { groupHex } from '../../lib/hex';
-import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon } from '../common/icons';
+import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 
 const ROLE_WORD: Record<ChainLink['role'], string> = {
   root: 'Root',
@@ -9,7 +9,7 @@ const ROLE_WORD: Record<ChainLink['role'], string> = {
   anchor: 'Trust anchor',
 };
 
-const STATUS_WORD: Record<ChainLink['status'], string> = { ok: 'All checks pass', fail: 'Problem', unknown: 'Not fully checked' };
+const STATUS_WORD: Record<ChainLink['status'], string> = { ok: 'All checks pass', fail: 'Problem', unknown: 'Not verified', warn: 'Passes, with a warning' };
 
 /** "Not trusted" when trust is the only thing wrong (the usual case for a private root), else the status. */
 function statusWord(link: ChainLink): string {
@@ -19,7 +19,7 @@ function statusWord(link: ChainLink): string {
 }
 
 function StatusIcon({ status, size }: { status: ChainLink['status']; size: number }) {
-  return status === 'ok' ? <CheckIcon size={size} /> : status === 'fail' ? <CrossIcon size={size} /> : <QuestionIcon size={size} />;
+  return status === 'ok' ? <CheckIcon size={size} /> : status === 'fail' ? <CrossIcon size={size} /> : status === 'warn' ? <WarningIcon size={size} /> : <QuestionIcon size={size} />;
 }
 
 function sentence(text: string): string {
@@ -71,8 +71,8 @@ export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: Cha
         <ul className="chain-checks" aria-label={`Checks on ${name}`}>
           {link.checks.map((c, i) => (
             <li key={`${c.name}:${i}`} className={`chain-check is-${c.status}`} data-testid="chain-check" data-check={c.name} data-status={c.status}>
-              <span className="chain-check-mark" aria-label={c.status === 'ok' ? 'passes' : c.status === 'fail' ? 'fails' : 'not checked'}>
-                {c.status === 'ok' ? '✓' : c.status === 'fail' ? '✗' : '?'}
+              <span className="chain-check-mark" aria-label={c.status === 'ok' ? 'passes' : c.status === 'fail' ? 'fails' : c.status === 'warn' ? 'warning' : 'not verified'}>
+                {c.status === 'ok' ? '✓' : c.status === 'fail' ? '✗' : c.status === 'warn' ? '!' : '?'}
               </span>
               <span>{sentence(c.text)}</span>
             </li>

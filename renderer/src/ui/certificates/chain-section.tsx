@@ -9,6 +9,7 @@ const STATUS: Record<ChainPath['status'], { word: string; why: (who: string) => 
   untrusted: { word: 'Untrusted', why: (who) => `complete, but it ends in a root ${who} does not trust` },
   incomplete: { word: 'Incomplete', why: () => 'an issuing CA certificate is missing: open its file, or install it where the certificate is used' },
   invalid: { word: 'Invalid', why: () => 'a check failed on a certificate of the chain (marked ✗ below)' },
+  unverified: { word: 'Unverified', why: () => 'a signature uses an algorithm Certbench cannot verify (marked ? below), so the chain is not accepted' },
 };
 
 function StatusLine({ path, testId, trustedBy }: { path: ChainPath; testId: string; trustedBy: string }) {

@@ -76,6 +76,11 @@ export const SchannelSettingsSchema = z.object({
   impliedIssuerList: z.string(),
   /** ClientAuthTrustMode and EventLogging in words, one sentence each (optional: older bundles lack it). */
   notes: z.array(z.string()).optional(),
+  /**
+   * false when the evidence holds only SCHANNEL's subkeys (an export of SCHANNEL\Protocols): the SCHANNEL
+   * key's own values are then unknown, not unset. Absent (older bundles, live reads) means the key was read.
+   */
+  keyInExport: z.boolean().optional(),
   /** The OS the values were read on ("Windows Server 2019 Datacenter 10.0.17763"), when known: it decides SendTrustedIssuerList's default. */
   os: z.string().nullable().optional(),
   source: EvidenceSourceSchema,

@@ -1,5 +1,6 @@
 import { CertbenchError, formatBytes } from '../errors';
 import type { IisAppSettings, IisConfig, IisSite, SettingOrigin } from '../model/server';
+import { promptOf, undoEncodingDebris } from './paste-noise';
 import { childNamed, childrenNamed, descend, openingTag, parseXmlTree, type XmlElement } from './xml-tree';
 
 /**
@@ -191,17 +192,39 @@ function emptySettings(path: string, site: string, application: string, pool: st
   };
 }
 
-/** Read applicationHost.config or a web.config (kind detected from <system.applicationHost>). */
+/** The elements a pasted fragment of a configuration file may start with. */
+const FRAGMENT_ROOTS = new Set(['system.webServer', 'system.serviceModel', 'system.applicationHost', 'location']);
+
+/**
+ * The XML of a pasted configuration: rows before the first one that starts with "<" (a prompt, `type
+ * web.config`, other output) and after the last one that ends with ">" (the next prompt) are blanked,
+ * not removed, so line numbers stay those of the paste.
+ */
+function xmlPart(text: string): string {
+  const rows = text.split('\n').map((r) => (promptOf(r.replace(/\r$/, '')) ? '' : r));
+  const first = rows.findIndex((r) => r.trimStart().startsWith('<'));
+  if (first < 0) return text;
+  let last = rows.length - 1;
+  while (last > first && !rows[last]!.trimEnd().endsWith('>')) last--;
+  return rows.map((r, i) => (i < first || i > last ? '' : r)).join('\n');
+}
+
+/** Read applicationHost.config or a web.config (kind detected from <system.applicationHost>), or a fragment of one. */
 export function parseIisConfig(text: string, source: string): IisConfig {
   if (text.length > IIS_CONFIG_LIMIT) {
     throw new CertbenchError('too-large', `${source}: ${formatBytes(text.length)} is more than the ${formatBytes(IIS_CONFIG_LIMIT)} an IIS configuration file is read up to`);
   }
-  const body = text.replace(/^\uFEFF/, '');
-  const root = parseXmlTree(body, source).find((e) => e.name === 'configuration');
-  if (!root) throw new CertbenchError('bad-input', `${source}: not an IIS configuration file (no <configuration> root element)`);
+  const body = xmlPart(undoEncodingDebris(text));
+  const top = parseXmlTree(body, source);
+  const fragment = !top.some((e) => e.name === 'configuration') && top.some((e) => FRAGMENT_ROOTS.has(e.name));
+  // A pasted fragment (<system.serviceModel> alone, a <location> cut out of applicationHost.config)
+  // is read as if it sat in a <configuration> of its own.
+  const root = fragment ? { name: 'configuration', attrs: {}, children: top, start: null, line: null } : top.find((e) => e.name === 'configuration');
+  if (!root) throw new CertbenchError('bad-input', `${source}: not an IIS configuration file (no <configuration> root element, and no <system.webServer>, <system.serviceModel> or <location> fragment)`);
   const appHost = childNamed(root, 'system.applicationHost');
   const kind: IisConfig['kind'] = appHost ? 'applicationHost' : 'web.config';
   const notes: string[] = [];
+  if (fragment) notes.push(`${source} is a fragment (${top.map((e) => `<${e.name}>`).join(', ')} without <configuration>); it was read as a ${kind === 'applicationHost' ? 'applicationHost.config' : 'web.config'} holding only that.`);
   const declarations: Declaration[] = [];
 
   // --- Scopes, in file order ----------------------------------------------------------------------

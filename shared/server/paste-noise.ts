@@ -42,6 +42,8 @@ export function promptOf(row: string): Prompt | null {
 export interface PasteSection {
   /** The echoed command, or null for output with no prompt before it. */
   command: string | null;
+  /** Its prompt (`PS Cert:\LocalMachine\Root>` says where `dir` ran), or null. */
+  prompt: string | null;
   lines: string[];
   /** 1-based row in the paste where the output starts. */
   firstLine: number;
@@ -55,6 +57,8 @@ export interface CleanPaste {
   sections: PasteSection[];
   /** The last echoed command the output belongs to, when the prompt row was pasted. */
   command: string | null;
+  /** That command's prompt. */
+  prompt: string | null;
   /** Every command seen on a prompt row, in order. */
   commands: string[];
   /** Rows of other commands' output (or prompts) left out. */
@@ -128,7 +132,7 @@ export function stripPasteNoise(text: string, options: PasteOptions = {}): Clean
   const rows = rowsOf(undoEncodingDebris(text));
   const commands: string[] = [];
   const all: PasteSection[] = [];
-  let current: PasteSection = { command: null, lines: [], firstLine: 1 };
+  let current: PasteSection = { command: null, prompt: null, lines: [], firstLine: 1 };
   rows.forEach((row, i) => {
     const p = promptOf(row);
     if (!p) {
@@ -137,7 +141,7 @@ export function stripPasteNoise(text: string, options: PasteOptions = {}): Clean
     }
     if (current.command !== null || current.lines.length) all.push(current);
     if (p.command) commands.push(p.command);
-    current = { command: p.command || null, lines: [], firstLine: i + 2 };
+    current = { command: p.command || null, prompt: p.prompt, lines: [], firstLine: i + 2 };
   });
   if (current.command !== null || current.lines.length) all.push(current);
 
@@ -154,9 +158,10 @@ export function stripPasteNoise(text: string, options: PasteOptions = {}): Clean
   const lines = sections.flatMap((s, i) => (i ? ['', ...s.lines] : s.lines));
   const dropped = rows.length - keptRows;
   const command = wanted.length ? wanted[wanted.length - 1]!.command : null;
+  const prompt = wanted.length ? wanted[wanted.length - 1]!.prompt : null;
   const parts: string[] = [];
   if (command) parts.push(`the output of "${command}"`);
   if (dropped > 0) parts.push(`${dropped} row(s) of prompts or other commands' output left out`);
   if (dewrapped) parts.push(`${dewrapped} row(s) wrapped by the console joined back`);
-  return { lines, text: lines.join('\n'), sections, command, commands, dropped, dewrapped, summary: parts.join('; ') };
+  return { lines, text: lines.join('\n'), sections, command, prompt, commands, dropped, dewrapped, summary: parts.join('; ') };
 }

@@ -2,7 +2,11 @@ import { latin1, toHex } from '../asn1/bytes';
 import { CertbenchError, formatBytes } from '../errors';
 import type { SchannelSettings, SslBinding } from '../model/server';
 import { decodeCertCheckMode, decodeDefaultFlags, hex32 } from './ssl-flags';
-import { decodeText, splitLines } from './text-decode';
+import { stripPasteNoise } from './paste-noise';
+import { decodeText } from './text-decode';
+
+/** The commands that print a .reg file or make one. */
+const REG_COMMAND = /\.reg\b|\breg(?:\.exe)?\s+export\b/i;
 
 /**
  * Registry exports (`regedit` Export, `reg export`): "Windows Registry Editor Version 5.00" files,
@@ -44,14 +48,19 @@ export function parseRegistryExport(text: string, source: string): RegistryExpor
   if (text.length > MAX_REG_CHARS) {
     throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_REG_CHARS)} a registry export can be here (${text.length} characters); export only the HTTP\\Parameters or SCHANNEL key`);
   }
-  const lines = splitLines(text.replace(/^\uFEFF/, ''));
+  // Pasted: `PS C:\> Get-Content schannel.reg` or `C:\>type schannel.reg` above it, other output before.
+  const lines = stripPasteNoise(text, { command: REG_COMMAND }).lines;
   let i = 0;
-  while (i < lines.length && !lines[i]!.trim()) i++;
+  while (i < lines.length && !/^(?:Windows Registry Editor Version 5\.00|REGEDIT4|\[HKEY_)/i.test(lines[i]!.trim())) i++;
   const first = (lines[i] ?? '').trim();
   let format: RegistryExport['format'];
   if (/^Windows Registry Editor Version 5\.00$/i.test(first)) format = '5.00';
   else if (/^REGEDIT4$/i.test(first)) format = 'REGEDIT4';
-  else throw new CertbenchError('bad-input', `${source}: not a registry export (the first line is not "Windows Registry Editor Version 5.00" or "REGEDIT4")`);
+  else if (/^\[HKEY_[^\]]*\]$/i.test(first) && lines.slice(i + 1).some((l) => /^\s*(?:"[^"]*"|@)=(?:dword:|hex|"|-)/.test(l))) {
+    // A paste that lost the header row: key rows with value rows say what it is; regedit 5.00 syntax is assumed.
+    format = '5.00';
+    i--;
+  } else throw new CertbenchError('bad-input', `${source}: not a registry export (the first line is not "Windows Registry Editor Version 5.00" or "REGEDIT4")`);
 
   const keys: RegKey[] = [];
   let current: RegKey | null = null;
@@ -395,19 +404,36 @@ export function schannelFromRegistry(reg: RegistryExport, source: string, option
   const trustMode = root ? dwordOf(root, 'ClientAuthTrustMode') : null;
   const eventLogging = root ? dwordOf(root, 'EventLogging') : null;
   const os = options.os ?? null;
+  const protocols: SchannelSettings['protocols'] = protocolKeys.map(({ key, protocol, side }) => ({
+    protocol,
+    side: side.toLowerCase() === 'server' ? 'Server' : 'Client',
+    enabled: dwordOf(key, 'Enabled'),
+    disabledByDefault: dwordOf(key, 'DisabledByDefault'),
+  }));
+  const osText = os ? [os.caption, os.version].filter(Boolean).join(' ') : null;
+  if (!root) {
+    // Only SCHANNEL\Protocols was exported: the SCHANNEL key's values are unknown, never "not set".
+    const missing = `the SCHANNEL key itself is not in this export (only its Protocols subkeys), so SendTrustedIssuerList, ClientAuthTrustMode and EventLogging are not in this export: export HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL to read them`;
+    return {
+      sendTrustedIssuerList: null,
+      clientAuthTrustMode: null,
+      eventLogging: null,
+      keyInExport: false,
+      protocols,
+      impliedIssuerList: `Which CA names the server sends is unknown here: ${missing}.`,
+      notes: [`ClientAuthTrustMode: not in this export.`, `EventLogging: not in this export.`],
+      os: osText,
+      source,
+    };
+  }
   return {
     sendTrustedIssuerList: send,
     clientAuthTrustMode: trustMode,
     eventLogging,
-    protocols: protocolKeys.map(({ key, protocol, side }) => ({
-      protocol,
-      side: side.toLowerCase() === 'server' ? 'Server' : 'Client',
-      enabled: dwordOf(key, 'Enabled'),
-      disabledByDefault: dwordOf(key, 'DisabledByDefault'),
-    })),
+    protocols,
     impliedIssuerList: impliedIssuerList(send, os),
     notes: [trustModeMeaning(trustMode), eventLoggingMeaning(eventLogging)],
-    os: os ? [os.caption, os.version].filter(Boolean).join(' ') : null,
+    os: osText,
     source,
   };
 }

@@ -6,6 +6,8 @@ import { finding, type Evidence, type Finding } from '../findings/catalogue';
 import { CA_NAMES_LIMIT, CA_NAMES_OLD_LIMIT, storeFindings } from '../findings/stores';
 import type { KeyLocation, Store, StoreCertificate, StoreRole } from '../model/store';
 import { parseCertutilStore, type CertutilCertificate } from '../stores/certutil-text';
+import { formatListValue, parseFormatList } from './format-list';
+import { stripPasteNoise } from './paste-noise';
 
 /**
  * The server's own certificate stores, attached as a file (issues 6/7). Helpdesk staff diagnose an
@@ -436,9 +438,61 @@ export function parseCertutilStoreExport(text: string, file: string, at: Date): 
   return judgePrintedStore(path, certs, file, at, { head: `certutil ${path?.location === 'CurrentUser' ? '-user ' : ''}-store ${dump.store ?? '(store not named)'} text`, nonRootWords: 'that certutil marks "Non-root Certificate"', nonRootCount: 'marked Non-root Certificate' }, extra, assumption);
 }
 
-/** Parse either export format (recognised by content); throws a one-line error when it is neither. */
+// ---------------------------------------------------------------------------------------------
+// Get-ChildItem Cert:\... | Format-List text
+
+/** The commands that list the Cert: drive (Get-ChildItem and its aliases, Get-Item), piped to Format-List or not. */
+const CERT_LIST_COMMAND = /\b(?:Get-ChildItem|gci|dir|ls|Get-Item|gi)\b/i;
+const THUMBPRINT_ROW = /^Thumbprint\s*: [0-9A-F]{40}\s*$/im;
+
+/** Format-List of certificates: every object prints Subject, Issuer and a 40-hex Thumbprint (property names are never localized). */
+export function looksLikeCertFormatList(head: string): boolean {
+  return THUMBPRINT_ROW.test(head) && /^Subject\s*: /im.test(head) && /^Issuer\s*: /im.test(head) && /^(?:NotAfter|PSParentPath)\s*: /im.test(head);
+}
+
+/** "Cert:\LocalMachine\Root" in a command or a prompt ("PS Cert:\CurrentUser\My>"), as a store path. */
+function certDrivePath(text: string | null): { location: 'LocalMachine' | 'CurrentUser'; name: string } | null {
+  const m = text ? /Cert:\\(LocalMachine|CurrentUser)\\([\w .-]{1,64}?)(?=[\\\s|>'"]|$)/i.exec(text) : null;
+  return m ? storePathOf(`${m[1]}\\${m[2]}`) : null;
+}
+
+/**
+ * `Get-ChildItem Cert:\LocalMachine\Root | Format-List` (the list view: Subject, Issuer, Thumbprint,
+ * FriendlyName, NotBefore, NotAfter, Extensions; or `Format-List *` with PSParentPath), as a file or
+ * pasted. The store comes from PSParentPath, else the echoed command, else the prompt (`PS
+ * Cert:\LocalMachine\Root> dir | fl`). Judged like certutil text: a certificate whose Issuer differs
+ * from its Subject is what Microsoft's own check for KB 2802568 looks for (`$_.Issuer -ne $_.Subject`).
+ */
+export function parseCertFormatListExport(text: string, file: string, at: Date): StoreExport {
+  if (text.length > STORE_EXPORT_MAX_BYTES) throw new CertbenchError('too-large', `${file}: ${formatBytes(text.length)} is more than the ${formatBytes(STORE_EXPORT_MAX_BYTES)} a store export can be`);
+  const paste = stripPasteNoise(text, { command: CERT_LIST_COMMAND });
+  const { objects } = parseFormatList(paste.lines);
+  const certs = objects.filter((o) => /^[0-9A-F]{40}$/i.test(formatListValue(o, 'Thumbprint')?.value ?? ''));
+  if (!certs.length) throw new CertbenchError('bad-input', `${file}: no certificate in this Format-List text (each needs a Thumbprint row of 40 hex digits)`);
+  const parents = new Set(certs.map((o) => formatListValue(o, 'PSParentPath')?.value).filter((v): v is string => !!v));
+  if (parents.size > 1) throw new CertbenchError('bad-input', `${file}: certificates of ${parents.size} stores in one Format-List text (${[...parents].slice(0, 3).join(', ')}); list one store per file`);
+  const path = (parents.size ? storePathOf([...parents][0]!) : null) ?? certDrivePath(paste.command) ?? certDrivePath(paste.prompt);
+  const printed: PrintedCertificate[] = certs.map((o) => {
+    const subject = formatListValue(o, 'Subject')?.value ?? null;
+    const issuer = formatListValue(o, 'Issuer')?.value ?? null;
+    const norm = (n: string) => n.replace(/\s*,\s*/g, ',').trim().toLowerCase();
+    return {
+      subject,
+      thumbprintSha1: formatListValue(o, 'Thumbprint')!.value.toUpperCase(),
+      notAfter: formatListValue(o, 'NotAfter')?.value.replace(/(\d{1,2}:\d{2}):\d{2}/, '$1') ?? null,
+      selfIssued: subject !== null && issuer !== null ? norm(subject) === norm(issuer) : null,
+    };
+  });
+  const extra = paste.summary ? [`${file}: ${paste.summary}`] : [];
+  const where = path ? `Cert:\\${path.location}\\${path.name}` : 'Cert:\\(store not named)';
+  const assumption = path ? '' : '; the text names no store (no PSParentPath, and no Get-ChildItem Cert:\\... command or Cert: prompt was pasted)';
+  return judgePrintedStore(path, printed, file, at, { head: `Get-ChildItem ${where} | Format-List text`, nonRootWords: 'whose Issuer differs from their Subject', nonRootCount: 'with an Issuer other than their Subject' }, extra, assumption);
+}
+
+/** Parse any export format (recognised by content); throws a one-line error when it is none of them. */
 export async function parseStoreExport(text: string, file: string, at: Date): Promise<StoreExport> {
   if (looksLikeStoreJson(text)) return parseStoreExportJson(text, file, at);
   if (looksLikeCertutilStore(text)) return parseCertutilStoreExport(text, file, at);
-  throw new CertbenchError('bad-input', `${file}: neither a PowerShell store export (JSON with RawData) nor certutil -store output`);
+  if (looksLikeCertFormatList(text)) return parseCertFormatListExport(text, file, at);
+  throw new CertbenchError('bad-input', `${file}: neither a PowerShell store export (JSON with RawData), certutil -store output, nor Get-ChildItem Cert:\\... | Format-List text`);
 }

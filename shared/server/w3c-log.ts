@@ -1,4 +1,6 @@
+import { CertbenchError } from '../errors';
 import type { W3cLogStats } from '../model/server';
+import { promptOf } from './paste-noise';
 import { decodeWin32Status } from './win32-status';
 
 /**
@@ -18,6 +20,15 @@ export const MAX_BUCKETS = 200;
 /** The 500-then-403.7 pattern: how close the 403.7 must follow, and how many examples are kept. */
 export const PATTERN_WINDOW_SECONDS = 120;
 export const MAX_PATTERN_EXAMPLES = 100;
+
+/**
+ * pfirewall.log is a W3C extended log too (`#Version: 1.5`, `#Software: Microsoft Windows Firewall`,
+ * `#Fields: date time action protocol src-ip dst-ip src-port dst-port ...`): its rows would count as
+ * malformed IIS records, so it is refused by name instead.
+ */
+export const FIREWALL_LOG = /^#Software:\s*Microsoft Windows Firewall|^#Fields:[^\r\n]*\bsrc-ip\b[^\r\n]*\bdst-ip\b/im;
+export const FIREWALL_LOG_MESSAGE =
+  'a Windows Firewall log (pfirewall.log: "#Software: Microsoft Windows Firewall", fields src-ip dst-ip ...), not an IIS W3C log; attach the IIS log from %SystemDrive%\\inetpub\\logs\\LogFiles\\W3SVC<site id> (u_ex*.log)';
 
 /** The sub-statuses of a client certificate failure (reference 7, KB 943891). */
 export const CLIENT_CERT_STATUSES = ['403.7', '403.12', '403.13', '403.16', '403.17'] as const;
@@ -288,7 +299,8 @@ export class W3cLogAnalyzer {
     vals.fill('-');
     const has = this.cols.has;
     if (!this.fields(s, start, end)) {
-      this.malformed++;
+      // A pasted prompt row ("PS C:\> Get-Content u_ex261117.log") is not a damaged record.
+      if (promptOf(s.slice(start, end)) === null) this.malformed++;
       return;
     }
     const status = has[SLOT.status] ? vals[SLOT.status]! : '';
@@ -399,6 +411,7 @@ export class W3cLogAnalyzer {
   }
 
   private directive(text: string): void {
+    if (FIREWALL_LOG.test(text)) throw new CertbenchError('bad-input', `${this.source}: ${FIREWALL_LOG_MESSAGE}`);
     if (/^#Fields:/i.test(text)) {
       this.fieldHeaders++;
       // #Date comes before #Fields in IIS's header block (reference 7), so it is kept across it.

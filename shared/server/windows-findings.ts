@@ -24,6 +24,8 @@ function osOf(settings: SchannelSettings): { version: string } | null {
  * Info, not an error: it is the default, and it only matters when clients need the names to choose.
  */
 export function schannelFindings(settings: SchannelSettings): Finding[] {
+  // Values of a key the evidence does not hold are unknown: nothing to say about them.
+  if (settings.keyInExport === false) return [];
   const value = settings.sendTrustedIssuerList;
   const modern = sendsNoIssuerListByDefault(osOf(settings));
   if (value !== 0 && !(value === null && modern !== false)) return [];

@@ -58,3 +58,29 @@ describe('certutil -store as pasted', () => {
     }
   });
 });
+
+describe('Get-ChildItem Cert:\\... | Format-List as pasted', () => {
+  it('LocalMachine\\Root after whoami: recognised, the wrapped subject whole, the intermediate (Issuer differs) and the expired root flagged', async () => {
+    const text = pasted('cert-fl-root.txt');
+    expect(recognizeEvidence(text)).toBe('store-export');
+    const out = await parseStoreExport(text, 'root-fl.txt', AT);
+    expect(out.stores).toMatchObject([{ id: 'server:LocalMachine\\Root', trusted: true, certificateCount: 3 }]);
+    expect(out.findings.map((f) => [f.id, f.params?.thumbprints])).toEqual([
+      ['store.non-self-signed-in-root', '9DDB6E9C7B19D0C0707F281C0FC8732F44D95296'],
+      ['store.expired-roots', 'CDD4EEAE6000AC7F40C3802C171E30148030C072'],
+    ]);
+    expect(out.findings[0]!.params?.subject).toBe('CN=Contoso Issuing CA 1 for Client Authentication and Smart Card Logon in the Production Forest, OU=Public Key Services, O=Contoso, C=US');
+    expect(out.notes[0]).toMatch(/^root-fl\.txt: Get-ChildItem Cert:\\LocalMachine\\Root \| Format-List text, 3 certificate\(s\): 1 with an Issuer other than their Subject, 1 expired/);
+  });
+
+  it('Format-List * at a PS Cert:\\CurrentUser\\My> prompt: the store from PSParentPath, CurrentUser, no machine-root findings', async () => {
+    const out = await parseStoreExport(pasted('cert-fl-star-currentuser.txt'), 'my.txt', AT);
+    expect(out.stores).toMatchObject([{ id: 'server:CurrentUser\\My', trusted: false, certificateCount: 1 }]);
+    expect(out.findings).toEqual([]);
+    expect(out.notes[0]).toMatch(/this is the CurrentUser\\My store, not the machine's/);
+  });
+
+  it('Format-List text without a certificate is refused in one line naming the input', async () => {
+    await expect(parseStoreExport('Subject : CN=x\r\nIssuer : CN=x\r\nThumbprint : 12\r\nNotAfter : 1/1/2030\r\n', 'fl.txt', AT)).rejects.toThrow(/^fl\.txt: neither a PowerShell store export/);
+  });
+});

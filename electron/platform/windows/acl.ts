@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CertbenchError } from '../../../shared/errors';
 import type { Ace, AccessAnswer, Acl, Identity, Principal } from '../../../shared/model/acl';
 import { quotePowerShell } from '../../../shared/scripts/quote';
+import { formatListValue, parseFormatList } from '../../../shared/server/format-list';
+import { stripPasteNoise } from '../../../shared/server/paste-noise';
 import { jsonArray, jsonScript } from './powershell';
 
 /**
@@ -223,9 +225,28 @@ export function principalOf(name: string, sid: string | null = null): Principal 
 
 const ICACLS_FLAGS = new Set(['I', 'OI', 'CI', 'IO', 'NP', 'DENY']);
 const ACE_TEXT = /^(.+):((?:\([^()]*\))+)$/;
-/** Where the first ACE starts on the path line when the continuation indent cannot tell. */
-const PRINCIPAL_START = /^(?:NT AUTHORITY\\|BUILTIN\\|IIS APPPOOL\\|NT SERVICE\\|APPLICATION PACKAGE AUTHORITY\\|Everyone:|CREATOR OWNER:|CREATOR GROUP:|OWNER RIGHTS:|S-1-\d)/i;
-const SUMMARY = /^Successfully processed \d+ files?; Failed processing \d+ files?$/i;
+/** Where the first ACE starts on the path line when the continuation indent cannot tell (English and localized domains). */
+const PRINCIPAL_START =
+  /^(?:NT AUTHORITY\\|NT-AUTORIT.{1,2}T\\|AUTORITE NT\\|BUILTIN\\|VORDEFINIERT\\|IIS APPPOOL\\|NT SERVICE\\|APPLICATION PACKAGE AUTHORITY\\|Everyone:|Jeder:|Tout le monde:|Todos:|CREATOR OWNER:|CREATOR GROUP:|OWNER RIGHTS:|S-1-\d)/i;
+/**
+ * icacls's closing row in any language ("Successfully processed 1 files; Failed processing 0 files",
+ * "1 Dateien erfolgreich verarbeitet; ...", "Fichiers correctement traités : 1 ; Échec ..."): two
+ * counts and a semicolon, and no access entry.
+ */
+function isSummary(line: string): boolean {
+  return !/:\(/.test(line) && line.includes(';') && (line.match(/\d+/g)?.length ?? 0) === 2 && !/\\/.test(line);
+}
+/** The command whose output this is. */
+const ICACLS_COMMAND = /\bicacls(?:\.exe)?\b/i;
+/**
+ * A console-wrapped icacls row continues the row before it unless it is the summary, a new entry
+ * (indented to the path's length + 1, so by two spaces or more), or follows a row that ended with a
+ * complete entry without itself starting with "(" (the rest of "(I)(OI)" | "(CI)(RX)").
+ */
+function icaclsContinues(row: string, next: string): boolean {
+  if (isSummary(next.trim()) || /^\s{2,}/.test(next)) return false;
+  return !/:(?:\([^()]*\))+$/.test(row) || next.startsWith('(');
+}
 
 /** One ACE as icacls prints it: `BUILTIN\Users:(I)(OI)(CI)(RX)`, `Everyone:(DENY)(R)`, `S-1-5-82-1-2:(R)`. */
 export function parseIcaclsAce(text: string): Ace {
@@ -299,7 +320,7 @@ export interface IcaclsFile {
  * spaces when only one ACE is printed. Throws one line naming what it could not read.
  */
 export function parseIcacls(text: string, knownPath?: string): { files: IcaclsFile[]; summary: string | null } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n|\r/);
+  const lines = stripPasteNoise(text, { command: ICACLS_COMMAND, continues: icaclsContinues }).lines;
   const files: IcaclsFile[] = [];
   let summary: string | null = null;
   let i = 0;
@@ -309,17 +330,12 @@ export function parseIcacls(text: string, knownPath?: string): { files: IcaclsFi
       i++;
       continue;
     }
-    if (SUMMARY.test(line.trim())) {
+    if (isSummary(line.trim())) {
       summary = line.trim();
       i++;
       continue;
     }
     if (/^\s/.test(line)) throw new CertbenchError('bad-input', `icacls: an indented entry with no path before it: "${line.trim()}"`);
-    // A pasted prompt ("C:\Tools>icacls test.txt") is not a file.
-    if (/^(?:PS )?[A-Za-z]:\\[^ ]*>/.test(line) && !ACE_TEXT.test(line)) {
-      i++;
-      continue;
-    }
     const block = [line];
     let j = i + 1;
     while (j < lines.length && /^\s+\S/.test(lines[j] ?? '')) {
@@ -424,6 +440,66 @@ export function aclFromGetAcl(data: z.output<typeof GetAclSchema>, path: string)
     };
   });
   return { path: data.Path ?? path, owner: data.Owner, group: data.Group, mode: null, entries, raw: data.Sddl, platform: 'windows' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Get-Acl | Format-List, and any pasted ACL text
+// ---------------------------------------------------------------------------------------------
+
+const GET_ACL_COMMAND = /\bGet-Acl\b/i;
+/** One line of Get-Acl's Access (AccessToString): `<principal> Allow  <rights>`, two spaces after the type (reference 3). */
+const ACCESS_ROW = /^(.+?) (Allow|Deny) {2}(.+)$/;
+
+/**
+ * `Get-Acl <path> | Format-List` (Path, Owner, Group, Access, Audit, Sddl; reference section 3), as
+ * printed or pasted, in the shape of Get-Acl's JSON so both take the same road (aclFromGetAcl). Access
+ * has one rule per row; a row that is not a rule is the rest of the one before, cut by the console.
+ * AccessToString does not show inheritance, so every rule reads as explicit; the Sddl row keeps the
+ * full truth for the evidence.
+ */
+export function parseGetAclFormatList(text: string): z.output<typeof GetAclSchema> {
+  const paste = stripPasteNoise(text, { command: GET_ACL_COMMAND });
+  const objects = parseFormatList(paste.lines).objects.filter((o) => formatListValue(o, 'Access') && formatListValue(o, 'Sddl'));
+  const obj = objects[0];
+  if (!obj) throw new CertbenchError('bad-input', 'Get-Acl: no object with Access and Sddl rows in the Format-List text (run Get-Acl <file> | Format-List)');
+  if (objects.length > 1) throw new CertbenchError('bad-input', `Get-Acl: ${objects.length} files in one Format-List text; paste the key file's ACL alone`);
+  const rows: string[] = [];
+  for (const row of formatListValue(obj, 'Access')!.rows) {
+    if (ACCESS_ROW.test(row) || !rows.length) rows.push(row);
+    else rows[rows.length - 1] += row;
+  }
+  const Access = rows.map((row) => {
+    const m = ACCESS_ROW.exec(row);
+    if (!m) throw new CertbenchError('bad-input', `Get-Acl: not an access rule: "${row}"`);
+    return { IdentityReference: m[1]!.trim(), FileSystemRights: m[3]!.trim(), AccessControlType: m[2]!, IsInherited: false };
+  });
+  const value = (name: string) => formatListValue(obj, name)?.value.trim() || null;
+  return GetAclSchema.parse({
+    Path: value('Path')?.replace(/^Microsoft\.PowerShell\.Core\\FileSystem::/i, '') ?? undefined,
+    Owner: value('Owner'),
+    Group: value('Group'),
+    Sddl: value('Sddl') ?? '',
+    Access,
+  });
+}
+
+/**
+ * An ACL a user pasted or saved, whichever of the three forms it is: Get-Acl's JSON, Get-Acl |
+ * Format-List, or icacls. Recognised by content; one-line error naming `source` when it is none.
+ */
+export function aclFromText(text: string, source: string, knownPath?: string): Acl {
+  const body = stripPasteNoise(text).text.trim();
+  try {
+    if (body.startsWith('{')) return aclFromGetAcl(GetAclSchema.parse(JSON.parse(body)), knownPath ?? '');
+    if (/^Access\s*: /m.test(body) && /^Sddl\s*: /m.test(body)) {
+      const data = parseGetAclFormatList(text);
+      return { ...aclFromGetAcl(data, knownPath ?? data.Path ?? ''), raw: data.Sddl };
+    }
+    if (/:\((?:[A-Z,\s]+)\)/.test(body)) return aclFromIcacls(text, knownPath);
+  } catch (err) {
+    throw new CertbenchError('bad-input', `${source}: ${err instanceof Error ? err.message.split('\n')[0] : 'unreadable'}`);
+  }
+  throw new CertbenchError('bad-input', `${source}: not an ACL (expected icacls output, Get-Acl | Format-List, or Get-Acl as JSON)`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { parseIisConfig } from '../../../shared/server/iis-config';
 import { iisFindings, requiresClientCert } from '../../../shared/server/iis-findings';
 import { logFindings } from '../../../shared/server/log-findings';
 import { parseNetshSslcert } from '../../../shared/server/netsh-sslcert';
-import { recognizeEvidence } from '../../../shared/server/recognize';
+import { lookAlike, recognizeEvidence } from '../../../shared/server/recognize';
 import { bindingsFromRegistry, parseRegistryExport, schannelFromRegistry } from '../../../shared/server/registry-export';
 import { parseSchannelEvents, summarizeEvents } from '../../../shared/server/schannel-events';
 import { parseStoreExport, serverStoreFindings, STORE_EXPORT_MAX_BYTES, type StoreExport } from '../../../shared/server/store-export';
@@ -98,7 +98,7 @@ const maxBytesOf = (kind: ServerEvidenceKind) => (kind === 'store-export' ? STOR
 async function parseInto(c: Collected, kind: ServerEvidenceKind, name: string, text: string): Promise<void> {
   switch (kind) {
     case 'netsh-sslcert':
-      c.bindings.push(...parseNetshSslcert(text, name));
+      c.bindings.push(...parseNetshSslcert(text, name, c.notes));
       return;
     case 'registry-export': {
       const reg = parseRegistryExport(text, name);
@@ -149,12 +149,14 @@ async function takeBundle(c: Collected, name: string, source: { name: string; pa
 async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
   let kind: ServerEvidenceKind = 'unknown';
   let bytes = 0;
+  let headText = '';
   try {
     if (a.path !== undefined) {
       const file = path.resolve(a.path);
       bytes = statFile(file);
       const head = readHead(file);
-      kind = recognizeEvidence(decodeText(head).text, head);
+      headText = decodeText(head).text;
+      kind = recognizeEvidence(headText, head);
       if (kind === 'bundle') {
         await takeBundle(c, a.name, { name: a.name, path: file }, ctx);
       } else if (kind === 'w3c-log') {
@@ -171,12 +173,15 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
         throw new CertbenchError('bad-request', `${a.name}: upload was not valid base64`);
       }
       bytes = data.length;
-      kind = recognizeEvidence(decodeText(data.subarray(0, HEAD_BYTES)).text, data.subarray(0, HEAD_BYTES));
+      headText = decodeText(data.subarray(0, HEAD_BYTES)).text;
+      kind = recognizeEvidence(headText, data.subarray(0, HEAD_BYTES));
       if (kind === 'bundle') await takeBundle(c, a.name, { name: a.name, dataBase64: a.dataBase64! }, ctx);
       else if (kind === 'w3c-log') c.logs.push(analyzeLogBytes(data, a.name));
       else if (KIND_NOTE[kind] === undefined) await parseInto(c, kind, a.name, decodeText(data).text);
     }
-    c.inputs.push({ name: a.name, kind, bytes, error: KIND_NOTE[kind] && kind === 'unknown' ? `${a.name}: ${KIND_NOTE[kind]}` : null });
+    // A look-alike (a firewall log, a file ACL) is named for what it is, in one line.
+    const unknownWhy = kind === 'unknown' ? (lookAlike(headText) ?? KIND_NOTE.unknown) : null;
+    c.inputs.push({ name: a.name, kind, bytes, error: unknownWhy ? `${a.name}: ${unknownWhy}` : null });
     if (KIND_NOTE[kind] && kind !== 'unknown') c.notes.push(`${a.name}: ${KIND_NOTE[kind]}`);
   } catch (err) {
     if (ctx.signal.aborted) throw new CertbenchError('timeout', 'server analysis cancelled');

@@ -248,7 +248,7 @@ function ServerTab({ server, fromBundle }: { server: ServerEvidence; fromBundle:
   const records = server.logs.reduce((n, l) => n + l.records, 0);
   const facts: [string, string][] = [
     ['HTTP.SYS bindings', String(server.bindings.length)],
-    ['Schannel settings', server.schannel ? (server.schannel.sendTrustedIssuerList === null ? 'read (SendTrustedIssuerList not set)' : `read (SendTrustedIssuerList = ${server.schannel.sendTrustedIssuerList})`) : 'not read'],
+    ['Schannel settings', server.schannel ? (server.schannel.keyInExport === false ? 'read (only SCHANNEL\\Protocols: SendTrustedIssuerList not in this export)' : server.schannel.sendTrustedIssuerList === null ? 'read (SendTrustedIssuerList not set)' : `read (SendTrustedIssuerList = ${server.schannel.sendTrustedIssuerList})`) : 'not read'],
     ['IIS configuration', server.iis.length ? `${server.iis.length} file${server.iis.length === 1 ? '' : 's'}, ${apps} application${apps === 1 ? '' : 's'}` : 'not read'],
     ['W3C logs', server.logs.length ? `${server.logs.length} log${server.logs.length === 1 ? '' : 's'}, ${records.toLocaleString()} requests` : 'none'],
     ['Schannel events', server.events.length ? String(server.events.reduce((n, e) => n + e.total, 0)) : 'none'],

@@ -7,9 +7,11 @@ import { clientAuthTrustModeWords, eventLoggingWords, protocolStateWords, truste
  * conclusion about the CA list first, since it is the answer a user came for.
  */
 export function SchannelCard({ schannel }: { schannel: SchannelSettings }) {
-  const list = trustedIssuerListWords(schannel.sendTrustedIssuerList);
-  const mode = clientAuthTrustModeWords(schannel.clientAuthTrustMode);
-  const logging = eventLoggingWords(schannel.eventLogging);
+  // An export of SCHANNEL\Protocols only: the key's own values are unknown, never "Not set".
+  const absent = schannel.keyInExport === false ? { value: 'Not in this export', words: 'The SCHANNEL key itself is not in the evidence (only its Protocols subkeys).', tone: 'neutral' as const, hidesWarnings: false } : null;
+  const list = absent ?? trustedIssuerListWords(schannel.sendTrustedIssuerList);
+  const mode = absent ?? clientAuthTrustModeWords(schannel.clientAuthTrustMode);
+  const logging = absent ?? eventLoggingWords(schannel.eventLogging);
   return (
     <div className="server-card" data-testid="schannel-card">
       <p className="server-conclusion" data-testid="schannel-implied">

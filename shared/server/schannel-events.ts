@@ -2,7 +2,11 @@ import { XMLParser } from 'fast-xml-parser';
 import { CertbenchError, formatBytes } from '../errors';
 import type { SchannelEvent, SchannelEventSummary } from '../model/server';
 import { ALERT_NAMES, RESERVED_ALERTS } from '../tls/names';
+import { promptOf, stripPasteNoise } from './paste-noise';
 import { splitLines } from './text-decode';
+
+/** The commands that print Schannel events. */
+const EVENT_COMMAND = /\b(?:Get-WinEvent|Get-EventLog|wevtutil)\b/i;
 
 /**
  * Schannel System-log events (reference section 9) from the exports a user has:
@@ -351,7 +355,11 @@ function eventsFromDetails(text: string): SchannelEvent[] {
  */
 export function parseSchannelEvents(text: string, source: string): SchannelEvent[] {
   if (text.length > MAX_EVENT_CHARS) throw new CertbenchError('too-large', `${source}: larger than the ${formatBytes(MAX_EVENT_CHARS)} an event export can be here (${text.length} characters)`);
-  const body = text.replace(/^\uFEFF/, '').trim();
+  // Pasted with the prompt that printed it (`PS C:\> Get-WinEvent ... | ConvertTo-Json`): the paste
+  // stage keeps that command's output only. Text without a prompt row is taken as it is.
+  const raw = text.replace(/^\uFEFF/, '');
+  const pastedWithPrompt = splitLines(raw.trimStart().slice(0, 2048)).some((row) => promptOf(row) !== null);
+  const body = (pastedWithPrompt ? stripPasteNoise(raw, { command: EVENT_COMMAND }).text : raw).trim();
   if (!body) throw new CertbenchError('bad-input', `${source}: the event export is empty`);
   if (body.startsWith('[') || body.startsWith('{')) {
     let value: unknown;

@@ -447,6 +447,8 @@ export function aclFromGetAcl(data: z.output<typeof GetAclSchema>, path: string)
 // ---------------------------------------------------------------------------------------------
 
 const GET_ACL_COMMAND = /\bGet-Acl\b/i;
+/** One file's ACL is a few KB in any form; 1 MB bounds a wrong paste. */
+export const MAX_ACL_TEXT = 1024 * 1024;
 /** One line of Get-Acl's Access (AccessToString): `<principal> Allow  <rights>`, two spaces after the type (reference 3). */
 const ACCESS_ROW = /^(.+?) (Allow|Deny) {2}(.+)$/;
 
@@ -488,6 +490,7 @@ export function parseGetAclFormatList(text: string): z.output<typeof GetAclSchem
  * Format-List, or icacls. Recognised by content; one-line error naming `source` when it is none.
  */
 export function aclFromText(text: string, source: string, knownPath?: string): Acl {
+  if (text.length > MAX_ACL_TEXT) throw new CertbenchError('too-large', `${source}: ${text.length} characters is more than the ${MAX_ACL_TEXT} an ACL listing of one file can be`);
   const body = stripPasteNoise(text).text.trim();
   try {
     if (body.startsWith('{')) return aclFromGetAcl(GetAclSchema.parse(JSON.parse(body)), knownPath ?? '');

@@ -13,6 +13,7 @@ export interface DiagnoseCliOptions {
   cert?: string;
   key?: string;
   thumbprint?: string;
+  via?: string;
   passwordEnv?: string;
   identity?: string;
   attach?: string[];
@@ -25,6 +26,7 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--cert <file>', 'the client certificate: a .pfx/.p12, or a PEM/DER certificate (key in it or in --key)')
     .option('--key <file>', 'the private key of --cert when it is in a file of its own')
     .option('--thumbprint <sha1>', 'the client certificate from the local stores or added folders')
+    .option('--via <client>', 'who presents a --thumbprint certificate to the server: "certbench" or "powershell" (.NET SslStream, Schannel on Windows, keys Windows holds); default: PowerShell on Windows when the key is not a file')
     .addOption(new Option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR (never give it on the command line)'))
     .option('--identity <name>', 'the account that must read the private key: "IIS AppPool\\Shop", "NT AUTHORITY\\NETWORK SERVICE", www-data, group:ssl-cert')
     .option('--attach <file...>', 'server evidence files, recognised by content: netsh http show sslcert output, applicationHost.config, web.config, W3C logs, registry exports, Schannel event exports')
@@ -36,6 +38,8 @@ export function addDiagnoseOptions(command: Command): Command {
 export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOptions, fail: (message: string) => never): DiagnoseRequest {
   if (opts.key && !opts.cert) fail('--key needs --cert (the certificate the key belongs to)');
   if (opts.thumbprint && opts.cert) fail('give either --cert or --thumbprint, not both');
+  if (opts.via !== undefined && opts.via !== 'certbench' && opts.via !== 'powershell') fail(`--via: "${opts.via}" is not certbench or powershell`);
+  if (opts.via === 'powershell' && !opts.thumbprint) fail('--via powershell presents a certificate of the personal store: give --thumbprint');
   let password: string | undefined;
   if (opts.passwordEnv !== undefined) {
     const fromEnv = passwordFromEnv(opts.passwordEnv);
@@ -72,6 +76,7 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
     ...(opts.cert ? { clientCertificate: upload(opts.cert) } : {}),
     ...(opts.key ? { keyFile: upload(opts.key) } : {}),
     ...(thumbprint ? { thumbprint } : {}),
+    ...(opts.via === 'certbench' || opts.via === 'powershell' ? { via: opts.via } : {}),
     ...(opts.identity ? { identity: opts.identity } : {}),
     attachments,
     live: opts.live !== false,

@@ -12,9 +12,8 @@ import { loadClientCredential, type CredentialInput } from './services/probe/cli
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from './services/probe/probe';
 import { systemTrust } from './services/system-trust';
 import type { ClientCredential } from './services/probe/attempt';
-import { credentialFromStore } from './services/probe/store-credential';
 import { serviceContext } from './services/context';
-import { findPowerShell } from './platform/find-powershell';
+import { requirePowerShell, storeClient, type ProbeVia } from './services/probe/choose-client';
 
 /**
  * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]
@@ -53,17 +52,30 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       }
       if (opts.thumbprint && opts.cert) io.fail('give either --cert or --thumbprint, not both');
       const thumbprint = opts.thumbprint === undefined ? null : thumbprintOf(opts.thumbprint, io.fail);
-      let via: 'certbench' | 'powershell' = opts.via === 'powershell' ? 'powershell' : 'certbench';
+      const via: ProbeVia = opts.via === 'powershell' ? 'powershell' : opts.via === 'certbench' ? 'certbench' : 'auto';
       let client: ClientCredential | null = null;
+      let sslStreamThumbprint: string | null = null;
+      let useSslStream = via === 'powershell';
       if (opts.cert) client = await credential(opts.cert, opts.key, password, io.fail);
-      else if (thumbprint && via === 'certbench') {
-        const fromStore = await storeCredential(thumbprint, password, opts.via === undefined);
-        if ('credential' in fromStore) client = fromStore.credential;
-        else if (fromStore.useSslStream) {
-          // On Windows a store key that is not a file (CNG, CAPI, TPM, smart card) is used in place by Schannel.
-          process.stderr.write(`certbench: note: ${fromStore.why}; presenting it through PowerShell (.NET SslStream, Schannel) instead\n`);
-          via = 'powershell';
-        } else io.fail(fromStore.why);
+      else if (thumbprint) {
+        try {
+          const chosen = await storeClient(thumbprint, via, password, listedCertificates, '--thumbprint');
+          if (chosen.kind === 'credential') client = chosen.credential;
+          else {
+            sslStreamThumbprint = chosen.thumbprint;
+            useSslStream = true;
+            if (via === 'auto') process.stderr.write(`certbench: note: ${thumbprint}: ${chosen.why}\n`);
+          }
+        } catch (err) {
+          io.fail(toErrorData(err).message);
+        }
+      }
+      if (useSslStream) {
+        try {
+          requirePowerShell();
+        } catch (err) {
+          io.fail(toErrorData(err).message);
+        }
       }
       const runner = serviceContext().runner;
 
@@ -75,7 +87,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           tls: (opts.tls as TlsChoice | undefined) ?? 'both',
           timeoutMs: timeout,
           client,
-          ...(via === 'powershell' ? { sslStream: { thumbprint, runner } } : {}),
+          ...(useSslStream ? { sslStream: { thumbprint: sslStreamThumbprint, runner } } : {}),
           knownCertificates: (await systemTrust()).items.map((i) => i.der),
           onProgress: (done, total, label) => {
             if (label !== 'done') progress.update(done + 1, total, label);
@@ -110,23 +122,10 @@ function thumbprintOf(text: string, fail: (m: string) => never): string {
   return wanted;
 }
 
-/**
- * A certificate from the stores (or a folder the user added) as the client credential. Its key must
- * be a file Certbench can read (folders, PEM/PFX next to the certificate). On Windows, when the key
- * is held by CryptoAPI/CNG (not exportable, TPM, smart card) and PowerShell is there, the SslStream
- * client presents it instead (`useSslStream`), unless the user chose the client with --via.
- */
-async function storeCredential(wanted: string, password: string | undefined, mayUseSslStream: boolean): Promise<{ credential: ClientCredential } | { useSslStream: boolean; why: string }> {
+/** Every certificate of the local stores and added folders, listed afresh. */
+async function listedCertificates() {
   const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: true });
-  const found = l.certificates.find((c) => c.summary.thumbprintSha1 === wanted);
-  if (!found) return { useSslStream: false, why: `--thumbprint: ${wanted} is in none of the local stores or added folders (see "certbench stores"; with --via powershell the personal store of the account PowerShell runs as is searched)` };
-  try {
-    return { credential: await credentialFromStore(found, password, '--thumbprint') };
-  } catch (err) {
-    const why = toErrorData(err).message;
-    const windowsKey = process.platform === 'win32' && found.key.status === 'present' && found.key.providerKind !== 'file';
-    return { useSslStream: mayUseSslStream && windowsKey && findPowerShell() !== null, why };
-  }
+  return l.certificates;
 }
 
 async function credential(certPath: string, keyPath: string | undefined, password: string | undefined, fail: (m: string) => never): Promise<ClientCredential> {

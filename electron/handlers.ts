@@ -14,6 +14,7 @@ import { fixesFor } from '../shared/fixes';
 import { exportBundle } from './services/bundle/export';
 import { openBundle } from './services/bundle/open';
 import { APP_NAME, APP_VERSION } from './version';
+import { findPowerShell } from './platform/find-powershell';
 
 /** What a handler gets besides its request: how it is served and a way to report progress. */
 export interface HandlerContext {
@@ -38,6 +39,7 @@ export const handlers: HandlerTable = {
     mode: ctx.mode,
     platform: process.platform,
     host: os.hostname(),
+    powershell: findPowerShell(),
   }),
   'certs:inspect': (request, ctx) => inspectCertificates(request, ctx),
   'chain:analyze': (request, ctx) => analyzeChainsHandler(request, ctx),

@@ -58,6 +58,8 @@ export const InspectedFileSchema = z.object({
 /** An absolute path on the machine the handlers run on (a key file, a folder). */
 const LocalPathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'contains a NUL character');
 const ThumbprintSchema = z.string().regex(/^[0-9A-Fa-f]{40}$/, 'a SHA-1 thumbprint is 40 hex digits');
+/** Which client presents a store certificate to a server (electron/services/probe/choose-client.ts). */
+export const ProbeViaSchema = z.enum(['auto', 'certbench', 'powershell']);
 /** An identity as typed: "www-data", "group:ssl-cert", "IIS AppPool\\Shop", "NT AUTHORITY\\NETWORK SERVICE". */
 const IdentityNameSchema = z.string().min(1).max(256);
 
@@ -119,6 +121,8 @@ export const DiagnoseRequestSchema = z
     keyFile: ProbeFileSchema.optional(),
     /** Or a certificate from the local stores/folders by thumbprint. */
     thumbprint: ThumbprintSchema.optional(),
+    /** Who presents the store certificate to the server (see probe:run). */
+    via: ProbeViaSchema.optional(),
     /** The identity that must read the key: "IIS AppPool\\Shop", "www-data". */
     identity: IdentityNameSchema.optional(),
     attachments: z.array(AttachmentSchema).max(MAX_ATTACHMENTS).default([]),
@@ -145,6 +149,8 @@ export const AppInfoSchema = z.object({
   platform: z.string(),
   /** Host name of the machine the handlers run on (shown in the title bar). */
   host: z.string(),
+  /** Where PowerShell is (the SslStream probe client needs it), or null when it is not installed. */
+  powershell: z.string().nullable().optional(),
 });
 
 export const contract = {
@@ -296,9 +302,18 @@ export const contract = {
         tls: z.enum(['1.2', '1.3', 'both']).default('both'),
         /** Bound on the whole probe, 1 to 120 seconds. */
         timeoutMs: z.number().int().min(1_000).max(120_000).default(15_000),
+        /** Or a certificate from the stores by thumbprint (with `via: 'powershell'`: from the personal store PowerShell sees). */
+        thumbprint: ThumbprintSchema.optional(),
+        /**
+         * Who presents it: Certbench's own client, .NET SslStream in PowerShell (Schannel on Windows:
+         * keys Windows holds, exportable or not), or auto (SslStream on Windows when the key is not a file).
+         */
+        via: ProbeViaSchema.optional(),
       })
       .strict()
-      .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] }),
+      .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] })
+      .refine((r) => !(r.clientCertificate && r.thumbprint), { message: 'give either clientCertificate or thumbprint', path: ['thumbprint'] })
+      .refine((r) => !(r.via === 'powershell' && r.clientCertificate), { message: 'the PowerShell client presents store certificates: give a thumbprint', path: ['via'] }),
     response: ProbeResultSchema,
   },
   'probe:offers': {

@@ -26,6 +26,7 @@ import type { ClientCredential } from './probe/attempt';
 import { loadClientCredential, type CredentialInput } from './probe/client-cert';
 import { parseTarget, runProbe } from './probe/probe';
 import { credentialFromStore } from './probe/store-credential';
+import { sslStreamChoice } from './probe/choose-client';
 import { analyzeServer } from './server/analyze';
 import { listing } from './stores';
 import { systemTrust } from './system-trust';
@@ -247,8 +248,20 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
   // 2. The client certificate and its chain.
   stage('certificate', 'Checking the client certificate and its chain');
   let client: ClientSide | null = null;
+  // Which client presents a store certificate (choose-client.ts): PowerShell's SslStream when asked,
+  // or on Windows when the key is held by Windows rather than a file Certbench can read.
+  const via = request.via ?? 'auto';
+  let sslStreamThumbprint: string | null = null;
   if (request.clientCertificate) client = await clientFromUpload(request, at);
-  else if (request.thumbprint) client = await clientFromStore(request.thumbprint, stores?.certificates ?? []);
+  else if (request.thumbprint) {
+    const want = request.thumbprint.toUpperCase();
+    const listed = (stores?.certificates ?? []).some((c) => c.summary.thumbprintSha1 === want);
+    if (via === 'powershell' && !listed) sslStreamThumbprint = want;
+    else {
+      client = await clientFromStore(want, stores?.certificates ?? []);
+      if (via === 'powershell' || (!client.credential && sslStreamChoice(via, client.store).use)) sslStreamThumbprint = want;
+    }
+  }
   let certificate: DiagnoseReport['certificate'] = null;
   if (client) {
     const c = client;
@@ -286,6 +299,8 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
       },
       null,
     );
+  } else if (sslStreamThumbprint) {
+    skip('certificate', `${sslStreamThumbprint} is not in Certbench's store listing: PowerShell presents it from the personal store of the account it runs as, and its chain is not judged here`);
   } else skip('certificate', 'no client certificate given (choose a file or a certificate from the stores)');
   check();
 
@@ -320,7 +335,8 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
     skip('key', `the store does not name a key file for this certificate (${client.store.key.status}${client.store.key.provider ? `, ${client.store.key.provider}` : ''})`);
   } else if (client) {
     skip('key', request.identity ? `the key came in ${client.source}, not from a file on this machine: pick the certificate from the stores to check who can read its key` : `the key came in ${client.source}`);
-  } else skip('key', 'no client certificate given');
+  } else if (sslStreamThumbprint) skip('key', 'PowerShell uses the key where Windows keeps it; pick the certificate from Certbench\'s stores to check who can read its key file');
+  else skip('key', 'no client certificate given');
   check();
 
   // 4. The probe, with the certificate when it can be presented (runProbe also makes the attempts without it).
@@ -336,7 +352,8 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
           url: request.url!,
           tls: 'both',
           timeoutMs: request.timeoutMs,
-          client: client?.credential ?? null,
+          client: sslStreamThumbprint ? null : (client?.credential ?? null),
+          ...(sslStreamThumbprint ? { sslStream: { thumbprint: sslStreamThumbprint, runner: services.runner } } : {}),
           knownCertificates: known,
           signal: ctx.signal,
           onProgress: (done, total, label) => ctx.progress({ done: STAGES.indexOf('probe') + (total ? done / total : 0), total: STAGES.length, label }),
@@ -348,8 +365,8 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
     );
     if (result) probes.push(result);
     const withCert = result?.attempts.filter((a) => a.clientCertificate.presented) ?? [];
-    if (!client) skip('probe-with-certificate', 'no client certificate given: the server was probed without one');
-    else if (!client.credential) skip('probe-with-certificate', client.credentialNote ?? 'the certificate cannot be presented (no usable private key)');
+    if (!client && !sslStreamThumbprint) skip('probe-with-certificate', 'no client certificate given: the server was probed without one');
+    else if (client && !client.credential && !sslStreamThumbprint) skip('probe-with-certificate', client.credentialNote ?? 'the certificate cannot be presented (no usable private key)');
     else if (!withCert.length) skip('probe-with-certificate', result ? 'the server never asked for a certificate, so none was presented' : 'the probe failed');
     else
       steps.push({

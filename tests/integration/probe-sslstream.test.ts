@@ -137,6 +137,18 @@ describe.skipIf(!ready || apacheMissing !== null)('Apache, SSLVerifyClient requi
     expect(a.clientCertificate.accepted).toBe(true);
   }, 90_000);
 
+  it('Diagnose presents the store certificate through PowerShell and says what it did and did not check', async () => {
+    const s = await start('TLSv1.2');
+    const r = await runCliAsync(['diagnose', `https://127.0.0.1:${s.port}/secure/`, '--thumbprint', thumbprint, '--via', 'powershell', '--no-live', '--timeout', '30000', '--json'], { env, timeoutMs: 90_000 });
+    const report = JSON.parse(r.stdout) as { steps: { name: string; status: string; note: string }[]; probes: ProbeResult[] };
+    const step = (name: string) => report.steps.find((x) => x.name === name)!;
+    expect(step('certificate')).toMatchObject({ status: 'skipped' });
+    expect(step('certificate').note).toContain("is not in Certbench's store listing: PowerShell presents it");
+    expect(step('probe-with-certificate')).toMatchObject({ status: 'done' });
+    expect(step('probe-with-certificate').note).toMatch(/through PowerShell \(\.NET SslStream\): HTTP 200/);
+    expect(sslStreamAttempt(report.probes[0]!).clientCertificate).toEqual({ presented: true, accepted: true, thumbprint });
+  }, 120_000);
+
   it('the text report names the client, the issuers Windows handed over and the certificate it would offer', async () => {
     const s = await start('TLSv1.2');
     const r = await runCliAsync(['probe', `https://127.0.0.1:${s.port}/secure/`, '--via', 'powershell', '--thumbprint', thumbprint, '--timeout', '30000'], { env, timeoutMs: 60_000 });

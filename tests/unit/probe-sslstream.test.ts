@@ -3,6 +3,8 @@ import { describeFailure, describeSslStreamAnswer, type SslStreamAnswer } from '
 import { sslStreamProbeScript } from '../../electron/services/probe/sslstream-script';
 import { MAX_ENCODED_LENGTH, powerShellArgs } from '../../electron/platform/windows/powershell';
 import { encode, encodeOid, seq } from '../../shared/asn1/encode';
+import { sslStreamChoice } from '../../electron/services/probe/choose-client';
+import type { StoreCertificate } from '../../shared/model/store';
 
 /**
  * The SslStream client's answers as Windows PowerShell 5.1 prints them on Windows, mapped onto the
@@ -115,5 +117,29 @@ describe('the SslStream script', () => {
 
   it('refuses a thumbprint that is not 40 hex digits (it is pasted into the script)', () => {
     expect(() => sslStreamProbeScript({ host: 'h', port: 1, servername: 'h', request: 'GET / HTTP/1.1\r\n\r\n', thumbprint: "A' ; rm", tls: 'default', timeoutMs: 1000, maxResponseBytes: 1, maxCandidates: 1 })).toThrow(/40 upper-case hex/);
+  });
+});
+
+describe('which client presents a store certificate (auto)', () => {
+  const entry = (providerKind: 'cng' | 'capi' | 'file', status: 'present' | 'missing' = 'present') =>
+    ({ storeId: 'windows:CurrentUser\\My', key: { status, providerKind, provider: providerKind === 'cng' ? 'Microsoft Smart Card Key Storage Provider' : null, path: null, container: null, detail: null } }) as unknown as StoreCertificate;
+
+  it('on Windows a key held by CNG or CAPI goes to Schannel, saying why; a key file stays with Certbench', () => {
+    const cng = sslStreamChoice('auto', entry('cng'), 'win32', 'powershell.exe');
+    expect(cng.use).toBe(true);
+    expect(cng.why).toContain('held by Windows (Microsoft Smart Card Key Storage Provider)');
+    expect(sslStreamChoice('auto', entry('capi'), 'win32', 'powershell.exe').use).toBe(true);
+    expect(sslStreamChoice('auto', entry('file'), 'win32', 'powershell.exe').use).toBe(false);
+    expect(sslStreamChoice('auto', entry('cng', 'missing'), 'win32', 'powershell.exe').use).toBe(false);
+  });
+
+  it('off Windows, or when asked for Certbench, or without PowerShell, auto stays with Certbench', () => {
+    expect(sslStreamChoice('auto', entry('cng'), 'linux', '/usr/bin/pwsh').use).toBe(false);
+    expect(sslStreamChoice('certbench', entry('cng'), 'win32', 'powershell.exe').use).toBe(false);
+    expect(sslStreamChoice('auto', entry('cng'), 'win32', null).use).toBe(false);
+  });
+
+  it('asking for PowerShell where there is none is one line with the way to install it', () => {
+    expect(() => sslStreamChoice('powershell', null, 'linux', null)).toThrow('PowerShell is not installed here, so the Windows TLS client cannot run: install PowerShell: dotnet tool install --global PowerShell --version 7.6.10');
   });
 });

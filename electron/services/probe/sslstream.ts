@@ -6,7 +6,8 @@ import type { Alert, ClientAuthMode, ProbeAttempt, ProbeAttemptKind, SelectionCa
 import { decideOffers, type OfferCandidate } from '../../../shared/probe/offer';
 import { decodeWin32Status } from '../../../shared/server/win32-status';
 import { ALERT_NAMES, alertName } from '../../../shared/tls/names';
-import { findPowerShell, POWERSHELL_INSTALL_HINT } from '../../platform/find-powershell';
+import { findPowerShell } from '../../platform/find-powershell';
+import { requirePowerShell } from './choose-client';
 import type { CommandRunner } from '../../platform/types';
 import { failedToRun, jsonArray, powerShellArgs } from '../../platform/windows/powershell';
 import { buildRequest, httpResult, MAX_RESPONSE_BYTES, ResponseReader } from './http';
@@ -86,7 +87,7 @@ export interface SslStreamOutcome {
 export async function runSslStreamAttempt(runner: CommandRunner, spec: SslStreamSpec, powershell = findPowerShell()): Promise<SslStreamOutcome> {
   const kind: ProbeAttemptKind = spec.thumbprint ? 'client-certificate' : spec.tls === '1.2' ? 'tls1.2' : spec.tls === '1.3' ? 'tls1.3' : 'default';
   const label = `${spec.thumbprint ? `Presenting ${spec.thumbprint} from the personal store` : 'No client certificate'}, through PowerShell (.NET SslStream${process.platform === 'win32' ? ', Schannel' : ''})`;
-  if (!powershell) throw new CertbenchError('not-found', `PowerShell is not installed here, so the Windows TLS client cannot run: ${POWERSHELL_INSTALL_HINT}`);
+  const pwsh = requirePowerShell(powershell);
   const budget = Math.max(1, Math.floor(spec.deadline - performance.now()));
   const scriptBudget = Math.max(1_000, budget - STARTUP_ALLOWANCE_MS);
   const script = sslStreamProbeScript({
@@ -101,7 +102,7 @@ export async function runSslStreamAttempt(runner: CommandRunner, spec: SslStream
     maxCandidates: MAX_CANDIDATES,
   });
   const started = performance.now();
-  const record = await runner.run(powershell, powerShellArgs(script), {
+  const record = await runner.run(pwsh, powerShellArgs(script), {
     timeoutMs: budget,
     maxOutputBytes: 16 * 1024 * 1024,
     // Telemetry would phone home from a probe; the process has no reason to.

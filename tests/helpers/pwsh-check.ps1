@@ -1,14 +1,14 @@
 # Certbench test harness, run by real PowerShell 7 (tests/helpers/pwsh-harness.ts). It reads one JSON
-# request file and writes one JSON answer file, so scripts and values never pass through a command
-# line. Written for Windows PowerShell 5.1 as well (the harness checks this file with itself): 7-only
+# request file ({ mode, items: [{ name, script64 }] }, each script as base64 of its UTF-16LE code
+# units) and writes one JSON answer file, so scripts and values never pass through a command line. Written for Windows PowerShell 5.1 as well (the harness checks this file with itself): 7-only
 # AST types are recognised by their type names, never referenced as types.
 #
 # Modes:
-#   check     for each { name, script }: the parse errors of Parser.ParseInput and every construct or
+#   check     for each script: the parse errors of Parser.ParseInput and every construct or
 #             command parameter that Windows PowerShell 5.1 does not have (about_PowerShell_Editions,
 #             "What's New in PowerShell 7.x").
-#   literals  for each { name, script }: the script's tokens, and for string tokens their value as
-#             base64 of UTF-16LE code units (lone surrogates and NUL survive JSON that way).
+#   literals  for each script, one line: the kinds of its tokens, its parse errors, and the value of
+#             each string token as base64 of UTF-16LE code units (lone surrogates and NUL survive).
 param(
   [Parameter(Mandatory = $true)][string]$RequestFile,
   [Parameter(Mandatory = $true)][string]$AnswerFile
@@ -20,9 +20,18 @@ $ErrorActionPreference = 'Stop'
 # surrogate with U+FFFD.
 function ConvertTo-CertbenchUtf16Base64([string]$Text) {
   $chars = $Text.ToCharArray()
-  $bytes = New-Object byte[] ($chars.Length * 2)
+  $bytes = [byte[]]::new($chars.Length * 2)
   [Buffer]::BlockCopy($chars, 0, $bytes, 0, $bytes.Length)
   return [Convert]::ToBase64String($bytes)
+}
+
+# The reverse, for the scripts of the request: a JSON string with a lone surrogate escaped as \udXXX
+# would come out of ConvertFrom-Json as U+FFFD.
+function ConvertFrom-CertbenchUtf16Base64([string]$Base64) {
+  $bytes = [Convert]::FromBase64String($Base64)
+  $chars = [char[]]::new($bytes.Length / 2)
+  [Buffer]::BlockCopy($bytes, 0, $chars, 0, $bytes.Length)
+  return [string]::new($chars)
 }
 
 # Commands that Windows PowerShell 5.1 does not have.
@@ -138,9 +147,77 @@ function Get-CertbenchCommandFindings($Command, $Add) {
   if ($canonical -eq 'Join-Path' -and $positional -gt 2) { & $Add 'parameter-missing-in-5.1' $Command ('Join-Path with more than one child path needs PowerShell 6 (-AdditionalChildPath)') }
 }
 
+function Get-CertbenchFindings($Ast, $Tokens) {
+  $found = New-Object System.Collections.Generic.List[object]
+  $add = {
+    param([string]$Kind, $Node, [string]$Why)
+    $found.Add([pscustomobject]@{ kind = $Kind; text = [string]$Node.Extent.Text; line = [int]$Node.Extent.StartLineNumber; column = [int]$Node.Extent.StartColumnNumber; why = $Why })
+  }
+  foreach ($n in [CertbenchAstFilter]::Find($Ast)) {
+    $type = $n.GetType().Name
+    switch ($type) {
+      'TernaryExpressionAst' { & $add 'ternary' $n 'the ternary operator a ? b : c needs PowerShell 7' }
+      'PipelineChainAst' {
+        & $add 'pipeline-chain' $n ('the pipeline chain operator ' + $n.Operator + ' needs PowerShell 7')
+        if ($n.Background) { & $add 'background' $n 'a background & at the end of a pipeline needs PowerShell 6' }
+      }
+      'BinaryExpressionAst' {
+        $op = [string]$n.Operator
+        if ($op -eq 'QuestionQuestion') { & $add 'null-coalescing' $n 'the null-coalescing operator ?? needs PowerShell 7' }
+        if (($op -eq 'Ireplace' -or $op -eq 'Creplace' -or $op -eq 'Replace') -and $n.Right.GetType().Name -eq 'ArrayLiteralAst') {
+          foreach ($el in @($n.Right.Elements)) { if ($el.GetType().Name -eq 'ScriptBlockExpressionAst') { & $add 'replace-scriptblock' $n '-replace with a script block needs PowerShell 6.1 (5.1 uses the block text)' } }
+        }
+      }
+      'AssignmentStatementAst' {
+        if ([string]$n.Operator -eq 'QuestionQuestionEquals') { & $add 'null-coalescing-assignment' $n 'the ??= operator needs PowerShell 7' }
+      }
+      { $_ -eq 'MemberExpressionAst' -or $_ -eq 'InvokeMemberExpressionAst' -or $_ -eq 'IndexExpressionAst' } {
+        if ($n.PSObject.Properties['NullConditional'] -and $n.NullConditional) {
+          if ($type -eq 'IndexExpressionAst') { & $add 'null-conditional-index' $n 'the null-conditional ?[] needs PowerShell 7' }
+          else { & $add 'null-conditional-member' $n 'the null-conditional ?. needs PowerShell 7' }
+        }
+        if ($type -ne 'IndexExpressionAst' -and $n.Member.GetType().Name -eq 'StringConstantExpressionAst') {
+          $member = [string]$n.Member.Value
+          if ($n.Static -and ($NewStaticMembers -contains $member)) { & $add 'dotnet-missing-in-5.1' $n ('::' + $member + ' does not exist in .NET Framework 4.x (Windows PowerShell 5.1)') }
+          if ((-not $n.Static) -and ($NewInstanceMembers -contains $member)) { & $add 'dotnet-missing-in-5.1' $n ('.' + $member + '() does not exist in .NET Framework 4.x (Windows PowerShell 5.1)') }
+          if ($type -eq 'InvokeMemberExpressionAst' -and $member -eq 'Split' -and $null -ne $n.Arguments -and @($n.Arguments).Count -eq 1) {
+            $arg = @($n.Arguments)[0]
+            if ($arg.GetType().Name -eq 'StringConstantExpressionAst' -and ([string]$arg.Value).Length -gt 1) { & $add 'dotnet-missing-in-5.1' $n '.Split(string) splits on each character in .NET Framework 4.x (Windows PowerShell 5.1)' }
+          }
+        }
+      }
+      'PipelineAst' {
+        if ($n.PSObject.Properties['Background'] -and $n.Background) { & $add 'background' $n 'a background & at the end of a pipeline needs PowerShell 6' }
+      }
+      'ScriptBlockAst' {
+        if ($n.PSObject.Properties['CleanBlock'] -and $null -ne $n.CleanBlock) { & $add 'clean-block' $n.CleanBlock 'a clean {} block needs PowerShell 7.3' }
+        $req = $n.ScriptRequirements
+        if ($null -ne $req) {
+          if ($null -ne $req.RequiredPSVersion -and $req.RequiredPSVersion -gt [version]'5.1') { & $add 'requires-newer' $n ('#requires -Version ' + $req.RequiredPSVersion) }
+          if ($null -ne $req.RequiredPSEditions -and (@($req.RequiredPSEditions) -contains 'Core') -and -not (@($req.RequiredPSEditions) -contains 'Desktop')) { & $add 'requires-newer' $n '#requires -PSEdition Core' }
+        }
+      }
+      'VariableExpressionAst' {
+        $vp = $n.VariablePath
+        if (($vp.IsUnqualified -or $vp.IsGlobal) -and ($NewVariables -contains $vp.UserPath.Split(':')[-1])) { & $add 'variable-missing-in-5.1' $n ('$' + $vp.UserPath + ' is not set by Windows PowerShell 5.1') }
+      }
+      'CommandAst' { Get-CertbenchCommandFindings $n $add }
+    }
+  }
+  # `u{...} escapes (PowerShell 6): in 5.1 the backtick is dropped and u{...} stays as text. Expandable
+  # strings and bare words both process escapes; an even run of backticks before the u is literal.
+  foreach ($t in [CertbenchAstFilter]::EscapeTokens($Tokens)) {
+    if ($t.Text -match '(^|[^`])(``)*`u\{') {
+      $found.Add([pscustomobject]@{ kind = 'unicode-escape'; text = [string]$t.Text; line = [int]$t.Extent.StartLineNumber; column = [int]$t.Extent.StartColumnNumber; why = 'the `u{...} escape needs PowerShell 6' })
+    }
+  }
+  return , $found.ToArray()
+}
+
 # A compiled pre-filter: walking every AST node and token in script code costs seconds per hundred
 # scripts, so C# picks the few nodes and tokens worth a look and the script code above judges them.
 # 7-only AST properties are read by reflection, so this compiles against 5.1's assembly too.
+function Initialize-CertbenchAstFilter {
 Add-Type -TypeDefinition @'
 using System;
 using System.Collections.Generic;
@@ -210,91 +287,36 @@ public static class CertbenchAstFilter
 foreach ($c in @($MissingCommands) + @($NewParameters.Keys) + @($Aliases.Keys) + $EncodingCommands + @('Join-Path')) { [void][CertbenchAstFilter]::Commands.Add($c) }
 foreach ($v in $NewVariables) { [void][CertbenchAstFilter]::Variables.Add($v) }
 foreach ($m in @($NewStaticMembers) + $NewInstanceMembers + @('Split')) { [void][CertbenchAstFilter]::Members.Add($m) }
-
-function Get-CertbenchFindings($Ast, $Tokens) {
-  $found = New-Object System.Collections.Generic.List[object]
-  $add = {
-    param([string]$Kind, $Node, [string]$Why)
-    $found.Add([pscustomobject]@{ kind = $Kind; text = [string]$Node.Extent.Text; line = [int]$Node.Extent.StartLineNumber; column = [int]$Node.Extent.StartColumnNumber; why = $Why })
-  }
-  foreach ($n in [CertbenchAstFilter]::Find($Ast)) {
-    $type = $n.GetType().Name
-    switch ($type) {
-      'TernaryExpressionAst' { & $add 'ternary' $n 'the ternary operator a ? b : c needs PowerShell 7' }
-      'PipelineChainAst' {
-        & $add 'pipeline-chain' $n ('the pipeline chain operator ' + $n.Operator + ' needs PowerShell 7')
-        if ($n.Background) { & $add 'background' $n 'a background & at the end of a pipeline needs PowerShell 6' }
-      }
-      'BinaryExpressionAst' {
-        $op = [string]$n.Operator
-        if ($op -eq 'QuestionQuestion') { & $add 'null-coalescing' $n 'the null-coalescing operator ?? needs PowerShell 7' }
-        if (($op -eq 'Ireplace' -or $op -eq 'Creplace' -or $op -eq 'Replace') -and $n.Right.GetType().Name -eq 'ArrayLiteralAst') {
-          foreach ($el in @($n.Right.Elements)) { if ($el.GetType().Name -eq 'ScriptBlockExpressionAst') { & $add 'replace-scriptblock' $n '-replace with a script block needs PowerShell 6.1 (5.1 uses the block text)' } }
-        }
-      }
-      'AssignmentStatementAst' {
-        if ([string]$n.Operator -eq 'QuestionQuestionEquals') { & $add 'null-coalescing-assignment' $n 'the ??= operator needs PowerShell 7' }
-      }
-      { $_ -eq 'MemberExpressionAst' -or $_ -eq 'InvokeMemberExpressionAst' -or $_ -eq 'IndexExpressionAst' } {
-        if ($n.PSObject.Properties['NullConditional'] -and $n.NullConditional) {
-          if ($type -eq 'IndexExpressionAst') { & $add 'null-conditional-index' $n 'the null-conditional ?[] needs PowerShell 7' }
-          else { & $add 'null-conditional-member' $n 'the null-conditional ?. needs PowerShell 7' }
-        }
-        if ($type -ne 'IndexExpressionAst' -and $n.Member.GetType().Name -eq 'StringConstantExpressionAst') {
-          $member = [string]$n.Member.Value
-          if ($n.Static -and ($NewStaticMembers -contains $member)) { & $add 'dotnet-missing-in-5.1' $n ('::' + $member + ' does not exist in .NET Framework 4.x (Windows PowerShell 5.1)') }
-          if ((-not $n.Static) -and ($NewInstanceMembers -contains $member)) { & $add 'dotnet-missing-in-5.1' $n ('.' + $member + '() does not exist in .NET Framework 4.x (Windows PowerShell 5.1)') }
-          if ($type -eq 'InvokeMemberExpressionAst' -and $member -eq 'Split' -and $null -ne $n.Arguments -and @($n.Arguments).Count -eq 1) {
-            $arg = @($n.Arguments)[0]
-            if ($arg.GetType().Name -eq 'StringConstantExpressionAst' -and ([string]$arg.Value).Length -gt 1) { & $add 'dotnet-missing-in-5.1' $n '.Split(string) splits on each character in .NET Framework 4.x (Windows PowerShell 5.1)' }
-          }
-        }
-      }
-      'PipelineAst' {
-        if ($n.PSObject.Properties['Background'] -and $n.Background) { & $add 'background' $n 'a background & at the end of a pipeline needs PowerShell 6' }
-      }
-      'ScriptBlockAst' {
-        if ($n.PSObject.Properties['CleanBlock'] -and $null -ne $n.CleanBlock) { & $add 'clean-block' $n.CleanBlock 'a clean {} block needs PowerShell 7.3' }
-        $req = $n.ScriptRequirements
-        if ($null -ne $req) {
-          if ($null -ne $req.RequiredPSVersion -and $req.RequiredPSVersion -gt [version]'5.1') { & $add 'requires-newer' $n ('#requires -Version ' + $req.RequiredPSVersion) }
-          if ($null -ne $req.RequiredPSEditions -and (@($req.RequiredPSEditions) -contains 'Core') -and -not (@($req.RequiredPSEditions) -contains 'Desktop')) { & $add 'requires-newer' $n '#requires -PSEdition Core' }
-        }
-      }
-      'VariableExpressionAst' {
-        $vp = $n.VariablePath
-        if (($vp.IsUnqualified -or $vp.IsGlobal) -and ($NewVariables -contains $vp.UserPath.Split(':')[-1])) { & $add 'variable-missing-in-5.1' $n ('$' + $vp.UserPath + ' is not set by Windows PowerShell 5.1') }
-      }
-      'CommandAst' { Get-CertbenchCommandFindings $n $add }
-    }
-  }
-  # `u{...} escapes (PowerShell 6): in 5.1 the backtick is dropped and u{...} stays as text. Expandable
-  # strings and bare words both process escapes; an even run of backticks before the u is literal.
-  foreach ($t in [CertbenchAstFilter]::EscapeTokens($Tokens)) {
-    if ($t.Text -match '(^|[^`])(``)*`u\{') {
-      $found.Add([pscustomobject]@{ kind = 'unicode-escape'; text = [string]$t.Text; line = [int]$t.Extent.StartLineNumber; column = [int]$t.Extent.StartColumnNumber; why = 'the `u{...} escape needs PowerShell 6' })
-    }
-  }
-  return , $found.ToArray()
 }
 
 $request = Get-Content -LiteralPath $RequestFile -Raw -Encoding UTF8 | ConvertFrom-Json
+if ($request.mode -ne 'literals') { Initialize-CertbenchAstFilter }
 $answers = New-Object System.Collections.Generic.List[object]
+# The literals answer is one line per script (10,000 objects through ConvertTo-Json take seconds):
+# token kinds, TAB, the parse error messages as base64, TAB, the string values as base64 joined by ','.
+$lines = New-Object System.Collections.Generic.List[string]
 foreach ($item in @($request.items)) {
   $tokens = $null
   $errors = $null
-  $ast = [System.Management.Automation.Language.Parser]::ParseInput([string]$item.script, [ref]$tokens, [ref]$errors)
-  $parseErrors = @(foreach ($e in $errors) { [pscustomobject]@{ id = [string]$e.ErrorId; message = [string]$e.Message; line = [int]$e.Extent.StartLineNumber; column = [int]$e.Extent.StartColumnNumber } })
+  $ast = [System.Management.Automation.Language.Parser]::ParseInput((ConvertFrom-CertbenchUtf16Base64 $item.script64), [ref]$tokens, [ref]$errors)
+  if ($request.mode -eq 'literals') { $parseErrors = $null } else { $parseErrors = @(foreach ($e in $errors) { [pscustomobject]@{ id = [string]$e.ErrorId; message = [string]$e.Message; line = [int]$e.Extent.StartLineNumber; column = [int]$e.Extent.StartColumnNumber } }) }
   if ($request.mode -eq 'literals') {
-    $list = @(foreach ($t in $tokens) {
-      $value = $null
-      if ($t.PSObject.Properties['Value'] -and $t.Value -is [string]) { $value = ConvertTo-CertbenchUtf16Base64 $t.Value }
-      [pscustomobject]@{ kind = [string]$t.Kind; type = $t.GetType().Name; value = $value }
-    })
-    $answers.Add([pscustomobject]@{ name = [string]$item.name; parseErrors = $parseErrors; tokens = $list })
+    $kinds = [System.Collections.Generic.List[string]]::new()
+    $values = [System.Collections.Generic.List[string]]::new()
+    foreach ($t in $tokens) {
+      $kinds.Add([string]$t.Kind)
+      if ($t -is [System.Management.Automation.Language.StringToken]) { $values.Add((ConvertTo-CertbenchUtf16Base64 $t.Value)) }
+    }
+    $messages = ''
+    if ($errors.Count -gt 0) { $messages = ConvertTo-CertbenchUtf16Base64 (($errors | ForEach-Object { $_.Message }) -join [char]10) }
+    $lines.Add(($kinds -join ' ') + [char]9 + $messages + [char]9 + ($values -join ','))
   } else {
     $answers.Add([pscustomobject]@{ name = [string]$item.name; parseErrors = $parseErrors; findings = (Get-CertbenchFindings $ast $tokens) })
   }
 }
-$json = ConvertTo-Json -InputObject @($answers.ToArray()) -Depth 6 -Compress
-[IO.File]::WriteAllText($AnswerFile, $json, (New-Object Text.UTF8Encoding($false)))
+if ($request.mode -eq 'literals') {
+  [IO.File]::WriteAllText($AnswerFile, ($lines -join [char]10), (New-Object Text.UTF8Encoding($false)))
+} else {
+  $json = ConvertTo-Json -InputObject @($answers.ToArray()) -Depth 6 -Compress
+  [IO.File]::WriteAllText($AnswerFile, $json, (New-Object Text.UTF8Encoding($false)))
+}

@@ -2,6 +2,9 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ExecFileRunner } from '../../electron/platform/command-runner';
+import type { CommandRunner } from '../../electron/platform/types';
+import { POWERSHELL } from '../../electron/platform/windows/powershell';
 import { PWSH } from './pwsh';
 
 /**
@@ -37,7 +40,10 @@ export interface ScriptReport {
 export interface TokenReport {
   name: string;
   parseErrors: ParseError[];
-  tokens: Array<{ kind: string; type: string; value: string | null }>;
+  /** Token kinds in order, space-separated ("Variable Equals StringLiteral EndOfInput"). */
+  kinds: string;
+  /** The values of the string tokens, in order. */
+  values: string[];
 }
 
 const CHECKER = path.join(__dirname, 'pwsh-check.ps1');
@@ -80,17 +86,14 @@ function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
-function request<T>(mode: 'check' | 'literals', items: ReadonlyArray<{ name: string; script: string }>): T[] {
-  if (!items.length) return [];
+function request(mode: 'check' | 'literals', items: ReadonlyArray<{ name: string; script: string }>): string {
   return withTempDir((dir) => {
     const req = path.join(dir, 'request.json');
-    const answer = path.join(dir, 'answer.json');
-    // JSON.stringify escapes lone surrogates (\udXXX), so every UTF-16 code unit arrives as it is.
-    fs.writeFileSync(req, JSON.stringify({ mode, items: items.map((i) => ({ name: i.name, script: i.script })) }));
+    const answer = path.join(dir, 'answer.txt');
+    // Base64 of UTF-16LE code units: ConvertFrom-Json would turn an escaped lone surrogate into U+FFFD.
+    fs.writeFileSync(req, JSON.stringify({ mode, items: items.map((i) => ({ name: i.name, script64: Buffer.from(i.script, 'utf16le').toString('base64') })) }));
     runPwshFile(CHECKER, ['-RequestFile', req, '-AnswerFile', answer]);
-    const parsed = JSON.parse(fs.readFileSync(answer, 'utf8').replace(/^\uFEFF/, '')) as T[];
-    if (parsed.length !== items.length) throw new Error(`pwsh-check answered ${parsed.length} of ${items.length} items`);
-    return parsed;
+    return fs.readFileSync(answer, 'utf8').replace(/^\uFEFF/, '');
   });
 }
 
@@ -103,7 +106,10 @@ const counts = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesRoundTrippe
  * fail, out of the counts.
  */
 export function checkScripts(items: ReadonlyArray<{ name: string; script: string; record?: boolean }>, options: { record?: boolean } = {}): ScriptReport[] {
-  const raw = request<{ name: string; parseErrors: ParseError[] | null; findings: NotIn51[] | null }>('check', items);
+  if (!items.length) return [];
+  const answer = JSON.parse(request('check', items)) as Array<{ name: string; parseErrors: ParseError[] | null; findings: NotIn51[] | null }>;
+  const raw = Array.isArray(answer) ? answer : [answer];
+  if (raw.length !== items.length) throw new Error(`pwsh-check answered ${raw.length} of ${items.length} scripts`);
   const reports = raw.map((r) => ({ name: r.name, parseErrors: r.parseErrors ?? [], notIn51: r.findings ?? [] }));
   reports.forEach((r, i) => {
     if (options.record === false || items[i]!.record === false) return;
@@ -114,14 +120,21 @@ export function checkScripts(items: ReadonlyArray<{ name: string; script: string
   return reports;
 }
 
-/** PowerShell's own tokens of each script; string values decoded from UTF-16LE code units. */
+/** PowerShell's own tokens of each script (kinds, and string values decoded from UTF-16LE code units). */
 export function tokenize(items: ReadonlyArray<{ name: string; script: string }>): TokenReport[] {
-  const raw = request<{ name: string; parseErrors: ParseError[] | null; tokens: TokenReport['tokens'] | null }>('literals', items);
-  return raw.map((r) => ({
-    name: r.name,
-    parseErrors: r.parseErrors ?? [],
-    tokens: (r.tokens ?? []).map((t) => ({ ...t, value: t.value === null ? null : fromUtf16Base64(t.value) })),
-  }));
+  if (!items.length) return [];
+  const lines = request('literals', items).split('\n');
+  if (lines.length !== items.length) throw new Error(`pwsh-check answered ${lines.length} of ${items.length} scripts`);
+  return lines.map((line, i) => {
+    const [kinds = '', errors = '', values = ''] = line.split('\t');
+    const messages = fromUtf16Base64(errors);
+    return {
+      name: items[i]!.name,
+      parseErrors: messages ? messages.split('\n').map((message) => ({ id: '', message, line: 0, column: 0 })) : [],
+      kinds,
+      values: values ? values.split(',').map(fromUtf16Base64) : [],
+    };
+  });
 }
 
 /** Base64 of UTF-16LE code units to a JS string, lone surrogates kept (Buffer's utf16le decoder keeps them). */
@@ -154,4 +167,23 @@ export const PWSH_REPORT_DIR = path.resolve(__dirname, '../../.tmp/reports');
 export function writePwshReport(label: string): void {
   fs.mkdirSync(PWSH_REPORT_DIR, { recursive: true });
   fs.writeFileSync(path.join(PWSH_REPORT_DIR, `powershell-${label}.json`), JSON.stringify({ ...counts, pwsh: PWSH }, null, 2));
+}
+
+/**
+ * A CommandRunner that runs the adapter's `powershell.exe` calls with real pwsh (the same argument
+ * array: -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ...), so the Windows
+ * adapter's own code (powerShellArgs, runPowerShellJson, parsePowerShellJson) runs for real. Any other
+ * program is refused: on Linux it would not be the Windows tool the adapter means.
+ */
+export function pwshRunner(env: Record<string, string> = {}): CommandRunner & { calls: string[] } {
+  const inner = new ExecFileRunner({ baseEnv: { POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...env } });
+  const calls: string[] = [];
+  return {
+    calls,
+    run(file, args, options) {
+      calls.push(file);
+      if (file !== POWERSHELL) return Promise.resolve({ file, args, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: `${file}: not run off Windows` });
+      return inner.run(pwshPath(), args, options);
+    },
+  };
 }

@@ -8,6 +8,7 @@ import { groupIdentities } from '../../renderer/src/ui/keys/identity-picker';
 import { sameTarget } from '../../renderer/src/ui/keys/key-target';
 import { looksAbsolute } from '../../renderer/src/ui/stores/add-folder-form';
 import { keyStatusOfStore, storeChainRequest } from '../../renderer/src/ui/stores/store-chain';
+import { judgeStoreCertificates } from '../../shared/verdict/store-verdicts';
 import { NO_FILTER, buildRows, chipCounts, filterRows, keyWord, shortStoreLabel } from '../../renderer/src/ui/stores/store-rows';
 
 /** The stores table's rows and filters, the chain request of a store certificate, and the key pages' words (issue 4). */
@@ -48,7 +49,9 @@ beforeAll(async () => {
       file: `/srv/certs/leaf-${i}.pem`,
     })),
   );
-  certs = [root, inter, ...leaves];
+  // The listing carries THE verdict of each certificate (issue 13), judged as the stores service does.
+  certs = await judgeStoreCertificates(stores, [root, inter, ...leaves], at);
+  [root, inter, ...leaves] = certs as [StoreCertificate, StoreCertificate, ...StoreCertificate[]];
 });
 
 describe('stores table rows', () => {
@@ -56,8 +59,11 @@ describe('stores table rows', () => {
     const rows = buildRows(stores, certs);
     expect(rows.map((r) => r.subject)).toEqual(['Bench Root 0', 'Bench Issuing 0-0', 'bench-leaf-0', 'bench-leaf-1', 'bench-leaf-2']);
     expect(rows.map((r) => r.key)).toEqual(['no', 'no', 'yes', 'missing', 'no']);
-    expect(rows[2]!.clientAuth).toBe('allowed');
-    expect(rows[0]!.clientAuth).toBe('unrestricted'); // the generated CAs carry no EKU: any purpose
+    // Issue 13: the column is the certificate's verdict, not its EKU alone (which said "Any purpose"
+    // for a root without a private key, and "Yes" for expired or unchained certificates).
+    expect(rows.map((r) => r.clientAuth)).toEqual(['no', 'no', 'yes', 'no', 'no']);
+    expect(rows[2]!.cert.clientAuth?.sentence).toBe('"bench-leaf-0" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.');
+    expect(rows[3]!.cert.clientAuth?.findings.map((f) => f.id)).toEqual(['cert.no-private-key']);
   });
 
   it('filters with the shared filters, the store choice and the text; a thumbprint pasted with spaces or colons matches', () => {
@@ -136,6 +142,8 @@ describe('private keys: words', () => {
       "icacls.exe C:\\ProgramData\\Microsoft\\Crypto\\Keys\\abc /grant 'IIS AppPool\\Shop:(R)'",
     );
     expect(commandLine({ file: 'icacls', args: ['a,b', "o'neil"] }, 'powershell')).toBe(`icacls 'a,b' 'o''neil'`);
+    // PowerShell reads a bare -x:y as a parameter (a native program gets "-x:" and "y"): quoted.
+    expect(commandLine({ file: 'icacls', args: ['-x:y', '-1', 'a-b'] }, 'powershell')).toBe(`icacls '-x:y' '-1' a-b`);
   });
 
   it('names saved scripts after the identity, safely', () => {

@@ -10,7 +10,7 @@ import { quotePowerShell } from '../../../shared/scripts/quote';
 import type { CommandRunner, KeyAclReader, KeyAclWriter } from '../types';
 import { describeAce } from './acl';
 import { winJoin } from './key-paths';
-import { isElevated, jsonScript, runPowerShellJson } from './powershell';
+import { checkPowerShellText, isElevated, jsonScript, runPowerShellJson } from './powershell';
 
 /**
  * Granting an identity read access to a key file on Windows, as a reviewed change (DESIGN.md "Fix
@@ -171,6 +171,8 @@ export class WindowsAclWriter implements KeyAclWriter {
 
   /** Run a script directly when elevated, else through UAC with its result read back from a file. */
   private async runScript<T extends z.ZodTypeAny>(name: string, text: string, files: { scriptFile: string; resultFile: string }, schema: T, elevated: boolean): Promise<z.output<T>> {
+    // Before either path: the file below would hold U+FFFD where the script has an unpaired surrogate.
+    checkPowerShellText(text);
     if (elevated) return runPowerShellJson(this.runner, name, text, schema, { timeoutMs: 120_000 });
     // A BOM so Windows PowerShell 5.1 reads the file as UTF-8, not the ANSI code page.
     this.options.backups.write(files.scriptFile, `\uFEFF${text}`);

@@ -24,8 +24,25 @@ export function encodePowerShell(script: string): string {
   return Buffer.from(script, 'utf16le').toString('base64');
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * An unpaired UTF-16 surrogate (possible in NTFS names) cannot reach a PowerShell script: PowerShell
+ * decodes -EncodedCommand, and script files, with .NET's replacement fallback, so it would read U+FFFD
+ * and act on another name (measured with real pwsh in tests/integration/powershell-quote.test.ts).
+ * Refused with one line instead.
+ */
+export function checkPowerShellText(script: string): void {
+  const m = LONE_SURROGATE.exec(script);
+  if (m) {
+    const code = m[0].charCodeAt(0).toString(16).toUpperCase();
+    throw new CertbenchError('bad-input', `a value holds an unpaired UTF-16 surrogate (U+${code}), which PowerShell cannot receive (it would read U+FFFD)`);
+  }
+}
+
 /** The argument array for one script; never a shell string (STYLE.md). */
 export function powerShellArgs(script: string): string[] {
+  checkPowerShellText(script);
   const encoded = encodePowerShell(script);
   if (encoded.length > MAX_ENCODED_LENGTH) {
     throw new CertbenchError('internal', `PowerShell script too long for one command line (${encoded.length} encoded characters, limit ${MAX_ENCODED_LENGTH})`);

@@ -52,8 +52,12 @@ export function ownerLine(acl: Acl): string {
   return parts.filter(Boolean).join(', ') || 'owner not known';
 }
 
-/** Words each shell reads literally without quotes (bash: no backslash; PowerShell: no comma, no @). */
-const PLAIN = { bash: /^[A-Za-z0-9_./:=@%+,-]+$/, powershell: /^[A-Za-z0-9_./:=\\-]+$/ } as const;
+/**
+ * Words each shell reads literally without quotes (bash: no backslash; PowerShell: no comma, no @, and
+ * no leading `-`: PowerShell reads `-x:y` as a parameter and hands a native program "-x:" and "y", and
+ * a bare `-x:` does not even parse, as real pwsh shows in tests/integration/powershell-quote.test.ts).
+ */
+const PLAIN = { bash: /^[A-Za-z0-9_./:=@%+,-]+$/, powershell: /^[A-Za-z0-9_./:=\\][A-Za-z0-9_./:=\\-]*$/ } as const;
 
 /** One command of a plan as it would be typed in the plan's shell. */
 export function commandLine(command: GrantPlan['commands'][number], language: GrantPlan['script']['language']): string {

@@ -341,6 +341,7 @@ export function joinWords(parts: string[]): string {
  * name without quotes inside reads the same in bash).
  */
 export function bigFileCommand(name: string): string {
-  const word = /^[\w.\-/\\:]+$/.test(name) ? name : quotePowerShell(name);
+  // No leading '-': PowerShell would read `-x:y.log` as a parameter and split it (acl-words.ts PLAIN).
+  const word = /^[\w./\\:][\w.\-/\\:]*$/.test(name) ? name : quotePowerShell(name);
   return `certbench diagnose --attach ${word}`;
 }

@@ -8,6 +8,8 @@ import { generateCertificates, generateHierarchy } from './generate';
 import { fuzz } from './fuzz';
 import { CertPool } from '../shared/chain/pool';
 import { buildChain } from '../shared/chain/build';
+// The main process verifies signatures with node:crypto (electron/services/node-verify.ts): so does the bench.
+import '../electron/services/node-verify';
 import { benchProbe } from './probe';
 import { benchBundle } from './bundle';
 import { benchLog } from './log';

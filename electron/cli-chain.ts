@@ -4,6 +4,7 @@ import type { ChainPath } from '../shared/model/chain';
 import { keyStatusFromFiles } from '../shared/verdict/key-status';
 import { inspectCommandFiles } from './cli-inputs';
 import { systemTrust } from './services/system-trust';
+import './services/node-verify';
 import { CliProgress } from './cli-progress';
 
 /**

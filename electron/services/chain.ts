@@ -2,6 +2,7 @@ import type { ParsedReq, Res } from '../../shared/contract';
 import { analyzeChains, poolItemFromBase64 } from '../../shared/chain/analyze';
 import type { HandlerContext } from '../handlers';
 import { systemTrust } from './system-trust';
+import './node-verify';
 
 /** `chain:analyze`: the user's certificates plus the system's trusted roots, then shared analysis. */
 export async function analyzeChainsHandler(

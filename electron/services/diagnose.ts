@@ -7,6 +7,7 @@ import { decodeText } from '../../shared/server/text-decode';
 import { readContainer } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { analyzeChains, type PoolItem } from '../../shared/chain/analyze';
+import { keyStatusOfStoreCertificate } from '../../shared/verdict/store-verdicts';
 import { CertbenchError, oneLine, toErrorData } from '../../shared/errors';
 import type { Finding } from '../../shared/findings/catalogue';
 import { caNameBytes, storeFindings } from '../../shared/findings/stores';
@@ -123,12 +124,8 @@ async function clientFromStore(thumbprint: string, certificates: StoreCertificat
   } catch (err) {
     credentialNote = toErrorData(err).message;
   }
-  const keyStatus: KeyStatus =
-    found.key.status === 'present'
-      ? { status: 'present', detail: `key ${found.key.path ?? found.key.container ?? 'present'} (${found.storeId})` }
-      : found.key.status === 'unknown'
-        ? { status: 'unknown', detail: found.key.detail ?? 'the store does not say' }
-        : { status: 'missing', detail: found.key.detail ?? `no store holds a private key for it (${matches.map((m) => m.storeId).join(', ')})` };
+  // The one store-key mapping (shared/verdict/store-verdicts.ts), as the Local stores table judges it.
+  const keyStatus: KeyStatus = keyStatusOfStoreCertificate(found, undefined);
   return { source: found.storeId, summary: found.summary, extraDer: [], credential, credentialNote, keyStatus, store: found };
 }
 
@@ -192,12 +189,25 @@ function serverSoftware(probe: ProbeResult | null, server: ServerEvidence): 'iis
   return server.iis.length || server.bindings.length ? 'iis' : null;
 }
 
-function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url: string | null): string {
+/**
+ * The report's first sentence. "N problems found" counts every error the report lists (its Errors
+ * group), so the number matches what is shown below it (issue 13); errors the ranking holds as
+ * context only are said to be so, not left out of the count.
+ */
+export function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url: string | null): string {
   const live = findings.filter((f) => f.likelihood !== 'context');
+  const errors = findings.filter((f) => f.severity === 'error');
   const blocking = live.filter((f) => f.severity === 'error');
   const probeLine = probes[0]?.summary ? ` ${probes[0].summary}` : '';
+  const problems = (n: number) => (n === 1 ? 'One problem' : `${n} problems`);
+  const contextOnly = errors.length - blocking.length;
   if (blocking.length) {
-    return `${blocking.length === 1 ? 'One problem' : `${blocking.length} problems`} found. Most likely cause: ${live[0]!.title}.${probeLine}`;
+    const note = contextOnly ? ` (${contextOnly} of them context only)` : '';
+    return `${problems(errors.length)} found${note}. Most likely cause: ${live[0]!.title}.${probeLine}`;
+  }
+  if (errors.length) {
+    const lead = live.length ? ` Start with: ${live[0]!.title}.` : '';
+    return `${problems(errors.length)} found, ${errors.length === 1 ? 'context only' : 'all context only'}: none blocks the connection in this evidence.${lead}${probeLine}`;
   }
   if (live.length) return `No blocking problem found, but: ${live[0]!.title}.${probeLine}`;
   const where = url ? ` with ${url}` : '';

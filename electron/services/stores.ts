@@ -1,5 +1,8 @@
 import type { ParsedReq, Res } from '../../shared/contract';
 import { storeFindings } from '../../shared/findings/stores';
+import { judgeStoreCertificates } from '../../shared/verdict/store-verdicts';
+import { systemTrust } from './system-trust';
+import './node-verify';
 import type { StoreListing } from '../platform/types';
 import type { HandlerContext } from '../handlers';
 import { serviceContext, type ServiceContext } from './context';
@@ -42,7 +45,11 @@ export async function listing(
       ctx.progress({ done, total, label });
     },
   });
-  const entry = { key, listing: result, listedAt: at.toISOString() };
+  // One verdict per certificate (issue 13), judged once here for the table, its chip, the CLI
+  // filter, Probe's offers and bundles, over the stores and the system's roots as the card does.
+  const trust = await systemTrust();
+  const judged: StoreListing = { ...result, certificates: await judgeStoreCertificates(result.stores, result.certificates, at, trust.items) };
+  const entry = { key, listing: judged, listedAt: at.toISOString() };
   if (!options.at && startedAt === generation) last = entry;
   return entry;
 }

@@ -29,6 +29,23 @@ const ECDSA: Record<string, string> = {
   '1.2.840.10045.4.3.4': 'SHA-512',
 };
 
+/**
+ * A synchronous verifier the host may install (the main process installs node:crypto's, see
+ * electron/services/node-verify.ts): WebCrypto's verify hops to a thread pool and back for every
+ * signature, which dominates chain building over thousands of certificates. The crypto engine is a
+ * parameter, as PKI.js's is; the renderer keeps WebCrypto. `verify` answers null when it cannot
+ * check (then WebCrypto is asked) and never throws.
+ */
+export interface SyncVerifier {
+  verify(p: { kind: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519'; hash: string | null; saltLength?: number; spki: Uint8Array; signature: Uint8Array; data: Uint8Array }): boolean | null;
+}
+
+let syncVerifier: SyncVerifier | null = null;
+
+export function setSyncVerifier(v: SyncVerifier | null): void {
+  syncVerifier = v;
+}
+
 /** Imported keys, reused across the many links that share an issuer (bounded). */
 const keyCache = new Map<string, Promise<unknown>>();
 
@@ -52,9 +69,13 @@ function importCached(spki: X509View['spki'], algorithm: object): Promise<unknow
  * cannot be checked here (say "not checked", never "invalid", for DSA or exotic curves).
  */
 export async function verifySignature(cert: X509View, issuerKey: X509View['spki']): Promise<boolean | null> {
+  const oid = cert.signatureAlgorithm.oid;
+  if (syncVerifier) {
+    const quick = quickVerify(syncVerifier, cert, issuerKey);
+    if (quick !== null) return quick;
+  }
   const s = subtle();
   if (!s) return null;
-  const oid = cert.signatureAlgorithm.oid;
   try {
     if (RSA_PKCS1[oid]) {
       const alg = { name: 'RSASSA-PKCS1-v1_5', hash: RSA_PKCS1[oid] };
@@ -85,6 +106,25 @@ export async function verifySignature(cert: X509View, issuerKey: X509View['spki'
     // that is a signature that does not verify with this key, not an unknown algorithm.
     return issuerKeyMatchesFamily(oid, issuerKey.algorithmOid) ? null : false;
   }
+}
+
+function quickVerify(v: SyncVerifier, cert: X509View, issuerKey: X509View['spki']): boolean | null {
+  const oid = cert.signatureAlgorithm.oid;
+  const base = { spki: issuerKey.der, signature: cert.signature, data: cert.tbs };
+  if (RSA_PKCS1[oid]) return issuerKeyMatchesFamily(oid, issuerKey.algorithmOid) ? v.verify({ kind: 'rsa-pkcs1', hash: RSA_PKCS1[oid]!, ...base }) : null;
+  if (ECDSA[oid]) {
+    // Only the curves WebCrypto checks too, so both engines agree on what "cannot be checked" means.
+    const curveOid = issuerKey.params ? readOid(issuerKey.params, readTlv(issuerKey.params, 0)) : '';
+    const curve = CURVES[curveOid];
+    if (!curve || !['P-256', 'P-384', 'P-521'].includes(curve.name) || issuerKey.algorithmOid !== '1.2.840.10045.2.1') return null;
+    return v.verify({ kind: 'ecdsa', hash: ECDSA[oid]!, ...base });
+  }
+  if (oid === '1.2.840.113549.1.1.10') {
+    const pss = pssParams(cert.signatureAlgorithm.params);
+    return pss && issuerKeyMatchesFamily(oid, issuerKey.algorithmOid) ? v.verify({ kind: 'rsa-pss', hash: pss.hash, saltLength: pss.saltLength, ...base }) : null;
+  }
+  if (oid === '1.3.101.112' && issuerKey.algorithmOid === '1.3.101.112') return v.verify({ kind: 'ed25519', hash: null, ...base });
+  return null;
 }
 
 function issuerKeyMatchesFamily(sigOid: string, keyOid: string): boolean {

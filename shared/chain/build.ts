@@ -136,6 +136,17 @@ const ok = (name: ChainCheck['name'], text: string): ChainCheck => ({ name, stat
 const fail = (name: ChainCheck['name'], text: string): ChainCheck => ({ name, status: 'fail', text });
 const warn = (name: ChainCheck['name'], text: string): ChainCheck => ({ name, status: 'warn', text });
 
+/**
+ * Checks that depend on one certificate alone, computed once per pool entry: a CA shared by a
+ * thousand leaves is not decoded and judged a thousand times.
+ */
+const ownChecks = new WeakMap<PoolEntry, { extensions: ChainCheck[]; key: ChainCheck[] }>();
+function own(e: PoolEntry): { extensions: ChainCheck[]; key: ChainCheck[] } {
+  let c = ownChecks.get(e);
+  if (!c) ownChecks.set(e, (c = { extensions: extensionChecks(e), key: keyChecks(e) }));
+  return c;
+}
+
 /** RFC 5280 4.2: unknown critical extensions, repeated extensions, and extensions that cannot be read. */
 function extensionChecks(e: PoolEntry): ChainCheck[] {
   const out: ChainCheck[] = [];
@@ -278,7 +289,7 @@ async function validatePath(raw: RawPath, pool: CertPool, opts: ChainOptions): P
       else if (e.trusted) checks.push(warn('signature', 'its self-signature does not verify with its own key: trusted for being in the store, but it may be damaged'));
       else checks.push({ name: 'signature', status: 'unknown', text: `its self-signature uses ${alg}, which Certbench cannot verify` });
     }
-    if (!skipAnchor(i)) checks.push(...keyChecks(e));
+    if (!skipAnchor(i)) checks.push(...own(e).key);
 
     // Validity at the chosen moment.
     const { notBefore, notAfter } = e.view;
@@ -290,7 +301,7 @@ async function validatePath(raw: RawPath, pool: CertPool, opts: ChainOptions): P
       else checks.push(ok('validity', `valid until ${fmtDate(notAfter)}`));
     }
 
-    if (!skipAnchor(i)) checks.push(...extensionChecks(e));
+    if (!skipAnchor(i)) checks.push(...own(e).extensions);
 
     if (i > 0 && !skipAnchor(i)) {
       // RFC 5280 6.1.4 (k): an issuing certificate must be a CA. Version 1 roots predate extensions.

@@ -205,6 +205,9 @@ export const importIntermediate: FixGenerator = {
   fixId: 'store.import-intermediate',
   shell: 'powershell',
   build(_f, p) {
+    // A missing root (chain.incomplete with issuerKind root, issue 13) belongs in the trusted roots,
+    // never in the intermediate store; it is not downloaded and trusted unseen, so no script here.
+    if (p.issuerKind === 'root') return null;
     const src = caSource(p);
     if (!src || src.cert?.selfSigned) return null;
     const from = src.cert ? `the certificate carried by the finding (SHA-1 ${src.cert.thumbprint})` : `its AIA location ${src.url}`;

@@ -79,7 +79,18 @@ export const VerdictSchema = z.object({
   findings: z.array(FindingSchema),
 });
 
+/**
+ * The verdict in a few words, for places that show it per row (the Local stores column and chip,
+ * Probe's offers): the same verdict as the card's, without the evidence.
+ */
+export const VerdictBriefSchema = z.object({
+  usable: z.boolean().nullable(),
+  sentence: z.string(),
+  findings: z.array(z.object({ id: FindingSchema.shape.id, severity: FindingSchema.shape.severity, title: z.string() })),
+});
+
 export type ChainCheck = z.infer<typeof ChainCheckSchema>;
+export type VerdictBrief = z.infer<typeof VerdictBriefSchema>;
 export type ChainLink = z.infer<typeof ChainLinkSchema>;
 export type ChainPath = z.infer<typeof ChainPathSchema>;
 export type ChainReport = z.infer<typeof ChainReportSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CertificateSummarySchema } from './certificate';
+import { VerdictBriefSchema } from './chain';
 
 /**
  * Local certificate stores (issue 4) as plain data, the same on every platform: a Windows store
@@ -55,6 +56,11 @@ export const StoreCertificateSchema = z.object({
   file: z.string().nullable().optional(),
   /** Trust as the store spells it: NSS "CT,C,C" (SSL,S/MIME,JAR/XPI); absent or null where the store has none. */
   trustFlags: z.string().nullable().optional(),
+  /**
+   * Can it authenticate a client: THE verdict (shared/verdict/store-verdicts.ts), computed with the
+   * listing over all stores and the system's roots. Absent in adapters' raw output and older bundles.
+   */
+  clientAuth: VerdictBriefSchema.optional(),
 });
 
 /** A folder the user added as a store (persisted in the app's data folder). */

@@ -1,7 +1,7 @@
-import { EKU_ANY, EKU_CLIENT_AUTH } from '../cert/oids';
-import { validityStatus } from '../cert/summarize';
 import type { CertificateSummary } from '../model/certificate';
-import type { KeyStatus } from '../model/chain';
+import type { KeyStatus, VerdictBrief } from '../model/chain';
+import { clientAuthVerdict } from '../verdict/client-auth';
+import { briefVerdict } from '../verdict/store-verdicts';
 import type { CertificateRequestInfo, OfferDecision } from '../model/probe';
 
 export type { OfferDecision };
@@ -19,6 +19,27 @@ export interface OfferCandidate {
   key: KeyStatus;
   /** RFC 4514 subjects of the certificates above it in its chain (issuer first), as far as known. */
   issuers: string[];
+  /**
+   * THE verdict of this certificate (issue 13), as the Local stores table and its card show it.
+   * Without one (no chain built), the same function judges the certificate alone.
+   */
+  verdict?: VerdictBrief;
+}
+
+/** A verdict finding as a reason not to offer, in the table's short words. */
+function reasonOf(f: VerdictBrief['findings'][number], s: CertificateSummary): string {
+  switch (f.id) {
+    case 'cert.no-client-auth-eku':
+      return `its Enhanced Key Usage (${(s.extendedKeyUsage ?? []).map((e) => e.name).join(', ')}) does not include Client Authentication`;
+    case 'cert.no-private-key':
+      return 'it has no private key';
+    case 'cert.expired':
+      return `it expired on ${s.notAfter.slice(0, 10)}`;
+    case 'cert.not-yet-valid':
+      return `it is not valid until ${s.notBefore.slice(0, 10)}`;
+    default:
+      return f.title.charAt(0).toLowerCase() + f.title.slice(1);
+  }
 }
 
 /** RFC 4514 names compared the way they are usually equal: caseless, spaces around separators ignored. */
@@ -34,15 +55,10 @@ export function decideOffers(request: Pick<CertificateRequestInfo, 'caNames'> | 
   const named = new Map((request?.caNames ?? []).map((n) => [normalizeDn(n), n]));
   return candidates.map((c) => {
     const s = c.summary;
-    const reasons: string[] = [];
-    if (s.extendedKeyUsage && !s.extendedKeyUsage.some((e) => e.oid === EKU_CLIENT_AUTH || e.oid === EKU_ANY)) {
-      reasons.push(`its Enhanced Key Usage (${s.extendedKeyUsage.map((e) => e.name).join(', ')}) does not include Client Authentication`);
-    }
-    if (c.key.status === 'missing') reasons.push('it has no private key');
-    else if (c.key.status === 'unknown') reasons.push('it is not known to have a private key here');
-    const status = validityStatus(new Date(s.notBefore), new Date(s.notAfter), at);
-    if (status === 'expired') reasons.push(`it expired on ${s.notAfter.slice(0, 10)}`);
-    if (status === 'not-yet-valid') reasons.push(`it is not valid until ${s.notBefore.slice(0, 10)}`);
+    // One verdict (issue 13): the reasons are the verdict's errors, never a second set of rules.
+    const verdict = c.verdict ?? briefVerdict(clientAuthVerdict(s, null, c.key, at));
+    const reasons = verdict.findings.filter((f) => f.severity === 'error').map((f) => reasonOf(f, s));
+    if (verdict.usable === null && c.key.status === 'unknown') reasons.push('it is not known to have a private key here');
     let matchedCa: string | null = null;
     if (named.size > 0) {
       for (const issuer of [s.issuer.rfc4514, ...c.issuers]) {
@@ -67,7 +83,7 @@ export function decideOffers(request: Pick<CertificateRequestInfo, 'caNames'> | 
 }
 
 /** One line for the CLI and the UI's table caption. */
-export function offerSummary(request: CertificateRequestInfo | null, decisions: OfferDecision[]): string {
+export function offerSummary(request: Pick<CertificateRequestInfo, 'caNames'> | null, decisions: OfferDecision[]): string {
   const offered = decisions.filter((d) => d.wouldOffer).length;
   const scope = !request ? 'The server did not ask for a certificate' : request.caNames.length === 0 ? 'The server named no CAs, so any certificate with Client Authentication and a private key qualifies' : `The server named ${request.caNames.length} CA(s)`;
   return `${scope}; ${offered} of ${decisions.length} local certificate(s) would be offered.`;

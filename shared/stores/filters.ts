@@ -1,4 +1,3 @@
-import type { CertificateSummary } from '../model/certificate';
 import type { Store, StoreCertificate } from '../model/store';
 
 /**
@@ -8,24 +7,15 @@ import type { Store, StoreCertificate } from '../model/store';
 export const STORE_FILTERS = ['has-key', 'client-auth', 'expired', 'non-self-signed-root'] as const;
 export type StoreFilter = (typeof STORE_FILTERS)[number];
 
-const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
-const ANY_EKU = '2.5.29.37.0';
-
-/** EKU absent, or listing clientAuth or anyExtendedKeyUsage (RFC 5280 4.2.1.12). */
-export function ekuAllowsClientAuth(s: CertificateSummary): boolean {
-  return s.extendedKeyUsage === null || s.extendedKeyUsage.some((e) => e.oid === CLIENT_AUTH || e.oid === ANY_EKU);
-}
-
-/** KeyUsage absent or with digitalSignature (the client signs CertificateVerify, RFC 5246 7.4.8). */
-export function keyUsageAllowsClientAuth(s: CertificateSummary): boolean {
-  return s.keyUsage === null || s.keyUsage.includes('Digital Signature');
-}
-
 export const FILTER_TESTS: Record<StoreFilter, (c: StoreCertificate, store: Store | undefined) => boolean> = {
   /** A private key is associated and was found. */
   'has-key': (c) => c.key.status === 'present',
-  /** Could be offered for client authentication now: key present, EKU and KeyUsage allow it, within validity. */
-  'client-auth': (c) => c.key.status === 'present' && ekuAllowsClientAuth(c.summary) && keyUsageAllowsClientAuth(c.summary) && c.summary.validity.status === 'valid',
+  /**
+   * Can authenticate a client: the one verdict (issue 13), the same as the table's column and the
+   * certificate's card: key present, EKU and Key Usage allow it, valid, chain complete to a trusted
+   * root and every check passing. A listing without verdicts (an older bundle) keeps nothing.
+   */
+  'client-auth': (c) => c.clientAuth?.usable === true,
   expired: (c) => c.summary.validity.status === 'expired',
   /** KB 2802568: in a trusted root store without being self-signed. */
   'non-self-signed-root': (c, store) => store?.role === 'root' && !c.summary.selfSigned.value,

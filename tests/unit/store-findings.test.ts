@@ -6,6 +6,7 @@ import { summarizeCertificate } from '../../shared/cert/summarize';
 import { caNameBytes, storeFindings } from '../../shared/findings/stores';
 import type { KeyLocation, Store, StoreCertificate } from '../../shared/model/store';
 import { filterStoreCertificates } from '../../shared/stores/filters';
+import { judgeStoreCertificates } from '../../shared/verdict/store-verdicts';
 
 /** Store findings (store.*) and the helpdesk filters, on certificates recorded from an NSS database. */
 const AT = new Date('2026-12-01T00:00:00Z');
@@ -60,7 +61,8 @@ describe('filterStoreCertificates', () => {
     const peer = await cert('certutil-L-n-peer.pem', my.id, AT);
     const ca = await cert('certutil-L-n-root.pem', root.id, AT);
     const aliceInRoot = { ...alice, storeId: root.id };
-    const all = [alice, peer, ca, aliceInRoot];
+    // The client-auth filter reads THE verdict the listing carries (issue 13), judged as the stores service does.
+    const all = await judgeStoreCertificates([my, root], [alice, peer, ca, aliceInRoot], AT);
     const names = (filters: Parameters<typeof filterStoreCertificates>[2]) => filterStoreCertificates([my, root], all, filters).map((c) => `${c.summary.subject.commonName}@${c.storeId}`);
     expect(names({ filters: ['has-key'] })).toEqual(['alice@nss:/db#personal', 'alice@nss:/db#root']);
     expect(names({ filters: ['client-auth'] })).toEqual(['alice@nss:/db#personal', 'alice@nss:/db#root']);

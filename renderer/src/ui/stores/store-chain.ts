@@ -1,28 +1,17 @@
 import type { Req } from '../../../../shared/contract';
-import type { KeyStatus } from '../../../../shared/model/chain';
+import { keyStatusOfStoreCertificate } from '../../../../shared/verdict/store-verdicts';
 import type { Store, StoreCertificate } from '../../../../shared/model/store';
 
 /** Bounds of one request: a chain is short, and cross-signed CAs add a few candidates per level. */
 const MAX_DEPTH = 8;
 const MAX_POOL = 300;
 
-/**
- * What a store says about a certificate's key, in the verdict's terms: a store that holds no key
- * for it is a definite "missing" (unlike an opened file, where the key may simply not be opened).
- */
-export function keyStatusOfStore(cert: StoreCertificate, store: Store | undefined): KeyStatus {
-  const where = store?.label ?? cert.storeId;
-  const k = cert.key;
-  switch (k.status) {
-    case 'present':
-      return { status: 'present', detail: k.path ? `private key file ${k.path}` : `private key held by ${k.provider ?? where}` };
-    case 'missing':
-      return { status: 'missing', detail: k.detail ?? `${where} lists a private key, but its file is gone` };
-    case 'none':
-      return { status: 'missing', detail: `${where} holds no private key for it` };
-    default:
-      return { status: 'unknown', detail: k.detail ?? `${where} cannot tell whether it has a private key` };
-  }
+/** The one key-status mapping (shared/verdict/store-verdicts.ts), under the name this folder used. */
+export const keyStatusOfStore = keyStatusOfStoreCertificate;
+
+/** Names compared as RFC 5280 7.1 roughly does (case and spaces), so no candidate issuer is left out of the pool. */
+function looseDn(dn: string): string {
+  return dn.toLowerCase().replace(/\s+/g, ' ').replace(/\s*([,=+])\s*/g, '$1');
 }
 
 /**
@@ -39,9 +28,10 @@ export function storeChainRequest(
 ): Req<'chain:analyze'> {
   const bySubject = new Map<string, StoreCertificate[]>();
   for (const c of all) {
-    const list = bySubject.get(c.summary.subject.rfc4514);
+    const k = looseDn(c.summary.subject.rfc4514);
+    const list = bySubject.get(k);
     if (list) list.push(c);
-    else bySubject.set(c.summary.subject.rfc4514, [c]);
+    else bySubject.set(k, [c]);
   }
   const storeById = new Map(stores.map((s) => [s.id, s]));
   const pool: StoreCertificate[] = [target];
@@ -51,7 +41,7 @@ export function storeChainRequest(
     const next: StoreCertificate[] = [];
     for (const c of level) {
       if (c.summary.selfSigned.value) continue;
-      for (const issuer of bySubject.get(c.summary.issuer.rfc4514) ?? []) {
+      for (const issuer of bySubject.get(looseDn(c.summary.issuer.rfc4514)) ?? []) {
         if (inPool.has(issuer) || pool.length >= MAX_POOL) continue;
         inPool.add(issuer);
         pool.push(issuer);
@@ -62,7 +52,7 @@ export function storeChainRequest(
   }
   return {
     pool: pool.map((c) => ({ derBase64: c.summary.derBase64, source: storeById.get(c.storeId)?.label ?? c.storeId, trusted: storeById.get(c.storeId)?.trusted ?? false })),
-    targets: [{ thumbprint: target.summary.thumbprintSha1, key: keyStatusOfStore(target, storeById.get(target.storeId)) }],
+    targets: [{ thumbprint: target.summary.thumbprintSha1, key: keyStatusOfStoreCertificate(target, storeById.get(target.storeId)) }],
     // A bundle's listing is judged by its own trusted stores at the time it was made, not by this machine's roots today.
     useSystemTrust: options.useSystemTrust ?? true,
     ...(options.at ? { at: options.at } : {}),

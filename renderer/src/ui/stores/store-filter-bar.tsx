@@ -12,7 +12,7 @@ const CHIP_LABEL: Record<StoreFilter, string> = {
 
 const CHIP_TITLE: Record<StoreFilter, string> = {
   'has-key': 'A private key is associated and was found',
-  'client-auth': 'Could be offered to a server now: private key found, Enhanced Key Usage and Key Usage allow client authentication, within its validity',
+  'client-auth': 'Can authenticate a client, the verdict its card shows: private key found, Enhanced Key Usage and Key Usage allow it, valid, chain complete to a trusted root',
   expired: 'Past its "valid to" date',
   'non-self-signed-root': 'In a trusted root store without being self-signed (KB 2802568: breaks client-certificate authentication on IIS)',
 };

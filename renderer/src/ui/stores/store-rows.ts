@@ -1,6 +1,5 @@
 import type { Store, StoreCertificate, KeyLocation } from '../../../../shared/model/store';
 import { STORE_FILTERS, filterStoreCertificates, type StoreFilter } from '../../../../shared/stores/filters';
-import { clientAuthByEku } from '../certificates/client-auth';
 
 /**
  * The stores table's rows, computed once per listing so that a keystroke in the filter box only
@@ -18,12 +17,21 @@ export interface StoreRow {
   /** What fits a table cell: a folder's own name ("…/private"), else the store's label. */
   storeShort: string;
   key: KeyWord;
-  clientAuth: ReturnType<typeof clientAuthByEku>;
+  /** The one verdict (issue 13) in a word: what the card of this certificate says too. */
+  clientAuth: ClientAuthWord;
   /** Everything the text box matches, lower-cased once. */
   haystack: string;
 }
 
 export type KeyWord = 'yes' | 'missing' | 'no' | 'unknown';
+export type ClientAuthWord = 'yes' | 'no' | 'unknown' | 'not-judged';
+
+/** The verdict the listing carries, in one word; 'not-judged' for a listing without verdicts (an older bundle). */
+export function clientAuthWord(cert: StoreCertificate): ClientAuthWord {
+  const v = cert.clientAuth;
+  if (!v) return 'not-judged';
+  return v.usable === true ? 'yes' : v.usable === false ? 'no' : 'unknown';
+}
 
 /** The key column in one word: the store holds the key, says it should but it is gone, has none, cannot tell. */
 export function keyWord(key: KeyLocation): KeyWord {
@@ -77,7 +85,7 @@ export function buildRows(stores: Store[], certificates: StoreCertificate[]): St
       storeLabel: store?.label ?? cert.storeId,
       storeShort: shortStoreLabel(store, cert.storeId),
       key: keyWord(cert.key),
-      clientAuth: clientAuthByEku(s),
+      clientAuth: clientAuthWord(cert),
       haystack,
     };
   });

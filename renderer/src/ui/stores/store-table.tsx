@@ -14,12 +14,11 @@ const KEY_TITLE: Record<KeyWord, string> = {
   no: 'This store holds no private key for it',
   unknown: 'The store cannot tell whether it has a private key',
 };
-const CLIENT_AUTH_TEXT: Record<StoreRow['clientAuth'], string> = { allowed: 'Yes', unrestricted: 'Any purpose', 'not-allowed': 'No' };
-const CLIENT_AUTH_TITLE: Record<StoreRow['clientAuth'], string> = {
-  allowed: 'Its Enhanced Key Usage lists Client Authentication',
-  unrestricted: 'No Enhanced Key Usage extension: every purpose is allowed, client authentication included',
-  'not-allowed': 'Its Enhanced Key Usage does not list Client Authentication: servers will refuse it',
-};
+const CLIENT_AUTH_TEXT: Record<StoreRow['clientAuth'], string> = { yes: 'Yes', no: 'No', unknown: 'Not known', 'not-judged': '—' };
+/** The cell's tooltip: the verdict's own sentence, as the certificate's card says it. */
+function clientAuthTitle(row: StoreRow): string {
+  return row.cert.clientAuth?.sentence ?? 'This listing was made before Certbench judged each certificate; open it to see its verdict';
+}
 const VALIDITY_TEXT: Partial<Record<ValidityStatus, string>> = { expired: 'Expired', 'not-yet-valid': 'Not yet valid' };
 
 /** 40 hex digits do not fit a column: the start, as people read them out; the title and the filter have it all. */
@@ -67,7 +66,7 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
           <span role="columnheader" title="Whether the private key was found">
             Private key
           </span>
-          <span role="columnheader" title="Whether the Enhanced Key Usage (EKU) allows client authentication">
+          <span role="columnheader" title="Whether it can authenticate a client: the same verdict as its card (EKU, Key Usage, validity, private key, chain)">
             Client auth
           </span>
           <span role="columnheader" title="SHA-1 thumbprint, as Windows shows it">
@@ -122,7 +121,7 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
                   <span role="cell" className={`cell-key is-${row.key}`} data-testid="cell-key" title={row.cert.key.path ?? row.cert.key.detail ?? KEY_TITLE[row.key]}>
                     {KEY_TEXT[row.key]}
                   </span>
-                  <span role="cell" className={`cell-eku is-${row.clientAuth}`} data-testid="cell-eku" title={CLIENT_AUTH_TITLE[row.clientAuth]}>
+                  <span role="cell" className={`cell-eku is-${row.clientAuth}`} data-testid="cell-eku" data-usable={String(row.cert.clientAuth?.usable ?? 'not-judged')} title={clientAuthTitle(row)}>
                     {CLIENT_AUTH_TEXT[row.clientAuth]}
                   </span>
                   <span role="cell" className="cell-thumb mono" title={s.thumbprintSha1}>

@@ -173,17 +173,26 @@ export function writePwshReport(label: string): void {
  * A CommandRunner that runs the adapter's `powershell.exe` calls with real pwsh (the same argument
  * array: -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ...), so the Windows
  * adapter's own code (powerShellArgs, runPowerShellJson, parsePowerShellJson) runs for real. Any other
- * program is refused: on Linux it would not be the Windows tool the adapter means.
+ * program is refused: on Linux it would not be the Windows tool the adapter means. `prelude` is
+ * PowerShell put before each script: stub functions standing in for Windows-only cmdlets (functions
+ * win over cmdlets of the same name).
  */
-export function pwshRunner(env: Record<string, string> = {}): CommandRunner & { calls: string[] } {
-  const inner = new ExecFileRunner({ baseEnv: { POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...env } });
+export function pwshRunner(options: { env?: Record<string, string>; prelude?: string } = {}): CommandRunner & { calls: string[] } {
+  const inner = new ExecFileRunner({ baseEnv: { POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...options.env } });
   const calls: string[] = [];
   return {
     calls,
-    run(file, args, options) {
+    run(file, args, runOptions) {
       calls.push(file);
       if (file !== POWERSHELL) return Promise.resolve({ file, args, exitCode: null, stdout: '', stderr: '', durationMs: 0, error: `${file}: not run off Windows` });
-      return inner.run(pwshPath(), args, options);
+      let sent = args;
+      const at = args.indexOf('-EncodedCommand');
+      if (options.prelude && at >= 0) {
+        // Stub functions for Windows-only cmdlets, defined before the adapter's own script text.
+        const script = Buffer.from(args[at + 1]!, 'base64').toString('utf16le');
+        sent = [...args.slice(0, at + 1), Buffer.from(`${options.prelude}\n${script}`, 'utf16le').toString('base64'), ...args.slice(at + 2)];
+      }
+      return inner.run(pwshPath(), sent, runOptions);
     },
   };
 }

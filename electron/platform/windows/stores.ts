@@ -54,7 +54,10 @@ export function storeEnumerationScript(
   for (const n of [...names, ...locations]) if (!/^[A-Za-z]+$/.test(n)) throw new Error(`not a store name: ${n}`);
   const dirs = (loc: StoreLocation) => keyDirectoriesFor(loc).map((d) => `    ${keyDirectoryPowerShell(d)}`).join(',\n');
   return jsonScript(`
-$sid = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
+# The user's SID names the user key folders. WindowsIdentity exists only on Windows: elsewhere (pwsh on
+# Linux runs this same script in the tests) there is no SID and the key details stay null.
+$sid = $null
+try { $sid = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value } catch { }
 $keyDirs = @{
   LocalMachine = @(
 ${dirs('LocalMachine')}

@@ -5,7 +5,7 @@
 // "0 failed". Under CI=true a skipped test counts as failed unless it needs the Electron binary,
 // which cannot be downloaded on these machines.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -71,6 +71,24 @@ const built = check('build', process.execPath, ['scripts/build.mjs', '--quiet'])
   } else {
     tally.failed += 1;
     lines.push(`vitest: FAILED to run (exit ${r.code})`);
+  }
+}
+
+// Real PowerShell (issue 12): the PowerShell test files each leave their counts in
+// .tmp/reports/powershell-*.json (tests/helpers/pwsh-harness.ts writePwshReport).
+{
+  const files = readdirSync(reports).filter((f) => /^powershell-.*\.json$/.test(f));
+  if (files.length) {
+    const sum = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesTokenized: 0, valuesEchoed: 0 };
+    for (const f of files) {
+      const j = JSON.parse(readFileSync(path.join(reports, f), 'utf8'));
+      for (const k of Object.keys(sum)) sum[k] += Number(j[k] ?? 0);
+    }
+    lines.push(
+      `PowerShell: ${sum.scriptsParsed} scripts parsed, ${sum.parseErrors} parse errors, ${sum.notIn51} constructs missing in 5.1, ${sum.valuesTokenized} hostile values round-tripped through the real tokenizer (${sum.valuesEchoed} also echoed back by running scripts)`,
+    );
+  } else {
+    lines.push('PowerShell: no report in .tmp/reports (the PowerShell tests did not run: is pwsh installed?)');
   }
 }
 

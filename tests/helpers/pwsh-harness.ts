@@ -98,7 +98,7 @@ function request(mode: 'check' | 'literals', items: ReadonlyArray<{ name: string
 }
 
 /** Counts for the summary line of scripts/test-all.mjs (written per test file by writePwshReport). */
-const counts = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesRoundTripped: 0 };
+const counts = { scriptsParsed: 0, parseErrors: 0, notIn51: 0, valuesTokenized: 0, valuesEchoed: 0 };
 
 /**
  * Parse every script with real PowerShell and list what Windows PowerShell 5.1 lacks, in one pwsh run.
@@ -145,9 +145,14 @@ export function fromUtf16Base64(b64: string): string {
   return out;
 }
 
-/** Record values that went through real PowerShell and came back equal (the summary's hostile count). */
+/** Record hostile values that PowerShell's tokenizer read back as one literal equal to the input. */
+export function recordTokenized(n: number): void {
+  counts.valuesTokenized += n;
+}
+
+/** Record hostile values that a running pwsh script assigned and printed back equal. */
 export function recordRoundTrips(n: number): void {
-  counts.valuesRoundTripped += n;
+  counts.valuesEchoed += n;
 }
 
 /** A readable one-line list of what failed, for expect messages. */

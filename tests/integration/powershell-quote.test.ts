@@ -8,7 +8,7 @@ import { quotePowerShell } from '../../shared/scripts/quote';
 import { commandLine } from '../../renderer/src/ui/keys/acl-words';
 import { bigFileCommand } from '../../renderer/src/ui/server/server-words';
 import { requirePwsh } from '../helpers/pwsh';
-import { fromUtf16Base64, pwshRunner, recordRoundTrips, runPwsh, runPwshFile, tokenize, writePwshReport } from '../helpers/pwsh-harness';
+import { fromUtf16Base64, pwshRunner, recordRoundTrips, recordTokenized, runPwsh, runPwshFile, tokenize, writePwshReport } from '../helpers/pwsh-harness';
 import { PS_HOSTILE_PARTS, psHostile, psHostileWellFormed, PWSH_SEED, sample } from '../helpers/pwsh-hostile';
 
 /**
@@ -100,6 +100,7 @@ describe.skipIf(skip !== null)('quotePowerShell, judged by real PowerShell', () 
     expect(wrong, `seed ${PWSH_SEED}`).toEqual([]);
     expect(reports.at(-2)!.kinds).not.toBe(EXPECTED_KINDS);
     expect(reports.at(-1)!.kinds).toBe(EXPECTED_KINDS);
+    recordTokenized(values.length);
   });
 
   it('a script that assigns every value and prints it back returns each exactly (a UTF-16LE file, and a UTF-8 file with a BOM as saved scripts are)', () => {

@@ -18,13 +18,26 @@ export function findPowerShell(env: NodeJS.ProcessEnv = process.env, platform: N
     const candidate = path.join(dir, 'pwsh');
     if (isExecutable(candidate)) return candidate;
   }
-  const home = env.HOME || os.homedir();
-  const dotnetTool = path.join(home, '.dotnet', 'tools', 'pwsh');
-  return isExecutable(dotnetTool) ? dotnetTool : null;
+  // HOME first, then the account's own home from the password database: a process given another
+  // HOME (a test's, a service's) still finds the tool its user installed.
+  for (const home of [env.HOME, passwdHome()]) {
+    if (!home) continue;
+    const dotnetTool = path.join(home, '.dotnet', 'tools', 'pwsh');
+    if (isExecutable(dotnetTool)) return dotnetTool;
+  }
+  return null;
 }
 
 /** How to get PowerShell where it is missing: one line for errors and skipped tests. */
 export const POWERSHELL_INSTALL_HINT = 'install PowerShell: dotnet tool install --global PowerShell --version 7.6.10';
+
+function passwdHome(): string | null {
+  try {
+    return os.userInfo().homedir || null;
+  } catch {
+    return null;
+  }
+}
 
 function isExecutable(file: string): boolean {
   try {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { findApache, startApache, type RunningApache } from '../../electron/serv
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import { findNginx, makeProbePki, PAGE_403_7, requireTool, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
-import { PWSH, requirePwsh } from '../helpers/pwsh';
+import { importPfxIntoDotnetStore, PWSH, requirePwsh } from '../helpers/pwsh';
 import { requireBuiltCli } from '../helpers/run-cli';
 import { runCliAsync } from '../helpers/run-cli-async';
 
@@ -39,20 +38,6 @@ let home: string;
 let thumbprint: string;
 let env: Record<string, string>;
 
-/** The certificate into .NET's CurrentUser\My of the per-run HOME, with its key (as Import-PfxCertificate does on Windows). */
-function importIntoStore(pfx: string, password: string): string {
-  const script = [
-    '$flags = [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::PersistKeySet',
-    `$c = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2 -ArgumentList '${pfx}', '${password}', $flags`,
-    "$s = New-Object System.Security.Cryptography.X509Certificates.X509Store -ArgumentList 'My', 'CurrentUser'",
-    "$s.Open('ReadWrite'); $s.Add($c); $s.Close()",
-    '$c.Thumbprint',
-  ].join('\n');
-  const r = spawnSync(PWSH!, ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', env: { ...process.env, HOME: home, POWERSHELL_TELEMETRY_OPTOUT: '1' }, timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`importing into the .NET store failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
 async function probe(url: string, extra: string[] = []): Promise<{ code: number | null; result: ProbeResult; stderr: string }> {
   const r = await runCliAsync(['probe', url, '--via', 'powershell', '--timeout', '30000', '--json', ...extra], { env, timeoutMs: 60_000 });
   if (!r.stdout.trim()) throw new Error(`no JSON (exit ${r.code}): ${r.stderr}`);
@@ -72,7 +57,7 @@ beforeAll(() => {
   requireBuiltCli();
   pki = makeProbePki();
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-dotnet-home-'));
-  thumbprint = importIntoStore(pki.files.clientPfx, pki.pfxPassword);
+  thumbprint = importPfxIntoDotnetStore(home, pki.files.clientPfx, pki.pfxPassword);
   env = { HOME: home, CERTBENCH_PWSH: PWSH!, CERTBENCH_DATA_DIR: path.join(home, 'data'), CERTBENCH_SYSTEM_TRUST: pki.files.caBundle };
 }, 120_000);
 afterAll(() => {

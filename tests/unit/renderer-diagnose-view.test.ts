@@ -226,8 +226,12 @@ describe('diagnoseRequest', () => {
   });
 
   it('sends a store certificate by thumbprint, and the evidence files by name and content', () => {
-    const r = diagnoseRequest({ ...base, certificate: { kind: 'store', thumbprint: 'A'.repeat(40), label: 'alice' }, attachments: [{ name: 'netsh.txt', dataBase64: 'TkVUU0g=' }] });
+    const r = diagnoseRequest({ ...base, certificate: { kind: 'store', thumbprint: 'A'.repeat(40), label: 'alice', via: 'auto' }, attachments: [{ name: 'netsh.txt', dataBase64: 'TkVUU0g=' }] });
     expect(r.thumbprint).toBe('A'.repeat(40));
+    // Auto is the service's default: not sent, so the rule lives in one place (choose-client.ts).
+    expect(r.via).toBeUndefined();
+    const viaPowerShell = diagnoseRequest({ ...base, certificate: { kind: 'store', thumbprint: 'A'.repeat(40), label: 'alice', via: 'powershell' } });
+    expect(viaPowerShell.via).toBe('powershell');
     expect(r.clientCertificate).toBeUndefined();
     expect(r.attachments).toEqual([{ name: 'netsh.txt', dataBase64: 'TkVUU0g=' }]);
   });

@@ -5,6 +5,9 @@ import { expect, type Page } from '@playwright/test';
 /** Where playwright.config.mts's webServer writes the tokened URL of `certbench serve`. */
 export const URL_FILE = path.resolve(`.tmp/e2e/url-${process.env.CERTBENCH_E2E_PORT ?? 47813}.txt`);
 
+/** HOME of the web mode's server (scripts/e2e-server.mjs): where its PowerShell keeps the .NET certificate stores. */
+export const E2E_HOME = path.resolve(`.tmp/e2e/home-${process.env.CERTBENCH_E2E_PORT ?? 47813}`);
+
 /**
  * The tokened URL of the web mode. Playwright starts the server and waits for its port; the URL
  * file is written just after the listen, so poll for it rather than assume it is there.

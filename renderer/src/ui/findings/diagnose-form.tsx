@@ -4,6 +4,7 @@ import type { Identity } from '../../../../shared/model/acl';
 import { call } from '../../api/client';
 import { CertificateIcon, FileIcon, UploadIcon } from '../common/icons';
 import { useFileDrop } from '../common/use-file-drop';
+import { usePowerShell } from '../common/use-powershell';
 import { IdentityPicker } from '../keys/identity-picker';
 import { addAttachments, isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
 import { StoreCertPicker } from './store-cert-picker';
@@ -39,6 +40,7 @@ export function DiagnoseForm({
   const [attachments, setAttachments] = useState<File[]>([]);
   const [attachErrors, setAttachErrors] = useState<string[]>([]);
   const [live, setLive] = useState(true);
+  const powershell = usePowerShell();
   const certInput = useRef<HTMLInputElement>(null);
   const keyInput = useRef<HTMLInputElement>(null);
   const evidenceInput = useRef<HTMLInputElement>(null);
@@ -121,7 +123,7 @@ export function DiagnoseForm({
             <StoreCertPicker
               onPick={(thumbprint, label) => {
                 setPicking(false);
-                setCertificate({ kind: 'store', thumbprint, label });
+                setCertificate({ kind: 'store', thumbprint, label, via: 'auto' });
               }}
               onCancel={() => setPicking(false)}
             />
@@ -134,6 +136,15 @@ export function DiagnoseForm({
               </Chip>
               <span className="diag-hint">From this machine&apos;s stores; its private key is looked up there.</span>
             </div>
+          )}
+          {certificate.kind === 'store' && powershell && (
+            <label className="checkbox diag-via" data-testid="diag-via-powershell">
+              <input type="checkbox" checked={certificate.via === 'powershell'} onChange={(e) => setCertificate({ ...certificate, via: e.target.checked ? 'powershell' : 'auto' })} />
+              <span>
+                Present it through PowerShell (the Windows TLS client, which uses the key where Windows keeps it). Without the tick, Certbench&apos;s own client presents it when
+                its key is a file, and on Windows PowerShell does when it is not.
+              </span>
+            </label>
           )}
           {certificate.kind === 'file' && (
             <>

@@ -12,7 +12,7 @@ import { normaliseUrl } from '../probe/use-probe';
 export type CertificateChoice<F> =
   | { kind: 'none' }
   | { kind: 'file'; file: F; keyFile: F | null; password: string }
-  | { kind: 'store'; thumbprint: string; label: string };
+  | { kind: 'store'; thumbprint: string; label: string; via: 'auto' | 'powershell' };
 
 export interface ReadFile {
   name: string;
@@ -42,7 +42,7 @@ export function diagnoseRequest(values: DiagnoseFormValues<ReadFile>): DiagnoseR
     ...(url ? { url } : {}),
     ...(cert.kind === 'file' ? { clientCertificate: { fileName: cert.file.name, dataBase64: cert.file.dataBase64, ...password } } : {}),
     ...(cert.kind === 'file' && cert.keyFile && !isPkcs12Name(cert.file.name) ? { keyFile: { fileName: cert.keyFile.name, dataBase64: cert.keyFile.dataBase64, ...password } } : {}),
-    ...(cert.kind === 'store' ? { thumbprint: cert.thumbprint } : {}),
+    ...(cert.kind === 'store' ? { thumbprint: cert.thumbprint, ...(cert.via === 'powershell' ? { via: 'powershell' as const } : {}) } : {}),
     ...(identity ? { identity } : {}),
     attachments: values.attachments.map((a) => ({ name: a.name, dataBase64: a.dataBase64 })),
     live: values.live,

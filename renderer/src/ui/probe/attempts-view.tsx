@@ -4,6 +4,7 @@ import { groupHex } from '../../lib/hex';
 import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
 import { capitalise, describeAttempt, formatMs } from './probe-words';
 import { SequenceDiagram } from './sequence-diagram';
+import { SslStreamView } from './sslstream-view';
 
 /**
  * Every connection the probe made, each as a tab that already says how it went ("TLS 1.3: the
@@ -73,6 +74,7 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
       {current && (
         <div className="attempt-panel" role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${selected}`} data-testid="attempt-panel" data-kind={current.kind ?? ''}>
           <AttemptFacts attempt={current} />
+          {current.sslStream && <SslStreamView details={current.sslStream} />}
           {current.timeline.length > 0 ? (
             // Keyed by attempt: an opened CA panel belongs to that attempt's diagram only.
             <SequenceDiagram key={selected} attempt={current} server={server} />

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { OfferDecision } from '../../../../shared/probe/offer';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, CrossIcon } from '../common/icons';
@@ -9,11 +10,22 @@ import type { OffersState } from './use-probe';
  * its source and thumbprint, a tick or a cross, and the reasons in words (shared/probe/offer.ts,
  * the same rule as the CLI). Offered ones come first: they are what the user will be asked about.
  */
-export function OffersTable({ offers, extraNote }: { offers: OffersState; extraNote: string | null }) {
+export function OffersTable({
+  offers,
+  extraNote,
+  title = "Which of this machine's certificates a browser would offer",
+  testId = 'offers',
+}: {
+  offers: OffersState;
+  extraNote: string | null;
+  title?: string;
+  testId?: string;
+}) {
+  const titleId = useId();
   return (
-    <section className="probe-section" aria-labelledby="probe-offers-title" data-testid="offers">
-      <h3 className="probe-section-title" id="probe-offers-title">
-        Which of this machine&apos;s certificates a browser would offer
+    <section className="probe-section" aria-labelledby={titleId} data-testid={testId}>
+      <h3 className="probe-section-title" id={titleId}>
+        {title}
       </h3>
       {offers.state === 'running' && <ProgressBar progress={offers.progress} what="Matching local certificates" testId="offers-progress" />}
       {offers.state === 'failed' && (

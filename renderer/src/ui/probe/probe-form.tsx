@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { CopyButton } from '../common/copy-button';
-import { UploadIcon } from '../common/icons';
+import { CertificateIcon, UploadIcon } from '../common/icons';
+import { usePowerShell } from '../common/use-powershell';
+import { StoreCertPicker } from '../findings/store-cert-picker';
 import type { ProbeRequest } from './probe-request';
 import { normaliseUrl, type ProbeInput, type TlsChoice } from './use-probe';
 
@@ -9,6 +11,22 @@ const TLS_CHOICES: { id: TlsChoice; label: string; hint: string }[] = [
   { id: '1.3', label: 'TLS 1.3', hint: 'Only TLS 1.3, and TLS 1.3 offering post-handshake authentication' },
   { id: 'both', label: 'Both', hint: "The server's own choice, then TLS 1.2 and TLS 1.3 forced, to compare them" },
 ];
+
+const CLIENT_CHOICES: { id: 'certbench' | 'powershell'; label: string; hint: string }[] = [
+  { id: 'certbench', label: "Certbench's client", hint: 'Certbench connects itself and decrypts every message; it presents a certificate file (.pfx, or a certificate with its key).' },
+  {
+    id: 'powershell',
+    label: 'Windows TLS client (PowerShell)',
+    hint: "Certbench's client still makes the connections without a certificate; then PowerShell's .NET SslStream (Schannel on Windows) connects once more, presenting a certificate from the personal store as Windows clients do.",
+  },
+];
+
+/** "5e:d2 7a ..." as typed or pasted from certlm.msc, to 40 upper-case hex digits; null when it is not one. */
+export function normaliseThumbprint(text: string): string | null {
+  // The certificate dialog's copy often starts with an invisible left-to-right mark (U+200E).
+  const hex = text.replace(/[\s:\u200e\u200f]/g, '').toUpperCase();
+  return /^[0-9A-F]{40}$/.test(hex) ? hex : null;
+}
 
 const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
 const KEY_ACCEPT = '.key,.pem,.der';
@@ -39,6 +57,11 @@ export function ProbeForm({
   const [certificate, setCertificate] = useState<File | null>(null);
   const [keyFile, setKeyFile] = useState<File | null>(null);
   const [password, setPassword] = useState('');
+  const [via, setVia] = useState<'certbench' | 'powershell'>('certbench');
+  const [thumbprintText, setThumbprintText] = useState('');
+  const [thumbprintLabel, setThumbprintLabel] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+  const powershell = usePowerShell();
   const certInput = useRef<HTMLInputElement>(null);
   const keyInput = useRef<HTMLInputElement>(null);
   const runButton = useRef<HTMLButtonElement>(null);
@@ -62,14 +85,16 @@ export function ProbeForm({
   const fromLab = prefill !== null && normaliseUrl(url) === normaliseUrl(prefill.url) ? prefill : null;
   const seconds = Number(timeoutSeconds);
   const timeoutValid = Number.isFinite(seconds) && seconds >= 1 && seconds <= 120;
-  const canRun = url.trim() !== '' && timeoutValid && !running;
+  const thumbprint = normaliseThumbprint(thumbprintText);
+  const thumbprintValid = via !== 'powershell' || thumbprintText.trim() === '' || thumbprint !== null;
+  const canRun = url.trim() !== '' && timeoutValid && thumbprintValid && !running;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!canRun) return;
     // Show what is probed: a bare host gets its https:// here too.
     setUrl(normaliseUrl(url));
-    onRun({ url, tls, timeoutSeconds: seconds, certificate, keyFile: isPkcs12(certificate) ? null : keyFile, password });
+    onRun({ url, tls, timeoutSeconds: seconds, certificate, keyFile: isPkcs12(certificate) ? null : keyFile, password, via, thumbprint: via === 'powershell' ? thumbprint : null });
   };
 
   return (
@@ -97,6 +122,71 @@ export function ProbeForm({
         <p className="probe-hint">The page that asks for a client certificate, as users open it: https://host[:port]/path</p>
       </div>
 
+      {powershell && (
+        <div className="probe-row" data-testid="probe-client">
+          <span className="probe-label" id={`${ids}-client-label`}>
+            TLS client
+          </span>
+          <div className="segmented" role="radiogroup" aria-labelledby={`${ids}-client-label`}>
+            {CLIENT_CHOICES.map((c) => (
+              <label key={c.id} className={`segment${via === c.id ? ' is-selected' : ''}`} title={c.hint}>
+                <input type="radio" name={`${ids}-client`} value={c.id} checked={via === c.id} data-testid={`probe-via-${c.id}`} onChange={() => setVia(c.id)} />
+                {c.label}
+              </label>
+            ))}
+          </div>
+          <p className="probe-hint">{CLIENT_CHOICES.find((c) => c.id === via)!.hint}</p>
+        </div>
+      )}
+
+      {via === 'powershell' ? (
+        <div className="probe-row">
+          <label className="probe-label" htmlFor={`${ids}-thumbprint`}>
+            Certificate from the personal store <span className="muted">(optional)</span>
+          </label>
+          <div className="probe-file-row">
+            <input
+              id={`${ids}-thumbprint`}
+              className="probe-input probe-thumbprint"
+              data-testid="probe-thumbprint"
+              type="text"
+              spellCheck={false}
+              placeholder="SHA-1 thumbprint, e.g. 5E D2 7A …"
+              value={thumbprintText}
+              aria-invalid={!thumbprintValid}
+              onChange={(e) => {
+                setThumbprintText(e.target.value);
+                setThumbprintLabel(null);
+              }}
+            />
+            {!picking && (
+              <button type="button" className="button secondary small" data-testid="probe-store-pick" onClick={() => setPicking(true)}>
+                <CertificateIcon size={15} />
+                Pick one from this machine&apos;s stores
+              </button>
+            )}
+          </div>
+          {picking && (
+            <StoreCertPicker
+              onPick={(t, label) => {
+                setPicking(false);
+                setThumbprintText(t);
+                setThumbprintLabel(label);
+              }}
+              onCancel={() => setPicking(false)}
+            />
+          )}
+          <p className="probe-hint" data-testid="probe-thumbprint-hint">
+            {thumbprintLabel ? `${thumbprintLabel}. ` : ''}PowerShell looks for it in Cert:\CurrentUser\My, then LocalMachine\My, and signs with its key where Windows keeps it (not exportable, TPM
+            or smart card; a PIN prompt is Windows&apos;). Empty: connect without a certificate.
+          </p>
+          {!thumbprintValid && (
+            <p className="probe-error" role="alert">
+              A thumbprint is 40 hexadecimal digits (spaces and colons are fine).
+            </p>
+          )}
+        </div>
+      ) : (
       <div className="probe-row">
         <span className="probe-label" id={`${ids}-cert-label`}>
           Client certificate <span className="muted">(optional)</span>
@@ -194,6 +284,7 @@ export function ProbeForm({
           </p>
         )}
       </div>
+      )}
 
       <div className="probe-options">
         <div className="probe-option">

@@ -28,12 +28,16 @@ export function SequenceDiagram({ attempt, server }: { attempt: ProbeAttempt; se
             <LockIcon size={13} /> sent encrypted; Certbench decrypted it with the keys of its own connection.
           </span>
         )}
-        <span>Messages in one band travelled in the same TCP packet.</span>
+        {attempt.client === 'powershell' ? (
+          <span data-testid="seq-sslstream-note">Moments .NET&apos;s SslStream reported (its certificate callback, the handshake, the request, the answer): not a packet capture.</span>
+        ) : (
+          <span>Messages in one band travelled in the same TCP packet.</span>
+        )}
       </div>
       <div className="seq-heads" aria-hidden="true">
         <span className="seq-time-head">Time</span>
         <span className="seq-lane-head is-client">
-          Client <small>Certbench</small>
+          Client <small>{attempt.client === 'powershell' ? 'PowerShell (.NET SslStream)' : 'Certbench'}</small>
         </span>
         <span className="seq-lane-head is-server">
           Server <small>{server}</small>

@@ -23,6 +23,10 @@ export interface ProbeInput {
   keyFile: File | null;
   /** PFX or encrypted-key password: sent with this probe's requests only, never kept here. */
   password: string;
+  /** Who presents the certificate: Certbench's client (files) or PowerShell's SslStream (a store certificate by thumbprint). */
+  via: 'certbench' | 'powershell';
+  /** With `via: 'powershell'`: the personal-store certificate's SHA-1 thumbprint, or null to present none. */
+  thumbprint: string | null;
 }
 
 export type ProbeState =
@@ -107,8 +111,9 @@ export function useProbe() {
         url,
         tls: input.tls,
         timeoutMs: Math.round(input.timeoutSeconds * 1000),
-        ...(input.certificate ? { clientCertificate: await readProbeFile(input.certificate, password) } : {}),
-        ...(input.certificate && input.keyFile ? { keyFile: await readProbeFile(input.keyFile, password) } : {}),
+        ...(input.via === 'certbench' && input.certificate ? { clientCertificate: await readProbeFile(input.certificate, password) } : {}),
+        ...(input.via === 'certbench' && input.certificate && input.keyFile ? { keyFile: await readProbeFile(input.keyFile, password) } : {}),
+        ...(input.via === 'powershell' ? { via: 'powershell' as const, ...(input.thumbprint ? { thumbprint: input.thumbprint } : {}) } : {}),
       };
     } catch (err) {
       if (live()) setProbe({ state: 'failed', url, message: err instanceof Error ? err.message : String(err) });
@@ -137,12 +142,12 @@ export function useProbe() {
     setOffers({ state: 'running', progress: { done: 0, total: 1, fraction: 0, label: 'Matching local certificates to the CA names' } });
     let extra: Awaited<ReturnType<typeof chosenAsExtra>> = [];
     try {
-      extra = await chosenAsExtra(input);
+      extra = input.via === 'certbench' ? await chosenAsExtra(input) : [];
     } catch {
       extra = [];
     }
     if (!live()) return;
-    if (input.certificate && extra.length === 0) setExtraNote(`${input.certificate.name} could not be read for this table (wrong password, or no certificate in it).`);
+    if (input.via === 'certbench' && input.certificate && extra.length === 0) setExtraNote(`${input.certificate.name} could not be read for this table (wrong password, or no certificate in it).`);
     const offered = await call(
       'probe:offers',
       { certificateRequest: result.value.clientAuth.certificateRequest, extra },

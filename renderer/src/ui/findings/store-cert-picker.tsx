@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import { useStoreListing } from '../stores/store-listing';
 import { NO_FILTER, buildRows, filterRows, type StoreRow } from '../stores/store-rows';
 import { StoreSuggestions } from '../stores/store-suggestions';
+import { clientAuthByEku } from '../certificates/client-auth';
 
 /** Suggestions shown at once: enough to pick from, few enough to read. */
 const MAX_SUGGESTIONS = 6;
@@ -33,8 +34,13 @@ export function StoreCertPicker({ onPick, onCancel }: { onPick: (thumbprint: str
 
   const stores = useMemo(() => listing?.stores ?? [], [listing]);
   const rows = useMemo(() => buildRows(stores, listing?.certificates ?? []), [stores, listing]);
+  // "Client-authentication certificates" here means made for it (not a CA, EKU allowing it), not
+  // "passes the verdict": the certificate a user wants to diagnose is usually the one that fails.
   const matches = useMemo(
-    () => distinctByThumbprint(filterRows(rows, stores, { ...NO_FILTER, text: deferred, filters: clientOnly ? ['client-auth'] : [] })),
+    () =>
+      distinctByThumbprint(filterRows(rows, stores, { ...NO_FILTER, text: deferred })).filter(
+        (r) => !clientOnly || (r.cert.summary.basicConstraints?.ca !== true && clientAuthByEku(r.cert.summary) !== 'not-allowed'),
+      ),
     [rows, stores, deferred, clientOnly],
   );
 

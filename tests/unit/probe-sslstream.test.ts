@@ -5,6 +5,7 @@ import { MAX_ENCODED_LENGTH, powerShellArgs } from '../../electron/platform/wind
 import { encode, encodeOid, seq } from '../../shared/asn1/encode';
 import { sslStreamChoice } from '../../electron/services/probe/choose-client';
 import type { StoreCertificate } from '../../shared/model/store';
+import { createRedactor } from '../../shared/bundle/redact';
 
 /**
  * The SslStream client's answers as Windows PowerShell 5.1 prints them on Windows, mapped onto the
@@ -141,5 +142,23 @@ describe('which client presents a store certificate (auto)', () => {
 
   it('asking for PowerShell where there is none is one line with the way to install it', () => {
     expect(() => sslStreamChoice('powershell', null, 'linux', null)).toThrow('PowerShell is not installed here, so the Windows TLS client cannot run: install PowerShell: dotnet tool install --global PowerShell --version 7.6.10');
+  });
+});
+
+describe('a PowerShell attempt in a redacted bundle', () => {
+  it('leaves no CA name, subject or store path of the SslStream details behind', async () => {
+    const { attempt } = await describeSslStreamAnswer(
+      windowsAnswer({
+        calls: [{ ms: 95.5, when: 'after-request', serverKnown: true, issuers: ['CN=Contoso Issuing CA, O=Contoso'], issuerDer: [ISSUER_DER.toString('base64')], answered: ctx.thumbprint }],
+      }),
+      ctx,
+    );
+    attempt.sslStream!.offers = [{ thumbprint: ctx.thumbprint, subject: 'CN=alice.contoso,O=Contoso', commonName: 'alice.contoso', source: 'CurrentUser\\My', wouldOffer: true, matchedCa: 'CN=Contoso Issuing CA,O=Contoso', reasons: [] }];
+    const redactor = createRedactor(['hosts', 'accounts', 'ips', 'subjects']);
+    redactor.learn(attempt);
+    const out = JSON.stringify(redactor.json(attempt));
+    for (const original of ['Contoso Issuing CA', 'alice.contoso', 'O=Contoso']) expect(out).not.toContain(original);
+    // The thumbprint stays: findings and fixes refer to certificates by it (redact.ts, limits).
+    expect(out).toContain(ctx.thumbprint);
   });
 });

@@ -54,4 +54,31 @@ describe.skipIf(missing !== null)('certbench chain', () => {
     const f = doc.findings.find((x: { id: string }) => x.id === 'cert.no-private-key');
     expect(f.evidence[0].text).toBe('None of the 1 private key(s) opened matches its public key.');
   });
+
+  it('judges a CA given on its own (it used to say "no certificates found")', () => {
+    const r = runCli(['chain', '--json', '--no-system-trust', s.intermediate.pemPath, '--trust', s.root.pemPath]);
+    expect(r.stderr).not.toContain('no certificates found');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results).toHaveLength(1);
+    expect(doc.results[0].chain.best.status).toBe('valid');
+    expect(doc.results[0].chain.best.links.map((l: { role: string }) => l.role)).toEqual(['leaf', 'root']);
+  });
+
+  it('--policy sets the user-initial-policy-set, --strict the strict client mode, --rfc5280-anchors the anchor rules', () => {
+    // The standard PKI asserts no certificate policy: valid for any policy, invalid for a named one.
+    const anyPolicy = JSON.parse(runCli(['chain', '--json', '--no-system-trust', s.client.pemPath, s.intermediate.pemPath, '--trust', s.root.pemPath]).stdout);
+    expect(anyPolicy.results[0].chain.best.status).toBe('valid');
+    const named = runCli(['chain', '--json', '--no-system-trust', '--policy', '1.3.6.1.4.1.311.21.8.1', '--policy', '2.23.140.1.2.1', s.client.pemPath, s.intermediate.pemPath, '--trust', s.root.pemPath]);
+    expect(named.code).toBe(1);
+    const doc = JSON.parse(named.stdout);
+    expect(doc.results[0].chain.policies).toEqual(['1.3.6.1.4.1.311.21.8.1', '2.23.140.1.2.1']);
+    expect(doc.results[0].chain.best.status).toBe('invalid');
+    expect(doc.findings.map((f: { id: string }) => f.id)).toContain('chain.invalid');
+    expect(runCli(['chain', '--policy', 'not-an-oid', s.client.pemPath]).stderr).toContain('--policy: "not-an-oid" is not an object identifier');
+
+    const strict = JSON.parse(runCli(['chain', '--json', '--no-system-trust', '--strict', '--rfc5280-anchors', s.client.pemPath, s.intermediate.pemPath, '--trust', s.root.pemPath]).stdout);
+    expect(strict.results[0].chain.purpose).toBe('client-auth-strict');
+    expect(strict.results[0].chain.anchors).toBe('rfc5280');
+    expect(strict.results[0].chain.best.status).toBe('valid');
+  });
 });

@@ -21,6 +21,7 @@ describe.skipIf(missing !== null)('probe: local certificates a browser would off
   let server: RunningServer;
   let data: string;
   let folder: string;
+  let roots: string;
   beforeAll(async () => {
     requireBuiltCli();
     pki = makeProbePki();
@@ -34,12 +35,19 @@ describe.skipIf(missing !== null)('probe: local certificates a browser would off
     fs.copyFileSync(pki.files.clientChainPem, path.join(folder, 'chain.pem'));
     const add = await runCli(['stores', '--add-folder', folder], { env: { CERTBENCH_DATA_DIR: data } });
     expect(add.code).toBe(0);
+    // Issue 13: the offers read the one verdict, which needs the client's chain to a trusted root
+    // (before, a certificate whose root was nowhere was "offered" while its card said it cannot).
+    roots = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-offers-roots-'));
+    fs.writeFileSync(path.join(roots, 'root.pem'), pki.root.pem);
+    const trusted = await runCli(['stores', '--add-folder', roots, '--trusted'], { env: { CERTBENCH_DATA_DIR: data } });
+    expect(trusted.code).toBe(0);
   });
   afterAll(async () => {
     await server?.close();
     pki?.cleanup();
     fs.rmSync(data, { recursive: true, force: true });
     fs.rmSync(folder, { recursive: true, force: true });
+    fs.rmSync(roots, { recursive: true, force: true });
   });
 
   it('lists the client certificate as offered (its CA is named) and the server certificate as not, with reasons', async () => {

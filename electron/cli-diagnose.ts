@@ -11,6 +11,7 @@ import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './
 import { CliProgress } from './cli-progress';
 import { diagnose } from './services/diagnose';
 import { APP_VERSION } from './version';
+import { scriptFileText } from '../shared/scripts/script-file';
 
 /**
  * `certbench diagnose [URL] [--cert FILE|--thumbprint T] [--identity ID] [--attach FILE ...] --json`
@@ -115,12 +116,12 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
         try {
           fs.mkdirSync(dir, { recursive: true });
           for (const f of result.fixes) {
-            fs.writeFileSync(path.join(dir, f.fileName), f.script, { mode: 0o644 });
-            fs.writeFileSync(path.join(dir, undoName(f.fileName)), f.undo, { mode: 0o644 });
+            fs.writeFileSync(path.join(dir, f.fileName), scriptFileText(f.fileName, f.script), { mode: 0o644 });
+            fs.writeFileSync(path.join(dir, undoName(f.fileName)), scriptFileText(f.fileName, f.undo), { mode: 0o644 });
           }
           for (const c of result.combined) {
-            fs.writeFileSync(path.join(dir, c.fileName), c.script, { mode: 0o644 });
-            fs.writeFileSync(path.join(dir, c.undoFileName), c.undo, { mode: 0o644 });
+            fs.writeFileSync(path.join(dir, c.fileName), scriptFileText(c.fileName, c.script), { mode: 0o644 });
+            fs.writeFileSync(path.join(dir, c.undoFileName), scriptFileText(c.undoFileName, c.undo), { mode: 0o644 });
           }
         } catch (err) {
           io.fail(`--out ${opts.out}: ${toErrorData(err).message}`);

@@ -273,11 +273,12 @@ test('"Show fix": the script per shell, highlighted, with the binding, elevation
   await code.locator('.hl-comment', { hasText: '# 2. Change' }).first().scrollIntoViewIfNeeded();
   await viewShot(page, '63b-fix-viewer-change');
 
-  // Save gives exactly the script shown, under the name shown.
+  // Save gives exactly the script shown, under the name shown, after the BOM Windows PowerShell 5.1 needs.
   const fileName = (await viewer.getByTestId('fix-file-name').innerText()).trim();
   const [saved] = await Promise.all([page.waitForEvent('download'), viewer.getByTestId('fix-save').click()]);
   expect(saved.suggestedFilename()).toBe(fileName);
-  expect(fs.readFileSync(await saved.path(), 'utf8')).toBe(await code.textContent());
+  expect(fileName).toMatch(/\.ps1$/);
+  expect(fs.readFileSync(await saved.path(), 'utf8')).toBe(`\uFEFF${await code.textContent()}`);
 
   // The undo script restores the backup; the bash version exists for Linux servers too when written.
   await viewer.getByTestId('fix-which-undo').check();

@@ -161,7 +161,8 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     expect(names.filter((n) => /^commands\/\d{3}-getfacl\.txt$/.test(n)).length).toBeGreaterThan(0);
     expect(report.fixes.length).toBeGreaterThan(0);
     for (const f of report.fixes) {
-      expect(text(zip[`fixes/${f.fileName}`])).toBe(f.script);
+      // A .ps1 starts with the BOM Windows PowerShell 5.1 needs to read UTF-8 (shared/scripts/script-file.ts).
+      expect(text(zip[`fixes/${f.fileName}`])).toBe(`${f.fileName.endsWith('.ps1') ? '\uFEFF' : ''}${f.script}`);
       expect(names.some((n) => n.startsWith('fixes/') && n.includes('.undo'))).toBe(true);
     }
     expect(exported.path).toBe(zipPath);

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePowerShell, jsonScript, powerShellArgs, runPowerShellJson } from '../../electron/platform/windows/powershell';
+import { finding } from '../../shared/findings/catalogue';
+import { fixesFor } from '../../shared/fixes';
 import { quotePowerShell } from '../../shared/scripts/quote';
+import { scriptFileText } from '../../shared/scripts/script-file';
 import { commandLine } from '../../renderer/src/ui/keys/acl-words';
 import { bigFileCommand } from '../../renderer/src/ui/server/server-words';
 import { requirePwsh } from '../helpers/pwsh';
@@ -186,3 +189,27 @@ describe.skipIf(skip !== null)('the commands a user types (grant plan, big log),
     expect(JSON.parse(attached!)).toEqual(words);
   });
 });
+
+describe.skipIf(skip !== null)('a saved fix script, read the way Windows PowerShell 5.1 reads a .ps1', () => {
+  // 5.1 reads a file with a UTF-8 BOM as UTF-8 and one without in the ANSI code page (Windows-1252 here:
+  // Latin-1 but for 0x80-0x9F, written out because Node's small ICU decodes "windows-1252" as Latin-1).
+  const CP1252 = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+  const ansi = (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? CP1252[b - 0x80]! : String.fromCharCode(b))).join('');
+  const as51 = (bytes: Buffer) => (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3).toString('utf8') : ansi(bytes));
+
+  it('with the BOM it writes, the value stays one literal; without it, UTF-8 "ё" reads as "Ñ‘" and U+2018 ends the literal', () => {
+    const identity = 'IIS AppPool\\Shopё) & (Remove-Item -Recurse -Path C\\Windows) & (ё';
+    const params = { keyPath: 'C:\\keys\\app.key', identity };
+    const fix = fixesFor([finding('key.identity-cannot-read', 't', 'd', [], { params })], ['powershell'], { now: new Date(0), version: 'test' }).fixes[0]!;
+    expect(fix.fileName).toMatch(/\.ps1$/);
+    const [saved, bare] = tokenize([
+      { name: 'saved', script: as51(Buffer.from(scriptFileText(fix.fileName, fix.script), 'utf8')) },
+      { name: 'without BOM', script: as51(Buffer.from(fix.script, 'utf8')) },
+    ]);
+    expect(saved!.values).toContain(identity);
+    expect(saved!.values).not.toContain('Remove-Item');
+    expect(bare!.values).not.toContain(identity);
+    expect(bare!.values).toContain('Remove-Item');
+  });
+});
+

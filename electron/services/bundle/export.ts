@@ -20,6 +20,7 @@ import { diagnose } from '../diagnose';
 import { listing } from '../stores';
 import { collectCommands, collectKeys, decodePowerShell, encodedScriptIndex, type KeyRecord } from './collect';
 import { encodePowerShell } from '../../platform/windows/powershell';
+import { scriptFileText } from '../../../shared/scripts/script-file';
 
 /**
  * `bundle:export` and `certbench bundle` (issue 8): everything a second-line engineer needs, in one
@@ -255,8 +256,8 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     let name = safeName(f.fileName, 100);
     for (let n = 2; fixNames.has(name); n++) name = `${safeName(f.fileName, 96)}-${n}`;
     fixNames.add(name);
-    put(`fixes/${name}`, f.script);
-    put(`fixes/${undoName(name)}`, f.undo);
+    put(`fixes/${name}`, scriptFileText(name, f.script));
+    put(`fixes/${undoName(name)}`, scriptFileText(name, f.undo));
   };
   rep.fixes.forEach(putFix);
   if (rep.fixes.length) collected.push(`${rep.fixes.length} fix script(s), each with its undo (fixes/)`);

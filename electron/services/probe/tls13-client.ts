@@ -98,6 +98,8 @@ type Phase = 'handshake' | 'after-handshake' | 'after-response';
 
 class Tls13Session {
   private readonly t0 = Date.now();
+  /** Date.now() at which the record being handled arrived (null while none is). */
+  private lastArrival: number | null = null;
   private readonly deadline: number;
   private conn: RecordConnection | null = null;
   private readonly timeline: TimelineEntry[] = [];
@@ -169,12 +171,20 @@ class Tls13Session {
     return Date.now() - this.t0;
   }
 
+  /**
+   * When the server's message being handled arrived: the arrival of the record that carried it, not
+   * the moment it was read, so a server close_notify that came before the client's is listed first.
+   */
+  private serverMs(): number {
+    return this.lastArrival !== null ? this.lastArrival - this.t0 : this.ms();
+  }
+
   private note(from: 'client' | 'server', encrypted: boolean, message: string, bytes?: number): void {
     if (this.timeline.length >= MAX_TIMELINE) {
       this.timelineOverflow += 1;
       return;
     }
-    this.timeline.push({ ms: this.ms(), from, encrypted, message, ...(bytes !== undefined ? { bytes } : {}) });
+    this.timeline.push({ ms: from === 'server' ? this.serverMs() : this.ms(), from, encrypted, message, ...(bytes !== undefined ? { bytes } : {}) });
   }
 
   private where(): string {
@@ -259,7 +269,8 @@ class Tls13Session {
       clientAuth: { mode, reason, certificateRequest: this.request },
       http: httpResult,
       alerts: this.alerts,
-      timeline: this.timeline,
+      // In arrival order across both directions (stable: equal times keep the order they were handled in).
+      timeline: [...this.timeline].sort((a, b) => a.ms - b.ms),
       ending: this.ending,
       error: this.error,
       clientCertificate: {
@@ -309,7 +320,11 @@ class Tls13Session {
 
   private async nextRecord(): Promise<TlsRecord> {
     if (!this.conn) throw new Error('not connected');
-    return this.conn.readRecord(this.deadline);
+    // A close or reset found while waiting is stamped with the moment it was found.
+    this.lastArrival = null;
+    const record = await this.conn.readRecord(this.deadline);
+    this.lastArrival = record.arrivedAt;
+    return record;
   }
 
   /** Record a server alert; throws ServerAlert unless it is a warning the exchange survives. */
@@ -317,7 +332,7 @@ class Tls13Session {
     if (content.length !== 2) throw new ClientAbort(ALERT.decode_error, 'the server sent a malformed alert');
     const level = content[0] === 1 ? 'warning' : content[0] === 2 ? 'fatal' : 'unknown';
     const code = content[1]!;
-    this.alerts.push({ from: 'server', level, code, description: alertName(code), ms: this.ms() });
+    this.alerts.push({ from: 'server', level, code, description: alertName(code), ms: this.serverMs() });
     this.note('server', encrypted, `Alert: ${alertName(code)}`, 2);
     if (code === ALERT.user_canceled) return;
     if (code === ALERT.close_notify) {

@@ -23,12 +23,17 @@ export interface TlsRecord {
   payload: Buffer;
   /** 1-based index of this record among those received. */
   index: number;
+  /** Date.now() when its last byte arrived: the moment a packet list shows, not when it was read. */
+  arrivedAt: number;
 }
 
 export class RecordConnection {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private received = 0;
+  /** Bytes taken so far, and when each received chunk ended (cumulative byte count, Date.now()). */
+  private consumed = 0;
+  private arrivals: { upTo: number; at: number }[] = [];
   private recordsRead = 0;
   private ended: 'end' | 'reset' | 'error' | null = null;
   private endError: string | null = null;
@@ -47,6 +52,7 @@ export class RecordConnection {
       }
       this.chunks.push(d);
       this.buffered += d.length;
+      this.arrivals.push({ upTo: this.received, at: Date.now() });
       this.notify();
     });
     socket.on('end', () => {
@@ -130,7 +136,15 @@ export class RecordConnection {
     const rest = all.subarray(n);
     this.chunks = rest.length ? [rest] : [];
     this.buffered = rest.length;
+    this.consumed += n;
     return out;
+  }
+
+  /** When the byte just before `consumed` arrived; chunks wholly taken are forgotten. */
+  private arrivalOfLastTaken(): number {
+    const hit = this.arrivals.find((a) => a.upTo >= this.consumed);
+    while (this.arrivals.length && this.arrivals[0]!.upTo <= this.consumed) this.arrivals.shift();
+    return hit?.at ?? Date.now();
   }
 
   private peek(n: number): Buffer {
@@ -155,7 +169,8 @@ export class RecordConnection {
         if (this.buffered >= 5 + length) {
           const raw = this.take(5 + length);
           this.recordsRead += 1;
-          return { type, version: head.readUInt16BE(1), header: Buffer.from(raw.subarray(0, 5)), payload: Buffer.from(raw.subarray(5)), index: this.recordsRead };
+          const arrivedAt = this.arrivalOfLastTaken();
+          return { type, version: head.readUInt16BE(1), header: Buffer.from(raw.subarray(0, 5)), payload: Buffer.from(raw.subarray(5)), index: this.recordsRead, arrivedAt };
         }
       }
       if (this.ended) {

@@ -22,8 +22,9 @@ import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/
  *    undo restores the files byte for byte, and a second undo skips.
  * A script may also stop on purpose ("FAILED: ..." and exit 1, nothing changed), e.g. when openssl
  * prints a control character of a hostile certificate name escaped and the names no longer match.
- * The PowerShell scripts cannot run here (pwsh is not in Debian): tests/unit/fixes-quoting.test.ts
- * proves their quoting with a tokenizer.
+ * The PowerShell scripts change Windows subsystems and are not run here: real pwsh parses them and
+ * proves their quoting with its own tokenizer (tests/integration/powershell-scripts.test.ts and
+ * powershell-quote.test.ts).
  */
 
 const META = { now: new Date('2026-03-17T08:00:00Z'), version: 'test' };

@@ -19,8 +19,8 @@ import { lexBash, lexPowerShell, type Lexed } from '../helpers/script-lexers';
  *    stayed inside its literal and its comment lines, whatever it holds;
  *  - every value comes back exactly from one literal, written as quotePowerShell/quoteBash write it
  *    (single quotes, embedded quotes doubled / closed-escaped-reopened).
- * `pwsh` is not in Debian, so PowerShell scripts are checked by this tokenizer only (see fixes.test.ts
- * for the parse check that runs when pwsh is installed).
+ * This is the fast check with the repo's own lexer; real PowerShell parses the same scripts and is the
+ * oracle for the quoting in tests/integration/powershell-scripts.test.ts and powershell-quote.test.ts.
  */
 
 const HOSTILE = [

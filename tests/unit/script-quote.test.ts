@@ -6,7 +6,8 @@ import { quoteBash, quotePowerShell } from '../../shared/scripts/quote';
 /**
  * The escaping functions behind every generated script (DESIGN.md "Fix scripts"), property-tested on
  * hostile values: quotes, $(), backticks, ;, &, |, newlines, globs and any Unicode. bash is run for
- * real; PowerShell (not on this machine) is checked against its tokenizer's single-quoted string rule.
+ * real; PowerShell is checked here against its tokenizer's single-quoted string rule, and with real
+ * pwsh as the oracle in tests/integration/powershell-quote.test.ts.
  */
 const HOSTILE = [`'`, `"`, '$(id)', '`id`', ';', '&', '|', '\n', '\r\n', '$HOME', '${x}', '*', '?', '[a]', '~', '!', '#', '\\', ' ', '\t', '\u2018', '\u2019', '\u201A', '\u201B', '«', 'é', '日本', '😀', '\u202E', '-n', '--', '>', '<', '(', ')', '{', '}', '%', "'\\''", '$((1+1))', '&&', '||'];
 const hostile = fc.oneof(

@@ -119,3 +119,32 @@ test('Local stores, the certificate card and Diagnose give the same certificate 
   expect(errors).toBeGreaterThan(0);
   expect(summary.startsWith(errors === 1 ? 'One problem found' : `${errors} problems found`)).toBe(true);
 });
+
+test('the policies a chain must hold are an input where chains are shown, and the verdict follows them', async () => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await page.getByTestId('file-input').setInputFiles([certs.clientPem, certs.rootPem]);
+  await expect(page.getByTestId('file-result')).toHaveCount(2);
+  await expect(page.getByTestId('progress')).toBeHidden();
+  const card = page.locator('[data-testid="file-result"][data-file="client.pem"]').getByTestId('cert-card');
+  const status = card.getByTestId('chain-status');
+  // The test root is not trusted here: complete but untrusted, for any policy.
+  await expect(status).toHaveAttribute('data-status', 'untrusted');
+  await expect(card.getByTestId('chain-judged')).toHaveCount(0);
+
+  // A typo is said in one line and not applied.
+  await page.getByTestId('chain-policies').fill('1.3.6.x');
+  await expect(page.getByTestId('chain-policies-error')).toContainText('"1.3.6.x" is not a policy OID');
+  // A policy the certificates do not assert: the path must hold it (RFC 5280 6.1.5 g), so it fails.
+  await page.getByTestId('chain-policies').fill('1.3.6.1.4.1.311.21.8.1');
+  await page.getByTestId('chain-policies').press('Enter');
+  await expect(status).toHaveAttribute('data-status', 'invalid', { timeout: 30_000 });
+  await expect(card.getByTestId('chain-judged')).toHaveText('Judged with required policies 1.3.6.1.4.1.311.21.8.1.');
+  await expect(card.locator('[data-testid="chain-check"][data-check="policy"][data-status="fail"]')).toHaveCount(1);
+  await expect(card.getByTestId('verdict')).toHaveAttribute('data-usable', 'false');
+
+  // Back to any policy: untrusted again.
+  await page.getByTestId('chain-policies').fill('');
+  await page.getByTestId('chain-policies').press('Enter');
+  await expect(status).toHaveAttribute('data-status', 'untrusted', { timeout: 30_000 });
+});

@@ -8,6 +8,7 @@ import { CertificateDialogProvider } from './certificate-dialog';
 import { FileResult } from './file-result';
 import { matchKeysAcrossFiles } from './key-match';
 import { useChainAnalysis, type ChainAnalysis } from './use-chain-analysis';
+import { ChainSettingsBar, DEFAULT_CHAIN_SETTINGS, type ChainSettings } from './chain-settings';
 import { useInspectQueue } from './use-inspect-queue';
 import { markAsFolder } from './inspect-file';
 
@@ -44,7 +45,8 @@ function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab
 
   // Newest batch first, each in the order chosen; keys matched to certificates of other files too.
   const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);
-  const chains = useChainAnalysis(files, progress === null);
+  const [chainSettings, setChainSettings] = useState<ChainSettings>(DEFAULT_CHAIN_SETTINGS);
+  const chains = useChainAnalysis(files, progress === null, chainSettings);
   const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
   // A wrong password is still a file waiting for its password, not a broken file.
   const lockedCount = files.filter((f) => f.error?.code === 'password-required' || f.error?.code === 'wrong-password').length;
@@ -150,6 +152,7 @@ function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab
           {hasResults && (
             <div className="results" data-testid="results">
               {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
+              <ChainSettingsBar value={chainSettings} onChange={setChainSettings} />
               {files.map((f) => (
                 <FileResult
                   key={f.key}

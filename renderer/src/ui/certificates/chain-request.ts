@@ -2,6 +2,7 @@ import type { Req } from '../../../../shared/contract';
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { KeyStatus } from '../../../../shared/model/chain';
 import type { FileOutcome } from './use-inspect-queue';
+import { DEFAULT_CHAIN_SETTINGS, type ChainSettings } from './chain-settings';
 
 /** The contract's bounds (shared/contract.ts), kept below so one huge drop cannot be refused whole. */
 const MAX_POOL = 20_000;
@@ -62,7 +63,7 @@ function keyStatuses(files: FileOutcome[], targets: CertificateSummary[]): Map<s
 }
 
 /** The `chain:analyze` request for everything opened (keys already matched across files): every certificate in the pool, the targets judged. */
-export function planAnalysis(files: FileOutcome[]): PlannedAnalysis {
+export function planAnalysis(files: FileOutcome[], settings: ChainSettings = DEFAULT_CHAIN_SETTINGS): PlannedAnalysis {
   const pool: ChainRequest['pool'] = [];
   const targets: CertificateSummary[] = [];
   const poolIds: string[] = [];
@@ -86,6 +87,7 @@ export function planAnalysis(files: FileOutcome[]): PlannedAnalysis {
   }
   const keys = keyStatuses(files, targets);
   const signature = JSON.stringify([
+    settings,
     poolIds,
     targets.map((t) => `${t.thumbprintSha1}:${keys.get(t.thumbprintSha1)?.detail ?? ''}`),
   ]);
@@ -94,6 +96,9 @@ export function planAnalysis(files: FileOutcome[]): PlannedAnalysis {
       pool,
       targets: targets.map((t) => ({ thumbprint: t.thumbprintSha1, key: keys.get(t.thumbprintSha1)! })),
       useSystemTrust: true,
+      ...(settings.strict ? { purpose: 'client-auth-strict' as const } : {}),
+      ...(settings.rfc5280Anchors ? { anchors: 'rfc5280' as const } : {}),
+      ...(settings.policies.length ? { policies: settings.policies } : {}),
     },
     keys,
     signature,

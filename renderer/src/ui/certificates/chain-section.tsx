@@ -24,6 +24,16 @@ function StatusLine({ path, testId, trustedBy }: { path: ChainPath; testId: stri
   );
 }
 
+/** What the chain was judged with, when it is not the default (client auth, Windows' anchors, any policy). */
+function judgedFor(chain: ChainReport): string | null {
+  const parts: string[] = [];
+  if (chain.purpose === 'client-auth-strict') parts.push('strict client mode');
+  if (chain.purpose === 'server-auth') parts.push('server authentication');
+  if (chain.anchors === 'rfc5280') parts.push('RFC 5280 trust anchors');
+  if (chain.policies?.length) parts.push(`required policies ${chain.policies.join(', ')}`);
+  return parts.length ? `Judged with ${parts.join('; ')}.` : null;
+}
+
 /**
  * "Certification path", as Windows calls it, but drawn and explained: the best path's status in
  * words, the picture, and the other candidate paths (cross-signed CAs) on request.
@@ -36,6 +46,11 @@ export function ChainSection({ chain, trustedBy = 'this machine' }: { chain: Cha
     <section className="card-section chain-section" data-testid="chain-section" aria-label="Certification path">
       <h4 className="section-title">Certification path</h4>
       <StatusLine path={chain.best} testId="chain-status" trustedBy={trustedBy} />
+      {judgedFor(chain) && (
+        <p className="muted chain-judged" data-testid="chain-judged">
+          {judgedFor(chain)}
+        </p>
+      )}
       <ChainDiagram path={chain.best} onOpen={open} />
       {others > 0 && (
         <div className="alternatives">

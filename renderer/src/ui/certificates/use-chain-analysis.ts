@@ -3,6 +3,7 @@ import type { Res } from '../../../../shared/contract';
 import type { ChainReport, KeyStatus, Verdict } from '../../../../shared/model/chain';
 import { call } from '../../api/client';
 import { planAnalysis } from './chain-request';
+import type { ChainSettings } from './chain-settings';
 import type { FileOutcome, WorkProgress } from './use-inspect-queue';
 
 /** What a target's card shows on top: its chain and verdict, or why they are not there yet. */
@@ -33,8 +34,8 @@ const EMPTY: Outcome = { signature: '', results: new Map(), trust: null, error: 
  * queue is idle, and asked again whenever the opened certificates or keys change (files added,
  * a PFX opened with its password, Clear). A run still going when the files change is abandoned.
  */
-export function useChainAnalysis(files: FileOutcome[], idle: boolean): ChainAnalysis {
-  const plan = useMemo(() => planAnalysis(files), [files]);
+export function useChainAnalysis(files: FileOutcome[], idle: boolean, settings?: ChainSettings): ChainAnalysis {
+  const plan = useMemo(() => planAnalysis(files, settings), [files, settings]);
   const planRef = useRef(plan);
   planRef.current = plan;
   const [outcome, setOutcome] = useState<Outcome>(EMPTY);

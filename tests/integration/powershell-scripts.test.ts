@@ -7,6 +7,7 @@ import { APP_POOLS_SCRIPT, resolveAccountScript } from '../../electron/platform/
 import { ELEVATION_SCRIPT, jsonScript } from '../../electron/platform/windows/powershell';
 import { BINDINGS_SCRIPT, EVENTS_SCRIPT, SCHANNEL_SCRIPT } from '../../electron/platform/windows/server-live';
 import { storeEnumerationScript, WINDOWS_STORE_LOCATIONS, WINDOWS_STORE_NAMES } from '../../electron/platform/windows/stores';
+import { sslStreamProbeScript } from '../../electron/services/probe/sslstream-script';
 import { finding, type Finding } from '../../shared/findings/catalogue';
 import { FIX_REGISTRY, fixesFor } from '../../shared/fixes';
 import { STORE_EXPORT_COMMAND } from '../../shared/server/store-export';
@@ -103,6 +104,24 @@ function collect(problems: string[]): Record<string, Item[]> {
     ]),
   ];
 
+  // The Windows TLS client (probe --via powershell): typical targets, then hostile names and requests
+  // (a value its builder refuses gives no script, which is its own business).
+  const probeBase = { host: 'iis.contoso.test', port: 443, servername: 'iis.contoso.test', request: 'GET /secure/ HTTP/1.1\r\nHost: iis.contoso.test\r\n\r\n', thumbprint: 'A01A49EEC088CCC9E1A149529F694A0AFBC48F73', tls: 'default' as const, timeoutMs: 15_000, maxResponseBytes: 65_536, maxCandidates: 50 };
+  groups.probe = [];
+  const probeInputs = [
+    probeBase,
+    { ...probeBase, tls: '1.2' as const, thumbprint: null },
+    { ...probeBase, tls: '1.3' as const, host: '10.1.2.3', servername: 'iis.contoso.test' },
+    ...sample(psHostile, 12, SEED + 5).map((h) => ({ ...probeBase, servername: `x${h}x`, request: `GET /${h} HTTP/1.1\r\nHost: ${h}\r\n\r\n` })),
+  ];
+  probeInputs.forEach((input, i) => {
+    try {
+      groups.probe!.push({ name: `SslStream probe ${i} ${JSON.stringify(input.servername)}`, script: sslStreamProbeScript(input) });
+    } catch {
+      // refused by the builder
+    }
+  });
+
   const pasted = sample(psHostile, 20, SEED + 4);
   groups.pasted = [
     { name: 'server store export', script: STORE_EXPORT_COMMAND },
@@ -150,6 +169,7 @@ describe.skipIf(skip !== null)('every PowerShell script Certbench generates pars
   it('the key grant, the grant without a change, the undo and the UAC launcher', () => expectGroupClean('grant', 13 * 7));
   it('every collection script of the Windows adapter (stores, ACLs, identities, key paths, server side, elevation)', () => expectGroupClean('collection', 30));
   it('the commands the app shows for a user to paste into PowerShell', () => expectGroupClean('pasted', 40));
+  it('the Windows TLS client script (SslStream probe), typical and hostile', () => expectGroupClean('probe', 3));
 });
 
 describe.skipIf(skip !== null)('the check itself finds what Windows PowerShell 5.1 lacks (it cannot pass by finding nothing)', () => {

@@ -285,8 +285,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dl.fact
 .badge.error{background:var(--err)}.badge.warning{background:var(--warn)}.badge.info{background:var(--info)}.badge.ok{background:var(--ok)}
 .finding{border-left:5px solid var(--line);padding:4px 12px;margin:12px 0;background:#fafafa}.finding.error{border-color:var(--err)}.finding.warning{border-color:var(--warn)}.finding.info{border-color:var(--info)}
 .rank{color:var(--muted)}.evidence .kind{color:var(--muted);font-size:12px}.fix{color:var(--ok)}
-.status-fail,.status-failed,.status-invalid,.status-expired,.status-not-yet-valid,.status-incomplete,.status-untrusted,.no,.over,.problem{color:var(--err);font-weight:600}
-.status-ok,.status-done,.status-valid,.yes{color:var(--ok);font-weight:600}.status-skipped,.status-unknown{color:var(--muted)}
+.status-fail,.status-failed,.status-invalid,.status-expired,.status-not-yet-valid,.status-incomplete,.status-untrusted,.status-unverified,.no,.over,.problem{color:var(--err);font-weight:600}
+.status-ok,.status-done,.status-valid,.yes{color:var(--ok);font-weight:600}.status-skipped,.status-unknown{color:var(--muted)}.status-warn{color:var(--warn);font-weight:600}
 .attempt{border:1px solid var(--line);padding:6px 10px;margin:10px 0}.nowrap{white-space:nowrap}
 @media print{details{display:block}details>summary{display:none}}
 `;

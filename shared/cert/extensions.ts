@@ -12,6 +12,15 @@ import { EKU_NAMES, KEY_USAGE_BITS, POLICY_NAMES } from './oids';
 
 const UPN_OID = '1.3.6.1.4.1.311.20.2.3';
 
+/**
+ * The most names one GeneralNames list or one list of name-constraint subtrees may hold (hostile
+ * input). It was 1,024 and, in chain building, a longer list failed to decode and read as "no
+ * extension", so a constrained CA's limits vanished. Over the bound the summary reports the
+ * extension as unreadable and path validation (shared/chain/name-constraints.ts, same bound) fails
+ * the chain with "too many names to check".
+ */
+export const MAX_GENERAL_NAMES = 4096;
+
 function root(value: Uint8Array, tag: number, what: string): Tlv {
   const tlv = readTlv(value, 0);
   if (tlv.tag !== tag) throw new DerError(`${what}: unexpected tag 0x${tlv.tag.toString(16)}`, 0);
@@ -49,7 +58,7 @@ export function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLe
 
 export function decodeGeneralNames(value: Uint8Array): GeneralName[] {
   const seq = root(value, TAG.SEQUENCE, 'GeneralNames');
-  return children(value, seq, 1024).map((t) => generalName(value, t));
+  return children(value, seq, MAX_GENERAL_NAMES).map((t) => generalName(value, t));
 }
 
 export function generalName(buf: Uint8Array, t: Tlv): GeneralName {
@@ -230,7 +239,7 @@ export function decodeNameConstraints(value: Uint8Array): NameConstraints {
   for (const t of children(value, seq, 2)) {
     const list = t.tag === 0xa0 ? out.permitted : t.tag === 0xa1 ? out.excluded : null;
     if (!list) continue;
-    for (const subtree of children(value, t, 1024)) {
+    for (const subtree of children(value, t, MAX_GENERAL_NAMES)) {
       const [base] = children(value, subtree, 3);
       if (base) list.push(generalName(value, base));
     }

@@ -1,6 +1,6 @@
 import { latin1 } from '../asn1/bytes';
 import { DerError, TAG, bytesOf, children, contentOf, readOid, readString, readTlv, type Tlv } from '../asn1/der';
-import { ipText } from '../cert/extensions';
+import { MAX_GENERAL_NAMES, ipText } from '../cert/extensions';
 import { canonicalName, nameWithin, type CanonicalName } from './name-compare';
 
 /**
@@ -16,8 +16,8 @@ import { canonicalName, nameWithin, type CanonicalName } from './name-compare';
  * MAX_COMPARISONS, makes the check fail with "too many names to check", never "no constraints".
  */
 
-/** Bound on the subtrees of one list and on the names of one certificate (hostile input). */
-export const MAX_NAMES = 4096;
+/** Bound on the subtrees of one list and on the names of one certificate (hostile input): the reader's. */
+export const MAX_NAMES = MAX_GENERAL_NAMES;
 /** Bound on name x subtree comparisons for one CA and one certificate below it. */
 export const MAX_COMPARISONS = 1 << 20;
 

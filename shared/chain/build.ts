@@ -1,4 +1,3 @@
-import { base64 } from '@peculiar/utils';
 import { verifySignature } from '../cert/verify';
 import { EKU_ANY, EKU_CLIENT_AUTH, EXTENSION_NAMES, SIGNATURE_ALGORITHM_NAMES } from '../cert/oids';
 import { describePublicKey } from '../cert/summarize';
@@ -410,7 +409,7 @@ async function validatePath(raw: RawPath, pool: CertPool, opts: ChainOptions): P
       notAfter: e.view.notAfter.toISOString(),
       sources: [...e.sources],
       role,
-      derBase64: base64.encode(e.view.der),
+      derBase64: e.derBase64,
       status,
       checks,
     };

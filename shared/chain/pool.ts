@@ -1,3 +1,4 @@
+import { base64 } from '@peculiar/utils';
 import { bytesEqual, latin1 } from '../asn1/bytes';
 import { parseX509, type X509View } from '../cert/x509';
 import * as ext from '../cert/extensions';
@@ -52,6 +53,11 @@ export class PoolEntry {
   get issuer(): DistinguishedName {
     return this.memo('issuer', () => readName(this.view.issuer));
   }
+  /** The DER in base64 for chain reports, encoded once: a CA above a thousand leaves is in a thousand reports. */
+  get derBase64(): string {
+    return this.memo('b64', () => base64.encode(this.view.der));
+  }
+
   /** RFC 5280 7.1 comparison forms of the subject and issuer names. */
   get subjectName(): CanonicalName {
     return this.memo('subjectName', () => canonicalName(this.view.subject), 'subject') ?? { key: `\u0003${this.thumbprint}`, rdns: [] };

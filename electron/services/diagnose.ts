@@ -207,7 +207,8 @@ export function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url:
   }
   if (errors.length) {
     const lead = live.length ? ` Start with: ${live[0]!.title}.` : '';
-    return `${problems(errors.length)} found, ${errors.length === 1 ? 'context only' : 'all context only'}: none blocks the connection in this evidence.${lead}${probeLine}`;
+    const listed = errors.length === 1 ? 'the one problem listed is' : `the ${errors.length} problems listed are`;
+    return `No blocking problem found: ${listed} context only.${lead}${probeLine}`;
   }
   if (live.length) return `No blocking problem found, but: ${live[0]!.title}.${probeLine}`;
   const where = url ? ` with ${url}` : '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RankedFinding } from '../../shared/findings/rank';
+import type { RankedFinding } from '../../shared/model/diagnose';
 import { summaryOf } from '../../electron/services/diagnose';
 
 /** Issue 13: "N problems found" counts the errors the report lists below it, context ones included. */

@@ -162,6 +162,7 @@ export class CertPool {
   /** By RFC 5280 7.1 canonical subject; built on the first lookup that needs it, dropped on add. */
   private byCanonicalSubject = new Map<string, PoolEntry[]>();
   private bySki = new Map<string, PoolEntry[]>();
+  private skiIndexed = false;
 
   /** Add a certificate; returns its entry (the existing one for a duplicate). Throws DerError on junk. */
   add(der: Uint8Array, source: string, trusted = false): PoolEntry {
@@ -173,9 +174,10 @@ export class CertPool {
     if (!existing) {
       this.byThumbprint.set(entry.thumbprint, entry);
       push(this.bySubject, nameKey(entry.view.subject), entry);
-      const ski = entry.ski;
-      if (ski) push(this.bySki, ski, entry);
-      this.byCanonicalSubject.clear(); // rebuilt lazily on the next caseless lookup
+      // Both rebuilt lazily on the next lookup that needs them: most issuers are found by exact name.
+      this.byCanonicalSubject.clear();
+      this.bySki.clear();
+      this.skiIndexed = false;
     }
     return entry;
   }
@@ -203,7 +205,8 @@ export class CertPool {
     const want = child.issuerName.key;
     const found = new Set<PoolEntry>(this.bySubject.get(nameKey(child.view.issuer)) ?? []);
     const akiId = child.aki?.keyId;
-    if (akiId) for (const e of this.bySki.get(akiId) ?? []) if (e.subjectName.key === want) found.add(e);
+    // Key ids only add issuers spelled differently; not needed when an exact-name issuer has the key id.
+    if (akiId && ![...found].some((e) => e.ski === akiId)) for (const e of this.withKeyId(akiId)) if (e.subjectName.key === want) found.add(e);
     if (found.size === 0) {
       if (this.byCanonicalSubject.size === 0) {
         for (const e of this.byThumbprint.values()) push(this.byCanonicalSubject, e.subjectName.key, e);
@@ -224,6 +227,13 @@ export class CertPool {
 
   /** Certificates whose Subject Key Identifier is `keyId` (to say what a missing issuer may be). */
   withKeyId(keyId: string): PoolEntry[] {
+    if (!this.skiIndexed) {
+      this.skiIndexed = true;
+      for (const e of this.byThumbprint.values()) {
+        const ski = e.ski;
+        if (ski) push(this.bySki, ski, e);
+      }
+    }
     return this.bySki.get(keyId) ?? [];
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes, timingSafeEqual, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { isChannel } from '../shared/contract';
 import { dispatch } from './dispatch';
 import { RENDERER_CSP } from './csp';
 
@@ -49,30 +50,45 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   let port = 0;
   const server = http.createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'internal error');
+      if (!res.headersSent) refuse(res, 500, 'internal', 'internal error');
       else res.end();
     });
+  });
+
+  // What Node's HTTP parser itself refuses (control characters in a header, a malformed request
+  // line) gets the same JSON refusal instead of Node's bare "400 Bad Request".
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (err.code === 'ECONNRESET' && !socket.bytesWritten)) return void socket.destroy();
+    const body = `${JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'malformed HTTP request' } })}\n`;
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
-    if (!allowedHost(req.headers.host, port)) return send(res, 421, 'host not allowed');
+    if (!allowedHost(req.headers.host, port)) return refuse(res, 421, 'forbidden', 'host not allowed');
+    const rawPath = rawPathOf(req.url);
+    if (rawPath === null) return refuse(res, 400, 'bad-request', 'the request path has "." or ".." segments or cannot be decoded');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
 
-    if (url.pathname.startsWith('/api/')) {
-      if (req.method !== 'POST') return send(res, 405, 'use POST');
+    if (rawPath.startsWith('/api/')) {
+      if (req.method !== 'POST') return refuse(res, 405, 'bad-request', 'use POST');
       const origin = req.headers.origin;
-      if (origin !== undefined && !allowedOrigin(origin, port)) return send(res, 403, 'origin not allowed');
+      if (origin !== undefined && !allowedOrigin(origin, port)) return refuse(res, 403, 'forbidden', 'origin not allowed');
       const given = Buffer.from(String(req.headers['x-certbench-token'] ?? ''));
       if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) {
-        return send(res, 403, 'missing or wrong token');
+        return refuse(res, 403, 'forbidden', 'missing or wrong token');
       }
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return send(res, 415, 'send application/json');
+        return refuse(res, 415, 'bad-request', 'send application/json');
       }
-      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+      // The channel is checked before the body is read: a name that is not one of the contract's
+      // (control characters, anything undecodable) never reaches dispatch.
+      const channel = rawPath.slice('/api/'.length);
+      if (!isChannel(channel)) {
+        return sendJsonLine(res, 404, { type: 'result', result: { ok: false, error: { code: 'bad-request', message: `unknown channel ${JSON.stringify(channel.slice(0, 60))}` } } });
+      }
       const body = await readBody(req, MAX_HTTP_BODY_BYTES);
       if (body === 'too-large') {
         return sendJsonLine(res, 413, {
@@ -89,7 +105,13 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
           result: { ok: false, error: { code: 'bad-request', message: 'request body is not JSON' } },
         });
       }
-      const envelope = (parsed ?? {}) as { request?: unknown; requestId?: unknown };
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        return sendJsonLine(res, 400, {
+          type: 'result',
+          result: { ok: false, error: { code: 'bad-request', message: 'request body must be a JSON object { request, requestId }' } },
+        });
+      }
+      const envelope = parsed as { request?: unknown; requestId?: unknown };
       const requestId = typeof envelope.requestId === 'string' ? envelope.requestId.slice(0, 64) : randomUUID();
       const abort = new AbortController();
       res.on('close', () => {
@@ -108,9 +130,9 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
       return;
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'bad-request', 'method not allowed');
     const file = resolveStatic(options.rendererDir, url.pathname);
-    if (!file) return send(res, 404, 'not found');
+    if (!file) return refuse(res, 404, 'not-found', 'not found');
     const ext = path.extname(file);
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
@@ -135,6 +157,27 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The path of a request target, percent-decoded, or null when it is not one the UI ever asks for:
+ * undecodable escapes, control characters, or "." / ".." segments written out or escaped ("/.",
+ * "/%2e/"). WHATWG URL parsing would quietly resolve those to another path; they are refused instead,
+ * so what is checked is what was sent.
+ */
+export function rawPathOf(target: string | undefined): string | null {
+  const raw = (target ?? '/').split('?')[0]!;
+  if (!raw.startsWith('/')) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(decoded)) return null;
+  if (decoded.split('/').some((seg) => seg === '.' || seg === '..')) return null;
+  return decoded;
 }
 
 function allowedHost(host: string | undefined, port: number): boolean {
@@ -180,9 +223,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | 't
   });
 }
 
-function send(res: http.ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(`${message}\n`);
+/** Every refusal: a 4xx (or 500) with one JSON document `{ ok: false, error: { code, message } }`. */
+function refuse(res: http.ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
 }
 
 function sendJsonLine(res: http.ServerResponse, status: number, body: unknown): void {

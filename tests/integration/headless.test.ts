@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
+import net from 'node:net';
 import { startHeadless, type HeadlessServer } from '../../electron/headless';
 import { requireOpenssl, standardPki } from '../helpers/openssl-pki';
 
@@ -71,7 +72,9 @@ describe.skipIf(missing !== null)('headless web mode', () => {
 
   it('refuses path traversal out of the UI folder', async () => {
     for (const p of ['/../package.json', '/%2e%2e/%2e%2e/etc/passwd', '/assets/..%2f..%2fpackage.json', '/%00']) {
-      expect((await request(server.port, { path: p })).status).toBe(404);
+      const r = await request(server.port, { path: p });
+      expect(r.status, p).toBeGreaterThanOrEqual(400);
+      expect(r.status, p).toBeLessThan(500);
     }
   });
 
@@ -115,5 +118,56 @@ describe.skipIf(missing !== null)('headless web mode', () => {
     const r = await api('certs:inspect', 'x'.repeat(25 * 1024 * 1024));
     expect(r.status).toBe(413);
     expect(lines(r.body)[0].result.error).toEqual({ code: 'too-large', message: 'request is larger than 24 MB' });
+  });
+
+  /** Raw bytes on a socket: what no HTTP client library would send. */
+  function rawRequest(text: string): Promise<{ status: number; contentType: string; body: string }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.write(text));
+      let out = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (d: string) => (out += d));
+      socket.on('end', () => {
+        const [head = '', ...rest] = out.split('\r\n\r\n');
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0);
+        const contentType = /\r\ncontent-type: ([^\r]*)/i.exec(head)?.[1] ?? '';
+        const body = rest.join('\r\n\r\n');
+        // Chunked bodies: the JSON document is the first line that parses.
+        resolve({ status, contentType, body: body.split('\r\n').find((l) => l.startsWith('{')) ?? body });
+      });
+      socket.on('error', reject);
+      socket.setTimeout(10_000, () => socket.destroy(new Error('timeout')));
+    });
+  }
+  const post = (target: string, body: string, host = `127.0.0.1:${server.port}`) =>
+    `POST ${target} HTTP/1.1\r\nHost: ${host}\r\nx-certbench-token: ${server.token}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  const get = (target: string, host = `127.0.0.1:${server.port}`) => `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+
+  it('answers hostile requests with a clean 4xx JSON refusal: never a 500, never a handler call (issue 14)', async () => {
+    const cases: [string, string, number][] = [
+      ['a Host with trailing spaces and a control character', get('/', `127.0.0.1:${server.port}\u000b `), 400],
+      ['a Host with a trailing non-breaking space', get('/', `127.0.0.1:${server.port}\u00a0`), 421],
+      ['a Host with a space before the port', post('/api/app:info', '{"request":{}}', `127.0.0.1 :${server.port}`), 421],
+      ['a "/." static path', get('/.'), 400],
+      ['a "/%2e" static path', get('/%2e'), 400],
+      ['a "/assets/%2e/app.js" static path', get('/assets/%2e/app.js'), 400],
+      ['an undecodable channel name', post('/api/%E0%A4%A', '{"request":{}}'), 400],
+      ['a channel name with a newline', post('/api/app:info%0A', '{"request":{}}'), 400],
+      ['a channel name with a newline inside', post('/api/app%0Ainfo', '{"request":{}}'), 400],
+      ['an unknown channel', post('/api/nope:nope', '{"request":{}}'), 404],
+      ['a null body', post('/api/app:info', 'null'), 400],
+      ['a number as the body', post('/api/app:info', '5'), 400],
+      ['an array as the body', post('/api/app:info', '[]'), 400],
+    ];
+    for (const [what, text, status] of cases) {
+      const r = await rawRequest(text);
+      expect(r.status, what).toBe(status);
+      expect(r.contentType, what).toMatch(/^application\/(x-nd)?json/);
+      const doc = JSON.parse(r.body) as { ok?: boolean; result?: { ok: boolean; error: { message: string } }; error?: { message: string } };
+      const result = doc.result ?? doc;
+      expect(result.ok, what).toBe(false);
+      // No handler ran: app:info would have answered with the app's name.
+      expect(r.body, what).not.toContain('Certbench"');
+    }
   });
 });

@@ -121,6 +121,18 @@ describe('web mode (HTTP bridge)', () => {
     }
   });
 
+  it('shows the message of a JSON refusal, not the JSON (the web mode refuses in JSON since issue 14)', async () => {
+    adoptTokenFromUrl();
+    const body = `${JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } })}\n`;
+    vi.stubGlobal('fetch', async () => new Response(body, { status: 403, headers: { 'Content-Type': 'application/json; charset=utf-8' } }));
+    const result = await call('app:info', {});
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toContain('refused this page (missing or wrong token)');
+      expect(result.error.message).not.toContain('{');
+    }
+  });
+
   it('rejects an answer that breaks the contract, and a stream that ends without a result', async () => {
     adoptTokenFromUrl();
     vi.stubGlobal('fetch', async () => ndjsonResponse([{ type: 'result', result: { ok: true, value: { files: 'nope' } } }]));

@@ -152,8 +152,9 @@ async function callHttp<C extends Channel>(
 
   const isNdjson = (response.headers.get('content-type') ?? '').startsWith('application/x-ndjson');
   if (!isNdjson) {
-    // Plain-text refusals from the server (wrong token, host, method): one line for the user.
-    const text = (await response.text().catch(() => '')).trim().split('\n')[0] ?? '';
+    // Refusals from the server (wrong token, host, method): JSON { ok: false, error } or plain text; one line for the user.
+    const body = (await response.text().catch(() => '')).trim();
+    const text = refusalMessage(body);
     if (response.status === 403) {
       return failure(
         'forbidden',
@@ -201,6 +202,17 @@ async function callHttp<C extends Channel>(
     return failure('internal', unreachableMessage(host));
   }
   return result ?? failure('internal', `${channel}: the service closed the connection before answering`);
+}
+
+/** The message of a refusal body: `{ error: { message } }` when it is JSON, else its first line. */
+function refusalMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: unknown } } | null;
+    if (parsed && typeof parsed.error?.message === 'string') return parsed.error.message;
+  } catch {
+    // plain text
+  }
+  return body.split('\n')[0] ?? '';
 }
 
 /** Check the envelope and, for successes, the response schema: the contract holds on both sides. */

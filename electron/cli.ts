@@ -1,11 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import fs from 'node:fs';
 import path from 'node:path';
 import { formatKeyLine } from '../shared/cert/containers';
 import { oneLine, toErrorData } from '../shared/errors';
 import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
+import { writePrivateFile } from './private-file';
 import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
 import { registerStoreCommands } from './cli-stores';
@@ -65,7 +65,12 @@ async function serveCommand(opts: { port?: string; json?: boolean; urlFile?: str
   }
   if (opts.urlFile) {
     // For scripts and test runners that start the server and need its tokened URL (owner-only file).
-    fs.writeFileSync(opts.urlFile, `${server.url}\n`, { mode: 0o600 });
+    try {
+      writePrivateFile(opts.urlFile, `${server.url}\n`);
+    } catch (err) {
+      await server.close();
+      fail(`--url-file: ${toErrorData(err).message}`);
+    }
   }
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, token: server.token })}\n`);

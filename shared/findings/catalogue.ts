@@ -48,6 +48,8 @@ export const FINDING_IDS = [
   // signature algorithms or keys that Windows' rules reject or deprecate.
   'chain.unverified-signature',
   'chain.weak-crypto',
+  // A TLS version the probe was told to use, refused by the server: an answer, not a failure to observe.
+  'server.tls-version-refused',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -119,6 +121,7 @@ export const FINDING_SEVERITY: Record<FindingId, Severity> = {
   'schannel.server-key-unreadable': 'error',
   'chain.unverified-signature': 'error',
   'chain.weak-crypto': 'warning',
+  'server.tls-version-refused': 'error',
 };
 
 export function finding(

@@ -57,6 +57,8 @@ const PRIOR: Record<FindingId, number> = {
   'iis.anonymous-needed-for-wcf': 70,
   'schannel.client-cert-alert': 66,
   'server.renegotiation-client-cert': 60,
+  // Clients that can only use that version cannot connect at all; others fall back without noticing.
+  'server.tls-version-refused': 59,
   'server.rejected-certificate': 58,
   'http.403.16': 56,
   'http.403.17': 56,

@@ -55,6 +55,11 @@ export const HttpResultSchema = z.object({
   reason: z.string(),
   /** The Server header ("Microsoft-IIS/10.0", "Apache/2.4.62", "nginx/1.26"): which fix script fits. */
   server: z.string().nullable().optional(),
+  /**
+   * The error page's own words when it has a short headline (its <title>, <h1> or nginx's <center>
+   * line: "No required SSL certificate was sent"), null otherwise.
+   */
+  message: z.string().nullable().optional(),
 });
 
 /** What an attempt tried, for code to tell attempts apart (labels are for people). */
@@ -151,7 +156,7 @@ export const ProbeAttemptSchema = z.object({
 
 export const ProbeResultSchema = z.object({
   target: z.object({ host: z.string(), port: z.number().int(), path: z.string(), servername: z.string() }),
-  /** The main attempt's facts, flattened as DESIGN.md shows them. */
+  /** The facts of one attempt (factsFrom), flattened as DESIGN.md shows them. */
   tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
   serverCertificates: z.array(CertificateSummarySchema),
   clientAuth: z.object({
@@ -167,6 +172,12 @@ export const ProbeResultSchema = z.object({
   timeline: z.array(TimelineEntrySchema),
   /** One sentence: how the server asks for a certificate and how TLS 1.2 and 1.3 behave. */
   summary: z.string().optional(),
+  /**
+   * Which attempt the top-level tls, http, alerts and timeline describe: the one that presented the
+   * client certificate when a certificate was given (what happened to it is the question), else the
+   * first attempt.
+   */
+  factsFrom: z.string().optional(),
   /** One line when the probe could not observe the server at all (no TLS handshake on any attempt); else null. */
   error: z.string().nullable().optional(),
   /** Every attempt made (default, TLS 1.2, TLS 1.3, post-handshake client, with certificate). */

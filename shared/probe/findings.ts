@@ -70,6 +70,8 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
   const requests = withRequest.map((a) => ({ attempt: a, request: a.clientAuth.certificateRequest! }));
   const phaAttempt = plain.find(isPha);
   const phaUnavailable = !phaAttempt || (phaAttempt.clientAuth.reason ?? '').includes(PHA_UNAVAILABLE);
+  // Texts name a server's software (and its log messages) only when a Server header showed it.
+  const software = serverSoftware(input.attempts);
 
   // --- How the server asks -------------------------------------------------------------------
   const byHandshake = requests.find((r) => r.request.carriedBy === 'handshake');
@@ -104,7 +106,7 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
       finding(
         'server.tls13-post-handshake-needed',
         'Over TLS 1.3 the server asks for the certificate only after the handshake (post-handshake authentication)',
-        `Offered post_handshake_auth, the server sent its CertificateRequest after the TLS 1.3 handshake. Clients that do not offer it (Chrome, Edge, Safari, Node, curl builds without it, Firefox unless security.tls.enable_post_handshake_auth is set) ${failing ? `get what the probe got without it: ${statusLine(failing)}` : 'get a 403, an alert or a reset'} (Apache logs AH10158 "cannot perform post-handshake authentication"). Ask for the certificate in the handshake (Apache: SSLVerifyClient at the virtual host, not in a <Location>), or keep this site on TLS 1.2.`,
+        `Offered post_handshake_auth, the server sent its CertificateRequest after the TLS 1.3 handshake. Clients that do not offer it (Chrome, Edge, Safari, Node, curl builds without it, Firefox unless security.tls.enable_post_handshake_auth is set) ${failing ? `get what the probe got without it: ${statusLine(failing)}` : 'get a 403, an alert or a reset'} ${software === 'apache' ? ' (Apache logs AH10158 "cannot perform post-handshake authentication")' : ''}. Ask for the certificate in the handshake${software === 'apache' ? ' (SSLVerifyClient at the virtual host, not in a <Location>)' : software === 'nginx' || software === 'iis' ? '' : ' (Apache: SSLVerifyClient at the virtual host, not in a <Location>; other servers: their setting that verifies clients for the whole site)'}, or keep this site on TLS 1.2.`,
         [...requestEvidence(a, byPha.request), ...(failing ? [{ kind: 'without post_handshake_auth', text: `${failing.label}: ${statusLine(failing)}` }] : [])],
       ),
     );
@@ -121,7 +123,7 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
         finding(
           'iis.tls13-with-renegotiation',
           'TLS 1.3 is enabled while the server asks for the certificate only by TLS 1.2 renegotiation',
-          `Over TLS 1.2 the server renegotiates and asks for the certificate; over TLS 1.3, where renegotiation does not exist, it cannot ask at all, even from a client that offers post-handshake authentication: ${statusLine(failing)}. This is the Windows Server 2022 / IIS case (TLS 1.3 resets, TLS 1.2 works). Enable "Negotiate Client Certificate" on the binding so the certificate is asked in the handshake, or disable TLS 1.3 for this binding (netsh http update sslcert ... disabletls13=enable).`,
+          `Over TLS 1.2 the server renegotiates and asks for the certificate; over TLS 1.3, where renegotiation does not exist, it cannot ask at all, even from a client that offers post-handshake authentication: ${statusLine(failing)}. ${software === 'iis' || software === null ? 'This is the Windows Server 2022 / IIS case (TLS 1.3 resets, TLS 1.2 works).' : ''} Enable "Negotiate Client Certificate" on the binding so the certificate is asked in the handshake, or disable TLS 1.3 for this binding (netsh http update sslcert ... disabletls13=enable).`,
           [...evidence, { kind: 'post_handshake_auth offered', text: `${phaAttempt.label}: ${statusLine(phaAttempt)}; no CertificateRequest` }],
         ),
       );
@@ -153,6 +155,24 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
         { severity: denied ? 'error' : 'warning' },
       ),
     );
+  }
+
+  // --- A TLS version the user forced, refused -------------------------------------------------------
+  // Only when one version was forced (no default attempt, one version tried): then "does it speak TLS
+  // 1.3?" was the question. When versions are compared, a missing one is context, not a fault.
+  if (forcedVersion(input.attempts)) {
+    for (const a of plain) {
+      const refused = versionRefused(a);
+      if (!refused) continue;
+      out.push(
+        finding(
+          'server.tls-version-refused',
+          `This server does not speak ${refused.version}`,
+          `Asked for ${refused.version} only, the server refused it: ${refused.how}. Clients limited to ${refused.version} cannot connect; others fall back to a version the server offers. ${refused.version === 'TLS 1.3' ? 'On Windows Server 2022 and later TLS 1.3 is on by default; on older Windows it does not exist, and IIS bindings can turn it off (disabletls13).' : 'TLS 1.2 is what Windows clients and IIS use by default; a server without it refuses most clients.'}`,
+          [{ kind: 'attempt', text: a.label }, { kind: 'answer', text: refused.how }],
+        ),
+      );
+    }
   }
 
   // --- What the CertificateRequest carries -------------------------------------------------------
@@ -239,39 +259,124 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
-  for (const a of input.attempts) {
-    if (!a.clientCertificate.presented) continue;
+  // --- The client certificate refused, in TLS or in HTTP -------------------------------------------
+  // One finding per cause: the same alert, or the same HTTP refusal, seen on several connections is
+  // one finding with each connection as its proof.
+  const presentedAttempts = input.attempts.filter((a) => a.clientCertificate.presented);
+  const refusals = new Map<string, { title: string; detail: string; evidence: Evidence[] }>();
+  const addRefusal = (key: string, make: () => { title: string; detail: string }, evidence: Evidence[]) => {
+    const known = refusals.get(key);
+    if (known) known.evidence.push(...evidence);
+    else refusals.set(key, { ...make(), evidence });
+  };
+  for (const a of presentedAttempts) {
     const sent = a.timeline.find((e) => e.from === 'client' && /^Certificate \(\d+ certificate/.test(e.message));
     const alert = a.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && isCertificateRejectionAlert(x.code) && (!sent || (x.ms ?? 0) >= sent.ms));
     if (alert) {
-      out.push(
-        finding(
-          'server.rejected-certificate',
-          `The server rejected the client certificate with alert ${alert.description}`,
-          `After the client sent its certificate the server ended the handshake with fatal alert ${alert.code} (${alert.description}). ${ALERT_HINTS[alert.code] ?? ''} On IIS the System log shows the reason as Schannel event 36887/36888 with the same alert number.`.trim(),
-          [
-            { kind: 'attempt', text: a.label },
-            ...(sent ? [{ kind: 'message', text: `${sent.ms} ms client: ${sent.message}` }] : []),
-            { kind: 'alert', text: `${alert.ms ?? '?'} ms server: Alert (fatal): ${alert.description} (${alert.code})` },
-          ],
-        ),
+      addRefusal(
+        `alert ${alert.code}`,
+        () => ({
+          title: `The server rejected the client certificate with alert ${alert.description}`,
+          detail: `After the client sent its certificate the server ended the handshake with fatal alert ${alert.code} (${alert.description}). ${ALERT_HINTS[alert.code] ?? ''} On IIS the System log shows the reason as Schannel event 36887/36888 with the same alert number.`.trim(),
+        }),
+        [
+          { kind: 'attempt', text: a.label },
+          ...(sent ? [{ kind: 'message', text: `${sent.ms} ms client: ${sent.message}` }] : []),
+          { kind: 'alert', text: `${alert.ms ?? '?'} ms server: Alert (fatal): ${alert.description} (${alert.code})` },
+        ],
       );
+      continue;
     }
+    const http = a.http;
+    // IIS's 403.7/13/16/17 have findings of their own below; any other refusal in HTTP is said here.
+    if (!http || !HTTP_REFUSALS.has(http.status) || (http.status === 403 && http.subStatus !== null && http.subStatus in SUB_STATUS)) continue;
+    const software = serverSoftware([a]);
+    addRefusal(
+      `http ${http.status} ${http.message ?? ''}`,
+      () => ({
+        title: `The server refused the client certificate in HTTP: ${statusLine(a)}${http.message ? ` ("${http.message}")` : ''}`,
+        detail: `The TLS handshake completed with the certificate, but the server answered ${statusLine(a)}${http.message ? ` with the page "${http.message}"` : ''}: it refused the client in HTTP rather than with a TLS alert. ${httpRefusalHint(http, software)}`.trim(),
+      }),
+      [
+        { kind: 'attempt', text: a.label },
+        { kind: 'status', text: `${statusLine(a)}${http.message ? `: ${http.message}` : ''}${http.server ? ` (Server: ${http.server})` : ''}` },
+      ],
+    );
   }
+  for (const r of refusals.values()) out.push(finding('server.rejected-certificate', r.title, r.detail, r.evidence));
 
   // --- IIS sub-status -------------------------------------------------------------------------------
   // With a client certificate given, what matters is what the server said to it; without one, to the plain attempts.
   const presenting = input.attempts.filter((a) => a.clientCertificate.thumbprint !== null);
-  const subSeen = new Set<number>();
+  const bySub = new Map<number, ProbeAttempt[]>();
   for (const a of presenting.length ? presenting : input.attempts) {
     const sub = a.http?.status === 403 ? a.http.subStatus : null;
-    if (sub === null || subSeen.has(sub) || !(sub in SUB_STATUS)) continue;
-    subSeen.add(sub);
+    if (sub === null || !(sub in SUB_STATUS)) continue;
+    bySub.set(sub, [...(bySub.get(sub) ?? []), a]);
+  }
+  for (const [sub, seenOn] of bySub) {
     const s = SUB_STATUS[sub as keyof typeof SUB_STATUS];
-    out.push(finding(s.id, s.title, s.detail, [{ kind: 'attempt', text: a.label }, { kind: 'status', text: statusLine(a) }]));
+    out.push(finding(s.id, s.title, s.detail, seenOn.flatMap((a) => [{ kind: 'attempt', text: a.label }, { kind: 'status', text: statusLine(a) }])));
   }
 
   return out.sort(bySeverity);
+}
+
+/** The probe was asked about one TLS version only (--tls 1.2 or 1.3): no default attempt, one forced kind. */
+function forcedVersion(attempts: readonly ProbeAttempt[]): boolean {
+  const kinds = new Set(attempts.filter((a) => a.kind !== 'post-handshake' && a.kind !== 'post-handshake-client-certificate' && a.kind !== 'client-certificate').map((a) => a.kind));
+  return kinds.size === 1 && (kinds.has('tls1.2') || kinds.has('tls1.3'));
+}
+
+/** With one TLS version forced, the refusal every plain connection got; null otherwise. */
+export function forcedVersionRefused(attempts: readonly ProbeAttempt[]): { version: string; how: string } | null {
+  if (!forcedVersion(attempts)) return null;
+  const refusals = plainAttempts([...attempts]).map(versionRefused);
+  return refusals.length && refusals.every((r) => r !== null) ? refusals[0]! : null;
+}
+
+/**
+ * A connection that forced one TLS version and was refused for it, with how: the server's alert
+ * protocol_version (70) before any ServerHello (RFC 8446 4.2.1, RFC 5246 E.1), or a ServerHello for
+ * another version that the client then refused (its own alert 70, "no TLS version in common").
+ */
+export function versionRefused(a: ProbeAttempt): { version: string; how: string } | null {
+  const version = a.kind === 'tls1.2' ? 'TLS 1.2' : a.kind === 'tls1.3' ? 'TLS 1.3' : null;
+  if (!version || a.http) return null;
+  const serverHello = a.timeline.some((e) => e.from === 'server' && /^\*?ServerHello\b/.test(e.message));
+  const serverAlert = a.alerts.find((x) => x.from === 'server' && x.code === 70);
+  if (serverAlert && !serverHello) return { version, how: `it answered the ${version} ClientHello with alert protocol_version (70)` };
+  const clientAlert = a.alerts.find((x) => x.from === 'client' && x.code === 70);
+  if (clientAlert || /no TLS version in common/.test(a.error ?? '')) return { version, how: `it answered with another TLS version, which a ${version}-only client refuses` };
+  return null;
+}
+
+/**
+ * HTTP answers by which servers refuse a client certificate after the handshake: nginx's 400 ("No
+ * required SSL certificate was sent", "The SSL certificate error"; its internal 495/496 become 400),
+ * 401 and 403 (IIS's 403.x sub-statuses have findings of their own).
+ */
+const HTTP_REFUSALS: ReadonlySet<number> = new Set([400, 401, 403, 495, 496]);
+
+/** The server software the probe saw in a Server header, or null: texts name it only when it was seen. */
+export function serverSoftware(attempts: readonly ProbeAttempt[]): 'apache' | 'nginx' | 'iis' | null {
+  for (const a of attempts) {
+    const server = a.http?.server ?? '';
+    if (/apache/i.test(server)) return 'apache';
+    if (/nginx/i.test(server)) return 'nginx';
+    if (/microsoft-iis/i.test(server)) return 'iis';
+  }
+  return null;
+}
+
+function httpRefusalHint(http: NonNullable<ProbeAttempt['http']>, software: ReturnType<typeof serverSoftware>): string {
+  const message = http.message ?? '';
+  if (software === 'nginx' || /SSL certificate/i.test(message)) {
+    if (/No required SSL certificate/i.test(message)) return 'nginx says so when no certificate arrived (ssl_verify_client on): the client did not send one it had, or had none the CA list matched.';
+    return 'nginx answers 400 "The SSL certificate error" when the certificate does not verify against ssl_client_certificate / ssl_trusted_certificate (unknown CA, incomplete chain, expired, or ssl_verify_depth too small); its error log says why ("client SSL certificate verify error").';
+  }
+  if (software === 'apache') return 'Apache answers 403 when SSLVerifyClient optional accepted the handshake but "Require ssl-verify-client" or an SSLRequire rule refused the certificate; its error log names the rule.';
+  return 'The certificate reached the server, which does not accept it for this path: check which CAs and which certificates the application accepts, and its log for the reason.';
 }
 
 const ALERT_HINTS: Record<number, string> = {
@@ -312,6 +417,9 @@ const SUB_STATUS = {
 /** One sentence for the top of a report: how the server asks, in the words of the field notes. */
 export function summarizeProbe(result: Pick<ProbeResult, 'attempts' | 'clientAuth'>): string {
   const plain = plainAttempts(result.attempts);
+  // A forced version refused on every connection: that is the answer.
+  const refused = forcedVersionRefused(result.attempts);
+  if (refused) return `The server does not speak ${refused.version}: ${refused.how}.`;
   const tls12 = plain.find((a) => isTls12(a) && a.clientAuth.certificateRequest) ?? plain.find((a) => isTls12(a) || a.kind === 'tls1.2');
   const tls13 = plain.find((a) => !isPha(a) && (isTls13(a) || a.kind === 'tls1.3'));
   const words: Record<string, string> = {

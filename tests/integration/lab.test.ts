@@ -202,7 +202,7 @@ describe.skipIf(!hasOpenssl)('certbench lab (apt-get install openssl apache2)', 
     const probe = await probeWithPostHandshakeAuth({ host: '127.0.0.1', port: s.port!, servername: 'localhost', path: '/secure/' }, { timeoutMs: 10_000 });
     expect(probe.clientAuth.mode).toBe('post-handshake');
     expect(probe.clientAuth.certificateRequest?.caNamesBytes).toBe(s.caNamesBytes);
-    expect(probe.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden' });
+    expect(probe.http).toMatchObject({ status: 403, subStatus: 7, reason: 'Forbidden', message: 'HTTP Error 403.7 - Forbidden' });
   });
 
   it('large-ca-list: 142 CA names, over 16,384 bytes, in a CertificateRequest that spans records', async () => {

@@ -56,7 +56,7 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
     expect(r.clientAuth.certificateRequest?.caNames).toEqual(expectedNames);
     expect(r.clientAuth.certificateRequest?.caNamesBytes).toBe(caListBytes([pki.intermediate, pki.root]));
     expect(r.clientAuth.certificateRequest?.records).toBe(1);
-    expect(r.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: null });
+    expect(r.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: null, message: 'HTTP Error 403.7 - Forbidden' });
 
     const v13 = attempt(r, 'tls1.3');
     expect(messages(v13)).toEqual(
@@ -104,7 +104,7 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
     expect(hello).toBeGreaterThan(get);
     expect(ch2).toBeGreaterThan(hello);
     expect(cr).toBeGreaterThan(ch2);
-    expect(v12.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: 'Microsoft-IIS/10.0' });
+    expect(v12.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: 'Microsoft-IIS/10.0', message: 'HTTP Error 403.7 - Forbidden' });
     const v13 = attempt(r, 'tls1.3');
     expect(v13.error).toBe('the server reset the connection after the request, before answering');
     expect(messages(v13)).toContain('server TCP reset by the server');

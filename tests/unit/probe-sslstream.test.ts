@@ -96,7 +96,7 @@ describe('SslStream answers from Windows (Schannel)', () => {
   it('an HTTP 403.7 through Schannel keeps the IIS sub-status', async () => {
     const page = 'HTTP/1.1 403 Forbidden\r\nServer: Microsoft-IIS/10.0\r\nContent-Length: 60\r\n\r\n<h3>HTTP Error 403.7 - Forbidden</h3><p>certificate</p>....';
     const { attempt } = await describeSslStreamAnswer(windowsAnswer({ response: Buffer.from(page).toString('base64'), events: [...windowsAnswer().events, { ms: 90, what: 'response' }, { ms: 91, what: 'closed' }] }), { ...ctx, thumbprint: null, kind: 'default' });
-    expect(attempt.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: 'Microsoft-IIS/10.0' });
+    expect(attempt.http).toEqual({ status: 403, subStatus: 7, reason: 'Forbidden', server: 'Microsoft-IIS/10.0', message: 'HTTP Error 403.7 - Forbidden' });
     // The callback was only called before the handshake: the server never asked.
     expect(attempt.clientAuth.mode).toBe('none');
     expect(attempt.timeline.map((e) => e.message)).toEqual(['TCP connected', '(handshake complete: TLS 1.2, Aes256 256-bit, Sha384, 44550)', 'Application Data (GET /secure/ HTTP/1.1)', 'Application Data (HTTP 403 Forbidden)', 'Connection closed by the server']);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expandLabel, prf12 } from '../../electron/services/probe/record-crypto';
-import { iisSubStatus, ResponseReader, buildRequest } from '../../electron/services/probe/http';
+import { iisSubStatus, pageHeadline, ResponseReader, buildRequest } from '../../electron/services/probe/http';
 import { parseTarget } from '../../electron/services/probe/probe';
-import { probeFindings, summarizeProbe, PHA_UNAVAILABLE } from '../../shared/probe/findings';
+import { probeFindings, summarizeProbe, PHA_UNAVAILABLE, versionRefused } from '../../shared/probe/findings';
 import type { CertificateRequestInfo, ProbeAttempt } from '../../shared/model/probe';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex');
@@ -161,5 +161,65 @@ describe('probe findings (pure rules)', () => {
     const served = att({ kind: 'default', http: { status: 200, subStatus: null, reason: 'OK' } });
     expect(probeFindings({ attempts: [denied] }).find((f) => f.id === 'server.no-client-cert-request')?.severity).toBe('error');
     expect(probeFindings({ attempts: [served] }).find((f) => f.id === 'server.no-client-cert-request')?.severity).toBe('warning');
+  });
+});
+
+describe('probe findings that say what happened', () => {
+  const presentedWith = (label: string, over: Partial<ProbeAttempt>) =>
+    att({ kind: 'client-certificate', label, clientCertificate: { presented: true, accepted: false, thumbprint: 'AB' }, ...over });
+
+  it('a refusal in HTTP (nginx 400 "The SSL certificate error") is a rejected-certificate finding that quotes the page', () => {
+    const a = presentedWith('with cert', { http: { status: 400, subStatus: null, reason: 'Bad Request', server: 'nginx/1.22.1', message: 'The SSL certificate error' } });
+    const f = probeFindings({ attempts: [a] }).find((x) => x.id === 'server.rejected-certificate')!;
+    expect(f.title).toBe('The server refused the client certificate in HTTP: HTTP 400 Bad Request ("The SSL certificate error")');
+    expect(f.detail).toContain('ssl_client_certificate');
+    expect(f.evidence).toContainEqual({ kind: 'status', text: 'HTTP 400 Bad Request: The SSL certificate error (Server: nginx/1.22.1)' });
+    // An accepted certificate, or IIS's own 403.7 (which has its finding), is not a refusal here.
+    expect(probeFindings({ attempts: [presentedWith('ok', { http: { status: 200, subStatus: null, reason: 'OK' }, clientCertificate: { presented: true, accepted: true, thumbprint: 'AB' } })] }).map((x) => x.id)).not.toContain('server.rejected-certificate');
+    expect(ids(probeFindings({ attempts: [presentedWith('iis', { http: { status: 403, subStatus: 7, reason: 'Forbidden' } })] }))).toEqual(['http.403.7']);
+  });
+
+  it('one finding per cause: the same alert on two connections is one finding with both as proof', () => {
+    const alert = { from: 'server' as const, level: 'fatal' as const, code: 48, description: 'unknown_ca', ms: 12 };
+    const f = probeFindings({ attempts: [presentedWith('TLS 1.2 with cert', { alerts: [alert] }), presentedWith('TLS 1.3 with cert', { alerts: [alert] })] }).filter((x) => x.id === 'server.rejected-certificate');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.evidence.filter((e) => e.kind === 'attempt').map((e) => e.text)).toEqual(['TLS 1.2 with cert', 'TLS 1.3 with cert']);
+    const iis = probeFindings({ attempts: [presentedWith('a', { http: { status: 403, subStatus: 16, reason: 'Forbidden' } }), presentedWith('b', { http: { status: 403, subStatus: 16, reason: 'Forbidden' } })] }).filter((x) => x.id === 'http.403.16');
+    expect(iis).toHaveLength(1);
+    expect(iis[0]!.evidence.filter((e) => e.kind === 'attempt').map((e) => e.text)).toEqual(['a', 'b']);
+  });
+
+  it('a forced TLS version the server refuses is the answer: a finding and a summary, not "could not observe"', () => {
+    const refused = att({ kind: 'tls1.3', tls: { version: null, cipher: null }, alerts: [{ from: 'server', level: 'fatal', code: 70, description: 'protocol_version', ms: 2 }], timeline: [{ ms: 1, from: 'client', encrypted: false, message: 'ClientHello' }, { ms: 2, from: 'server', encrypted: false, message: 'Alert (fatal): protocol_version' }], error: 'the server ended the connection with alert protocol_version (70)' });
+    expect(versionRefused(refused)).toEqual({ version: 'TLS 1.3', how: 'it answered the TLS 1.3 ClientHello with alert protocol_version (70)' });
+    const f = probeFindings({ attempts: [refused] });
+    expect(ids(f)).toEqual(['server.tls-version-refused']);
+    expect(f[0]!.title).toBe('This server does not speak TLS 1.3');
+    expect(f[0]!.severity).toBe('error');
+    expect(summarizeProbe({ attempts: [refused], clientAuth: { mode: 'unknown', certificateRequest: null } })).toBe('The server does not speak TLS 1.3: it answered the TLS 1.3 ClientHello with alert protocol_version (70).');
+    // In the default run (both versions compared) the refused version is context, not a finding of its own.
+    const both = [att({ kind: 'default', http: { status: 200, subStatus: null, reason: 'OK' } }), refused];
+    expect(ids(probeFindings({ attempts: both }))).not.toContain('server.tls-version-refused');
+  });
+
+  it("names Apache's AH10158 only when a Server header showed Apache", () => {
+    const pha = att({ kind: 'post-handshake', tls: { version: 'TLS 1.3', cipher: null }, clientAuth: { mode: 'post-handshake', reason: null, certificateRequest: cr(['CN=R'], 10, 'post-handshake') } });
+    const v13 = (server: string | null) => att({ kind: 'tls1.3', tls: { version: 'TLS 1.3', cipher: null }, http: { status: 403, subStatus: null, reason: 'Forbidden', server } });
+    const detail = (server: string | null) => probeFindings({ attempts: [v13(server), pha] }).find((x) => x.id === 'server.tls13-post-handshake-needed')!.detail;
+    expect(detail('Apache/2.4.62 (Debian)')).toContain('AH10158');
+    expect(detail('BaseHTTP/0.6 Python/3.11.7')).not.toContain('AH10158');
+    expect(detail(null)).not.toContain('Apache logs');
+  });
+});
+
+describe('the headline of an error page', () => {
+  it("quotes nginx's reason, IIS's status heading, else the title", () => {
+    const nginx400 = '<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>No required SSL certificate was sent</center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n';
+    expect(pageHeadline(nginx400, 400)).toBe('No required SSL certificate was sent');
+    expect(pageHeadline(nginx400.replace(/No required SSL certificate was sent/g, 'The SSL certificate error'), 400)).toBe('The SSL certificate error');
+    const iis = '<html><head><title>403 - Forbidden: Access is denied.</title></head><body><div id="header"><h1>Server Error</h1></div><h2>HTTP Error 403.7 - Forbidden</h2><h3>The page requires a client certificate.</h3></body></html>';
+    expect(pageHeadline(iis, 403)).toBe('HTTP Error 403.7 - Forbidden');
+    expect(pageHeadline('<html><head><title>Access &amp; denial</title></head><body><p>no</p></body></html>', 403)).toBe('Access & denial');
+    expect(pageHeadline('plain text, no markup', 403)).toBeNull();
   });
 });

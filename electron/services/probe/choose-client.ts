@@ -47,7 +47,7 @@ export async function storeClient(thumbprint: string, via: ProbeVia, password: s
   }
   const certificates = await list();
   const found = certificates.find((c) => c.summary.thumbprintSha1 === thumbprint && c.key.status === 'present') ?? certificates.find((c) => c.summary.thumbprintSha1 === thumbprint) ?? null;
-  if (!found) throw new CertbenchError('not-found', `${label}: ${thumbprint} is in none of the local stores or added folders (see "certbench stores"; to present a certificate of PowerShell's personal store, choose PowerShell as the client)`);
+  if (!found) throw new CertbenchError('not-found', `${label}: ${thumbprint} is in none of the local stores or added folders (see "certbench stores"${findPowerShell() ? '; a certificate only in PowerShell\'s personal store is presented with --via powershell, the Windows TLS client' : ''})`);
   try {
     return { kind: 'credential', credential: await credentialFromStore(found, password, label) };
   } catch (err) {

@@ -99,5 +99,35 @@ export function iisSubStatus(status: number, body: string, headers: Record<strin
 
 export function httpResult(parsed: ParsedResponse): HttpResult {
   const server = parsed.headers.server;
-  return { status: parsed.status, subStatus: iisSubStatus(parsed.status, parsed.body, parsed.headers), reason: parsed.reason, server: server ? server.slice(0, 200) : null };
+  return {
+    status: parsed.status,
+    subStatus: iisSubStatus(parsed.status, parsed.body, parsed.headers),
+    reason: parsed.reason,
+    server: server ? server.slice(0, 200) : null,
+    message: parsed.status >= 400 ? pageHeadline(parsed.body, parsed.status) : null,
+  };
+}
+
+/**
+ * The headline of an error page, for findings that quote what the server said: nginx puts its
+ * reason in a <center> line under the <h1> ("No required SSL certificate was sent", "The SSL
+ * certificate error"); IIS in the heading that carries the status ("HTTP Error 403.7 - Forbidden",
+ * under a generic "Server Error"); others in <title> or the first heading. Tags stripped, the
+ * common five entities decoded, white space folded, at most 200 characters.
+ */
+export function pageHeadline(body: string, status: number): string | null {
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e] ?? '')
+      .replace(/\s+/g, ' ')
+      .trim();
+  const head = body.slice(0, 16 * 1024);
+  const pick = (re: RegExp) => [...head.matchAll(re)].map((m) => text(m[1] ?? '')).filter((t) => t && t.length <= 200);
+  const centers = pick(/<center>([\s\S]*?)<\/center>/gi).filter((t) => !/^nginx\b/i.test(t) && !new RegExp(`^${status}\\b`).test(t));
+  if (centers.length) return centers[0]!;
+  const headings = pick(/<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/gi);
+  const titles = pick(/<title[^>]*>([\s\S]*?)<\/title>/gi);
+  const withStatus = [...headings, ...titles].find((t) => new RegExp(`\\b${status}(\\.\\d+)?\\b`).test(t));
+  return withStatus ?? titles[0] ?? headings[0] ?? null;
 }

@@ -7,7 +7,7 @@ import { parseX509 } from '../../../shared/cert/x509';
 import { CertbenchError } from '../../../shared/errors';
 import type { CertificateSummary } from '../../../shared/model/certificate';
 import type { ProbeAttempt, ProbeAttemptKind, ProbeResult } from '../../../shared/model/probe';
-import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, type KnownCa } from '../../../shared/probe/findings';
+import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, forcedVersionRefused, type KnownCa } from '../../../shared/probe/findings';
 import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
 import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
 import { probeWithPostHandshakeAuth } from './tls13-client';
@@ -256,10 +256,13 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const knownCas = knownCasFrom([...(options.knownCertificates ?? []), ...(presentedCredential ? presentedCredential.chainDer : []), ...serverDer.slice(1)], shown.clientAuth.certificateRequest?.caNames ?? []);
 
   // Observed: some attempt completed a handshake, got a CertificateRequest or an HTTP answer.
-  const observed = attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished'));
+  // A forced TLS version the server refused is an answer too ("it does not speak TLS 1.3").
+  const observed = attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished')) || forcedVersionRefused(attempts) !== null;
+  // With a certificate given, the top-level facts say what happened to it (DESIGN.md's flattened shape).
+  const facts = attempts.find((a) => a.clientCertificate.presented) ?? attempts.find((a) => a.clientCertificate.thumbprint !== null) ?? main;
   const result: ProbeResult = {
     target,
-    tls: main.tls,
+    tls: facts.tls,
     serverCertificates,
     clientAuth: {
       mode: shown.clientAuth.mode,
@@ -267,9 +270,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
       reason: shown.clientAuth.reason,
       attempt: shown.label,
     },
-    http: main.http,
-    alerts: main.alerts,
-    timeline: main.timeline,
+    http: facts.http,
+    alerts: facts.alerts,
+    timeline: facts.timeline,
+    factsFrom: facts.label,
     attempts,
     findings: [],
     error: observed ? null : (main.error ?? main.ending),

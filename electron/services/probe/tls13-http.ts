@@ -4,6 +4,9 @@
  * Knows Content-Length, chunked transfer coding and "until close"; skips 1xx interim responses.
  */
 
+import type { HttpResult } from '../../../shared/model/probe';
+import { httpResult } from './http';
+
 const MAX_HEADER_BYTES = 32 * 1024;
 const KEEP_BODY_BYTES = 64 * 1024;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -127,15 +130,9 @@ export class HttpResponseReader {
     }
   }
 
-  /** Status, IIS sub-status read from the body ("HTTP Error 403.7 - Forbidden") and reason. */
-  result(): { status: number; subStatus: number | null; reason: string } | null {
+  /** Status, reason, IIS sub-status, Server header and the page's headline: the one reading of http.ts. */
+  result(): HttpResult | null {
     if (!this.head) return null;
-    return { status: this.head.status, subStatus: iisSubStatus(this.head.status, this.body.toString('latin1')), reason: this.head.reason };
+    return httpResult({ status: this.head.status, reason: this.head.reason, headers: Object.fromEntries(this.head.headers), body: this.body.toString('latin1'), complete: this.complete });
   }
-}
-
-/** IIS writes the sub-status only in its error page: "HTTP Error 403.7 - Forbidden", "403.16 - ...". */
-export function iisSubStatus(status: number, body: string): number | null {
-  const m = new RegExp(`(?:HTTP Error |\\b)${status}\\.(\\d{1,3})\\b`).exec(body);
-  return m ? Number(m[1]) : null;
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import { base64 } from '@peculiar/utils';
 import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
@@ -22,6 +21,7 @@ import type { StoreCertificate } from '../../shared/model/store';
 import type { HandlerContext } from '../handlers';
 import { APP_VERSION } from '../version';
 import { serviceContext, type ServiceContext } from './context';
+import { readInputFile } from './input-file';
 import { checkKeyAccess, findKey } from './keys';
 import type { ClientCredential } from './probe/attempt';
 import { loadClientCredential, type CredentialInput } from './probe/client-cert';
@@ -141,9 +141,7 @@ async function attachedCertificates(attachments: Request['attachments']): Promis
     try {
       if (a.dataBase64 !== undefined) bytes = base64.decode(a.dataBase64);
       else {
-        const stat = fs.statSync(a.path!);
-        if (!stat.isFile() || stat.size > MAX_INPUT_FILE_BYTES) continue;
-        bytes = new Uint8Array(fs.readFileSync(a.path!));
+        bytes = readInputFile(a.path!, MAX_INPUT_FILE_BYTES);
       }
       if (recognizeEvidence(decodeText(bytes.subarray(0, 64 * 1024)).text, bytes.subarray(0, 64 * 1024)) !== 'certificate') continue;
       const read = await readContainer(a.name, bytes, { maxBytes: MAX_INPUT_FILE_BYTES });
@@ -202,8 +200,8 @@ export function summaryOf(findings: RankedFinding[], probes: ProbeResult[], url:
   const problems = (n: number) => (n === 1 ? 'One problem' : `${n} problems`);
   const contextOnly = errors.length - blocking.length;
   if (blocking.length) {
-    const note = contextOnly ? ` (${contextOnly} of them context only)` : '';
-    return `${problems(errors.length)} found${note}. Most likely cause: ${live[0]!.title}.${probeLine}`;
+    const note = contextOnly ? ` ${contextOnly === 1 ? 'One of them is' : `${contextOnly} of them are`} context only.` : '';
+    return `${problems(errors.length)} found. Most likely cause: ${live[0]!.title}.${note}${probeLine}`;
   }
   if (errors.length) {
     const lead = live.length ? ` Start with: ${live[0]!.title}.` : '';

@@ -11,7 +11,7 @@ describe('the diagnosis summary counts what it lists', () => {
   it('counts every listed error, and says how many are context only', () => {
     const findings = [f('cert.expired', 'error', 'root-cause', 1), f('chain.incomplete', 'error', 'likely', 2), f('chain.untrusted-root', 'error', 'context', 3), f('key.too-open', 'warning', 'contributing', 4)];
     // Before: "2 problems found" above three errors.
-    expect(summaryOf(findings, [], null)).toBe('3 problems found (1 of them context only). Most likely cause: cert.expired title.');
+    expect(summaryOf(findings, [], null)).toBe('3 problems found. Most likely cause: cert.expired title. One of them is context only.');
     expect(summaryOf(findings.slice(0, 1), [], null)).toBe('One problem found. Most likely cause: cert.expired title.');
   });
 

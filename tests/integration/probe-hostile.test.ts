@@ -1,4 +1,7 @@
+import crypto from 'node:crypto';
 import type net from 'node:net';
+import tls from 'node:tls';
+import { issueCertificate } from '../../electron/services/lab/pki';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../../electron/services/probe/probe';
 import type { ProbeResult } from '../../shared/model/probe';
@@ -172,5 +175,26 @@ describe('probe against hostile servers', () => {
     // Progress lines may precede it on stderr (after a second, as every command does); the error is the last line.
     expect(r.stderr.split('\n').slice(-2).join('\n')).toMatch(/^certbench: timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent 0 bytes\)\n$/);
     expect(r.stdout).toContain('Error: timeout after');
+  });
+
+  it('a renegotiation storm (the server renegotiates in a loop): stopped after a few rounds, in words, within the bound', async () => {
+    const cert = issueCertificate({ subject: [['CN', 'localhost']], dnsNames: ['localhost'], eku: ['serverAuth'] });
+    const storm = tls.createServer({ key: cert.keyPem, cert: cert.pem, maxVersion: 'TLSv1.2', secureOptions: crypto.constants.SSL_OP_NO_TICKET }, (s) => {
+      s.on('error', () => undefined);
+      const again = () => {
+        if (!s.destroyed) s.renegotiate({ requestCert: false, rejectUnauthorized: false }, (err) => (err ? undefined : setImmediate(again)));
+      };
+      s.once('data', again);
+    });
+    await new Promise<void>((resolve) => storm.listen(0, '127.0.0.1', resolve));
+    const port = (storm.address() as net.AddressInfo).port;
+    try {
+      const t0 = performance.now();
+      const r = await runProbe({ url: `https://127.0.0.1:${port}/`, tls: '1.2', timeoutMs: 10_000, postHandshake: null });
+      expect(performance.now() - t0).toBeLessThan(10_000 + 500);
+      expect(r.attempts[0]!.error).toBe('the server renegotiated 5 times on one connection; the probe stopped there (a renegotiation storm)');
+    } finally {
+      await new Promise<void>((resolve) => storm.close(() => resolve()));
+    }
   });
 });

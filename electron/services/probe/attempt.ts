@@ -72,6 +72,8 @@ export const PROBE_CIPHERS = [
 
 /** Once the response head is in, how long to wait for the rest of the body (it only refines the sub-status). */
 const BODY_GRACE_MS = 1500;
+/** Handshakes on one connection before the probe calls it a renegotiation storm (IIS asks once). */
+const MAX_HANDSHAKES = 5;
 /** After the probe ends its side, how long the server gets to close before the socket is destroyed. */
 const CLOSE_GRACE_MS = 200;
 
@@ -125,6 +127,7 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
   let serverFin = false;
   let reset = false;
   let negotiated: RawAttempt['negotiated'] = { version: null, cipher: null };
+  let handshakes = 0;
   let socket: net.Socket | null = null;
   let tlsSocket: tls.TLSSocket | null = null;
 
@@ -180,7 +183,8 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
       stop(`timeout after ${seconds} s ${PHASE_WORDS[phase]} with ${describeAddress(spec.target)}${phase === 'connect' ? '' : ` (the server had sent ${sent} byte${sent === 1 ? '' : 's'})`}`);
     }, remaining);
 
-    const onAbort = () => stop('cancelled');
+    // The caller's reason when it gave one (the whole probe's deadline), else a cancellation.
+    const onAbort = () => stop(typeof spec.signal?.reason === 'string' ? spec.signal.reason : 'cancelled');
     if (spec.signal?.aborted) return stop('cancelled');
     spec.signal?.addEventListener('abort', onAbort);
 
@@ -237,7 +241,14 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
         return stop(`cannot start TLS: ${(err as Error).message.split('\n')[0]}`);
       }
       const t = tlsSocket;
-      t.on('keylog', (line: Buffer) => keylog.add(line.toString('latin1')));
+      t.on('keylog', (line: Buffer) => {
+        keylog.add(line.toString('latin1'));
+        // One CLIENT_RANDOM (TLS 1.2) line per handshake: past a few, the server is renegotiating in
+        // a loop, and every round is a full handshake on this thread. Stop it; what came is enough.
+        if (/^CLIENT_RANDOM /.test(line.toString('latin1')) && ++handshakes > MAX_HANDSHAKES) {
+          stop(`the server renegotiated ${handshakes - 1} times on one connection; the probe stopped there (a renegotiation storm)`);
+        }
+      });
       // A renegotiation fires 'secureConnect' again: the request goes out once (tls-probe-notes.md).
       t.once('secureConnect', () => {
         negotiated = { version: t.getProtocol() ?? null, cipher: t.getCipher()?.name ?? null };

@@ -117,11 +117,35 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const started = performance.now();
   const startedAt = new Date();
   const deadline = started + timeoutMs;
+  // The whole probe's bound, enforced on every connection at once: timers of one attempt can run
+  // late on a loaded machine, so the deadline also aborts whatever is still open when it comes.
+  const overall = new AbortController();
+  const overallTimer = setTimeout(() => overall.abort(`timeout after ${(timeoutMs / 1000).toFixed(1)} s, the bound on the whole probe`), timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, overall.signal]) : overall.signal;
+  try {
+    return await probeWithin(options, { target, timeoutMs, limits, started, startedAt, deadline, signal });
+  } finally {
+    clearTimeout(overallTimer);
+  }
+}
+
+interface ProbeBounds {
+  target: ProbeTarget;
+  timeoutMs: number;
+  limits: DecoderLimits;
+  started: number;
+  startedAt: Date;
+  deadline: number;
+  signal: AbortSignal;
+}
+
+async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<ProbeResult> {
+  const { target, timeoutMs, limits, started, startedAt, deadline, signal } = bounds;
+  const client = options.client ?? null;
   const sslStream = options.sslStream ?? null;
   // Certbench's own attempts stop early enough to leave the SslStream client its share.
   const ownDeadline = sslStream ? deadline - Math.min(timeoutMs / 2, SSLSTREAM_RESERVE_MS) : deadline;
   const phaClient = options.postHandshake === undefined ? (probeWithPostHandshakeAuth as PostHandshakeProbe) : options.postHandshake;
-  const client = options.client ?? null;
 
   const planned = plan(options.tls);
   const attempts: ProbeAttempt[] = [];
@@ -134,7 +158,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
     const now = performance.now();
     const end = ownDeadline;
     const share = last ? end : Math.min(end, now + Math.max((end - now) / 2, Math.min(end - now, MIN_TIMEOUT_MS)));
-    const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal: options.signal };
+    const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal };
     const raw = await connectAndRecord(spec);
     const { attempt, analysis } = describeAttempt(spec, raw);
     const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs), client: 'certbench' };

@@ -71,10 +71,11 @@ async function exportCommand(opts: BundleOptions, fail: (m: string) => never): P
     const report = await diagnose(parsed.data, ctx);
     if (probes.length > 1) {
       const client = await extraProbeCredential(raw);
-      const known = (await systemTrust()).items.map((i) => i.der);
+      const trust = (await systemTrust()).items;
+      const known = trust.map((i) => i.der);
       for (const url of probes.slice(1)) {
         const started = performance.now();
-        const result = await runProbe({ url, tls: 'both', timeoutMs: parsed.data.timeoutMs, client, knownCertificates: known, onProgress: (done, total, label) => progress.update(done, total, `${url}: ${label}`) });
+        const result = await runProbe({ url, tls: 'both', timeoutMs: parsed.data.timeoutMs, client, knownCertificates: known, trust, onProgress: (done, total, label) => progress.update(done, total, `${url}: ${label}`) });
         report.probes.push(result);
         report.steps.push({ name: 'probe', status: result.error ? 'failed' : 'done', note: `extra probe of ${url}: ${result.error ?? `client certificate asked by ${result.clientAuth.mode}`}`, durationMs: Math.round(performance.now() - started) });
       }

@@ -89,6 +89,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           client,
           ...(useSslStream ? { sslStream: { thumbprint: sslStreamThumbprint, runner } } : {}),
           knownCertificates: (await systemTrust()).items.map((i) => i.der),
+          trust: (await systemTrust()).items,
           onProgress: (done, total, label) => {
             if (label !== 'done') progress.update(done + 1, total, label);
           },
@@ -174,7 +175,7 @@ export function formatProbe(r: ProbeResult): string {
   if (r.summary) lines.push(r.summary);
   if (r.error) lines.push(`Error: ${r.error}`);
   for (const a of r.attempts) lines.push('', ...formatAttempt(a));
-  lines.push(...serverChainLines(r.serverCertificates));
+  lines.push(...serverChainLines(r.serverCertificates, r.serverChain));
   lines.push('', clientAuthText(r.clientAuth));
   if (r.findings.length) {
     lines.push('', 'Findings:');

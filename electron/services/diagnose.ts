@@ -364,6 +364,7 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
           client: sslStreamThumbprint ? null : (client?.credential ?? null),
           ...(sslStreamThumbprint ? { sslStream: { thumbprint: sslStreamThumbprint, runner: services.runner } } : {}),
           knownCertificates: known,
+          trust: trust.items,
           signal: ctx.signal,
           onProgress: (done, total, label) => ctx.progress({ done: STAGES.indexOf('probe') + (total ? done / total : 0), total: STAGES.length, label }),
         });

@@ -14,7 +14,7 @@ export function probeTimelineText(p: ProbeResult, index: number): string {
   if (p.error) lines.push(`Error: ${p.error}`);
   lines.push(clientAuthText(p.clientAuth));
   for (const a of p.attempts) lines.push('', ...attemptLines(a));
-  lines.push(...serverChainLines(p.serverCertificates));
+  lines.push(...serverChainLines(p.serverCertificates, p.serverChain));
   if (p.findings.length) {
     lines.push('', 'Findings:');
     for (const f of p.findings) lines.push(`  [${f.severity}] ${f.id}: ${f.title}`);

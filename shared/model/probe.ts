@@ -159,6 +159,20 @@ export const ProbeResultSchema = z.object({
   /** The facts of one attempt (factsFrom), flattened as DESIGN.md shows them. */
   tls: z.object({ version: z.string().nullable(), cipher: z.string().nullable() }),
   serverCertificates: z.array(CertificateSummarySchema),
+  /**
+   * The server's chain judged for server authentication (RFC 5280 6.1, serverAuth with Windows' EKU
+   * nesting, Windows anchors) against this machine's trusted roots: the status of the best path and
+   * each failing point in words. Null when no trust store was given or the certificate was unreadable.
+   */
+  serverChain: z
+    .object({
+      status: z.enum(['valid', 'invalid', 'incomplete', 'untrusted', 'unverified']),
+      problems: z.array(z.string()),
+      /** The root the path ends in (RFC 4514), when it reached one. */
+      root: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
   clientAuth: z.object({
     mode: ClientAuthModeSchema,
     certificateRequest: CertificateRequestSchema.nullable(),

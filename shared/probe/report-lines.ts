@@ -52,9 +52,23 @@ export function clientCertificateFate(c: ProbeAttempt['clientCertificate'], reje
   return c.accepted === true ? 'accepted' : c.accepted === false ? rejected : 'outcome unknown';
 }
 
-export function serverChainLines(chain: CertificateSummary[]): string[] {
+export function serverChainLines(chain: CertificateSummary[], judged?: ProbeResult['serverChain']): string[] {
   if (!chain.length) return [];
-  return ['', 'Server certificate chain (as sent):', ...chain.map((c) => `  ${c.subject.rfc4514}  (issuer ${c.issuer.rfc4514}; ${c.validity.status}; ${c.thumbprintSha1})`)];
+  const out = ['', 'Server certificate chain (as sent):', ...chain.map((c) => `  ${c.subject.rfc4514}  (issuer ${c.issuer.rfc4514}; ${c.validity.status}; ${c.thumbprintSha1})`)];
+  if (judged) out.push(`  ${serverChainSentence(judged)}`, ...judged.problems.map((p) => `    - ${p}`));
+  return out;
+}
+
+/** One sentence for the server's chain judged for server authentication (the CLI, bundles and the Probe page). */
+export function serverChainSentence(judged: NonNullable<ProbeResult['serverChain']>): string {
+  const words: Record<typeof judged.status, string> = {
+    valid: `Valid for server authentication, up to ${judged.root ?? 'a root'} that this machine trusts.`,
+    untrusted: `Not trusted here: the chain ends in ${judged.root ?? 'a root'} that is not among this machine's trusted roots.`,
+    incomplete: "Incomplete here: an issuer of the server's chain is neither sent by the server nor in this machine's trusted roots.",
+    invalid: 'Not valid for server authentication:',
+    unverified: 'Trusted, but a signature in it could not be checked, so it is not counted as valid.',
+  };
+  return words[judged.status];
 }
 
 /** Consecutive entries of one TCP segment (same read or write) as one line, like a packet list. */

@@ -5,6 +5,7 @@ import { issueCertificate } from '../../electron/services/lab/pki';
 import { loadClientCredential } from '../../electron/services/probe/client-cert';
 import { runProbe } from '../../electron/services/probe/probe';
 import type { ProbeResult } from '../../shared/model/probe';
+import { serverChainSentence } from '../../shared/probe/report-lines';
 import { requireOpenssl } from '../helpers/openssl-pki';
 import { findNginx, makeProbePki, requireTool, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireBuiltCli } from '../helpers/run-cli';
@@ -76,5 +77,23 @@ describe.skipIf(opensslMissing !== null || nginxMissing !== null)('nginx refusin
     expect(r.http?.status).toBe(400);
     // Without a certificate nginx says the other sentence, on the plain connections.
     expect(r.attempts.find((a) => a.kind === 'default')?.http?.message).toBe('No required SSL certificate was sent');
+  }, 60_000);
+});
+
+describe.skipIf(opensslMissing !== null)("the server's chain judged for server authentication", () => {
+  it('valid up to a trusted root; untrusted when the root it ends in is not among the trusted roots', async () => {
+    const s = await startOpensslServer(pki, '-verify');
+    try {
+      const trusted = await runProbe({ url: s.url('/'), tls: '1.2', timeoutMs: 10_000, trust: [{ der: pki.root.der, source: 'test trust', trusted: true }] });
+      expect(trusted.serverChain).toEqual({ status: 'valid', problems: [], root: 'CN=Certbench Probe Root,O=Certbench Probe Test,C=US' });
+      const elsewhere = await runProbe({ url: s.url('/'), tls: '1.2', timeoutMs: 10_000, trust: [{ der: pki.otherRoot.der, source: 'test trust', trusted: true }] });
+      // s_server sends its root too (built from -CAfile): the path is whole, but ends in a root not trusted here.
+      expect(elsewhere.serverChain).toEqual({ status: 'untrusted', problems: ['the chain ends in "Certbench Probe Root", which is not a trusted root'], root: 'CN=Certbench Probe Root,O=Certbench Probe Test,C=US' });
+      expect(serverChainSentence(elsewhere.serverChain!)).toBe("Not trusted here: the chain ends in CN=Certbench Probe Root,O=Certbench Probe Test,C=US that is not among this machine's trusted roots.");
+      // Without a trust store given, the chain is not judged rather than judged against nothing.
+      expect((await runProbe({ url: s.url('/'), tls: '1.2', timeoutMs: 10_000 })).serverChain).toBeNull();
+    } finally {
+      await s.close();
+    }
   }, 60_000);
 });

@@ -41,6 +41,7 @@ export async function runProbeHandler(request: ParsedReq<'probe:run'>, ctx: Pick
     client,
     ...(sslStream ? { sslStream: { ...sslStream, runner: serviceContext().runner } } : {}),
     knownCertificates: (await systemTrust()).items.map((i) => i.der),
+    trust: (await systemTrust()).items,
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.progress({ done, total, label }),
   });

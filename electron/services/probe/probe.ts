@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records'
 import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
 import { probeWithPostHandshakeAuth } from './tls13-client';
 import { runSslStreamAttempt } from './sslstream';
+import { analyzeServerChain, type PoolItem } from '../../../shared/chain/analyze';
 import type { CommandRunner } from '../../platform/types';
 
 /**
@@ -40,6 +41,8 @@ export interface ProbeOptions {
   client?: ClientCredential | null;
   /** CA certificates known here (trusted roots...), to tell root from intermediate names. */
   knownCertificates?: Uint8Array[];
+  /** This machine's trusted roots: the server's chain is judged against them (none: not judged). */
+  trust?: PoolItem[];
   limits?: Partial<DecoderLimits>;
   /** null: no post-handshake client (reported as unavailable). Default: tls13-client.ts. */
   postHandshake?: PostHandshakeProbe | null;
@@ -276,6 +279,7 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   }
 
   const presentedCredential = client ?? (sslStreamPresented ? { fileName: sslStreamPresented.store, certDer: sslStreamPresented.der, chainDer: sslStreamPresented.chain } : null);
+  const serverChain = options.trust && serverDer.length ? await judgeServerChain(serverDer, options.trust, at) : null;
   const clientSummary = presentedCredential ? await summarizeClient(presentedCredential, at) : null;
   const knownCas = knownCasFrom([...(options.knownCertificates ?? []), ...(presentedCredential ? presentedCredential.chainDer : []), ...serverDer.slice(1)], shown.clientAuth.certificateRequest?.caNames ?? []);
 
@@ -288,6 +292,7 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
     target,
     tls: facts.tls,
     serverCertificates,
+    serverChain,
     clientAuth: {
       mode: shown.clientAuth.mode,
       certificateRequest: shown.clientAuth.certificateRequest,
@@ -307,6 +312,15 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   result.findings = probeFindings({ attempts, clientCertificate: clientSummary, knownCas });
   result.summary = result.error ? `The probe could not observe the server: ${result.error}.` : summarizeProbe(result);
   return result;
+}
+
+/** The server's chain as sent, judged for server authentication against the trusted roots given. */
+async function judgeServerChain(sent: Uint8Array[], trust: PoolItem[], at: Date): Promise<ProbeResult['serverChain']> {
+  const report = await analyzeServerChain([...sent.slice(1).map((der) => ({ der, source: "the server's handshake", trusted: false })), ...trust], sent[0]!, at);
+  if (!report) return null;
+  const last = report.best.links[report.best.links.length - 1];
+  const root = last && (last.role === 'root' || last.role === 'anchor') ? last.subject : null;
+  return { status: report.best.status, problems: report.best.problems, root };
 }
 
 function unavailable(kind: ProbeAttemptKind, label: string, why: string): ProbeAttempt {

@@ -155,7 +155,7 @@ function ProbeResultView({
       </section>
 
       <AttemptsView key={result.startedAt} attempts={result.attempts} initial={initial} server={server} />
-      <ServerChain certificates={result.serverCertificates} />
+      <ServerChain certificates={result.serverCertificates} judged={result.serverChain ?? null} />
       {offers && <OffersTable offers={offers} extraNote={extraNote} />}
     </div>
   );

@@ -1,5 +1,7 @@
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { ChainLink } from '../../../../shared/model/chain';
+import type { ProbeResult } from '../../../../shared/model/probe';
+import { serverChainSentence } from '../../../../shared/probe/report-lines';
 import { validityWords } from '../../lib/validity';
 import { useCertificateDialog } from '../certificates/use-certificate-dialog';
 import { CheckIcon, ChevronIcon, WarningIcon } from '../common/icons';
@@ -28,7 +30,7 @@ function asLink(c: CertificateSummary, index: number): ChainLink {
  * it chose to send of its chain). Small cards; a click opens the full certificate in the same dialog
  * the Certificates page uses.
  */
-export function ServerChain({ certificates }: { certificates: CertificateSummary[] }) {
+export function ServerChain({ certificates, judged = null }: { certificates: CertificateSummary[]; judged?: ProbeResult['serverChain'] }) {
   const open = useCertificateDialog();
   const now = new Date();
   return (
@@ -39,6 +41,19 @@ export function ServerChain({ certificates }: { certificates: CertificateSummary
       {certificates.length === 0 ? (
         <p className="muted">The server sent no certificate the probe could read.</p>
       ) : (
+        <>
+        {judged && (
+          <div className={`server-chain-verdict is-${judged.status === 'valid' ? 'good' : 'bad'}`} data-testid="server-chain-verdict" data-status={judged.status}>
+            <p>{serverChainSentence(judged)}</p>
+            {judged.problems.length > 0 && (
+              <ul>
+                {judged.problems.map((p, i) => (
+                  <li key={i}>{p}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
         <ol className="server-chain" data-testid="server-chain">
           {certificates.map((c, i) => {
             const words = validityWords(c.notBefore, c.notAfter, now);
@@ -61,6 +76,7 @@ export function ServerChain({ certificates }: { certificates: CertificateSummary
             );
           })}
         </ol>
+        </>
       )}
     </section>
   );

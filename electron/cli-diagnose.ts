@@ -9,9 +9,10 @@ import { DiagnoseReportSchema, type DiagnoseReport } from '../shared/model/diagn
 import type { FixShell } from '../shared/model/fix';
 import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './cli-diagnose-request';
 import { CliProgress } from './cli-progress';
+import { readInputFile } from './services/input-file';
 import { diagnose } from './services/diagnose';
 import { APP_VERSION } from './version';
-import { scriptFileText } from '../shared/scripts/script-file';
+import { scriptFileText, undoFileName } from '../shared/scripts/script-file';
 
 /**
  * `certbench diagnose [URL] [--cert FILE|--thumbprint T] [--identity ID] [--attach FILE ...] --json`
@@ -59,12 +60,9 @@ export function formatReport(report: DiagnoseReport): string {
 function readReport(file: string, fail: (m: string) => never): DiagnoseReport {
   let text: string;
   try {
-    const stat = fs.statSync(file);
-    if (stat.size > MAX_REPORT_BYTES) fail(`--from ${file}: ${stat.size} bytes is too large for a report`);
-    text = fs.readFileSync(file, 'utf8');
+    text = Buffer.from(readInputFile(file, MAX_REPORT_BYTES, { directoryHint: ', not a saved report', what: 'reports' })).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return fail(`--from ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? toErrorData(err).message})`}`);
+    return fail(`--from ${toErrorData(err).message}`);
   }
   let json: unknown;
   try {
@@ -117,7 +115,7 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
           fs.mkdirSync(dir, { recursive: true });
           for (const f of result.fixes) {
             fs.writeFileSync(path.join(dir, f.fileName), scriptFileText(f.fileName, f.script), { mode: 0o644 });
-            fs.writeFileSync(path.join(dir, undoName(f.fileName)), scriptFileText(f.fileName, f.undo), { mode: 0o644 });
+            fs.writeFileSync(path.join(dir, undoFileName(f.fileName)), scriptFileText(f.fileName, f.undo), { mode: 0o644 });
           }
           for (const c of result.combined) {
             fs.writeFileSync(path.join(dir, c.fileName), scriptFileText(c.fileName, c.script), { mode: 0o644 });
@@ -137,7 +135,3 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
     });
 }
 
-function undoName(fileName: string): string {
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? `${fileName.slice(0, dot)}-undo${fileName.slice(dot)}` : `${fileName}-undo`;
-}

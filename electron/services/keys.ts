@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
 import { CertificateIndex, readContainer, thumbprint } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
-import { CertbenchError, formatBytes } from '../../shared/errors';
+import { CertbenchError } from '../../shared/errors';
 import { finding, type Finding } from '../../shared/findings/catalogue';
 import type { Acl, Identity } from '../../shared/model/acl';
 import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
@@ -12,6 +12,7 @@ import { keyFileFindings } from '../platform/key-findings';
 import type { PathCheck, Platform } from '../platform/types';
 import type { HandlerContext } from '../handlers';
 import { serviceContext, type ServiceContext } from './context';
+import { readInputFile } from './input-file';
 import { forgetListing, listing } from './stores';
 
 /**
@@ -27,22 +28,7 @@ const KEY_ORDER: Record<KeyLocation['status'], number> = { present: 0, missing: 
 
 /** A file named by the user, bounded, with one-line errors. */
 function readLocalFile(file: string): Uint8Array {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CertbenchError(code === 'ENOENT' ? 'not-found' : 'bad-input', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? 'error'})`}`);
-  }
-  if (!st.isFile()) throw new CertbenchError('bad-input', `${file}: is not a regular file`);
-  if (st.size > MAX_INPUT_FILE_BYTES) throw new CertbenchError('too-large', `${file}: file is ${formatBytes(st.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`);
-  try {
-    return new Uint8Array(fs.readFileSync(file));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES') throw new CertbenchError('forbidden', `${file}: permission denied`);
-    throw new CertbenchError('bad-input', `${file}: cannot read (${code ?? 'error'})`);
-  }
+  return readInputFile(file, MAX_INPUT_FILE_BYTES);
 }
 
 /**

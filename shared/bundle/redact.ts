@@ -66,12 +66,19 @@ export interface Redactor {
   text(text: string): string;
   /** How many distinct values of each kind were given pseudonyms ("hosts": 3, ...). */
   counts(): Record<string, number>;
+  /**
+   * What redaction must have removed, for the proof scan (redaction-proof.ts): every learned value
+   * that is replaced wherever it stands as a word (three characters or more, not a bare number),
+   * every IP address and SID replaced, each with its kind; and every pseudonym given.
+   */
+  replaced(): { originals: { value: string; kind: string }[]; pseudonyms: string[] };
 }
 
-type Category = 'host' | 'user' | 'group' | 'domain' | 'pool' | 'email' | 'cn' | 'o' | 'ou' | 'attr' | 'ip4' | 'ip6' | 'sid';
+type Category = 'host' | 'site' | 'user' | 'group' | 'domain' | 'pool' | 'email' | 'cn' | 'o' | 'ou' | 'attr' | 'ip4' | 'ip6' | 'sid';
 
 const COUNT_NAMES: Record<Category, string> = {
   host: 'host names',
+  site: 'IIS site names',
   user: 'user names',
   group: 'group names',
   domain: 'domain names',
@@ -86,6 +93,12 @@ const COUNT_NAMES: Record<Category, string> = {
   sid: 'account SIDs',
 };
 
+/** One value of each category, for the proof scan's messages. */
+const KIND_NAMES: Record<Category, string> = {
+  host: 'host name', site: 'IIS site name', user: 'user name', group: 'group name', domain: 'domain name', pool: 'app pool name', email: 'e-mail address',
+  cn: 'certificate subject', o: 'organization', ou: 'organizational unit', attr: 'name attribute', ip4: 'IPv4 address', ip6: 'IPv6 address', sid: 'account SID',
+};
+
 /** Windows domains whose accounts are built in: kept (their names identify nothing). */
 const KEEP_DOMAINS = new Set(['nt authority', 'builtin', 'nt service', 'application package authority', 'nt virtual machine', 'window manager', 'font driver host']);
 /** Principals every machine has, on Windows and POSIX: kept. */
@@ -98,6 +111,8 @@ const KEEP_ACCOUNTS = new Set([
 /** Documentation hosts cited in findings and fixes; kept when they appear only in a URL in prose. */
 const KEEP_URL_HOSTS = new Set(['learn.microsoft.com', 'docs.microsoft.com', 'support.microsoft.com', 'techcommunity.microsoft.com', 'www.rfc-editor.org', 'datatracker.ietf.org', 'tools.ietf.org', 'www.w3.org', 'schemas.microsoft.com']);
 const KEEP_HOSTS = new Set(['localhost', 'localhost.localdomain', '*', '']);
+/** IIS's own site name on every server: kept. */
+const KEEP_SITES = new Set(['default web site']);
 
 /** JSON keys whose values are binary in text form (base64, hex): never rewritten as text, since a replacement would corrupt them. */
 const OPAQUE_KEYS = new Set(['derBase64', 'certificatePem', 'chainPem', 'valueHex', 'thumbprintSha1', 'fingerprintSha256', 'publicKeySha256', 'subjectKeyId', 'serialNumber', 'sha256', 'oid', 'zipBase64', 'dataBase64']);
@@ -127,11 +142,17 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   const dropsCertificates = hosts || subjects;
 
   /** Learned values (folded) -> pseudonym. */
-  const values = new Map<string, { pseudonym: string; category: Category; inText: boolean }>();
+  const values = new Map<string, { pseudonym: string; category: Category; inText: boolean; raw: string }>();
+  /** IP addresses and SIDs as they were written where they were replaced (for replaced()). */
+  const replacedRaw = new Map<string, Category>();
+  /** Host names seen where the models put hosts (SANs, targets, URLs, bindings), whatever is redacted: a CN among them reads as a host. */
+  const hostNames = new Set<string>();
+  /** Learning runs twice over the documents: hosts first, then everything (so a CN that is also a host gets a host pseudonym). */
+  let pass: 1 | 2 = 2;
   const pseudonyms = new Set<string>();
   const ipMap = new Map<string, string>();
   const sidMap = new Map<string, string>();
-  const counters: Record<Category, number> = { host: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, ip4: 0, ip6: 0, sid: 0 };
+  const counters: Record<Category, number> = { host: 0, site: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, ip4: 0, ip6: 0, sid: 0 };
   const used: Record<string, Set<number>> = {};
   const pendingDocs: unknown[] = [];
   const pendingTexts: string[] = [];
@@ -157,7 +178,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     const known = values.get(key);
     if (known) return known.pseudonym;
     const pseudonym = make(number(category, key));
-    values.set(key, { pseudonym, category, inText });
+    values.set(key, { pseudonym, category, inText, raw: value });
     pseudonyms.add(fold(pseudonym));
     matcher = null;
     return pseudonym;
@@ -166,11 +187,12 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   // --- what each kind learns ---------------------------------------------------------------------
 
   const learnHost = (raw: string, fromProse = false) => {
-    if (!hosts) return;
     let h = raw.trim().replace(/\.$/, '');
     if (h.startsWith('[')) return; // an IPv6 literal: the address stage handles it
     if (h.startsWith('*.')) h = h.slice(2);
     const key = fold(h);
+    if (HOSTNAME.test(h)) hostNames.add(key);
+    if (!hosts) return;
     if (KEEP_HOSTS.has(key) || key.endsWith('.example') || key.endsWith('.invalid') || (fromProse && KEEP_URL_HOSTS.has(key))) return;
     if (IPV4.test(h) || canonicalIpv6(h) !== null) {
       IPV4.lastIndex = 0;
@@ -185,6 +207,13 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     const name = raw.trim();
     if (!name || /^\d+$/.test(name) || KEEP_ACCOUNTS.has(fold(name))) return;
     assign(name, category, (n) => (category === 'domain' ? `DOMAIN-${n}` : `${category}-${n}`));
+  };
+
+  /** An IIS site name (its own kind: "site-1"), with 'hosts': sites are usually named after the host they serve. */
+  const learnSite = (raw: string) => {
+    const name = raw.trim().replace(/\/+$/, '');
+    if (!hosts || !name || name.includes('/') || KEEP_SITES.has(fold(name))) return;
+    assign(name, 'site', (n) => `site-${n}`);
   };
 
   const learnEmail = (raw: string) => {
@@ -216,7 +245,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
 
   /** A DN attribute value; host-, address- and mail-shaped values get the pseudonym of their shape. */
   const learnSubject = (typeRaw: string, raw: string): string | null => {
-    if (!subjects) return null;
+    if (!subjects || pass === 1) return null;
     const type = typeRaw.toUpperCase();
     if (!NAME_ATTR_TYPES.has(type)) return null;
     const value = raw.trim();
@@ -225,8 +254,10 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     const known = values.get(key);
     if (known) return known.pseudonym;
     if (pseudonyms.has(key)) return value;
-    if (HOSTNAME.test(value)) {
-      // A CN that is a host name gets a host pseudonym, so the same name reads the same in a URL.
+    if (HOSTNAME.test(value) && hostNames.has(fold(value.startsWith('*.') ? value.slice(2) : value))) {
+      // A CN that names a host seen as one (a SAN, a probed server, a URL) gets a host pseudonym,
+      // so the same name reads the same in a URL. A client's CN that only looks like a host name
+      // ("alice.smith") is a subject and gets a subject pseudonym.
       const wildcard = value.startsWith('*.');
       const p = assign(wildcard ? value.slice(2) : value, 'host', (n) => `host-${n}.example`);
       return p && wildcard ? `*.${p}` : p;
@@ -289,9 +320,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : null);
     // A DN attribute { oid, type, value }.
     if (str('oid') !== null && str('type') !== null && str('value') !== null) {
-      const type = str('type')!.toUpperCase();
-      if (type === 'CN' && HOSTNAME.test(str('value')!)) learnHost(str('value')!);
-      learnSubject(type, str('value')!);
+      learnSubject(str('type')!.toUpperCase(), str('value')!);
     }
     // A GeneralName { type: dns | ip | email | uri | upn | directory, value }.
     const gnType = str('type');
@@ -320,6 +349,9 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
       if (accounts) learnName(str('name')!, 'pool');
       if (str('userName')) learnAccount(str('userName')!);
     }
+    // An IIS site { name, bindings, applications } and an application's site.
+    if (str('name') !== null && Array.isArray(o.bindings) && Array.isArray(o.applications)) learnSite(str('name')!);
+    if (str('site') !== null && 'application' in o) learnSite(str('site')!);
     // An HTTP.SYS binding keyed by host name, an IIS site binding "ip:port:host".
     if (o.kind === 'hostnameport' && str('key')) learnHost(str('key')!.replace(/:\d+$/, ''));
     if (str('bindingInformation')) learnHost(str('bindingInformation')!.split(':')[2] ?? '');
@@ -332,13 +364,17 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     else if (key === 'identity' || key === 'userName') learnAccount(value);
     else if (key === 'applicationPool' && accounts) learnName(value, 'pool');
     else if (key === 'binding' && /[a-z]/i.test(value)) learnHost(value.replace(/:\d+$/, ''));
-    pendingTexts.push(value);
+    else if (key === 'site') learnSite(value);
+    if (pass === 2) pendingTexts.push(value);
   };
 
   /** Apply everything queued: structure first, then the text of every string (so structured names win their pseudonym's shape). */
   const settle = () => {
     if (!pendingDocs.length && !pendingTexts.length) return;
     const docs = pendingDocs.splice(0);
+    pass = 1;
+    for (const d of docs) learnStructure(d, null, 0);
+    pass = 2;
     for (const d of docs) learnStructure(d, null, 0);
     for (const t of pendingTexts.splice(0)) learnFromText(t);
   };
@@ -369,6 +405,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
 
   const ip4Stage = regexStage(IPV4, (m) => {
     if (keepIpv4(m[0])) return null;
+    replacedRaw.set(m[0], 'ip4');
     let p = ipMap.get(m[0]);
     if (!p) {
       const n = number('ip4', m[0]);
@@ -381,6 +418,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   const ip6Stage = regexStage(IPV6, (m) => {
     const c = canonicalIpv6(m[0]);
     if (!c || keepIpv6(c)) return null;
+    replacedRaw.set(m[0], 'ip6');
     let p = ipMap.get(c);
     if (!p) {
       p = `fd00::${number('ip6', c).toString(16)}`;
@@ -390,6 +428,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   });
 
   const sidStage = regexStage(SID, (m) => {
+    replacedRaw.set(m[0], 'sid');
     const app = m[1] === '82';
     const domainKey = app ? m[0] : `21-${m[2]}-${m[3]}-${m[4]}`;
     let p = sidMap.get(domainKey);
@@ -464,6 +503,14 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
       return redactJson(value, null, 0) as T;
     },
     text: redactText,
+    replaced() {
+      settle();
+      const originals: { value: string; kind: string }[] = [];
+      for (const [key, v] of values) if (v.inText && key.length >= 3 && !/^\d+$/.test(key)) originals.push({ value: v.raw, kind: KIND_NAMES[v.category] });
+      for (const [raw, c] of replacedRaw) originals.push({ value: raw, kind: KIND_NAMES[c] });
+      const given = [...values.values()].map((v) => v.pseudonym);
+      return { originals, pseudonyms: [...new Set([...given, ...ipMap.values(), ...sidMap.values()])] };
+    },
     counts() {
       settle();
       const out: Record<string, number> = {};

@@ -5,6 +5,7 @@ import { bashScript, bashUndo } from './frame-bash';
 import { combinedFileName, fixFileName } from './frame';
 import { powershellScript, powershellUndo } from './frame-powershell';
 import { generatorsFor } from './registry';
+import { undoFileName, uniqueFileName } from '../scripts/script-file';
 import type { FixMeta, FixOptions, FixSection } from './types';
 
 export type { FixOptions } from './types';
@@ -50,8 +51,10 @@ function sectionsFor(finding: Finding, shells: readonly FixShell[]): FixSection[
   return out;
 }
 
-function toFixScript(s: FixSection, meta: FixMeta): FixScript | null {
-  const files = { script: fixFileName(s), undo: fixFileName(s, true) };
+/** One fix as a script; `taken` holds the file names given so far, so two fixes with the same label get "-2" before the extension. */
+function toFixScript(s: FixSection, meta: FixMeta, taken: Set<string>): FixScript | null {
+  const script = uniqueFileName(fixFileName(s), taken);
+  const files = { script, undo: undoFileName(script) };
   try {
     return {
       id: s.fixId,
@@ -81,9 +84,10 @@ export function fixesFor(findings: Finding[], shells: FixShell[], options: FixOp
   const meta: FixMeta = { now: options.now ?? new Date(), version: options.version ?? DEFAULT_VERSION };
   const fixes: FixScript[] = [];
   const kept: FixSection[] = [];
+  const taken = new Set<string>();
   for (const finding of findings) {
     for (const s of sectionsFor(finding, shells)) {
-      const fix = toFixScript(s, meta);
+      const fix = toFixScript(s, meta, taken);
       if (!fix) continue;
       fixes.push(fix);
       kept.push(s);

@@ -116,7 +116,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
       createdAt: at.toISOString(),
       host: os.hostname(),
       platform: process.platform,
-      appVersion: 'test',
+      appVersion: '9.9.9-test', // not a word of the test PKI's names ("Certbench test" would read as the O "Certbench Test")
       request: { url: server.url(), certificate: 'client.pem', identity: 'www-data', attachments: [] },
       summary: `The server at ${server.url()} asks for a certificate only by renegotiation; www-data cannot read the key.`,
       steps: [{ name: 'probe', status: 'done', note: 'probed', durationMs: probe.durationMs }],
@@ -163,7 +163,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     for (const f of report.fixes) {
       // A .ps1 starts with the BOM Windows PowerShell 5.1 needs to read UTF-8 (shared/scripts/script-file.ts).
       expect(text(zip[`fixes/${f.fileName}`])).toBe(`${f.fileName.endsWith('.ps1') ? '\uFEFF' : ''}${f.script}`);
-      expect(names.some((n) => n.startsWith('fixes/') && n.includes('.undo'))).toBe(true);
+      expect(names.some((n) => n.startsWith('fixes/') && n.includes('-undo.'))).toBe(true);
     }
     expect(exported.path).toBe(zipPath);
     expect(exported.bytes).toBe(fs.statSync(zipPath).size);

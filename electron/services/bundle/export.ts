@@ -20,7 +20,9 @@ import { diagnose } from '../diagnose';
 import { listing } from '../stores';
 import { collectCommands, collectKeys, decodePowerShell, encodedScriptIndex, type KeyRecord } from './collect';
 import { encodePowerShell } from '../../platform/windows/powershell';
-import { scriptFileText } from '../../../shared/scripts/script-file';
+import { scriptFileText, undoFileName, uniqueFileName } from '../../../shared/scripts/script-file';
+import { proveRedaction } from '../../../shared/bundle/redaction-proof';
+import { fixesFor } from '../../../shared/fixes';
 
 /**
  * `bundle:export` and `certbench bundle` (issue 8): everything a second-line engineer needs, in one
@@ -71,9 +73,26 @@ function pemOf(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 }
 
-function undoName(fileName: string): string {
-  const ext = path.extname(fileName);
-  return `${fileName.slice(0, fileName.length - ext.length)}.undo${ext || '.txt'}`;
+/** Public certificates (DER) anywhere in a JSON document: derBase64 fields, PEM in chainPem and finding params, and PEM blocks in text. */
+function certificatesIn(value: unknown, out: Map<string, Uint8Array>, depth = 0): void {
+  if (depth > 64 || value === null || typeof value !== 'object') {
+    if (typeof value === 'string' && value.includes('-----BEGIN')) {
+      for (const m of value.matchAll(/-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END/g)) addDer(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'), out);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) certificatesIn(v, out, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === 'derBase64' && typeof v === 'string' && v) addDer(Buffer.from(v, 'base64'), out);
+    else certificatesIn(v, out, depth + 1);
+  }
+}
+
+function addDer(der: Buffer, out: Map<string, Uint8Array>): void {
+  if (der.length >= 64) out.set(crypto.createHash('sha256').update(der).digest('hex'), new Uint8Array(der));
 }
 
 /** One command as the reader sees it in commands/NNN-<tool>.txt: the line, the result, both streams. */
@@ -172,12 +191,30 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     keys: r.json(keys.keys),
     commands: commands.map((c) => redactCommand(c, r)),
   };
+  // Redacted fix scripts are written again from the redacted findings, never rewritten as text: their
+  // values and file names are the pseudonyms, quoted by the generators, and a certificate that the
+  // redaction leaves out is not carried inside a script (the fix that needs one is left out, said below).
+  let fixesLeftOut: string[] = [];
+  if (!r.none) {
+    const withFixes = report.findings.map((f, i) => (report.fixes.some((x) => x.findingId === f.id) ? i : -1)).filter((i) => i >= 0);
+    const shells = [...new Set(report.fixes.map((f) => f.shell))];
+    const again = fixesFor(withFixes.map((i) => red.report.findings[i]!), shells, { now: new Date(report.createdAt), version: APP_VERSION }).fixes;
+    fixesLeftOut = [...new Set(report.fixes.filter((f) => !again.some((a) => a.id === f.id && a.shell === f.shell)).map((f) => f.id))];
+    red.report = { ...red.report, fixes: again };
+  }
+  // What the proof scan needs: every certificate of the originals (left out, or kept and said so).
+  const certificates = new Map<string, Uint8Array>();
+  if (!r.none) {
+    certificatesIn(report, certificates);
+    if (stores) certificatesIn(stores, certificates);
+  }
 
   // 6. The files.
   step(5);
   const files = new Map<string, Uint8Array>();
   const put = (name: string, content: string | Uint8Array) => files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-  const collected: string[] = [reportOrigin];
+  // The origin names the report's host: redacted like everything else (it once went out as it was).
+  const collected: string[] = [r.text(reportOrigin)];
   const rep = red.report;
   const errors = rep.findings.filter((f) => f.severity === 'error').length;
   collected.push(`report: ${rep.findings.length} finding(s)${errors ? `, ${errors} error(s)` : ''}, ${rep.probes.length} probe(s), ${rep.fixes.length} fix script(s) (report.json, report.html)`);
@@ -253,14 +290,20 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
 
   const fixNames = new Set<string>();
   const putFix = (f: FixScript) => {
-    let name = safeName(f.fileName, 100);
-    for (let n = 2; fixNames.has(name); n++) name = `${safeName(f.fileName, 96)}-${n}`;
-    fixNames.add(name);
+    const name = uniqueFileName(safeName(f.fileName, 100), fixNames);
     put(`fixes/${name}`, scriptFileText(name, f.script));
-    put(`fixes/${undoName(name)}`, scriptFileText(name, f.undo));
+    put(`fixes/${undoFileName(name)}`, scriptFileText(name, f.undo));
   };
   rep.fixes.forEach(putFix);
   if (rep.fixes.length) collected.push(`${rep.fixes.length} fix script(s), each with its undo (fixes/)`);
+  if (fixesLeftOut.length) {
+    collected.push(
+      `fix scripts left out: ${fixesLeftOut.join(', ')} would carry a certificate, which this redacted bundle leaves out; make them on the machine the bundle came from with "certbench fix --from report.json" there, or from the unredacted diagnosis`,
+    );
+  }
+  if (!r.none && !r.dropsCertificates && certificates.size) {
+    collected.push(`certificates kept: only ${request.redact.join(' and ')} redacted, so ${certificates.size} certificate(s) stay whole (certs/, report.json and any fix that installs one); their bytes may still hold a UPN, an e-mail address or an IP address`);
+  }
 
   const counts = r.counts();
   if (!r.none) {
@@ -290,6 +333,13 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     files: [...files.entries()].map(([p, bytes]) => ({ path: p, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') })),
   };
   put('manifest.json', json(manifest));
+  // Redaction proven: no original value and no left-out certificate anywhere, decoded or not.
+  if (!r.none) {
+    const { originals, pseudonyms } = r.replaced();
+    const all = [...certificates.values()];
+    const hits = proveRedaction(files, { originals, pseudonyms, leftOut: r.dropsCertificates ? all : [], kept: r.dropsCertificates ? [] : all });
+    if (hits.length) throw new CertbenchError('internal', `bundle not written: redaction failed: ${hits[0]}${hits.length > 1 ? ` (and ${hits.length - 1} more)` : ''}`);
+  }
   for (const [name, bytes] of files) {
     const hits = scanForKeyMaterial(name, bytes);
     if (hits.length) throw new CertbenchError('internal', `bundle not written: ${hits[0]}${hits.length > 1 ? ` (and ${hits.length - 1} more)` : ''}; private key material never leaves this machine`);

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { z } from 'zod';
 import type { ParsedReq, Res } from '../../../shared/contract';
-import { CertbenchError, formatBytes } from '../../../shared/errors';
+import { CertbenchError } from '../../../shared/errors';
 import { BUNDLE_FORMAT_VERSION, BundleCommandSchema, BundleManifestSchema, type OpenedBundle } from '../../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../../shared/model/diagnose';
 import { StoreCertificateSchema, StoreSchema } from '../../../shared/model/store';
 import type { HandlerContext } from '../../handlers';
+import { readInputFile } from '../input-file';
 import { ZIP_LIMITS, readCentralDirectory, readEntry, type ZipEntry } from './zip-read';
 
 /**
@@ -44,19 +44,12 @@ function zipBytes(request: ParsedReq<'bundle:open'>): { bytes: Uint8Array; file:
   const file = request.name;
   if (request.dataBase64 !== undefined) return { bytes: new Uint8Array(Buffer.from(request.dataBase64, 'base64')), file };
   const p = request.path!;
-  let st: fs.Stats;
   try {
-    st = fs.statSync(p);
+    return { bytes: readInputFile(p, ZIP_LIMITS.maxCompressedBytes, { directoryHint: ', not a bundle (.zip)', what: 'bundles' }), file };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CertbenchError(code === 'ENOENT' ? 'not-found' : 'bad-input', `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot open (${code ?? 'error'})`}`);
-  }
-  if (st.isDirectory()) throw new CertbenchError('bad-input', `${file}: is a folder, not a bundle (.zip)`);
-  if (st.size > ZIP_LIMITS.maxCompressedBytes) throw new CertbenchError('too-large', `${file}: ${formatBytes(st.size)}; a bundle is at most ${formatBytes(ZIP_LIMITS.maxCompressedBytes)}`);
-  try {
-    return { bytes: new Uint8Array(fs.readFileSync(p)), file };
-  } catch (err) {
-    throw new CertbenchError('bad-input', `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    // The message names the file as the user gave it (the path may have been resolved).
+    if (err instanceof CertbenchError && p !== file && err.message.startsWith(p)) throw new CertbenchError(err.code, `${file}${err.message.slice(p.length)}`);
+    throw err;
   }
 }
 

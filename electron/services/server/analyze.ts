@@ -20,7 +20,7 @@ import type { HandlerContext } from '../../handlers';
 import { collectWindowsServer } from '../../platform/windows/server-live';
 import { serviceContext, type ServiceContext } from '../context';
 import { analyzeLogBytes, analyzeLogFile } from './read-log';
-import { checkInputFile } from '../input-file';
+import { checkInputFile, readInputFile, readInputHead } from '../input-file';
 import { openBundle } from '../bundle/open';
 
 /**
@@ -60,14 +60,7 @@ function emptyCollected(): Collected {
 }
 
 function readHead(file: string): Uint8Array {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return new Uint8Array(buf.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readInputHead(file, HEAD_BYTES, { directoryHint: '; attach the files in it' });
 }
 
 /** The attachment's size, or one line saying why it cannot be read (a folder: attach the files in it). */
@@ -163,7 +156,7 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
         c.logs.push(await analyzeLogFile(file, { signal: ctx.signal, progress: (done, total) => progress(done, total, `Reading ${a.name} (${formatBytes(done)} of ${formatBytes(total)})`) }));
       } else if (KIND_NOTE[kind] === undefined) {
         if (bytes > maxBytesOf(kind)) throw new CertbenchError('too-large', `${a.name}: ${formatBytes(bytes)} is more than the ${formatBytes(maxBytesOf(kind))} a ${kind} file can be`);
-        await parseInto(c, kind, a.name, decodeText(new Uint8Array(fs.readFileSync(file))).text);
+        await parseInto(c, kind, a.name, decodeText(readInputFile(file, maxBytesOf(kind), { what: `${kind} files` })).text);
       }
     } else {
       let data: Uint8Array;

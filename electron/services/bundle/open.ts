@@ -77,25 +77,32 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
   if (!manifest.success) throw new CertbenchError('bad-input', `${shown}: manifest.json is damaged (${firstIssue(manifest.error)})`);
 
   ctx.progress({ done: 1, total: 3, label: 'checking files against the manifest' });
-  const contents = new Map<string, Uint8Array>();
-  const read = (name: string): Uint8Array => {
-    let c = contents.get(name);
-    if (!c) {
-      c = readEntry(bytes, byName.get(name)!, shown);
-      contents.set(name, c);
+  // Every entry must be listed (issue 14): an entry the manifest does not vouch for is never read,
+  // and its presence refuses the bundle, since nothing says what it is or that it was exported.
+  const listed = new Map(manifest.data.files.map((f) => [f.path, f]));
+  for (const e of entries) {
+    if (e.name !== 'manifest.json' && !e.name.endsWith('/') && !listed.has(e.name)) {
+      throw new CertbenchError('bad-input', `${shown}: refused: ${JSON.stringify(e.name.slice(0, 200))} is not listed in manifest.json (the bundle was altered)`);
     }
-    return c;
-  };
+  }
+  // Only the documents parsed below are kept in memory; every other entry is inflated, hashed and dropped.
+  const PARSED = new Set(['report.json', 'stores.json', 'commands/commands.json']);
+  const contents = new Map<string, Uint8Array>();
+  const read = (name: string): Uint8Array => contents.get(name) ?? readEntry(bytes, byName.get(name)!, shown);
   for (const f of manifest.data.files) {
     if (ctx.signal.aborted) throw new CertbenchError('timeout', 'opening the bundle was cancelled');
     const e = byName.get(f.path);
     if (!e) throw new CertbenchError('bad-input', `${shown}: ${f.path} is listed in manifest.json but missing from the zip`);
-    const digest = crypto.createHash('sha256').update(read(f.path)).digest('hex');
-    if (digest !== f.sha256 || e.size !== f.bytes) throw new CertbenchError('bad-input', `${shown}: ${f.path} does not match its SHA-256 in manifest.json (the bundle was altered or damaged)`);
+    // The size first: a size the manifest does not give is refused before anything is inflated.
+    if (e.size !== f.bytes) throw new CertbenchError('bad-input', `${shown}: ${f.path} does not match its SHA-256 in manifest.json (the bundle was altered or damaged)`);
+    const data = readEntry(bytes, e, shown);
+    const digest = crypto.createHash('sha256').update(data).digest('hex');
+    if (digest !== f.sha256) throw new CertbenchError('bad-input', `${shown}: ${f.path} does not match its SHA-256 in manifest.json (the bundle was altered or damaged)`);
+    if (PARSED.has(f.path)) contents.set(f.path, data);
   }
 
   ctx.progress({ done: 2, total: 3, label: 'reading the report' });
-  if (!byName.has('report.json')) throw new CertbenchError('bad-input', `${shown}: the bundle has no report.json`);
+  if (!listed.has('report.json')) throw new CertbenchError('bad-input', `${shown}: the bundle has no report.json`);
   const rawReport = parseJson(shown, 'report.json', read('report.json')) as Record<string, unknown> | null;
   const schemaVersion = rawReport && typeof rawReport === 'object' ? rawReport.schemaVersion : undefined;
   if (typeof schemaVersion === 'number' && schemaVersion > REPORT_SCHEMA_VERSION) {
@@ -107,7 +114,7 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
   let storeCertificates: OpenedBundle['storeCertificates'] = [];
   let storeList: OpenedBundle['stores'] = [];
   let listedAt: string | null = null;
-  if (byName.has('stores.json')) {
+  if (listed.has('stores.json')) {
     const stores = StoresFileSchema.safeParse(parseJson(shown, 'stores.json', read('stores.json')));
     if (!stores.success) throw new CertbenchError('bad-input', `${shown}: stores.json is damaged (${firstIssue(stores.error)})`);
     storeCertificates = stores.data.certificates;
@@ -115,7 +122,7 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
     listedAt = stores.data.listedAt ?? null;
   }
   let commands: OpenedBundle['commands'] = [];
-  if (byName.has('commands/commands.json')) {
+  if (listed.has('commands/commands.json')) {
     const parsed = z.array(BundleCommandSchema).safeParse(parseJson(shown, 'commands/commands.json', read('commands/commands.json')));
     if (!parsed.success) throw new CertbenchError('bad-input', `${shown}: commands/commands.json is damaged (${firstIssue(parsed.error)})`);
     commands = parsed.data;

@@ -15,15 +15,24 @@ export const ZIP_LIMITS = {
   /** The zip file itself. */
   maxCompressedBytes: 64 * 1024 * 1024,
   maxEntries: 20_000,
-  /** All entries inflated. */
-  maxTotalBytes: 512 * 1024 * 1024,
+  /** All entries inflated (a bundle of 40,000 store certificates is under half of it). */
+  maxTotalBytes: 128 * 1024 * 1024,
   /**
    * Inflated / compressed, for entries over `ratioFloorBytes`. Bundle JSON compresses 5-30 times;
    * deflate can reach about 1,030 on runs of one byte, which is what bombs are made of.
    */
   maxRatio: 200,
-  ratioFloorBytes: 1024 * 1024,
+  ratioFloorBytes: 64 * 1024,
+  /**
+   * JSON nesting: a bundle's documents are at most about 15 levels deep. Parsing costs memory per
+   * level (a 160 KB "[[[[..." once took 1.7 GB and 13 s), so nesting is counted while inflating and
+   * an entry that goes deeper is refused after a few kilobytes, before anything is parsed.
+   */
+  maxJsonDepth: 64,
 } as const;
+
+/** Work done by readEntry, for tests and benchmarks: bytes inflated since the counter was reset. */
+export const zipWork = { inflatedBytes: 0 };
 
 export interface ZipEntry {
   name: string;
@@ -128,7 +137,31 @@ export function readCentralDirectory(zip: Uint8Array, file: string): ZipEntry[] 
   return entries;
 }
 
-/** Inflate one entry, bounded by its declared size, with its CRC-32 checked. */
+/** Counts JSON nesting over chunks (strings and escapes skipped); throws past the limit. */
+export class JsonDepthGuard {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  constructor(
+    private readonly limit: number,
+    private readonly refuse: (depth: number) => Error,
+  ) {}
+  push(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+      } else if (c === 0x22) this.inString = true;
+      else if (c === 0x5b || c === 0x7b) {
+        if (++this.depth > this.limit) throw this.refuse(this.depth);
+      } else if (c === 0x5d || c === 0x7d) this.depth--;
+    }
+  }
+}
+
+/** Inflate one entry, bounded by its declared size, with its CRC-32 checked; `.json` entries are refused past ZIP_LIMITS.maxJsonDepth as they inflate. */
 export function readEntry(zip: Uint8Array, entry: ZipEntry, file: string): Uint8Array {
   const o = entry.localOffset;
   const shown = JSON.stringify(entry.name);
@@ -137,14 +170,21 @@ export function readEntry(zip: Uint8Array, entry: ZipEntry, file: string): Uint8
   const end = start + entry.compressedSize;
   if (end > zip.length) throw corrupt(file, `entry ${shown} is cut short`);
   const data = zip.subarray(start, end);
+  const guard = entry.name.endsWith('.json')
+    ? new JsonDepthGuard(ZIP_LIMITS.maxJsonDepth, (d) => new CertbenchError('too-large', `${file}: refused: ${entry.name} nests deeper than ${ZIP_LIMITS.maxJsonDepth} levels (${d} and counting; a parser bomb)`))
+    : null;
   let out: Uint8Array;
-  if (entry.method === 0) out = data;
-  else {
+  if (entry.method === 0) {
+    out = data;
+    guard?.push(data);
+  } else {
     out = new Uint8Array(entry.size);
     let written = 0;
     let ended = false;
     const inflate = new Inflate((chunk, final) => {
       if (written + chunk.length > entry.size) throw new CertbenchError('too-large', `${file}: refused: entry ${shown} inflates past the ${formatBytes(entry.size)} it declares (a zip bomb)`);
+      zipWork.inflatedBytes += chunk.length;
+      guard?.push(chunk);
       out.set(chunk, written);
       written += chunk.length;
       if (final) ended = true;

@@ -1,3 +1,4 @@
+import { opensslWords } from './tls/openssl-errors';
 /**
  * Errors that cross the IPC/HTTP boundary. Every failure a user can cause gets a code from this
  * union and a one-line message naming the input and what was wrong (developers' guide: never a
@@ -43,7 +44,8 @@ export function toErrorData(err: unknown): AppErrorData {
   if (err instanceof CertbenchError) return { code: err.code, message: err.message };
   const raw = err instanceof Error ? err.message : String(err);
   const first = raw.split('\n')[0] ?? raw;
-  return { code: 'internal', message: oneLine(first || 'unexpected error') };
+  // An OpenSSL string from node:tls or node:crypto carries a thread id and a source path: say its reason.
+  return { code: 'internal', message: oneLine(opensslWords(first) || 'unexpected error') };
 }
 
 /** Format a byte count the way users read it (1.5 MB, 900 bytes). */

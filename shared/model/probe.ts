@@ -148,6 +148,11 @@ export const ProbeAttemptSchema = z.object({
   error: z.string().nullable(),
   /** Whether a client certificate was presented and what became of it. */
   clientCertificate: z.object({ presented: z.boolean(), accepted: z.boolean().nullable(), thumbprint: z.string().nullable() }),
+  /**
+   * A handshake message the server declared too large to read (over the probe's 64 KB bound for one
+   * message): its name and declared size. A CertificateRequest of 10 MB is still the server asking.
+   */
+  oversized: z.object({ message: z.string(), declaredBytes: z.number().int(), limitBytes: z.number().int() }).nullable().optional(),
   /** Which client made this attempt (absent in reports written before it was recorded: Certbench's own). */
   client: ProbeClientSchema.optional(),
   /** The .NET SslStream client's own view (client 'powershell' only). */

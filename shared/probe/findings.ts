@@ -206,6 +206,24 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
+  // A CertificateRequest too large to read at all: far past every client's limit, and the same finding.
+  const huge = input.attempts.find((a) => a.oversized?.message === 'CertificateRequest');
+  if (huge && !out.some((f) => f.id === 'server.ca-list-too-large')) {
+    const o = huge.oversized!;
+    out.push(
+      finding(
+        'server.ca-list-too-large',
+        'The server sends a CertificateRequest too large to read',
+        `The server's CertificateRequest declares ${number(o.declaredBytes)} bytes: over the ${number(o.limitBytes)} bytes the probe reads for one message, and far over the ${number(CA_LIST_LIMIT)} bytes of CA names Windows Schannel handles (KB 933430), so its names were not read. Clients give up or offer no certificate. Remove unused roots from the server's trusted store, or stop sending the list (SendTrustedIssuerList = 0, or Client Authentication Trust Mode with a dedicated CTL store).`,
+        [
+          { kind: 'attempt', text: huge.label },
+          { kind: 'size', text: `CertificateRequest declares ${number(o.declaredBytes)} bytes` },
+          { kind: 'limit', text: `${number(o.declaredBytes)} > ${number(CA_LIST_LIMIT)} bytes` },
+        ],
+      ),
+    );
+  }
+
   if (firstRequest && firstRequest.request.caNames.length && input.knownCas?.length) {
     const kinds = new Map<string, 'root' | 'intermediate'>();
     for (const ca of input.knownCas) {

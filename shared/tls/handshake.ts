@@ -57,6 +57,7 @@ export class HandshakeAssembler {
           kind: 'message-too-large',
           message: `the ${this.who}'s ${handshakeName(type)} message declares ${length} bytes, over the ${this.limits.maxHandshakeMessageBytes}-byte limit for one handshake message`,
           offset: null,
+          declared: { name: handshakeName(type), bytes: length, limit: this.limits.maxHandshakeMessageBytes },
         };
         this.queue.clear();
         this.spans = [];

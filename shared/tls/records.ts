@@ -32,6 +32,8 @@ export interface DecodeError {
   message: string;
   /** Stream offset where it was found, when known. */
   offset: number | null;
+  /** 'message-too-large': which message declared how many bytes, against which bound (a finding may rest on it). */
+  declared?: { name: string; bytes: number; limit: number };
 }
 
 export interface DecoderLimits {

@@ -197,4 +197,25 @@ describe('probe against hostile servers', () => {
       await new Promise<void>((resolve) => storm.close(() => resolve()));
     }
   });
+
+  it('a CertificateRequest declaring 10 MB: too large to read, and still the server asking with a list no client takes (Diagnose says so)', async () => {
+    requireBuiltCli();
+    server = await startRawServer((s) =>
+      onFirstData(s, () => {
+        const total = 10 * 1024 * 1024;
+        s.write(serverHelloRecord());
+        const payload = Buffer.concat([Buffer.from([0x0d, (total >> 16) & 0xff, (total >> 8) & 0xff, total & 0xff]), Buffer.alloc(1000, 0x41)]);
+        s.write(Buffer.concat([Buffer.from([0x16, 0x03, 0x03, payload.length >> 8, payload.length & 0xff]), payload]));
+      }),
+    );
+    const r = await runProbe({ url: server.url(), tls: 'both', timeoutMs: 5000, postHandshake: null });
+    expect(r.error).toBeNull();
+    expect(r.attempts[0]!.oversized).toEqual({ message: 'CertificateRequest', declaredBytes: 10 * 1024 * 1024, limitBytes: 65536 });
+    expect(r.clientAuth.mode).toBe('handshake');
+    const f = r.findings.find((x) => x.id === 'server.ca-list-too-large');
+    expect(f?.title).toBe('The server sends a CertificateRequest too large to read');
+    const d = await runCliAsync(['diagnose', server.url(), '--no-live', '--timeout', '5000', '--json'], { timeoutMs: 30_000 });
+    expect(d.code).toBe(1);
+    expect((JSON.parse(d.stdout) as { findings: { id: string }[] }).findings.map((x) => x.id)).toContain('server.ca-list-too-large');
+  });
 });

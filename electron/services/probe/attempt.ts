@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { TlsStreamDecoder } from '../../../shared/tls/decoder';
-import type { DecoderLimits } from '../../../shared/tls/records';
+import type { DecodeError, DecoderLimits } from '../../../shared/tls/records';
 import { isCertificateRejectionAlert } from '../../../shared/tls/names';
+import { opensslWords } from '../../../shared/tls/openssl-errors';
 import type { ClientAuthMode, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
 import { buildRequest, httpResult, ResponseReader, type ParsedResponse } from './http';
 import { KeyLog } from './record-crypto';
@@ -99,6 +100,8 @@ export interface RawAttempt {
   stopReason: string | null;
   /** The error node:tls or the socket raised, if any. */
   socketError: NodeJS.ErrnoException | null;
+  /** What the live guard refused in the clear part of the server's stream (a 10 MB message), if anything. */
+  guardError: DecodeError | null;
   phase: Phase;
   serverFin: boolean;
   reset: boolean;
@@ -128,6 +131,7 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
   let reset = false;
   let negotiated: RawAttempt['negotiated'] = { version: null, cipher: null };
   let handshakes = 0;
+  let guardError: DecodeError | null = null;
   let socket: net.Socket | null = null;
   let tlsSocket: tls.TLSSocket | null = null;
 
@@ -154,6 +158,7 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
         requestSent,
         stopReason,
         socketError,
+        guardError,
         phase,
         serverFin,
         reset,
@@ -197,7 +202,11 @@ export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
       if (from === 'server') {
         // The live guard reads the clear part of the stream as it comes, so a 10 MB message or
         // non-TLS bytes stop the connection at once instead of being buffered by OpenSSL.
-        for (const e of guard.push(data)) if (e.kind === 'error') return e.error.message;
+        for (const e of guard.push(data)) {
+          if (e.kind !== 'error') continue;
+          guardError = e.error;
+          return e.error.message;
+        }
       }
       return null;
     };
@@ -311,7 +320,7 @@ function tlsErrorWords(err: NodeJS.ErrnoException): string {
   if (/NO_SHARED_CIPHER|HANDSHAKE_FAILURE/.test(code)) return 'the handshake failed (no common cipher suite or parameters?)';
   const text = (err.message || code).split('\n')[0] ?? '';
   if (/socket disconnected before secure TLS connection/i.test(text)) return 'the server closed the connection during the TLS handshake';
-  return text.replace(/^error:[0-9A-F]+:SSL routines:[^:]*:/i, '').trim() || 'TLS error';
+  return opensslWords(text).trim() || 'TLS error';
 }
 
 /** Decode a recorded attempt into the reported shape. */
@@ -340,7 +349,14 @@ export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: 
   if (!error && !http && analysis.decodeError) error = analysis.decodeError.message;
   const ending = describeEnding(raw, http !== null, error);
   const request = analysis.certificateRequests[0] ?? null;
-  const { mode, reason } = classify(analysis, raw, http?.status ?? null, error);
+  const declared = [raw.guardError, analysis.decodeError].find((e) => e?.kind === 'message-too-large' && e.declared)?.declared ?? null;
+  const oversized = declared ? { message: declared.name, declaredBytes: declared.bytes, limitBytes: declared.limit } : null;
+  let { mode, reason } = classify(analysis, raw, http?.status ?? null, error);
+  if (!request && oversized?.message === 'CertificateRequest') {
+    // Too large to read is still a request: the server asked, with a list far over any client's limit.
+    mode = !raw.requestSent ? 'handshake' : analysis.version === 'TLS 1.3' ? 'post-handshake' : 'renegotiation';
+    reason = `a CertificateRequest declaring ${oversized.declaredBytes.toLocaleString('en-US')} bytes, too large to read (the probe reads at most ${oversized.limitBytes.toLocaleString('en-US')})`;
+  }
 
   const sent = analysis.clientCertificates.find((c) => c.count > 0) ?? null;
   const presented = spec.client !== null && sent !== null;
@@ -366,6 +382,7 @@ export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: 
     ending,
     error,
     clientCertificate: { presented, accepted, thumbprint: spec.client ? spec.client.thumbprint : null },
+    ...(oversized ? { oversized } : {}),
   };
   return { attempt, analysis };
 }

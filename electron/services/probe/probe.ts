@@ -285,7 +285,9 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
 
   // Observed: some attempt completed a handshake, got a CertificateRequest or an HTTP answer.
   // A forced TLS version the server refused is an answer too ("it does not speak TLS 1.3").
-  const observed = attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished')) || forcedVersionRefused(attempts) !== null;
+  const observed =
+    attempts.some((a) => a.http || a.clientAuth.certificateRequest || a.oversized?.message === 'CertificateRequest' || a.timeline.some((e) => e.from === 'server' && e.message === 'Finished')) ||
+    forcedVersionRefused(attempts) !== null;
   // With a certificate given, the top-level facts say what happened to it (DESIGN.md's flattened shape).
   const facts = attempts.find((a) => a.clientCertificate.presented) ?? attempts.find((a) => a.clientCertificate.thumbprint !== null) ?? main;
   const result: ProbeResult = {

@@ -19,6 +19,7 @@ import {
   type KeyShare,
 } from './tls13-crypto';
 import { HttpResponseReader } from './tls13-http';
+import { opensslWords } from '../../../shared/tls/openssl-errors';
 import { ProbeIoError, RecordConnection, formatMs, type TlsRecord } from './tls13-io';
 import {
   HandshakeAssembler,
@@ -695,5 +696,6 @@ class Tls13Session {
 
 function oneLine(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
-  return (m.split('\n')[0] ?? '').trim() || 'unexpected error';
+  // node:crypto passes OpenSSL's strings on (thread id, packed code, source path): say the reason.
+  return opensslWords(m.split('\n')[0] ?? '').trim() || 'unexpected error';
 }

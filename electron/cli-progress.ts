@@ -1,11 +1,11 @@
 /**
- * Progress on stderr for CLI work that takes over a second (developers' guide). Nothing is printed
- * for quick runs, so scripts and --json consumers see clean output; on a terminal the line redraws in
- * place, elsewhere one line every few seconds keeps logs readable.
+ * Progress on stderr for CLI work that takes over a second (developers' guide), on a terminal only:
+ * the line redraws in place and is cleared at the end. When stderr is not a terminal (a runbook, a
+ * log, a pipe) nothing is printed, so stderr holds exactly the one-line error when there is one and
+ * nothing otherwise: scripts read it without filtering.
  */
 export class CliProgress {
   private readonly started = Date.now();
-  private lastPrinted = 0;
   private printed = false;
 
   constructor(
@@ -17,13 +17,11 @@ export class CliProgress {
   update(done: number, total: number | null, label: string): void {
     const now = Date.now();
     if (now - this.started < this.delayMs) return;
-    const tty = this.stream.isTTY === true;
-    if (!tty && now - this.lastPrinted < 3000) return;
-    this.lastPrinted = now;
+    if (this.stream.isTTY !== true) return;
     this.printed = true;
     const count = total === null ? `${done}` : `${done}/${total}`;
     const text = `${this.verb} ${count}: ${label}`.slice(0, 100);
-    this.stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+    this.stream.write(`\r\x1b[K${text}`);
   }
 
   done(): void {

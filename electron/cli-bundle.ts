@@ -23,7 +23,7 @@ import { systemTrust } from './services/system-trust';
  * error findings, 2 on bad usage, input or bundle, with one line on stderr.
  */
 
-type BundleOptions = DiagnoseCliOptions & { out?: string; probe?: string[]; redact?: string; stores?: boolean; json?: boolean };
+type BundleOptions = DiagnoseCliOptions & { out?: string; overwrite?: boolean; probe?: string[]; redact?: string; stores?: boolean; json?: boolean };
 
 function redactions(text: string | undefined, fail: (m: string) => never): RedactionKind[] {
   if (text === undefined) return [];
@@ -81,7 +81,7 @@ async function exportCommand(opts: BundleOptions, fail: (m: string) => never): P
       }
     }
     const secrets = [raw.clientCertificate?.password, raw.keyFile?.password].filter((s): s is string => typeof s === 'string');
-    const result = await exportBundle({ report, redact, includeStores: opts.stores !== false, ...(opts.out ? { out: path.resolve(opts.out) } : {}) }, ctx, { secrets });
+    const result = await exportBundle({ report, redact, includeStores: opts.stores !== false, overwrite: opts.overwrite === true, ...(opts.out ? { out: path.resolve(opts.out) } : {}) }, ctx, { secrets });
     progress.done();
     if (opts.json) {
       const { zipBase64: _zip, ...rest } = result;
@@ -128,6 +128,7 @@ export function registerBundleCommand(program: Command, io: { fail: (message: st
       .description('export a diagnostic bundle (one zip: report, standalone report.html, public certificates, probes, key paths and ACLs, server evidence, commands run, fix scripts; never private keys), or open one ("bundle open FILE.zip")'),
   )
     .option('--out <file.zip>', 'where to write the bundle (default: the bundles folder of the data folder)')
+    .option('--overwrite', 'with --out: replace a file that is already there')
     .option('--probe <url...>', 'the server to diagnose; more URLs are probed the same way and added to the report')
     .option('--redact <kinds>', `replace these with stable pseudonyms in every file: ${REDACTION_KINDS.join(',')} or all (hosts or subjects leave the certificates out)`)
     .option('--no-stores', 'leave the local store listing (stores.json, certs/, keys/) out')

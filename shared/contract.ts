@@ -368,8 +368,10 @@ export const contract = {
         redact: z.array(RedactionKindSchema).default([]),
         /** Include the local store listing (certs/ and keys/); default on. */
         includeStores: z.boolean().default(true),
-        /** Where to write the zip (CLI, Electron save dialog); default: the data folder's bundles/. */
+        /** Where to write the zip (CLI, Electron save dialog), an absolute path; default: the data folder's bundles/. */
         out: LocalPathSchema.optional(),
+        /** Replace a file already at `out` (never done unasked). */
+        overwrite: z.boolean().default(false),
       })
       .strict(),
     response: z.object({

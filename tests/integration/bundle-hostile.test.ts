@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT_VERSION } from '../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../shared/model/diagnose';
 import { EMPTY_SERVER_EVIDENCE } from '../../shared/model/server';
+import { exportBundle } from '../../electron/services/bundle/export';
 import { openBundle } from '../../electron/services/bundle/open';
+import { serviceContext } from '../../electron/services/context';
 import { ZIP_LIMITS, zipWork } from '../../electron/services/bundle/zip-read';
 import { readInputFile } from '../../electron/services/input-file';
 
@@ -118,5 +120,31 @@ describe('only regular files are read from a path the user names', () => {
     expect(() => readInputFile('/dev/zero', 1024)).toThrow('/dev/zero: is a device, not a file');
     expect(() => readInputFile(fifo, 1024)).toThrow(`${fifo}: is a FIFO (named pipe), not a file`);
     expect(() => readInputFile(dir, 1024)).toThrow(`${dir}: is a directory`);
+  });
+});
+
+describe('bundle:export writes only where it was asked to', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-export-out-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const services = () => serviceContext({ ...process.env, CERTBENCH_DATA_DIR: path.join(dir, 'data'), HOME: dir });
+
+  it('never replaces an existing file unasked, and leaves it as it was', async () => {
+    const out = path.join(dir, 'existing.zip');
+    fs.writeFileSync(out, 'precious');
+    const message = await refusal(exportBundle({ report: REPORT, redact: [], includeStores: false, out }, ctx(), { services: services() }));
+    expect(message).toBe(`${out}: already exists; choose another name, or ask to replace it (--overwrite)`);
+    expect(fs.readFileSync(out, 'utf8')).toBe('precious');
+    const replaced = await exportBundle({ report: REPORT, redact: [], includeStores: false, out, overwrite: true }, ctx(), { services: services() });
+    expect(replaced.path).toBe(out);
+    expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('refuses a relative out (it would land wherever the server runs)', async () => {
+    const message = await refusal(exportBundle({ report: REPORT, redact: [], includeStores: false, out: 'bundle.zip' }, ctx(), { services: services() }));
+    expect(message).toBe('out: "bundle.zip" is a relative path; give the full path of the .zip to write');
+    expect(fs.existsSync(path.join(process.cwd(), 'bundle.zip'))).toBe(false);
   });
 });

@@ -39,7 +39,8 @@ import { fixesFor } from '../../../shared/fixes';
  */
 
 type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
-type Request = ParsedReq<'bundle:export'>;
+/** The parsed request; `overwrite` may be left out by callers inside the process (false). */
+type Request = Omit<ParsedReq<'bundle:export'>, 'overwrite'> & { overwrite?: boolean };
 
 export interface ExportOptions {
   services?: ServiceContext;
@@ -137,6 +138,11 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     if (ctx.signal.aborted) throw new CertbenchError('timeout', 'bundle export cancelled');
     ctx.progress({ done: i, total: STAGES.length, label: STAGES[i]! });
   };
+
+  // `out` comes from the caller (the web mode's API too): a relative path would land wherever the
+  // server happens to run, so it is refused, as is an existing file unless replacing it was asked for.
+  if (request.out !== undefined && !path.isAbsolute(request.out)) throw new CertbenchError('bad-request', `out: "${request.out}" is a relative path; give the full path of the .zip to write`);
+  if (request.out !== undefined && !request.overwrite && fs.existsSync(request.out)) throw new CertbenchError('bad-input', `${request.out}: already exists; choose another name, or ask to replace it (--overwrite)`);
 
   // 1. The report: given, or made now.
   step(0);
@@ -358,13 +364,13 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
   step(8);
   const dir = request.out ? path.dirname(path.resolve(request.out)) : path.join(services.dataDir, 'bundles');
   const target = request.out ? path.resolve(request.out) : path.join(dir, `certbench-${safeName(red.host, 60)}-${stamp(now)}.zip`);
-  writeAtomically(target, zip, !request.out);
+  writeAtomically(target, zip, !request.out, request.overwrite === true);
   ctx.progress({ done: STAGES.length, total: STAGES.length, label: 'done' });
   return { path: target, fileName: path.basename(target), bytes: zip.length, zipBase64: Buffer.from(zip).toString('base64'), manifest };
 }
 
 /** Write to a temporary file in the same folder, flush it, and rename it over the target. */
-function writeAtomically(target: string, data: Uint8Array, createDir: boolean): void {
+function writeAtomically(target: string, data: Uint8Array, createDir: boolean, overwrite: boolean): void {
   const dir = path.dirname(target);
   try {
     if (createDir) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -383,10 +389,16 @@ function writeAtomically(target: string, data: Uint8Array, createDir: boolean): 
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temp, target);
+    if (overwrite) fs.renameSync(temp, target);
+    else {
+      // link() fails when the target exists, even one that appeared since the check: never replaced unasked.
+      fs.linkSync(temp, target);
+      fs.rmSync(temp, { force: true });
+    }
   } catch (err) {
     fs.rmSync(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw new CertbenchError('bad-input', `${target}: already exists; choose another name, or ask to replace it (--overwrite)`);
     if (code === 'ENOSPC') throw new CertbenchError('internal', `${target}: the disk is full (the bundle needs ${formatBytes(data.length)})`);
     if (code === 'EISDIR') throw new CertbenchError('bad-input', `${target}: is a folder; give a file name ending in .zip`);
     throw new CertbenchError(code === 'EACCES' || code === 'EPERM' ? 'forbidden' : 'internal', `${target}: cannot write the bundle (${code ?? (err instanceof Error ? err.message : 'error')})`);

@@ -49,7 +49,8 @@ export const handlers: HandlerTable = {
   'keys:find': (request, ctx) => findKey(request, ctx),
   'keys:acl': (request) => keyAcl(request),
   'keys:check-access': (request) => checkKeyAccess(request),
-  'keys:grant': (request) => grantKeyAccess(request),
+  // Over the contract a grant applies only the plan the user reviewed (its digest from the dry run).
+  'keys:grant': (request) => grantKeyAccess(request, undefined, { requireReviewedPlan: true }),
   'keys:undo': (request) => undoKeyGrant(request),
   'identities:list': () => listIdentities(),
   'lab:start': (request, ctx) => lab.start(request.scenarios, (done, total, label) => ctx.progress({ done, total, label })),

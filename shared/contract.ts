@@ -252,7 +252,15 @@ export const contract = {
   },
   'keys:grant': {
     method: 'grantKeyAccess',
-    request: z.object({ path: LocalPathSchema, identity: IdentityNameSchema, dryRun: z.boolean() }).strict(),
+    request: z
+      .object({
+        path: LocalPathSchema,
+        identity: IdentityNameSchema,
+        dryRun: z.boolean(),
+        /** The dry run's plan.digest: required to apply over the contract (exactly the reviewed plan, or nothing). */
+        planDigest: z.string().max(128).optional(),
+      })
+      .strict(),
     response: z.discriminatedUnion('dryRun', [
       z.object({ dryRun: z.literal(true), plan: GrantPlanSchema }),
       z.object({ dryRun: z.literal(false), result: GrantResultSchema }),

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
@@ -5,7 +6,7 @@ import { CertificateIndex, readContainer, thumbprint } from '../../shared/cert/c
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { CertbenchError } from '../../shared/errors';
 import { finding, type Finding } from '../../shared/findings/catalogue';
-import type { Acl, Identity } from '../../shared/model/acl';
+import type { Acl, GrantPlan, Identity } from '../../shared/model/acl';
 import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
 import { FOLDER_LIMITS, scanFolder } from '../platform/file-store';
 import { keyFileFindings } from '../platform/key-findings';
@@ -187,11 +188,71 @@ export async function checkKeyAccess(request: ParsedReq<'keys:check-access'>, se
   return { identity, acl: check.acl, steps: check.steps, answer: check.answer, note: check.note, findings: keyFileFindings(check.acl, { identity: identity.name, steps: check.steps }) };
 }
 
+/**
+ * The key file a grant may touch (issue 14): only a file Certbench identifies as holding a private key
+ * (a key file or a PFX, read and parsed), the key found next to a certificate file (as `certbench key`
+ * finds it), or a key file the store listing names (Windows MachineKeys files, which cannot be
+ * parsed). Anything else (`/etc/shadow`, a script, a folder) is refused with one line, dry run included.
+ * A file this process cannot read is taken as the key file, as `certbench key` does (key files are
+ * unreadable to all but their owner): root reads every file, so such a grant can only ever be made
+ * by the file's owner, on a file that is theirs, and the plan says so.
+ */
+export async function identifiedKeyFile(file: string, services: ServiceContext): Promise<string> {
+  const listed = async (): Promise<boolean> => {
+    const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: false }, services);
+    return l.certificates.some((c) => c.key.path !== null && path.resolve(c.key.path) === file);
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = readLocalFile(file);
+  } catch (err) {
+    if (err instanceof CertbenchError && err.code === 'forbidden') return file;
+    throw err;
+  }
+  let read: Awaited<ReturnType<typeof readContainer>> | null = null;
+  try {
+    read = await readContainer(file, bytes, { maxBytes: MAX_INPUT_FILE_BYTES });
+  } catch {
+    read = null;
+  }
+  if (read?.keys.length) return file;
+  if (read?.certificates.length) {
+    const found = await findKeyFiles(read.certificates[0]!, keySearchFolders(file));
+    if (found.length) return found[0]!;
+    throw new CertbenchError('not-found', `${file}: a certificate whose private key file was not found next to it; give the key file`);
+  }
+  if (await listed()) return file;
+  throw new CertbenchError('bad-input', `${file}: not a certificate or private key file Certbench identified; a grant only ever changes the ACL of a key file`);
+}
+
+/** The digest of a plan and the state of the file it was made for (GrantPlan.digest). */
+export function planDigest(plan: GrantPlan, file: string): string {
+  let st: fs.Stats | null = null;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    st = null;
+  }
+  const state = st ? { dev: st.dev, ino: st.ino, uid: st.uid, gid: st.gid, mode: st.mode, ctimeMs: st.ctimeMs, symlink: st.isSymbolicLink() } : null;
+  const reviewed = { path: plan.path, identity: plan.identity, commands: plan.commands, changes: plan.changes, alreadyAllowed: plan.alreadyAllowed, access: plan.access, state };
+  return crypto.createHash('sha256').update(JSON.stringify(reviewed)).digest('hex');
+}
+
 /** `keys:grant`: the plan (dry run) or the grant itself (backup, change, verification). */
-export async function grantKeyAccess(request: ParsedReq<'keys:grant'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:grant'>> {
+export async function grantKeyAccess(
+  request: ParsedReq<'keys:grant'>,
+  services: ServiceContext = serviceContext(),
+  options: { requireReviewedPlan?: boolean } = {},
+): Promise<Res<'keys:grant'>> {
   const identity = await services.platform.identities.resolve(request.identity);
-  const file = path.resolve(request.path);
-  if (request.dryRun) return { dryRun: true, plan: await services.platform.aclWriter.plan(file, identity) };
+  const file = await identifiedKeyFile(path.resolve(request.path), services);
+  const plan = await services.platform.aclWriter.plan(file, identity);
+  const digest = planDigest(plan, file);
+  if (request.dryRun) return { dryRun: true, plan: { ...plan, digest } };
+  if (options.requireReviewedPlan && !request.planDigest) throw new CertbenchError('bad-request', 'keys:grant: applying needs the planDigest of the dry run the user reviewed');
+  if (request.planDigest !== undefined && request.planDigest !== digest) {
+    throw new CertbenchError('bad-input', `${file}: the key file or its ACL changed since the dry run; nothing was changed: review the new plan`);
+  }
   const result = await services.platform.aclWriter.grant(file, identity);
   forgetListing();
   return { dryRun: false, result };

@@ -89,6 +89,12 @@ export const GrantPlanSchema = z.object({
   undoScript: ScriptSchema,
   /** True when the identity can already read the key (nothing to do). */
   alreadyAllowed: z.boolean(),
+  /**
+   * A digest of what was reviewed: the change, the key file (device, inode, owner, mode, ctime, so a
+   * file swapped or an ACL changed since reads differently) and the access found. Applying with it
+   * grants exactly this plan or stops.
+   */
+  digest: z.string().optional(),
   /** Privileges needed and whether this process has them (Windows: elevation via UAC; Linux: owner or root). */
   privileges: z.object({ sufficient: z.boolean(), detail: z.string() }),
   /** Every path whose ACL changes (the key file, and any parent directory that blocks traversal). */

@@ -45,6 +45,8 @@ const BackupMetaSchema = z.object({
   /** The paths in the order given to getfacl (directories, then the file): undo re-reads them so. */
   paths: z.array(z.string()),
   commands: z.array(z.object({ file: z.string(), args: z.array(z.string()) })),
+  /** Which file each path was when it was backed up (device and inode): undo restores only those. */
+  inodes: z.array(z.object({ path: z.string(), dev: z.number(), ino: z.number(), birthtimeMs: z.number().optional() })).optional(),
 });
 type BackupMeta = z.infer<typeof BackupMetaSchema>;
 
@@ -253,7 +255,7 @@ export class LinuxKeyAclWriter implements KeyAclWriter {
     // 1. Backup before any change, synced to disk.
     const dump = await readFacls(this.runner, paths);
     if (dump.source !== 'getfacl') throw new CertbenchError('internal', `cannot back up the ACL: ${dump.note ?? 'getfacl is not available'}`);
-    const meta: BackupMeta = { version: 1, id, createdAt: this.now().toISOString(), file: acls.realPath, identity: identity.name, paths, commands: plan.commands };
+    const meta: BackupMeta = { version: 1, id, createdAt: this.now().toISOString(), file: acls.realPath, identity: identity.name, paths, commands: plan.commands, inodes: paths.map(inodeOf) };
     writeSynced(this.backupDir, backupPath, dump.dump);
     writeSynced(this.backupDir, path.join(this.backupDir, `${id}.json`), `${JSON.stringify(meta, null, 2)}\n`);
 
@@ -307,6 +309,24 @@ export class LinuxKeyAclWriter implements KeyAclWriter {
     // The backup names its paths; it must be exactly the paths recorded, nothing else is touched.
     const named = parseGetfacl(backup).map((b) => b.path);
     if (named.join('\n') !== meta.paths.join('\n')) throw new CertbenchError('bad-input', `backup ${backupId} does not match its record; not restored`);
+    // Only the key file and the folders above it, each still the very file that was backed up, and
+    // never through a symbolic link swapped in its place (setfacl --restore follows links, -P too).
+    const parents = new Set<string>();
+    for (let d = path.dirname(meta.file); !parents.has(d); d = path.dirname(d)) parents.add(d);
+    for (const p of meta.paths) {
+      if (p !== meta.file && !parents.has(p)) throw new CertbenchError('bad-input', `backup ${backupId} names ${p}, which is neither its key file nor a folder above it; not restored`);
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(p);
+      } catch {
+        throw new CertbenchError('not-found', `${p}: no longer exists; backup ${backupId} not restored`);
+      }
+      if (st.isSymbolicLink()) throw new CertbenchError('bad-input', `${p}: is now a symbolic link; backup ${backupId} not restored (it would change the file the link points to)`);
+      const was = meta.inodes?.find((i) => i.path === p);
+      // A freed inode number is soon given to the next new file: the birth time tells them apart where the file system keeps one.
+      const reborn = was?.birthtimeMs !== undefined && was.birthtimeMs > 0 && st.birthtimeMs > 0 && was.birthtimeMs !== st.birthtimeMs;
+      if (was && (was.dev !== st.dev || was.ino !== st.ino || reborn)) throw new CertbenchError('bad-input', `${p}: was replaced by another file since the grant; backup ${backupId} not restored`);
+    }
     const privileges = this.privileges(meta.paths);
     if (!privileges.sufficient) throw new CertbenchError('forbidden', `cannot restore backup ${backupId}: ${privileges.detail}`);
     const restored = await this.restore(backupPath, meta.paths);
@@ -334,6 +354,12 @@ export class LinuxKeyAclWriter implements KeyAclWriter {
       })
       .sort((a, b) => b.id.localeCompare(a.id));
   }
+}
+
+/** The device and inode of a path (not following a link), recorded with a backup. */
+function inodeOf(p: string): { path: string; dev: number; ino: number; birthtimeMs: number } {
+  const st = fs.lstatSync(p);
+  return { path: p, dev: st.dev, ino: st.ino, birthtimeMs: st.birthtimeMs };
 }
 
 /** Write a file and fsync it and its folder (owner-only), so the backup survives a crash mid-grant. */

@@ -26,7 +26,7 @@ export function planGrant(setGrant: SetGrant, identity: string, path: string): P
 /** The grant for real, after the user confirmed the dry run. */
 export function applyGrant(setGrant: SetGrant, g: GrantState): Promise<void> {
   setGrant({ ...g, applying: true, applyError: null });
-  return call('keys:grant', { path: g.path, identity: g.identity, dryRun: false }).then((r) => {
+  return call('keys:grant', { path: g.path, identity: g.identity, dryRun: false, ...(g.plan?.digest ? { planDigest: g.plan.digest } : {}) }).then((r) => {
     setGrant((cur) => {
       if (cur !== null && (cur.identity !== g.identity || cur.path !== g.path)) return cur;
       if (!r.ok) return { ...g, applying: false, applyError: r.error.message };

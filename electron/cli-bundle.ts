@@ -12,6 +12,7 @@ import { diagnose } from './services/diagnose';
 import type { ClientCredential } from './services/probe/attempt';
 import { loadClientCredential } from './services/probe/client-cert';
 import { parseTarget, runProbe } from './services/probe/probe';
+import { forTerminal } from './cli-terminal';
 import { systemTrust } from './services/system-trust';
 
 /**
@@ -117,7 +118,7 @@ async function openCommand(file: string, opts: { json?: boolean }, fail: (m: str
   } catch (err) {
     return fail(err instanceof CertbenchError ? err.message : toErrorData(err).message);
   }
-  process.stdout.write(opts.json ? `${JSON.stringify({ ...opened, findings: opened.report.findings }, null, 2)}\n` : formatOpened(opened));
+  process.stdout.write(opts.json ? `${JSON.stringify({ ...opened, findings: opened.report.findings }, null, 2)}\n` : formatOpened(forTerminal(opened)));
   return opened.report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 

@@ -5,6 +5,7 @@ import { keyStatusFromFiles } from '../shared/verdict/key-status';
 import { inspectCommandFiles } from './cli-inputs';
 import { systemTrust } from './services/system-trust';
 import './services/node-verify';
+import { forTerminal } from './cli-terminal';
 import { CliProgress } from './cli-progress';
 
 /**
@@ -57,8 +58,8 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
         process.stdout.write(`${JSON.stringify({ checkedAt: at.toISOString(), trust: { source: trust.source, anchors: trust.items.length, note: trust.note }, results, findings: results.flatMap((r) => r.verdict.findings) }, null, 2)}\n`);
       } else {
         for (const r of results) {
-          process.stdout.write(`${formatChain(r.chain.best)}\n  Verdict: ${r.verdict.sentence}\n`);
-          for (const f of r.verdict.findings) process.stdout.write(`  [${f.severity}] ${f.id}: ${f.title}\n`);
+          process.stdout.write(`${formatChain(forTerminal(r.chain.best))}\n  Verdict: ${forTerminal(r.verdict.sentence)}\n`);
+          for (const f of r.verdict.findings) process.stdout.write(`  [${f.severity}] ${f.id}: ${forTerminal(f.title)}\n`);
           if (r.chain.alternatives.length) process.stdout.write(`  (${r.chain.alternatives.length} other candidate path(s) considered)\n`);
           process.stdout.write('\n');
         }

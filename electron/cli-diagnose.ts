@@ -12,6 +12,7 @@ import { CliProgress } from './cli-progress';
 import { readInputFile } from './services/input-file';
 import { diagnose } from './services/diagnose';
 import { APP_VERSION } from './version';
+import { forTerminal } from './cli-terminal';
 import { scriptFileText, undoFileName } from '../shared/scripts/script-file';
 
 /**
@@ -85,7 +86,7 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
     .option('--json', 'print the whole report as one JSON document')
     .action(async (url: string | undefined, opts: DiagnoseCliOptions & { json?: boolean }) => {
       const report = await runDiagnosis(url, opts, io.fail);
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(forTerminal(report)));
       process.exitCode = report.findings.some((f) => f.severity === 'error') ? 1 : 0;
     });
 

@@ -13,6 +13,7 @@ import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsC
 import { systemTrust } from './services/system-trust';
 import type { ClientCredential } from './services/probe/attempt';
 import { serviceContext } from './services/context';
+import { forTerminal } from './cli-terminal';
 import { requirePowerShell, storeClient, type ProbeVia } from './services/probe/choose-client';
 
 /**
@@ -109,7 +110,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           process.stderr.write(`certbench: note: local certificates not matched: ${toErrorData(err).message}\n`);
         }
       }
-      process.stdout.write(opts.json ? `${JSON.stringify({ ...result, offers }, null, 2)}\n` : formatProbe(result) + (offers ? formatOffers(offers) : ''));
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...result, offers }, null, 2)}\n` : formatProbe(forTerminal(result)) + (offers ? formatOffers(forTerminal(offers)) : ''));
       if (result.error) {
         process.stderr.write(`certbench: ${oneLine(result.error)}\n`);
         process.exitCode = 2;

@@ -1,3 +1,5 @@
+import { writeControl } from './cli-terminal';
+
 /**
  * Progress on stderr for CLI work that takes over a second (developers' guide), on a terminal only:
  * the line redraws in place and is cleared at the end. When stderr is not a terminal (a runbook, a
@@ -21,10 +23,10 @@ export class CliProgress {
     this.printed = true;
     const count = total === null ? `${done}` : `${done}/${total}`;
     const text = `${this.verb} ${count}: ${label}`.slice(0, 100);
-    this.stream.write(`\r\x1b[K${text}`);
+    writeControl(this.stream, '\r\x1b[K', text);
   }
 
   done(): void {
-    if (this.printed && this.stream.isTTY) this.stream.write('\r\x1b[K');
+    if (this.printed && this.stream.isTTY) writeControl(this.stream, '\r\x1b[K');
   }
 }

@@ -9,6 +9,7 @@ import { STORE_FILTERS, filterStoreCertificates, type StoreFilter } from '../sha
 import { CliProgress } from './cli-progress';
 import { checkKeyAccess, findKey, grantKeyAccess, undoKeyGrant } from './services/keys';
 import { addStoreFolder, listStores, removeStoreFolder } from './services/stores';
+import { forTerminal } from './cli-terminal';
 
 /**
  * `certbench stores`, `certbench key` (FindPrivateKey) and `certbench grant` (issue 4), on the same
@@ -76,7 +77,7 @@ export function formatAcl(acl: Acl): string {
 }
 
 function printFindings(findings: Finding[]): void {
-  for (const f of findings) process.stdout.write(`[${f.severity}] ${f.id}: ${f.title}\n  ${f.detail}\n`);
+  for (const f of forTerminal(findings)) process.stdout.write(`[${f.severity}] ${f.id}: ${f.title}\n  ${f.detail}\n`);
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -102,7 +103,8 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
         if (opts.addFolder) await addStoreFolder({ path: fs.existsSync(opts.addFolder) ? fs.realpathSync(opts.addFolder) : opts.addFolder, trusted: opts.trusted === true });
         if (opts.removeFolder) await removeStoreFolder({ path: fs.existsSync(opts.removeFolder) ? fs.realpathSync(opts.removeFolder) : opts.removeFolder });
         const p = progressContext('reading stores');
-        const listed = await listStores({ refresh: true }, p.ctx);
+        const got = await listStores({ refresh: true }, p.ctx);
+        const listed = opts.json ? got : forTerminal(got);
         p.done();
         const certificates = filterStoreCertificates(listed.stores, listed.certificates, { filters: filters as StoreFilter[], issuer: opts.issuer ?? null });
         if (opts.json) printJson({ ...listed, certificates, filters, issuer: opts.issuer ?? null });
@@ -139,9 +141,10 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
     .action(async (what: string, opts: { identity?: string; json?: boolean }) => {
       try {
         const p = progressContext('looking for the key');
-        const found = await findKey(target(what), p.ctx);
+        const got = await findKey(target(what), p.ctx);
         p.done();
-        const keyPath = found.directory && found.fileName ? path.join(found.directory, found.fileName) : null;
+        const keyPath = got.directory && got.fileName ? path.join(got.directory, got.fileName) : null;
+        const found = opts.json ? got : forTerminal(got);
         const access = opts.identity && keyPath ? await checkKeyAccess({ path: keyPath, identity: opts.identity }) : null;
         // The access check repeats key.too-open for the same file; keep its copy.
         const findings = access ? [...found.findings.filter((f) => f.id !== 'key.too-open'), ...access.findings] : found.findings;
@@ -198,7 +201,7 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
         const keyPath = path.join(found.directory, found.fileName);
         const r = await grantKeyAccess({ path: keyPath, identity: opts.identity!, dryRun: opts.dryRun === true });
         if (opts.json) printJson(r);
-        else if (r.dryRun) printPlan(r.plan);
+        else if (r.dryRun) printPlan(forTerminal(r.plan));
         else {
           const g = r.result;
           process.stdout.write(

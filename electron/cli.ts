@@ -6,6 +6,7 @@ import { formatCertificateText } from '../shared/cert/format-text';
 import { APP_VERSION } from './version';
 import { startHeadless } from './headless';
 import { writePrivateFile } from './private-file';
+import { forTerminal, installTerminalGuard } from './cli-terminal';
 import { inspectCommandFiles } from './cli-inputs';
 import { registerChainCommand } from './cli-chain';
 import { registerStoreCommands } from './cli-stores';
@@ -29,7 +30,8 @@ function fail(message: string): never {
 async function inspectCommand(files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }): Promise<number> {
   const at = opts.at ? new Date(opts.at) : new Date();
   if (Number.isNaN(at.getTime())) fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
-  const results = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail });
+  const found = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail });
+  const results = opts.json ? found : forTerminal(found);
 
   const failed = results.filter((r) => r.error);
   if (opts.json) {
@@ -123,6 +125,8 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // Every printer writes through this guard: no control character from a certificate, a bundle or a server reaches the terminal.
+  installTerminalGuard();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -11,7 +11,7 @@ import { useGrantFlow } from './use-grant-flow';
  * why it ranks there, what it means (detail), the proof exactly as seen (evidence: the bytes, the
  * line, the ACL entry), and "Show fix" when a script was written for it.
  */
-export function FindingCard({ finding, fixes, top = false, canApply }: { finding: RankedFinding; fixes: FindingFix[]; top?: boolean; canApply: boolean }) {
+export function FindingCard({ finding, fixes, top = false, canApply, fromBundle = false }: { finding: RankedFinding; fixes: FindingFix[]; top?: boolean; canApply: boolean; fromBundle?: boolean }) {
   const [showFix, setShowFix] = useState(false);
   const [applying, setApplying] = useState(false);
   const flow = useGrantFlow();
@@ -97,7 +97,7 @@ export function FindingCard({ finding, fixes, top = false, canApply }: { finding
           </span>
         )}
       </footer>
-      {showFix && <FixViewer finding={f} fixes={fixes} open onClose={() => setShowFix(false)} onApply={canApply ? startApply : null} />}
+      {showFix && <FixViewer finding={f} fixes={fixes} open onClose={() => setShowFix(false)} onApply={canApply ? startApply : null} fromBundle={fromBundle} />}
       {applying && grant && <ApplyDialog grant={grant} onClose={() => setApplying(false)} onApply={flow.apply} onUndo={flow.undo} onDiscard={flow.discard} />}
     </article>
   );

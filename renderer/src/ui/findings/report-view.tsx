@@ -93,7 +93,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
             <span>Nothing wrong was found in what was checked. If users still fail, add what was not checked above (the server address, the certificate, the server&apos;s evidence) and diagnose again.</span>
           </p>
         )}
-        {top && <FindingCard finding={top} fixes={fixesOf(top)} top canApply={!fromBundle} />}
+        {top && <FindingCard finding={top} fixes={fixesOf(top)} top canApply={!fromBundle} fromBundle={fromBundle} />}
         {report.findings.length > 0 && <SaveAllFixes report={report} />}
         {rest.map((g) => (
           <div key={g.severity} className={`diag-group is-${g.severity}`} data-testid="diag-group" data-severity={g.severity}>
@@ -103,7 +103,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
             </h4>
             <div className="diag-group-list">
               {g.findings.map((f) => (
-                <FindingCard key={`${f.id}:${f.rank}`} finding={f} fixes={fixesOf(f)} canApply={!fromBundle} />
+                <FindingCard key={`${f.id}:${f.rank}`} finding={f} fixes={fixesOf(f)} canApply={!fromBundle} fromBundle={fromBundle} />
               ))}
             </div>
           </div>

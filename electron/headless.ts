@@ -58,7 +58,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
   // What Node's HTTP parser itself refuses (control characters in a header, a malformed request
   // line) gets the same JSON refusal instead of Node's bare "400 Bad Request".
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable || (err.code === 'ECONNRESET' && !socket.bytesWritten)) return void socket.destroy();
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
     const body = `${JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'malformed HTTP request' } })}\n`;
     socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });

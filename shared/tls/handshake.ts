@@ -15,6 +15,8 @@ export interface HandshakeMessage {
   /** "ClientHello", "CertificateRequest", ... (HelloRetryRequest is told apart by its parser). */
   name: string;
   body: Uint8Array;
+  /** The whole message, header and body, as hashed into a TLS 1.3 transcript (RFC 8446 4.4.1). */
+  raw: Uint8Array;
   /** Bytes of the whole message, header included. */
   bytes: number;
   /** Index (in its stream) of the record where the message starts, and of the one where it ends. */
@@ -74,6 +76,7 @@ export class HandshakeAssembler {
         type,
         name: handshakeName(type),
         body: whole.subarray(HANDSHAKE_HEADER_BYTES),
+        raw: whole,
         bytes,
         firstRecord: used[0]?.record ?? recordIndex,
         lastRecord: used[used.length - 1]?.record ?? recordIndex,

@@ -116,6 +116,23 @@ export const ALERT_NAMES: Readonly<Record<number, string>> = {
  */
 export const RESERVED_ALERTS: ReadonlySet<number> = new Set([21, 30, 41, 60, 111, 114]);
 
+/** The alerts Certbench's own TLS 1.3 client sends or acts on (RFC 8446 6.2). */
+export const ALERT = {
+  closeNotify: 0,
+  unexpectedMessage: 10,
+  badRecordMac: 20,
+  recordOverflow: 22,
+  handshakeFailure: 40,
+  illegalParameter: 47,
+  decodeError: 50,
+  decryptError: 51,
+  protocolVersion: 70,
+  internalError: 80,
+  userCanceled: 90,
+  missingExtension: 109,
+  certificateRequired: 116,
+} as const;
+
 export function alertName(code: number): string {
   return ALERT_NAMES[code] ?? `alert ${code}`;
 }
@@ -209,11 +226,29 @@ export const EXTENSION = {
   supportedVersions: 43,
   cookie: 44,
   certificateAuthorities: 47,
+  oidFilters: 48,
   postHandshakeAuth: 49,
   signatureAlgorithmsCert: 50,
   keyShare: 51,
   renegotiationInfo: 0xff01,
 } as const;
+
+/** NamedGroup values the TLS 1.3 client offers key shares for (RFC 8446 4.2.7). */
+export const GROUP = { secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019, x25519: 0x001d } as const;
+
+const GROUP_NAMES: Readonly<Record<number, string>> = {
+  0x0017: 'secp256r1',
+  0x0018: 'secp384r1',
+  0x0019: 'secp521r1',
+  0x001d: 'x25519',
+  0x001e: 'x448',
+  0x0100: 'ffdhe2048',
+  0x0101: 'ffdhe3072',
+};
+
+export function groupName(code: number): string {
+  return GROUP_NAMES[code] ?? `group 0x${code.toString(16).padStart(4, '0')}`;
+}
 
 /** The AEAD parameters of a cipher suite: what decrypting its records needs. */
 export interface AeadSuite {
@@ -253,6 +288,14 @@ export const AEAD_SUITES: readonly AeadSuite[] = [
   { code: 0x009c, name: 'TLS_RSA_WITH_AES_128_GCM_SHA256', ...gcm128, tls13: false },
   { code: 0x009d, name: 'TLS_RSA_WITH_AES_256_GCM_SHA384', ...gcm256, tls13: false },
 ];
+
+/** The TLS 1.3 suites (RFC 8446 B.4), in the order the own TLS 1.3 client offers them. */
+export const TLS13_SUITES: readonly AeadSuite[] = AEAD_SUITES.filter((s) => s.tls13);
+
+/** Output bytes of a suite's hash: the length of its TLS 1.3 secrets (RFC 8446 7.1). */
+export function hashLength(hash: AeadSuite['hash']): number {
+  return hash === 'sha256' ? 32 : 48;
+}
 
 export function aeadSuite(code: number): AeadSuite | null {
   return AEAD_SUITES.find((s) => s.code === code) ?? null;

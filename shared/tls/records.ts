@@ -11,6 +11,10 @@ import { CONTENT_TYPE_NAMES } from './names';
 /** RFC 5246 6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
 export const MAX_RECORD_PAYLOAD = 16384 + 2048;
 export const RECORD_HEADER_BYTES = 5;
+/** RFC 8446 5.2: a TLS 1.3 TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
+export const MAX_TLS13_CIPHERTEXT = 16384 + 256;
+/** RFC 8446 5.1 / RFC 5246 6.2.1: a record carries at most 2^14 bytes of plaintext. */
+export const MAX_PLAINTEXT = 16384;
 
 export interface TlsRecord {
   type: number;
@@ -34,6 +38,8 @@ export interface DecodeError {
   offset: number | null;
   /** 'message-too-large': which message declared how many bytes, against which bound (a finding may rest on it). */
   declared?: { name: string; bytes: number; limit: number };
+  /** Record-level errors: up to 40 bytes from where the bad record starts (a caller may word them its own way). */
+  head?: Uint8Array;
 }
 
 export interface DecoderLimits {
@@ -41,6 +47,8 @@ export interface DecoderLimits {
   maxHandshakeMessageBytes: number;
   /** Largest number of bytes one direction of one connection may carry before the decoder gives up. */
   maxStreamBytes: number;
+  /** Largest record payload; MAX_RECORD_PAYLOAD (the TLS 1.2 bound, which also admits TLS 1.3's) unless set. */
+  maxRecordPayload?: number;
 }
 
 export const DEFAULT_LIMITS: DecoderLimits = {
@@ -158,8 +166,9 @@ export class RecordSplitter {
         this.fail('not-tls', `the ${this.who} sent something that is not a TLS record at byte ${this.consumed}: ${describeNonTls(this.queue.peek(40))}`, this.consumed);
         return out;
       }
-      if (length > MAX_RECORD_PAYLOAD) {
-        this.fail('record-too-large', `the ${this.who} sent a TLS record of ${length} bytes, over the ${MAX_RECORD_PAYLOAD}-byte maximum (RFC 5246 6.2.3)`, this.consumed);
+      const max = this.limits.maxRecordPayload ?? MAX_RECORD_PAYLOAD;
+      if (length > max) {
+        this.fail('record-too-large', `the ${this.who} sent a TLS record of ${length} bytes, over the ${max}-byte maximum (RFC 5246 6.2.3)`, this.consumed);
         return out;
       }
       if (this.queue.length < RECORD_HEADER_BYTES + length) break;
@@ -178,7 +187,7 @@ export class RecordSplitter {
   }
 
   private fail(kind: DecodeErrorKind, message: string, offset: number): void {
-    this.error = { kind, message, offset };
+    this.error = { kind, message, offset, ...(kind === 'stream-too-large' ? {} : { head: this.queue.peek(40).slice() }) };
     this.queue.clear();
   }
 }

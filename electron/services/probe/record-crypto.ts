@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import type { AeadSuite } from '../../../shared/tls/names';
+import { CONTENT_TYPE, hashLength, type AeadSuite } from '../../../shared/tls/names';
 
 /**
- * Opening TLS records with the secrets Node's `keylog` event hands out (NSS key log format), so the
- * probe sees every message both ways without the server's private key (tls-probe-notes.md):
+ * The one Node-side TLS crypto module: HKDF and HKDF-Expand-Label, the TLS 1.2 PRF and record
+ * protection (open and seal), used by the passive recorder (opening records with the secrets Node's
+ * `keylog` event hands out, NSS key log format, so the probe sees every message both ways without the
+ * server's private key, tls-probe-notes.md) and by the own TLS 1.3 client (its key schedule and records):
  * - TLS 1.3 (RFC 8446 5.2, 5.3, 7.1, 7.3): key and IV by HKDF-Expand-Label over the traffic secrets,
  *   nonce = IV xor sequence number, additional data = the 5-byte record header, the true content type
  *   the last non-zero byte of the plaintext. node:crypto's hkdf always extracts first, so expand is
@@ -15,9 +17,12 @@ import type { AeadSuite } from '../../../shared/tls/names';
  *   needs opening.
  */
 
-export type HashName = 'sha256' | 'sha384';
+export type HashName = AeadSuite['hash'];
 
-const HASH_BYTES: Record<HashName, number> = { sha256: 32, sha384: 48 };
+/** RFC 5869 2.2 HKDF-Extract; an empty salt is HashLen zeros. */
+export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Buffer {
+  return crypto.createHmac(hash, salt.length ? salt : Buffer.alloc(hashLength(hash))).update(ikm).digest();
+}
 
 /** RFC 5869 2.3 HKDF-Expand. */
 export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Buffer {
@@ -40,7 +45,14 @@ export function expandLabel(hash: HashName, secret: Uint8Array, label: string, c
 
 /** RFC 8446 7.2: the next application traffic secret after a KeyUpdate. */
 export function nextTrafficSecret(hash: HashName, secret: Uint8Array): Buffer {
-  return expandLabel(hash, secret, 'traffic upd', new Uint8Array(0), HASH_BYTES[hash]);
+  return expandLabel(hash, secret, 'traffic upd', new Uint8Array(0), hashLength(hash));
+}
+
+/** Hash of the parts joined (a transcript hash, RFC 8446 4.4.1). */
+export function hashOf(hash: HashName, parts: readonly Uint8Array[]): Buffer {
+  const h = crypto.createHash(hash);
+  for (const p of parts) h.update(p);
+  return h.digest();
 }
 
 /** RFC 5246 5: PRF(secret, label, seed) = P_hash(secret, label + seed). */
@@ -144,17 +156,13 @@ function aeadOpen(suite: AeadSuite, key: Buffer, nonce: Buffer, aad: Buffer, sea
  * it too). Returns the true content type and plaintext, or null when authentication fails.
  */
 export function openRecord(cipher: RecordCipher, header: Uint8Array, fragment: Uint8Array): { type: number; data: Uint8Array } | null {
+  if (cipher.tls13) {
+    const opened = openTls13Record(cipher, header, fragment);
+    // A plaintext of padding only has no content type: the recorder counts it as not opened.
+    return opened && opened.type !== 0 ? opened : null;
+  }
   const seq = cipher.seq;
   cipher.seq += 1n;
-  if (cipher.tls13) {
-    const plain = aeadOpen(cipher.suite, cipher.key, xorNonce(cipher.iv, seq), Buffer.from(header), fragment);
-    if (!plain) return null;
-    // RFC 8446 5.4: strip the zero padding; the last non-zero byte is the content type.
-    let end = plain.length;
-    while (end > 0 && plain[end - 1] === 0) end--;
-    if (end === 0) return null;
-    return { type: plain[end - 1]!, data: plain.subarray(0, end - 1) };
-  }
   const type = header[0]!;
   const explicit = cipher.suite.explicitNonceLength;
   if (fragment.length < explicit + 16) return null;
@@ -163,6 +171,35 @@ export function openRecord(cipher: RecordCipher, header: Uint8Array, fragment: U
   const aad = Buffer.concat([seqBytes(seq), Buffer.of(type, header[1]!, header[2]!, plainLength >> 8, plainLength & 0xff)]);
   const plain = aeadOpen(cipher.suite, cipher.key, nonce, aad, fragment.subarray(explicit));
   return plain ? { type, data: plain } : null;
+}
+
+/**
+ * Open one TLS 1.3 record (RFC 8446 5.2, 5.4); advances the sequence number. The true content type
+ * is the last non-zero byte after the padding is stripped; a plaintext of zeros only gives type 0
+ * (RFC 8446 5.4: the receiver must then abort with unexpected_message). Null when authentication fails.
+ */
+export function openTls13Record(cipher: RecordCipher, header: Uint8Array, fragment: Uint8Array): { type: number; data: Uint8Array } | null {
+  const seq = cipher.seq;
+  cipher.seq += 1n;
+  const plain = aeadOpen(cipher.suite, cipher.key, xorNonce(cipher.iv, seq), Buffer.from(header), fragment);
+  if (!plain) return null;
+  let end = plain.length;
+  while (end > 0 && plain[end - 1] === 0) end--;
+  if (end === 0) return { type: 0, data: new Uint8Array(0) };
+  return { type: plain[end - 1]!, data: plain.subarray(0, end - 1) };
+}
+
+/** One whole TLS 1.3 record carrying `content` of `type` (RFC 8446 5.2): header, then AEAD output; advances the sequence number. */
+export function sealTls13Record(cipher: RecordCipher, type: number, content: Uint8Array): Buffer {
+  const seq = cipher.seq;
+  cipher.seq += 1n;
+  const inner = Buffer.concat([content, Buffer.of(type)]);
+  const length = inner.length + 16;
+  const header = Buffer.of(CONTENT_TYPE.applicationData, 3, 3, length >> 8, length & 0xff);
+  // GCM and ChaCha20-Poly1305 share the AEAD interface; the cast picks node's typing for it.
+  const c = crypto.createCipheriv(cipher.suite.cipher as 'aes-128-gcm', cipher.key, xorNonce(cipher.iv, seq), { authTagLength: 16 });
+  c.setAAD(header);
+  return Buffer.concat([header, c.update(inner), c.final(), c.getAuthTag()]);
 }
 
 /** Secrets from `keylog` lines, by client random (NSS key log format). */

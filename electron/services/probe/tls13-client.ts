@@ -2,44 +2,35 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import type { Alert, CertificateRequestInfo, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
 import { caNameString } from '../../../shared/tls/certificate-request';
+import { HANDSHAKE_HEADER_BYTES, HandshakeAssembler, type HandshakeMessage } from '../../../shared/tls/handshake';
 import {
-  CIPHER_SUITES,
+  TlsParseError,
+  parseCertificate,
+  parseCertificateRequest13,
+  parseCertificateVerify,
+  parseEncryptedExtensions,
+  parseServerHello,
+  type ParsedCertificateRequest,
+} from '../../../shared/tls/messages';
+import { ALERT, CONTENT_TYPE, GROUP, HANDSHAKE, TLS13_SUITES, alertName, groupName, signatureSchemeName, type AeadSuite } from '../../../shared/tls/names';
+import { opensslWords } from '../../../shared/tls/openssl-errors';
+import { DEFAULT_LIMITS, MAX_PLAINTEXT } from '../../../shared/tls/records';
+import { bytesEqual } from '../../../shared/asn1/bytes';
+import { hashOf, nextTrafficSecret, openTls13Record, sealTls13Record, tls13Cipher, type RecordCipher } from './record-crypto';
+import {
   KeySchedule,
-  MAX_PLAINTEXT,
   OFFERED_SIGNATURE_SCHEMES,
-  RecordProtection,
   certificateVerifyInput,
   chooseClientScheme,
   describeKey,
-  hashOf,
   makeKeyShare,
   signCertificateVerify,
   verifyCertificateVerify,
-  type CipherSuite,
   type KeyShare,
 } from './tls13-crypto';
 import { HttpResponseReader } from './tls13-http';
-import { opensslWords } from '../../../shared/tls/openssl-errors';
-import { ProbeIoError, RecordConnection, formatMs, type TlsRecord } from './tls13-io';
-import {
-  HandshakeAssembler,
-  Reader,
-  Tls13DecodeError,
-  buildCertificate,
-  buildCertificateVerify,
-  buildClientHello,
-  buildFinished,
-  buildKeyUpdate,
-  messageHash,
-  parseCertificate,
-  parseCertificateRequest,
-  parseCertificateVerify,
-  parseServerHello,
-  readExtensions,
-  type CertificateRequestMessage,
-  type HandshakeFrame,
-} from './tls13-messages';
-import { ALERT, CONTENT, GROUP, HANDSHAKE, alertName, groupName, signatureSchemeName } from './tls13-names';
+import { ProbeIoError, RecordConnection, formatMs, type ReceivedRecord } from './tls13-io';
+import { buildCertificate, buildCertificateVerify, buildClientHello, buildFinished, buildKeyUpdate, messageHash } from './tls13-messages';
 
 /**
  * A minimal TLS 1.3 client of our own that offers post_handshake_auth (extension 49), because
@@ -106,15 +97,15 @@ class Tls13Session {
   private readonly timeline: TimelineEntry[] = [];
   private timelineOverflow = 0;
   private readonly alerts: Alert[] = [];
-  private suite: CipherSuite | null = null;
+  private suite: AeadSuite | null = null;
   private schedule: KeySchedule | null = null;
-  private readKeys: RecordProtection | null = null;
-  private writeKeys: RecordProtection | null = null;
+  private readKeys: RecordCipher | null = null;
+  private writeKeys: RecordCipher | null = null;
   private clientAppSecret: Buffer | null = null;
   private serverAppSecret: Buffer | null = null;
   /** ClientHello .. client Finished: the Handshake Context of post-handshake authentication (RFC 8446 4.4). */
-  private mainTranscript: Buffer[] = [];
-  private readonly assembler = new HandshakeAssembler(MAX_HANDSHAKE_MESSAGE);
+  private mainTranscript: Uint8Array[] = [];
+  private readonly assembler = new HandshakeAssembler('server', { ...DEFAULT_LIMITS, maxHandshakeMessageBytes: HANDSHAKE_HEADER_BYTES + MAX_HANDSHAKE_MESSAGE });
   private readonly http = new HttpResponseReader();
   private serverCertificates: Buffer[] = [];
   private request: CertificateRequestInfo | null = null;
@@ -200,9 +191,9 @@ class Tls13Session {
       this.ending = `aborted by the client ${this.where()} (alert ${alertName(err.alert)})`;
       return;
     }
-    if (err instanceof Tls13DecodeError) {
-      this.sendAlert(ALERT.decode_error);
-      this.error = err.message;
+    if (err instanceof TlsParseError) {
+      this.sendAlert(ALERT.decodeError);
+      this.error = decodeErrorMessage(err);
       this.ending = `aborted by the client ${this.where()} (alert decode_error)`;
       return;
     }
@@ -289,9 +280,9 @@ class Tls13Session {
     this.conn?.write(Buffer.concat([Buffer.of(type, recordVersion >> 8, recordVersion & 0xff, content.length >> 8, content.length & 0xff), content]));
   }
 
-  private writeEncrypted(keys: RecordProtection, type: number, content: Buffer): void {
+  private writeEncrypted(keys: RecordCipher, type: number, content: Buffer): void {
     for (let off = 0; off < content.length || off === 0; off += MAX_PLAINTEXT) {
-      this.conn?.write(keys.seal(type, content.subarray(off, off + MAX_PLAINTEXT)));
+      this.conn?.write(sealTls13Record(keys, type, content.subarray(off, off + MAX_PLAINTEXT)));
       if (content.length === 0) break;
     }
   }
@@ -300,16 +291,16 @@ class Tls13Session {
     // Middlebox compatibility mode (RFC 8446 D.4): the session id is non-empty, so send one CCS.
     if (this.ccsSent) return;
     this.ccsSent = true;
-    this.writePlain(CONTENT.change_cipher_spec, Buffer.of(1));
+    this.writePlain(CONTENT_TYPE.changeCipherSpec, Buffer.of(1));
     this.note('client', false, 'ChangeCipherSpec', 1);
   }
 
   private sendAlert(code: number): void {
     if (!this.conn) return;
-    const level = code === ALERT.close_notify || code === ALERT.user_canceled ? 1 : 2;
+    const level = code === ALERT.closeNotify || code === ALERT.userCanceled ? 1 : 2;
     try {
-      if (this.writeKeys) this.writeEncrypted(this.writeKeys, CONTENT.alert, Buffer.of(level, code));
-      else this.writePlain(CONTENT.alert, Buffer.of(level, code));
+      if (this.writeKeys) this.writeEncrypted(this.writeKeys, CONTENT_TYPE.alert, Buffer.of(level, code));
+      else this.writePlain(CONTENT_TYPE.alert, Buffer.of(level, code));
     } catch {
       return;
     }
@@ -319,7 +310,7 @@ class Tls13Session {
 
   // ---- reading ----
 
-  private async nextRecord(): Promise<TlsRecord> {
+  private async nextRecord(): Promise<ReceivedRecord> {
     if (!this.conn) throw new Error('not connected');
     // A close or reset found while waiting is stamped with the moment it was found.
     this.lastArrival = null;
@@ -330,13 +321,13 @@ class Tls13Session {
 
   /** Record a server alert; throws ServerAlert unless it is a warning the exchange survives. */
   private serverAlert(content: Buffer, encrypted: boolean): void {
-    if (content.length !== 2) throw new ClientAbort(ALERT.decode_error, 'the server sent a malformed alert');
+    if (content.length !== 2) throw new ClientAbort(ALERT.decodeError, 'the server sent a malformed alert');
     const level = content[0] === 1 ? 'warning' : content[0] === 2 ? 'fatal' : 'unknown';
     const code = content[1]!;
     this.alerts.push({ from: 'server', level, code, description: alertName(code), ms: this.serverMs() });
     this.note('server', encrypted, `Alert: ${alertName(code)}`, 2);
-    if (code === ALERT.user_canceled) return;
-    if (code === ALERT.close_notify) {
+    if (code === ALERT.userCanceled) return;
+    if (code === ALERT.closeNotify) {
       this.http.closed();
       this.ending = this.http.head ? 'closed by the server (close_notify) after the response' : `closed by the server (close_notify) ${this.where()}`;
       throw new ServerAlert();
@@ -348,30 +339,43 @@ class Tls13Session {
     throw new ServerAlert();
   }
 
-  private decrypt(record: TlsRecord): { type: number; content: Buffer } {
-    if (!this.readKeys) throw new ClientAbort(ALERT.unexpected_message, 'an encrypted record came before the keys were set');
-    const opened = this.readKeys.open(record.header, record.payload);
-    if (!opened) throw new ClientAbort(ALERT.bad_record_mac, 'a record from the server does not decrypt (bad_record_mac)');
-    if (opened.content.length > MAX_PLAINTEXT) throw new ClientAbort(ALERT.record_overflow, 'the server sent a record longer than 16 KB of plaintext');
-    return opened;
+  private decrypt(record: ReceivedRecord): { type: number; content: Buffer } {
+    if (!this.readKeys) throw new ClientAbort(ALERT.unexpectedMessage, 'an encrypted record came before the keys were set');
+    // Under 17 bytes there is no room for a tag and a content type: nothing to authenticate.
+    const opened = record.payload.length < 17 ? null : openTls13Record(this.readKeys, record.header, record.payload);
+    if (!opened) throw new ClientAbort(ALERT.badRecordMac, 'a record from the server does not decrypt (bad_record_mac)');
+    if (opened.data.length > MAX_PLAINTEXT) throw new ClientAbort(ALERT.recordOverflow, 'the server sent a record longer than 16 KB of plaintext');
+    return { type: opened.type, content: Buffer.from(opened.data.buffer, opened.data.byteOffset, opened.data.byteLength) };
+  }
+
+  /** Handshake messages completed by one record's plaintext; one declared over the bound ends the exchange. */
+  private handshakeMessages(payload: Uint8Array, recordIndex: number): HandshakeMessage[] {
+    const messages = this.assembler.push(payload, recordIndex);
+    const declared = this.assembler.error?.declared;
+    if (declared) {
+      throw new TlsParseError(
+        `the server sent a ${declared.name} message of ${declared.bytes} bytes, over the ${Math.round(MAX_HANDSHAKE_MESSAGE / 1024)} KB limit for one handshake message`,
+      );
+    }
+    return messages;
   }
 
   /** The ServerHello or HelloRetryRequest, in clear. */
-  private async readServerHello(): Promise<HandshakeFrame> {
+  private async readServerHello(): Promise<HandshakeMessage> {
     for (;;) {
       const record = await this.nextRecord();
-      if (record.type === CONTENT.alert) this.serverAlert(record.payload, false);
-      if (record.type === CONTENT.change_cipher_spec) {
+      if (record.type === CONTENT_TYPE.alert) this.serverAlert(record.payload, false);
+      if (record.type === CONTENT_TYPE.changeCipherSpec) {
         this.note('server', false, 'ChangeCipherSpec', record.payload.length);
         continue;
       }
-      if (record.type !== CONTENT.handshake) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${record.type === 23 ? 'application data' : `record type ${record.type}`} before its ServerHello`);
-      const frames = this.assembler.push(record.payload, record.index);
+      if (record.type !== CONTENT_TYPE.handshake) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${record.type === 23 ? 'application data' : `record type ${record.type}`} before its ServerHello`);
+      const frames = this.handshakeMessages(record.payload, record.index);
       if (!frames.length) continue;
       const [first, ...rest] = frames;
-      if (first!.type !== HANDSHAKE.server_hello) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${first!.name} instead of ServerHello`);
+      if (first!.type !== HANDSHAKE.serverHello) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${first!.name} instead of ServerHello`);
       // The keys change after ServerHello: nothing may follow it in the same record (RFC 8446 5.1).
-      if (rest.length || this.assembler.pending) throw new ClientAbort(ALERT.unexpected_message, 'the server sent more handshake data in the ServerHello record');
+      if (rest.length || this.assembler.partial) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent more handshake data in the ServerHello record');
       return first!;
     }
   }
@@ -383,170 +387,168 @@ class Tls13Session {
     const sessionId = crypto.randomBytes(32);
     const serverName = net.isIP(this.target.servername) ? null : this.target.servername || null;
     let shares: KeyShare[] = FIRST_SHARES.map(makeKeyShare);
-    const hello = (keyShares: KeyShare[], cookie: Buffer | null) =>
+    const hello = (keyShares: KeyShare[], cookie: Uint8Array | null) =>
       buildClientHello({
         random,
         sessionId,
         serverName,
-        cipherSuites: CIPHER_SUITES.map((s) => s.code),
+        cipherSuites: TLS13_SUITES.map((s) => s.code),
         groups: SUPPORTED_GROUPS,
         keyShares,
         signatureSchemes: OFFERED_SIGNATURE_SCHEMES,
         cookie,
       });
     const ch1 = hello(shares, null);
-    this.writePlain(CONTENT.handshake, ch1, 0x0301);
+    this.writePlain(CONTENT_TYPE.handshake, ch1, 0x0301);
     this.note('client', false, 'ClientHello', ch1.length);
-    let transcript: Buffer[] = [ch1];
+    let transcript: Uint8Array[] = [ch1];
 
     this.waitingFor = 'ServerHello';
     let frame = await this.readServerHello();
-    let sh = parseServerHello(frame.body);
-    if (sh.isRetryRequest) {
+    let sh = parseServerHello(frame.body, true);
+    if (sh.isHelloRetryRequest) {
       this.note('server', false, 'HelloRetryRequest', frame.raw.length);
       const suite = this.checkVersionAndSuite(sh.selectedVersion, sh.legacyVersion, sh.cipherSuite);
       const group = sh.keyShare?.group;
-      if (group === undefined && !sh.cookie) throw new ClientAbort(ALERT.illegal_parameter, 'the HelloRetryRequest asks for nothing (no key_share, no cookie)');
+      if (group === undefined && !sh.cookie) throw new ClientAbort(ALERT.illegalParameter, 'the HelloRetryRequest asks for nothing (no key_share, no cookie)');
       if (group !== undefined) {
         if (!SUPPORTED_GROUPS.includes(group as (typeof SUPPORTED_GROUPS)[number])) {
-          throw new ClientAbort(ALERT.illegal_parameter, `the HelloRetryRequest asks for group ${groupName(group)}, which was not offered`);
+          throw new ClientAbort(ALERT.illegalParameter, `the HelloRetryRequest asks for group ${groupName(group)}, which was not offered`);
         }
-        if (shares.some((s) => s.group === group)) throw new ClientAbort(ALERT.illegal_parameter, `the HelloRetryRequest asks for ${groupName(group)}, whose key share was already sent`);
+        if (shares.some((s) => s.group === group)) throw new ClientAbort(ALERT.illegalParameter, `the HelloRetryRequest asks for ${groupName(group)}, whose key share was already sent`);
         shares = [makeKeyShare(group)];
       }
       // RFC 8446 4.4.1: ClientHello1 is replaced by message_hash in the transcript.
       transcript = [messageHash(hashOf(suite.hash, [ch1])), frame.raw];
       const ch2 = hello(shares, sh.cookie);
       this.sendChangeCipherSpec();
-      this.writePlain(CONTENT.handshake, ch2);
+      this.writePlain(CONTENT_TYPE.handshake, ch2);
       this.note('client', false, `ClientHello (after HelloRetryRequest${group !== undefined ? `, key share ${groupName(group)}` : ''})`, ch2.length);
       transcript.push(ch2);
       this.waitingFor = 'ServerHello after HelloRetryRequest';
       frame = await this.readServerHello();
-      sh = parseServerHello(frame.body);
-      if (sh.isRetryRequest) throw new ClientAbort(ALERT.unexpected_message, 'the server sent a second HelloRetryRequest');
-      if (sh.cipherSuite !== suite.code) throw new ClientAbort(ALERT.illegal_parameter, 'the ServerHello changed the cipher suite chosen in the HelloRetryRequest');
+      sh = parseServerHello(frame.body, true);
+      if (sh.isHelloRetryRequest) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent a second HelloRetryRequest');
+      if (sh.cipherSuite !== suite.code) throw new ClientAbort(ALERT.illegalParameter, 'the ServerHello changed the cipher suite chosen in the HelloRetryRequest');
     }
     this.note('server', false, 'ServerHello', frame.raw.length);
     const suite = this.checkVersionAndSuite(sh.selectedVersion, sh.legacyVersion, sh.cipherSuite);
-    if (!sh.sessionId.equals(sessionId)) throw new ClientAbort(ALERT.illegal_parameter, 'the ServerHello does not echo the session id');
-    if (!sh.keyShare?.key) throw new ClientAbort(ALERT.missing_extension, 'the ServerHello has no key share (PSK-only handshakes are not offered)');
+    if (!bytesEqual(sh.sessionId, sessionId)) throw new ClientAbort(ALERT.illegalParameter, 'the ServerHello does not echo the session id');
+    if (!sh.keyShare?.key) throw new ClientAbort(ALERT.missingExtension, 'the ServerHello has no key share (PSK-only handshakes are not offered)');
     const share = shares.find((s) => s.group === sh.keyShare!.group);
-    if (!share) throw new ClientAbort(ALERT.illegal_parameter, `the ServerHello's key share is for ${groupName(sh.keyShare.group)}, which was not sent`);
+    if (!share) throw new ClientAbort(ALERT.illegalParameter, `the ServerHello's key share is for ${groupName(sh.keyShare.group)}, which was not sent`);
     let shared: Buffer;
     try {
       shared = share.agree(sh.keyShare.key);
     } catch (err) {
-      throw new ClientAbort(ALERT.illegal_parameter, `the server's ${groupName(share.group)} key share is invalid (${oneLine(err)})`);
+      throw new ClientAbort(ALERT.illegalParameter, `the server's ${groupName(share.group)} key share is invalid (${oneLine(err)})`);
     }
     this.suite = suite;
     this.schedule = new KeySchedule(suite);
     transcript.push(frame.raw);
     const hs = this.schedule.handshake(shared, hashOf(suite.hash, transcript));
-    this.readKeys = new RecordProtection(suite, hs.server);
+    this.readKeys = tls13Cipher(suite, hs.server);
 
     await this.readEncryptedHandshake(transcript, hs.server);
 
     const app = this.schedule.application(hashOf(suite.hash, transcript));
-    this.readKeys = new RecordProtection(suite, app.server);
+    this.readKeys = tls13Cipher(suite, app.server);
     this.serverAppSecret = app.server;
     this.clientAppSecret = app.client;
 
     this.sendChangeCipherSpec();
-    const clientHsKeys = new RecordProtection(suite, hs.client);
+    const clientHsKeys = tls13Cipher(suite, hs.client);
     if (this.request?.carriedBy === 'handshake' && this.pendingHandshakeRequest) {
       transcript = this.answerCertificateRequest(this.pendingHandshakeRequest, transcript, clientHsKeys, hs.client);
     } else {
       const finished = buildFinished(this.schedule.finished(hs.client, hashOf(suite.hash, transcript)));
-      this.writeEncrypted(clientHsKeys, CONTENT.handshake, finished);
+      this.writeEncrypted(clientHsKeys, CONTENT_TYPE.handshake, finished);
       this.note('client', true, 'Finished', finished.length);
       transcript.push(finished);
     }
     this.mainTranscript = transcript;
-    this.writeKeys = new RecordProtection(suite, app.client);
+    this.writeKeys = tls13Cipher(suite, app.client);
   }
 
-  private pendingHandshakeRequest: CertificateRequestMessage | null = null;
+  private pendingHandshakeRequest: ParsedCertificateRequest | null = null;
 
-  private checkVersionAndSuite(selected: number | null, legacy: number, code: number): CipherSuite {
+  private checkVersionAndSuite(selected: number | null, legacy: number, code: number): AeadSuite {
     if (selected === null) {
       const v = legacy === 0x0303 ? 'TLS 1.2' : legacy === 0x0302 ? 'TLS 1.1' : legacy === 0x0301 ? 'TLS 1.0' : `version 0x${legacy.toString(16)}`;
-      throw new ClientAbort(ALERT.protocol_version, `the server does not speak TLS 1.3 (it chose ${v})`);
+      throw new ClientAbort(ALERT.protocolVersion, `the server does not speak TLS 1.3 (it chose ${v})`);
     }
-    if (selected !== 0x0304) throw new ClientAbort(ALERT.illegal_parameter, `the server selected version 0x${selected.toString(16)}, not TLS 1.3`);
-    const suite = CIPHER_SUITES.find((s) => s.code === code);
-    if (!suite) throw new ClientAbort(ALERT.illegal_parameter, `the server chose cipher suite 0x${code.toString(16).padStart(4, '0')}, which was not offered`);
+    if (selected !== 0x0304) throw new ClientAbort(ALERT.illegalParameter, `the server selected version 0x${selected.toString(16)}, not TLS 1.3`);
+    const suite = TLS13_SUITES.find((s) => s.code === code);
+    if (!suite) throw new ClientAbort(ALERT.illegalParameter, `the server chose cipher suite 0x${code.toString(16).padStart(4, '0')}, which was not offered`);
     return suite;
   }
 
   /** EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished (RFC 8446 2). */
-  private async readEncryptedHandshake(transcript: Buffer[], serverHsSecret: Buffer): Promise<void> {
+  private async readEncryptedHandshake(transcript: Uint8Array[], serverHsSecret: Buffer): Promise<void> {
     const suite = this.suite!;
     let expect: 'ee' | 'cert' | 'cv' | 'fin' = 'ee';
     this.waitingFor = 'EncryptedExtensions';
     for (;;) {
       const record = await this.nextRecord();
-      if (record.type === CONTENT.change_cipher_spec) {
-        if (record.payload.length !== 1 || record.payload[0] !== 1) throw new ClientAbort(ALERT.unexpected_message, 'the server sent a malformed ChangeCipherSpec');
+      if (record.type === CONTENT_TYPE.changeCipherSpec) {
+        if (record.payload.length !== 1 || record.payload[0] !== 1) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent a malformed ChangeCipherSpec');
         this.note('server', false, 'ChangeCipherSpec', 1);
         continue;
       }
-      if (record.type === CONTENT.alert) {
+      if (record.type === CONTENT_TYPE.alert) {
         this.serverAlert(record.payload, false);
         continue;
       }
-      if (record.type !== CONTENT.application_data) throw new ClientAbort(ALERT.unexpected_message, `the server sent an unencrypted record of type ${record.type} after ServerHello`);
+      if (record.type !== CONTENT_TYPE.applicationData) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent an unencrypted record of type ${record.type} after ServerHello`);
       const inner = this.decrypt(record);
-      if (inner.type === CONTENT.alert) {
+      if (inner.type === CONTENT_TYPE.alert) {
         this.serverAlert(inner.content, true);
         continue;
       }
-      if (inner.type !== CONTENT.handshake) throw new ClientAbort(ALERT.unexpected_message, 'the server sent application data before its Finished');
-      for (const f of this.assembler.push(inner.content, record.index)) {
+      if (inner.type !== CONTENT_TYPE.handshake) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent application data before its Finished');
+      for (const f of this.handshakeMessages(inner.content, record.index)) {
         this.note('server', true, f.name, f.raw.length);
         if (expect === 'ee') {
-          if (f.type !== HANDSHAKE.encrypted_extensions) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} where EncryptedExtensions belongs`);
-          const ee = new Reader(f.body, 'EncryptedExtensions');
-          readExtensions(ee.vec16(), 'EncryptedExtensions');
-          ee.end();
+          if (f.type !== HANDSHAKE.encryptedExtensions) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} where EncryptedExtensions belongs`);
+          parseEncryptedExtensions(f.body);
           transcript.push(f.raw);
           expect = 'cert';
           this.waitingFor = "the server's Certificate";
-        } else if (expect === 'cert' && f.type === HANDSHAKE.certificate_request && !this.pendingHandshakeRequest) {
-          const req = parseCertificateRequest(f.body);
-          if (req.context.length) throw new ClientAbort(ALERT.illegal_parameter, 'the CertificateRequest in the handshake has a non-empty context');
+        } else if (expect === 'cert' && f.type === HANDSHAKE.certificateRequest && !this.pendingHandshakeRequest) {
+          const req = parseCertificateRequest13(f.body, true);
+          if (req.context!.length) throw new ClientAbort(ALERT.illegalParameter, 'the CertificateRequest in the handshake has a non-empty context');
           this.pendingHandshakeRequest = req;
           this.request = this.describeRequest(req, f, 'handshake');
           transcript.push(f.raw);
         } else if (expect === 'cert') {
-          if (f.type !== HANDSHAKE.certificate) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} where its Certificate belongs`);
-          const cert = parseCertificate(f.body);
-          if (cert.context.length) throw new ClientAbort(ALERT.illegal_parameter, "the server's Certificate has a non-empty context");
-          if (!cert.certificates.length) throw new ClientAbort(ALERT.decode_error, 'the server sent no certificate');
-          this.serverCertificates = cert.certificates;
+          if (f.type !== HANDSHAKE.certificate) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} where its Certificate belongs`);
+          const cert = parseCertificate(f.body, true, 64, true);
+          if (cert.context!.length) throw new ClientAbort(ALERT.illegalParameter, "the server's Certificate has a non-empty context");
+          if (!cert.certificates.length) throw new ClientAbort(ALERT.decodeError, 'the server sent no certificate');
+          this.serverCertificates = cert.certificates.map((c) => Buffer.from(c));
           transcript.push(f.raw);
           expect = 'cv';
           this.waitingFor = "the server's CertificateVerify";
         } else if (expect === 'cv') {
-          if (f.type !== HANDSHAKE.certificate_verify) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} where CertificateVerify belongs`);
+          if (f.type !== HANDSHAKE.certificateVerify) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} where CertificateVerify belongs`);
           const cv = parseCertificateVerify(f.body);
           if (!OFFERED_SIGNATURE_SCHEMES.includes(cv.scheme) || (cv.scheme & 0xff) === 0x01) {
-            throw new ClientAbort(ALERT.illegal_parameter, `the server signed with ${signatureSchemeName(cv.scheme)}, which is not allowed here`);
+            throw new ClientAbort(ALERT.illegalParameter, `the server signed with ${signatureSchemeName(cv.scheme)}, which is not allowed here`);
           }
           // Honesty, not trust: the server holds the key of the certificate it sent. The chain is not judged here.
           const check = verifyCertificateVerify(this.serverCertificates[0]!, cv.scheme, certificateVerifyInput('server', hashOf(suite.hash, transcript)), cv.signature);
-          if (!check.ok) throw new ClientAbort(ALERT.decrypt_error, `the server's CertificateVerify (${signatureSchemeName(cv.scheme)}) is wrong: ${check.reason}`);
+          if (!check.ok) throw new ClientAbort(ALERT.decryptError, `the server's CertificateVerify (${signatureSchemeName(cv.scheme)}) is wrong: ${check.reason}`);
           transcript.push(f.raw);
           expect = 'fin';
           this.waitingFor = "the server's Finished";
         } else {
-          if (f.type !== HANDSHAKE.finished) throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} where Finished belongs`);
+          if (f.type !== HANDSHAKE.finished) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} where Finished belongs`);
           const expected = this.schedule!.finished(serverHsSecret, hashOf(suite.hash, transcript));
           if (f.body.length !== expected.length || !crypto.timingSafeEqual(f.body, expected)) {
-            throw new ClientAbort(ALERT.decrypt_error, "the server's Finished does not match the handshake (decrypt_error)");
+            throw new ClientAbort(ALERT.decryptError, "the server's Finished does not match the handshake (decrypt_error)");
           }
           transcript.push(f.raw);
-          if (this.assembler.pending) throw new ClientAbort(ALERT.unexpected_message, 'the server sent more handshake data in the record of its Finished');
+          if (this.assembler.partial) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent more handshake data in the record of its Finished');
           return;
         }
       }
@@ -555,13 +557,13 @@ class Tls13Session {
 
   // ---- client authentication ----
 
-  private describeRequest(req: CertificateRequestMessage, frame: HandshakeFrame, carriedBy: CertificateRequestInfo['carriedBy']): CertificateRequestInfo {
+  private describeRequest(req: ParsedCertificateRequest, frame: HandshakeMessage, carriedBy: CertificateRequestInfo['carriedBy']): CertificateRequestInfo {
     return {
-      caNames: req.caNames.map((n) => caNameString(new Uint8Array(n))),
+      caNames: req.caNames.map(caNameString),
       caNamesBytes: req.caNamesBytes,
       messageBytes: frame.raw.length,
       records: frame.records,
-      signatureAlgorithms: req.signatureSchemes.map(signatureSchemeName),
+      signatureAlgorithms: req.signatureAlgorithmNames,
       certificateTypes: [],
       carriedBy,
     };
@@ -572,17 +574,17 @@ class Tls13Session {
    * one was given and its key can make one of the server's signature schemes, else an empty
    * Certificate and Finished. Returns the transcript through the client's Finished.
    */
-  private answerCertificateRequest(req: CertificateRequestMessage, base: Buffer[], keys: RecordProtection, baseKey: Buffer): Buffer[] {
+  private answerCertificateRequest(req: ParsedCertificateRequest, base: Uint8Array[], keys: RecordCipher, baseKey: Buffer): Uint8Array[] {
     const suite = this.suite!;
     const cc = this.options.clientCertificate;
-    const scheme = cc && this.clientKey ? chooseClientScheme(this.clientKey, req.signatureSchemes) : null;
+    const scheme = cc && this.clientKey ? chooseClientScheme(this.clientKey, req.signatureAlgorithms) : null;
     if (cc && this.clientKey && scheme === null) {
-      this.requestNote = `the client certificate was not sent: its ${describeKey(this.clientKey)} key fits none of the server's signature algorithms (${req.signatureSchemes.map(signatureSchemeName).join(', ')})`;
+      this.requestNote = `the client certificate was not sent: its ${describeKey(this.clientKey)} key fits none of the server's signature algorithms (${req.signatureAlgorithmNames.join(', ')})`;
     }
     const transcript = [...base];
     const out: { message: Buffer; name: string }[] = [];
     if (cc && this.clientKey && scheme !== null) {
-      const certificate = buildCertificate(req.context, [cc.certDer, ...cc.chainDer]);
+      const certificate = buildCertificate(req.context!, [cc.certDer, ...cc.chainDer]);
       transcript.push(certificate);
       const signature = signCertificateVerify(this.clientKey, scheme, certificateVerifyInput('client', hashOf(suite.hash, transcript)));
       const verify = buildCertificateVerify(scheme, signature);
@@ -591,7 +593,7 @@ class Tls13Session {
       out.push({ message: verify, name: `CertificateVerify (${signatureSchemeName(scheme)})` });
       this.presented = true;
     } else {
-      const certificate = buildCertificate(req.context, []);
+      const certificate = buildCertificate(req.context!, []);
       transcript.push(certificate);
       out.push({ message: certificate, name: 'Certificate (empty)' });
       this.answeredEmpty = true;
@@ -599,7 +601,7 @@ class Tls13Session {
     const finished = buildFinished(this.schedule!.finished(baseKey, hashOf(suite.hash, transcript)));
     transcript.push(finished);
     out.push({ message: finished, name: 'Finished' });
-    this.writeEncrypted(keys, CONTENT.handshake, Buffer.concat(out.map((o) => o.message)));
+    this.writeEncrypted(keys, CONTENT_TYPE.handshake, Buffer.concat(out.map((o) => o.message)));
     for (const o of out) this.note('client', true, o.name, o.message.length);
     return transcript;
   }
@@ -610,7 +612,7 @@ class Tls13Session {
     const host = net.isIPv6(this.target.host) ? `[${this.target.host}]` : this.target.host;
     const hostHeader = this.target.port === 443 ? host : `${host}:${this.target.port}`;
     const request = `GET ${this.target.path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: certbench-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
-    this.writeEncrypted(this.writeKeys!, CONTENT.application_data, Buffer.from(request, 'latin1'));
+    this.writeEncrypted(this.writeKeys!, CONTENT_TYPE.applicationData, Buffer.from(request, 'latin1'));
     this.note('client', true, `Application Data (GET ${this.target.path})`, request.length);
     this.waitingFor = 'the HTTP response';
   }
@@ -619,29 +621,29 @@ class Tls13Session {
     let sawResponse = false;
     for (;;) {
       const record = await this.nextRecord();
-      if (record.type === CONTENT.alert) {
+      if (record.type === CONTENT_TYPE.alert) {
         this.serverAlert(record.payload, false);
         continue;
       }
-      if (record.type === CONTENT.change_cipher_spec) throw new ClientAbort(ALERT.unexpected_message, 'the server sent ChangeCipherSpec after the handshake');
-      if (record.type !== CONTENT.application_data) throw new ClientAbort(ALERT.unexpected_message, `the server sent an unencrypted record of type ${record.type} after the handshake`);
+      if (record.type === CONTENT_TYPE.changeCipherSpec) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent ChangeCipherSpec after the handshake');
+      if (record.type !== CONTENT_TYPE.applicationData) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent an unencrypted record of type ${record.type} after the handshake`);
       const inner = this.decrypt(record);
-      if (inner.type === CONTENT.alert) {
+      if (inner.type === CONTENT_TYPE.alert) {
         this.serverAlert(inner.content, true);
         continue;
       }
-      if (inner.type === CONTENT.handshake) {
-        for (const f of this.assembler.push(inner.content, record.index)) this.postHandshakeMessage(f);
+      if (inner.type === CONTENT_TYPE.handshake) {
+        for (const f of this.handshakeMessages(inner.content, record.index)) this.postHandshakeMessage(f);
         continue;
       }
-      if (inner.type !== CONTENT.application_data) throw new ClientAbort(ALERT.unexpected_message, `the server sent inner content type ${inner.type}`);
-      if (this.assembler.pending) throw new ClientAbort(ALERT.unexpected_message, 'the server interleaved application data with a handshake message');
+      if (inner.type !== CONTENT_TYPE.applicationData) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent inner content type ${inner.type}`);
+      if (this.assembler.partial) throw new ClientAbort(ALERT.unexpectedMessage, 'the server interleaved application data with a handshake message');
       let complete: boolean;
       try {
         complete = this.http.push(inner.content);
       } catch (err) {
         this.note('server', true, 'Application Data', inner.content.length);
-        throw new ClientAbort(ALERT.user_canceled, oneLine(err));
+        throw new ClientAbort(ALERT.userCanceled, oneLine(err));
       }
       const head = this.http.head;
       if (head && !sawResponse) {
@@ -652,36 +654,36 @@ class Tls13Session {
       if (complete) {
         this.phase = 'after-response';
         this.ending = this.http.truncated ? 'response body over 1 MB: stopped reading; closed by the client' : 'response complete; closed by the client';
-        this.sendAlert(ALERT.close_notify);
+        this.sendAlert(ALERT.closeNotify);
         return;
       }
     }
   }
 
-  private postHandshakeMessage(f: HandshakeFrame): void {
-    if (f.type === HANDSHAKE.new_session_ticket) {
+  private postHandshakeMessage(f: HandshakeMessage): void {
+    if (f.type === HANDSHAKE.newSessionTicket) {
       this.note('server', true, 'NewSessionTicket', f.raw.length);
       return;
     }
-    if (f.type === HANDSHAKE.key_update) {
+    if (f.type === HANDSHAKE.keyUpdate) {
       this.note('server', true, `KeyUpdate${f.body[0] === 1 ? ' (update_requested)' : ''}`, f.raw.length);
-      if (f.body.length !== 1 || f.body[0]! > 1) throw new ClientAbort(ALERT.decode_error, 'malformed KeyUpdate');
-      if (this.assembler.pending) throw new ClientAbort(ALERT.unexpected_message, 'the server sent more handshake data in the record of its KeyUpdate');
+      if (f.body.length !== 1 || f.body[0]! > 1) throw new ClientAbort(ALERT.decodeError, 'malformed KeyUpdate');
+      if (this.assembler.partial) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent more handshake data in the record of its KeyUpdate');
       // RFC 8446 4.6.3: the server's next records use the next secret; answer a request with our own update.
-      this.serverAppSecret = this.schedule!.nextTrafficSecret(this.serverAppSecret!);
-      this.readKeys = new RecordProtection(this.suite!, this.serverAppSecret);
+      this.serverAppSecret = nextTrafficSecret(this.suite!.hash, this.serverAppSecret!);
+      this.readKeys = tls13Cipher(this.suite!, this.serverAppSecret);
       if (f.body[0] === 1) {
         const update = buildKeyUpdate(false);
-        this.writeEncrypted(this.writeKeys!, CONTENT.handshake, update);
+        this.writeEncrypted(this.writeKeys!, CONTENT_TYPE.handshake, update);
         this.note('client', true, 'KeyUpdate', update.length);
-        this.clientAppSecret = this.schedule!.nextTrafficSecret(this.clientAppSecret!);
-        this.writeKeys = new RecordProtection(this.suite!, this.clientAppSecret);
+        this.clientAppSecret = nextTrafficSecret(this.suite!.hash, this.clientAppSecret!);
+        this.writeKeys = tls13Cipher(this.suite!, this.clientAppSecret);
       }
       return;
     }
-    if (f.type === HANDSHAKE.certificate_request) {
+    if (f.type === HANDSHAKE.certificateRequest) {
       this.note('server', true, 'CertificateRequest', f.raw.length);
-      const req = parseCertificateRequest(f.body);
+      const req = parseCertificateRequest13(f.body, true);
       this.request = this.describeRequest(req, f, 'post-handshake');
       this.pendingHandshakeRequest = null;
       // RFC 8446 4.4: Handshake Context = ClientHello..client Finished + CertificateRequest; base key = client_application_traffic_secret_N.
@@ -690,7 +692,7 @@ class Tls13Session {
       return;
     }
     this.note('server', true, f.name, f.raw.length);
-    throw new ClientAbort(ALERT.unexpected_message, `the server sent ${f.name} after the handshake`);
+    throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} after the handshake`);
   }
 }
 
@@ -698,4 +700,11 @@ function oneLine(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
   // node:crypto passes OpenSSL's strings on (thread id, packed code, source path): say the reason.
   return opensslWords(m.split('\n')[0] ?? '').trim() || 'unexpected error';
+}
+
+/** A malformed message in the client's words: "malformed ServerHello (truncated)", "(3 trailing bytes)". */
+function decodeErrorMessage(err: TlsParseError): string {
+  if (err.problem.kind === 'truncated') return `malformed ${err.what} (truncated)`;
+  if (err.problem.kind === 'trailing') return `malformed ${err.what} (${err.problem.bytes} trailing bytes)`;
+  return err.message;
 }

@@ -1,64 +1,16 @@
 import crypto from 'node:crypto';
-import { GROUP } from './tls13-names';
+import { GROUP, hashLength, type AeadSuite } from '../../../shared/tls/names';
+import { expandLabel, hashOf, hkdfExtract } from './record-crypto';
 
 /**
- * The cryptography of a TLS 1.3 client (RFC 8446 5.2, 7.1, 7.3, 4.4.3, 4.4.4) on node:crypto:
- * HKDF-Extract and HKDF-Expand-Label (node's hkdf always extracts first, so expand is written
- * with HMAC, as tls-probe-notes.md records), record protection with AES-GCM and ChaCha20-Poly1305,
- * the (EC)DHE key shares and the CertificateVerify signatures.
+ * What the own TLS 1.3 client needs beyond the record crypto it shares with the recorder
+ * (record-crypto.ts: HKDF-Expand-Label, record protection): the key schedule of a full (EC)DHE
+ * handshake (RFC 8446 7.1, 4.4.4), the key shares (4.2.8) and the CertificateVerify signatures (4.4.3).
  */
 
-export type HashName = 'sha256' | 'sha384';
-
-export interface CipherSuite {
-  code: number;
-  /** IANA name, which is also OpenSSL's for TLS 1.3. */
-  name: string;
-  aead: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
-  keyLength: number;
-  hash: HashName;
-  hashLength: number;
-}
-
-export const CIPHER_SUITES: readonly CipherSuite[] = [
-  { code: 0x1301, name: 'TLS_AES_128_GCM_SHA256', aead: 'aes-128-gcm', keyLength: 16, hash: 'sha256', hashLength: 32 },
-  { code: 0x1302, name: 'TLS_AES_256_GCM_SHA384', aead: 'aes-256-gcm', keyLength: 32, hash: 'sha384', hashLength: 48 },
-  { code: 0x1303, name: 'TLS_CHACHA20_POLY1305_SHA256', aead: 'chacha20-poly1305', keyLength: 32, hash: 'sha256', hashLength: 32 },
-];
-
-export function hkdfExtract(hash: HashName, salt: Buffer, ikm: Buffer): Buffer {
-  const len = hash === 'sha256' ? 32 : 48;
-  return crypto.createHmac(hash, salt.length ? salt : Buffer.alloc(len)).update(ikm).digest();
-}
-
-/** RFC 5869 2.3 HKDF-Expand. */
-export function hkdfExpand(hash: HashName, prk: Buffer, info: Buffer, length: number): Buffer {
-  const blocks: Buffer[] = [];
-  let previous = Buffer.alloc(0);
-  for (let i = 1, have = 0; have < length; i++) {
-    previous = crypto.createHmac(hash, prk).update(previous).update(info).update(Buffer.of(i)).digest();
-    blocks.push(previous);
-    have += previous.length;
-  }
-  return Buffer.concat(blocks).subarray(0, length);
-}
-
-/** RFC 8446 7.1 HKDF-Expand-Label. */
-export function expandLabel(hash: HashName, secret: Buffer, label: string, context: Buffer, length: number): Buffer {
-  const full = Buffer.from(`tls13 ${label}`, 'latin1');
-  const info = Buffer.concat([Buffer.of(length >> 8, length & 0xff, full.length), full, Buffer.of(context.length), context]);
-  return hkdfExpand(hash, secret, info, length);
-}
-
-export function hashOf(hash: HashName, parts: readonly Uint8Array[]): Buffer {
-  const h = crypto.createHash(hash);
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
-
 /** RFC 8446 7.1 Derive-Secret(Secret, Label, Messages) with the transcript hash already computed. */
-export function deriveSecret(suite: CipherSuite, secret: Buffer, label: string, transcriptHash: Buffer): Buffer {
-  return expandLabel(suite.hash, secret, label, transcriptHash, suite.hashLength);
+function deriveSecret(suite: AeadSuite, secret: Buffer, label: string, transcriptHash: Buffer): Buffer {
+  return expandLabel(suite.hash, secret, label, transcriptHash, hashLength(suite.hash));
 }
 
 /** The key schedule of a full (EC)DHE handshake without PSK (RFC 8446 7.1). */
@@ -66,13 +18,13 @@ export class KeySchedule {
   private readonly emptyHash: Buffer;
   private handshakeSecret: Buffer | null = null;
 
-  constructor(readonly suite: CipherSuite) {
+  constructor(readonly suite: AeadSuite) {
     this.emptyHash = hashOf(suite.hash, []);
   }
 
   /** Client and server handshake traffic secrets from the shared secret and Hash(ClientHello..ServerHello). */
   handshake(sharedSecret: Buffer, helloHash: Buffer): { client: Buffer; server: Buffer } {
-    const zeros = Buffer.alloc(this.suite.hashLength);
+    const zeros = Buffer.alloc(hashLength(this.suite.hash));
     const early = hkdfExtract(this.suite.hash, zeros, zeros);
     const derived = deriveSecret(this.suite, early, 'derived', this.emptyHash);
     this.handshakeSecret = hkdfExtract(this.suite.hash, derived, sharedSecret);
@@ -86,7 +38,7 @@ export class KeySchedule {
   application(serverFinishedHash: Buffer): { client: Buffer; server: Buffer } {
     if (!this.handshakeSecret) throw new Error('key schedule: handshake secret not derived yet');
     const derived = deriveSecret(this.suite, this.handshakeSecret, 'derived', this.emptyHash);
-    const master = hkdfExtract(this.suite.hash, derived, Buffer.alloc(this.suite.hashLength));
+    const master = hkdfExtract(this.suite.hash, derived, Buffer.alloc(hashLength(this.suite.hash)));
     return {
       client: deriveSecret(this.suite, master, 'c ap traffic', serverFinishedHash),
       server: deriveSecret(this.suite, master, 's ap traffic', serverFinishedHash),
@@ -95,71 +47,8 @@ export class KeySchedule {
 
   /** RFC 8446 4.4.4: verify_data = HMAC(finished_key, Transcript-Hash(...)). */
   finished(baseKey: Buffer, transcriptHash: Buffer): Buffer {
-    const key = expandLabel(this.suite.hash, baseKey, 'finished', Buffer.alloc(0), this.suite.hashLength);
+    const key = expandLabel(this.suite.hash, baseKey, 'finished', Buffer.alloc(0), hashLength(this.suite.hash));
     return crypto.createHmac(this.suite.hash, key).update(transcriptHash).digest();
-  }
-
-  /** RFC 8446 7.2: application_traffic_secret_N+1. */
-  nextTrafficSecret(secret: Buffer): Buffer {
-    return expandLabel(this.suite.hash, secret, 'traffic upd', Buffer.alloc(0), this.suite.hashLength);
-  }
-}
-
-/** Largest TLSCiphertext.fragment (RFC 8446 5.2: 2^14 + 256). */
-export const MAX_CIPHERTEXT = 16384 + 256;
-/** Largest TLSInnerPlaintext content (RFC 8446 5.1: 2^14). */
-export const MAX_PLAINTEXT = 16384;
-
-/** One direction's record protection (RFC 8446 5.2, 5.3): key, IV and a sequence number. */
-export class RecordProtection {
-  private readonly key: Buffer;
-  private readonly iv: Buffer;
-  private seq = 0n;
-
-  constructor(
-    private readonly suite: CipherSuite,
-    readonly secret: Buffer,
-  ) {
-    this.key = expandLabel(suite.hash, secret, 'key', Buffer.alloc(0), suite.keyLength);
-    this.iv = expandLabel(suite.hash, secret, 'iv', Buffer.alloc(0), 12);
-  }
-
-  private nonce(): Buffer {
-    const n = Buffer.from(this.iv);
-    const s = Buffer.alloc(8);
-    s.writeBigUInt64BE(this.seq);
-    for (let i = 0; i < 8; i++) n[4 + i]! ^= s[i]!;
-    this.seq += 1n;
-    return n;
-  }
-
-  /** A whole TLSCiphertext record carrying `content` of `type`. */
-  seal(type: number, content: Buffer): Buffer {
-    const inner = Buffer.concat([content, Buffer.of(type)]);
-    const header = Buffer.of(23, 3, 3, (inner.length + 16) >> 8, (inner.length + 16) & 0xff);
-    // GCM and ChaCha20-Poly1305 share the AEAD interface; the cast picks node's typing for it.
-    const cipher = crypto.createCipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce(), { authTagLength: 16 });
-    cipher.setAAD(header);
-    const body = Buffer.concat([cipher.update(inner), cipher.final(), cipher.getAuthTag()]);
-    return Buffer.concat([header, body]);
-  }
-
-  /** Decrypt one record's payload; null when authentication fails. Strips the padding (RFC 8446 5.4). */
-  open(header: Buffer, payload: Buffer): { type: number; content: Buffer } | null {
-    if (payload.length < 17) return null;
-    const decipher = crypto.createDecipheriv(this.suite.aead as 'aes-128-gcm', this.key, this.nonce(), { authTagLength: 16 });
-    decipher.setAAD(header);
-    decipher.setAuthTag(payload.subarray(payload.length - 16));
-    let inner: Buffer;
-    try {
-      inner = Buffer.concat([decipher.update(payload.subarray(0, payload.length - 16)), decipher.final()]);
-    } catch {
-      return null;
-    }
-    let end = inner.length;
-    while (end > 0 && inner[end - 1] === 0) end--;
-    if (end === 0) return { type: 0, content: Buffer.alloc(0) };
-    return { type: inner[end - 1]!, content: inner.subarray(0, end - 1) };
   }
 }
 
@@ -168,7 +57,7 @@ export interface KeyShare {
   group: number;
   publicKey: Buffer;
   /** The shared secret with the peer's share; throws on an invalid point. */
-  agree(peer: Buffer): Buffer;
+  agree(peer: Uint8Array): Buffer;
 }
 
 const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
@@ -254,7 +143,7 @@ function keyFits(key: crypto.KeyObject, p: SchemeParams): boolean {
 }
 
 /** Verify a CertificateVerify signature with the public key of the peer's end-entity certificate. */
-export function verifyCertificateVerify(certDer: Buffer, scheme: number, input: Buffer, signature: Buffer): { ok: boolean; reason: string | null } {
+export function verifyCertificateVerify(certDer: Buffer, scheme: number, input: Buffer, signature: Uint8Array): { ok: boolean; reason: string | null } {
   const p = SCHEMES[scheme];
   if (!p) return { ok: false, reason: `signature scheme 0x${scheme.toString(16).padStart(4, '0')} is not allowed in a TLS 1.3 CertificateVerify` };
   let key: crypto.KeyObject;

@@ -1,10 +1,11 @@
 import net from 'node:net';
-import { MAX_CIPHERTEXT } from './tls13-crypto';
+import { DEFAULT_LIMITS, MAX_TLS13_CIPHERTEXT, RecordSplitter, type DecodeError } from '../../../shared/tls/records';
 
 /**
  * TCP under the post-handshake client: connect, write, and read whole TLS records with a deadline.
- * Bytes are buffered up to a total cap; a record longer than TLS allows is refused at its header,
- * so a hostile server cannot make the client hold more than one record's worth beyond the cap.
+ * Records are cut by the one record reader (shared/tls/records.ts) as the bytes arrive; bytes are
+ * received up to a total cap, and a record longer than TLS 1.3 allows is refused at its header, so a
+ * hostile server cannot make the client hold more than one record's worth beyond the cap.
  */
 
 export class ProbeIoError extends Error {
@@ -16,7 +17,7 @@ export class ProbeIoError extends Error {
   }
 }
 
-export interface TlsRecord {
+export interface ReceivedRecord {
   type: number;
   version: number;
   header: Buffer;
@@ -27,14 +28,16 @@ export interface TlsRecord {
   arrivedAt: number;
 }
 
+/** Bytes of the offending record shown in a "not TLS" error. */
+const SHOWN_BYTES = 16;
+
 export class RecordConnection {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly splitter = new RecordSplitter('server', { ...DEFAULT_LIMITS, maxStreamBytes: Infinity, maxRecordPayload: MAX_TLS13_CIPHERTEXT });
+  /** Whole records cut from what arrived, not read yet. */
+  private ready: ReceivedRecord[] = [];
+  /** After the reader refused a record: its first bytes, topped up by what arrives next, to show. */
+  private refused: { error: DecodeError; bytes: Buffer } | null = null;
   private received = 0;
-  /** Bytes taken so far, and when each received chunk ended (cumulative byte count, Date.now()). */
-  private consumed = 0;
-  private arrivals: { upTo: number; at: number }[] = [];
-  private recordsRead = 0;
   private ended: 'end' | 'reset' | 'error' | null = null;
   private endError: string | null = null;
   private wake: (() => void) | null = null;
@@ -50,9 +53,7 @@ export class RecordConnection {
         socket.destroy();
         return;
       }
-      this.chunks.push(d);
-      this.buffered += d.length;
-      this.arrivals.push({ upTo: this.received, at: Date.now() });
+      this.cut(d, Date.now());
       this.notify();
     });
     socket.on('end', () => {
@@ -68,6 +69,19 @@ export class RecordConnection {
       if (!this.ended) this.ended = 'end';
       this.notify();
     });
+  }
+
+  /** Every record a chunk completes ended in that chunk: it arrived when the chunk did. */
+  private cut(chunk: Buffer, at: number): void {
+    if (this.refused) {
+      if (this.refused.bytes.length < SHOWN_BYTES) this.refused.bytes = Buffer.concat([this.refused.bytes, chunk]).subarray(0, SHOWN_BYTES);
+      return;
+    }
+    for (const r of this.splitter.push(chunk)) {
+      this.ready.push({ type: r.type, version: r.version, header: asBuffer(r.header), payload: asBuffer(r.fragment), index: r.index + 1, arrivedAt: at });
+    }
+    const error = this.splitter.error;
+    if (error) this.refused = { error, bytes: Buffer.from(error.head ?? []).subarray(0, SHOWN_BYTES) };
   }
 
   private fail(kind: 'reset' | 'error' | 'limit', message: string): void {
@@ -113,14 +127,6 @@ export class RecordConnection {
     });
   }
 
-  get bytesReceived(): number {
-    return this.received;
-  }
-
-  get closed(): boolean {
-    return this.ended !== null && this.buffered === 0;
-  }
-
   write(data: Buffer): void {
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(data);
   }
@@ -130,51 +136,27 @@ export class RecordConnection {
     this.notify();
   }
 
-  private take(n: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.chunks = rest.length ? [rest] : [];
-    this.buffered = rest.length;
-    this.consumed += n;
-    return out;
-  }
-
-  /** When the byte just before `consumed` arrived; chunks wholly taken are forgotten. */
-  private arrivalOfLastTaken(): number {
-    const hit = this.arrivals.find((a) => a.upTo >= this.consumed);
-    while (this.arrivals.length && this.arrivals[0]!.upTo <= this.consumed) this.arrivals.shift();
-    return hit?.at ?? Date.now();
-  }
-
-  private peek(n: number): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
-    return (this.chunks[0] ?? Buffer.alloc(0)).subarray(0, n);
+  /** Why the reader refused the server's bytes, worded as the client has always said it. */
+  private refusal(refused: { error: DecodeError; bytes: Buffer }): ProbeIoError {
+    if (refused.error.kind === 'record-too-large') {
+      const length = refused.bytes.length >= 5 ? refused.bytes.readUInt16BE(3) : 0;
+      return new ProbeIoError(`the server sent a TLS record of ${length} bytes, over the ${MAX_TLS13_CIPHERTEXT}-byte limit`, 'protocol');
+    }
+    const first = refused.bytes;
+    const printable = /^[\x20-\x7e\r\n\t]+$/.test(first.toString('latin1'));
+    const shown = printable ? JSON.stringify(first.toString('latin1').replace(/[\r\n\t]+/g, ' ')) : `0x${first.toString('hex')}`;
+    return new ProbeIoError(`the server sent bytes that are not TLS: ${shown}`, 'protocol');
   }
 
   /** The next whole record, or an error: timeout, reset, close (with the partial bytes said), limit. */
-  async readRecord(deadline: number): Promise<TlsRecord> {
+  async readRecord(deadline: number): Promise<ReceivedRecord> {
     for (;;) {
-      if (this.buffered >= 5) {
-        const head = this.peek(5);
-        const type = head[0]!;
-        const length = head.readUInt16BE(3);
-        if (type < 20 || type > 24 || head[1] !== 3) {
-          const first = this.peek(16);
-          const printable = /^[\x20-\x7e\r\n\t]+$/.test(first.toString('latin1'));
-          const shown = printable ? JSON.stringify(first.toString('latin1').replace(/[\r\n\t]+/g, ' ')) : `0x${first.toString('hex')}`;
-          throw new ProbeIoError(`the server sent bytes that are not TLS: ${shown}`, 'protocol');
-        }
-        if (length > MAX_CIPHERTEXT) throw new ProbeIoError(`the server sent a TLS record of ${length} bytes, over the ${MAX_CIPHERTEXT}-byte limit`, 'protocol');
-        if (this.buffered >= 5 + length) {
-          const raw = this.take(5 + length);
-          this.recordsRead += 1;
-          const arrivedAt = this.arrivalOfLastTaken();
-          return { type, version: head.readUInt16BE(1), header: Buffer.from(raw.subarray(0, 5)), payload: Buffer.from(raw.subarray(5)), index: this.recordsRead, arrivedAt };
-        }
-      }
+      const next = this.ready.shift();
+      if (next) return next;
+      if (this.refused) throw this.refusal(this.refused);
       if (this.ended) {
-        const partial = this.buffered ? ` (after ${this.buffered} bytes of a partial record)` : '';
+        const pending = this.splitter.pending;
+        const partial = pending ? ` (after ${pending} bytes of a partial record)` : '';
         if (this.ended === 'reset') throw new ProbeIoError(`connection reset by the server${partial}`, 'reset');
         if (this.ended === 'error') throw new ProbeIoError(`connection failed: ${this.endError ?? 'error'}${partial}`, this.endError?.includes('KB') ? 'limit' : 'network');
         throw new ProbeIoError(`connection closed by the server${partial}`, 'closed');
@@ -193,6 +175,10 @@ export class RecordConnection {
       });
     }
   }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** "1.5 s" / "250 ms". */

@@ -58,6 +58,9 @@ export interface ProbeOptions {
   sslStream?: { thumbprint: string | null; runner: CommandRunner; powershell?: string | null };
 }
 
+/** How long after the deadline the whole probe's abort follows each attempt's own timer. */
+const OVERALL_GRACE_MS = 250;
+
 /** Time kept for the SslStream client when it follows Certbench's own attempts (PowerShell's start is slow). */
 const SSLSTREAM_RESERVE_MS = 8_000;
 
@@ -121,9 +124,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeResult> {
   const startedAt = new Date();
   const deadline = started + timeoutMs;
   // The whole probe's bound, enforced on every connection at once: timers of one attempt can run
-  // late on a loaded machine, so the deadline also aborts whatever is still open when it comes.
+  // late on a loaded machine, so shortly after the deadline (each attempt's own timer normally ends
+  // it first, with words for the phase it was in) whatever is still open is aborted.
   const overall = new AbortController();
-  const overallTimer = setTimeout(() => overall.abort(`timeout after ${(timeoutMs / 1000).toFixed(1)} s, the bound on the whole probe`), timeoutMs);
+  const overallTimer = setTimeout(() => overall.abort(`timeout after ${(timeoutMs / 1000).toFixed(1)} s, the bound on the whole probe`), timeoutMs + OVERALL_GRACE_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, overall.signal]) : overall.signal;
   try {
     return await probeWithin(options, { target, timeoutMs, limits, started, startedAt, deadline, signal });

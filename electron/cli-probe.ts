@@ -165,6 +165,7 @@ export function formatOffers(o: Res<'probe:offers'>): string {
   for (const d of o.decisions) {
     lines.push(`  [${d.wouldOffer ? 'offered' : 'not offered'}] ${d.commonName ?? d.subject}  (${d.source}, ${d.thumbprint})${d.matchedCa ? `  matches CA "${d.matchedCa}"` : ''}`);
     for (const r of d.reasons) lines.push(`      - ${r}`);
+    for (const n of d.notes ?? []) lines.push(`      note: ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }

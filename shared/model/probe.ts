@@ -76,6 +76,8 @@ export const OfferDecisionSchema = z.object({
   matchedCa: z.string().nullable(),
   /** Why it would not be offered, one sentence each; empty when it would. */
   reasons: z.array(z.string()),
+  /** What the one verdict says that does not stop the offer (this machine does not trust its root). */
+  notes: z.array(z.string()).optional(),
 });
 
 /**

@@ -55,9 +55,14 @@ export function decideOffers(request: Pick<CertificateRequestInfo, 'caNames'> | 
   const named = new Map((request?.caNames ?? []).map((n) => [normalizeDn(n), n]));
   return candidates.map((c) => {
     const s = c.summary;
-    // One verdict (issue 13): the reasons are the verdict's errors, never a second set of rules.
+    // One verdict: the reasons are the verdict's errors, never a second set of rules. Except whether
+    // THIS machine trusts the chain or has all of it: a browser offers a certificate without trusting
+    // its root (Windows' CertFindChainInStore matches issuer names; NSS and macOS do the same), and
+    // the server, whose CA list stands for its trust, decides. Those become notes, not reasons.
     const verdict = c.verdict ?? briefVerdict(clientAuthVerdict(s, null, c.key, at));
-    const reasons = verdict.findings.filter((f) => f.severity === 'error').map((f) => reasonOf(f, s));
+    const errors = verdict.findings.filter((f) => f.severity === 'error');
+    const reasons = errors.filter((f) => !LOCAL_TRUST.has(f.id)).map((f) => reasonOf(f, s));
+    const notes = errors.filter((f) => LOCAL_TRUST.has(f.id)).map((f) => `${reasonOf(f, s)} (here; the server decides with its own trusted roots)`);
     if (verdict.usable === null && c.key.status === 'unknown') reasons.push('it is not known to have a private key here');
     let matchedCa: string | null = null;
     if (named.size > 0) {
@@ -78,9 +83,13 @@ export function decideOffers(request: Pick<CertificateRequestInfo, 'caNames'> | 
       wouldOffer: reasons.length === 0,
       matchedCa,
       reasons,
+      ...(notes.length ? { notes } : {}),
     };
   });
 }
+
+/** Verdict findings about this machine's view of the chain, which do not stop a browser offering it. */
+const LOCAL_TRUST: ReadonlySet<string> = new Set(['chain.untrusted-root', 'chain.incomplete']);
 
 /** One line for the CLI and the UI's table caption. */
 export function offerSummary(request: Pick<CertificateRequestInfo, 'caNames'> | null, decisions: OfferDecision[]): string {

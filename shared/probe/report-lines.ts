@@ -109,6 +109,7 @@ export function sslStreamLines(d: SslStreamDetails, maxOffers = 20): string[] {
     for (const o of d.offers.slice(0, maxOffers)) {
       out.push(`    [${o.wouldOffer ? 'offered' : 'not offered'}] ${o.commonName ?? o.subject}  (${o.source}, ${o.thumbprint})${o.matchedCa ? `  matches CA "${o.matchedCa}"` : ''}`);
       for (const r of o.reasons) out.push(`        - ${r}`);
+      for (const n of o.notes ?? []) out.push(`        note: ${n}`);
     }
     if (d.offers.length > maxOffers) out.push(`    ... and ${groupedNumber(d.offers.length - maxOffers)} more (--json lists them all)`);
   }

@@ -92,6 +92,11 @@ function OfferRow({ d }: { d: OfferDecision }) {
           </p>
         )}
         {d.wouldOffer && !d.matchedCa && <p>It has Client Authentication, a private key and is valid; the server named no CA to narrow the choice.</p>}
+        {(d.notes ?? []).map((n, i) => (
+          <p key={`note-${i}`} className="offer-note" data-testid="offer-note">
+            {n.charAt(0).toUpperCase() + n.slice(1)}.
+          </p>
+        ))}
         {d.reasons.length > 0 && (
           <ul className="offer-reasons">
             {d.reasons.map((r, i) => (

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { summarizeCertificate } from '../shared/cert/summarize';
+import { toPem } from '../shared/cert/containers/text';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -80,7 +81,7 @@ async function benchChains(): Promise<BenchResult> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-bench-'));
   const pem = (ders: Uint8Array[]) =>
-    ders.map((d) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(d).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`).join('');
+    ders.map((d) => toPem('CERTIFICATE', d)).join('');
   fs.writeFileSync(path.join(dir, 'roots.pem'), pem(h.roots));
   fs.writeFileSync(path.join(dir, 'inter.pem'), pem(h.intermediates));
   const leafFiles = targets.map((d, i) => {

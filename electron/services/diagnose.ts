@@ -4,6 +4,7 @@ import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/con
 import { recognizeEvidence } from '../../shared/server/recognize';
 import { decodeText } from '../../shared/server/text-decode';
 import { readContainer } from '../../shared/cert/containers';
+import { toPem } from '../../shared/cert/containers/text';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { analyzeChains, type PoolItem } from '../../shared/chain/analyze';
 import { keyStatusOfStoreCertificate } from '../../shared/verdict/store-verdicts';
@@ -45,11 +46,6 @@ type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
 type Request = ParsedReq<'findings:diagnose'>;
 
 const STAGES = ['stores', 'certificate', 'key', 'probe', 'server', 'findings'] as const;
-
-function pem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
 
 /** The client certificate as Diagnose knows it: the summary, its chain certificates, the credential (if the key is usable). */
 interface ClientSide {
@@ -289,7 +285,7 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
         const r = results[0];
         if (!r) throw new CertbenchError('internal', `the certificate from ${c.source} could not be analysed`);
         const best = r.chain.best;
-        const chainPem = best.links.map((l) => pem(base64.decode(l.derBase64)));
+        const chainPem = best.links.map((l) => toPem('CERTIFICATE', base64.decode(l.derBase64)));
         for (const f of r.verdict.findings) {
           let params: Record<string, string> = { thumbprint: c.summary.thumbprintSha1, subject: c.summary.subject.rfc4514 };
           if (f.id === 'chain.incomplete' && best.missing) {
@@ -297,7 +293,7 @@ export async function diagnose(request: Request, ctx: Ctx, services: ServiceCont
           }
           if (f.id === 'chain.untrusted-root') {
             const last = best.links[best.links.length - 1];
-            if (last && last.role !== 'leaf') params = { ...params, issuer: last.subject, certificatePem: pem(base64.decode(last.derBase64)) };
+            if (last && last.role !== 'leaf') params = { ...params, issuer: last.subject, certificatePem: toPem('CERTIFICATE', base64.decode(last.derBase64)) };
           }
           found.push({ finding: withParams(f, params), area: 'certificate' });
         }

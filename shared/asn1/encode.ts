@@ -2,8 +2,9 @@ import { concat } from './bytes';
 import { TAG } from './der';
 
 /**
- * DER encoding, only as much as Certbench writes: the SubjectPublicKeyInfo derived from a private key
- * (to match it to a certificate) and the structures tests build by hand.
+ * The one DER writer (X.690 8, 10), only as much as Certbench writes: the SubjectPublicKeyInfo derived
+ * from a private key (to match it to a certificate), the lab's certificates (electron/services/lab/pki.ts)
+ * and the structures tests build by hand.
  */
 
 export function encodeLength(n: number): Uint8Array {
@@ -56,3 +57,4 @@ export function encodeBitString(bytes: Uint8Array): Uint8Array {
 }
 
 export const DER_NULL = Uint8Array.of(TAG.NULL, 0x00);
+export const DER_TRUE = Uint8Array.of(TAG.BOOLEAN, 0x01, 0xff);

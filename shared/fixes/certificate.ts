@@ -1,6 +1,6 @@
 import { base64 } from '@peculiar/utils';
 import { bytesEqual } from '../asn1/bytes';
-import { pemBlocks, decodeBody } from '../cert/containers/text';
+import { pemBlocks, decodeBody, toPem } from '../cert/containers/text';
 import { decodeBasicConstraints } from '../cert/extensions';
 import { readName } from '../cert/names';
 import { thumbprint, sha256Hex } from '../cert/thumbprint';
@@ -41,7 +41,7 @@ export function certificateFromPem(text: string | undefined): FixCertificate | n
     const b64 = base64.encode(der);
     return {
       base64: b64,
-      pem: `-----BEGIN CERTIFICATE-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`,
+      pem: toPem('CERTIFICATE', der),
       thumbprint: thumbprint(der),
       sha256: sha256Hex(der),
       subject: subject.rfc4514,

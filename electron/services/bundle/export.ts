@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { ParsedReq, Res } from '../../../shared/contract';
+import { toPem } from '../../../shared/cert/containers/text';
 import { scanForKeyMaterial } from '../../../shared/bundle/key-scan';
 import { createRedactor, type Redactor } from '../../../shared/bundle/redact';
 import { renderReportHtml } from '../../../shared/bundle/report-html';
@@ -69,10 +70,6 @@ function stamp(d: Date): string {
 }
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-
-function pemOf(der: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
-}
 
 /** Public certificates (DER) anywhere in a JSON document: derBase64 fields, PEM in chainPem and finding params, and PEM blocks in text. */
 function certificatesIn(value: unknown, out: Map<string, Uint8Array>, depth = 0): void {
@@ -253,7 +250,7 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
       const der = Buffer.from(derBase64, 'base64');
       const name = `certs/${folder}/${crypto.createHash('sha1').update(der).digest('hex').toUpperCase()}.pem`;
       if (!files.has(name)) {
-        put(name, pemOf(der));
+        put(name, toPem('CERTIFICATE', der));
         certCount++;
       }
     };

@@ -70,8 +70,8 @@ interface Meta {
 }
 
 /** Load the lab's PKI from its folder, or make a new one there. */
-export function ensureLabPki(folder: string, now = new Date()): LabPki {
-  return loadLabPki(folder, now) ?? createLabPki(folder);
+export async function ensureLabPki(folder: string, now = new Date()): Promise<LabPki> {
+  return loadLabPki(folder, now) ?? (await createLabPki(folder));
 }
 
 function readPemBlocks(file: string): string[] {
@@ -116,7 +116,7 @@ function loadLabPki(folder: string, now: Date): LabPki | null {
   }
 }
 
-function createLabPki(folder: string): LabPki {
+async function createLabPki(folder: string): Promise<LabPki> {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const files = filesIn(folder);
   const root = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Lab'], ['CN', 'Certbench Lab Root CA']], ca: true });
@@ -162,7 +162,7 @@ function createLabPki(folder: string): LabPki {
   fs.writeFileSync(files.largeCaList, [root.pem, intermediate.pem, ...fillers.map((f) => f.pem)].join(''));
   fs.writeFileSync(
     files.clientPfx,
-    writePfx({ key: client.key, certificate: client.der, chain: [intermediate.der, root.der], password, friendlyName: 'Certbench lab client' }),
+    await writePfx({ key: client.key, certificate: client.der, chain: [intermediate.der, root.der], password, friendlyName: 'Certbench lab client' }),
     secret,
   );
   const meta: Meta = { version: LAYOUT_VERSION, password, clientSubject: readableSubject(clientSubject), fillers: FILLER_CAS };

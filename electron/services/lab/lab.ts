@@ -106,7 +106,7 @@ export class Lab {
     await this.stopRunning();
     const total = names.length + 1;
     progress?.(0, total, 'test PKI');
-    const pki = ensureLabPki(this.folder());
+    const pki = await ensureLabPki(this.folder());
     const run: Running = { pki, scenarios: [], stops: [], apache: null };
     this.running = run;
     try {

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import { DER_NULL, DER_TRUE, encode, encodeBitString, encodeOid, encodeUnsigned, seq } from './der';
+import { bitStringBytes, children, parseOne } from '../../../shared/asn1/der';
+import { DER_NULL, DER_TRUE, encode, encodeBitString, encodeOid, encodeUnsigned, seq } from '../../../shared/asn1/encode';
+import { toPem } from '../../../shared/cert/containers/text';
 
 /**
  * X.509 certificates made in-process (RFC 5280 4.1) for the lab and the tests: the DER is written
- * here and signed with node:crypto, so every key type node has (EC P-256/P-384, RSA, Ed25519)
+ * with the one DER writer (shared/asn1/encode.ts) and signed with node:crypto, so every key type node has (EC P-256/P-384, RSA, Ed25519)
  * works the same way and synchronously. Names get one attribute per RDN and serials a first byte
  * in 0x01..0x7F, as tls-probe-notes.md "Generating test PKI in-process" says OpenSSL 3 needs.
  */
@@ -116,11 +118,6 @@ function ipBytes(ip: string): Uint8Array {
   return Uint8Array.from(ip.split('.').map(Number));
 }
 
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
-}
-
 /** Issue one certificate (self-signed when no issuer). */
 export function issueCertificate(opts: IssueOptions): LabCertificate {
   const key = opts.key ?? generateKey(opts.keyAlgorithm ?? 'ec-p256');
@@ -173,22 +170,8 @@ export function issueCertificate(opts: IssueOptions): LabCertificate {
   };
 }
 
-/** The bytes of the subjectPublicKey BIT STRING inside a SubjectPublicKeyInfo. */
+/** The bytes of the subjectPublicKey BIT STRING inside a SubjectPublicKeyInfo (SEQUENCE { AlgorithmIdentifier, BIT STRING }). */
 function spkiPublicKeyBits(spki: Buffer): Buffer {
-  // SEQUENCE { AlgorithmIdentifier SEQUENCE, BIT STRING }: skip the outer header and the algorithm.
-  let p = 1;
-  const len = (at: number): [number, number] => {
-    const b = spki[at]!;
-    if (b < 0x80) return [b, at + 1];
-    const n = b & 0x7f;
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + spki[at + 1 + i]!;
-    return [v, at + 1 + n];
-  };
-  [, p] = len(p);
-  const [algLen, algStart] = len(p + 1);
-  p = algStart + algLen;
-  const [bitsLen, bitsStart] = len(p + 1);
-  return spki.subarray(bitsStart + 1, bitsStart + bitsLen);
+  const [, bits] = children(spki, parseOne(spki));
+  return Buffer.from(bitStringBytes(spki, bits));
 }
-

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import forge from 'node-forge';
 import { readContainer } from '../../../shared/cert/containers';
+import { toPem } from '../../../shared/cert/containers/text';
 import { CertbenchError } from '../../../shared/errors';
 import { MAX_INPUT_FILE_BYTES } from '../../../shared/contract';
 import type { ClientCredential } from './attempt';
@@ -18,11 +19,6 @@ export interface CredentialInput {
   fileName: string;
   bytes: Uint8Array;
   password?: string;
-}
-
-function pem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
 function spkiOf(der: Uint8Array): Buffer {
@@ -117,7 +113,7 @@ export async function loadClientCredential(certFile: CredentialInput, keyFile?: 
     certDer: leaf,
     chainDer: chain,
     privateKeyPkcs8: new Uint8Array(pkcs8),
-    certPem: [leaf, ...chain].map((d) => pem('CERTIFICATE', d)).join(''),
+    certPem: [leaf, ...chain].map((d) => toPem('CERTIFICATE', d)).join(''),
     keyPem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
     thumbprint: crypto.createHash('sha1').update(leaf).digest('hex').toUpperCase(),
   };

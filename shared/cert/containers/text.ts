@@ -37,6 +37,12 @@ export function bytesToText(bytes: Uint8Array): string {
   return latin1(bytes);
 }
 
+/** The one PEM writer (RFC 7468 2): base64 in 64-character lines between BEGIN and END, a newline after each line. */
+export function toPem(label: string, der: Uint8Array): string {
+  const lines = base64.encode(der).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.map((l) => `${l}\n`).join('')}-----END ${label}-----\n`;
+}
+
 /**
  * Every PEM block in file order. Linear in the text: a backtracking regex over BEGIN ... END would be
  * quadratic on a hostile file full of BEGIN lines without END (16 MB of them would hang the app).

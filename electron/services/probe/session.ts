@@ -3,7 +3,7 @@ import { RecordDecoder, type OpenedRecord, type StreamEvent } from '../../../sha
 import type { HandshakeMessage } from '../../../shared/tls/handshake';
 import { TlsParseError, parseCertificate, parseClientHello, parseServerHello } from '../../../shared/tls/messages';
 import { CONTENT_TYPE, HANDSHAKE, aeadSuite, cipherSuiteName, versionName, type AeadSuite } from '../../../shared/tls/names';
-import { DEFAULT_LIMITS, RecordSplitter, type DecodeError, type DecoderLimits } from '../../../shared/tls/records';
+import { DEFAULT_LIMITS, RecordSplitter, type DecodeError, type DecoderLimits, type TlsRecord } from '../../../shared/tls/records';
 import type { Alert, CertificateRequestInfo, TimelineEntry } from '../../../shared/model/probe';
 import { type KeyLog, nextTrafficSecret, openRecord, tls12Ciphers, tls13Cipher, type RecordCipher } from './record-crypto';
 
@@ -70,18 +70,15 @@ export const MAX_TIMELINE = 1000;
 const MAX_LISTED = 20;
 
 export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: DecoderLimits = DEFAULT_LIMITS): SessionAnalysis {
-  const dir = (who: 'client' | 'server'): Direction => ({
-    who,
-    splitter: new RecordSplitter(who, limits),
-    decoder: new RecordDecoder(who, limits),
-    cipher: null,
-    pending: null,
-    cipherBroken: false,
-    protected: false,
-    appRecords: 0,
-  });
-  const sides = { client: dir('client'), server: dir('server') };
-  const out: SessionAnalysis = {
+  const session = new SessionReader(keylog, limits);
+  const sorted = [...chunks].sort((a, b) => a.seq - b.seq);
+  sorted.forEach((chunk, segment) => session.read(chunk, segment));
+  return session.finish(sorted[sorted.length - 1]);
+}
+
+/** The state of one connection being read, and the stages a chunk goes through: records, opening, events, keys. */
+class SessionReader {
+  readonly out: SessionAnalysis = {
     timeline: [],
     version: null,
     cipher: null,
@@ -99,73 +96,99 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
     offeredPostHandshakeAuth: false,
     secureRenegotiation: null,
   };
+  private readonly sides: Record<'client' | 'server', Direction>;
+  private suite: AeadSuite | null = null;
+  private clientRandom: Uint8Array | null = null;
+  private serverRandom: Uint8Array | null = null;
+  private clientFinished = false;
+  private serverAppKeys = false;
+  private sawHelloRetry = false;
+  private requestSeen = false;
+  private unlisted = 0;
 
-  let suite: AeadSuite | null = null;
-  let clientRandom: Uint8Array | null = null;
-  let serverRandom: Uint8Array | null = null;
-  let clientFinished = false;
-  let serverAppKeys = false;
-  let sawHelloRetry = false;
-  let requestSeen = false;
-  let unlisted = 0;
-
-  const secret = (label: string) => (clientRandom ? keylog.get(clientRandom, label) : null);
-
-  const sorted = [...chunks].sort((a, b) => a.seq - b.seq);
-  sorted.forEach((chunk, segment) => {
-    const side = sides[chunk.from];
-    const records = side.splitter.push(chunk.bytes);
-    for (const record of records) {
-      let opened: OpenedRecord | null | undefined;
-      let reason = CLOSED_REASON;
-      // TLS 1.2: everything after this side's ChangeCipherSpec is protected (a renegotiation's own
-      // ChangeCipherSpec included). TLS 1.3: application_data records are, the rest is plaintext.
-      const protectedRecord = out.tls13 || !side.protected ? record.type === CONTENT_TYPE.applicationData : true;
-      if (protectedRecord) {
-        if (side.cipher && !side.cipherBroken) {
-          opened = openRecord(side.cipher, record.header, record.fragment);
-          if (!opened) {
-            side.cipherBroken = true;
-            reason = 'not decrypted (authentication failed: wrong or missing key)';
-          }
-        } else {
-          opened = null;
-          if (side.cipherBroken && side.cipher) reason = 'not decrypted (an earlier record failed)';
-        }
-        if (opened === null) out.undecrypted++;
-      }
-      const events = side.decoder.decode(record, opened, reason);
-      for (const event of events) handle(event, side, chunk, segment);
-      // TLS 1.3 key changes take effect at the next record (RFC 8446 5.1: a key change aligns with a record boundary).
-      afterRecord(side, events);
-    }
-    const error = side.splitter.error ?? side.decoder.error;
-    if (error && !out.decodeError) {
-      out.decodeError = error;
-      push(chunk, segment, side.who, false, `Unreadable: ${error.message}`, 0);
-    }
-  });
-
-  function push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, message: string, bytes: number): void {
-    // A flood of tiny records must not become a flood of objects: list the first ones, count the rest.
-    if (out.timeline.length >= MAX_TIMELINE) {
-      unlisted++;
-      return;
-    }
-    out.timeline.push({ ms: round(chunk.ms), from, encrypted, message, bytes, segment });
+  constructor(
+    private readonly keylog: KeyLog,
+    limits: DecoderLimits,
+  ) {
+    const dir = (who: 'client' | 'server'): Direction => ({
+      who,
+      splitter: new RecordSplitter(who, limits),
+      decoder: new RecordDecoder(who, limits),
+      cipher: null,
+      pending: null,
+      cipherBroken: false,
+      protected: false,
+      appRecords: 0,
+    });
+    this.sides = { client: dir('client'), server: dir('server') };
   }
 
-  function handle(event: StreamEvent, side: Direction, chunk: WireChunk, segment: number): void {
+  private secret(label: string): Buffer | null {
+    return this.clientRandom ? this.keylog.get(this.clientRandom, label) : null;
+  }
+
+  /** One chunk as it passed the tap: the records it completes, each opened when it is protected, then decoded. */
+  read(chunk: WireChunk, segment: number): void {
+    const side = this.sides[chunk.from];
+    for (const record of side.splitter.push(chunk.bytes)) {
+      const { opened, reason } = this.open(side, record);
+      const events = side.decoder.decode(record, opened, reason);
+      for (const event of events) this.handle(event, side, chunk, segment);
+      // TLS 1.3 key changes take effect at the next record (RFC 8446 5.1: a key change aligns with a record boundary).
+      this.afterRecord(side, events);
+    }
+    const error = side.splitter.error ?? side.decoder.error;
+    if (error && !this.out.decodeError) {
+      this.out.decodeError = error;
+      this.push(chunk, segment, side.who, false, `Unreadable: ${error.message}`, 0);
+    }
+  }
+
+  /**
+   * A record as the decoder takes it: undefined when plaintext as sent, the plaintext when opened, null
+   * (with why) when protected and not opened. TLS 1.2: everything after this side's ChangeCipherSpec is
+   * protected (a renegotiation's own ChangeCipherSpec included). TLS 1.3: application_data records are.
+   */
+  private open(side: Direction, record: TlsRecord): { opened: OpenedRecord | null | undefined; reason: string } {
+    const protectedRecord = this.out.tls13 || !side.protected ? record.type === CONTENT_TYPE.applicationData : true;
+    if (!protectedRecord) return { opened: undefined, reason: CLOSED_REASON };
+    let opened: OpenedRecord | null;
+    let reason = CLOSED_REASON;
+    if (side.cipher && !side.cipherBroken) {
+      opened = openRecord(side.cipher, record.header, record.fragment);
+      if (!opened) {
+        side.cipherBroken = true;
+        reason = 'not decrypted (authentication failed: wrong or missing key)';
+      }
+    } else {
+      opened = null;
+      if (side.cipherBroken && side.cipher) reason = 'not decrypted (an earlier record failed)';
+    }
+    if (opened === null) this.out.undecrypted++;
+    return { opened, reason };
+  }
+
+  private push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, message: string, bytes: number): void {
+    // A flood of tiny records must not become a flood of objects: list the first ones, count the rest.
+    if (this.out.timeline.length >= MAX_TIMELINE) {
+      this.unlisted++;
+      return;
+    }
+    this.out.timeline.push({ ms: round(chunk.ms), from, encrypted, message, bytes, segment });
+  }
+
+  private handle(event: StreamEvent, side: Direction, chunk: WireChunk, segment: number): void {
+    const out = this.out;
     switch (event.kind) {
       case 'handshake':
-        push(chunk, segment, side.who, event.encrypted, describeMessage(event.message, side, round(chunk.ms)), event.message.bytes);
+        this.push(chunk, segment, side.who, event.encrypted, this.describeMessage(event.message, side, round(chunk.ms)), event.message.bytes);
         return;
       case 'alert':
         if (out.alerts.length < MAX_LISTED) out.alerts.push({ from: side.who, level: event.level, code: event.code, description: event.description, ms: round(chunk.ms) });
-        push(chunk, segment, side.who, event.encrypted, `Alert (${event.level}): ${event.description}`, 2);
+        this.push(chunk, segment, side.who, event.encrypted, `Alert (${event.level}): ${event.description}`, 2);
         return;
       case 'change-cipher-spec':
-        push(chunk, segment, side.who, !out.tls13 && side.protected, 'ChangeCipherSpec', 1);
+        this.push(chunk, segment, side.who, !out.tls13 && side.protected, 'ChangeCipherSpec', 1);
         if (!out.tls13) {
           side.protected = true;
           side.cipher = side.pending;
@@ -177,69 +200,35 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
         side.appRecords++;
         if (side.who === 'server') out.serverApplicationData += event.data.length;
         const first = side.appRecords === 1 ? firstLine(event.data) : null;
-        if (side.who === 'client' && first && /^[A-Z]+ \S+ HTTP\//.test(first)) requestSeen = true;
-        push(chunk, segment, side.who, event.encrypted, first ? `Application Data (${first})` : `Application Data (${event.data.length} bytes)`, event.data.length);
+        if (side.who === 'client' && first && /^[A-Z]+ \S+ HTTP\//.test(first)) this.requestSeen = true;
+        this.push(chunk, segment, side.who, event.encrypted, first ? `Application Data (${first})` : `Application Data (${event.data.length} bytes)`, event.data.length);
         return;
       }
       case 'opaque':
-        push(chunk, segment, side.who, true, `Encrypted record, ${event.reason}`, event.record.fragment.length);
+        this.push(chunk, segment, side.who, true, `Encrypted record, ${event.reason}`, event.record.fragment.length);
         return;
       case 'error':
         return;
     }
   }
 
-  function describeMessage(m: HandshakeMessage, side: Direction, ms: number): string {
+  /** The timeline's words for a handshake message, noting what it tells about the connection on the way. */
+  private describeMessage(m: HandshakeMessage, side: Direction, ms: number): string {
     try {
       switch (m.type) {
-        case HANDSHAKE.clientHello: {
-          const ch = parseClientHello(m.body);
-          const retry = sawHelloRetry && out.handshakes === 1 && !out.serverFinished;
-          clientRandom = ch.random;
-          if (ch.offersPostHandshakeAuth) out.offeredPostHandshakeAuth = true;
-          if (retry) return 'ClientHello (after HelloRetryRequest)';
-          out.handshakes++;
-          return out.handshakes > 1 ? 'ClientHello (renegotiation)' : 'ClientHello';
-        }
-        case HANDSHAKE.serverHello: {
-          const sh = parseServerHello(m.body);
-          if (sh.isHelloRetryRequest) {
-            // Only TLS 1.3 has HelloRetryRequest: the ChangeCipherSpec records that follow are compatibility
-            // ones (RFC 8446 D.4), and the second ClientHello is still plaintext.
-            sawHelloRetry = true;
-            out.tls13 = true;
-            out.version = versionName(sh.version);
-            return 'HelloRetryRequest';
-          }
-          serverRandom = sh.random;
-          out.tls13 = sh.version === 0x0304;
-          out.version = versionName(sh.version);
-          out.cipher = cipherSuiteName(sh.cipherSuite);
-          out.secureRenegotiation = out.tls13 ? null : sh.secureRenegotiation;
-          suite = aeadSuite(sh.cipherSuite);
-          installAfterServerHello();
-          return 'ServerHello';
-        }
-        case HANDSHAKE.certificate: {
-          const { certificates } = parseCertificate(m.body, out.tls13);
-          if (side.who === 'server') {
-            if (out.serverCertificates.length === 0) out.serverCertificates = certificates;
-          } else {
-            if (out.clientCertificates.length < MAX_LISTED) out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
-          }
-          return certificates.length ? `Certificate (${certificates.length} certificate${certificates.length > 1 ? 's' : ''})` : 'Certificate (empty: no certificate sent)';
-        }
-        case HANDSHAKE.certificateRequest: {
-          const carriedBy = out.tls13 ? (out.serverFinished ? 'post-handshake' : 'handshake') : out.handshakes > 1 ? 'renegotiation' : 'handshake';
-          const info = describeCertificateRequest(m, out.tls13, carriedBy);
-          if (out.certificateRequests.length < MAX_LISTED) out.certificateRequests.push({ ...info, ms });
-          return `CertificateRequest (${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`})`;
-        }
+        case HANDSHAKE.clientHello:
+          return this.clientHello(m);
+        case HANDSHAKE.serverHello:
+          return this.serverHello(m);
+        case HANDSHAKE.certificate:
+          return this.certificate(m, side, ms);
+        case HANDSHAKE.certificateRequest:
+          return this.certificateRequest(m, ms);
         case HANDSHAKE.helloRequest:
-          if (out.helloRequests.length < MAX_LISTED) out.helloRequests.push(ms);
-          return requestSeen ? 'HelloRequest (after the HTTP request: renegotiate)' : 'HelloRequest';
+          if (this.out.helloRequests.length < MAX_LISTED) this.out.helloRequests.push(ms);
+          return this.requestSeen ? 'HelloRequest (after the HTTP request: renegotiate)' : 'HelloRequest';
         case HANDSHAKE.finished:
-          if (side.who === 'server' && out.handshakes <= 1) out.serverFinished = true;
+          if (side.who === 'server' && this.out.handshakes <= 1) this.out.serverFinished = true;
           return 'Finished';
         default:
           return m.name;
@@ -250,43 +239,99 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
     }
   }
 
-  function installAfterServerHello(): void {
+  private clientHello(m: HandshakeMessage): string {
+    const out = this.out;
+    const ch = parseClientHello(m.body);
+    const retry = this.sawHelloRetry && out.handshakes === 1 && !out.serverFinished;
+    this.clientRandom = ch.random;
+    if (ch.offersPostHandshakeAuth) out.offeredPostHandshakeAuth = true;
+    if (retry) return 'ClientHello (after HelloRetryRequest)';
+    out.handshakes++;
+    return out.handshakes > 1 ? 'ClientHello (renegotiation)' : 'ClientHello';
+  }
+
+  private serverHello(m: HandshakeMessage): string {
+    const out = this.out;
+    const sh = parseServerHello(m.body);
+    if (sh.isHelloRetryRequest) {
+      // Only TLS 1.3 has HelloRetryRequest: the ChangeCipherSpec records that follow are compatibility
+      // ones (RFC 8446 D.4), and the second ClientHello is still plaintext.
+      this.sawHelloRetry = true;
+      out.tls13 = true;
+      out.version = versionName(sh.version);
+      return 'HelloRetryRequest';
+    }
+    this.serverRandom = sh.random;
+    out.tls13 = sh.version === 0x0304;
+    out.version = versionName(sh.version);
+    out.cipher = cipherSuiteName(sh.cipherSuite);
+    out.secureRenegotiation = out.tls13 ? null : sh.secureRenegotiation;
+    this.suite = aeadSuite(sh.cipherSuite);
+    this.installAfterServerHello();
+    return 'ServerHello';
+  }
+
+  private certificate(m: HandshakeMessage, side: Direction, ms: number): string {
+    const out = this.out;
+    const { certificates } = parseCertificate(m.body, out.tls13);
+    if (side.who === 'server') {
+      if (out.serverCertificates.length === 0) out.serverCertificates = certificates;
+    } else if (out.clientCertificates.length < MAX_LISTED) {
+      out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
+    }
+    return certificates.length ? `Certificate (${certificates.length} certificate${certificates.length > 1 ? 's' : ''})` : 'Certificate (empty: no certificate sent)';
+  }
+
+  private certificateRequest(m: HandshakeMessage, ms: number): string {
+    const out = this.out;
+    const carriedBy = out.tls13 ? (out.serverFinished ? 'post-handshake' : 'handshake') : out.handshakes > 1 ? 'renegotiation' : 'handshake';
+    const info = describeCertificateRequest(m, out.tls13, carriedBy);
+    if (out.certificateRequests.length < MAX_LISTED) out.certificateRequests.push({ ...info, ms });
+    return `CertificateRequest (${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`})`;
+  }
+
+  /** Keys after ServerHello: TLS 1.3 handshake keys at once; TLS 1.2 keys waiting for each side's ChangeCipherSpec. */
+  private installAfterServerHello(): void {
+    const { client, server } = this.sides;
+    const suite = this.suite;
     if (!suite) {
-      sides.client.pending = sides.server.pending = null;
+      client.pending = server.pending = null;
       return;
     }
-    if (out.tls13) {
-      const c = secret('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-      const s = secret('SERVER_HANDSHAKE_TRAFFIC_SECRET');
-      sides.client.cipher = c ? tls13Cipher(suite, c) : null;
-      sides.server.cipher = s ? tls13Cipher(suite, s) : null;
-      sides.client.cipherBroken = !c;
-      sides.server.cipherBroken = !s;
+    if (this.out.tls13) {
+      const c = this.secret('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+      const s = this.secret('SERVER_HANDSHAKE_TRAFFIC_SECRET');
+      client.cipher = c ? tls13Cipher(suite, c) : null;
+      server.cipher = s ? tls13Cipher(suite, s) : null;
+      client.cipherBroken = !c;
+      server.cipherBroken = !s;
       return;
     }
-    const master = secret('CLIENT_RANDOM');
-    if (master && clientRandom && serverRandom) {
-      const keys = tls12Ciphers(suite, master, clientRandom, serverRandom);
-      sides.client.pending = keys.client;
-      sides.server.pending = keys.server;
+    const master = this.secret('CLIENT_RANDOM');
+    if (master && this.clientRandom && this.serverRandom) {
+      const keys = tls12Ciphers(suite, master, this.clientRandom, this.serverRandom);
+      client.pending = keys.client;
+      server.pending = keys.server;
     } else {
       // Keys for the next epoch are unknown: after ChangeCipherSpec the records stay opaque.
-      sides.client.pending = sides.server.pending = null;
+      client.pending = server.pending = null;
     }
   }
 
-  function afterRecord(side: Direction, events: StreamEvent[]): void {
-    if (!out.tls13 || !suite) return;
+  /** TLS 1.3: application keys after each side's Finished, the next secret after a KeyUpdate. */
+  private afterRecord(side: Direction, events: StreamEvent[]): void {
+    const suite = this.suite;
+    if (!this.out.tls13 || !suite) return;
     for (const e of events) {
       if (e.kind !== 'handshake') continue;
-      if (e.message.type === HANDSHAKE.finished && side.who === 'server' && !serverAppKeys) {
-        serverAppKeys = true;
-        const s = secret('SERVER_TRAFFIC_SECRET_0');
+      if (e.message.type === HANDSHAKE.finished && side.who === 'server' && !this.serverAppKeys) {
+        this.serverAppKeys = true;
+        const s = this.secret('SERVER_TRAFFIC_SECRET_0');
         side.cipher = s ? tls13Cipher(suite, s) : null;
         side.cipherBroken = !s;
-      } else if (e.message.type === HANDSHAKE.finished && side.who === 'client' && !clientFinished) {
-        clientFinished = true;
-        const c = secret('CLIENT_TRAFFIC_SECRET_0');
+      } else if (e.message.type === HANDSHAKE.finished && side.who === 'client' && !this.clientFinished) {
+        this.clientFinished = true;
+        const c = this.secret('CLIENT_TRAFFIC_SECRET_0');
         side.cipher = c ? tls13Cipher(suite, c) : null;
         side.cipherBroken = !c;
       } else if (e.message.type === HANDSHAKE.keyUpdate && side.cipher?.secret) {
@@ -295,11 +340,10 @@ export function analyzeSession(chunks: WireChunk[], keylog: KeyLog, limits: Deco
     }
   }
 
-  if (unlisted) {
-    const last = sorted[sorted.length - 1];
-    out.timeline.push({ ms: round(last?.ms ?? 0), from: 'server', encrypted: false, message: `(${unlisted} more messages not listed)` });
+  finish(last: WireChunk | undefined): SessionAnalysis {
+    if (this.unlisted) this.out.timeline.push({ ms: round(last?.ms ?? 0), from: 'server', encrypted: false, message: `(${this.unlisted} more messages not listed)` });
+    return this.out;
   }
-  return out;
 }
 
 function round(ms: number): number {

@@ -3,7 +3,7 @@ import type { CertificateRequestInfo, ProbeAttempt, ProbeResult } from '../model
 import { isCertificateRejectionAlert } from '../tls/names';
 
 /**
- * The rules that turn a probe's evidence into findings (DESIGN.md "Findings", issue 5). Pure: the
+ * The rules that turn a probe's evidence into findings (DESIGN.md "Findings"). Pure: the
  * probe's attempts in, catalogue findings out, each with the bytes, names, alert or status line that
  * raised it and a detail a helpdesk reader can act on.
  */
@@ -64,22 +64,67 @@ const isTls13 = (a: ProbeAttempt) => a.tls.version === 'TLS 1.3';
 const isTls12 = (a: ProbeAttempt) => a.tls.version === 'TLS 1.2';
 
 export function probeFindings(input: ProbeFindingInput): Finding[] {
-  const out: Finding[] = [];
+  const ctx = probeContext(input);
+  return [
+    ...renegotiationFindings(ctx),
+    ...tls13Findings(ctx),
+    ...noRequestFindings(ctx),
+    ...versionRefusedFindings(ctx),
+    ...caListSizeFindings(ctx),
+    ...caListKindFindings(ctx),
+    ...issuerExcludedFindings(ctx),
+    ...rejectedCertificateFindings(ctx),
+    ...subStatusFindings(ctx),
+  ].sort(bySeverity);
+}
+
+type RequestSeen = { attempt: ProbeAttempt; request: CertificateRequestInfo };
+
+/** What every stage of probeFindings reads: the attempts sorted by what they show. */
+interface ProbeContext {
+  attempts: ProbeAttempt[];
+  clientCertificate: ProbeFindingInput['clientCertificate'];
+  knownCas: KnownCa[] | undefined;
+  /** The attempts without a client certificate: they show how the server asks. */
+  plain: ProbeAttempt[];
+  requests: RequestSeen[];
+  byHandshake: RequestSeen | undefined;
+  byReneg: RequestSeen | undefined;
+  byPha: RequestSeen | undefined;
+  /** The first request seen without a certificate presented (else the first one): what the CA names are judged on. */
+  firstRequest: RequestSeen | undefined;
+  phaAttempt: ProbeAttempt | undefined;
+  phaUnavailable: boolean;
+  /** Only a TLS 1.3 handshake that completed counts: a server without TLS 1.3 at all is no fault here. */
+  tls13Failures: ProbeAttempt[];
+  /** Texts name a server's software (and its log messages) only when a Server header showed it. */
+  software: ReturnType<typeof serverSoftware>;
+}
+
+function probeContext(input: ProbeFindingInput): ProbeContext {
   const plain = plainAttempts(input.attempts);
-  const withRequest = input.attempts.filter((a) => a.clientAuth.certificateRequest);
-  const requests = withRequest.map((a) => ({ attempt: a, request: a.clientAuth.certificateRequest! }));
+  const requests = input.attempts.filter((a) => a.clientAuth.certificateRequest).map((a) => ({ attempt: a, request: a.clientAuth.certificateRequest! }));
   const phaAttempt = plain.find(isPha);
-  const phaUnavailable = !phaAttempt || (phaAttempt.clientAuth.reason ?? '').includes(PHA_UNAVAILABLE);
-  // Texts name a server's software (and its log messages) only when a Server header showed it.
-  const software = serverSoftware(input.attempts);
+  return {
+    attempts: input.attempts,
+    clientCertificate: input.clientCertificate,
+    knownCas: input.knownCas,
+    plain,
+    requests,
+    byHandshake: requests.find((r) => r.request.carriedBy === 'handshake'),
+    byReneg: requests.find((r) => r.request.carriedBy === 'renegotiation'),
+    byPha: requests.find((r) => r.request.carriedBy === 'post-handshake'),
+    firstRequest: requests.find((r) => !r.attempt.clientCertificate.presented) ?? requests[0],
+    phaAttempt,
+    phaUnavailable: !phaAttempt || (phaAttempt.clientAuth.reason ?? '').includes(PHA_UNAVAILABLE),
+    tls13Failures: plain.filter((a) => !isPha(a) && isTls13(a) && failedLikePha(a)),
+    software: serverSoftware(input.attempts),
+  };
+}
 
-  // --- How the server asks -------------------------------------------------------------------
-  const byHandshake = requests.find((r) => r.request.carriedBy === 'handshake');
-  const byReneg = requests.find((r) => r.request.carriedBy === 'renegotiation');
-  const byPha = requests.find((r) => r.request.carriedBy === 'post-handshake');
-  // Only a TLS 1.3 handshake that completed counts: a server without TLS 1.3 at all is no fault here.
-  const tls13Failures = plain.filter((a) => !isPha(a) && isTls13(a) && failedLikePha(a));
-
+/** How the server asks: only by TLS 1.2 renegotiation after the request. */
+function renegotiationFindings({ byReneg, byHandshake }: ProbeContext): Finding[] {
+  const out: Finding[] = [];
   if (byReneg && !byHandshake) {
     const a = byReneg.attempt;
     const hello = a.timeline.find((e) => e.message.startsWith('HelloRequest'));
@@ -99,6 +144,12 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     );
   }
 
+  return out;
+}
+
+/** How the server asks over TLS 1.3: after the handshake, or not at all where TLS 1.2 asks. */
+function tls13Findings({ byPha, byReneg, byHandshake, tls13Failures, phaAttempt, phaUnavailable, software }: ProbeContext): Finding[] {
+  const out: Finding[] = [];
   if (byPha) {
     const a = byPha.attempt;
     const failing = tls13Failures[0];
@@ -140,6 +191,12 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
+  return out;
+}
+
+/** The server never asks on this path, though it answered. */
+function noRequestFindings({ plain, requests, phaAttempt, phaUnavailable }: ProbeContext): Finding[] {
+  const out: Finding[] = [];
   const answered = plain.filter((a) => a.http !== null);
   if (!requests.length && answered.length) {
     const a = answered[0]!;
@@ -157,10 +214,18 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     );
   }
 
-  // --- A TLS version the user forced, refused -------------------------------------------------------
-  // Only when one version was forced (no default attempt, one version tried): then "does it speak TLS
-  // 1.3?" was the question. When versions are compared, a missing one is context, not a fault.
-  if (forcedVersion(input.attempts)) {
+  return out;
+}
+
+/**
+ * A TLS version the user forced, refused. Only when one version was forced (no default attempt, one
+ * version tried): then "does it speak TLS 1.3?" was the question. When versions are compared, a
+ * missing one is context, not a fault.
+ */
+function versionRefusedFindings(ctx: ProbeContext): Finding[] {
+  const { plain } = ctx;
+  const out: Finding[] = [];
+  if (forcedVersion(ctx.attempts)) {
     for (const a of plain) {
       const refused = versionRefused(a);
       if (!refused) continue;
@@ -175,9 +240,14 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
-  // --- What the CertificateRequest carries -------------------------------------------------------
+  return out;
+}
+
+/** What the CertificateRequest carries: a CA list over the Schannel limits (or too large to read), or none. */
+function caListSizeFindings(ctx: ProbeContext): Finding[] {
+  const { requests } = ctx;
+  const out: Finding[] = [];
   const seen = new Set<string>();
-  const firstRequest = requests.find((r) => !r.attempt.clientCertificate.presented) ?? requests[0];
   for (const { attempt, request } of requests) {
     const key = `${request.caNamesBytes}/${request.caNames.length}`;
     if (seen.has(key)) continue;
@@ -207,7 +277,7 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
   }
 
   // A CertificateRequest too large to read at all: far past every client's limit, and the same finding.
-  const huge = input.attempts.find((a) => a.oversized?.message === 'CertificateRequest');
+  const huge = ctx.attempts.find((a) => a.oversized?.message === 'CertificateRequest');
   if (huge && !out.some((f) => f.id === 'server.ca-list-too-large')) {
     const o = huge.oversized!;
     out.push(
@@ -224,9 +294,16 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     );
   }
 
-  if (firstRequest && firstRequest.request.caNames.length && input.knownCas?.length) {
+  return out;
+}
+
+/** Whether the CA names are roots only or intermediates only, judged when every name is known here. */
+function caListKindFindings(ctx: ProbeContext): Finding[] {
+  const { firstRequest } = ctx;
+  const out: Finding[] = [];
+  if (firstRequest && firstRequest.request.caNames.length && ctx.knownCas?.length) {
     const kinds = new Map<string, 'root' | 'intermediate'>();
-    for (const ca of input.knownCas) {
+    for (const ca of ctx.knownCas) {
       const current = kinds.get(ca.subject);
       if (current !== 'root') kinds.set(ca.subject, ca.selfSigned ? 'root' : 'intermediate');
     }
@@ -256,8 +333,14 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
-  // --- The client certificate given ---------------------------------------------------------------
-  const cc = input.clientCertificate;
+  return out;
+}
+
+/** The client certificate given: no CA of its chain is among the names sent. */
+function issuerExcludedFindings(ctx: ProbeContext): Finding[] {
+  const { firstRequest } = ctx;
+  const out: Finding[] = [];
+  const cc = ctx.clientCertificate;
   if (cc && firstRequest && firstRequest.request.caNames.length > 0) {
     const chainNames = new Set([cc.issuer, ...cc.chain.flatMap((c) => [c.subject, c.issuer])]);
     const named = firstRequest.request.caNames.filter((n) => chainNames.has(n));
@@ -277,10 +360,16 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     }
   }
 
-  // --- The client certificate refused, in TLS or in HTTP -------------------------------------------
-  // One finding per cause: the same alert, or the same HTTP refusal, seen on several connections is
-  // one finding with each connection as its proof.
-  const presentedAttempts = input.attempts.filter((a) => a.clientCertificate.presented);
+  return out;
+}
+
+/**
+ * The client certificate refused, in TLS or in HTTP. One finding per cause: the same alert, or the
+ * same HTTP refusal, seen on several connections is one finding with each connection as its proof.
+ */
+function rejectedCertificateFindings(ctx: ProbeContext): Finding[] {
+  const out: Finding[] = [];
+  const presentedAttempts = ctx.attempts.filter((a) => a.clientCertificate.presented);
   const refusals = new Map<string, { title: string; detail: string; evidence: Evidence[] }>();
   const addRefusal = (key: string, make: () => { title: string; detail: string }, evidence: Evidence[]) => {
     const known = refusals.get(key);
@@ -323,11 +412,15 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
   }
   for (const r of refusals.values()) out.push(finding('server.rejected-certificate', r.title, r.detail, r.evidence));
 
-  // --- IIS sub-status -------------------------------------------------------------------------------
-  // With a client certificate given, what matters is what the server said to it; without one, to the plain attempts.
-  const presenting = input.attempts.filter((a) => a.clientCertificate.thumbprint !== null);
+  return out;
+}
+
+/** IIS sub-status: with a client certificate given, what the server said to it; without one, to the plain attempts. */
+function subStatusFindings(ctx: ProbeContext): Finding[] {
+  const out: Finding[] = [];
+  const presenting = ctx.attempts.filter((a) => a.clientCertificate.thumbprint !== null);
   const bySub = new Map<number, ProbeAttempt[]>();
-  for (const a of presenting.length ? presenting : input.attempts) {
+  for (const a of presenting.length ? presenting : ctx.attempts) {
     const sub = a.http?.status === 403 ? a.http.subStatus : null;
     if (sub === null || !(sub in SUB_STATUS)) continue;
     bySub.set(sub, [...(bySub.get(sub) ?? []), a]);
@@ -337,7 +430,7 @@ export function probeFindings(input: ProbeFindingInput): Finding[] {
     out.push(finding(s.id, s.title, s.detail, seenOn.flatMap((a) => [{ kind: 'attempt', text: a.label }, { kind: 'status', text: statusLine(a) }])));
   }
 
-  return out.sort(bySeverity);
+  return out;
 }
 
 /** The probe was asked about one TLS version only (--tls 1.2 or 1.3): no default attempt, one forced kind. */

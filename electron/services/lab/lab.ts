@@ -5,7 +5,7 @@ import { ensureLabPki, labFolder, type LabPki } from './lab-pki';
 import { PAGE_403_7, startNodeScenario, type NodeScenario, type RunningServer } from './node-servers';
 
 /**
- * The built-in lab (issue 5 "Lab servers", `certbench lab`, lab:start/stop/status): local mTLS
+ * The built-in lab (`certbench lab`, lab:start/stop/status): local mTLS
  * servers on 127.0.0.1 that ask for a client certificate the ways servers in the field do, with a
  * test PKI in the lab folder. One Lab per process; start replaces a running lab.
  */

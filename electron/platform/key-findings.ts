@@ -1,10 +1,10 @@
 import type { Acl, PathAccess } from '../../shared/model/acl';
 import { finding, type Finding } from '../../shared/findings/catalogue';
-import { faclOfAcl, grants, masked, overallAnswer } from './posix-acl';
+import { faclOfAcl, grants, masked, overallAnswer } from '../../shared/acl/posix';
 
 /**
  * Findings about a private key file's permissions (DESIGN.md catalogue: key.*), for POSIX and
- * Windows ACLs alike, from the ACL model and an access check (posix-acl.ts or the Windows reader).
+ * Windows ACLs alike, from the ACL model and an access check (shared/acl/posix.ts or the Windows reader).
  */
 
 /** Groups whose members are "everyone" in practice: a key readable by them is too open. */

@@ -8,7 +8,7 @@ import { ExecFileRunner } from '../../electron/platform/command-runner';
 import { createLinuxPlatform } from '../../electron/platform/linux';
 import { LinuxKeyAclWriter } from '../../electron/platform/linux/acl-writer';
 import { LinuxIdentityDirectory } from '../../electron/platform/linux/identities';
-import { checkAccess, parseGetfacl, subjectOf } from '../../electron/platform/posix-acl';
+import { checkAccess, parseGetfacl, subjectOf } from '../../shared/acl/posix';
 import type { CommandRunner } from '../../electron/platform/types';
 import { withUserFolders } from '../../electron/platform';
 import type { ServiceContext } from '../../electron/services/context';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nssRole, parseCertutilKeys, parseCertutilList, readNssDatabase } from '../../electron/platform/linux/nss';
 import { LinuxIdentityDirectory, identitiesFromGetent, parseGroups, parsePasswd } from '../../electron/platform/linux/identities';
 import { changeFor } from '../../electron/platform/linux/acl-writer';
-import { parseGetfacl, type PosixSubject } from '../../electron/platform/posix-acl';
+import { parseGetfacl, type PosixSubject } from '../../shared/acl/posix';
 import { FakeRunner } from '../helpers/fake-runner';
 
 /** Linux adapters on recorded output (tests/fixtures/linux, captured from certutil 3.87 and getent on Debian 12). */

@@ -9,11 +9,11 @@ import {
   minimalFaclFromMode,
   overallAnswer,
   parseGetfacl,
-  traversedDirectories,
   type FaclBlock,
   type FaclEntry,
   type PosixSubject,
-} from '../../electron/platform/posix-acl';
+} from '../../shared/acl/posix';
+import { traversedDirectories } from '../../electron/platform/posix-acl';
 import { keyFileFindings } from '../../electron/platform/key-findings';
 import type { Identity } from '../../shared/model/acl';
 

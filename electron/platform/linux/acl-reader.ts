@@ -1,8 +1,9 @@
 import type { AccessAnswer, Acl, Identity } from '../../../shared/model/acl';
-import { canReadPosix, checkPathAccess, overallAnswer, readPathAcls } from '../posix-acl';
+import { canReadPosix, checkPathAccess, overallAnswer } from '../../../shared/acl/posix';
+import { readPathAcls } from '../posix-acl';
 import type { CommandRunner, KeyAclReader, PathCheck } from '../types';
 
-/** Linux key-file permissions: stat + getfacl along the path, the POSIX.1e check (posix-acl.ts). */
+/** Linux key-file permissions: stat + getfacl along the path, the POSIX.1e check (shared/acl/posix.ts). */
 export class LinuxKeyAclReader implements KeyAclReader {
   constructor(private readonly runner: CommandRunner) {}
 

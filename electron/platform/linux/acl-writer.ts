@@ -13,14 +13,13 @@ import {
   faclOfAcl,
   overallAnswer,
   parseGetfacl,
-  readFacls,
-  readPathAcls,
   subjectOf,
   type FaclBlock,
   type FaclEntry,
   type PathAcls,
   type PosixSubject,
-} from '../posix-acl';
+} from '../../../shared/acl/posix';
+import { readFacls, readPathAcls } from '../posix-acl';
 import type { CommandRunner, KeyAclWriter } from '../types';
 
 /**

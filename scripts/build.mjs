@@ -27,6 +27,6 @@ await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: quie
 await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
-  esbuild({ ...common, entryPoints: ['electron/cli.ts'], outfile: 'dist/cli.cjs' }),
+  esbuild({ ...common, entryPoints: ['electron/cli/cli.ts'], outfile: 'dist/cli.cjs' }),
 ]);
 if (!quiet) console.error(`certbench: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -3,7 +3,7 @@ import type { Alert, CertificateRequestInfo, ProbeAttempt, ProbeResult, SslStrea
 import { CA_LIST_LIMIT } from './findings';
 
 /**
- * The lines a probe's plain-text reports share: `certbench probe` (electron/cli-probe.ts) and a bundle's
+ * The lines a probe's plain-text reports share: `certbench probe` (electron/cli/probe.ts) and a bundle's
  * probes/<n>-<host>.timeline.txt (shared/bundle/timeline-text.ts) say these the same way, so a reader
  * who knows one knows the other. Each report keeps its own header and what only it shows.
  */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { requireOpenssl, standardPki, type Issued } from '../helpers/openssl-pki';
 import { Containers, requireLegacyProvider } from '../helpers/openssl-containers';
 import { CLI, ROOT, requireBuiltCli } from '../helpers/run-cli';
-import { passwordFromEnv, promptHidden } from '../../electron/cli-password';
+import { passwordFromEnv, promptHidden } from '../../electron/cli/password';
 import { dispatch } from '../../electron/dispatch';
 import type { Res } from '../../shared/contract';
 

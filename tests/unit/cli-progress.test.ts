@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CliProgress } from '../../electron/cli-progress';
+import { CliProgress } from '../../electron/cli/progress';
 
 /** Progress is for people at a terminal; a pipe or a log gets only the one-line error, if any. */
 function stream(tty: boolean): NodeJS.WriteStream & { text(): string } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forTerminal, installTerminalGuard, terminalSafe, writeControl } from '../../electron/cli-terminal';
+import { forTerminal, installTerminalGuard, terminalSafe, writeControl } from '../../electron/cli/terminal';
 
 /**
  * Issue 14: text from certificates, bundles and servers never reaches a terminal raw. A subject could

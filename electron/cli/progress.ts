@@ -1,4 +1,4 @@
-import { writeControl } from './cli-terminal';
+import { writeControl } from './terminal';
 
 /**
  * Progress on stderr for CLI work that takes over a second (developers' guide), on a terminal only:

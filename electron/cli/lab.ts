@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { LAB_SCENARIOS, type LabScenarioName, type LabState } from '../shared/model/lab';
-import { toErrorData } from '../shared/errors';
-import { lab } from './services/lab/lab';
-import { CliProgress } from './cli-progress';
+import { LAB_SCENARIOS, type LabScenarioName, type LabState } from '../../shared/model/lab';
+import { toErrorData } from '../../shared/errors';
+import { lab } from '../services/lab/lab';
+import { CliProgress } from './progress';
 
 /**
  * `certbench lab [--scenario NAME ...] [--json]`: start the built-in lab (local mTLS servers that

@@ -1,19 +1,19 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DiagnoseRequestSchema } from '../shared/contract';
-import { CertbenchError, formatBytes, toErrorData } from '../shared/errors';
-import { REDACTION_KINDS, type OpenedBundle, type RedactionKind } from '../shared/model/bundle';
-import type { DiagnoseReport } from '../shared/model/diagnose';
-import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './cli-diagnose-request';
-import { CliProgress } from './cli-progress';
-import { exportBundle } from './services/bundle/export';
-import { openBundle } from './services/bundle/open';
-import { diagnose } from './services/diagnose';
-import type { ClientCredential } from './services/probe/attempt';
-import { loadClientCredential } from './services/probe/client-cert';
-import { parseTarget, runProbe } from './services/probe/probe';
-import { forTerminal } from './cli-terminal';
-import { systemTrust } from './services/system-trust';
+import { DiagnoseRequestSchema } from '../../shared/contract';
+import { CertbenchError, formatBytes, toErrorData } from '../../shared/errors';
+import { REDACTION_KINDS, type OpenedBundle, type RedactionKind } from '../../shared/model/bundle';
+import type { DiagnoseReport } from '../../shared/model/diagnose';
+import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './diagnose-request';
+import { CliProgress } from './progress';
+import { exportBundle } from '../services/bundle/export';
+import { openBundle } from '../services/bundle/open';
+import { diagnose } from '../services/diagnose';
+import type { ClientCredential } from '../services/probe/attempt';
+import { loadClientCredential } from '../services/probe/client-cert';
+import { parseTarget, runProbe } from '../services/probe/probe';
+import { forTerminal } from './terminal';
+import { systemTrust } from '../services/system-trust';
 
 /**
  * `certbench bundle [--out FILE.zip] [--probe URL ...] [--cert FILE|--thumbprint T] [--key FILE]

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { allThumbprints, analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../shared/chain/analyze';
-import type { ChainPath } from '../shared/model/chain';
-import { keyStatusFromFiles } from '../shared/verdict/key-status';
-import { inspectCommandFiles } from './cli-inputs';
-import { systemTrust } from './services/system-trust';
-import './services/node-verify';
-import { forTerminal } from './cli-terminal';
-import { CliProgress } from './cli-progress';
+import { allThumbprints, analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../../shared/chain/analyze';
+import type { ChainPath } from '../../shared/model/chain';
+import { keyStatusFromFiles } from '../../shared/verdict/key-status';
+import { inspectCommandFiles } from './inputs';
+import { systemTrust } from '../services/system-trust';
+import '../services/node-verify';
+import { forTerminal } from './terminal';
+import { CliProgress } from './progress';
 
 /**
  * `certbench chain FILE... [--trust FILE...] [--no-system-trust] [--at ISO] [--policy OID]...

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../shared/contract';
-import { toErrorData } from '../shared/errors';
-import { checkInputFile, readInputFile } from './services/input-file';
-import { passwordFromEnv } from './cli-password';
+import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../shared/contract';
+import { toErrorData } from '../../shared/errors';
+import { checkInputFile, readInputFile } from '../services/input-file';
+import { passwordFromEnv } from './password';
 
 /**
  * The options every command that gathers a diagnosis takes (`diagnose`, `fix`, `bundle`), and the

@@ -1,19 +1,19 @@
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { formatKeyLine } from '../shared/cert/containers';
-import { oneLine, toErrorData } from '../shared/errors';
-import { formatCertificateText } from '../shared/cert/format-text';
-import { APP_VERSION } from './version';
-import { startHeadless } from './headless';
-import { writePrivateFile } from './private-file';
-import { forTerminal, installTerminalGuard } from './cli-terminal';
-import { inspectCommandFiles } from './cli-inputs';
-import { registerChainCommand } from './cli-chain';
-import { registerStoreCommands } from './cli-stores';
-import { registerLabCommand } from './cli-lab';
-import { registerProbeCommand } from './cli-probe';
-import { registerDiagnoseCommands } from './cli-diagnose';
-import { registerBundleCommand } from './cli-bundle';
+import { formatKeyLine } from '../../shared/cert/containers';
+import { oneLine, toErrorData } from '../../shared/errors';
+import { formatCertificateText } from '../../shared/cert/format-text';
+import { APP_VERSION } from '../version';
+import { startHeadless } from '../headless';
+import { writePrivateFile } from '../private-file';
+import { forTerminal, installTerminalGuard } from './terminal';
+import { inspectCommandFiles } from './inputs';
+import { registerChainCommand } from './chain';
+import { registerStoreCommands } from './stores';
+import { registerLabCommand } from './lab';
+import { registerProbeCommand } from './probe';
+import { registerDiagnoseCommands } from './diagnose';
+import { registerBundleCommand } from './bundle';
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON

@@ -1,19 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DiagnoseRequestSchema } from '../shared/contract';
-import { toErrorData } from '../shared/errors';
-import { FINDING_IDS, type Finding } from '../shared/findings/catalogue';
-import { fixesFor } from '../shared/fixes';
-import { DiagnoseReportSchema, type DiagnoseReport } from '../shared/model/diagnose';
-import type { FixShell } from '../shared/model/fix';
-import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './cli-diagnose-request';
-import { CliProgress } from './cli-progress';
-import { readInputFile } from './services/input-file';
-import { diagnose } from './services/diagnose';
-import { APP_VERSION } from './version';
-import { forTerminal } from './cli-terminal';
-import { scriptFileText, undoFileName } from '../shared/scripts/script-file';
+import { DiagnoseRequestSchema } from '../../shared/contract';
+import { toErrorData } from '../../shared/errors';
+import { FINDING_IDS, type Finding } from '../../shared/findings/catalogue';
+import { fixesFor } from '../../shared/fixes';
+import { DiagnoseReportSchema, type DiagnoseReport } from '../../shared/model/diagnose';
+import type { FixShell } from '../../shared/model/fix';
+import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './diagnose-request';
+import { CliProgress } from './progress';
+import { readInputFile } from '../services/input-file';
+import { diagnose } from '../services/diagnose';
+import { APP_VERSION } from '../version';
+import { forTerminal } from './terminal';
+import { scriptFileText, undoFileName } from '../../shared/scripts/script-file';
 
 /**
  * `certbench diagnose [URL] [--cert FILE|--thumbprint T] [--identity ID] [--attach FILE ...] --json`

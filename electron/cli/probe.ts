@@ -1,20 +1,20 @@
 import type { Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES, type Res } from '../shared/contract';
-import { probeOffers } from './services/probe/offers';
-import { listing } from './services/stores';
-import { CertbenchError, oneLine, toErrorData } from '../shared/errors';
-import type { ProbeAttempt, ProbeResult } from '../shared/model/probe';
-import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../shared/probe/report-lines';
-import { readInputFile } from './cli-inputs';
-import { passwordFromEnv, promptHidden } from './cli-password';
-import { CliProgress } from './cli-progress';
-import { loadClientCredential, type CredentialInput } from './services/probe/client-cert';
-import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from './services/probe/probe';
-import { systemTrust } from './services/system-trust';
-import type { ClientCredential } from './services/probe/attempt';
-import { serviceContext } from './services/context';
-import { forTerminal } from './cli-terminal';
-import { requirePowerShell, storeClient, type ProbeVia } from './services/probe/choose-client';
+import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
+import { probeOffers } from '../services/probe/offers';
+import { listing } from '../services/stores';
+import { CertbenchError, oneLine, toErrorData } from '../../shared/errors';
+import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
+import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../../shared/probe/report-lines';
+import { readInputFile } from './inputs';
+import { passwordFromEnv, promptHidden } from './password';
+import { CliProgress } from './progress';
+import { loadClientCredential, type CredentialInput } from '../services/probe/client-cert';
+import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from '../services/probe/probe';
+import { systemTrust } from '../services/system-trust';
+import type { ClientCredential } from '../services/probe/attempt';
+import { serviceContext } from '../services/context';
+import { forTerminal } from './terminal';
+import { requirePowerShell, storeClient, type ProbeVia } from '../services/probe/choose-client';
 
 /**
  * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]

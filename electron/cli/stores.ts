@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { CertbenchError, oneLine, toErrorData, type ErrorCode } from '../shared/errors';
-import type { Finding } from '../shared/findings/catalogue';
-import type { Acl, GrantPlan } from '../shared/model/acl';
-import { quoteBash } from '../shared/scripts/quote';
-import { STORE_FILTERS, filterStoreCertificates, type StoreFilter } from '../shared/stores/filters';
-import { CliProgress } from './cli-progress';
-import { checkKeyAccess, findKey, grantKeyAccess, undoKeyGrant } from './services/keys';
-import { addStoreFolder, listStores, removeStoreFolder } from './services/stores';
-import { forTerminal } from './cli-terminal';
+import { CertbenchError, oneLine, toErrorData, type ErrorCode } from '../../shared/errors';
+import type { Finding } from '../../shared/findings/catalogue';
+import type { Acl, GrantPlan } from '../../shared/model/acl';
+import { quoteBash } from '../../shared/scripts/quote';
+import { STORE_FILTERS, filterStoreCertificates, type StoreFilter } from '../../shared/stores/filters';
+import { CliProgress } from './progress';
+import { checkKeyAccess, findKey, grantKeyAccess, undoKeyGrant } from '../services/keys';
+import { addStoreFolder, listStores, removeStoreFolder } from '../services/stores';
+import { forTerminal } from './terminal';
 
 /**
  * `certbench stores`, `certbench key` (FindPrivateKey) and `certbench grant` (issue 4), on the same

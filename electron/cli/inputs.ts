@@ -1,11 +1,11 @@
-import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../shared/contract';
-import { inspectFiles, type InspectInput } from '../shared/cert/inspect';
-import { toErrorData } from '../shared/errors';
-import { readInputFile } from './services/input-file';
-import { passwordFromEnv, promptHidden } from './cli-password';
-import { CliProgress } from './cli-progress';
+import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../../shared/contract';
+import { inspectFiles, type InspectInput } from '../../shared/cert/inspect';
+import { toErrorData } from '../../shared/errors';
+import { readInputFile } from '../services/input-file';
+import { passwordFromEnv, promptHidden } from './password';
+import { CliProgress } from './progress';
 
-export { readInputFile } from './services/input-file';
+export { readInputFile } from '../services/input-file';
 
 /**
  * Read and inspect the files of one command as a set (keys matched across files). Passwords come

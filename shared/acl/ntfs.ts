@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
+import { sha1 } from '@noble/hashes/legacy.js';
 import { z } from 'zod';
-import { CertbenchError } from '../../../shared/errors';
-import type { Ace, AccessAnswer, Acl, Identity, Principal } from '../../../shared/model/acl';
-import { quotePowerShell } from '../../../shared/scripts/quote';
-import { formatListValue, parseFormatList } from '../../../shared/server/format-list';
-import { stripPasteNoise } from '../../../shared/server/paste-noise';
-import { jsonArray, jsonScript } from './powershell';
+import { CertbenchError } from '../errors';
+import type { Ace, AccessAnswer, Acl, Identity, Principal } from '../model/acl';
+import { formatListValue, parseFormatList } from '../server/format-list';
+import { stripPasteNoise } from '../server/paste-noise';
+import { jsonArray } from '../server/powershell-json';
 
 /**
- * NTFS ACLs of key files (issue 4; reference/windows-formats.md section 3): Get-Acl as JSON (the
- * primary source: locale-independent, with SIDs) and icacls text (what helpdesk staff paste), both
- * mapped to the shared Acl model, and the access check for "can this identity read the key?".
+ * NTFS ACLs of key files (reference/windows-formats.md section 3), pure: Get-Acl as JSON (the primary
+ * source: locale-independent, with SIDs) and icacls text (what helpdesk staff paste), both mapped to
+ * the shared Acl model, and the access check for "can this identity read the key?". The script that
+ * reads them on Windows is electron/platform/windows/acl.ts.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -188,9 +188,15 @@ export function canonicalPrincipal(name: string): string {
  * lower-casing table may differ from JavaScript's for some letters.
  */
 export function appPoolSid(pool: string): string {
-  const digest = createHash('sha1').update(Buffer.from(pool.toLowerCase(), 'utf16le')).digest();
+  const name = pool.toLowerCase();
+  const utf16le = new Uint8Array(name.length * 2);
+  for (let i = 0; i < name.length; i++) {
+    utf16le[2 * i] = name.charCodeAt(i) & 0xff;
+    utf16le[2 * i + 1] = name.charCodeAt(i) >> 8;
+  }
+  const digest = sha1(utf16le);
   const parts: number[] = [];
-  for (let i = 0; i < 20; i += 4) parts.push(digest.readUInt32LE(i));
+  for (let i = 0; i < 20; i += 4) parts.push((digest[i]! | (digest[i + 1]! << 8) | (digest[i + 2]! << 16) | (digest[i + 3]! << 24)) >>> 0);
   return `S-1-5-82-${parts.join('-')}`;
 }
 
@@ -362,33 +368,6 @@ export function aclFromIcacls(text: string, knownPath?: string): Acl {
 // ---------------------------------------------------------------------------------------------
 // Get-Acl as JSON
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Get-Acl for one path, rules read with SIDs and translated one by one (a SID that no longer resolves,
- * such as a deleted app pool's, stays a SID instead of failing the whole read). Enum values are
- * written as text and as numbers: ConvertTo-Json in PowerShell 5.1 would write enums as bare numbers.
- */
-export function getAclScript(path: string): string {
-  return jsonScript(`
-$path = ${quotePowerShell(path)}
-$acl = Get-Acl -LiteralPath $path
-$rules = foreach ($r in $acl.GetAccessRules($true, $true, [Security.Principal.SecurityIdentifier])) {
-  $name = $null
-  try { $name = $r.IdentityReference.Translate([Security.Principal.NTAccount]).Value } catch { }
-  [pscustomobject]@{
-    IdentityReference = $(if ($name) { $name } else { $r.IdentityReference.Value })
-    Sid = $r.IdentityReference.Value
-    FileSystemRights = $r.FileSystemRights.ToString()
-    FileSystemRightsValue = [int]$r.FileSystemRights
-    AccessControlType = $r.AccessControlType.ToString()
-    IsInherited = [bool]$r.IsInherited
-    InheritanceFlags = $r.InheritanceFlags.ToString()
-    PropagationFlags = $r.PropagationFlags.ToString()
-  }
-}
-[pscustomobject]@{ Path = $path; Owner = $acl.Owner; Group = $acl.Group; Sddl = $acl.Sddl; Access = @($rules) }
-`);
-}
 
 const enumText = (names: string[]) => z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? (names[v] ?? String(v)) : v));
 

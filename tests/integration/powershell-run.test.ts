@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowsAclReader, windowsIdentities, windowsStores } from '../../electron/platform/windows';
-import { appPoolSid } from '../../electron/platform/windows/acl';
+import { appPoolSid } from '../../shared/acl/ntfs';
 import { appPoolIdentity } from '../../electron/platform/windows/identities';
 import { isElevated, runPowerShellJson } from '../../electron/platform/windows/powershell';
 import { collectWindowsServer } from '../../electron/platform/windows/server-live';

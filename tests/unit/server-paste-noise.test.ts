@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dewrap, promptOf, stripPasteNoise } from '../../shared/server/paste-noise';
 import { parseSchannelEvents } from '../../shared/server/schannel-events';
-import { aclFromText, MAX_ACL_TEXT } from '../../electron/platform/windows/acl';
+import { aclFromText, MAX_ACL_TEXT } from '../../shared/acl/ntfs';
 
 /** The one paste stage every Windows text parser runs first (issue 12 part 3). */
 

@@ -6,11 +6,11 @@ import {
   canReadNtfs,
   fileSystemRightsMask,
   GetAclSchema,
-  getAclScript,
   parseIcacls,
   parseIcaclsAce,
   rightsOfMask,
-} from '../../electron/platform/windows/acl';
+} from '../../shared/acl/ntfs';
+import { getAclScript } from '../../electron/platform/windows/acl';
 import { appPoolIdentity, SERVICE_ACCOUNTS } from '../../electron/platform/windows/identities';
 import { parsePowerShellJson } from '../../electron/platform/windows/powershell';
 import type { Identity } from '../../shared/model/acl';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aclFromGetAcl, aclFromText, canReadNtfs, GetAclSchema, parseGetAclFormatList, parseIcacls } from '../../electron/platform/windows/acl';
+import { aclFromGetAcl, aclFromText, canReadNtfs, GetAclSchema, parseGetAclFormatList, parseIcacls } from '../../shared/acl/ntfs';
 import { appPoolIdentity, SERVICE_ACCOUNTS } from '../../electron/platform/windows/identities';
 import { lookAlike, recognizeEvidence } from '../../shared/server/recognize';
 import { fixture } from '../fixtures/windows/load';

@@ -8,7 +8,7 @@ import type { Acl, GrantPlan, GrantResult, Identity, UndoResult } from '../../..
 import { grantScript, undoScript } from '../../../shared/fixes/windows-key-grant';
 import { quotePowerShell } from '../../../shared/scripts/quote';
 import type { CommandRunner, KeyAclReader, KeyAclWriter } from '../types';
-import { describeAce } from './acl';
+import { describeAce } from '../../../shared/acl/ntfs';
 import { winJoin } from './key-paths';
 import { checkPowerShellText, isElevated, jsonScript, runPowerShellJson } from './powershell';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CertbenchError } from '../../../shared/errors';
 import type { Identity } from '../../../shared/model/acl';
 import { quotePowerShell } from '../../../shared/scripts/quote';
-import { appPoolSid, canonicalPrincipal, knownSid } from './acl';
+import { appPoolSid, canonicalPrincipal, knownSid } from '../../../shared/acl/ntfs';
 import { jsonArray, jsonScript } from './powershell';
 
 /**

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { CertbenchError, oneLine } from '../../../shared/errors';
 import type { AccessAnswer, Acl, Identity } from '../../../shared/model/acl';
 import type { CertStoreSource, CommandRunner, IdentityDirectory, KeyAclReader, Platform, StoreListing } from '../types';
-import { aclFromGetAcl, aclFromIcacls, canReadNtfs, getAclScript, GetAclSchema } from './acl';
+import { aclFromGetAcl, aclFromIcacls, canReadNtfs, GetAclSchema } from '../../../shared/acl/ntfs';
+import { getAclScript } from './acl';
 import { listStoresWithCertutil, type ExportFiles } from './certutil-stores';
 import { defaultBackupDir, fileBackupStore, WindowsAclWriter, type BackupStore } from './grant';
 import {

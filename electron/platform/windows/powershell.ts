@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CertbenchError, oneLine } from '../../../shared/errors';
+import { jsonArray } from '../../../shared/server/powershell-json';
 import type { CommandRecord, CommandRunner } from '../types';
 
 /**
@@ -73,13 +74,8 @@ export function jsonScript(body: string): string {
   ].join('\n');
 }
 
-/**
- * ConvertTo-Json in PowerShell 5.1 writes a one-element array as the element itself and an empty one
- * as null in some paths; accept both so a store with one certificate parses like one with many.
- */
-export function jsonArray<T extends z.ZodTypeAny>(item: T) {
-  return z.preprocess((v) => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(item));
-}
+/** The PowerShell JSON readers' array helper lives with the pure parsers (shared/server/powershell-json.ts). */
+export { jsonArray };
 
 /** What jsonScript's catch prints: exactly one key. Answers that carry their own `error` field are not this. */
 const ErrorAnswerSchema = z.strictObject({ error: z.string() });

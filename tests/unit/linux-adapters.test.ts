@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nssRole, parseCertutilKeys, parseCertutilList, readNssDatabase } from '../../electron/platform/linux/nss';
+import { readNssDatabase } from '../../electron/platform/linux/nss';
+import { nssRole, parseCertutilKeys, parseCertutilList } from '../../shared/stores/nss';
 import { LinuxIdentityDirectory, identitiesFromGetent, parseGroups, parsePasswd } from '../../electron/platform/linux/identities';
 import { changeFor } from '../../electron/platform/linux/acl-writer';
 import { parseGetfacl, type PosixSubject } from '../../shared/acl/posix';

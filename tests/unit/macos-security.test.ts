@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { defaultKeychains, macosPlatform, NOT_SUPPORTED, SECURITY } from '../../electron/platform/macos';
-import { parseFindCertificate, parseFindIdentity } from '../../electron/platform/macos/security';
+import { parseFindCertificate, parseFindIdentity } from '../../shared/stores/macos-security';
 import { FakeRunner } from '../helpers/fake-runner';
 import { fixture } from '../fixtures/windows/load';
 

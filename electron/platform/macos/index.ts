@@ -5,7 +5,7 @@ import { CertbenchError, oneLine } from '../../../shared/errors';
 import type { AccessAnswer, Acl, GrantPlan, GrantResult, Identity, UndoResult } from '../../../shared/model/acl';
 import type { KeyLocation, Store, StoreCertificate, StoreRole } from '../../../shared/model/store';
 import type { CertStoreSource, CommandRunner, IdentityDirectory, KeyAclReader, KeyAclWriter, Platform, StoreListing } from '../types';
-import { parseFindCertificate, parseFindIdentity, type FindIdentityResult } from './security';
+import { parseFindCertificate, parseFindIdentity, type FindIdentityResult } from '../../../shared/stores/macos-security';
 
 /**
  * The macOS adapter (DESIGN.md "Platforms"): keychains read with the `security` tool, private keys

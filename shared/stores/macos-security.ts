@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
-import { CertbenchError } from '../../../shared/errors';
+import { decodeBody } from '../cert/containers/text';
+import { sha256Hex, thumbprint } from '../cert/thumbprint';
+import { CertbenchError } from '../errors';
 
 /**
  * Parsers for the macOS `security` tool (DESIGN.md "Platforms": macOS through `security`, tested
- * on recorded outputs). Pure functions; the fixtures are constructed from the documented output
- * shape, not captured on a Mac (tests/fixtures/macos/).
+ * on recorded outputs). Pure functions; electron/platform/macos/index.ts runs the tool. The fixtures
+ * are constructed from the documented output shape, not captured on a Mac (tests/fixtures/macos/).
  */
 
 export interface KeychainCertificate {
@@ -35,11 +36,13 @@ export function parseFindCertificate(text: string): KeychainCertificate[] {
     const line = raw.trim();
     if (pem) {
       if (line === END) {
-        const der = new Uint8Array(Buffer.from(pem.join(''), 'base64'));
         const number = out.length + 1;
-        if (!der.length) throw new CertbenchError('bad-input', `security find-certificate: certificate ${number} has an empty PEM block`);
-        const realSha1 = createHash('sha1').update(der).digest('hex').toUpperCase();
-        const realSha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
+        const body = pem.join('');
+        if (!body) throw new CertbenchError('bad-input', `security find-certificate: certificate ${number} has an empty PEM block`);
+        const der = decodeBody(body);
+        if (!der) throw new CertbenchError('bad-input', `security find-certificate: certificate ${number}'s PEM block is not valid base64`);
+        const realSha1 = thumbprint(der);
+        const realSha256 = sha256Hex(der);
         if ((sha1 && sha1 !== realSha1) || (sha256 && sha256 !== realSha256)) {
           throw new CertbenchError('bad-input', `security find-certificate: certificate ${number}'s printed hash does not match its PEM (damaged output?)`);
         }

@@ -32,6 +32,9 @@ export function findApache(): ApacheInstall | null {
   if (!modulesDir) return null;
   let version = 'Apache httpd';
   try {
+    // Not through the CommandRunner (which is asynchronous): this answer is synchronous because the
+    // Apache-dependent test files decide at load time which of their tests run. A 5-second bounded
+    // `-v`, argument array, no shell, as the runner would do it.
     const out = execFileSync(binary, ['-v'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
     version = /Server version:\s*(\S+)/.exec(out)?.[1] ?? version;
   } catch {
@@ -157,6 +160,8 @@ export async function startApache(install: ApacheInstall, site: ApacheSiteOption
   ].join('\n');
   fs.writeFileSync(configFile, config);
 
+  // Not through the CommandRunner: a long-running foreground server is not a run-to-completion
+  // command. It runs until stop() (SIGTERM, then SIGKILL), and its output is watched while it starts.
   const child: ChildProcess = spawn(install.binary, ['-f', configFile, '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -17,7 +17,7 @@ import { jsonArray } from '../server/powershell-json';
 // Access masks (winnt.h; FileSystemRights is the same bit layout)
 // ---------------------------------------------------------------------------------------------
 
-export const FILE_READ_DATA = 0x1;
+const FILE_READ_DATA = 0x1;
 const FILE_WRITE_DATA = 0x2;
 const FILE_APPEND_DATA = 0x4;
 const FILE_EXECUTE = 0x20;
@@ -35,7 +35,7 @@ const FILE_GENERIC_WRITE = 0x120116;
 const FILE_GENERIC_EXECUTE = 0x1200a0;
 
 /** Map GENERIC_* bits to the file-specific rights they stand for, as AccessCheck does. */
-export function mapGenericFileRights(mask: number): number {
+function mapGenericFileRights(mask: number): number {
   let m = mask >>> 0;
   let out = m & 0x0fffffff;
   if (m & GENERIC_READ) out |= FILE_GENERIC_READ;
@@ -142,7 +142,7 @@ export function fileSystemRightsMask(value: string | number): number {
 // ---------------------------------------------------------------------------------------------
 
 /** Well-known principals by their English names (and SIDs, which do not change with the language). */
-export const WELL_KNOWN_SIDS: Record<string, string> = {
+const WELL_KNOWN_SIDS: Record<string, string> = {
   'everyone': 'S-1-1-0',
   'creator owner': 'S-1-3-0',
   'creator group': 'S-1-3-1',
@@ -213,7 +213,7 @@ export function knownSid(name: string): string | null {
 }
 
 /** A principal as the model wants it: name as printed, SID when known, and what kind it is. */
-export function principalOf(name: string, sid: string | null = null): Principal {
+function principalOf(name: string, sid: string | null = null): Principal {
   const c = canonicalPrincipal(name);
   const resolvedSid = sid ?? knownSid(name);
   let kind: Principal['kind'] = 'other';
@@ -371,7 +371,7 @@ export function aclFromIcacls(text: string, knownPath?: string): Acl {
 
 const enumText = (names: string[]) => z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? (names[v] ?? String(v)) : v));
 
-export const GetAclRuleSchema = z.object({
+const GetAclRuleSchema = z.object({
   IdentityReference: z.union([z.string(), z.object({ Value: z.string() }).transform((o) => o.Value)]),
   Sid: z.string().nullable().optional(),
   FileSystemRights: z.union([z.string(), z.number()]),
@@ -498,7 +498,7 @@ export function describeAce(ace: Ace): string {
 }
 
 /** Canonical order (explicit deny, explicit allow, inherited deny, inherited allow): does the ACL follow it? */
-export function isCanonical(entries: Ace[]): boolean {
+function isCanonical(entries: Ace[]): boolean {
   const rank = (a: Ace) => (a.inherited ? 2 : 0) + (a.type === 'allow' ? 1 : 0);
   let last = 0;
   for (const e of entries) {

@@ -37,7 +37,7 @@ export interface FaclBlock {
 }
 
 /** getfacl escapes `\` as `\\` and unprintable bytes as `\ooo` octal (acl's quote()); undo that, as UTF-8. */
-export function unescapeGetfacl(text: string): string {
+function unescapeGetfacl(text: string): string {
   if (!text.includes('\\')) return text;
   const bytes: number[] = [];
   const raw = utf8Bytes(text);

@@ -7,7 +7,7 @@ import { TAG } from './der';
  * and the structures tests build by hand.
  */
 
-export function encodeLength(n: number): Uint8Array {
+function encodeLength(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
   const bytes: number[] = [];
   while (n > 0) {

@@ -25,7 +25,7 @@ export class TlsParseError extends Error {
 }
 
 /** A cursor over one body; every read checks what remains. */
-export class Reader {
+class Reader {
   private pos: number;
 
   constructor(

@@ -44,7 +44,7 @@ export const HANDSHAKE = {
   messageHash: 254,
 } as const;
 
-export const HANDSHAKE_NAMES: Readonly<Record<number, string>> = {
+const HANDSHAKE_NAMES: Readonly<Record<number, string>> = {
   0: 'HelloRequest',
   1: 'ClientHello',
   2: 'ServerHello',
@@ -149,7 +149,7 @@ export function isCertificateRejectionAlert(code: number): boolean {
   return (code >= 42 && code <= 49) || code === 116;
 }
 
-export const VERSION_NAMES: Readonly<Record<number, string>> = {
+const VERSION_NAMES: Readonly<Record<number, string>> = {
   0x0300: 'SSL 3.0',
   0x0301: 'TLS 1.0',
   0x0302: 'TLS 1.1',
@@ -162,7 +162,7 @@ export function versionName(version: number): string {
 }
 
 /** ClientCertificateType (RFC 5246 7.4.4, RFC 8422 5.5). */
-export const CLIENT_CERTIFICATE_TYPES: Readonly<Record<number, string>> = {
+const CLIENT_CERTIFICATE_TYPES: Readonly<Record<number, string>> = {
   1: 'rsa_sign',
   2: 'dss_sign',
   3: 'rsa_fixed_dh',
@@ -182,7 +182,7 @@ export function certificateTypeName(code: number): string {
 }
 
 /** SignatureScheme (RFC 8446 4.2.3) and the TLS 1.2 hash/signature pairs it grew from (RFC 5246 7.4.1.4.1). */
-export const SIGNATURE_SCHEMES: Readonly<Record<number, string>> = {
+const SIGNATURE_SCHEMES: Readonly<Record<number, string>> = {
   0x0201: 'rsa_pkcs1_sha1',
   0x0202: 'dsa_sha1',
   0x0203: 'ecdsa_sha1',
@@ -272,7 +272,7 @@ const chacha = { cipher: 'chacha20-poly1305', keyLength: 32, fixedIvLength: 12, 
  * The suites the probe offers: AEAD only, so no CBC record ever needs decrypting (tls-probe-notes.md).
  * RSA key exchange suites are kept for old IIS servers that offer nothing else.
  */
-export const AEAD_SUITES: readonly AeadSuite[] = [
+const AEAD_SUITES: readonly AeadSuite[] = [
   { code: 0x1301, name: 'TLS_AES_128_GCM_SHA256', ...gcm128, fixedIvLength: 12, explicitNonceLength: 0, tls13: true },
   { code: 0x1302, name: 'TLS_AES_256_GCM_SHA384', ...gcm256, fixedIvLength: 12, explicitNonceLength: 0, tls13: true },
   { code: 0x1303, name: 'TLS_CHACHA20_POLY1305_SHA256', ...chacha, tls13: true },

@@ -10,7 +10,7 @@ import { CONTENT_TYPE_NAMES } from './names';
 
 /** RFC 5246 6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
 export const MAX_RECORD_PAYLOAD = 16384 + 2048;
-export const RECORD_HEADER_BYTES = 5;
+const RECORD_HEADER_BYTES = 5;
 /** RFC 8446 5.2: a TLS 1.3 TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
 export const MAX_TLS13_CIPHERTEXT = 16384 + 256;
 /** RFC 8446 5.1 / RFC 5246 6.2.1: a record carries at most 2^14 bytes of plaintext. */
@@ -108,7 +108,7 @@ export class ByteQueue {
 }
 
 /** Describe bytes that are not a TLS record, for the one-line error ("HTTP/1.1 400 ..." is common). */
-export function describeNonTls(bytes: Uint8Array): string {
+function describeNonTls(bytes: Uint8Array): string {
   const printable = Array.from(bytes.subarray(0, 40)).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
   if (printable && bytes.length >= 4) {
     const text = String.fromCharCode(...bytes.subarray(0, 40)).split(/\r?\n/)[0] ?? '';

@@ -57,7 +57,7 @@ const EKU_OIDS = { clientAuth: '1.3.6.1.5.5.7.3.2', serverAuth: '1.3.6.1.5.5.7.3
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
-export function encodeName(attributes: [string, string][]): Uint8Array {
+function encodeName(attributes: [string, string][]): Uint8Array {
   return seq(
     ...attributes.map(([type, value]) => {
       const oid = ATTRIBUTE_OIDS[type] ?? type;

@@ -25,7 +25,7 @@ export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): 
 }
 
 /** RFC 5869 2.3 HKDF-Expand. */
-export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Buffer {
+function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Buffer {
   const out: Buffer[] = [];
   let previous: Buffer = Buffer.alloc(0);
   for (let i = 1, have = 0; have < length; i++) {

@@ -61,9 +61,9 @@ export interface PostHandshakeOptions {
 export type Tls13ProbeAttempt = ProbeAttempt & { serverCertificatesDerBase64: string[] };
 
 /** One handshake message may be at most this long (a CA list of 16 KB and more still fits). */
-export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 /** All bytes read from one server, handshake and response. */
-export const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
+const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
 const MAX_TIMELINE = 500;
 const SUPPORTED_GROUPS = [GROUP.x25519, GROUP.secp256r1, GROUP.secp384r1, GROUP.secp521r1];
 const FIRST_SHARES = [GROUP.x25519, GROUP.secp256r1];

@@ -13,7 +13,7 @@ const vec24 = (b: Uint8Array) => Buffer.concat([u24(b.length), b]);
 const ext = (type: number, body: Uint8Array) => Buffer.concat([u16(type), vec16(body)]);
 
 /** A handshake message with its 4-byte header. */
-export function handshakeMessage(type: number, body: Buffer): Buffer {
+function handshakeMessage(type: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.of(type), u24(body.length), body]);
 }
 

@@ -23,7 +23,7 @@ import { readFacls, readPathAcls } from '../posix-acl';
 import type { CommandRunner, KeyAclWriter } from '../types';
 
 /**
- * Grant read access to a key file on Linux, with a backup first and an exact undo (issue 4):
+ * Grant read access to a key file on Linux, with a backup first and an exact undo:
  *  plan    the exact `setfacl -m u:NAME:r FILE` (plus `setfacl -m u:NAME:x DIR` for each parent
  *          directory that blocks traversal), the same as a bash script, and its undo script;
  *  grant   `getfacl -p --absolute-names` of every path that changes, written and fsynced to

@@ -14,7 +14,7 @@ import { checkPowerShellText, isElevated, jsonScript, runPowerShellJson } from '
 
 /**
  * Granting an identity read access to a key file on Windows, as a reviewed change (DESIGN.md "Fix
- * scripts"; issue 4): a PowerShell script with a header, an `icacls /save` backup before anything
+ * scripts"): a PowerShell script with a header, an `icacls /save` backup before anything
  * changes, the `icacls /grant`, a verification by Get-Acl, and a matching undo script that runs
  * `icacls <folder> /restore <backup>`. Every value (paths, the identity) enters a script only through
  * quotePowerShell as a single-quoted string; the scripts contain no double-quoted strings at all.

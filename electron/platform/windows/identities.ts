@@ -6,7 +6,7 @@ import { appPoolSid, canonicalPrincipal, knownSid } from '../../../shared/acl/nt
 import { jsonArray, jsonScript } from './powershell';
 
 /**
- * Identities a key could be granted to on Windows (issue 4; reference/windows-formats.md section 10):
+ * Identities a key could be granted to on Windows (reference/windows-formats.md section 10):
  * the IIS application pools of this machine with the account each runs as, and the service accounts.
  */
 

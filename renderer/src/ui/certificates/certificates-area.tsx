@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
 import { Tabs } from '../common/tabs';
@@ -28,20 +28,32 @@ const TABS = [
  * not only on the drop zone, since users aim loosely; a drop on the stores tab goes to the opened
  * files and shows them. Any certificate of a chain opens in one dialog shared by the whole area.
  */
-export function CertificatesArea({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) => void }) {
+/** Files handed over by another screen (the first screen's "A certificate file"); a new nonce opens them. */
+export interface CertificateSeed {
+  files: File[];
+  nonce: number;
+}
+
+export function CertificatesArea({ tab, onTab, seed = null }: { tab: Tab; onTab: (tab: Tab) => void; seed?: CertificateSeed | null }) {
   // The stores are read the first time their tab is shown, then kept (with their filters) while switching.
   const [storesVisited, setStoresVisited] = useState(tab === 'stores');
   if (tab === 'stores' && !storesVisited) setStoresVisited(true);
   return (
     <CertificateDialogProvider>
-      <CertificatesPane tab={tab} onTab={onTab} storesVisited={storesVisited} />
+      <CertificatesPane tab={tab} onTab={onTab} storesVisited={storesVisited} seed={seed} />
     </CertificateDialogProvider>
   );
 }
 
-function CertificatesPane({ tab, onTab, storesVisited }: { tab: Tab; onTab: (tab: Tab) => void; storesVisited: boolean }) {
+function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab: (tab: Tab) => void; storesVisited: boolean; seed: CertificateSeed | null }) {
   const { batches, progress, reopening, addFiles, reopen, clear } = useInspectQueue();
   const input = useRef<HTMLInputElement>(null);
+  const seeded = useRef(0);
+  useEffect(() => {
+    if (!seed || seed.nonce === seeded.current) return;
+    seeded.current = seed.nonce;
+    addFiles(seed.files);
+  }, [seed, addFiles]);
 
   // Newest batch first, each in the order chosen; keys matched to certificates of other files too.
   const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);

@@ -6,7 +6,8 @@ import { CertificateIcon, FileIcon, UploadIcon } from '../common/icons';
 import { useFileDrop } from '../common/use-file-drop';
 import { usePowerShell } from '../common/use-powershell';
 import { IdentityPicker } from '../keys/identity-picker';
-import { addAttachments, isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
+import { useEvidenceFiles } from '../shell/evidence-files';
+import { isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
 import { StoreCertPicker } from './store-cert-picker';
 
 const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
@@ -22,13 +23,10 @@ export function DiagnoseForm({
   running,
   onRun,
   onCancel,
-  seed = null,
 }: {
   running: boolean;
   onRun: (values: DiagnoseFormValues<File>) => void;
   onCancel: () => void;
-  /** Evidence files handed over by the Server side page, added once per hand-over. */
-  seed?: { files: File[]; nonce: number } | null;
 }) {
   const ids = useId();
   const [url, setUrl] = useState('');
@@ -37,7 +35,9 @@ export function DiagnoseForm({
   const [identity, setIdentity] = useState('');
   const [identities, setIdentities] = useState<Identity[] | null>(null);
   const [identitiesError, setIdentitiesError] = useState<string | null>(null);
-  const [attachments, setAttachments] = useState<File[]>([]);
+  // The same list as Server side's: attached there or here, Diagnose sends it.
+  const evidence = useEvidenceFiles();
+  const attachments = evidence.files;
   const [attachErrors, setAttachErrors] = useState<string[]>([]);
   const [live, setLive] = useState(true);
   const powershell = usePowerShell();
@@ -64,27 +64,14 @@ export function DiagnoseForm({
   const certDrop = useFileDrop((files) => {
     if (files[0]) chooseFile(files[0]);
   });
-  const addEvidence = (files: File[]) => {
-    const r = addAttachments(attachments, files);
-    setAttachments(r.files);
-    setAttachErrors(r.errors);
-  };
+  const addEvidence = (files: File[]) => setAttachErrors(evidence.add(files));
   const evidenceDrop = useFileDrop((files) => {
     if (files.length) addEvidence(files);
   });
-  const seeded = useRef(0);
-  useEffect(() => {
-    if (!seed || seed.nonce === seeded.current) return;
-    seeded.current = seed.nonce;
-    const r = addAttachments(attachments, seed.files);
-    setAttachments(r.files);
-    setAttachErrors(r.errors);
-  }, [seed, attachments]);
-
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (running) return;
-    onRun({ url, certificate, identity, attachments, live });
+    onRun({ url, certificate, identity, attachments: attachments.map((a) => a.file), live });
   };
 
   return (
@@ -235,18 +222,12 @@ export function DiagnoseForm({
           </p>
           {attachments.length > 0 && (
             <ul className="diag-evidence-list" aria-label="Evidence files to attach" data-testid="diag-evidence-list">
-              {attachments.map((f) => (
-                <li key={`${f.name}:${f.size}`} data-testid="diag-evidence-item" data-name={f.name}>
+              {attachments.map(({ key, file: f }) => (
+                <li key={key} data-testid="diag-evidence-item" data-name={f.name}>
                   <FileIcon size={14} />
                   <span className="diag-evidence-name">{f.name}</span>
                   <span className="muted">{formatBytes(f.size)}</span>
-                  <button
-                    type="button"
-                    className="diag-chip-remove"
-                    data-testid="diag-evidence-remove"
-                    aria-label={`Remove ${f.name}`}
-                    onClick={() => setAttachments((list) => list.filter((x) => x !== f))}
-                  >
+                  <button type="button" className="diag-chip-remove" data-testid="diag-evidence-remove" aria-label={`Remove ${f.name}`} onClick={() => evidence.remove(key)}>
                     ×
                   </button>
                 </li>

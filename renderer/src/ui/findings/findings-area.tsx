@@ -14,13 +14,7 @@ import './findings.css';
  * server's configuration) and reports what is wrong, most likely cause first, each with its proof
  * and the script that fixes it. With a bundle open, its report is shown read-only instead.
  */
-/** Evidence files handed over by another page ("Diagnose with these files" on Server side). */
-export interface DiagnoseSeed {
-  files: File[];
-  nonce: number;
-}
-
-export function FindingsArea({ seed = null }: { seed?: DiagnoseSeed | null }) {
+export function FindingsArea() {
   const { bundle } = useBundleView();
   return (
     <main className="pane" data-testid="findings-pane">
@@ -28,7 +22,7 @@ export function FindingsArea({ seed = null }: { seed?: DiagnoseSeed | null }) {
         {bundle && <BundleReport />}
         {/* Kept while a bundle is shown, so closing the bundle brings back this machine's diagnosis as it was. */}
         <div className="diag-live" hidden={bundle !== null} data-testid="diag-live">
-          <LiveDiagnose seed={seed} />
+          <LiveDiagnose />
         </div>
       </div>
     </main>
@@ -46,14 +40,10 @@ function BundleReport() {
   );
 }
 
-function LiveDiagnose({ seed }: { seed: DiagnoseSeed | null }) {
+function LiveDiagnose() {
   const { diagnosis, run, cancel } = useDiagnose();
   const [asked, setAsked] = useState<DiagnoseFormValues<File> | null>(null);
   const [editing, setEditing] = useState(true);
-  // Files handed over from another page: show the form with them attached.
-  useEffect(() => {
-    if (seed) setEditing(true);
-  }, [seed]);
   const running = diagnosis.state === 'running';
   const showForm = editing || diagnosis.state !== 'done';
   const doneReport = diagnosis.state === 'done' ? diagnosis.report : null;
@@ -74,7 +64,6 @@ function LiveDiagnose({ seed }: { seed: DiagnoseSeed | null }) {
       {/* Kept mounted while folded, so the chosen files and fields are still there for "Change and diagnose again". */}
       <div hidden={!showForm}>
         <DiagnoseForm
-          seed={seed}
           running={running}
           onRun={(values) => {
             setAsked(values);

@@ -105,7 +105,7 @@ export function EvidenceView({
   /** What to say when nothing describes the server (a bundle cannot be added to: it says so). */
   emptyText?: string;
 }) {
-  const { go, diagnoseWith } = useNavigation();
+  const { go } = useNavigation();
   const storeCertificates = evidence.storeCertificates ?? [];
   const missing = (['bindings', 'schannel', 'stores', 'iis', 'logs', 'events'] as const).filter((k) =>
     // certutil text gives a store without certificates: the JSON export is still worth asking for.
@@ -138,7 +138,7 @@ export function EvidenceView({
           <ServerFindings findings={evidence.findings} />
           {!readOnly && (
             <p className="server-diagnose">
-              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => (files.length ? diagnoseWith(files) : go('findings'))}>
+              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>
                 {files.length ? `Diagnose with ${files.length === 1 ? 'this file' : `these ${files.length} files`}` : 'Open Diagnose'}
               </button>
               <span className="muted">Diagnose puts the server&apos;s evidence together with a probe of the site and the client certificate{files.length ? '; the files go with you' : ''}.</span>

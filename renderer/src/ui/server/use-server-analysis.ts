@@ -1,17 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { MAX_ATTACHMENTS, MAX_INPUT_FILE_BYTES, type Attachment } from '../../../../shared/contract';
-import { formatBytes } from '../../../../shared/errors';
+import type { Attachment } from '../../../../shared/contract';
 import type { ServerEvidence } from '../../../../shared/model/server';
 import { call } from '../../api/client';
 import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
-import { bigFileCommand } from './server-words';
+import { useEvidenceFiles, type AttachedFile } from '../shell/evidence-files';
 
-/** One evidence file the user attached; `key` keeps list rows stable and tells repeats apart. */
-export interface AttachedFile {
-  key: string;
-  file: File;
-}
+export type { AttachedFile } from '../shell/evidence-files';
+export { tooBigMessage } from '../shell/evidence-files';
 
 export type RunState =
   | { state: 'idle' }
@@ -26,29 +22,19 @@ export interface Analysis {
   at: string;
 }
 
-/** The one-line refusal of a file bigger than the page takes, with the command that streams it. */
-export function tooBigMessage(name: string, bytes: number): string {
-  return `${name} is too big for this page (${formatBytes(bytes)}; the limit is ${formatBytes(MAX_INPUT_FILE_BYTES)} per file). For a big log run: ${bigFileCommand(name)}`;
-}
-
-function sameFile(a: File, b: File): boolean {
-  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
-}
-
 /**
  * The evidence the page analyses: the files attached so far (every add or remove analyses them all
  * again, so rules that need two of them, such as a binding and a site's sslFlags, see both) and,
  * once asked, this machine's live configuration. One request at a time; a new one cancels the last.
  */
 export function useServerAnalysis() {
-  const [files, setFiles] = useState<AttachedFile[]>([]);
+  const { files, add, remove, clear: clearFiles } = useEvidenceFiles();
   const [live, setLive] = useState(false);
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const [analysis, setAnalysis] = useState<Analysis | null>(null);
   const [refused, setRefused] = useState<string[]>([]);
   const abort = useRef<AbortController | null>(null);
   const ticket = useRef(0);
-  const nextKey = useRef(1);
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -107,51 +93,36 @@ export function useServerAnalysis() {
     setAnalysis({ evidence: result.value, files: attached.map((a) => a.file.name), live: withLive, at: new Date().toISOString() });
   }, []);
 
+  // Every change of the list (here, on Diagnose, or brought back after a reload) is analysed again, all files together.
+  useEffect(() => {
+    void analyse(files, live);
+  }, [files, live, analyse]);
+
   /** Add files (from the picker or a drop): too-big files and files beyond the limit are refused in one line each. */
-  const addFiles = useCallback(
-    (incoming: File[]) => {
-      const refusals: string[] = [];
-      const accepted: AttachedFile[] = [];
-      for (const file of incoming) {
-        if (file.size > MAX_INPUT_FILE_BYTES) refusals.push(tooBigMessage(file.name, file.size));
-        else if (files.some((f) => sameFile(f.file, file)) || accepted.some((f) => sameFile(f.file, file))) continue;
-        else if (files.length + accepted.length >= MAX_ATTACHMENTS) refusals.push(`${file.name}: one analysis reads at most ${MAX_ATTACHMENTS} files; remove some first.`);
-        else accepted.push({ key: `f${nextKey.current++}`, file });
-      }
-      setRefused(refusals);
-      if (accepted.length === 0) return;
-      const next = [...files, ...accepted];
-      setFiles(next);
-      void analyse(next, live);
-    },
-    [files, live, analyse],
-  );
+  const addFiles = useCallback((incoming: File[]) => setRefused(add(incoming)), [add]);
 
   const removeFile = useCallback(
     (key: string) => {
-      const next = files.filter((f) => f.key !== key);
-      setFiles(next);
       setRefused([]);
-      void analyse(next, live);
+      remove(key);
     },
-    [files, live, analyse],
+    [remove],
   );
 
   const readLive = useCallback(() => {
     setLive(true);
     setRefused([]);
-    void analyse(files, true);
-  }, [files, analyse]);
+  }, []);
 
   const clear = useCallback(() => {
     abort.current?.abort();
     ticket.current++;
-    setFiles([]);
+    clearFiles();
     setLive(false);
     setRefused([]);
     setRun({ state: 'idle' });
     setAnalysis(null);
-  }, []);
+  }, [clearFiles]);
 
   const cancel = useCallback(() => abort.current?.abort(), []);
 

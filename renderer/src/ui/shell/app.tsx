@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { call } from '../../api/client';
 import { CertificatesArea } from '../certificates/certificates-area';
 import { KeysArea, type KeyRequest } from '../keys/keys-area';
@@ -15,9 +15,19 @@ import type { DiagnoseRequest } from '../../../../shared/contract';
 import { ProbeArea } from '../probe/probe-area';
 import type { ProbeRequest } from '../probe/probe-request';
 import { StoreListingProvider } from '../stores/store-listing';
+import { loadSession, saveSession } from '../../lib/session';
+import { StartArea } from '../start/start-area';
+import { AnnouncerProvider } from './announcer';
+import { EvidenceFilesProvider } from './evidence-files';
 import { NavigationContext, type Navigation } from './navigation';
-import { AREAS, Sidebar, type AreaId } from './sidebar';
+import { parseRoute, routeHash, sameRoute, type Route, type RouteId } from './route';
+import { AREAS, Sidebar } from './sidebar';
 import { TopBar, type AppInfoState } from './top-bar';
+
+/** The route the window opens on: its address, else the area of this session, else the first screen. */
+function initialRoute(): Route {
+  return parseRoute(window.location.hash) ?? loadSession<Route>('route') ?? { area: 'start' };
+}
 
 /**
  * The frame: sidebar of areas, top bar with mode and host, and the working area. An area stays
@@ -26,13 +36,15 @@ import { TopBar, type AppInfoState } from './top-bar';
  */
 export function App() {
   const [appInfo, setAppInfo] = useState<AppInfoState>({ state: 'loading' });
-  const [area, setArea] = useState<AreaId>('certificates');
-  const [visited, setVisited] = useState<ReadonlySet<AreaId>>(() => new Set(['certificates']));
-  const [certificatesTab, setCertificatesTab] = useState<'files' | 'stores'>('files');
+  const [route, setRoute] = useState<Route>(initialRoute);
+  const area = route.area;
+  const [visited, setVisited] = useState<ReadonlySet<RouteId>>(() => new Set([route.area]));
+  const [lastTab, setLastTab] = useState<'files' | 'stores'>(route.tab ?? 'files');
+  const certificatesTab = route.area === 'certificates' ? (route.tab ?? 'files') : lastTab;
+  const [certificateSeed, setCertificateSeed] = useState<{ files: File[]; nonce: number } | null>(null);
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
   const [bundle, setBundle] = useState<OpenedBundle | null>(null);
-  const [diagnoseSeed, setDiagnoseSeed] = useState<{ files: File[]; nonce: number } | null>(null);
   const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null }>({ report: null, request: null });
   const lastReport = useMemo<LastReport>(() => ({ ...last, set: (report, request) => setLast({ report, request }) }), [last]);
 
@@ -61,24 +73,43 @@ export function App() {
     };
   }, []);
 
+  // The route is the address: kept in the location hash (Back, Forward, F5) and in the session.
+  const routeRef = useRef(route);
+  const show = useCallback((next: Route, how: 'push' | 'replace' | 'none') => {
+    const moved = !sameRoute(routeRef.current, next);
+    routeRef.current = next;
+    setRoute(next);
+    setVisited((v) => (v.has(next.area) ? v : new Set(v).add(next.area)));
+    if (next.area === 'certificates') setLastTab(next.tab ?? 'files');
+    saveSession('route', next);
+    if (how === 'push' && (moved || window.location.hash !== routeHash(next))) window.history.pushState(null, '', routeHash(next));
+    if (how === 'replace') window.history.replaceState(window.history.state, '', routeHash(next));
+    if (moved) window.scrollTo({ top: 0 });
+  }, []);
+
+  useEffect(() => {
+    // The first address says where the window is, so Back from the next area comes here.
+    if (window.location.hash !== routeHash(routeRef.current)) window.history.replaceState(window.history.state, '', routeHash(routeRef.current));
+    const onPop = () => show(parseRoute(window.location.hash) ?? { area: 'start' }, 'none');
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [show]);
+
   const navigation = useMemo<Navigation>(() => {
-    const go = (next: AreaId) => {
-      setArea(next);
-      setVisited((v) => (v.has(next) ? v : new Set(v).add(next)));
-      window.scrollTo({ top: 0 });
-    };
+    const go = (next: RouteId) => show(next === 'certificates' ? { area: next, tab: routeRef.current.area === 'certificates' ? routeRef.current.tab : undefined } : { area: next }, 'push');
     return {
       go,
       showKey: (target: KeyTarget) => {
         setKeyRequest((r) => ({ target, nonce: (r?.nonce ?? 0) + 1 }));
         go('keys');
       },
-      diagnoseWith: (files: File[]) => {
-        setDiagnoseSeed((r) => ({ files, nonce: (r?.nonce ?? 0) + 1 }));
-        go('findings');
+      openCertificates: (files: File[]) => {
+        setCertificateSeed((r) => ({ files, nonce: (r?.nonce ?? 0) + 1 }));
+        show({ area: 'certificates', tab: 'files' }, 'push');
       },
     };
-  }, []);
+  }, [show]);
+  const onCertificatesTab = useCallback((tab: 'files' | 'stores') => show({ area: 'certificates', tab }, 'push'), [show]);
 
   const bundleView = useMemo<BundleView>(
     () => ({
@@ -92,8 +123,8 @@ export function App() {
     [bundle, navigation],
   );
 
-  const title = AREAS.find((a) => a.id === area)?.label ?? '';
-  const mounted = (id: AreaId, node: ReactNode) =>
+  const title = AREAS.find((a) => a.id === area)?.label ?? 'Welcome to Certbench';
+  const mounted = (id: RouteId, node: ReactNode) =>
     visited.has(id) && (
       <div className="area" data-area={id} hidden={area !== id}>
         {node}
@@ -105,15 +136,34 @@ export function App() {
       <BundleViewContext.Provider value={bundleView}>
       <LastReportContext.Provider value={lastReport}>
       <StoreListingProvider>
+        <EvidenceFilesProvider>
+        <AnnouncerProvider>
         <div className="app">
+          <a
+            href="#/"
+            className="skip-link"
+            data-testid="skip-link"
+            onClick={(e) => {
+              // Not an address change: the hash is the area's. Focus the page's content instead.
+              e.preventDefault();
+              const target = document.querySelector<HTMLElement>('.area:not([hidden]) main:not([hidden])');
+              if (target) {
+                target.tabIndex = -1;
+                target.focus();
+              }
+            }}
+          >
+            Skip to the page
+          </a>
           <Sidebar active={area} onSelect={navigation.go} />
           <div className="workspace">
             <TopBar title={title} appInfo={appInfo} />
-            {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={setCertificatesTab} />)}
+            {mounted('start', <StartArea />)}
+            {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={onCertificatesTab} seed={certificateSeed} />)}
             {mounted('keys', <KeysArea request={keyRequest} />)}
             {mounted('probe', <ProbeArea request={probeRequest} />)}
             {mounted('server', <ServerArea />)}
-            {mounted('findings', <FindingsArea seed={diagnoseSeed} />)}
+            {mounted('findings', <FindingsArea />)}
             {mounted('bundles', <BundlesArea />)}
             {mounted(
               'lab',
@@ -127,6 +177,8 @@ export function App() {
             )}
           </div>
         </div>
+        </AnnouncerProvider>
+        </EvidenceFilesProvider>
       </StoreListingProvider>
       </LastReportContext.Provider>
       </BundleViewContext.Provider>

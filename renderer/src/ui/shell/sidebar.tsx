@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { routeHash, type RouteId } from './route';
 import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon, ServerIcon } from '../common/icons';
 
 /**
@@ -60,11 +61,21 @@ export const AREAS: readonly Area[] = [
   },
 ];
 
-export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area: AreaId) => void }) {
+export function Sidebar({ active, onSelect }: { active: RouteId; onSelect: (area: RouteId) => void }) {
   return (
     <nav className="sidebar" aria-label="Areas" data-testid="sidebar">
       <div className="sidebar-inner">
-        <div className="brand">
+        <a
+          className="brand"
+          href={routeHash({ area: 'start' })}
+          title="Certbench: start here"
+          data-testid="nav-start"
+          aria-current={active === 'start' ? 'page' : undefined}
+          onClick={(e) => {
+            e.preventDefault();
+            onSelect('start');
+          }}
+        >
           <span className="brand-mark" aria-hidden="true">
             <CertificateIcon size={20} />
           </span>
@@ -74,7 +85,7 @@ export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area:
             </span>
             <span className="brand-tagline">TLS client certificates</span>
           </span>
-        </div>
+        </a>
         <ul className="nav-list">
           {AREAS.map((area) => (
             <li key={area.id}>
@@ -87,10 +98,10 @@ export function Sidebar({ active, onSelect }: { active: AreaId; onSelect: (area:
   );
 }
 
-function AreaItem({ area: { id, label, purpose, Icon }, active, onSelect }: { area: Area; active: boolean; onSelect: (area: AreaId) => void }) {
+function AreaItem({ area: { id, label, purpose, Icon }, active, onSelect }: { area: Area; active: boolean; onSelect: (area: RouteId) => void }) {
   return (
     <a
-      href="#"
+      href={routeHash({ area: id })}
       className={`nav-item${active ? ' is-active' : ''}`}
       aria-current={active ? 'page' : undefined}
       title={purpose}

@@ -30,9 +30,13 @@ export async function appUrl(): Promise<string> {
   return url;
 }
 
-/** Open the app and wait until it has talked to the service once (the top bar shows the mode). */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto(await appUrl());
+/**
+ * Open the app at an area's address (the certificate view unless told; a fresh window without an
+ * address shows the first screen, which screens.spec.ts covers) and wait until it has talked to the
+ * service once (the top bar shows the mode).
+ */
+export async function openApp(page: Page, hash = '#/certificates'): Promise<void> {
+  await page.goto(`${await appUrl()}${hash}`);
   await expect(page.getByTestId('mode')).toBeVisible();
 }
 

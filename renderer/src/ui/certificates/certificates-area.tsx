@@ -46,7 +46,7 @@ export function CertificatesArea({ tab, onTab, seed = null }: { tab: Tab; onTab:
 }
 
 function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab: (tab: Tab) => void; storesVisited: boolean; seed: CertificateSeed | null }) {
-  const { batches, progress, reopening, addFiles, reopen, clear } = useInspectQueue();
+  const { batches, progress, reopening, addFiles, reopen, clear, leftOutAfterReload } = useInspectQueue();
   const input = useRef<HTMLInputElement>(null);
   const seeded = useRef(0);
   useEffect(() => {
@@ -142,6 +142,12 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
             )}
           </div>
 
+          {leftOutAfterReload > 0 && (
+            <p className="muted" data-testid="reload-left-out">
+              {leftOutAfterReload === 1 ? 'One file' : `${leftOutAfterReload} files`} with a private key or a password {leftOutAfterReload === 1 ? 'was' : 'were'} not kept when
+              the page was reloaded (secrets are never stored): open {leftOutAfterReload === 1 ? 'it' : 'them'} again.
+            </p>
+          )}
           {progress && <ProgressBar progress={progress} />}
           {!progress && chains.progress && <ProgressBar progress={chains.progress} what="Checking certificate chains" testId="chain-progress" />}
 

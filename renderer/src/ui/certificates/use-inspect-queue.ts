@@ -1,6 +1,26 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InspectedFileResult } from '../../../../shared/contract';
+import { encodeBase64 } from '../../lib/base64';
+import { loadSession, saveSession } from '../../lib/session';
+import { base64ToBytes } from '../bundles/bundle-bytes';
 import { inspectFile } from './inspect-file';
+
+/**
+ * Opened files kept for a reload (F5, the desktop window's reload): only files that hold nothing
+ * secret (certificates, chains; no private key, no PKCS#12, nothing that asked for a password).
+ * The others are counted, so the page can say they need opening again.
+ */
+interface KeptFiles {
+  files: { name: string; lastModified: number; dataBase64: string }[];
+  leftOut: number;
+}
+const SESSION_KEY = 'opened-files';
+/** Past this, opened files are not kept for a reload (sessionStorage holds about 5 MB in all). */
+const KEEP_LIMIT_BYTES = 1024 * 1024;
+
+function publicOnly(outcome: InspectedFileResult): boolean {
+  return outcome.error === null && outcome.keys.length === 0 && outcome.format !== 'pkcs12' && outcome.certificates.length > 0;
+}
 
 /** One file's outcome as the result list shows it; `key` keeps React rows stable across repeats. */
 export interface FileOutcome extends InspectedFileResult {
@@ -41,6 +61,24 @@ export function useInspectQueue() {
   // Bumped by clear(): a file finishing after a Clear belongs to nothing and is dropped.
   const generation = useRef(0);
   const abort = useRef<AbortController | null>(null);
+  // What a reload brings back (see KeptFiles), in the order opened; rows that hold secrets are only counted.
+  const kept = useRef(new Map<string, { name: string; lastModified: number; dataBase64: string } | null>());
+  const [leftOutAfterReload] = useState(() => loadSession<KeptFiles>(SESSION_KEY)?.leftOut ?? 0);
+
+  const keep = useCallback(async (key: string, file: File, outcome: InspectedFileResult) => {
+    if (publicOnly(outcome) && file.size <= KEEP_LIMIT_BYTES) {
+      try {
+        kept.current.set(key, { name: file.name, lastModified: file.lastModified, dataBase64: encodeBase64(new Uint8Array(await file.arrayBuffer())) });
+      } catch {
+        kept.current.set(key, null);
+      }
+    } else kept.current.set(key, null);
+    const all = [...kept.current.values()];
+    const files = all.filter((f) => f !== null);
+    let total = 0;
+    const fitting = files.filter((f) => (total += f.dataBase64.length) <= KEEP_LIMIT_BYTES * 2);
+    saveSession(SESSION_KEY, all.length ? { files: fitting, leftOut: all.length - fitting.length } : null);
+  }, []);
 
   const run = useCallback(async () => {
     if (running.current) return;
@@ -69,10 +107,12 @@ export function useInspectQueue() {
         if (item.replaceKey) {
           // Same key: the row stays where it is and its password field keeps its place.
           const row: FileOutcome = { ...outcome, key: item.replaceKey };
+          void keep(row.key, item.file, outcome);
           setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: b.files.map((f) => (f.key === row.key ? row : f)) } : b)));
           setReopening((s) => without(s, row.key));
         } else {
           const row: FileOutcome = { ...outcome, key: `f${nextKey.current++}` };
+          void keep(row.key, item.file, outcome);
           sources.current.set(row.key, { batchId: item.batchId, file: item.file });
           setBatches((bs) => bs.map((b) => (b.id === item.batchId ? { ...b, files: [...b.files, row] } : b)));
         }
@@ -85,7 +125,7 @@ export function useInspectQueue() {
     }
     // Files queued after a Clear started a new generation while the old loop was unwinding.
     if (queue.current.length > 0) void run();
-  }, []);
+  }, [keep]);
 
   const addFiles = useCallback(
     (files: readonly File[]) => {
@@ -111,8 +151,20 @@ export function useInspectQueue() {
     [run],
   );
 
+  // After a reload: the files kept for this session are opened again, as one batch.
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const session = loadSession<KeptFiles>(SESSION_KEY);
+    if (!session?.files.length) return;
+    addFiles(session.files.map((f) => new File([base64ToBytes(f.dataBase64).slice().buffer as ArrayBuffer], f.name, { lastModified: f.lastModified })));
+  }, [addFiles]);
+
   const clear = useCallback(() => {
     generation.current += 1;
+    kept.current.clear();
+    saveSession(SESSION_KEY, null);
     queue.current = [];
     sources.current.clear();
     setReopening(new Set());
@@ -123,7 +175,7 @@ export function useInspectQueue() {
 
   useEffect(() => () => abort.current?.abort(), []);
 
-  return { batches, progress, reopening, addFiles, reopen, clear };
+  return { batches, progress, reopening, addFiles, reopen, clear, leftOutAfterReload };
 }
 
 function without(set: ReadonlySet<string>, key: string): ReadonlySet<string> {

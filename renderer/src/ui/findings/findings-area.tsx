@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
 import { useBundleView } from '../shell/bundle-view';
+import { useLastReport } from '../shell/report-context';
 import { DiagnoseForm } from './diagnose-form';
 import { inputSummary, type DiagnoseFormValues } from './diagnose-request';
 import { ReportView } from './report-view';
@@ -43,7 +44,9 @@ function BundleReport() {
 function LiveDiagnose() {
   const { diagnosis, run, cancel } = useDiagnose();
   const [asked, setAsked] = useState<DiagnoseFormValues<File> | null>(null);
-  const [editing, setEditing] = useState(true);
+  const { asked: askedBefore } = useLastReport();
+  // A diagnosis brought back by a reload is shown as it was: the report, the form folded away.
+  const [editing, setEditing] = useState(diagnosis.state !== 'done');
   const running = diagnosis.state === 'running';
   const showForm = editing || diagnosis.state !== 'done';
   const doneReport = diagnosis.state === 'done' ? diagnosis.report : null;
@@ -73,6 +76,19 @@ function LiveDiagnose() {
           onCancel={cancel}
         />
       </div>
+      {!showForm && !asked && askedBefore && (
+        <div className="diag-asked" data-testid="diag-asked">
+          <span className="diag-asked-text">
+            <span className="muted">Diagnosed: </span>
+            <span data-testid="diag-asked-summary">{askedBefore}</span>
+          </span>
+          <span className="diag-asked-actions">
+            <button type="button" className="button secondary small" data-testid="diag-edit" onClick={() => setEditing(true)}>
+              Change what to diagnose
+            </button>
+          </span>
+        </div>
+      )}
       {!showForm && asked && (
         <div className="diag-asked" data-testid="diag-asked">
           <span className="diag-asked-text">

@@ -6,7 +6,7 @@ import { call } from '../../api/client';
 import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLastReport } from '../shell/report-context';
-import { diagnoseRequest, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
+import { diagnoseRequest, inputSummary, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
 
 export type DiagnoseState =
   | { state: 'idle' }
@@ -52,11 +52,13 @@ async function readValues(values: DiagnoseFormValues<File>): Promise<DiagnoseFor
  * findings:diagnose with progress, keep the report for the Bundles page (without passwords).
  */
 export function useDiagnose() {
-  const [diagnosis, setDiagnosis] = useState<DiagnoseState>({ state: 'idle' });
+  const last = useLastReport();
+  // After a reload the last diagnosis is shown again (kept for the session by the shell).
+  const [diagnosis, setDiagnosis] = useState<DiagnoseState>(() => (last.report ? { state: 'done', report: last.report } : { state: 'idle' }));
   const abort = useRef<AbortController | null>(null);
   const ticket = useRef(0);
   const stage = useRef<{ index: number; label: string } | null>(null);
-  const { set: setLastReport } = useLastReport();
+  const setLastReport = last.set;
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -101,7 +103,7 @@ export function useDiagnose() {
         return;
       }
       setDiagnosis({ state: 'done', report: result.value });
-      setLastReport(result.value, withoutSecrets(request));
+      setLastReport(result.value, withoutSecrets(request), inputSummary(values));
     },
     [setLastReport],
   );

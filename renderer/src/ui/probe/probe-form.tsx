@@ -1,3 +1,4 @@
+import { loadSession } from '../../lib/session';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { CopyButton } from '../common/copy-button';
 import { CertificateIcon, UploadIcon } from '../common/icons';
@@ -51,7 +52,7 @@ export function ProbeForm({
   onRun: (input: ProbeInput) => void;
   onCancel: () => void;
 }) {
-  const [url, setUrl] = useState(prefill?.url ?? '');
+  const [url, setUrl] = useState(() => prefill?.url ?? loadSession<{ url: string }>('last-probe')?.url ?? '');
   const [tls, setTls] = useState<TlsChoice>('both');
   const [timeoutSeconds, setTimeoutSeconds] = useState('15');
   const [certificate, setCertificate] = useState<File | null>(null);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { loadSession, saveSession } from '../../lib/session';
 import { MAX_INPUT_FILE_BYTES, type Req } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
 import type { KeyStatus } from '../../../../shared/model/chain';
@@ -81,8 +82,12 @@ async function chosenAsExtra(input: ProbeInput): Promise<{ summary: CertificateS
 
 /** Runs one probe at a time (a new one cancels the last), then matches local certificates to what it saw. */
 export function useProbe() {
-  const [probe, setProbe] = useState<ProbeState>({ state: 'idle' });
-  const [offers, setOffers] = useState<OffersState>({ state: 'idle' });
+  // The last probe comes back after a reload (its result and the offers table; never the certificate or password used).
+  const [probe, setProbe] = useState<ProbeState>(() => {
+    const kept = loadSession<{ url: string; result: Extract<ProbeState, { state: 'done' }>['result'] }>('last-probe');
+    return kept ? { state: 'done', url: kept.url, result: kept.result } : { state: 'idle' };
+  });
+  const [offers, setOffers] = useState<OffersState>(() => loadSession<OffersState>('last-probe-offers') ?? { state: 'idle' });
   const [extraNote, setExtraNote] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const ticket = useRef(0);
@@ -137,6 +142,8 @@ export function useProbe() {
       return;
     }
     setProbe({ state: 'done', url, result: result.value });
+    saveSession('last-probe', { url, result: result.value });
+    saveSession('last-probe-offers', null);
 
     // Which local certificates would be offered to what the server asked for.
     setOffers({ state: 'running', progress: { done: 0, total: 1, fraction: 0, label: 'Matching local certificates to the CA names' } });
@@ -160,7 +167,9 @@ export function useProbe() {
       },
     );
     if (!live()) return;
-    setOffers(offered.ok ? { state: 'done', summary: offered.value.summary, decisions: offered.value.decisions } : { state: 'failed', message: offered.error.message });
+    const answer: OffersState = offered.ok ? { state: 'done', summary: offered.value.summary, decisions: offered.value.decisions } : { state: 'failed', message: offered.error.message };
+    setOffers(answer);
+    if (answer.state === 'done') saveSession('last-probe-offers', answer);
   }, []);
 
   return { probe, offers, extraNote, run, cancel };

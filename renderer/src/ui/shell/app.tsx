@@ -45,8 +45,21 @@ export function App() {
   const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
   const [bundle, setBundle] = useState<OpenedBundle | null>(null);
-  const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null }>({ report: null, request: null });
-  const lastReport = useMemo<LastReport>(() => ({ ...last, set: (report, request) => setLast({ report, request }) }), [last]);
+  // The last diagnosis comes back after a reload (its report only: the request held the certificate file).
+  const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null; asked: string | null }>(() => {
+    const kept = loadSession<{ report: DiagnoseReport; asked: string | null }>('last-diagnosis');
+    return { report: kept?.report ?? null, request: null, asked: kept?.asked ?? null };
+  });
+  const lastReport = useMemo<LastReport>(
+    () => ({
+      ...last,
+      set: (report, request, asked = null) => {
+        setLast({ report, request, asked });
+        saveSession('last-diagnosis', { report, asked });
+      },
+    }),
+    [last],
+  );
 
   useEffect(() => {
     let live = true;

@@ -10,10 +10,12 @@ export interface LastReport {
   report: DiagnoseReport | null;
   /** The request that produced it (without passwords: they are never kept). */
   request: DiagnoseRequest | null;
-  set: (report: DiagnoseReport, request: DiagnoseRequest) => void;
+  /** What was asked, in one line (inputSummary), to show above the report. */
+  asked: string | null;
+  set: (report: DiagnoseReport, request: DiagnoseRequest, asked?: string | null) => void;
 }
 
-export const LastReportContext = createContext<LastReport>({ report: null, request: null, set: () => {} });
+export const LastReportContext = createContext<LastReport>({ report: null, request: null, asked: null, set: () => {} });
 
 export function useLastReport(): LastReport {
   return useContext(LastReportContext);

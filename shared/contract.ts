@@ -235,7 +235,8 @@ export const contract = {
   'keys:find': {
     method: 'findKey',
     request: z
-      .object({ thumbprint: ThumbprintSchema.optional(), path: LocalPathSchema.optional() })
+      /** password: of a PFX given by path (used for this lookup only, never stored or echoed). */
+      .object({ thumbprint: ThumbprintSchema.optional(), path: LocalPathSchema.optional(), password: z.string().max(1024).optional() })
       .strict()
       .refine((r) => (r.thumbprint === undefined) !== (r.path === undefined), 'give either thumbprint or path'),
     response: KeyFindResultSchema,

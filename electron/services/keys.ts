@@ -125,7 +125,8 @@ export async function findKey(request: ParsedReq<'keys:find'>, ctx: Ctx, service
     const { acl, aclNote } = await aclOrNote(services.platform, file);
     return { query: file, certificate: null, foundIn: [], key, directory: path.dirname(file), fileName: path.basename(file), acl, aclNote, findings: acl ? keyFileFindings(acl, null) : [] };
   }
-  const read = await readContainer(file, bytes, { maxBytes: MAX_INPUT_FILE_BYTES });
+  // A PFX's password, when given: without it a PFX is refused with 'password-required', which the page turns into a password field.
+  const read = await readContainer(file, bytes, { maxBytes: MAX_INPUT_FILE_BYTES, ...(request.password !== undefined ? { password: request.password } : {}) });
   const certDer = read.keys.find((k) => k.matchesCertificate)
     ? read.certificates.find((d) => thumbprint(d) === read.keys.find((k) => k.matchesCertificate)!.matchesCertificate)
     : read.certificates[0];

@@ -95,7 +95,11 @@ export function inputSummary(values: DiagnoseFormValues<{ name: string }>): stri
   parts.push(url || 'No server address (local checks only)');
   if (values.certificate.kind === 'file') parts.push(`certificate ${values.certificate.file.name}`);
   if (values.certificate.kind === 'store') parts.push(`certificate ${values.certificate.label}`);
-  if (values.identity.trim()) parts.push(`key read as ${values.identity.trim()}`);
+  if (values.identity.trim()) {
+    // A key that came in an uploaded file is not a file on this machine: nobody's access to it can be checked (say so, not "read as").
+    const uploaded = values.certificate.kind === 'file';
+    parts.push(uploaded ? `${values.identity.trim()} (not checked: the key is in the uploaded file)` : `can ${values.identity.trim()} read the key`);
+  }
   if (values.attachments.length) parts.push(`${values.attachments.length} evidence file${values.attachments.length === 1 ? '' : 's'}`);
   if (values.live) parts.push("this machine's server settings");
   return parts.join(' · ');

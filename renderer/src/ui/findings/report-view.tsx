@@ -18,6 +18,8 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
   const top = mostLikelyCause(report.findings);
   const rest = useMemo(() => groupBySeverity(report.findings.filter((f) => f !== top)), [report, top]);
   const r = report.request;
+  // An account was named but its access to the key could not be checked (an uploaded PFX is no file on this machine): said at the top, not only in the steps.
+  const keyNotChecked = r.identity ? (report.steps.find((s) => s.name === 'key' && s.status !== 'done') ?? null) : null;
   // Fixes are matched to findings in report order (two findings of one id each have their own).
   const fixesOf = useMemo(() => {
     const nth = occurrences(report.findings);
@@ -45,13 +47,18 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
                   {' · '}
                   {r.url ?? 'no server address'}
                   {r.certificate ? ` · certificate ${r.certificate}` : ''}
-                  {r.identity ? ` · key read as ${r.identity}` : ''}
+                  {r.identity ? ` · can ${r.identity} read the key` : ''}
                   {r.attachments.length ? ` · evidence: ${r.attachments.join(', ')}` : ''}
                 </>
               )}
               {' · '}
               on {report.host}, {new Date(report.createdAt).toLocaleString()}
             </p>
+            {keyNotChecked && (
+              <p className="diag-key-not-checked" data-testid="diag-key-not-checked">
+                Not checked: whether {r.identity} can read the private key. {capitalise(keyNotChecked.note)}.
+              </p>
+            )}
           </div>
         </div>
       </section>
@@ -113,4 +120,8 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
       <EvidenceTabs report={report} fromBundle={fromBundle} />
     </div>
   );
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -9,6 +9,7 @@ import { applyGrant, planGrant, undoGrant } from './grant-calls';
 import { GrantPanel, type GrantState } from './grant-panel';
 import { IdentityPicker } from './identity-picker';
 import { KeyLocationView, type KeyFind } from './key-location';
+import { PfxPassword } from './pfx-password';
 import { KeyPicker } from './key-picker';
 import { findRequest, type KeyTarget } from './key-target';
 
@@ -19,6 +20,9 @@ export interface KeyRequest {
 }
 
 type Loadable<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; message: string };
+
+/** keys:find of a password-protected file (a PFX): its password is asked for in place, the message says whether one was wrong. */
+type FindState = Loadable<KeyFind> | { state: 'locked'; wrong: boolean; message: string };
 
 /** A grant applied in this window whose panel was replaced (another key or account was chosen): still undoable here. */
 interface EarlierChange {
@@ -51,7 +55,7 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   const { listing } = useStoreListing();
   const [target, setTarget] = useState<KeyTarget | null>(null);
   const [choosing, setChoosing] = useState(true);
-  const [found, setFound] = useState<Loadable<KeyFind>>({ state: 'idle' });
+  const [found, setFound] = useState<FindState>({ state: 'idle' });
   const [identities, setIdentities] = useState<Identity[] | null>(null);
   const [identitiesError, setIdentitiesError] = useState<string | null>(null);
   const [identity, setIdentity] = useState('');
@@ -75,11 +79,18 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
     setGrant(null);
   }, []);
 
+  // The password of the chosen PFX: used for keys:find and kept only while this key is the one shown (never stored).
+  const password = useRef<string | undefined>(undefined);
   const find = useCallback((t: KeyTarget, quiet = false) => {
     const mine = ++findTicket.current;
     if (!quiet) setFound({ state: 'loading' });
-    void call('keys:find', findRequest(t)).then((r) => {
+    const given = t.kind === 'path' ? password.current : undefined;
+    void call('keys:find', { ...findRequest(t), ...(given !== undefined ? { password: given } : {}) }).then((r) => {
       if (mine !== findTicket.current) return;
+      if (!r.ok && (r.error.code === 'password-required' || r.error.code === 'wrong-password')) {
+        setFound({ state: 'locked', wrong: r.error.code === 'wrong-password', message: r.error.message });
+        return;
+      }
       setFound(r.ok ? { state: 'ready', value: r.value } : { state: 'failed', message: r.error.message });
     });
   }, []);
@@ -98,6 +109,7 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
       archiveGrant();
       checkTicket.current++;
       setCheck({ state: 'idle' });
+      password.current = undefined;
       setTarget(t);
       setChoosing(false);
       find(t);
@@ -211,6 +223,16 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
               <p className="error-line" role="alert" data-testid="key-find-error">
                 {found.message}
               </p>
+            )}
+            {found.state === 'locked' && target && (
+              <PfxPassword
+                name={target.label}
+                wrong={found.wrong}
+                onSubmit={(value) => {
+                  password.current = value;
+                  find(target);
+                }}
+              />
             )}
             {found.state === 'ready' && <KeyLocationView found={found.value} stores={listing?.stores ?? []} />}
           </section>

@@ -1,5 +1,3 @@
-import type { AreaId } from './sidebar';
-
 /**
  * Each area's address in the window's location hash (`#/probe`, `#/certificates/stores`), so Back and
  * Forward move between areas and a reload (F5, or the desktop window's own) opens the same one. The
@@ -7,6 +5,9 @@ import type { AreaId } from './sidebar';
  * loads it from its own protocol; the `?token=` query stays out of it.
  */
 export type RouteId = AreaId | 'start';
+
+/** The areas of the app (the sidebar lists them in DESIGN.md's order). */
+export type AreaId = 'certificates' | 'keys' | 'probe' | 'server' | 'findings' | 'bundles' | 'lab';
 
 export interface Route {
   area: RouteId;

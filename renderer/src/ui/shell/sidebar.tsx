@@ -1,12 +1,12 @@
 import type { ComponentType } from 'react';
-import { routeHash, type RouteId } from './route';
+import { routeHash, type AreaId, type RouteId } from './route';
 import { BundleIcon, CertificateIcon, FindingsIcon, KeyIcon, LabIcon, ProbeIcon, ServerIcon } from '../common/icons';
 
 /**
  * The areas of the app in DESIGN.md's order: what is on this machine, the server on the wire and in
  * its configuration, then the diagnosis that combines them, and the bundle that carries it away.
  */
-export type AreaId = 'certificates' | 'keys' | 'probe' | 'server' | 'findings' | 'bundles' | 'lab';
+export type { AreaId };
 
 export interface Area {
   id: AreaId;

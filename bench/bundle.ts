@@ -9,7 +9,7 @@ import { REPORT_SCHEMA_VERSION, type DiagnoseReport } from '../shared/model/diag
 import type { ProbeResult } from '../shared/model/probe';
 import { EMPTY_SERVER_EVIDENCE } from '../shared/model/server';
 import type { StoreCertificate } from '../shared/model/store';
-import { exportBundle } from '../electron/services/bundle/export';
+import { createServices, machineDeps } from '../electron/services/services';
 import { openBundle } from '../electron/services/bundle/open';
 import { issueCertificate } from '../electron/services/lab/pki';
 import { runProbe } from '../electron/services/probe/probe';
@@ -91,7 +91,8 @@ export async function benchBundle(progress: (m: string) => void, certificates = 
   const ctx = { progress: () => undefined, signal: new AbortController().signal };
   try {
     const out = path.join(dir, 'bench.zip');
-    const run = () => exportBundle({ report, redact: [], includeStores: true, out }, ctx, { listing });
+    const services = createServices(machineDeps());
+    const run = () => services.bundles.export({ report, redact: [], includeStores: true, out }, ctx, { listing });
     await run(); // warm: JIT, page cache
     progress(`bundle: exporting ${rounds} times (${certificates} certificates, ${probes} probes) and zipping the same files with fflate alone...`);
     const files = unzipSync(new Uint8Array(fs.readFileSync(out)));

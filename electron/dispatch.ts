@@ -1,6 +1,6 @@
 import { contract, isChannel, type Channel, type Result } from '../shared/contract';
 import { toErrorData } from '../shared/errors';
-import { handlers, type HandlerContext, type HandlerTable } from './handlers';
+import type { HandlerContext, HandlerTable } from './handlers';
 
 /**
  * The one wrapper every call goes through, whatever the transport: validate the request against
@@ -11,7 +11,7 @@ export async function dispatch(
   channelName: string,
   rawRequest: unknown,
   ctx: HandlerContext,
-  table: HandlerTable = handlers,
+  table: HandlerTable,
 ): Promise<Result<unknown>> {
   if (!isChannel(channelName)) {
     return { ok: false, error: { code: 'bad-request', message: `unknown channel "${channelName.slice(0, 60)}"` } };

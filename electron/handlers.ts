@@ -1,27 +1,15 @@
 import os from 'node:os';
 import type { Channel, ParsedReq, Res } from '../shared/contract';
-import type { ProgressEvent } from '../shared/contract';
-import { inspectCertificates } from './services/inspect';
-import { analyzeChainsHandler } from './services/chain';
-import { addStoreFolder, listStores, removeStoreFolder } from './services/stores';
-import { checkKeyAccess, findKey, grantKeyAccess, keyAcl, listIdentities, undoKeyGrant } from './services/keys';
-import { lab } from './services/lab/lab';
-import { runProbeHandler } from './services/probe/handler';
-import { probeOffers } from './services/probe/offers';
-import { analyzeServer } from './services/server/analyze';
-import { diagnose } from './services/diagnose';
+import { poolItemFromBase64 } from '../shared/chain/analyze';
 import { fixesFor } from '../shared/fixes';
-import { exportBundle } from './services/bundle/export';
-import { openBundle } from './services/bundle/open';
+import type { Services } from './services/services';
+import type { Work } from './services/work';
 import { APP_NAME, APP_VERSION } from './version';
 import { findPowerShell } from './platform/find-powershell';
 
-/** What a handler gets besides its request: how it is served and a way to report progress. */
-export interface HandlerContext {
+/** What a handler gets besides its request: how it is served, where progress goes, and cancellation. */
+export interface HandlerContext extends Work {
   mode: 'electron' | 'web';
-  progress: (update: Omit<ProgressEvent, 'requestId' | 'channel'>) => void;
-  /** Aborted when the caller goes away (window closed, HTTP client disconnected). */
-  signal: AbortSignal;
 }
 
 export type Handler<C extends Channel> = (request: ParsedReq<C>, ctx: HandlerContext) => Promise<Res<C>>;
@@ -32,35 +20,54 @@ export type Handler<C extends Channel> = (request: ParsedReq<C>, ctx: HandlerCon
  */
 export type HandlerTable = { [C in Channel]: Handler<C> };
 
-export const handlers: HandlerTable = {
-  'app:info': async (_request, ctx) => ({
-    name: APP_NAME,
-    version: APP_VERSION,
-    mode: ctx.mode,
-    platform: process.platform,
-    host: os.hostname(),
-    powershell: findPowerShell(),
-  }),
-  'certs:inspect': (request, ctx) => inspectCertificates(request, ctx),
-  'chain:analyze': (request, ctx) => analyzeChainsHandler(request, ctx),
-  'stores:list': (request, ctx) => listStores(request, ctx),
-  'stores:add-folder': (request) => addStoreFolder(request),
-  'stores:remove-folder': (request) => removeStoreFolder(request),
-  'keys:find': (request, ctx) => findKey(request, ctx),
-  'keys:acl': (request) => keyAcl(request),
-  'keys:check-access': (request) => checkKeyAccess(request),
-  // Over the contract a grant applies only the plan the user reviewed (its digest from the dry run).
-  'keys:grant': (request) => grantKeyAccess(request, undefined, { requireReviewedPlan: true }),
-  'keys:undo': (request) => undoKeyGrant(request),
-  'identities:list': () => listIdentities(),
-  'lab:start': (request, ctx) => lab.start(request.scenarios, (done, total, label) => ctx.progress({ done, total, label })),
-  'lab:stop': () => lab.stop(),
-  'lab:status': async () => lab.status(),
-  'probe:run': (request, ctx) => runProbeHandler(request, ctx),
-  'probe:offers': (request, ctx) => probeOffers(request, ctx),
-  'server:analyze': (request, ctx) => analyzeServer(request, ctx),
-  'findings:diagnose': (request, ctx) => diagnose(request, ctx),
-  'fixes:script': async (request) => fixesFor(request.findings, request.shells, { version: APP_VERSION }),
-  'bundle:export': (request, ctx) => exportBundle(request, ctx),
-  'bundle:open': (request, ctx) => openBundle(request, ctx),
-};
+/**
+ * The only adapter between the wire and the services: each handler turns a validated request (uploads
+ * already decoded to bytes by the contract's schemas, dates still ISO strings) into a service's
+ * domain inputs, and its result into the response.
+ */
+export function createHandlers(services: Services): HandlerTable {
+  const dateOr = (iso: string | undefined, fallback: () => Date): Date => (iso ? new Date(iso) : fallback());
+  const now = () => services.deps.clock.now();
+  return {
+    'app:info': async (_request, ctx) => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      mode: ctx.mode,
+      platform: process.platform,
+      host: os.hostname(),
+      powershell: findPowerShell(),
+    }),
+    'certs:inspect': (request, ctx) => services.inspect(request.files, dateOr(request.at, now), ctx),
+    'chain:analyze': (request, ctx) =>
+      services.chains(
+        {
+          pool: request.pool.map((p) => poolItemFromBase64(p.derBase64, p.source, p.trusted)),
+          targets: request.targets,
+          useSystemTrust: request.useSystemTrust,
+          at: dateOr(request.at, now),
+          options: { purpose: request.purpose, anchors: request.anchors, policies: request.policies },
+        },
+        ctx,
+      ),
+    'stores:list': (request, ctx) => services.stores.list({ refresh: request.refresh, at: request.at ? new Date(request.at) : undefined }, ctx),
+    'stores:add-folder': async (request) => ({ folders: services.stores.addFolder(request.path, request.trusted) }),
+    'stores:remove-folder': async (request) => ({ folders: services.stores.removeFolder(request.path) }),
+    'keys:find': (request, ctx) => services.keys.find(request, ctx),
+    'keys:acl': (request) => services.keys.acl(request.path),
+    'keys:check-access': (request) => services.keys.checkAccess(request.path, request.identity),
+    // Over the contract a grant applies only the plan the user reviewed (its digest from the dry run).
+    'keys:grant': (request) => services.keys.grant(request, { requireReviewedPlan: true }),
+    'keys:undo': (request) => services.keys.undo(request.backupId),
+    'identities:list': () => services.keys.identities(),
+    'lab:start': (request, ctx) => services.lab.start(request.scenarios, (done, total, label) => ctx.progress({ done, total, label })),
+    'lab:stop': () => services.lab.stop(),
+    'lab:status': async () => services.lab.status(),
+    'probe:run': (request, ctx) => services.probe.run(request, ctx),
+    'probe:offers': (request, ctx) => services.probe.offers(request.certificateRequest, request.extra, ctx),
+    'server:analyze': (request, ctx) => services.server(request, ctx),
+    'findings:diagnose': (request, ctx) => services.diagnose(request, ctx),
+    'fixes:script': async (request) => fixesFor(request.findings, request.shells, { version: APP_VERSION }),
+    'bundle:export': (request, ctx) => services.bundles.export(request, ctx),
+    'bundle:open': (request, ctx) => services.bundles.open(request.bytes !== undefined ? { name: request.name, bytes: request.bytes } : { name: request.name, path: request.path! }, ctx),
+  };
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { isChannel } from '../shared/contract';
 import { dispatch } from './dispatch';
+import type { HandlerTable } from './handlers';
 import { RENDERER_CSP } from './csp';
 
 /**
@@ -19,6 +20,8 @@ export const MAX_HTTP_BODY_BYTES = 24 * 1024 * 1024;
 export interface HeadlessOptions {
   rendererDir: string;
   port?: number;
+  /** The handler table served at /api/<channel>, over the services its front built. */
+  handlers: HandlerTable;
 }
 
 export interface HeadlessServer {
@@ -125,7 +128,7 @@ export async function startHeadless(options: HeadlessOptions): Promise<HeadlessS
         progress: (update) => {
           if (!res.writableEnded) res.write(`${JSON.stringify({ type: 'progress', requestId, channel, ...update })}\n`);
         },
-      });
+      }, options.handlers);
       res.end(`${JSON.stringify({ type: 'result', result })}\n`);
       return;
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import { channels, type Channel, type ProgressEvent, type Result } from '../shared/contract';
 import { dispatch } from './dispatch';
-import { handlers, type HandlerTable } from './handlers';
+import type { HandlerTable } from './handlers';
 import { MAX_REQUEST_ID_LENGTH, PROGRESS_CHANNEL } from './ipc-shared';
 import { isTrustedSender } from './security';
 
@@ -32,7 +32,7 @@ export async function serveInvoke(
   event: IpcMainInvokeEvent,
   request: unknown,
   rawRequestId: unknown,
-  table: HandlerTable = handlers,
+  table: HandlerTable,
 ): Promise<Result<unknown>> {
   if (!isTrustedSender(event.senderFrame?.url)) return FORBIDDEN_SENDER;
   const requestId = normaliseRequestId(rawRequestId);
@@ -61,7 +61,7 @@ export async function serveInvoke(
 }
 
 /** Register a handler for every channel in the contract; returns a function that removes them. */
-export function registerIpcHandlers(table: HandlerTable = handlers): () => void {
+export function registerIpcHandlers(table: HandlerTable): () => void {
   for (const channel of channels) {
     ipcMain.handle(channel, (event, request: unknown, requestId: unknown) =>
       serveInvoke(channel, event, request, requestId, table),

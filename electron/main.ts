@@ -1,13 +1,16 @@
 import path from 'node:path';
 import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { createHandlers } from './handlers';
 import { registerIpcHandlers } from './ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { APP_ENTRY_URL, hardenSession, installSecurityDefaults, secureWebPreferences } from './security';
+import { createServices, machineDeps } from './services/services';
 import { APP_NAME } from './version';
 
 /**
- * Composition root (DESIGN.md): wires the protocol, the security defaults, IPC and the window.
- * Handlers live in handlers.ts, policy in security.ts; nothing here decides anything by itself.
+ * Composition root (DESIGN.md): builds the services once, wires the protocol, the security defaults,
+ * IPC (the handler table over those services) and the window. Handlers live in handlers.ts, policy
+ * in security.ts; nothing here decides anything by itself.
  * Built to dist/electron/main.cjs, next to preload.cjs and ../renderer/.
  */
 
@@ -67,7 +70,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       hardenSession(session.defaultSession);
       handleAppProtocol(protocol, RENDERER_DIR);
-      registerIpcHandlers();
+      registerIpcHandlers(createHandlers(createServices(machineDeps())));
       mainWindow = createMainWindow();
     })
     .catch((err: unknown) => {

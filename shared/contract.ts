@@ -1,3 +1,4 @@
+import { base64 } from '@peculiar/utils';
 import { z } from 'zod';
 import { CertificateSummarySchema } from './model/certificate';
 import { CONTAINER_FORMATS, KeySummarySchema } from './model/key';
@@ -26,21 +27,48 @@ export const MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024;
 /** Upper bound of files in one inspect request, so one drop cannot exhaust memory. */
 export const MAX_INPUT_FILES = 200;
 
-export const InputFileSchema = z.object({
-  name: z.string().min(1).max(1024),
-  /** File contents as base64 (only plain data crosses the boundary). */
-  dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
-  /** Password of a PKCS#12 (.pfx/.p12) or an encrypted private key; used once, never stored or echoed. */
-  password: z.string().max(1024).optional(),
-});
+/**
+ * A file's contents as they cross the boundary: base64 in `dataBase64` (only plain data crosses it),
+ * at most MAX_INPUT_FILE_BYTES, decoded here once, so the services only ever see bytes.
+ */
+export const UploadBytesSchema = z
+  .string()
+  .max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4)
+  .transform((text, ctx) => {
+    try {
+      return base64.decode(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'upload was not valid base64' });
+      return z.NEVER;
+    }
+  });
+
+/** The decoded upload under the name services use: `bytes` instead of the wire's `dataBase64`. */
+type WithBytes<T extends { dataBase64?: Uint8Array }> = Omit<T, 'dataBase64'> & (undefined extends T['dataBase64'] ? { bytes?: Uint8Array } : { bytes: Uint8Array });
+function toBytes<T extends { dataBase64?: Uint8Array }>({ dataBase64, ...rest }: T): WithBytes<T> {
+  return (dataBase64 === undefined ? rest : { ...rest, bytes: dataBase64 }) as WithBytes<T>;
+}
+
+export const InputFileSchema = z
+  .object({
+    name: z.string().min(1).max(1024),
+    dataBase64: UploadBytesSchema,
+    /** Password of a PKCS#12 (.pfx/.p12) or an encrypted private key; used once, never stored or echoed. */
+    password: z.string().max(1024).optional(),
+  })
+  .transform(toBytes);
 
 /** A file handed to the probe: a PFX/P12 (with its password), a PEM/DER certificate, or a key file. */
-export const ProbeFileSchema = z.object({
-  fileName: z.string().min(1).max(1024),
-  dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4),
-  /** Password of the PFX or encrypted key; used once, never stored or echoed. */
-  password: z.string().max(1024).optional(),
-});
+export const ProbeFileSchema = z
+  .object({
+    fileName: z.string().min(1).max(1024),
+    dataBase64: UploadBytesSchema,
+    /** Password of the PFX or encrypted key; used once, never stored or echoed. */
+    password: z.string().max(1024).optional(),
+  })
+  .transform(toBytes);
+/** A probe file as the services get it: its name, its bytes, its password. */
+export type ProbeFile = z.output<typeof ProbeFileSchema>;
 
 export const ErrorDataSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
@@ -103,12 +131,16 @@ export const AccessCheckSchema = z.object({
 export const AttachmentSchema = z
   .object({
     name: z.string().min(1).max(1024),
-    dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4).optional(),
+    dataBase64: UploadBytesSchema.optional(),
     path: LocalPathSchema.optional(),
   })
   .strict()
-  .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path');
-export type Attachment = z.infer<typeof AttachmentSchema>;
+  .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path')
+  .transform(toBytes);
+/** An attachment as it is sent (base64 or a path). */
+export type Attachment = z.input<typeof AttachmentSchema>;
+/** An attachment as the services get it: its bytes or its path. */
+export type AttachmentInput = z.output<typeof AttachmentSchema>;
 export const MAX_ATTACHMENTS = 50;
 
 /** What one Diagnose gathers (issue 6); shared by findings:diagnose and bundle:export. */
@@ -134,6 +166,8 @@ export const DiagnoseRequestSchema = z
   .refine((r) => !(r.clientCertificate && r.thumbprint), { message: 'give either clientCertificate or thumbprint', path: ['thumbprint'] })
   .refine((r) => !r.keyFile || r.clientCertificate, { message: 'keyFile needs clientCertificate', path: ['keyFile'] });
 export type DiagnoseRequest = z.input<typeof DiagnoseRequestSchema>;
+/** A diagnosis as the services get it: uploads decoded, defaults filled in. */
+export type DiagnoseInput = z.output<typeof DiagnoseRequestSchema>;
 
 export const FixesResponseSchema = z.object({
   fixes: z.array(FixScriptSchema),
@@ -397,11 +431,12 @@ export const contract = {
     request: z
       .object({
         name: z.string().min(1).max(1024),
-        dataBase64: z.string().max(Math.ceil(MAX_INPUT_FILE_BYTES / 3) * 4 + 4).optional(),
+        dataBase64: UploadBytesSchema.optional(),
         path: LocalPathSchema.optional(),
       })
       .strict()
-      .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path'),
+      .refine((a) => (a.dataBase64 === undefined) !== (a.path === undefined), 'give either dataBase64 or path')
+      .transform(toBytes),
     response: OpenedBundleSchema,
   },
 } as const;
@@ -417,7 +452,6 @@ export type InspectedFile = z.input<typeof InspectedFileSchema>;
 /** An inspected file as received through the contract: `keys` always present. */
 export type InspectedFileResult = z.output<typeof InspectedFileSchema>;
 export type AppInfo = z.infer<typeof AppInfoSchema>;
-export type InputFile = z.infer<typeof InputFileSchema>;
 
 export const channels = Object.keys(contract) as Channel[];
 

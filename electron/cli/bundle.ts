@@ -1,24 +1,21 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DiagnoseRequestSchema } from '../../shared/contract';
 import { CertbenchError, formatBytes, toErrorData } from '../../shared/errors';
 import { REDACTION_KINDS, type OpenedBundle, type RedactionKind } from '../../shared/model/bundle';
 import type { DiagnoseReport } from '../../shared/model/diagnose';
 import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './diagnose-request';
 import { CliProgress } from './progress';
-import { exportBundle } from '../services/bundle/export';
-import { openBundle } from '../services/bundle/open';
-import { diagnose } from '../services/diagnose';
 import type { ClientCredential } from '../services/probe/attempt';
 import { loadClientCredential } from '../services/probe/client-cert';
 import { parseTarget, runProbe } from '../services/probe/probe';
 import { forTerminal } from './terminal';
-import { systemTrust } from '../services/system-trust';
+import type { Services } from '../services/services';
+import { quietWork } from '../services/work';
 
 /**
  * `certbench bundle [--out FILE.zip] [--probe URL ...] [--cert FILE|--thumbprint T] [--key FILE]
  * [--password-env VAR] [--identity ID] [--attach FILE ...] [--redact hosts,accounts,ips,subjects]
- * [--no-stores] [--timeout MS] [--json]` and `certbench bundle open FILE.zip [--json]` (issue 8).
+ * [--no-stores] [--timeout MS] [--json]` and `certbench bundle open FILE.zip [--json]`.
  * The first --probe URL is diagnosed; each further one is probed the same way and added to the
  * report's probes. Exit 0 when written (or opened) with no error findings, 1 when the report has
  * error findings, 2 on bad usage, input or bundle, with one line on stderr.
@@ -44,15 +41,14 @@ function findingLines(report: DiagnoseReport): string[] {
 /** The credential extra probes present: the --cert file's, when it has a usable key. */
 async function extraProbeCredential(request: ReturnType<typeof diagnoseRequest>): Promise<ClientCredential | null> {
   if (!request.clientCertificate) return null;
-  const input = (f: { fileName: string; dataBase64: string; password?: string }) => ({ fileName: f.fileName, bytes: Buffer.from(f.dataBase64, 'base64'), password: f.password });
   try {
-    return await loadClientCredential(input(request.clientCertificate), request.keyFile ? input(request.keyFile) : undefined);
+    return await loadClientCredential(request.clientCertificate, request.keyFile);
   } catch {
     return null; // the diagnosis already says why the certificate cannot be presented
   }
 }
 
-async function exportCommand(opts: BundleOptions, fail: (m: string) => never): Promise<number> {
+async function exportCommand(services: Services, opts: BundleOptions, fail: (m: string) => never): Promise<number> {
   const probes = opts.probe ?? [];
   for (const url of probes) {
     try {
@@ -62,27 +58,25 @@ async function exportCommand(opts: BundleOptions, fail: (m: string) => never): P
     }
   }
   const redact = redactions(opts.redact, fail);
-  const raw = diagnoseRequest(probes[0], opts, fail);
-  const parsed = DiagnoseRequestSchema.safeParse(raw);
-  if (!parsed.success) fail(parsed.error.issues[0]?.message ?? 'bad request');
+  const request = diagnoseRequest(probes[0], opts, fail);
 
   const progress = new CliProgress('collecting');
   const ctx = { progress: (p: { done: number; total: number | null; label: string }) => progress.update(p.done, p.total, p.label), signal: new AbortController().signal };
   try {
-    const report = await diagnose(parsed.data, ctx);
+    const report = await services.diagnose(request, ctx);
     if (probes.length > 1) {
-      const client = await extraProbeCredential(raw);
-      const trust = (await systemTrust()).items;
+      const client = await extraProbeCredential(request);
+      const trust = (await services.trust.roots()).items;
       const known = trust.map((i) => i.der);
       for (const url of probes.slice(1)) {
         const started = performance.now();
-        const result = await runProbe({ url, tls: 'both', timeoutMs: parsed.data.timeoutMs, client, knownCertificates: known, trust, onProgress: (done, total, label) => progress.update(done, total, `${url}: ${label}`) });
+        const result = await runProbe({ url, tls: 'both', timeoutMs: request.timeoutMs, client, knownCertificates: known, trust, onProgress: (done, total, label) => progress.update(done, total, `${url}: ${label}`) });
         report.probes.push(result);
         report.steps.push({ name: 'probe', status: result.error ? 'failed' : 'done', note: `extra probe of ${url}: ${result.error ?? `client certificate asked by ${result.clientAuth.mode}`}`, durationMs: Math.round(performance.now() - started) });
       }
     }
-    const secrets = [raw.clientCertificate?.password, raw.keyFile?.password].filter((s): s is string => typeof s === 'string');
-    const result = await exportBundle({ report, redact, includeStores: opts.stores !== false, overwrite: opts.overwrite === true, ...(opts.out ? { out: path.resolve(opts.out) } : {}) }, ctx, { secrets });
+    const secrets = [request.clientCertificate?.password, request.keyFile?.password].filter((s): s is string => typeof s === 'string');
+    const result = await services.bundles.export({ report, redact, includeStores: opts.stores !== false, overwrite: opts.overwrite === true, ...(opts.out ? { out: path.resolve(opts.out) } : {}) }, ctx, { secrets });
     progress.done();
     if (opts.json) {
       const { zipBase64: _zip, ...rest } = result;
@@ -111,10 +105,10 @@ export function formatOpened(b: OpenedBundle): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function openCommand(file: string, opts: { json?: boolean }, fail: (m: string) => never): Promise<number> {
+async function openCommand(services: Services, file: string, opts: { json?: boolean }, fail: (m: string) => never): Promise<number> {
   let opened: OpenedBundle;
   try {
-    opened = await openBundle({ name: file, path: path.resolve(file) }, { progress: () => undefined, signal: new AbortController().signal });
+    opened = await services.bundles.open({ name: file, path: path.resolve(file) }, quietWork());
   } catch (err) {
     return fail(err instanceof CertbenchError ? err.message : toErrorData(err).message);
   }
@@ -122,7 +116,7 @@ async function openCommand(file: string, opts: { json?: boolean }, fail: (m: str
   return opened.report.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
-export function registerBundleCommand(program: Command, io: { fail: (message: string) => never }): void {
+export function registerBundleCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
   const bundle = addDiagnoseOptions(
     program
       .command('bundle')
@@ -135,7 +129,7 @@ export function registerBundleCommand(program: Command, io: { fail: (message: st
     .option('--no-stores', 'leave the local store listing (stores.json, certs/, keys/) out')
     .option('--json', 'print the manifest, summary and findings as one JSON document')
     .action(async (opts: BundleOptions) => {
-      process.exitCode = await exportCommand(opts, io.fail);
+      process.exitCode = await exportCommand(io.services, opts, io.fail);
     });
 
   bundle
@@ -146,6 +140,6 @@ export function registerBundleCommand(program: Command, io: { fail: (message: st
     .action(async (file: string, opts: { json?: boolean }, command: Command) => {
       // "bundle open F --json": commander gives --json to "bundle", which has one too.
       const json = opts.json === true || command.parent?.opts<{ json?: boolean }>().json === true;
-      process.exitCode = await openCommand(file, { json }, io.fail);
+      process.exitCode = await openCommand(io.services, file, { json }, io.fail);
     });
 }

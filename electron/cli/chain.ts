@@ -3,7 +3,7 @@ import { allThumbprints, analyzeChains, endEntityThumbprints, poolItemFromBase64
 import type { ChainPath } from '../../shared/model/chain';
 import { keyStatusFromFiles } from '../../shared/verdict/key-status';
 import { inspectCommandFiles } from './inputs';
-import { systemTrust } from '../services/system-trust';
+import type { Services } from '../services/services';
 import '../services/node-verify';
 import { forTerminal } from './terminal';
 import { CliProgress } from './progress';
@@ -14,7 +14,7 @@ import { CliProgress } from './progress';
  * files (or, when the files hold only CAs, of each CA given) over everything given plus the system's
  * trusted roots, and say whether it can authenticate a client. Exit 1 when a verdict has errors.
  */
-export function registerChainCommand(program: Command, io: { fail: (message: string) => never }): void {
+export function registerChainCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
   program
     .command('chain')
     .description('build and check the chain of each certificate, and judge it for client authentication')
@@ -43,7 +43,7 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
       const untrustedItems = items.filter((i) => !i.trusted);
       const targets = endEntityThumbprints(untrustedItems);
       if (!targets.length) targets.push(...allThumbprints(untrustedItems.length ? untrustedItems : items));
-      const trust = opts.systemTrust ? await systemTrust() : { source: 'none', items: [], note: null };
+      const trust = opts.systemTrust ? await io.services.trust.roots() : { source: 'none', items: [], note: null };
       const progress = new CliProgress('building chains');
       const { results } = await analyzeChains(
         [...items, ...trust.items],

@@ -5,6 +5,8 @@ import { oneLine, toErrorData } from '../../shared/errors';
 import { formatCertificateText } from '../../shared/cert/format-text';
 import { APP_VERSION } from '../version';
 import { startHeadless } from '../headless';
+import { createHandlers } from '../handlers';
+import { createServices, machineDeps, type Services } from '../services/services';
 import { writePrivateFile } from '../private-file';
 import { forTerminal, installTerminalGuard } from './terminal';
 import { inspectCommandFiles } from './inputs';
@@ -53,13 +55,13 @@ async function inspectCommand(files: string[], opts: { json?: boolean; at?: stri
   return failed.length ? EXIT.usage : EXIT.ok;
 }
 
-async function serveCommand(opts: { port?: string; json?: boolean; urlFile?: string }): Promise<void> {
+async function serveCommand(services: Services, opts: { port?: string; json?: boolean; urlFile?: string }): Promise<void> {
   const port = opts.port === undefined ? 0 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${opts.port}" is not a port number`);
   const rendererDir = path.join(__dirname, 'renderer');
   let server;
   try {
-    server = await startHeadless({ rendererDir, port });
+    server = await startHeadless({ rendererDir, port, handlers: createHandlers(services) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') fail(`--port: ${port} is already in use on 127.0.0.1`);
@@ -86,7 +88,8 @@ async function serveCommand(opts: { port?: string; json?: boolean; urlFile?: str
   process.on('SIGTERM', stop);
 }
 
-export function buildProgram(): Command {
+/** The program over one set of services (the command line's composition root is main below). */
+export function buildProgram(services: Services): Command {
   const program = new Command();
   program
     .name('certbench')
@@ -106,12 +109,13 @@ export function buildProgram(): Command {
       process.exitCode = await inspectCommand(files, opts);
     });
 
-  registerChainCommand(program, { fail });
-  registerStoreCommands(program, { fail });
-  registerLabCommand(program, { fail });
-  registerProbeCommand(program, { fail });
-  registerDiagnoseCommands(program, { fail });
-  registerBundleCommand(program, { fail });
+  const io = { fail, services };
+  registerChainCommand(program, io);
+  registerStoreCommands(program, io);
+  registerLabCommand(program, io);
+  registerProbeCommand(program, io);
+  registerDiagnoseCommands(program, io);
+  registerBundleCommand(program, io);
 
   program
     .command('serve')
@@ -119,7 +123,7 @@ export function buildProgram(): Command {
     .option('--port <port>', 'port to listen on (default: a free port)')
     .option('--json', 'print {url, port, token} as JSON')
     .option('--url-file <file>', 'also write the URL with its token to this file (mode 600)')
-    .action(serveCommand);
+    .action((opts: { port?: string; json?: boolean; urlFile?: string }) => serveCommand(services, opts));
 
   return program;
 }
@@ -127,7 +131,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   // Every printer writes through this guard: no control character from a certificate, a bundle or a server reaches the terminal.
   installTerminalGuard();
-  const program = buildProgram();
+  const program = buildProgram(createServices(machineDeps()));
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../shared/contract';
+import { DiagnoseRequestSchema, MAX_INPUT_FILE_BYTES, type DiagnoseInput, type ProbeFile } from '../../shared/contract';
 import { toErrorData } from '../../shared/errors';
 import { checkInputFile, readInputFile } from '../services/input-file';
 import { passwordFromEnv } from './password';
 
 /**
  * The options every command that gathers a diagnosis takes (`diagnose`, `fix`, `bundle`), and the
- * DiagnoseRequest they make: one definition so the three read the same flags the same way.
+ * diagnosis they ask for: one definition so the three read the same flags the same way. Files are
+ * read here as bytes and handed on as bytes; the rest is checked by the contract's own schema.
  */
 export interface DiagnoseCliOptions {
   cert?: string;
@@ -34,8 +35,8 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--timeout <ms>', 'bound on the probe, 1000 to 120000 ms', '15000');
 }
 
-/** Build the request; every problem is one line through `fail` (exit 2). */
-export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOptions, fail: (message: string) => never): DiagnoseRequest {
+/** Build the diagnosis input; every problem is one line through `fail` (exit 2). */
+export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOptions, fail: (message: string) => never): DiagnoseInput {
   if (opts.key && !opts.cert) fail('--key needs --cert (the certificate the key belongs to)');
   if (opts.thumbprint && opts.cert) fail('give either --cert or --thumbprint, not both');
   if (opts.via !== undefined && opts.via !== 'certbench' && opts.via !== 'powershell') fail(`--via: "${opts.via}" is not certbench or powershell`);
@@ -53,10 +54,10 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
     thumbprint = opts.thumbprint.replace(/[\s:]/g, '').toUpperCase();
     if (!/^[0-9A-F]{40}$/.test(thumbprint)) fail(`--thumbprint: "${opts.thumbprint}" is not a SHA-1 thumbprint (40 hex digits)`);
   }
-  const upload = (file: string) => {
+  const upload = (file: string): ProbeFile => {
     try {
       const bytes = readInputFile(file, MAX_INPUT_FILE_BYTES);
-      return { fileName: file, dataBase64: Buffer.from(bytes).toString('base64'), ...(password !== undefined ? { password } : {}) };
+      return { fileName: file, bytes, ...(password !== undefined ? { password } : {}) };
     } catch (err) {
       return fail(toErrorData(err).message);
     }
@@ -71,15 +72,17 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
     }
     return { name: path.basename(file), path: full };
   });
-  return {
+  const clientCertificate = opts.cert ? upload(opts.cert) : undefined;
+  const keyFile = opts.key ? upload(opts.key) : undefined;
+  const checked = DiagnoseRequestSchema.safeParse({
     ...(url ? { url } : {}),
-    ...(opts.cert ? { clientCertificate: upload(opts.cert) } : {}),
-    ...(opts.key ? { keyFile: upload(opts.key) } : {}),
     ...(thumbprint ? { thumbprint } : {}),
     ...(opts.via === 'certbench' || opts.via === 'powershell' ? { via: opts.via } : {}),
     ...(opts.identity ? { identity: opts.identity } : {}),
     attachments,
     live: opts.live !== false,
     timeoutMs,
-  };
+  });
+  if (!checked.success) return fail(checked.error.issues[0]?.message ?? 'bad request');
+  return { ...checked.data, ...(clientCertificate ? { clientCertificate } : {}), ...(keyFile ? { keyFile } : {}) };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DiagnoseRequestSchema } from '../../shared/contract';
 import { toErrorData } from '../../shared/errors';
 import { FINDING_IDS, type Finding } from '../../shared/findings/catalogue';
 import { fixesFor } from '../../shared/fixes';
@@ -10,7 +9,7 @@ import type { FixShell } from '../../shared/model/fix';
 import { addDiagnoseOptions, diagnoseRequest, type DiagnoseCliOptions } from './diagnose-request';
 import { CliProgress } from './progress';
 import { readInputFile } from '../services/input-file';
-import { diagnose } from '../services/diagnose';
+import type { Services } from '../services/services';
 import { APP_VERSION } from '../version';
 import { forTerminal } from './terminal';
 import { scriptFileText, undoFileName } from '../../shared/scripts/script-file';
@@ -24,12 +23,11 @@ import { scriptFileText, undoFileName } from '../../shared/scripts/script-file';
 
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
-async function runDiagnosis(url: string | undefined, opts: DiagnoseCliOptions, fail: (m: string) => never): Promise<DiagnoseReport> {
-  const request = DiagnoseRequestSchema.safeParse(diagnoseRequest(url, opts, fail));
-  if (!request.success) fail(request.error.issues[0]?.message ?? 'bad request');
+async function runDiagnosis(services: Services, url: string | undefined, opts: DiagnoseCliOptions, fail: (m: string) => never): Promise<DiagnoseReport> {
+  const request = diagnoseRequest(url, opts, fail);
   const progress = new CliProgress('diagnosing');
   try {
-    return await diagnose(request.data, { progress: (p) => progress.update(p.done, p.total, p.label), signal: new AbortController().signal });
+    return await services.diagnose(request, { progress: (p) => progress.update(p.done, p.total, p.label), signal: new AbortController().signal });
   } catch (err) {
     progress.done();
     fail(toErrorData(err).message);
@@ -76,7 +74,7 @@ function readReport(file: string, fail: (m: string) => never): DiagnoseReport {
   return parsed.data;
 }
 
-export function registerDiagnoseCommands(program: Command, io: { fail: (message: string) => never }): void {
+export function registerDiagnoseCommands(program: Command, io: { fail: (message: string) => never; services: Services }): void {
   addDiagnoseOptions(
     program
       .command('diagnose')
@@ -85,7 +83,7 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
   )
     .option('--json', 'print the whole report as one JSON document')
     .action(async (url: string | undefined, opts: DiagnoseCliOptions & { json?: boolean }) => {
-      const report = await runDiagnosis(url, opts, io.fail);
+      const report = await runDiagnosis(io.services, url, opts, io.fail);
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(forTerminal(report)));
       process.exitCode = report.findings.some((f) => f.severity === 'error') ? 1 : 0;
     });
@@ -105,7 +103,7 @@ export function registerDiagnoseCommands(program: Command, io: { fail: (message:
       if (opts.from && (url || opts.cert || opts.thumbprint || opts.attach?.length)) io.fail('give either --from REPORT or what to diagnose, not both');
       const shells: FixShell[] = opts.shell === undefined ? ['powershell', 'bash'] : opts.shell === 'powershell' || opts.shell === 'bash' ? [opts.shell] : io.fail(`--shell: "${opts.shell}" is not powershell or bash`);
       for (const id of opts.finding ?? []) if (!(FINDING_IDS as readonly string[]).includes(id)) io.fail(`--finding: "${id}" is not a finding id (see "certbench diagnose" output)`);
-      const report = opts.from ? readReport(opts.from, io.fail) : await runDiagnosis(url, opts, io.fail);
+      const report = opts.from ? readReport(opts.from, io.fail) : await runDiagnosis(io.services, url, opts, io.fail);
       const wanted: Finding[] = report.findings.filter((f) => !opts.finding?.length || opts.finding.includes(f.id));
       const result = fixesFor(wanted, shells, { version: APP_VERSION });
       if (opts.json) {

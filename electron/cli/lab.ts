@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { LAB_SCENARIOS, type LabScenarioName, type LabState } from '../../shared/model/lab';
 import { toErrorData } from '../../shared/errors';
-import { lab } from '../services/lab/lab';
+import type { Services } from '../services/services';
 import { CliProgress } from './progress';
 
 /**
@@ -9,7 +9,8 @@ import { CliProgress } from './progress';
  * ask for a client certificate the ways the field does), print each scenario's URL and what it
  * shows, the client PFX and its password, and keep running until Ctrl+C, which stops every server.
  */
-export function registerLabCommand(program: Command, io: { fail: (message: string) => never }): void {
+export function registerLabCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
+  const { lab } = io.services;
   program
     .command('lab')
     .description('start local mTLS test servers (handshake, renegotiation, TLS 1.3 post-handshake, CA list > 16 KB, empty CA list, CA list without the issuer) and a test client certificate; Ctrl+C stops them')

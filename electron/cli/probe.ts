@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
-import { probeOffers } from '../services/probe/offers';
-import { listing } from '../services/stores';
 import { CertbenchError, oneLine, toErrorData } from '../../shared/errors';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../../shared/probe/report-lines';
@@ -10,9 +8,9 @@ import { passwordFromEnv, promptHidden } from './password';
 import { CliProgress } from './progress';
 import { loadClientCredential, type CredentialInput } from '../services/probe/client-cert';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from '../services/probe/probe';
-import { systemTrust } from '../services/system-trust';
 import type { ClientCredential } from '../services/probe/attempt';
-import { serviceContext } from '../services/context';
+import type { Services } from '../services/services';
+import { quietWork } from '../services/work';
 import { forTerminal } from './terminal';
 import { requirePowerShell, storeClient, type ProbeVia } from '../services/probe/choose-client';
 
@@ -23,7 +21,8 @@ import { requirePowerShell, storeClient, type ProbeVia } from '../services/probe
  * HTTP status, alerts and findings. Exit 1 when a finding is an error, 2 on bad input or when the
  * server could not be observed (unreachable, timeout, not TLS), with one line on stderr.
  */
-export function registerProbeCommand(program: Command, io: { fail: (message: string) => never }): void {
+export function registerProbeCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
+  const { services } = io;
   program
     .command('probe')
     .description('connect to an https URL and show how the server asks for a client certificate (handshake, renegotiation, TLS 1.3 post-handshake, never), the CA names it sends, and what it answers')
@@ -60,7 +59,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       if (opts.cert) client = await credential(opts.cert, opts.key, password, io.fail);
       else if (thumbprint) {
         try {
-          const chosen = await storeClient(thumbprint, via, password, listedCertificates, '--thumbprint');
+          const chosen = await storeClient(thumbprint, via, password, () => listedCertificates(services), '--thumbprint');
           if (chosen.kind === 'credential') client = chosen.credential;
           else {
             sslStreamThumbprint = chosen.thumbprint;
@@ -78,7 +77,8 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           io.fail(toErrorData(err).message);
         }
       }
-      const runner = serviceContext().runner;
+      const runner = services.deps.runner;
+      const trust = await services.trust.roots();
 
       const progress = new CliProgress('probing');
       let result: ProbeResult;
@@ -89,8 +89,8 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           timeoutMs: timeout,
           client,
           ...(useSslStream ? { sslStream: { thumbprint: sslStreamThumbprint, runner } } : {}),
-          knownCertificates: (await systemTrust()).items.map((i) => i.der),
-          trust: (await systemTrust()).items,
+          knownCertificates: trust.items.map((i) => i.der),
+          trust: trust.items,
           onProgress: (done, total, label) => {
             if (label !== 'done') progress.update(done + 1, total, label);
           },
@@ -105,7 +105,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       let offers: Res<'probe:offers'> | null = null;
       if (!result.error && result.clientAuth.mode !== 'none') {
         try {
-          offers = await probeOffers({ certificateRequest: result.clientAuth.certificateRequest, extra: [] }, { progress: () => undefined, signal: new AbortController().signal });
+          offers = await services.probe.offers(result.clientAuth.certificateRequest, [], quietWork());
         } catch (err) {
           process.stderr.write(`certbench: note: local certificates not matched: ${toErrorData(err).message}\n`);
         }
@@ -125,8 +125,8 @@ function thumbprintOf(text: string, fail: (m: string) => never): string {
 }
 
 /** Every certificate of the local stores and added folders, listed afresh. */
-async function listedCertificates() {
-  const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: true });
+async function listedCertificates(services: Services) {
+  const { listing: l } = await services.stores.listing(quietWork(), { refresh: true });
   return l.certificates;
 }
 

@@ -7,8 +7,7 @@ import type { Acl, GrantPlan } from '../../shared/model/acl';
 import { quoteBash } from '../../shared/scripts/quote';
 import { STORE_FILTERS, filterStoreCertificates, type StoreFilter } from '../../shared/stores/filters';
 import { CliProgress } from './progress';
-import { checkKeyAccess, findKey, grantKeyAccess, undoKeyGrant } from '../services/keys';
-import { addStoreFolder, listStores, removeStoreFolder } from '../services/stores';
+import type { Services } from '../services/services';
 import { forTerminal } from './terminal';
 
 /**
@@ -85,7 +84,8 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Register `stores`, `key` and `grant` on the program (one line in cli.ts). */
-export function registerStoreCommands(program: Command, io: { fail: (message: string) => never }): void {
+export function registerStoreCommands(program: Command, io: { fail: (message: string) => never; services: Services }): void {
+  const { stores, keys } = io.services;
   program
     .command('stores')
     .description("list the machine's certificate stores (trust bundle, anchor folders, NSS databases, added folders) with each certificate's private key")
@@ -100,10 +100,10 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
       for (const f of filters) if (!(STORE_FILTERS as readonly string[]).includes(f)) io.fail(`--filter: "${f}" is not one of ${STORE_FILTERS.join(', ')}`);
       if (opts.trusted && !opts.addFolder) io.fail('--trusted goes with --add-folder');
       try {
-        if (opts.addFolder) await addStoreFolder({ path: fs.existsSync(opts.addFolder) ? fs.realpathSync(opts.addFolder) : opts.addFolder, trusted: opts.trusted === true });
-        if (opts.removeFolder) await removeStoreFolder({ path: fs.existsSync(opts.removeFolder) ? fs.realpathSync(opts.removeFolder) : opts.removeFolder });
+        if (opts.addFolder) stores.addFolder(fs.existsSync(opts.addFolder) ? fs.realpathSync(opts.addFolder) : opts.addFolder, opts.trusted === true);
+        if (opts.removeFolder) stores.removeFolder(fs.existsSync(opts.removeFolder) ? fs.realpathSync(opts.removeFolder) : opts.removeFolder);
         const p = progressContext('reading stores');
-        const got = await listStores({ refresh: true }, p.ctx);
+        const got = await stores.list({ refresh: true }, p.ctx);
         const listed = opts.json ? got : forTerminal(got);
         p.done();
         const certificates = filterStoreCertificates(listed.stores, listed.certificates, { filters: filters as StoreFilter[], issuer: opts.issuer ?? null });
@@ -141,11 +141,11 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
     .action(async (what: string, opts: { identity?: string; json?: boolean }) => {
       try {
         const p = progressContext('looking for the key');
-        const got = await findKey(target(what), p.ctx);
+        const got = await keys.find(target(what), p.ctx);
         p.done();
         const keyPath = got.directory && got.fileName ? path.join(got.directory, got.fileName) : null;
         const found = opts.json ? got : forTerminal(got);
-        const access = opts.identity && keyPath ? await checkKeyAccess({ path: keyPath, identity: opts.identity }) : null;
+        const access = opts.identity && keyPath ? await keys.checkAccess(keyPath, opts.identity) : null;
         // The access check repeats key.too-open for the same file; keep its copy.
         const findings = access ? [...found.findings.filter((f) => f.id !== 'key.too-open'), ...access.findings] : found.findings;
         if (opts.json) printJson({ ...found, access, findings });
@@ -188,18 +188,18 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
       }
       try {
         if (opts.undo !== undefined) {
-          const r = await undoKeyGrant({ backupId: opts.undo });
+          const r = await keys.undo(opts.undo);
           if (opts.json) printJson(r);
           else process.stdout.write(`Restored the ACL of ${r.restored.path} from backup ${r.backupId}: ${r.matchesBackup ? 'it matches the backup byte for byte' : 'it DIFFERS from the backup'}\n\n${formatAcl(r.restored)}\n`);
           if (!r.matchesBackup) process.exitCode = 1;
           return;
         }
         const p = progressContext('looking for the key');
-        const found = await findKey(target(what!), p.ctx);
+        const found = await keys.find(target(what!), p.ctx);
         p.done();
         if (!found.directory || !found.fileName) throw new CertbenchError('not-found', `${what}: no private key file found${found.key.detail ? ` (${found.key.detail})` : ''}`);
         const keyPath = path.join(found.directory, found.fileName);
-        const r = await grantKeyAccess({ path: keyPath, identity: opts.identity!, dryRun: opts.dryRun === true });
+        const r = await keys.grant({ path: keyPath, identity: opts.identity!, dryRun: opts.dryRun === true });
         if (opts.json) printJson(r);
         else if (r.dryRun) printPlan(forTerminal(r.plan));
         else {

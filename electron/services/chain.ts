@@ -1,23 +1,30 @@
-import type { ParsedReq, Res } from '../../shared/contract';
-import { analyzeChains, poolItemFromBase64 } from '../../shared/chain/analyze';
-import type { HandlerContext } from '../handlers';
-import { systemTrust } from './system-trust';
+import type { Res } from '../../shared/contract';
+import { analyzeChains, type JudgeOptions, type PoolItem } from '../../shared/chain/analyze';
+import type { KeyStatus } from '../../shared/model/chain';
+import type { SystemTrustSource } from './system-trust';
+import type { Work } from './work';
 import './node-verify';
 
-/** `chain:analyze`: the user's certificates plus the system's trusted roots, then shared analysis. */
-export async function analyzeChainsHandler(
-  request: ParsedReq<'chain:analyze'>,
-  ctx: Pick<HandlerContext, 'progress'>,
-): Promise<Res<'chain:analyze'>> {
-  const items = request.pool.map((p) => poolItemFromBase64(p.derBase64, p.source, p.trusted));
-  const trust = request.useSystemTrust ? await systemTrust() : { source: 'none', items: [], note: 'system trust not used' };
-  const at = request.at ? new Date(request.at) : new Date();
+export interface ChainInput {
+  /** Every certificate the user has opened. */
+  pool: PoolItem[];
+  /** Certificates to judge, with what is known of their private key. */
+  targets: { thumbprint: string; key: KeyStatus }[];
+  /** Add the operating system's trusted roots as anchors. */
+  useSystemTrust: boolean;
+  at: Date;
+  options: JudgeOptions;
+}
+
+/** The user's certificates plus (when asked) the system's trusted roots, then the shared analysis. */
+export async function analyzeChainsWithTrust(input: ChainInput, work: Work, trust: SystemTrustSource): Promise<Res<'chain:analyze'>> {
+  const roots = input.useSystemTrust ? await trust.roots() : { source: 'none', items: [], note: 'system trust not used' };
   const { results, skipped, poolSize } = await analyzeChains(
-    [...items, ...trust.items],
-    request.targets,
-    at,
-    (done, total) => ctx.progress({ done, total, label: `Building chain ${Math.min(done + 1, total)} of ${total}` }),
-    { purpose: request.purpose, anchors: request.anchors, policies: request.policies },
+    [...input.pool, ...roots.items],
+    input.targets,
+    input.at,
+    (done, total) => work.progress({ done, total, label: `Building chain ${Math.min(done + 1, total)} of ${total}` }),
+    input.options,
   );
-  return { results, trust: { source: trust.source, anchors: trust.items.length, note: trust.note }, skipped, poolSize };
+  return { results, trust: { source: roots.source, anchors: roots.items.length, note: roots.note }, skipped, poolSize };
 }

@@ -1,39 +1,18 @@
-import { base64 } from '@peculiar/utils';
-import { MAX_INPUT_FILE_BYTES, type InspectedFileResult, type ParsedReq, type Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
 import { inspectFiles, type InspectInput } from '../../shared/cert/inspect';
 import { CertbenchError } from '../../shared/errors';
-import type { HandlerContext } from '../handlers';
+import type { Work } from './work';
 
 /**
- * `certs:inspect`: decode each uploaded file and summarise every certificate and private key in it,
- * keys matched to certificates across all the files of the request (cert.pem + key.pem).
+ * Summarise every certificate and private key in the files given, keys matched to certificates
+ * across all the files (cert.pem + key.pem), validity judged at `at`.
  */
-export async function inspectCertificates(
-  request: ParsedReq<'certs:inspect'>,
-  ctx: Pick<HandlerContext, 'progress' | 'signal'>,
-): Promise<Res<'certs:inspect'>> {
-  const at = request.at ? new Date(request.at) : new Date();
-  const decoded: (InspectInput | InspectedFileResult)[] = [];
-  for (const [i, file] of request.files.entries()) {
-    if (ctx.signal.aborted) throw new CertbenchError('timeout', 'inspection cancelled');
-    ctx.progress({ done: i, total: request.files.length, label: `Reading ${file.name}` });
-    try {
-      decoded.push({ name: file.name, bytes: base64.decode(file.dataBase64), password: file.password });
-    } catch {
-      decoded.push({
-        name: file.name,
-        sizeBytes: 0,
-        format: null,
-        certificates: [],
-        keys: [],
-        error: { code: 'bad-request' as const, message: `${file.name}: upload was not valid base64` },
-      });
-    }
+export async function inspectCertificates(files: InspectInput[], at: Date, work: Work): Promise<Res<'certs:inspect'>> {
+  for (const [i, file] of files.entries()) {
+    if (work.signal.aborted) throw new CertbenchError('timeout', 'inspection cancelled');
+    work.progress({ done: i, total: files.length, label: `Reading ${file.name}` });
   }
-  const readable = decoded.filter((d): d is InspectInput => 'bytes' in d);
-  const inspected = await inspectFiles(readable, at, MAX_INPUT_FILE_BYTES);
-  let next = 0;
-  const files = decoded.map((d) => ('bytes' in d ? inspected[next++]! : d));
-  ctx.progress({ done: request.files.length, total: request.files.length, label: 'Done' });
-  return { files };
+  const inspected = await inspectFiles(files, at, MAX_INPUT_FILE_BYTES);
+  work.progress({ done: files.length, total: files.length, label: 'Done' });
+  return { files: inspected };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_INPUT_FILE_BYTES, type ParsedReq, type Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
 import { CertificateIndex, readContainer, thumbprint } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { CertbenchError } from '../../shared/errors';
@@ -11,18 +11,60 @@ import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
 import { FOLDER_LIMITS, scanFolder } from '../platform/file-store';
 import { keyFileFindings } from '../platform/key-findings';
 import type { PathCheck, Platform } from '../platform/types';
-import type { HandlerContext } from '../handlers';
-import { serviceContext, type ServiceContext } from './context';
 import { readInputFile } from './input-file';
-import { forgetListing, listing } from './stores';
+import type { StoresService } from './stores';
+import { quietWork, type Clock, type Work } from './work';
 
 /**
- * The key services of issue 4: where a certificate's private key lives and who may read it (the
+ * The key services: where a certificate's private key lives and who may read it (the
  * FindPrivateKey + icacls/getfacl questions), "can this identity read it?", and the grant with a
  * backup and an undo. OS specifics are behind the platform adapter; this module only composes.
  */
 
-type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+/** What the key services run on. */
+interface KeyDeps {
+  platform: Platform;
+  stores: StoresService;
+  clock: Clock;
+}
+
+/** A grant as asked: the plan only (dry run), or applied (with the digest of the plan reviewed). */
+export interface GrantInput {
+  path: string;
+  identity: string;
+  dryRun: boolean;
+  planDigest?: string;
+}
+
+export interface KeysService {
+  /** The FindPrivateKey equivalent, by store thumbprint or by file. */
+  find: (query: { thumbprint?: string; path?: string; password?: string }, work: Work) => Promise<Res<'keys:find'>>;
+  /** The key file's owner, mode and entries. */
+  acl: (file: string) => Promise<Res<'keys:acl'>>;
+  /** Can this identity read the key, with the entry that decides it. */
+  checkAccess: (file: string, identity: string) => Promise<Res<'keys:check-access'>>;
+  /** The plan (dry run) or the grant itself (backup, change, verification). */
+  grant: (input: GrantInput, options?: { requireReviewedPlan?: boolean }) => Promise<Res<'keys:grant'>>;
+  /** Restore a backup exactly. */
+  undo: (backupId: string) => Promise<Res<'keys:undo'>>;
+  /** Users, service accounts and groups (app pools on Windows). */
+  identities: () => Promise<Res<'identities:list'>>;
+}
+
+export function createKeysService(deps: KeyDeps): KeysService {
+  return {
+    find: (query, work) => findKey(query, work, deps),
+    acl: (file) => keyAcl(file, deps.platform),
+    checkAccess: (file, identity) => checkKeyAccess(file, identity, deps.platform),
+    grant: (input, options) => grantKeyAccess(input, deps, options),
+    undo: async (backupId) => {
+      const result = await deps.platform.aclWriter.undo(backupId);
+      deps.stores.forget();
+      return result;
+    },
+    identities: async () => ({ identities: await deps.platform.identities.list() }),
+  };
+}
 
 const NO_KEY: KeyLocation = { status: 'none', provider: null, providerKind: null, container: null, uniqueName: null, path: null, exportable: null, detail: null };
 const KEY_ORDER: Record<KeyLocation['status'], number> = { present: 0, missing: 1, unknown: 2, none: 3 };
@@ -36,7 +78,7 @@ function readLocalFile(file: string): Uint8Array {
  * Where to look for the key of a certificate file, as an administrator would: the same folder, a
  * sibling "private" folder (/etc/ssl/certs → /etc/ssl/private), and the folder's own "private".
  */
-export function keySearchFolders(certFile: string): string[] {
+function keySearchFolders(certFile: string): string[] {
   const dir = path.dirname(certFile);
   return [...new Set([dir, path.join(dir, 'private'), path.join(path.dirname(dir), 'private')])].filter((d) => {
     try {
@@ -80,16 +122,15 @@ function noKeyFinding(cert: StoreCertificate | null, why: string): Finding {
   return finding('cert.no-private-key', 'No private key is associated with the certificate', why, cert ? [{ kind: 'certificate', text: `${cert.summary.subject.rfc4514} (${cert.summary.thumbprintSha1})` }] : []);
 }
 
-/** `keys:find`: the FindPrivateKey equivalent, by store thumbprint or by file. */
-export async function findKey(request: ParsedReq<'keys:find'>, ctx: Ctx, services: ServiceContext = serviceContext()): Promise<Res<'keys:find'>> {
-  const at = new Date();
+async function findKey(request: { thumbprint?: string; path?: string; password?: string }, ctx: Work, services: KeyDeps): Promise<Res<'keys:find'>> {
+  const at = services.clock.now();
   if (request.thumbprint) {
     const want = request.thumbprint.toUpperCase();
-    let { listing: l } = await listing(ctx, { refresh: false }, services);
+    let { listing: l } = await services.stores.listing(ctx, { refresh: false });
     let matches = l.certificates.filter((c) => c.summary.thumbprintSha1 === want);
     if (!matches.length) {
       // The cached listing may predate the certificate: read the stores again once.
-      l = (await listing(ctx, { refresh: true }, services)).listing;
+      l = (await services.stores.listing(ctx, { refresh: true })).listing;
       matches = l.certificates.filter((c) => c.summary.thumbprintSha1 === want);
     }
     if (!matches.length) throw new CertbenchError('not-found', `no certificate with thumbprint ${want} in the stores (add its folder with stores:add-folder, or give the file)`);
@@ -166,10 +207,9 @@ export async function findKey(request: ParsedReq<'keys:find'>, ctx: Ctx, service
   };
 }
 
-/** `keys:acl`: the key file's owner, mode and entries. */
-export async function keyAcl(request: ParsedReq<'keys:acl'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:acl'>> {
-  const reader = services.platform.acl;
-  const file = path.resolve(request.path);
+async function keyAcl(requested: string, platform: Platform): Promise<Res<'keys:acl'>> {
+  const reader = platform.acl;
+  const file = path.resolve(requested);
   if (reader.readWithNote) return reader.readWithNote(file);
   return { acl: await reader.read(file), note: null };
 }
@@ -182,15 +222,14 @@ async function pathCheck(platform: Platform, file: string, identity: Identity): 
   return { acl, steps: [{ path: acl.path, need: 'read', answer }], answer, note: null };
 }
 
-/** `keys:check-access`: can this identity read the key, with the entry that decides it. */
-export async function checkKeyAccess(request: ParsedReq<'keys:check-access'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:check-access'>> {
-  const identity = await services.platform.identities.resolve(request.identity);
-  const check = await pathCheck(services.platform, path.resolve(request.path), identity);
+async function checkKeyAccess(file: string, identityName: string, platform: Platform): Promise<Res<'keys:check-access'>> {
+  const identity = await platform.identities.resolve(identityName);
+  const check = await pathCheck(platform, path.resolve(file), identity);
   return { identity, acl: check.acl, steps: check.steps, answer: check.answer, note: check.note, findings: keyFileFindings(check.acl, { identity: identity.name, steps: check.steps }) };
 }
 
 /**
- * The key file a grant may touch (issue 14): only a file Certbench identifies as holding a private key
+ * The key file a grant may touch: only a file Certbench identifies as holding a private key
  * (a key file or a PFX, read and parsed), the key found next to a certificate file (as `certbench key`
  * finds it), or a key file the store listing names (Windows MachineKeys files, which cannot be
  * parsed). Anything else (`/etc/shadow`, a script, a folder) is refused with one line, dry run included.
@@ -198,9 +237,9 @@ export async function checkKeyAccess(request: ParsedReq<'keys:check-access'>, se
  * unreadable to all but their owner): root reads every file, so such a grant can only ever be made
  * by the file's owner, on a file that is theirs, and the plan says so.
  */
-export async function identifiedKeyFile(file: string, services: ServiceContext): Promise<string> {
+async function identifiedKeyFile(file: string, stores: StoresService): Promise<string> {
   const listed = async (): Promise<boolean> => {
-    const { listing: l } = await listing({ progress: () => undefined, signal: new AbortController().signal }, { refresh: false }, services);
+    const { listing: l } = await stores.listing(quietWork(), { refresh: false });
     return l.certificates.some((c) => c.key.path !== null && path.resolve(c.key.path) === file);
   };
   let bytes: Uint8Array;
@@ -227,7 +266,7 @@ export async function identifiedKeyFile(file: string, services: ServiceContext):
 }
 
 /** The digest of a plan and the state of the file it was made for (GrantPlan.digest). */
-export function planDigest(plan: GrantPlan, file: string): string {
+function planDigest(plan: GrantPlan, file: string): string {
   let st: fs.Stats | null = null;
   try {
     st = fs.lstatSync(file);
@@ -239,14 +278,9 @@ export function planDigest(plan: GrantPlan, file: string): string {
   return crypto.createHash('sha256').update(JSON.stringify(reviewed)).digest('hex');
 }
 
-/** `keys:grant`: the plan (dry run) or the grant itself (backup, change, verification). */
-export async function grantKeyAccess(
-  request: ParsedReq<'keys:grant'>,
-  services: ServiceContext = serviceContext(),
-  options: { requireReviewedPlan?: boolean } = {},
-): Promise<Res<'keys:grant'>> {
+async function grantKeyAccess(request: GrantInput, services: KeyDeps, options: { requireReviewedPlan?: boolean } = {}): Promise<Res<'keys:grant'>> {
   const identity = await services.platform.identities.resolve(request.identity);
-  const file = await identifiedKeyFile(path.resolve(request.path), services);
+  const file = await identifiedKeyFile(path.resolve(request.path), services.stores);
   const plan = await services.platform.aclWriter.plan(file, identity);
   const digest = planDigest(plan, file);
   if (request.dryRun) return { dryRun: true, plan: { ...plan, digest } };
@@ -255,18 +289,6 @@ export async function grantKeyAccess(
     throw new CertbenchError('bad-input', `${file}: the key file or its ACL changed since the dry run; nothing was changed: review the new plan`);
   }
   const result = await services.platform.aclWriter.grant(file, identity);
-  forgetListing();
+  services.stores.forget();
   return { dryRun: false, result };
-}
-
-/** `keys:undo`: restore a backup exactly. */
-export async function undoKeyGrant(request: ParsedReq<'keys:undo'>, services: ServiceContext = serviceContext()): Promise<Res<'keys:undo'>> {
-  const result = await services.platform.aclWriter.undo(request.backupId);
-  forgetListing();
-  return result;
-}
-
-/** `identities:list`: users, service accounts and groups (app pools on Windows). */
-export async function listIdentities(services: ServiceContext = serviceContext()): Promise<Res<'identities:list'>> {
-  return { identities: await services.platform.identities.list() };
 }

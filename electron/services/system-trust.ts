@@ -32,29 +32,36 @@ export interface SystemTrust {
   note: string | null;
 }
 
-let cached: SystemTrust | null = null;
+/** The trusted roots of this machine, read once per service set (a CERTBENCH_SYSTEM_TRUST bundle every time: tests rewrite it). */
+export interface SystemTrustSource {
+  roots: () => Promise<SystemTrust>;
+}
 
-export async function systemTrust(env: NodeJS.ProcessEnv = process.env): Promise<SystemTrust> {
-  // CERTBENCH_SYSTEM_TRUST lets tests and unusual distributions point at another bundle.
-  const override = env.CERTBENCH_SYSTEM_TRUST;
-  if (!override && cached) return cached;
-  let result: SystemTrust;
-  if (process.platform !== 'linux' && !override) {
-    result = { source: 'system trust', items: [], note: `the ${process.platform} trust store is not read yet; add trusted roots as files` };
-  } else {
-    const file = systemBundleFile(env);
-    if (!file) {
-      result = { source: 'system trust', items: [], note: 'no system CA bundle found (install the ca-certificates package)' };
-    } else {
-      try {
-        const bytes = new Uint8Array(fs.readFileSync(file));
-        const read = await readCertificateFile(file, bytes, MAX_BUNDLE_BYTES);
-        result = { source: `system trust (${file})`, items: read.certificates.map((der) => ({ der, source: `system trust`, trusted: true })), note: null };
-      } catch (err) {
-        result = { source: 'system trust', items: [], note: `cannot read ${file}: ${(err as Error).message}` };
-      }
-    }
+export function createSystemTrust(env: NodeJS.ProcessEnv = process.env): SystemTrustSource {
+  let cached: SystemTrust | null = null;
+  return {
+    roots: async () => {
+      // CERTBENCH_SYSTEM_TRUST lets tests and unusual distributions point at another bundle.
+      const override = env.CERTBENCH_SYSTEM_TRUST;
+      if (!override && cached) return cached;
+      const result = await readSystemTrust(env);
+      if (!override) cached = result;
+      return result;
+    },
+  };
+}
+
+async function readSystemTrust(env: NodeJS.ProcessEnv): Promise<SystemTrust> {
+  if (process.platform !== 'linux' && !env.CERTBENCH_SYSTEM_TRUST) {
+    return { source: 'system trust', items: [], note: `the ${process.platform} trust store is not read yet; add trusted roots as files` };
   }
-  if (!override) cached = result;
-  return result;
+  const file = systemBundleFile(env);
+  if (!file) return { source: 'system trust', items: [], note: 'no system CA bundle found (install the ca-certificates package)' };
+  try {
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const read = await readCertificateFile(file, bytes, MAX_BUNDLE_BYTES);
+    return { source: `system trust (${file})`, items: read.certificates.map((der) => ({ der, source: `system trust`, trusted: true })), note: null };
+  } catch (err) {
+    return { source: 'system trust', items: [], note: `cannot read ${file}: ${(err as Error).message}` };
+  }
 }

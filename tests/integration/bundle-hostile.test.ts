@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_FORMAT_VERSION } from '../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../shared/model/diagnose';
 import { EMPTY_SERVER_EVIDENCE } from '../../shared/model/server';
-import { exportBundle } from '../../electron/services/bundle/export';
 import { openBundle } from '../../electron/services/bundle/open';
-import { serviceContext } from '../../electron/services/context';
+import { testServices } from '../helpers/services';
 import { ZIP_LIMITS, zipWork } from '../../electron/services/bundle/zip-read';
 import { readInputFile } from '../../electron/services/input-file';
 
@@ -49,7 +48,7 @@ function bundle(listed: Record<string, Uint8Array>, extra: Record<string, Uint8A
   return zipSync(z);
 }
 
-const open = (bytes: Uint8Array, name: string) => openBundle({ name, dataBase64: Buffer.from(bytes).toString('base64') }, ctx());
+const open = (bytes: Uint8Array, name: string) => openBundle({ name, bytes }, ctx());
 
 async function refusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(
@@ -129,21 +128,21 @@ describe('bundle:export writes only where it was asked to', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-export-out-'));
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const services = () => serviceContext({ ...process.env, CERTBENCH_DATA_DIR: path.join(dir, 'data'), HOME: dir });
+  const services = () => testServices({ ...process.env, CERTBENCH_DATA_DIR: path.join(dir, 'data'), HOME: dir });
 
   it('never replaces an existing file unasked, and leaves it as it was', async () => {
     const out = path.join(dir, 'existing.zip');
     fs.writeFileSync(out, 'precious');
-    const message = await refusal(exportBundle({ report: REPORT, redact: [], includeStores: false, out }, ctx(), { services: services() }));
+    const message = await refusal(services().bundles.export({ report: REPORT, redact: [], includeStores: false, out }, ctx()));
     expect(message).toBe(`${out}: already exists; choose another name, or ask to replace it (--overwrite)`);
     expect(fs.readFileSync(out, 'utf8')).toBe('precious');
-    const replaced = await exportBundle({ report: REPORT, redact: [], includeStores: false, out, overwrite: true }, ctx(), { services: services() });
+    const replaced = await services().bundles.export({ report: REPORT, redact: [], includeStores: false, out, overwrite: true }, ctx());
     expect(replaced.path).toBe(out);
     expect(fs.readFileSync(out).subarray(0, 2).toString('latin1')).toBe('PK');
   });
 
   it('refuses a relative out (it would land wherever the server runs)', async () => {
-    const message = await refusal(exportBundle({ report: REPORT, redact: [], includeStores: false, out: 'bundle.zip' }, ctx(), { services: services() }));
+    const message = await refusal(services().bundles.export({ report: REPORT, redact: [], includeStores: false, out: 'bundle.zip' }, ctx()));
     expect(message).toBe('out: "bundle.zip" is a relative path; give the full path of the .zip to write');
     expect(fs.existsSync(path.join(process.cwd(), 'bundle.zip'))).toBe(false);
   });

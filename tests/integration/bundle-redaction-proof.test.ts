@@ -10,8 +10,8 @@ import { finding } from '../../shared/findings/catalogue';
 import { fixesFor } from '../../shared/fixes';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION, type DiagnoseReport, type RankedFinding } from '../../shared/model/diagnose';
 import { EMPTY_SERVER_EVIDENCE } from '../../shared/model/server';
-import { exportBundle } from '../../electron/services/bundle/export';
-import { serviceContext, type ServiceContext } from '../../electron/services/context';
+import type { Services } from '../../electron/services/services';
+import { testServices } from '../helpers/services';
 import { OpensslPki, requireOpenssl, type Issued } from '../helpers/openssl-pki';
 
 /**
@@ -33,7 +33,7 @@ function ranked(f: ReturnType<typeof finding>, rank: number, area: RankedFinding
 
 describe.skipIf(missing !== null)('redacted bundles hold no original, proven by a scan of every entry', () => {
   let tmp: string;
-  let services: ServiceContext;
+  let services: Services;
   let pki: OpensslPki;
   let ca: Issued;
   let report: DiagnoseReport;
@@ -43,7 +43,7 @@ describe.skipIf(missing !== null)('redacted bundles hold no original, proven by 
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-redaction-'));
-    services = serviceContext({ ...process.env, CERTBENCH_DATA_DIR: path.join(tmp, 'data'), HOME: tmp });
+    services = testServices({ ...process.env, CERTBENCH_DATA_DIR: path.join(tmp, 'data'), HOME: tmp });
     pki = new OpensslPki();
     const root = pki.issue('root', { subject: '/O=Fabrikam/CN=Fabrikam Root', extensions: ['basicConstraints = critical, CA:true', 'keyUsage = critical, keyCertSign, cRLSign'] });
     ca = pki.issue('ca', { subject: '/O=Fabrikam/CN=Fabrikam Issuing CA', issuer: root, extensions: ['basicConstraints = critical, CA:true, pathlen:0', 'keyUsage = critical, keyCertSign, cRLSign'] });
@@ -84,7 +84,7 @@ describe.skipIf(missing !== null)('redacted bundles hold no original, proven by 
     expect(report.fixes.some((f) => f.fileName.includes('ShopFront'))).toBe(true);
 
     const out = path.join(tmp, 'redacted.zip');
-    await exportBundle({ report, redact: [...ALL], includeStores: false, out }, ctx(), { services, hostname: HOST });
+    await services.bundles.export({ report, redact: [...ALL], includeStores: false, out }, ctx(), { hostname: HOST });
     zip = unzipSync(new Uint8Array(fs.readFileSync(out)));
     names = Object.keys(zip);
     all = names.map((n) => `${n}\n${Buffer.from(zip[n]!).toString('utf8')}`).join('\n');
@@ -127,9 +127,9 @@ describe.skipIf(missing !== null)('redacted bundles hold no original, proven by 
 
   it('refuses the export, naming the entry, when an original slips through (a certificate as bare base64 in a command output)', async () => {
     // certutil-like output: the certificate's base64 without PEM armour, which text redaction cannot see.
-    await services.runner.run('printf', ['%s\\n', fs.readFileSync(ca.derPath).toString('base64')], { timeoutMs: 5000 });
+    await services.deps.runner.run('printf', ['%s\\n', fs.readFileSync(ca.derPath).toString('base64')], { timeoutMs: 5000 });
     const out = path.join(tmp, 'leaky.zip');
-    const err = await exportBundle({ report, redact: [...ALL], includeStores: false, out }, ctx(), { services, hostname: HOST }).then(
+    const err = await services.bundles.export({ report, redact: [...ALL], includeStores: false, out }, ctx(), { hostname: HOST }).then(
       () => null,
       (e: Error) => e,
     );

@@ -16,9 +16,9 @@ import { BundleManifestSchema } from '../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION, type DiagnoseReport, type RankedFinding } from '../../shared/model/diagnose';
 import type { ProbeResult } from '../../shared/model/probe';
 import { EMPTY_SERVER_EVIDENCE } from '../../shared/model/server';
-import { exportBundle } from '../../electron/services/bundle/export';
 import { openBundle } from '../../electron/services/bundle/open';
-import { serviceContext, type ServiceContext } from '../../electron/services/context';
+import type { Services } from '../../electron/services/services';
+import { testServices } from '../helpers/services';
 import { loadClientCredential } from '../../electron/services/probe/client-cert';
 import { runProbe } from '../../electron/services/probe/probe';
 import { makeProbePki, startNodeServer, type ProbePki, type RunningServer } from '../helpers/probe-servers';
@@ -61,7 +61,7 @@ async function expectRefused(p: Promise<unknown>, message: RegExp): Promise<void
 describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certificates, real store folder)', () => {
   let tmp: string;
   let folder: string;
-  let services: ServiceContext;
+  let services: Services;
   let s: ReturnType<typeof standardPki>;
   let probePki: ProbePki;
   let server: RunningServer;
@@ -71,12 +71,12 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
   let pfxBytes: Buffer;
   let zipPath: string;
   let zip: Record<string, Uint8Array>;
-  let exported: Awaited<ReturnType<typeof exportBundle>>;
+  let exported: Awaited<ReturnType<Services['bundles']['export']>>;
 
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-bundle-'));
     fs.mkdirSync(path.join(tmp, 'home'));
-    services = serviceContext({ ...process.env, CERTBENCH_DATA_DIR: path.join(tmp, 'data'), HOME: path.join(tmp, 'home') });
+    services = testServices({ ...process.env, CERTBENCH_DATA_DIR: path.join(tmp, 'data'), HOME: path.join(tmp, 'home') });
 
     // A store folder as a user has one: certificates, the key file next to them, and a PFX.
     s = standardPki();
@@ -91,7 +91,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     expect(made.status).toBe(0);
     pfxBytes = fs.readFileSync(pfx);
     keyPem = fs.readFileSync(s.client.keyPath, 'latin1');
-    services.folders.add(folder, false);
+    services.deps.folders.add(folder, false);
 
     // A real probe, presenting a real client certificate, of a server that asks as IIS does.
     probePki = makeProbePki();
@@ -106,9 +106,9 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     const pool = [s.client, s.intermediate, s.root].map((c, i) => ({ der: new Uint8Array(fs.readFileSync(c.derPath)), source: 'client.pem', trusted: i === 2 }));
     const analyzed = (await analyzeChains(pool, [{ thumbprint: summary.thumbprintSha1, key: { status: 'present', detail: 'client.key' } }], at)).results[0]!;
     const keyPath = path.join(folder, 'client.key');
-    const acl = await services.platform.acl.read(keyPath);
-    const identity = await services.platform.identities.resolve('www-data');
-    const answer = services.platform.acl.canRead(acl, identity);
+    const acl = await services.deps.platform.acl.read(keyPath);
+    const identity = await services.deps.platform.identities.resolve('www-data');
+    const answer = services.deps.platform.acl.canRead(acl, identity);
     const keyFinding = finding('key.identity-cannot-read', 'www-data cannot read the private key', `www-data cannot read ${keyPath}.`, [{ kind: 'key file', text: keyPath }], { params: { keyPath, identity: 'www-data' } });
     const findings = [...probe.findings.map((f, i) => ranked(f, i + 1, 'probe')), ranked(keyFinding, probe.findings.length + 1, 'key')];
     report = DiagnoseReportSchema.parse({
@@ -131,7 +131,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
 
     zipPath = path.join(tmp, 'out', 'bundle.zip');
     fs.mkdirSync(path.dirname(zipPath));
-    exported = await exportBundle({ report, redact: [], includeStores: true, out: zipPath }, ctx(), { services });
+    exported = await services.bundles.export({ report, redact: [], includeStores: true, out: zipPath }, ctx());
     zip = entries(new Uint8Array(fs.readFileSync(zipPath)));
   });
 
@@ -220,12 +220,12 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     expect(opened.manifest).toEqual(exported.manifest);
     expect(opened.ignored).toEqual([]);
     // The web mode sends the bytes instead of a path: the same bundle.
-    const again = await openBundle({ name: 'bundle.zip', dataBase64: exported.zipBase64 }, ctx());
+    const again = await openBundle({ name: 'bundle.zip', bytes: new Uint8Array(Buffer.from(exported.zipBase64, 'base64')) }, ctx());
     expect(again.report).toEqual(opened.report);
   });
 
   it('writes to the data folder by default, named after the host and the time', async () => {
-    const r = await exportBundle({ report, redact: [], includeStores: false }, ctx(), { services, hostname: 'HELPDESK-PC', now: new Date(2026, 0, 31, 9, 5, 7) });
+    const r = await services.bundles.export({ report, redact: [], includeStores: false }, ctx(), { hostname: 'HELPDESK-PC', now: new Date(2026, 0, 31, 9, 5, 7) });
     expect(r.path).toBe(path.join(tmp, 'data', 'bundles', 'certbench-HELPDESK-PC-20260131-090507.zip'));
     expect(fs.existsSync(r.path)).toBe(true);
     expect(Object.keys(entries(new Uint8Array(fs.readFileSync(r.path)))).some((n) => n === 'stores.json' || n.startsWith('certs/folder'))).toBe(false);
@@ -233,7 +233,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
 
   it('redacts hosts, accounts, IPs and subjects in every file and leaves the certificates out', async () => {
     const out = path.join(tmp, 'out', 'redacted.zip');
-    const r = await exportBundle({ report, redact: ['hosts', 'accounts', 'ips', 'subjects'], includeStores: true, out }, ctx(), { services, hostname: 'HELPDESK-PC' });
+    const r = await services.bundles.export({ report, redact: ['hosts', 'accounts', 'ips', 'subjects'], includeStores: true, out }, ctx(), { hostname: 'HELPDESK-PC' });
     const files = entries(new Uint8Array(fs.readFileSync(out)));
     expect(Object.keys(files).some((n) => n.startsWith('certs/'))).toBe(false);
     expect(r.manifest.collected.join('\n')).toMatch(/certificates left out/);
@@ -254,27 +254,26 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     const out = path.join(tmp, 'out', 'leak.zip');
     const leaky = structuredClone(report);
     leaky.findings[0]!.evidence.push({ kind: 'pasted', text: keyPem });
-    await expectRefused(exportBundle({ report: leaky, redact: [], includeStores: false, out }, ctx(), { services }), /^bundle not written: report\.json: PEM private key armour .* private key material never leaves this machine$/);
+    await expectRefused(services.bundles.export({ report: leaky, redact: [], includeStores: false, out }, ctx()), /^bundle not written: report\.json: PEM private key armour .* private key material never leaves this machine$/);
     const pfxInside = structuredClone(report);
     pfxInside.findings[0]!.evidence.push({ kind: 'upload', text: pfxBytes.toString('base64') });
-    await expectRefused(exportBundle({ report: pfxInside, redact: [], includeStores: false, out }, ctx(), { services }), /report\.json: PKCS#12 PFX in base64/);
+    await expectRefused(services.bundles.export({ report: pfxInside, redact: [], includeStores: false, out }, ctx()), /report\.json: PKCS#12 PFX in base64/);
     const withPassword = structuredClone(report);
     withPassword.summary += ' (password was hunter2-secret)';
-    await expectRefused(exportBundle({ report: withPassword, redact: [], includeStores: false, out }, ctx(), { services, secrets: ['hunter2-secret'] }), /contains a password given for this diagnosis/);
+    await expectRefused(services.bundles.export({ report: withPassword, redact: [], includeStores: false, out }, ctx(), { secrets: ['hunter2-secret'] }), /contains a password given for this diagnosis/);
     expect(fs.readdirSync(path.dirname(out)).filter((n) => n.startsWith('leak') || n.includes('leak.zip'))).toEqual([]);
   });
 
   it('exports a diagnosis made for the bundle (diagnose request instead of a report)', async () => {
     const out = path.join(tmp, 'out', 'diagnosed.zip');
-    const r = await exportBundle(
+    const r = await services.bundles.export(
       {
-        diagnose: { url: server.url(), clientCertificate: { fileName: 'client.pfx', dataBase64: fs.readFileSync(probePki.files.clientPfx).toString('base64'), password: probePki.pfxPassword }, attachments: [], live: false, timeoutMs: 15_000 },
+        diagnose: { url: server.url(), clientCertificate: { fileName: 'client.pfx', bytes: new Uint8Array(fs.readFileSync(probePki.files.clientPfx)), password: probePki.pfxPassword }, attachments: [], live: false, timeoutMs: 15_000 },
         redact: [],
         includeStores: true,
         out,
       },
       ctx(),
-      { services },
     );
     const files = entries(new Uint8Array(fs.readFileSync(out)));
     const rep = DiagnoseReportSchema.parse(JSON.parse(text(files['report.json'])));
@@ -287,7 +286,7 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
   // --- hostile and foreign zips ----------------------------------------------------------------
 
   const rezip = (files: Record<string, Uint8Array>) => zipSync(Object.fromEntries(Object.entries(files).map(([n, b]) => [n, b])) as Zippable);
-  const open = (bytes: Uint8Array, name = 'bundle.zip') => openBundle({ name, dataBase64: Buffer.from(bytes).toString('base64') }, ctx());
+  const open = (bytes: Uint8Array, name = 'bundle.zip') => openBundle({ name, bytes }, ctx());
 
   it('refuses a bundle from a newer format, or with a newer report schema, saying what to do', async () => {
     const manifest = JSON.parse(text(zip['manifest.json'])) as Record<string, unknown>;

@@ -7,6 +7,7 @@ import { Containers, requireLegacyProvider } from '../helpers/openssl-containers
 import { CLI, ROOT, requireBuiltCli } from '../helpers/run-cli';
 import { passwordFromEnv, promptHidden } from '../../electron/cli/password';
 import { dispatch } from '../../electron/dispatch';
+import { testHandlers } from '../helpers/services';
 import type { Res } from '../../shared/contract';
 
 const missing = requireOpenssl() ?? requireLegacyProvider();
@@ -135,6 +136,7 @@ describe.skipIf(missing !== null)('certs:inspect through the contract (the path 
       const file = c.pfx('alice.pfx', s.client, 'ui-secret');
       const b64 = (p: string) => fs.readFileSync(p).toString('base64');
       const ctx = { mode: 'web' as const, progress: () => undefined, signal: new AbortController().signal };
+      const handlers = testHandlers();
       const r = await dispatch(
         'certs:inspect',
         {
@@ -146,6 +148,7 @@ describe.skipIf(missing !== null)('certs:inspect through the contract (the path 
           ],
         },
         ctx,
+        handlers,
       );
       expect(r.ok).toBe(true);
       const files = (r as { ok: true; value: Res<'certs:inspect'> }).value.files;
@@ -155,7 +158,7 @@ describe.skipIf(missing !== null)('certs:inspect through the contract (the path 
       expect(files[1]!.keys).toEqual([]);
       expect(files[2]!.keys[0]!.matchesCertificate).toBe(c.sha1(s.root));
       expect(JSON.stringify(r)).not.toContain('ui-secret');
-      const tooLong = await dispatch('certs:inspect', { files: [{ name: 'a.pfx', dataBase64: '', password: 'x'.repeat(1025) }] }, ctx);
+      const tooLong = await dispatch('certs:inspect', { files: [{ name: 'a.pfx', dataBase64: '', password: 'x'.repeat(1025) }] }, ctx, handlers);
       expect(tooLong).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     } finally {
       s.pki.cleanup();

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExecFileRunner } from '../../electron/platform/command-runner';
 import { createLinuxPlatform } from '../../electron/platform/linux';
 import { withUserFolders } from '../../electron/platform';
-import type { ServiceContext } from '../../electron/services/context';
-import { grantKeyAccess, undoKeyGrant } from '../../electron/services/keys';
+import { createServices, type Services } from '../../electron/services/services';
+import { systemClock } from '../../electron/services/work';
 import { StoreFolders } from '../../electron/services/store-folders';
 import { dispatch } from '../../electron/dispatch';
-import { handlers } from '../../electron/handlers';
+import { createHandlers } from '../../electron/handlers';
 import { TestAccounts, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
 /**
@@ -26,7 +26,7 @@ describe.skipIf(missing !== null)('the key grant only ever changes the key it re
   let keyFile: string;
   let certFile: string;
   let svc: string;
-  let services: ServiceContext;
+  let services: Services;
 
   beforeAll(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-grant-guard-'));
@@ -40,7 +40,7 @@ describe.skipIf(missing !== null)('the key grant only ever changes the key it re
     const folders = new StoreFolders(dataDir);
     const runner = new ExecFileRunner();
     const platform = withUserFolders(createLinuxPlatform(runner, { env: { ...process.env, CERTBENCH_DATA_DIR: dataDir }, stores: { bundleFile: null, anchorDirs: [], nssDatabases: [] } }), () => folders.list());
-    services = { platform, folders, runner, dataDir };
+    services = createServices({ platform, folders, runner, dataDir, clock: systemClock, env: { ...process.env, CERTBENCH_DATA_DIR: dataDir } });
   });
   afterAll(() => {
     accounts.cleanup();
@@ -50,16 +50,16 @@ describe.skipIf(missing !== null)('the key grant only ever changes the key it re
   it('refuses a file that holds no private key, even for a dry run (/etc/shadow was once planned)', async () => {
     const shadowLike = path.join(tmp, 'shadow');
     fs.writeFileSync(shadowLike, 'root:$6$x:19000:0:99999:7:::\n', { mode: 0o640 });
-    await expect(grantKeyAccess({ path: shadowLike, identity: svc, dryRun: true }, services)).rejects.toThrow(`${shadowLike}: not a certificate or private key file Certbench identified; a grant only ever changes the ACL of a key file`);
-    await expect(grantKeyAccess({ path: '/etc/passwd', identity: svc, dryRun: true }, services)).rejects.toThrow('/etc/passwd: not a certificate or private key file Certbench identified');
+    await expect(services.keys.grant({ path: shadowLike, identity: svc, dryRun: true })).rejects.toThrow(`${shadowLike}: not a certificate or private key file Certbench identified; a grant only ever changes the ACL of a key file`);
+    await expect(services.keys.grant({ path: '/etc/passwd', identity: svc, dryRun: true })).rejects.toThrow('/etc/passwd: not a certificate or private key file Certbench identified');
     // Over the contract, as the web mode serves it: the same one-line refusal, no handler side effect.
-    const viaApi = await dispatch('keys:grant', { path: '/etc/passwd', identity: svc, dryRun: true }, { mode: 'web', progress: () => undefined, signal: new AbortController().signal }, handlers);
+    const viaApi = await dispatch('keys:grant', { path: '/etc/passwd', identity: svc, dryRun: true }, { mode: 'web', progress: () => undefined, signal: new AbortController().signal }, createHandlers(services));
     expect(viaApi).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 
   it('plans for a key file, and for a certificate file plans on the key found next to it', async () => {
-    const byKey = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: true }, services);
-    const byCert = await grantKeyAccess({ path: certFile, identity: svc, dryRun: true }, services);
+    const byKey = await services.keys.grant({ path: keyFile, identity: svc, dryRun: true });
+    const byCert = await services.keys.grant({ path: certFile, identity: svc, dryRun: true });
     if (!byKey.dryRun || !byCert.dryRun) throw new Error('expected plans');
     expect(byCert.plan.path).toBe(keyFile);
     expect(byKey.plan.digest).toMatch(/^[0-9a-f]{64}$/);
@@ -68,23 +68,23 @@ describe.skipIf(missing !== null)('the key grant only ever changes the key it re
   it('over the contract, applies only with the digest of the reviewed plan, and stops when the ACL changed since', async () => {
     const web = { mode: 'web' as const, progress: () => undefined, signal: new AbortController().signal };
     const before = getfacl(keyFile);
-    const noDigest = await dispatch('keys:grant', { path: keyFile, identity: svc, dryRun: false }, web, handlers);
+    const noDigest = await dispatch('keys:grant', { path: keyFile, identity: svc, dryRun: false }, web, createHandlers(services));
     expect(noDigest).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    const plan = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: true }, services);
+    const plan = await services.keys.grant({ path: keyFile, identity: svc, dryRun: true });
     if (!plan.dryRun) throw new Error('expected a plan');
     // Someone changes the ACL between the review and Apply.
     execFileSync('setfacl', ['-m', 'u:nobody:r', keyFile]);
-    await expect(grantKeyAccess({ path: keyFile, identity: svc, dryRun: false, planDigest: plan.plan.digest }, services)).rejects.toThrow(`${keyFile}: the key file or its ACL changed since the dry run; nothing was changed: review the new plan`);
+    await expect(services.keys.grant({ path: keyFile, identity: svc, dryRun: false, planDigest: plan.plan.digest })).rejects.toThrow(`${keyFile}: the key file or its ACL changed since the dry run; nothing was changed: review the new plan`);
     expect(getfacl(keyFile)).not.toContain(`user:${svc}:`);
     execFileSync('setfacl', ['-b', keyFile]);
     fs.chmodSync(keyFile, 0o600);
     expect(getfacl(keyFile)).toBe(before);
-    const again = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: true }, services);
+    const again = await services.keys.grant({ path: keyFile, identity: svc, dryRun: true });
     if (!again.dryRun) throw new Error('expected a plan');
-    const applied = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: false, planDigest: again.plan.digest }, services);
+    const applied = await services.keys.grant({ path: keyFile, identity: svc, dryRun: false, planDigest: again.plan.digest });
     if (applied.dryRun) throw new Error('expected a result');
     expect(getfacl(keyFile)).toContain(`user:${svc}:r--`);
-    await undoKeyGrant({ backupId: applied.result.backupId }, services);
+    await services.keys.undo(applied.result.backupId);
     expect(getfacl(keyFile)).toBe(before);
   });
 
@@ -95,15 +95,15 @@ describe.skipIf(missing !== null)('the key grant only ever changes the key it re
     const key2 = path.join(tmp, 'second.key');
     fs.copyFileSync(keyFile, key2);
     fs.chmodSync(key2, 0o600);
-    const r = await grantKeyAccess({ path: key2, identity: svc, dryRun: false }, services);
+    const r = await services.keys.grant({ path: key2, identity: svc, dryRun: false });
     if (r.dryRun) throw new Error('expected a result');
     fs.rmSync(key2);
     fs.symlinkSync(victim, key2);
-    await expect(undoKeyGrant({ backupId: r.result.backupId }, services)).rejects.toThrow(`${key2}: is now a symbolic link; backup ${r.result.backupId} not restored`);
+    await expect(services.keys.undo(r.result.backupId)).rejects.toThrow(`${key2}: is now a symbolic link; backup ${r.result.backupId} not restored`);
     expect(getfacl(victim)).toBe(victimAcl);
     // Another file in its place (same name, new inode) is not restored either.
     fs.rmSync(key2);
     fs.copyFileSync(keyFile, key2);
-    await expect(undoKeyGrant({ backupId: r.result.backupId }, services)).rejects.toThrow(`${key2}: was replaced by another file since the grant`);
+    await expect(services.keys.undo(r.result.backupId)).rejects.toThrow(`${key2}: was replaced by another file since the grant`);
   });
 });

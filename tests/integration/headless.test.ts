@@ -5,6 +5,7 @@ import path from 'node:path';
 import http from 'node:http';
 import net from 'node:net';
 import { startHeadless, type HeadlessServer } from '../../electron/headless';
+import { testHandlers } from '../helpers/services';
 import { requireOpenssl, standardPki } from '../helpers/openssl-pki';
 
 const missing = requireOpenssl();
@@ -50,7 +51,7 @@ describe.skipIf(missing !== null)('headless web mode', () => {
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Certbench</title>');
     fs.mkdirSync(path.join(rendererDir, 'assets'));
     fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-    server = await startHeadless({ rendererDir });
+    server = await startHeadless({ rendererDir, handlers: testHandlers() });
   });
   afterAll(async () => {
     await server.close();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab } from '../../electron/services/lab/lab';
+import { testHandlers, testServices } from '../helpers/services';
 import { findApache } from '../../electron/services/lab/apache';
 import { probeWithPostHandshakeAuth } from '../../electron/services/probe/tls13-client';
 import type { LabScenarioName, LabState } from '../../shared/model/lab';
@@ -276,21 +277,22 @@ describe.skipIf(!hasOpenssl)('lab:start / lab:status / lab:stop and `certbench l
     const saved = process.env.CERTBENCH_DATA_DIR;
     process.env.CERTBENCH_DATA_DIR = dir;
     const { dispatch } = await import('../../electron/dispatch');
+    const handlers = testHandlers(testServices({ ...process.env, CERTBENCH_DATA_DIR: dir }));
     const ctx = { mode: 'web' as const, progress: () => undefined, signal: new AbortController().signal };
     try {
-      const bad = await dispatch('lab:start', { scenarios: ['nope'] }, ctx);
+      const bad = await dispatch('lab:start', { scenarios: ['nope'] }, ctx, handlers);
       expect(bad.ok).toBe(false);
-      const started = await dispatch('lab:start', { scenarios: ['wrong-ca-list'] }, ctx);
+      const started = await dispatch('lab:start', { scenarios: ['wrong-ca-list'] }, ctx, handlers);
       expect(started.ok).toBe(true);
       const value = (started as { ok: true; value: LabState }).value;
       expect(value.folder).toBe(path.join(dir, 'lab'));
       expect(value.scenarios).toHaveLength(1);
       expect(fs.existsSync(path.join(dir, 'lab', 'client.pfx'))).toBe(true);
-      const status = await dispatch('lab:status', {}, ctx);
+      const status = await dispatch('lab:status', {}, ctx, handlers);
       expect((status as { ok: true; value: LabState }).value.running).toBe(true);
-      expect(await dispatch('lab:stop', {}, ctx)).toEqual({ ok: true, value: { stopped: 1 } });
+      expect(await dispatch('lab:stop', {}, ctx, handlers)).toEqual({ ok: true, value: { stopped: 1 } });
       expect(await portOpen(value.scenarios[0]!.port!)).toBe(false);
-      expect(((await dispatch('lab:status', {}, ctx)) as { ok: true; value: LabState }).value.running).toBe(false);
+      expect(((await dispatch('lab:status', {}, ctx, handlers)) as { ok: true; value: LabState }).value.running).toBe(false);
     } finally {
       if (saved === undefined) delete process.env.CERTBENCH_DATA_DIR;
       else process.env.CERTBENCH_DATA_DIR = saved;

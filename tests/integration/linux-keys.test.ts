@@ -11,8 +11,8 @@ import { LinuxIdentityDirectory } from '../../electron/platform/linux/identities
 import { checkAccess, parseGetfacl, subjectOf } from '../../shared/acl/posix';
 import type { CommandRunner } from '../../electron/platform/types';
 import { withUserFolders } from '../../electron/platform';
-import type { ServiceContext } from '../../electron/services/context';
-import { checkKeyAccess, findKey, grantKeyAccess, undoKeyGrant } from '../../electron/services/keys';
+import { createServices, type Services } from '../../electron/services/services';
+import { systemClock } from '../../electron/services/work';
 import { StoreFolders } from '../../electron/services/store-folders';
 import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
@@ -31,13 +31,13 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
   let certFile: string;
   let svc: string;
   let bob: string;
-  let services: ServiceContext;
+  let services: Services;
   let original: string;
 
-  function context(runner: CommandRunner, dataDir: string): ServiceContext {
+  function context(runner: CommandRunner, dataDir: string): Services {
     const folders = new StoreFolders(dataDir);
     const platform = withUserFolders(createLinuxPlatform(runner, { env: { ...process.env, CERTBENCH_DATA_DIR: dataDir }, stores: { bundleFile: null, anchorDirs: [], nssDatabases: [] } }), () => folders.list());
-    return { platform, folders, runner: new ExecFileRunner(), dataDir };
+    return createServices({ platform, folders, runner: new ExecFileRunner(), dataDir, clock: systemClock, env: { ...process.env, CERTBENCH_DATA_DIR: dataDir } });
   }
 
   beforeAll(() => {
@@ -62,7 +62,7 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
 
   it('answers "no" for a service user and names the deciding entries; the kernel agrees', async () => {
     expect(asUser(svc, ['cat', keyFile]).status).not.toBe(0);
-    const r = await checkKeyAccess({ path: keyFile, identity: svc }, services);
+    const r = await services.keys.checkAccess(keyFile, svc);
     expect(r.identity).toMatchObject({ name: svc, kind: 'service' });
     expect(r.answer.canRead).toBe(false);
     expect(r.answer.decidedBy).toBe(`directory ${secretDir}: denied by "other::---": no user or group entry matches ${svc}, so the other entry decides (traversal is needed to reach the file)`);
@@ -72,7 +72,7 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
   });
 
   it('finds the key of a certificate file by public key (FindPrivateKey), with its ACL', async () => {
-    const r = await findKey({ path: certFile }, { progress: () => undefined, signal: new AbortController().signal }, services);
+    const r = await services.keys.find({ path: certFile }, { progress: () => undefined, signal: new AbortController().signal });
     expect([r.directory, r.fileName]).toEqual([secretDir, 'app.key']);
     expect(r.key).toMatchObject({ status: 'present', providerKind: 'file', path: keyFile });
     expect(r.acl?.mode).toBe('0600');
@@ -81,7 +81,7 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
   });
 
   it('dry run: the exact setfacl commands and a script that parses, and nothing changes', async () => {
-    const r = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: true }, services);
+    const r = await services.keys.grant({ path: keyFile, identity: svc, dryRun: true });
     if (!r.dryRun) throw new Error('expected a plan');
     expect(r.plan.commands).toEqual([
       { file: 'setfacl', args: ['-m', `u:${svc}:x`, secretDir] },
@@ -94,7 +94,7 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
   });
 
   it('grants with a backup first, the service user then reads the key; undo restores the ACLs byte for byte', async () => {
-    const r = await grantKeyAccess({ path: keyFile, identity: svc, dryRun: false }, services);
+    const r = await services.keys.grant({ path: keyFile, identity: svc, dryRun: false });
     if (r.dryRun) throw new Error('expected a result');
     const g = r.result;
     expect(g.changed).toBe(true);
@@ -109,11 +109,11 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
     expect(read.stdout).toBe(fs.readFileSync(keyFile, 'utf8'));
     expect(asUser(bob, ['cat', keyFile]).status).not.toBe(0);
 
-    const u = await undoKeyGrant({ backupId: g.backupId }, services);
+    const u = await services.keys.undo(g.backupId);
     expect(u.matchesBackup).toBe(true);
     expect(getfacl(secretDir, keyFile)).toBe(original);
     expect(asUser(svc, ['cat', keyFile]).status).not.toBe(0);
-    await expect(undoKeyGrant({ backupId: '../../etc/shadow' }, services)).rejects.toThrow('is not a backup id');
+    await expect(services.keys.undo('../../etc/shadow')).rejects.toThrow('is not a backup id');
   });
 
   it('a grant that fails half way leaves every ACL as it was (the backup is restored)', async () => {
@@ -126,7 +126,7 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
           : real.run(file, args, options),
     };
     const ctx = context(failing, path.join(tmp, 'data-failing'));
-    await expect(grantKeyAccess({ path: keyFile, identity: svc, dryRun: false }, ctx)).rejects.toThrow(
+    await expect(ctx.keys.grant({ path: keyFile, identity: svc, dryRun: false })).rejects.toThrow(
       new RegExp(`^grant failed: setfacl -m u:${svc}:r ${keyFile} failed: setfacl exited with 1: setfacl: ${keyFile}: Operation not permitted; the ACL was restored from backup \\d{8}T\\d{6}Z-[0-9a-f]{8}$`),
     );
     expect(getfacl(secretDir, keyFile)).toBe(original);
@@ -167,18 +167,18 @@ describe.skipIf(missing !== null)('key permissions on real files and users', () 
     // bob may write by his entry, but the mask limits him to read.
     execFileSync('setfacl', ['-m', `u:${bob}:rw,m::r`, file]);
     const before = getfacl(file);
-    const r = await grantKeyAccess({ path: file, identity: svc, dryRun: false }, services);
+    const r = await services.keys.grant({ path: file, identity: svc, dryRun: false });
     if (r.dryRun) throw new Error('expected a result');
     expect(r.result.commands).toEqual([{ file: 'setfacl', args: ['-m', `u:${svc}:r,m::r`, file] }]);
     expect(asUser(svc, ['cat', file]).status).toBe(0);
     expect(asUser(bob, ['test', '-w', file]).status).not.toBe(0);
     expect(parseGetfacl(getfacl(file))[0]!.entries.find((e) => e.tag === 'mask')?.perms).toBe('r--');
-    await undoKeyGrant({ backupId: r.result.backupId }, services);
+    await services.keys.undo(r.result.backupId);
     expect(getfacl(file)).toBe(before);
 
     const group = accounts.group();
     accounts.addToGroup(svc, group);
-    const g = await grantKeyAccess({ path: file, identity: `group:${group}`, dryRun: false }, services);
+    const g = await services.keys.grant({ path: file, identity: `group:${group}`, dryRun: false });
     if (g.dryRun) throw new Error('expected a result');
     // bob's rw- entry is still there: the mask stays r-- explicitly.
     expect(g.result.commands).toEqual([{ file: 'setfacl', args: ['-m', `g:${group}:r,m::r`, file] }]);

@@ -4,6 +4,7 @@ import { runProbe } from '../../electron/services/probe/probe';
 import { loadClientCredential } from '../../electron/services/probe/client-cert';
 import type { ClientCredential } from '../../electron/services/probe/attempt';
 import { dispatch } from '../../electron/dispatch';
+import { testHandlers } from '../helpers/services';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import type { ProgressEvent } from '../../shared/contract';
 import { caListBytes, makeProbePki, startNodeServer, type ProbePki, type RunningServer } from '../helpers/probe-servers';
@@ -236,6 +237,7 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
 
   it('serves probe:run through the contract with progress per attempt', async () => {
     const s = await start('handshake');
+    const handlers = testHandlers();
     const events: Omit<ProgressEvent, 'requestId' | 'channel'>[] = [];
     const result = await dispatch(
       'probe:run',
@@ -246,6 +248,7 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
         clientCertificate: { fileName: 'client.pfx', dataBase64: fs.readFileSync(pki.files.clientPfx).toString('base64'), password: pki.pfxPassword },
       },
       { mode: 'web', signal: new AbortController().signal, progress: (e) => events.push(e) },
+      handlers,
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -260,9 +263,9 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
       'done',
     ]);
     expect(events.at(-1)).toEqual({ done: 4, total: 4, label: 'done' });
-    const bad = await dispatch('probe:run', { url: 'http://example.test/' }, { mode: 'web', signal: new AbortController().signal, progress: () => undefined });
+    const bad = await dispatch('probe:run', { url: 'http://example.test/' }, { mode: 'web', signal: new AbortController().signal, progress: () => undefined }, handlers);
     expect(bad).toEqual({ ok: false, error: { code: 'bad-input', message: '"http://example.test/" is not an https:// URL: a client-certificate probe needs TLS' } });
-    const tooLong = await dispatch('probe:run', { url: s.url(), timeoutMs: 500_000 }, { mode: 'web', signal: new AbortController().signal, progress: () => undefined });
+    const tooLong = await dispatch('probe:run', { url: s.url(), timeoutMs: 500_000 }, { mode: 'web', signal: new AbortController().signal, progress: () => undefined }, handlers);
     expect(tooLong.ok).toBe(false);
   });
 

@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServices } from '../helpers/services';
 import { analyzeServer } from '../../electron/services/server/analyze';
-import { diagnose } from '../../electron/services/diagnose';
-import { exportBundle } from '../../electron/services/bundle/export';
-import type { ServiceContext } from '../../electron/services/context';
 import { ServerEvidenceSchema } from '../../shared/model/server';
 import { FakeRunner } from '../helpers/fake-runner';
 import { fixture } from '../fixtures/windows/load';
@@ -16,6 +14,7 @@ import { fixture } from '../fixtures/windows/load';
  * CRLF), one bad file never stopping the others, and the live collection on a (recorded) Windows.
  */
 const ctx = () => ({ progress: () => undefined, signal: new AbortController().signal });
+const services = testServices();
 let dir: string;
 
 /** A fixture as the user would have it: without the fixture's header, optionally as regedit writes it. */
@@ -45,7 +44,7 @@ describe('server evidence from attached files', () => {
       write('u_ex261117.log', 'w3c-custom-order-sitename.txt'),
       write('web.config', 'web-config-wcf-anonymous-off.config'),
     ];
-    const r = ServerEvidenceSchema.parse(await analyzeServer({ attachments: files.map((p) => ({ name: path.basename(p), path: p })), live: false }, ctx()));
+    const r = ServerEvidenceSchema.parse(await services.server({ attachments: files.map((p) => ({ name: path.basename(p), path: p })), live: false }, ctx()));
     expect(r.origin).toBe('files');
     expect(r.inputs.map((i) => [i.name, i.kind, i.error])).toEqual([
       ['evidence-1.txt', 'iis-config', null],
@@ -68,14 +67,14 @@ describe('server evidence from attached files', () => {
 
   it('takes content uploads like paths, and says per file what could not be used without stopping', async () => {
     const netsh = fixture('netsh-sslcert-full.txt');
-    const r = await analyzeServer(
+    const r = await services.server(
       {
         attachments: [
-          { name: 'notes.txt', dataBase64: Buffer.from('just some notes, nothing from a server\n').toString('base64') },
-          { name: 'netsh.txt', dataBase64: Buffer.from(netsh).toString('base64') },
+          { name: 'notes.txt', bytes: new Uint8Array(Buffer.from('just some notes, nothing from a server\n')) },
+          { name: 'netsh.txt', bytes: new Uint8Array(Buffer.from(netsh)) },
           { name: 'missing.config', path: path.join(dir, 'nope.config') },
           { name: 'a-folder', path: dir },
-          { name: 'broken.config', dataBase64: Buffer.from('<?xml version="1.0"?>\n<configuration>\n<system.webServer>\n<security><access sslFlags="Ssl"').toString('base64') },
+          { name: 'broken.config', bytes: new Uint8Array(Buffer.from('<?xml version="1.0"?>\n<configuration>\n<system.webServer>\n<security><access sslFlags="Ssl"')) },
         ],
         live: false,
       },
@@ -96,11 +95,11 @@ describe('server evidence from attached files', () => {
     process.env.CERTBENCH_DATA_DIR = data;
     try {
       const netsh = write('sslcert.txt', 'netsh-sslcert-full.txt');
-      const report = await diagnose({ attachments: [{ name: 'sslcert.txt', path: netsh }], live: false, timeoutMs: 15_000 }, ctx());
+      const report = await services.diagnose({ attachments: [{ name: 'sslcert.txt', path: netsh }], live: false, timeoutMs: 15_000 }, ctx());
       const out = path.join(dir, 'helpdesk.zip');
-      await exportBundle({ report, redact: [], includeStores: false, out }, ctx());
+      await services.bundles.export({ report, redact: [], includeStores: false, out }, ctx());
       const log = write('u_ex261117.log', 'w3c-custom-order-sitename.txt');
-      const r = await analyzeServer({ attachments: [{ name: 'from-helpdesk.dat', path: out }, { name: 'u_ex261117.log', path: log }], live: false }, ctx());
+      const r = await services.server({ attachments: [{ name: 'from-helpdesk.dat', path: out }, { name: 'u_ex261117.log', path: log }], live: false }, ctx());
       expect(r.inputs.map((i) => [i.name, i.kind, i.error])).toEqual([
         ['from-helpdesk.dat', 'bundle', null],
         ['u_ex261117.log', 'w3c-log', null],
@@ -116,7 +115,7 @@ describe('server evidence from attached files', () => {
   }, 30_000);
 
   it('says that live reading needs Windows on this machine', async () => {
-    const r = await analyzeServer({ attachments: [], live: true }, ctx(), undefined, process.env, 'linux');
+    const r = await analyzeServer({ attachments: [], live: true }, ctx(), { runner: services.deps.runner, env: process.env, platform: 'linux' });
     expect(r.origin).toBe('none');
     expect(r.notes.join('\n')).toMatch(/read live on Windows only/);
   });
@@ -126,8 +125,7 @@ describe('server evidence from attached files', () => {
       .on('powershell.exe', (args) => args.includes('-EncodedCommand') && Buffer.from(args.at(-1)!, 'base64').toString('utf16le').includes('SslBindingInfo'), { stdout: fixture('live-bindings.json') })
       .on('powershell.exe', (args) => args.includes('-EncodedCommand') && Buffer.from(args.at(-1)!, 'base64').toString('utf16le').includes('SecurityProviders'), { stdout: fixture('live-schannel.json') })
       .on('powershell.exe', () => true, { stdout: fixture('live-events-denied.json') });
-    const services = { runner } as unknown as ServiceContext;
-    const r = await analyzeServer({ attachments: [], live: true }, ctx(), services, { windir: path.join(dir, 'no-windows'), SystemDrive: path.join(dir, 'no-drive') }, 'win32');
+    const r = await analyzeServer({ attachments: [], live: true }, ctx(), { runner, env: { windir: path.join(dir, 'no-windows'), SystemDrive: path.join(dir, 'no-drive') }, platform: 'win32' });
     expect(r.origin).toBe('live');
     expect(r.bindings.length).toBeGreaterThan(0);
     expect(r.schannel).not.toBeNull();

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diagnose } from '../../electron/services/diagnose';
-import { analyzeServer } from '../../electron/services/server/analyze';
+import { testServices } from '../helpers/services';
 import { readContainer } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { ServerEvidenceSchema } from '../../shared/model/server';
@@ -17,6 +16,7 @@ import { fixture } from '../fixtures/windows/load';
  * move script written for the server's thumbprint.
  */
 const ctx = () => ({ progress: () => undefined, signal: new AbortController().signal });
+const services = testServices();
 let dir: string;
 
 beforeAll(() => {
@@ -39,7 +39,7 @@ describe("the server's stores attached by path", () => {
     const text = path.join(dir, 'root.txt');
     fs.writeFileSync(text, fixture('certutil-store-root-en.txt'));
 
-    const r = ServerEvidenceSchema.parse(await analyzeServer({ attachments: [{ name: 'export.dat', path: json }, { name: 'root.txt', path: text }], live: false }, ctx()));
+    const r = ServerEvidenceSchema.parse(await services.server({ attachments: [{ name: 'export.dat', path: json }, { name: 'root.txt', path: text }], live: false }, ctx()));
     expect(r.origin).toBe('files');
     expect(r.inputs.map((i) => [i.name, i.kind, i.error])).toEqual([
       ['export.dat', 'store-export', null],
@@ -61,7 +61,7 @@ describe("the server's stores attached by path", () => {
 
     process.env.CERTBENCH_DATA_DIR = path.join(dir, 'data');
     try {
-      const report = await diagnose({ attachments: [{ name: 'export.dat', path: json }], live: false, timeoutMs: 15_000 }, ctx());
+      const report = await services.diagnose({ attachments: [{ name: 'export.dat', path: json }], live: false, timeoutMs: 15_000 }, ctx());
       const found = report.findings.find((f) => f.id === 'store.non-self-signed-in-root' && f.params?.thumbprints === intermediate.Thumbprint);
       expect(found?.area).toBe('server');
       expect(found?.title).toMatch(/server's trusted root store/);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { channels, contract, type ProgressEvent } from '../../shared/contract';
 import { RENDERER_CSP } from '../../electron/csp';
-import { handlers, type HandlerTable } from '../../electron/handlers';
+import type { HandlerTable } from '../../electron/handlers';
+import { testHandlers } from '../helpers/services';
 import { PROGRESS_CHANNEL } from '../../electron/ipc-shared';
 import { APP_SCHEME_PRIVILEGES, planAppRequest } from '../../electron/protocol';
 import {
@@ -323,6 +324,7 @@ describe('preload', () => {
 });
 
 describe('ipc', () => {
+  const handlers = testHandlers();
   function fakeEvent(frameUrl: string | null) {
     const sender = Object.assign(new EventEmitter(), { send: vi.fn(), isDestroyed: vi.fn(() => false) });
     const event = { senderFrame: frameUrl === null ? null : { url: frameUrl }, sender };
@@ -332,7 +334,7 @@ describe('ipc', () => {
   it('registers exactly the contract channels, and removes them again', async () => {
     const { registerIpcHandlers } = await import('../../electron/ipc');
     fake.handle.mockClear();
-    const dispose = registerIpcHandlers();
+    const dispose = registerIpcHandlers(testHandlers());
     expect(fake.handle.mock.calls.map((c) => c[0]).sort()).toEqual([...channels].sort());
     dispose();
     expect(fake.removeHandler.mock.calls.map((c) => c[0]).sort()).toEqual([...channels].sort());

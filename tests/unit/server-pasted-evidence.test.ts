@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeServer } from '../../electron/services/server/analyze';
+import { testServices } from '../helpers/services';
 import { analyzeLogBytes } from '../../electron/services/server/read-log';
 import { parseIisConfig } from '../../shared/server/iis-config';
 import { iisFindings } from '../../shared/server/iis-findings';
@@ -12,7 +12,8 @@ import { fixture } from '../fixtures/windows/load';
 
 const pasted = (name: string) => fixture(`pasted/${name}`);
 const ctx = () => ({ progress: () => undefined, signal: new AbortController().signal });
-const attach = (name: string, text: string) => ({ name, dataBase64: Buffer.from(text, 'utf8').toString('base64') });
+const attach = (name: string, text: string) => ({ name, bytes: new Uint8Array(Buffer.from(text, 'utf8')) });
+const services = testServices();
 
 describe('W3C log excerpts and the firewall log', () => {
   it('an IIS log from its #Fields row on, with the Get-Content prompt: recognised, the 403.7 and the 500/64 before it counted', () => {
@@ -33,7 +34,7 @@ describe('W3C log excerpts and the firewall log', () => {
     const text = pasted('pfirewall.log.txt');
     expect(recognizeEvidence(text)).toBe('unknown');
     expect(() => analyzeLogBytes(Buffer.from(text), 'pfirewall.log')).toThrow(/^pfirewall\.log: a Windows Firewall log \(pfirewall\.log: .*not an IIS W3C log; attach the IIS log from /);
-    const r = await analyzeServer({ attachments: [attach('u_ex261117.log', text)], live: false }, ctx());
+    const r = await services.server({ attachments: [attach('u_ex261117.log', text)], live: false }, ctx());
     expect(r.inputs).toMatchObject([{ name: 'u_ex261117.log', kind: 'unknown' }]);
     expect(r.inputs[0]!.error).toMatch(/^u_ex261117\.log: a Windows Firewall log .*not an IIS W3C log/);
     expect(r.inputs[0]!.error!.split('\n')).toHaveLength(1);
@@ -68,7 +69,7 @@ describe('registry exports', () => {
     expect(s.impliedIssuerList).toMatch(/not in this export/);
     expect(s.impliedIssuerList).not.toMatch(/not set|means 0/i);
     expect(schannelFindings(s)).toEqual([]);
-    const r = await analyzeServer({ attachments: [attach('protocols.reg', text)], live: false }, ctx());
+    const r = await services.server({ attachments: [attach('protocols.reg', text)], live: false }, ctx());
     expect(r.findings.map((f) => f.id)).not.toContain('schannel.trusted-issuer-list-off');
   });
 

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract';
 import { dispatch } from '../../electron/dispatch';
-import { handlers, type HandlerContext } from '../../electron/handlers';
+import type { HandlerContext } from '../../electron/handlers';
 import { createPlatform, unavailable } from '../../electron/platform';
 import { StoreFolders } from '../../electron/services/store-folders';
 import { FakeRunner } from '../helpers/fake-runner';
+import { testHandlers } from '../helpers/services';
 
 /** The issue 4 channels at the contract boundary, and the platforms without an adapter yet. */
 const ctx: HandlerContext = { mode: 'web', progress: () => undefined, signal: new AbortController().signal };
+const handlers = testHandlers();
 
 describe('stores and keys channels', () => {
   it('keys:find takes a thumbprint or a path, not both and not neither', () => {

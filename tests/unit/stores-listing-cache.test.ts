@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { forgetListing, listing } from '../../electron/services/stores';
-import type { ServiceContext } from '../../electron/services/context';
-import type { StoreListing } from '../../electron/platform/types';
+import { createStoresService } from '../../electron/services/stores';
+import type { StoreFolders } from '../../electron/services/store-folders';
+import { systemClock } from '../../electron/services/work';
+import type { Platform, StoreListing } from '../../electron/platform/types';
 
 const ctx = { progress: () => undefined, signal: new AbortController().signal };
 
@@ -9,31 +10,28 @@ const ctx = { progress: () => undefined, signal: new AbortController().signal };
 function slowPlatform() {
   const pending: ((l: StoreListing) => void)[] = [];
   let reads = 0;
-  const services = {
-    dataDir: '/tmp/certbench-cache-test',
-    platform: { stores: { list: () => new Promise<StoreListing>((resolve) => { reads++; pending.push(resolve); }) } },
-  } as unknown as ServiceContext;
-  return { services, pending, reads: () => reads };
+  const platform = { stores: { list: () => new Promise<StoreListing>((resolve) => { reads++; pending.push(resolve); }) } } as unknown as Platform;
+  const stores = createStoresService({ platform, folders: { list: () => [] } as unknown as StoreFolders, trust: { roots: async () => ({ source: 'none', items: [], note: null }) }, clock: systemClock });
+  return { stores, pending, reads: () => reads };
 }
 
 const withFolder = (n: number): StoreListing => ({ stores: Array.from({ length: n }, (_, i) => ({ id: `folder:/f${i}`, kind: 'folder', role: 'other', label: `f${i}`, location: `/f${i}`, trusted: false, certificateCount: 0, error: null })), certificates: [] });
 
 describe('the cached store listing', () => {
   it('is not served again when a folder was added while it was being read (a slow first listing must not hide the new folder)', async () => {
-    forgetListing();
     const p = slowPlatform();
-    const first = listing(ctx, { refresh: false }, p.services);
+    const first = p.stores.listing(ctx, { refresh: false });
     // The user adds a folder while the first listing still runs.
-    forgetListing();
+    p.stores.forget();
     p.pending[0]!(withFolder(0));
     expect((await first).listing.stores).toHaveLength(0);
     // The next listing reads the stores again instead of answering from the stale one.
-    const second = listing(ctx, { refresh: false }, p.services);
+    const second = p.stores.listing(ctx, { refresh: false });
     expect(p.reads()).toBe(2);
     p.pending[1]!(withFolder(1));
     expect((await second).listing.stores).toHaveLength(1);
     // And that one is cached: a third call does not read again.
-    await listing(ctx, { refresh: false }, p.services);
+    await p.stores.listing(ctx, { refresh: false });
     expect(p.reads()).toBe(2);
   });
 });

@@ -1,11 +1,11 @@
 import type { Acl } from '../../../shared/model/acl';
 import type { BundleCommand } from '../../../shared/model/bundle';
 import type { KeyLocation } from '../../../shared/model/store';
-import type { StoreListing } from '../../platform/types';
-import type { ServiceContext } from '../context';
+import type { ExecFileRunner } from '../../platform/command-runner';
+import type { KeyAclReader, StoreListing } from '../../platform/types';
 
 /**
- * What a bundle gathers besides the report (issue 8): the key locations of the store listing with
+ * What a bundle gathers besides the report: the key locations of the store listing with
  * the ACLs of a few key files, and the OS commands that ran, from the CommandRunner's ring.
  */
 
@@ -22,7 +22,7 @@ export interface KeyRecord {
 }
 
 /** keys/keys.json: where each key of the listing lives, and who may read the first MAX_ACLS key files. */
-export async function collectKeys(listing: StoreListing, services: ServiceContext, signal: AbortSignal): Promise<{ keys: KeyRecord[]; aclsRead: number }> {
+export async function collectKeys(listing: StoreListing, acl: Pick<KeyAclReader, 'read'>, signal: AbortSignal): Promise<{ keys: KeyRecord[]; aclsRead: number }> {
   const keys: KeyRecord[] = [];
   const acls = new Map<string, { acl: Acl | null; aclNote: string | null }>();
   for (const c of listing.certificates) {
@@ -31,7 +31,7 @@ export async function collectKeys(listing: StoreListing, services: ServiceContex
     let read = path ? acls.get(path) : undefined;
     if (path && !read && c.key.status === 'present' && acls.size < MAX_ACLS && !signal.aborted) {
       try {
-        read = { acl: await services.platform.acl.read(path), aclNote: null };
+        read = { acl: await acl.read(path), aclNote: null };
       } catch (err) {
         read = { acl: null, aclNote: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
       }
@@ -43,8 +43,8 @@ export async function collectKeys(listing: StoreListing, services: ServiceContex
 }
 
 /** The runner's history as bundle commands (most recent 200, output cut at 64 KB per stream by the runner). */
-export function collectCommands(services: ServiceContext): BundleCommand[] {
-  return services.runner.history().map((r) => ({ file: r.file, args: r.args, exitCode: r.exitCode, durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, error: r.error }));
+export function collectCommands(runner: Pick<ExecFileRunner, 'history'>): BundleCommand[] {
+  return runner.history().map((r) => ({ file: r.file, args: r.args, exitCode: r.exitCode, durationMs: r.durationMs, stdout: r.stdout, stderr: r.stderr, error: r.error }));
 }
 
 /** PowerShell's -EncodedCommand (base64 of UTF-16LE; about_PowerShell_exe) and its abbreviations. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
-import type { ParsedReq, Res } from '../../../shared/contract';
+import type { DiagnoseInput, Res } from '../../../shared/contract';
 import { toPem } from '../../../shared/cert/containers/text';
 import { scanForKeyMaterial } from '../../../shared/bundle/key-scan';
 import { createRedactor, type Redactor } from '../../../shared/bundle/redact';
@@ -13,12 +13,12 @@ import { CertbenchError, formatBytes } from '../../../shared/errors';
 import { BUNDLE_FORMAT_VERSION, type BundleCommand, type BundleManifest } from '../../../shared/model/bundle';
 import type { DiagnoseReport } from '../../../shared/model/diagnose';
 import type { FixScript } from '../../../shared/model/fix';
-import type { StoreListing } from '../../platform/types';
-import type { HandlerContext } from '../../handlers';
+import type { ExecFileRunner } from '../../platform/command-runner';
+import type { KeyAclReader, StoreListing } from '../../platform/types';
+import type { RedactionKind } from '../../../shared/model/bundle';
 import { APP_VERSION } from '../../version';
-import { serviceContext, type ServiceContext } from '../context';
-import { diagnose } from '../diagnose';
-import { listing } from '../stores';
+import type { StoresService } from '../stores';
+import type { Clock, Work } from '../work';
 import { collectCommands, collectKeys, decodePowerShell, encodedScriptIndex, type KeyRecord } from './collect';
 import { encodePowerShell } from '../../platform/windows/powershell';
 import { scriptFileText, undoFileName, uniqueFileName } from '../../../shared/scripts/script-file';
@@ -26,7 +26,7 @@ import { proveRedaction } from '../../../shared/bundle/redaction-proof';
 import { fixesFor } from '../../../shared/fixes';
 
 /**
- * `bundle:export` and `certbench bundle` (issue 8): everything a second-line engineer needs, in one
+ * `bundle:export` and `certbench bundle`: everything a second-line engineer needs, in one
  * zip: manifest.json, report.json (a DiagnoseReport), report.html (standalone), stores.json (the
  * store listing the screens show; certs/ and keys/ are views of it), certs/<store>/<thumbprint>.pem
  * (public certificates only), keys/keys.json (key paths and ACLs, never key material), probes/
@@ -39,12 +39,34 @@ import { fixesFor } from '../../../shared/fixes';
  * manifest, zipped, and written atomically (a temporary file renamed over the target).
  */
 
-type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
-/** The parsed request; `overwrite` may be left out by callers inside the process (false). */
-type Request = Omit<ParsedReq<'bundle:export'>, 'overwrite'> & { overwrite?: boolean };
+type Ctx = Work;
+
+/** What to put in the bundle and where to write it. */
+export interface ExportInput {
+  /** Diagnose first with this request; or give the report already made (report wins). */
+  diagnose?: DiagnoseInput;
+  report?: DiagnoseReport;
+  redact: RedactionKind[];
+  /** Include the local store listing (certs/ and keys/). */
+  includeStores: boolean;
+  /** An absolute path of the .zip; default: the data folder's bundles/. */
+  out?: string;
+  /** Replace a file already at `out` (never done unasked). */
+  overwrite?: boolean;
+}
+type Request = ExportInput;
+
+/** What a bundle is gathered with: the diagnosis, the stores, the key ACL reader, the runner's history, the data folder. */
+export interface BundleDeps {
+  diagnose: (input: DiagnoseInput, work: Work) => Promise<DiagnoseReport>;
+  stores: StoresService;
+  acl: Pick<KeyAclReader, 'read'>;
+  runner: Pick<ExecFileRunner, 'history'>;
+  dataDir: string;
+  clock: Clock;
+}
 
 export interface ExportOptions {
-  services?: ServiceContext;
   /**
    * Strings that must not appear in any file (the passwords the caller was given), checked like key
    * material. Passwords shorter than six characters are not checked: they would match ordinary text.
@@ -127,21 +149,50 @@ function serverCounts(report: DiagnoseReport): string | null {
   return `server evidence (${s.origin}): ${parts.join(', ') || 'nothing readable'} (server/)`;
 }
 
-/** Build, check and write one bundle. */
-export async function exportBundle(request: Request, ctx: Ctx, options: ExportOptions = {}): Promise<Res<'bundle:export'>> {
-  const services = options.services ?? serviceContext();
-  const now = options.now ?? new Date();
-  const step = (i: number) => {
-    if (ctx.signal.aborted) throw new CertbenchError('timeout', 'bundle export cancelled');
-    ctx.progress({ done: i, total: STAGES.length, label: STAGES[i]! });
-  };
+/** What the bundle holds before redaction: the report, the listing, the key locations, the commands run. */
+interface Gathered {
+  report: DiagnoseReport;
+  reportOrigin: string;
+  stores: (StoreListing & { listedAt: string }) | null;
+  keys: { keys: KeyRecord[]; aclsRead: number };
+  commands: BundleCommand[];
+}
 
-  // `out` comes from the caller (the web mode's API too): a relative path would land wherever the
-  // server happens to run, so it is refused, as is an existing file unless replacing it was asked for.
+/** The same, redacted with one redactor (a pseudonym is the same in every file), and what redaction needs said. */
+interface Redacted {
+  r: Redactor;
+  host: string;
+  report: DiagnoseReport;
+  stores: (StoreListing & { listedAt: string }) | null;
+  keys: KeyRecord[];
+  commands: { command: BundleCommand; decoded: string | null }[];
+  /** Fixes left out because they would carry a certificate the redaction leaves out. */
+  fixesLeftOut: string[];
+  /** Every certificate of the originals, for the proof scan (left out, or kept and said so). */
+  certificates: Map<string, Uint8Array>;
+}
+
+/** The bundle's files as they are written, and the manifest's "collected" lines that say what each is. */
+class BundleFiles {
+  readonly files = new Map<string, Uint8Array>();
+  readonly collected: string[] = [];
+
+  put(name: string, content: string | Uint8Array): void {
+    this.files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  }
+}
+
+/**
+ * `out` comes from the caller (the web mode's API too): a relative path would land wherever the
+ * server happens to run, so it is refused, as is an existing file unless replacing it was asked for.
+ */
+function checkOut(request: Request): void {
   if (request.out !== undefined && !path.isAbsolute(request.out)) throw new CertbenchError('bad-request', `out: "${request.out}" is a relative path; give the full path of the .zip to write`);
   if (request.out !== undefined && !request.overwrite && fs.existsSync(request.out)) throw new CertbenchError('bad-input', `${request.out}: already exists; choose another name, or ask to replace it (--overwrite)`);
+}
 
-  // 1. The report: given, or made now.
+/** 1-4. The report (given, or made now), the listing, the keys, the commands. */
+async function gather(request: Request, ctx: Ctx, deps: BundleDeps, options: ExportOptions, step: (i: number) => void): Promise<Gathered> {
   step(0);
   let report: DiagnoseReport;
   let reportOrigin: string;
@@ -150,30 +201,28 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     reportOrigin = `report of ${report.createdAt} from ${report.host}`;
   } else if (request.diagnose) {
     const inner = { signal: ctx.signal, progress: (p: { label: string }) => ctx.progress({ done: 0, total: STAGES.length, label: `diagnosing: ${p.label}` }) };
-    report = await diagnose(request.diagnose, inner, services);
+    report = await deps.diagnose(request.diagnose, inner);
     reportOrigin = `diagnosis made for this bundle at ${report.createdAt}`;
   } else {
     throw new CertbenchError('bad-request', 'bundle:export needs a report or a diagnose request');
   }
-  const secrets = [...(options.secrets ?? []), request.diagnose?.clientCertificate?.password, request.diagnose?.keyFile?.password].filter((s): s is string => typeof s === 'string' && s.length >= 6);
-
-  // 2-4. The listing, the keys, the commands.
   step(1);
   let stores: (StoreListing & { listedAt: string }) | null = null;
   if (request.includeStores && options.listing) stores = options.listing;
   else if (request.includeStores) {
     const inner = { signal: ctx.signal, progress: (p: { label: string }) => ctx.progress({ done: 1, total: STAGES.length, label: `stores: ${p.label}` }) };
-    const l = await listing(inner, { refresh: false }, services);
+    const l = await deps.stores.listing(inner, { refresh: false });
     stores = { ...l.listing, listedAt: l.listedAt };
   }
   step(2);
-  const keys = stores ? await collectKeys(stores, services, ctx.signal) : { keys: [] as KeyRecord[], aclsRead: 0 };
+  const keys = stores ? await collectKeys(stores, deps.acl, ctx.signal) : { keys: [] as KeyRecord[], aclsRead: 0 };
   step(3);
-  const commands = collectCommands(services);
+  return { report, reportOrigin, stores, keys, commands: collectCommands(deps.runner) };
+}
 
-  // 5. Redaction: learn from everything first, then apply one mapping to all of it.
-  step(4);
-  const hostname = options.hostname ?? os.hostname();
+/** 5. Redaction: learn from everything first, then apply one mapping to all of it. */
+function redactAll(request: Request, g: Gathered, hostname: string): Redacted {
+  const { report, stores, keys, commands } = g;
   const r = createRedactor(request.redact);
   r.learn({ host: hostname });
   r.learn(report);
@@ -187,133 +236,142 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     const script = at >= 0 ? decodePowerShell(c.args[at]!) : null;
     if (script) r.learnText(script);
   }
-  const red = {
+  const red: Redacted = {
+    r,
     host: r.text(hostname),
     report: r.json(report),
     stores: stores ? r.json(stores) : null,
     keys: r.json(keys.keys),
     commands: commands.map((c) => redactCommand(c, r)),
+    fixesLeftOut: [],
+    certificates: new Map(),
   };
+  if (r.none) return red;
   // Redacted fix scripts are written again from the redacted findings, never rewritten as text: their
   // values and file names are the pseudonyms, quoted by the generators, and a certificate that the
   // redaction leaves out is not carried inside a script (the fix that needs one is left out, said below).
-  let fixesLeftOut: string[] = [];
-  if (!r.none) {
-    const withFixes = report.findings.map((f, i) => (report.fixes.some((x) => x.findingId === f.id) ? i : -1)).filter((i) => i >= 0);
-    const shells = [...new Set(report.fixes.map((f) => f.shell))];
-    const again = fixesFor(withFixes.map((i) => red.report.findings[i]!), shells, { now: new Date(report.createdAt), version: APP_VERSION }).fixes;
-    fixesLeftOut = [...new Set(report.fixes.filter((f) => !again.some((a) => a.id === f.id && a.shell === f.shell)).map((f) => f.id))];
-    red.report = { ...red.report, fixes: again };
-  }
-  // What the proof scan needs: every certificate of the originals (left out, or kept and said so).
-  const certificates = new Map<string, Uint8Array>();
-  if (!r.none) {
-    certificatesIn(report, certificates);
-    if (stores) certificatesIn(stores, certificates);
-  }
+  const withFixes = report.findings.map((f, i) => (report.fixes.some((x) => x.findingId === f.id) ? i : -1)).filter((i) => i >= 0);
+  const shells = [...new Set(report.fixes.map((f) => f.shell))];
+  const again = fixesFor(withFixes.map((i) => red.report.findings[i]!), shells, { now: new Date(report.createdAt), version: APP_VERSION }).fixes;
+  red.fixesLeftOut = [...new Set(report.fixes.filter((f) => !again.some((a) => a.id === f.id && a.shell === f.shell)).map((f) => f.id))];
+  red.report = { ...red.report, fixes: again };
+  certificatesIn(report, red.certificates);
+  if (stores) certificatesIn(stores, red.certificates);
+  return red;
+}
 
-  // 6. The files.
-  step(5);
-  const files = new Map<string, Uint8Array>();
-  const put = (name: string, content: string | Uint8Array) => files.set(name, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-  // The origin names the report's host: redacted like everything else (it once went out as it was).
-  const collected: string[] = [r.text(reportOrigin)];
-  const rep = red.report;
-  const errors = rep.findings.filter((f) => f.severity === 'error').length;
-  collected.push(`report: ${rep.findings.length} finding(s)${errors ? `, ${errors} error(s)` : ''}, ${rep.probes.length} probe(s), ${rep.fixes.length} fix script(s) (report.json, report.html)`);
-  put('report.json', json(rep));
-
-  if (red.stores) {
-    put('stores.json', json(red.stores));
-    collected.push(`store listing of ${red.stores.listedAt}: ${red.stores.stores.length} store(s), ${red.stores.certificates.length} certificate(s) (stores.json)`);
-  } else collected.push('store listing left out (includeStores off)');
-
-  let certCount = 0;
-  if (r.dropsCertificates) {
-    collected.push(
+/** certs/: the public certificates of the listing, the diagnosed chain and the probed servers, as PEM (none when names are redacted). */
+function putCertificates(out: BundleFiles, request: Request, red: Redacted): void {
+  if (red.r.dropsCertificates) {
+    out.collected.push(
       `certificates left out: ${request.redact.filter((k) => k === 'hosts' || k === 'subjects').join(' and ')} redacted, and a certificate cannot be rewritten without breaking its signature (stores.json and report.json keep each certificate's redacted summary without its DER)`,
     );
-  } else {
-    const folders = new Map<string, string>();
-    const folderFor = (id: string) => {
-      let f = folders.get(id);
-      if (!f) {
-        const base = safeName(id);
-        f = base;
-        for (let n = 2; [...folders.values()].includes(f); n++) f = `${base}-${n}`;
-        folders.set(id, f);
-      }
-      return f;
-    };
-    const putCert = (folder: string, derBase64: string) => {
-      if (!derBase64) return;
-      const der = Buffer.from(derBase64, 'base64');
-      const name = `certs/${folder}/${crypto.createHash('sha1').update(der).digest('hex').toUpperCase()}.pem`;
-      if (!files.has(name)) {
-        put(name, toPem('CERTIFICATE', der));
-        certCount++;
-      }
-    };
-    for (const c of red.stores?.certificates ?? []) putCert(folderFor(c.storeId), c.summary.derBase64);
-    if (rep.certificate) {
-      putCert('diagnosed', rep.certificate.summary.derBase64);
-      for (const p of rep.certificate.chainPem) {
-        const body = p.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
-        putCert('diagnosed', body);
-      }
+    return;
+  }
+  const rep = red.report;
+  let certCount = 0;
+  const folders = new Map<string, string>();
+  const folderFor = (id: string) => {
+    let f = folders.get(id);
+    if (!f) {
+      const base = safeName(id);
+      f = base;
+      for (let n = 2; [...folders.values()].includes(f); n++) f = `${base}-${n}`;
+      folders.set(id, f);
     }
-    rep.probes.forEach((p, i) => p.serverCertificates.forEach((c) => putCert(`probe-${i + 1}-server`, c.derBase64)));
-    collected.push(`${certCount} public certificate(s) as PEM (certs/)`);
+    return f;
+  };
+  const putCert = (folder: string, derBase64: string) => {
+    if (!derBase64) return;
+    const der = Buffer.from(derBase64, 'base64');
+    const name = `certs/${folder}/${crypto.createHash('sha1').update(der).digest('hex').toUpperCase()}.pem`;
+    if (!out.files.has(name)) {
+      out.put(name, toPem('CERTIFICATE', der));
+      certCount++;
+    }
+  };
+  for (const c of red.stores?.certificates ?? []) putCert(folderFor(c.storeId), c.summary.derBase64);
+  if (rep.certificate) {
+    putCert('diagnosed', rep.certificate.summary.derBase64);
+    for (const p of rep.certificate.chainPem) {
+      const body = p.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+      putCert('diagnosed', body);
+    }
   }
+  rep.probes.forEach((p, i) => p.serverCertificates.forEach((c) => putCert(`probe-${i + 1}-server`, c.derBase64)));
+  out.collected.push(`${certCount} public certificate(s) as PEM (certs/)`);
+}
 
+/** keys/, probes/, server/ and commands/: where keys live, each probe, the server evidence, every command run. */
+function putEvidence(out: BundleFiles, red: Redacted, aclsRead: number): void {
+  const rep = red.report;
   if (red.stores || rep.key) {
-    put('keys/keys.json', json({ note: 'Where each private key lives and who may read it. Never key material.', keys: red.keys, diagnosed: rep.key }));
-    collected.push(`${red.keys.length} key location(s), ${keys.aclsRead} ACL(s) read${rep.key ? ', the diagnosed key with its ACL' : ''} (keys/keys.json; never key material)`);
+    out.put('keys/keys.json', json({ note: 'Where each private key lives and who may read it. Never key material.', keys: red.keys, diagnosed: rep.key }));
+    out.collected.push(`${red.keys.length} key location(s), ${aclsRead} ACL(s) read${rep.key ? ', the diagnosed key with its ACL' : ''} (keys/keys.json; never key material)`);
   }
-
   rep.probes.forEach((p, i) => {
     const base = `probes/${i + 1}-${safeName(p.target.host, 60)}`;
-    put(`${base}.json`, json(p));
-    put(`${base}.timeline.txt`, probeTimelineText(p, i));
-    collected.push(`probe of https://${p.target.host.includes(':') ? `[${p.target.host}]` : p.target.host}:${p.target.port}${p.target.path}: client certificate asked by ${p.clientAuth.mode} (${base}.json)`);
+    out.put(`${base}.json`, json(p));
+    out.put(`${base}.timeline.txt`, probeTimelineText(p, i));
+    out.collected.push(`probe of https://${p.target.host.includes(':') ? `[${p.target.host}]` : p.target.host}:${p.target.port}${p.target.path}: client certificate asked by ${p.clientAuth.mode} (${base}.json)`);
   });
-
   const s = rep.server;
-  if (s.bindings.length) put('server/bindings.json', json(s.bindings));
-  if (s.iis.length) put('server/iis.json', json(s.iis));
-  if (s.logs.length) put('server/logs.json', json(s.logs));
-  if (s.events.length) put('server/events.json', json(s.events));
-  if (s.schannel) put('server/schannel.json', json(s.schannel));
+  if (s.bindings.length) out.put('server/bindings.json', json(s.bindings));
+  if (s.iis.length) out.put('server/iis.json', json(s.iis));
+  if (s.logs.length) out.put('server/logs.json', json(s.logs));
+  if (s.events.length) out.put('server/events.json', json(s.events));
+  if (s.schannel) out.put('server/schannel.json', json(s.schannel));
   const serverLine = serverCounts(rep);
-  if (serverLine) collected.push(serverLine);
+  if (serverLine) out.collected.push(serverLine);
+  out.put('commands/commands.json', json(red.commands.map((c) => c.command)));
+  red.commands.forEach(({ command, decoded }, i) => out.put(`commands/${String(i + 1).padStart(3, '0')}-${safeName(path.basename(command.file.replace(/\\/g, '/')), 40)}.txt`, commandText(command, decoded)));
+  out.collected.push(`${red.commands.length} OS command(s) with arguments, exit code, output and duration (commands/)`);
+}
 
-  put('commands/commands.json', json(red.commands.map((c) => c.command)));
-  red.commands.forEach(({ command, decoded }, i) => put(`commands/${String(i + 1).padStart(3, '0')}-${safeName(path.basename(command.file.replace(/\\/g, '/')), 40)}.txt`, commandText(command, decoded)));
-  collected.push(`${red.commands.length} OS command(s) with arguments, exit code, output and duration (commands/)`);
-
+/** fixes/: each script and its undo; then what redaction did, said in the manifest. */
+function putFixesAndRedaction(out: BundleFiles, request: Request, red: Redacted): void {
+  const rep = red.report;
   const fixNames = new Set<string>();
   const putFix = (f: FixScript) => {
     const name = uniqueFileName(safeName(f.fileName, 100), fixNames);
-    put(`fixes/${name}`, scriptFileText(name, f.script));
-    put(`fixes/${undoFileName(name)}`, scriptFileText(name, f.undo));
+    out.put(`fixes/${name}`, scriptFileText(name, f.script));
+    out.put(`fixes/${undoFileName(name)}`, scriptFileText(name, f.undo));
   };
   rep.fixes.forEach(putFix);
-  if (rep.fixes.length) collected.push(`${rep.fixes.length} fix script(s), each with its undo (fixes/)`);
-  if (fixesLeftOut.length) {
-    collected.push(
-      `fix scripts left out: ${fixesLeftOut.join(', ')} would carry a certificate, which this redacted bundle leaves out; make them on the machine the bundle came from with "certbench fix --from report.json" there, or from the unredacted diagnosis`,
+  if (rep.fixes.length) out.collected.push(`${rep.fixes.length} fix script(s), each with its undo (fixes/)`);
+  if (red.fixesLeftOut.length) {
+    out.collected.push(
+      `fix scripts left out: ${red.fixesLeftOut.join(', ')} would carry a certificate, which this redacted bundle leaves out; make them on the machine the bundle came from with "certbench fix --from report.json" there, or from the unredacted diagnosis`,
     );
   }
-  if (!r.none && !r.dropsCertificates && certificates.size) {
-    collected.push(`certificates kept: only ${request.redact.join(' and ')} redacted, so ${certificates.size} certificate(s) stay whole (certs/, report.json and any fix that installs one); their bytes may still hold a UPN, an e-mail address or an IP address`);
+  const r = red.r;
+  if (!r.none && !r.dropsCertificates && red.certificates.size) {
+    out.collected.push(`certificates kept: only ${request.redact.join(' and ')} redacted, so ${red.certificates.size} certificate(s) stay whole (certs/, report.json and any fix that installs one); their bytes may still hold a UPN, an e-mail address or an IP address`);
   }
-
   const counts = r.counts();
   if (!r.none) {
     const what = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
-    collected.push(`redacted (${request.redact.join(', ')}): ${what || 'nothing to replace'}, as stable pseudonyms in every file`);
+    out.collected.push(`redacted (${request.redact.join(', ')}): ${what || 'nothing to replace'}, as stable pseudonyms in every file`);
   }
-  collected.push('no private keys, PFX or passwords: every file was scanned for key material before the bundle was written');
+  out.collected.push('no private keys, PFX or passwords: every file was scanned for key material before the bundle was written');
+}
+
+/** 6. The files, report.html last (made from the redacted report, its header listing the other files). */
+function bundleFiles(request: Request, g: Gathered, red: Redacted, now: Date): { files: Map<string, Uint8Array>; manifestBase: Omit<BundleManifest, 'files'> } {
+  const out = new BundleFiles();
+  // The origin names the report's host: redacted like everything else.
+  out.collected.push(red.r.text(g.reportOrigin));
+  const rep = red.report;
+  const errors = rep.findings.filter((f) => f.severity === 'error').length;
+  out.collected.push(`report: ${rep.findings.length} finding(s)${errors ? `, ${errors} error(s)` : ''}, ${rep.probes.length} probe(s), ${rep.fixes.length} fix script(s) (report.json, report.html)`);
+  out.put('report.json', json(rep));
+  if (red.stores) {
+    out.put('stores.json', json(red.stores));
+    out.collected.push(`store listing of ${red.stores.listedAt}: ${red.stores.stores.length} store(s), ${red.stores.certificates.length} certificate(s) (stores.json)`);
+  } else out.collected.push('store listing left out (includeStores off)');
+  putCertificates(out, request, red);
+  putEvidence(out, red, g.keys.aclsRead);
+  putFixesAndRedaction(out, request, red);
 
   const manifestBase = {
     format: 'certbench-bundle' as const,
@@ -322,24 +380,23 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
     createdAt: now.toISOString(),
     host: red.host,
     os: { platform: process.platform, release: os.release() },
-    collected,
+    collected: out.collected,
     redactions: [...request.redact],
   };
-  // report.html is written from the redacted report; its manifest header lists the other files.
-  const htmlManifest: BundleManifest = { ...manifestBase, files: [...files.keys()].map((p) => ({ path: p, bytes: files.get(p)!.length, sha256: '' })) };
-  put('report.html', renderReportHtml(htmlManifest, rep, { commands: red.commands.map((c) => c.command) }));
+  const htmlManifest: BundleManifest = { ...manifestBase, files: [...out.files.keys()].map((p) => ({ path: p, bytes: out.files.get(p)!.length, sha256: '' })) };
+  out.put('report.html', renderReportHtml(htmlManifest, rep, { commands: red.commands.map((c) => c.command) }));
+  return { files: out.files, manifestBase };
+}
 
-  // 7. The check that makes "never private keys" true: scan every entry, refuse on any hit.
-  step(6);
-  const manifest: BundleManifest = {
-    ...manifestBase,
-    files: [...files.entries()].map(([p, bytes]) => ({ path: p, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') })),
-  };
-  put('manifest.json', json(manifest));
-  // Redaction proven: no original value and no left-out certificate anywhere, decoded or not.
+/**
+ * 7. The check that makes "never private keys" true: every entry scanned, the bundle refused on any
+ * hit; and redaction proven: no original value and no left-out certificate anywhere, decoded or not.
+ */
+function refuseLeaks(files: Map<string, Uint8Array>, red: Redacted, secrets: string[]): void {
+  const r = red.r;
   if (!r.none) {
     const { originals, pseudonyms } = r.replaced();
-    const all = [...certificates.values()];
+    const all = [...red.certificates.values()];
     const hits = proveRedaction(files, { originals, pseudonyms, leftOut: r.dropsCertificates ? all : [], kept: r.dropsCertificates ? [] : all });
     if (hits.length) throw new CertbenchError('internal', `bundle not written: redaction failed: ${hits[0]}${hits.length > 1 ? ` (and ${hits.length - 1} more)` : ''}`);
   }
@@ -351,6 +408,31 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
       if (secrets.some((x) => text.includes(x))) throw new CertbenchError('internal', `bundle not written: ${name} contains a password given for this diagnosis`);
     }
   }
+}
+
+/** Build, check and write one bundle. */
+export async function exportBundle(request: Request, ctx: Ctx, deps: BundleDeps, options: ExportOptions = {}): Promise<Res<'bundle:export'>> {
+  const now = options.now ?? deps.clock.now();
+  const step = (i: number) => {
+    if (ctx.signal.aborted) throw new CertbenchError('timeout', 'bundle export cancelled');
+    ctx.progress({ done: i, total: STAGES.length, label: STAGES[i]! });
+  };
+  checkOut(request);
+  const gathered = await gather(request, ctx, deps, options, step);
+  const secrets = [...(options.secrets ?? []), request.diagnose?.clientCertificate?.password, request.diagnose?.keyFile?.password].filter((s): s is string => typeof s === 'string' && s.length >= 6);
+
+  step(4);
+  const red = redactAll(request, gathered, options.hostname ?? os.hostname());
+  step(5);
+  const { files, manifestBase } = bundleFiles(request, gathered, red, now);
+
+  step(6);
+  const manifest: BundleManifest = {
+    ...manifestBase,
+    files: [...files.entries()].map(([p, bytes]) => ({ path: p, bytes: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex') })),
+  };
+  files.set('manifest.json', Buffer.from(json(manifest), 'utf8'));
+  refuseLeaks(files, red, secrets);
 
   // 8. The zip (fixed times: the manifest's creation time), then 9. the file, atomically.
   step(7);
@@ -359,7 +441,7 @@ export async function exportBundle(request: Request, ctx: Ctx, options: ExportOp
   const zip = zipSync(zippable);
 
   step(8);
-  const dir = request.out ? path.dirname(path.resolve(request.out)) : path.join(services.dataDir, 'bundles');
+  const dir = request.out ? path.dirname(path.resolve(request.out)) : path.join(deps.dataDir, 'bundles');
   const target = request.out ? path.resolve(request.out) : path.join(dir, `certbench-${safeName(red.host, 60)}-${stamp(now)}.zip`);
   writeAtomically(target, zip, !request.out, request.overwrite === true);
   ctx.progress({ done: STAGES.length, total: STAGES.length, label: 'done' });

@@ -1,16 +1,16 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { ParsedReq, Res } from '../../../shared/contract';
+import type { Res } from '../../../shared/contract';
 import { CertbenchError } from '../../../shared/errors';
 import { BUNDLE_FORMAT_VERSION, BundleCommandSchema, BundleManifestSchema, type OpenedBundle } from '../../../shared/model/bundle';
 import { DiagnoseReportSchema, REPORT_SCHEMA_VERSION } from '../../../shared/model/diagnose';
 import { StoreCertificateSchema, StoreSchema } from '../../../shared/model/store';
-import type { HandlerContext } from '../../handlers';
 import { readInputFile } from '../input-file';
+import type { Work } from '../work';
 import { ZIP_LIMITS, readCentralDirectory, readEntry, type ZipEntry } from './zip-read';
 
 /**
- * `bundle:open` and `certbench bundle open` (issue 8): read a bundle back for the same screens,
+ * `bundle:open` and `certbench bundle open`: read a bundle back for the same screens,
  * read-only. The zip is read under ZIP_LIMITS (zip-read.ts: bounds checked from the central
  * directory before anything is inflated, names checked for traversal, sizes and CRCs verified);
  * then manifest.json (a newer format is refused with what to do), report.json (a DiagnoseReport; a
@@ -19,7 +19,10 @@ import { ZIP_LIMITS, readCentralDirectory, readEntry, type ZipEntry } from './zi
  * could otherwise be shown evidence that is not what was collected.
  */
 
-type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+type Ctx = Work;
+
+/** A bundle to open: its bytes (an upload) or its path, with the name it is shown by. */
+export type BundleSource = { name: string; bytes: Uint8Array } | { name: string; path: string };
 
 /** Entries this version understands; anything else is listed in `ignored`. */
 const KNOWN = [/^manifest\.json$/, /^report\.json$/, /^report\.html$/, /^stores\.json$/, /^certs\/[^/]+\/[0-9A-F]{40}\.pem$/, /^keys\/keys\.json$/, /^probes\/[^/]+\.(json|timeline\.txt)$/, /^server\/[a-z]+\.json$/, /^commands\/commands\.json$/, /^commands\/[^/]+\.txt$/, /^fixes\/[^/]+$/];
@@ -39,11 +42,11 @@ function firstIssue(error: z.ZodError): string {
   return i ? `${i.path.join('.') || 'top level'}: ${i.message}` : 'does not match';
 }
 
-/** The zip's bytes from a path (bounded before reading) or from base64. */
-function zipBytes(request: ParsedReq<'bundle:open'>): { bytes: Uint8Array; file: string } {
+/** The zip's bytes: given, or from a path (bounded before reading). */
+function zipBytes(request: BundleSource): { bytes: Uint8Array; file: string } {
   const file = request.name;
-  if (request.dataBase64 !== undefined) return { bytes: new Uint8Array(Buffer.from(request.dataBase64, 'base64')), file };
-  const p = request.path!;
+  if ('bytes' in request) return { bytes: request.bytes, file };
+  const p = request.path;
   try {
     return { bytes: readInputFile(p, ZIP_LIMITS.maxCompressedBytes, { directoryHint: ', not a bundle (.zip)', what: 'bundles' }), file };
   } catch (err) {
@@ -53,7 +56,7 @@ function zipBytes(request: ParsedReq<'bundle:open'>): { bytes: Uint8Array; file:
   }
 }
 
-export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): Promise<Res<'bundle:open'>> {
+export async function openBundle(request: BundleSource, ctx: Ctx): Promise<Res<'bundle:open'>> {
   const { bytes, file } = zipBytes(request);
   const shown = file;
   ctx.progress({ done: 0, total: 3, label: 'reading the zip directory' });
@@ -77,7 +80,7 @@ export async function openBundle(request: ParsedReq<'bundle:open'>, ctx: Ctx): P
   if (!manifest.success) throw new CertbenchError('bad-input', `${shown}: manifest.json is damaged (${firstIssue(manifest.error)})`);
 
   ctx.progress({ done: 1, total: 3, label: 'checking files against the manifest' });
-  // Every entry must be listed (issue 14): an entry the manifest does not vouch for is never read,
+  // Every entry must be listed: an entry the manifest does not vouch for is never read,
   // and its presence refuses the bundle, since nothing says what it is or that it was exported.
   const listed = new Map(manifest.data.files.map((f) => [f.path, f]));
   for (const e of entries) {

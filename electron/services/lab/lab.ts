@@ -242,6 +242,3 @@ export class Lab {
     return this.running?.apache?.pid ?? null;
   }
 }
-
-/** The process-wide lab behind lab:* and `certbench lab`. */
-export const lab = new Lab();

@@ -1,47 +1,62 @@
-import { base64 } from '@peculiar/utils';
-import type { ParsedReq, Res } from '../../../shared/contract';
-import { CertbenchError } from '../../../shared/errors';
-import type { HandlerContext } from '../../handlers';
-import { systemTrust } from '../system-trust';
-import { loadClientCredential, type CredentialInput } from './client-cert';
-import { runProbe } from './probe';
-import { requirePowerShell, storeClient } from './choose-client';
-import { listing } from '../stores';
-import { serviceContext } from '../context';
+import type { ProbeFile, Res } from '../../../shared/contract';
+import type { CertificateRequestInfo, ProbeResult } from '../../../shared/model/probe';
+import type { CommandRunner } from '../../platform/types';
+import type { StoresService } from '../stores';
+import type { SystemTrustSource } from '../system-trust';
+import { quietWork, type Clock, type Work } from '../work';
+import { loadClientCredential } from './client-cert';
+import { requirePowerShell, storeClient, type ProbeVia } from './choose-client';
+import { probeOffers, type OfferInput } from './offers';
+import { runProbe, type TlsChoice } from './probe';
 
 /**
- * `probe:run`: the same probe as `certbench probe`, with the client certificate and key uploaded as
- * base64 (only plain data crosses the boundary), progress per attempt, and cancellation when the
- * caller goes away.
+ * The probe as the window and the web mode ask for it: the same probe as `certbench probe`, with the
+ * client certificate and key as uploaded files or a store certificate by thumbprint, progress per
+ * attempt, and cancellation when the caller goes away; and which local certificates would be offered.
  */
-export async function runProbeHandler(request: ParsedReq<'probe:run'>, ctx: Pick<HandlerContext, 'progress' | 'signal'>): Promise<Res<'probe:run'>> {
-  const file = (f: { fileName: string; dataBase64: string; password?: string }): CredentialInput => {
-    try {
-      return { fileName: f.fileName, bytes: base64.decode(f.dataBase64), password: f.password };
-    } catch {
-      throw new CertbenchError('bad-request', `${f.fileName}: upload was not valid base64`);
-    }
+
+export interface ProbeInput {
+  url: string;
+  tls: TlsChoice;
+  timeoutMs: number;
+  clientCertificate?: ProbeFile;
+  keyFile?: ProbeFile;
+  thumbprint?: string;
+  via?: ProbeVia;
+}
+
+export interface ProbeService {
+  run: (input: ProbeInput, work: Work) => Promise<ProbeResult>;
+  offers: (certificateRequest: CertificateRequestInfo | null, extra: OfferInput[], work: Work) => Promise<Res<'probe:offers'>>;
+}
+
+export function createProbeService(deps: { runner: CommandRunner; stores: StoresService; trust: SystemTrustSource; clock: Clock }): ProbeService {
+  return {
+    run: (input, work) => runProbeFor(input, work, deps),
+    offers: (certificateRequest, extra, work) => probeOffers(certificateRequest, extra, work, { ...deps, at: deps.clock.now() }),
   };
-  let client = request.clientCertificate
-    ? await loadClientCredential(file(request.clientCertificate), request.keyFile ? file(request.keyFile) : undefined)
-    : null;
+}
+
+async function runProbeFor(request: ProbeInput, ctx: Work, deps: { runner: CommandRunner; stores: StoresService; trust: SystemTrustSource }): Promise<ProbeResult> {
+  let client = request.clientCertificate ? await loadClientCredential(request.clientCertificate, request.keyFile) : null;
   const via = request.via ?? 'auto';
   let sslStream: { thumbprint: string | null } | null = via === 'powershell' ? { thumbprint: null } : null;
   if (request.thumbprint) {
     const thumbprint = request.thumbprint.toUpperCase();
-    const chosen = await storeClient(thumbprint, via, undefined, async () => (await listing({ progress: () => undefined, signal: ctx.signal }, { refresh: false })).listing.certificates);
+    const chosen = await storeClient(thumbprint, via, undefined, async () => (await deps.stores.listing(quietWork(ctx.signal), { refresh: false })).listing.certificates);
     if (chosen.kind === 'credential') client = chosen.credential;
     else sslStream = { thumbprint: chosen.thumbprint };
   }
   if (sslStream) requirePowerShell();
+  const trust = await deps.trust.roots();
   return runProbe({
     url: request.url,
     tls: request.tls,
     timeoutMs: request.timeoutMs,
     client,
-    ...(sslStream ? { sslStream: { ...sslStream, runner: serviceContext().runner } } : {}),
-    knownCertificates: (await systemTrust()).items.map((i) => i.der),
-    trust: (await systemTrust()).items,
+    ...(sslStream ? { sslStream: { ...sslStream, runner: deps.runner } } : {}),
+    knownCertificates: trust.items.map((i) => i.der),
+    trust: trust.items,
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.progress({ done, total, label }),
   });

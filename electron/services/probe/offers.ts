@@ -1,36 +1,51 @@
 import { base64 } from '@peculiar/utils';
-import type { ParsedReq, Res } from '../../../shared/contract';
+import type { Res } from '../../../shared/contract';
 import { analyzeChains, type PoolItem } from '../../../shared/chain/analyze';
 import { clientAuthVerdict } from '../../../shared/verdict/client-auth';
 import { briefVerdict, keyStatusOfStoreCertificate } from '../../../shared/verdict/store-verdicts';
+import type { KeyStatus } from '../../../shared/model/chain';
+import type { CertificateSummary } from '../../../shared/model/certificate';
+import type { CertificateRequestInfo } from '../../../shared/model/probe';
 import type { StoreCertificate } from '../../../shared/model/store';
 import { decideOffers, offerSummary, type OfferCandidate } from '../../../shared/probe/offer';
-import type { HandlerContext } from '../../handlers';
-import { listing } from '../stores';
-import { systemTrust } from '../system-trust';
+import type { StoresService } from '../stores';
+import type { SystemTrustSource } from '../system-trust';
+import type { Work } from '../work';
+
+/** A certificate the user opened in a file, judged alongside the local stores. */
+export interface OfferInput {
+  summary: CertificateSummary;
+  source: string;
+  key: KeyStatus;
+}
 
 /** Store roles whose certificates a browser or Windows would consider offering (not CA stores). */
 const PERSONAL_ROLES = new Set(['personal', 'other', 'trusted-people']);
 
 /**
- * `probe:offers`: which local certificates (stores and folders, plus files the user opened) would be
+ * Which local certificates (stores and folders, plus files the user opened) would be
  * offered to the server the probe saw, and why not the others. Chains are built over every store
  * certificate, so an issuer named by the server counts wherever it sits up the chain.
  */
-export async function probeOffers(request: ParsedReq<'probe:offers'>, ctx: Pick<HandlerContext, 'progress' | 'signal'>): Promise<Res<'probe:offers'>> {
-  const at = new Date();
-  const { listing: l } = await listing(ctx, { refresh: false });
+export async function probeOffers(
+  certificateRequest: CertificateRequestInfo | null,
+  extras: OfferInput[],
+  ctx: Work,
+  deps: { stores: StoresService; trust: SystemTrustSource; at: Date },
+): Promise<Res<'probe:offers'>> {
+  const at = deps.at;
+  const { listing: l } = await deps.stores.listing(ctx, { refresh: false });
   // The same pool the Local stores verdicts are judged over (stores with their trust, the system's
-  // roots), so a row here and the same certificate's row and card there give one verdict (issue 13).
+  // roots), so a row here and the same certificate's row and card there give one verdict.
   const storeOf = (c: StoreCertificate) => l.stores.find((s) => s.id === c.storeId);
   const pool: PoolItem[] = l.certificates
     .filter((c) => c.summary.derBase64)
     .map((c) => ({ der: base64.decode(c.summary.derBase64), source: storeOf(c)?.label ?? c.storeId, trusted: storeOf(c)?.trusted ?? false }));
-  pool.push(...(await systemTrust()).items);
+  pool.push(...(await deps.trust.roots()).items);
   const candidates: OfferCandidate[] = l.certificates
     .filter((c) => c.summary.basicConstraints?.ca !== true && PERSONAL_ROLES.has(storeOf(c)?.role ?? 'other'))
     .map((c) => ({ summary: c.summary, source: storeOf(c)?.label ?? c.storeId, key: keyStatusOfStoreCertificate(c, storeOf(c)), issuers: [] }));
-  for (const extra of request.extra) {
+  for (const extra of extras) {
     pool.push({ der: base64.decode(extra.summary.derBase64), source: extra.source, trusted: false });
     candidates.push({ summary: extra.summary, source: extra.source, key: extra.key, issuers: [] });
   }
@@ -47,6 +62,6 @@ export async function probeOffers(request: ParsedReq<'probe:offers'>, ctx: Pick<
     // Each candidate's own key status decides its verdict (a certificate may sit in two stores).
     if (r) c.verdict = briefVerdict(clientAuthVerdict(c.summary, r.chain, c.key, at));
   }
-  const decisions = decideOffers(request.certificateRequest, candidates, at);
-  return { summary: offerSummary(request.certificateRequest, decisions), decisions };
+  const decisions = decideOffers(certificateRequest, candidates, at);
+  return { summary: offerSummary(certificateRequest, decisions), decisions };
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { base64 } from '@peculiar/utils';
-import type { Attachment, ParsedReq, Res } from '../../../shared/contract';
+import type { AttachmentInput, Res } from '../../../shared/contract';
 import { CertbenchError, formatBytes, toErrorData } from '../../../shared/errors';
 import { finding, type Finding } from '../../../shared/findings/catalogue';
 import type { IisConfig, SchannelEventSummary, SchannelSettings, ServerEvidence, ServerEvidenceKind, ServerInput, SslBinding, W3cLogStats } from '../../../shared/model/server';
@@ -16,22 +15,35 @@ import { parseSchannelEvents, summarizeEvents } from '../../../shared/server/sch
 import { parseStoreExport, serverStoreFindings, STORE_EXPORT_MAX_BYTES, type StoreExport } from '../../../shared/server/store-export';
 import { decodeText } from '../../../shared/server/text-decode';
 import { bindingFindings, eventFindings, schannelFindings } from '../../../shared/server/windows-findings';
-import type { HandlerContext } from '../../handlers';
 import { collectWindowsServer } from '../../platform/windows/server-live';
-import { serviceContext, type ServiceContext } from '../context';
+import type { CommandRunner } from '../../platform/types';
+import { quietWork, type Work } from '../work';
 import { analyzeLogBytes, analyzeLogFile } from './read-log';
 import { checkInputFile, readInputFile, readInputHead } from '../input-file';
 import { openBundle } from '../bundle/open';
 
 /**
- * `server:analyze` (issue 7): the server side as the server sees it, from files the user attaches
+ * The server side as the server sees it, from files the user attaches
  * (recognised by content, never by name) and, on Windows, from this machine (HTTP.SYS bindings and
  * Schannel from the registry, Schannel events, applicationHost.config and the newest W3C logs).
  * Every input gets a line saying what it was taken for, or why it could not be used; one bad file
  * never stops the others.
  */
 
-type Ctx = Pick<HandlerContext, 'progress' | 'signal'>;
+type Ctx = Work;
+
+/** What reading the server side runs on: the runner for live Windows reads, the environment and OS it reads. */
+export interface ServerDeps {
+  runner: CommandRunner;
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+}
+
+/** What to read: attached files (bytes or paths) and, when asked, this machine. */
+export interface ServerAnalysisInput {
+  attachments: AttachmentInput[];
+  live: boolean;
+}
 
 /** Bytes read to recognise a file by content. */
 const HEAD_BYTES = 64 * 1024;
@@ -126,8 +138,9 @@ const KIND_NOTE: Partial<Record<ServerEvidenceKind, string>> = {
  * evidence it carries joins this analysis, each piece still naming the file it first came from, so a
  * second-line engineer can combine a helpdesk bundle with the logs sent separately.
  */
-async function takeBundle(c: Collected, name: string, source: { name: string; path: string } | { name: string; dataBase64: string }, ctx: Ctx): Promise<void> {
-  const opened = await openBundle(source, { progress: () => undefined, signal: ctx.signal });
+async function takeBundle(c: Collected, source: { name: string; path: string } | { name: string; bytes: Uint8Array }, ctx: Ctx): Promise<void> {
+  const name = source.name;
+  const opened = await openBundle(source, quietWork(ctx.signal));
   const s = opened.report.server;
   c.bindings.push(...s.bindings);
   if (s.schannel) c.schannel = s.schannel;
@@ -139,7 +152,7 @@ async function takeBundle(c: Collected, name: string, source: { name: string; pa
   c.notes.push(`${name}: a bundle from ${opened.manifest.host} (${opened.manifest.createdAt}); its server evidence was added${parts.length ? `: ${parts.join(', ')}` : ' (it held none)'}`);
 }
 
-async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
+async function takeAttachment(c: Collected, a: AttachmentInput, ctx: Ctx, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
   let kind: ServerEvidenceKind = 'unknown';
   let bytes = 0;
   let headText = '';
@@ -151,7 +164,7 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
       headText = decodeText(head).text;
       kind = recognizeEvidence(headText, head);
       if (kind === 'bundle') {
-        await takeBundle(c, a.name, { name: a.name, path: file }, ctx);
+        await takeBundle(c, { name: a.name, path: file }, ctx);
       } else if (kind === 'w3c-log') {
         c.logs.push(await analyzeLogFile(file, { signal: ctx.signal, progress: (done, total) => progress(done, total, `Reading ${a.name} (${formatBytes(done)} of ${formatBytes(total)})`) }));
       } else if (KIND_NOTE[kind] === undefined) {
@@ -159,16 +172,11 @@ async function takeAttachment(c: Collected, a: Attachment, ctx: Ctx, progress: (
         await parseInto(c, kind, a.name, decodeText(readInputFile(file, maxBytesOf(kind), { what: `${kind} files` })).text);
       }
     } else {
-      let data: Uint8Array;
-      try {
-        data = base64.decode(a.dataBase64!);
-      } catch {
-        throw new CertbenchError('bad-request', `${a.name}: upload was not valid base64`);
-      }
+      const data = a.bytes!;
       bytes = data.length;
       headText = decodeText(data.subarray(0, HEAD_BYTES)).text;
       kind = recognizeEvidence(headText, data.subarray(0, HEAD_BYTES));
-      if (kind === 'bundle') await takeBundle(c, a.name, { name: a.name, dataBase64: a.dataBase64! }, ctx);
+      if (kind === 'bundle') await takeBundle(c, { name: a.name, bytes: data }, ctx);
       else if (kind === 'w3c-log') c.logs.push(analyzeLogBytes(data, a.name));
       else if (KIND_NOTE[kind] === undefined) await parseInto(c, kind, a.name, decodeText(data).text);
     }
@@ -225,9 +233,9 @@ function newestLogs(root: string): string[] {
   return out;
 }
 
-async function collectLive(c: Collected, ctx: Ctx, services: ServiceContext, env: NodeJS.ProcessEnv, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
+async function collectLive(c: Collected, ctx: Ctx, runner: CommandRunner, env: NodeJS.ProcessEnv, progress: (done: number, total: number | null, label: string) => void): Promise<void> {
   progress(0, null, 'Reading HTTP.SYS bindings, Schannel settings and events');
-  const live = await collectWindowsServer(services.runner);
+  const live = await collectWindowsServer(runner);
   c.bindings.push(...live.bindings);
   if (live.schannel) c.schannel = live.schannel;
   if (live.events) c.events.push(live.events);
@@ -297,13 +305,9 @@ export function serverEvidenceFindings(c: Pick<Collected, 'bindings' | 'schannel
   ];
 }
 
-export async function analyzeServer(
-  request: ParsedReq<'server:analyze'>,
-  ctx: Ctx,
-  services: ServiceContext = serviceContext(),
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): Promise<Res<'server:analyze'>> {
+/** Read every attachment, then (when asked) this machine, into one piece of server evidence with its findings. */
+export async function analyzeServer(request: ServerAnalysisInput, ctx: Ctx, deps: ServerDeps): Promise<Res<'server:analyze'>> {
+  const { env, platform } = deps;
   const c = emptyCollected();
   const steps = request.attachments.length + (request.live ? 1 : 0);
   let step = 0;
@@ -318,7 +322,7 @@ export async function analyzeServer(
   let live = false;
   if (request.live) {
     if (platform === 'win32') {
-      await collectLive(c, ctx, services, env, progress);
+      await collectLive(c, ctx, deps.runner, env, progress);
       live = true;
     } else {
       c.notes.push(`This machine runs ${platform === 'darwin' ? 'macOS' : 'Linux'}: IIS, HTTP.SYS and Schannel are read live on Windows only. Attach the files from the server instead (netsh http show sslcert output, applicationHost.config, W3C logs, registry and event exports).`);

@@ -14,7 +14,7 @@ import { AttemptsView } from './attempts-view';
 import { OffersTable } from './offers-table';
 import { ProbeForm } from './probe-form';
 import type { ProbeRequest } from './probe-request';
-import { capitalise, describeAttempt, formatMs, httpWords, preferredAttempt } from './probe-words';
+import { capitalise, describeAttempt, formatMs, httpWords, preferredAttempt, probeHeadline } from './probe-words';
 import { noProbeSentence, targetUrl } from './bundle-probes';
 import { ServerChain } from './server-chain';
 import { useProbe, type OffersState } from './use-probe';
@@ -114,8 +114,8 @@ function ProbeResultView({
   fromBundle?: boolean;
 }) {
   const withCert = result.attempts.find((a) => a.kind === 'client-certificate' || a.kind === 'post-handshake-client-certificate' || a.clientCertificate.presented);
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const tone = withCert?.clientCertificate.accepted === true && errors === 0 ? 'good' : errors > 0 ? 'bad' : 'neutral';
+  const headline = probeHeadline(result);
+  const tone = headline.tone;
   const initial = withCert ? result.attempts.indexOf(withCert) : preferredAttempt(result.attempts, result.clientAuth.attempt);
   const server = `${result.target.host}:${result.target.port}`;
   if (result.error) {
@@ -136,9 +136,15 @@ function ProbeResultView({
           {tone === 'good' ? <CheckIcon size={22} /> : tone === 'bad' ? <CrossIcon size={22} /> : <QuestionIcon size={22} />}
         </span>
         <div className="probe-summary-text">
-          <p className="probe-summary-sentence" data-testid="probe-summary">
-            {result.summary ?? `The server's way of asking for a certificate: ${result.clientAuth.mode}.`}
+          <p className="probe-summary-sentence" data-testid="probe-headline">
+            {headline.text}
           </p>
+          {/* The mechanism, second. A success box shows only the successful connection: the other connections' 403s are in the details below. */}
+          {tone !== 'good' && result.summary && (
+            <p className="probe-summary-detail" data-testid="probe-summary">
+              {result.summary}
+            </p>
+          )}
           {withCert && <CertificateOutcome attempt={withCert} />}
           <p className="probe-summary-meta">
             {url} · {result.attempts.length} connection{result.attempts.length === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
@@ -147,6 +153,11 @@ function ProbeResultView({
         </div>
       </section>
 
+      {tone === 'good' && result.summary && (
+        <p className="probe-summary-detail" data-testid="probe-summary">
+          How the connections went: {result.summary}
+        </p>
+      )}
       <section className="probe-section" aria-labelledby="probe-findings-title">
         <h3 className="probe-section-title" id="probe-findings-title">
           Findings

@@ -193,3 +193,94 @@ export function preferredAttempt(attempts: ProbeAttempt[], label: string | null 
   const withRequest = attempts.findIndex((a) => a.clientAuth.certificateRequest !== null);
   return withRequest >= 0 ? withRequest : 0;
 }
+
+/** The limit on the CA names Windows (Schannel) sends or takes in a CertificateRequest (KB 933430). */
+export const WINDOWS_CA_LIST_LIMIT = 16_384;
+
+/** "alert 70, protocol version": the number a packet capture shows, then the RFC 8446 name in words. */
+export function alertWords(alert: { code: number; description: string }): string {
+  return `alert ${alert.code}, ${alert.description.replace(/_/g, ' ')}`;
+}
+
+/** Alerts a server sends about the client certificate it received (RFC 8446 6.2; 116 = certificate_required). */
+const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
+
+export interface ProbeHeadline {
+  /** The problem (or the success) in words a helpdesk user acts on; the mechanism comes after, in the details. */
+  text: string;
+  tone: Tone;
+}
+
+type HeadlineInput = {
+  attempts: ProbeAttempt[];
+  clientAuth: { mode: ProbeAttempt['clientAuth']['mode'] };
+  findings: { id: string; severity: string }[];
+  summary?: string;
+};
+
+/**
+ * The probe's headline names the problem, not the mechanism (issue 18), most decisive first: a CA
+ * list Windows cannot carry, a TLS version the server refuses, a certificate the server refused, an
+ * IIS 403.x with how the server asks, a server that never asks; a success only when the certificate
+ * went through with an answer below 400 (a success never carries a 403).
+ */
+export function probeHeadline(result: HeadlineInput): ProbeHeadline {
+  const attempts = result.attempts;
+  const oversized = attempts.find((a) => a.oversized && /CertificateRequest/.test(a.oversized.message))?.oversized;
+  if (oversized) {
+    return {
+      text: `The server's CA list is larger than Windows can send (the server declared ${formatCount(oversized.declaredBytes)} bytes; the limit is ${formatCount(WINDOWS_CA_LIST_LIMIT)}).`,
+      tone: 'bad',
+    };
+  }
+  const request = attempts.map((a) => a.clientAuth.certificateRequest).find((r) => r !== null && r.caNamesBytes > WINDOWS_CA_LIST_LIMIT);
+  if (request) {
+    return { text: `The server's CA list is larger than Windows can send (${formatCount(request.caNamesBytes)} of ${formatCount(WINDOWS_CA_LIST_LIMIT)} bytes).`, tone: 'bad' };
+  }
+
+  const withCert = attempts.find((a) => a.clientCertificate.presented);
+  if (withCert && withCert.clientCertificate.accepted === false) {
+    const alert = withCert.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && CERTIFICATE_ALERTS.has(x.code));
+    const why = alert ? alertWords(alert) : withCert.http ? httpWords(withCert.http) : (withCert.error ?? withCert.ending);
+    return { text: `The server refused the client certificate (${why}).`, tone: 'bad' };
+  }
+
+  // A version the server does not speak, forced on purpose (Probe's TLS selector): the answer to what was asked.
+  const refused = attempts.filter((a) => (a.kind === 'tls1.2' || a.kind === 'tls1.3') && !a.tls.version);
+  const versionAlert = refused.map((a) => ({ a, alert: a.alerts.find((x) => x.from === 'server' && x.code === 70) })).find((x) => x.alert);
+  const anySession = attempts.some((a) => a.tls.version);
+  if (versionAlert && !anySession) {
+    return { text: `The server refused ${versionAlert.a.kind === 'tls1.2' ? 'TLS 1.2' : 'TLS 1.3'} (${alertWords(versionAlert.alert!)}).`, tone: 'bad' };
+  }
+
+  const iis = attempts.find((a) => a.http?.status === 403 && a.http.subStatus !== null);
+  const accepted = withCert && withCert.clientCertificate.accepted === true && withCert.http !== null && withCert.http.status < 400;
+  if (accepted && !result.findings.some((f) => f.severity === 'error')) {
+    return { text: 'The server accepts the client certificate.', tone: 'good' };
+  }
+  const how: Partial<Record<ProbeAttempt['clientAuth']['mode'], string>> = {
+    renegotiation: 'the server asks for the certificate only after the request, by TLS 1.2 renegotiation',
+    'post-handshake': 'the server asks for the certificate after the request, by TLS 1.3 post-handshake authentication',
+    handshake: 'the server asks for the certificate in the handshake',
+    none: 'the server never asks for a certificate',
+  };
+  if (iis) {
+    const meaning = IIS_403[iis.http!.subStatus!] ?? iis.http!.reason;
+    const asked = how[result.clientAuth.mode];
+    return { text: `The server answers 403.${iis.http!.subStatus} (${meaning})${asked ? `: ${asked}` : ''}.`, tone: 'bad' };
+  }
+  if (result.clientAuth.mode === 'none') return { text: 'The server never asks for a client certificate on this address.', tone: 'neutral' };
+  const refusedAny = attempts.find((a) => a.http && a.http.status >= 400);
+  if (refusedAny) return { text: `The server answers ${httpWords(refusedAny.http!)}${how[result.clientAuth.mode] ? `: ${how[result.clientAuth.mode]}` : ''}.`, tone: 'bad' };
+  const asked = how[result.clientAuth.mode];
+  if (asked) return { text: `${capitalise(asked)}.`, tone: result.findings.some((f) => f.severity === 'error') ? 'bad' : 'neutral' };
+  return { text: result.summary ?? 'The probe could not tell how the server asks for a certificate.', tone: 'neutral' };
+}
+
+/** IIS 403 sub-statuses of client-certificate authentication, as IIS names them. */
+const IIS_403: Record<number, string> = {
+  7: 'client certificate required',
+  13: 'client certificate revoked',
+  16: 'client certificate untrusted or invalid',
+  17: 'client certificate expired or not yet valid',
+};

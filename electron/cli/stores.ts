@@ -83,9 +83,18 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
+type Io = { fail: (message: string) => never; services: Services };
+
 /** Register `stores`, `key` and `grant` on the program (one line in cli.ts). */
-export function registerStoreCommands(program: Command, io: { fail: (message: string) => never; services: Services }): void {
-  const { stores, keys } = io.services;
+export function registerStoreCommands(program: Command, io: Io): void {
+  registerStoresCommand(program, io);
+  registerKeyCommand(program, io);
+  registerGrantCommand(program, io);
+}
+
+/** `certbench stores`: list the stores (after adding or removing a folder), filtered. */
+function registerStoresCommand(program: Command, io: Io): void {
+  const { stores } = io.services;
   program
     .command('stores')
     .description("list the machine's certificate stores (trust bundle, anchor folders, NSS databases, added folders) with each certificate's private key")
@@ -131,7 +140,11 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
         report(err);
       }
     });
+}
 
+/** `certbench key`: where a certificate's private key is, its ACL, and whether an identity can read it. */
+function registerKeyCommand(program: Command, io: Io): void {
+  const { keys } = io.services;
   program
     .command('key')
     .description("find a certificate's private key file and show who may read it (like FindPrivateKey); --identity checks one account")
@@ -170,7 +183,11 @@ export function registerStoreCommands(program: Command, io: { fail: (message: st
         report(err);
       }
     });
+}
 
+/** `certbench grant`: let an account read a key (dry run, backup, verification), or undo a grant. */
+function registerGrantCommand(program: Command, io: Io): void {
+  const { keys } = io.services;
   program
     .command('grant')
     .description('let an identity read a private key file, with a backup first and an exact undo (--dry-run shows the change and the script)')

@@ -132,38 +132,70 @@ const ICACLS_ENTRY = /(?:^|[\s"'])((?:[^\s\\:"']+ )?[^\s\\:"']+)\\([^\\:"'\n]+?)
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]{1,64})-----[\s\S]*?-----END \1-----/g;
 const NETSH_HOST = /Hostname:port\s*:\s*([^\s:]+):\d+/g;
 
-export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor {
+/** What one redactor knows and has given: its kinds, every value learned with its pseudonym, the queues still to learn. */
+interface RedactorState {
+  hosts: boolean;
+  accounts: boolean;
+  ips: boolean;
+  subjects: boolean;
+  none: boolean;
+  dropsCertificates: boolean;
+  seed: string | undefined;
+  /** Learned values (folded) -> pseudonym. */
+  values: Map<string, { pseudonym: string; category: Category; inText: boolean; raw: string }>;
+  /** IP addresses and SIDs as they were written where they were replaced (for replaced()). */
+  replacedRaw: Map<string, Category>;
+  /** Host names seen where the models put hosts (SANs, targets, URLs, bindings), whatever is redacted: a CN among them reads as a host. */
+  hostNames: Set<string>;
+  /** Learning runs twice over the documents: hosts first, then everything (so a CN that is also a host gets a host pseudonym). */
+  pass: 1 | 2;
+  pseudonyms: Set<string>;
+  ipMap: Map<string, string>;
+  sidMap: Map<string, string>;
+  counters: Record<Category, number>;
+  used: Record<string, Set<number>>;
+  pendingDocs: unknown[];
+  pendingTexts: string[];
+  matcher: LiteralMatcher | null;
+}
+
+function newState(kinds: RedactionKind[], seed: string | undefined): RedactorState {
   const on = new Set(kinds);
   const hosts = on.has('hosts');
-  const accounts = on.has('accounts');
-  const ips = on.has('ips');
   const subjects = on.has('subjects');
-  const none = on.size === 0;
-  const dropsCertificates = hosts || subjects;
+  return {
+    hosts,
+    accounts: on.has('accounts'),
+    ips: on.has('ips'),
+    subjects,
+    none: on.size === 0,
+    dropsCertificates: hosts || subjects,
+    seed,
+    values: new Map(),
+    replacedRaw: new Map(),
+    hostNames: new Set(),
+    pass: 2,
+    pseudonyms: new Set(),
+    ipMap: new Map(),
+    sidMap: new Map(),
+    counters: { host: 0, site: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, ip4: 0, ip6: 0, sid: 0 },
+    used: {},
+    pendingDocs: [],
+    pendingTexts: [],
+    matcher: null,
+  };
+}
 
-  /** Learned values (folded) -> pseudonym. */
-  const values = new Map<string, { pseudonym: string; category: Category; inText: boolean; raw: string }>();
-  /** IP addresses and SIDs as they were written where they were replaced (for replaced()). */
-  const replacedRaw = new Map<string, Category>();
-  /** Host names seen where the models put hosts (SANs, targets, URLs, bindings), whatever is redacted: a CN among them reads as a host. */
-  const hostNames = new Set<string>();
-  /** Learning runs twice over the documents: hosts first, then everything (so a CN that is also a host gets a host pseudonym). */
-  let pass: 1 | 2 = 2;
-  const pseudonyms = new Set<string>();
-  const ipMap = new Map<string, string>();
-  const sidMap = new Map<string, string>();
-  const counters: Record<Category, number> = { host: 0, site: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, ip4: 0, ip6: 0, sid: 0 };
-  const used: Record<string, Set<number>> = {};
-  const pendingDocs: unknown[] = [];
-  const pendingTexts: string[] = [];
-  let matcher: LiteralMatcher | null = null;
+type Allocator = ReturnType<typeof allocator>;
 
+/** Pseudonyms: numbered per category, one per folded value, never given to a value that is itself a pseudonym. */
+function allocator(s: RedactorState) {
   /** The next number of a category: in order of appearance, or (with a seed) from a keyed hash so the same value gets the same pseudonym in every bundle made with that seed. */
   const number = (category: Category, key: string): number => {
-    counters[category]++;
-    if (seed === undefined) return counters[category];
-    const taken = (used[category] ??= new Set());
-    const h = sha256(utf8Bytes(`${seed}\u0000${category}\u0000${key}`));
+    s.counters[category]++;
+    if (s.seed === undefined) return s.counters[category];
+    const taken = (s.used[category] ??= new Set());
+    const h = sha256(utf8Bytes(`${s.seed}\u0000${category}\u0000${key}`));
     let n = (((h[0]! << 8) | h[1]!) % 9999) + 1;
     while (taken.has(n)) n = (n % 9999) + 1;
     taken.add(n);
@@ -174,25 +206,30 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     const value = raw.trim();
     if (!value) return null;
     const key = fold(value);
-    if (pseudonyms.has(key)) return value;
-    const known = values.get(key);
+    if (s.pseudonyms.has(key)) return value;
+    const known = s.values.get(key);
     if (known) return known.pseudonym;
     const pseudonym = make(number(category, key));
-    values.set(key, { pseudonym, category, inText, raw: value });
-    pseudonyms.add(fold(pseudonym));
-    matcher = null;
+    s.values.set(key, { pseudonym, category, inText, raw: value });
+    s.pseudonyms.add(fold(pseudonym));
+    s.matcher = null;
     return pseudonym;
   };
 
-  // --- what each kind learns ---------------------------------------------------------------------
+  return { number, assign };
+}
 
+type NameLearners = ReturnType<typeof nameLearners>;
+
+/** What each kind of name learns: hosts, accounts (users, groups, domains, app pools), IIS sites, e-mail addresses. */
+function nameLearners(s: RedactorState, { assign }: Allocator) {
   const learnHost = (raw: string, fromProse = false) => {
     let h = raw.trim().replace(/\.$/, '');
     if (h.startsWith('[')) return; // an IPv6 literal: the address stage handles it
     if (h.startsWith('*.')) h = h.slice(2);
     const key = fold(h);
-    if (HOSTNAME.test(h)) hostNames.add(key);
-    if (!hosts) return;
+    if (HOSTNAME.test(h)) s.hostNames.add(key);
+    if (!s.hosts) return;
     if (KEEP_HOSTS.has(key) || key.endsWith('.example') || key.endsWith('.invalid') || (fromProse && KEEP_URL_HOSTS.has(key))) return;
     if (IPV4.test(h) || canonicalIpv6(h) !== null) {
       IPV4.lastIndex = 0;
@@ -212,7 +249,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   /** An IIS site name (its own kind: "site-1"), with 'hosts': sites are usually named after the host they serve. */
   const learnSite = (raw: string) => {
     const name = raw.trim().replace(/\/+$/, '');
-    if (!hosts || !name || name.includes('/') || KEEP_SITES.has(fold(name))) return;
+    if (!s.hosts || !name || name.includes('/') || KEEP_SITES.has(fold(name))) return;
     assign(name, 'site', (n) => `site-${n}`);
   };
 
@@ -222,7 +259,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
 
   /** An account as ACLs, identities and app pools write it: "DOMAIN\user", "IIS AppPool\X", "user:alice", "alice@contoso.com", "alice". */
   const learnAccount = (raw: string, hint: 'user' | 'group' = 'user') => {
-    if (!accounts) return;
+    if (!s.accounts) return;
     const name = raw.trim();
     if (!name) return;
     const posix = /^(user|group):(.*)$/.exec(name);
@@ -241,20 +278,27 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     learnName(name, hint);
   };
 
+  return { learnHost, learnName, learnSite, learnEmail, learnAccount };
+}
+
+type SubjectLearners = ReturnType<typeof subjectLearners>;
+
+/** Certificate subjects: each DN attribute value, and DN values met in text. */
+function subjectLearners(s: RedactorState, { assign }: Allocator) {
   const subjectCategory = (type: string): Category => (type === 'CN' ? 'cn' : type === 'O' ? 'o' : type === 'OU' ? 'ou' : 'attr');
 
   /** A DN attribute value; host-, address- and mail-shaped values get the pseudonym of their shape. */
   const learnSubject = (typeRaw: string, raw: string): string | null => {
-    if (!subjects || pass === 1) return null;
+    if (!s.subjects || s.pass === 1) return null;
     const type = typeRaw.toUpperCase();
     if (!NAME_ATTR_TYPES.has(type)) return null;
     const value = raw.trim();
     if (!value) return null;
     const key = fold(value);
-    const known = values.get(key);
+    const known = s.values.get(key);
     if (known) return known.pseudonym;
-    if (pseudonyms.has(key)) return value;
-    if (HOSTNAME.test(value) && hostNames.has(fold(value.startsWith('*.') ? value.slice(2) : value))) {
+    if (s.pseudonyms.has(key)) return value;
+    if (HOSTNAME.test(value) && s.hostNames.has(fold(value.startsWith('*.') ? value.slice(2) : value))) {
       // A CN that names a host seen as one (a SAN, a probed server, a URL) gets a host pseudonym,
       // so the same name reads the same in a URL. A client's CN that only looks like a host name
       // ("alice.smith") is a subject and gets a subject pseudonym.
@@ -273,25 +317,32 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
   /** The pseudonym of a DN value written in text: the value with its parenthesised part when that is a known name, else the value. */
   const dnValue = (v: DnValue, learnNew: boolean): { pseudonym: string | null; end: number } => {
     if (v.extended) {
-      const ext = values.get(fold(v.extended.value.trim()));
+      const ext = s.values.get(fold(v.extended.value.trim()));
       if (ext) return { pseudonym: ext.pseudonym, end: v.extended.end };
     }
     const key = fold(v.value.trim());
-    if (pseudonyms.has(key)) return { pseudonym: null, end: v.end };
-    const known = values.get(key);
+    if (s.pseudonyms.has(key)) return { pseudonym: null, end: v.end };
+    const known = s.values.get(key);
     if (known) return { pseudonym: known.pseudonym, end: v.end };
     return { pseudonym: learnNew ? learnSubject(v.type, v.value) : null, end: v.end };
   };
 
+  return { learnSubject, dnValue };
+}
+
+/** Free text: URLs, netsh bindings, user folders, app pools, POSIX and icacls entries, DN values. */
+function textLearner(s: RedactorState, n: NameLearners, d: SubjectLearners) {
+  const { learnHost, learnName, learnAccount } = n;
+  const { dnValue } = d;
   const learnFromText = (text: string) => {
     if (!text) return;
-    if (hosts) {
+    if (s.hosts) {
       URL_HOST.lastIndex = 0;
       for (let m = URL_HOST.exec(text); m; m = URL_HOST.exec(text)) learnHost(m[1]!, true);
       NETSH_HOST.lastIndex = 0;
       for (let m = NETSH_HOST.exec(text); m; m = NETSH_HOST.exec(text)) learnHost(m[1]!);
     }
-    if (accounts) {
+    if (s.accounts) {
       USER_FOLDER.lastIndex = 0;
       for (let m = USER_FOLDER.exec(text); m; m = USER_FOLDER.exec(text)) if (!SKIP_FOLDERS.has(fold(m[1]!))) learnName(m[1]!, 'user');
       APP_POOL.lastIndex = 0;
@@ -303,9 +354,16 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
       ICACLS_ENTRY.lastIndex = 0;
       for (let m = ICACLS_ENTRY.exec(text); m; m = ICACLS_ENTRY.exec(text)) learnAccount(`${m[1]}\\${m[2]}`);
     }
-    if (subjects && /=/.test(text)) for (const v of dnValuesInText(text)) dnValue(v, true);
+    if (s.subjects && /=/.test(text)) for (const v of dnValuesInText(text)) dnValue(v, true);
   };
 
+  return learnFromText;
+}
+
+/** Learning from documents: structured places first (they know what a value is), then every string as text. */
+function documentLearner(s: RedactorState, n: NameLearners, d: SubjectLearners, learnFromText: (text: string) => void) {
+  const { learnHost, learnName, learnSite, learnEmail, learnAccount } = n;
+  const { learnSubject } = d;
   /** Structured places first (they know what a value is), then every string as text. */
   const learnStructure = (value: unknown, key: string | null, depth: number): void => {
     if (depth > 64 || value === null || typeof value !== 'object') {
@@ -327,7 +385,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     if (str('value') !== null && gnType && ['dns', 'ip', 'email', 'uri', 'upn', 'directory', 'registered-id', 'other'].includes(gnType) && str('oid') === null) {
       const v = str('value')!;
       if (gnType === 'dns') learnHost(v);
-      if ((gnType === 'email' || gnType === 'upn') && (accounts || subjects)) learnEmail(v);
+      if ((gnType === 'email' || gnType === 'upn') && (s.accounts || s.subjects)) learnEmail(v);
       if (gnType === 'email' || gnType === 'upn') learnHost(v.slice(v.indexOf('@') + 1));
     }
     // An ACL principal { name, sid, kind }.
@@ -346,7 +404,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     }
     // IIS app pools { name, identityType, userName } and an application's pool.
     if (str('name') !== null && 'identityType' in o) {
-      if (accounts) learnName(str('name')!, 'pool');
+      if (s.accounts) learnName(str('name')!, 'pool');
       if (str('userName')) learnAccount(str('userName')!);
     }
     // An IIS site { name, bindings, applications } and an application's site.
@@ -362,31 +420,103 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     if (OPAQUE_KEYS.has(key)) return;
     if (key === 'host' || key === 'servername' || key === 'hostname') learnHost(value);
     else if (key === 'identity' || key === 'userName') learnAccount(value);
-    else if (key === 'applicationPool' && accounts) learnName(value, 'pool');
+    else if (key === 'applicationPool' && s.accounts) learnName(value, 'pool');
     else if (key === 'binding' && /[a-z]/i.test(value)) learnHost(value.replace(/:\d+$/, ''));
     else if (key === 'site') learnSite(value);
-    if (pass === 2) pendingTexts.push(value);
+    if (s.pass === 2) s.pendingTexts.push(value);
   };
 
   /** Apply everything queued: structure first, then the text of every string (so structured names win their pseudonym's shape). */
   const settle = () => {
-    if (!pendingDocs.length && !pendingTexts.length) return;
-    const docs = pendingDocs.splice(0);
-    pass = 1;
+    if (!s.pendingDocs.length && !s.pendingTexts.length) return;
+    const docs = s.pendingDocs.splice(0);
+    s.pass = 1;
     for (const d of docs) learnStructure(d, null, 0);
-    pass = 2;
+    s.pass = 2;
     for (const d of docs) learnStructure(d, null, 0);
-    for (const t of pendingTexts.splice(0)) learnFromText(t);
+    for (const t of s.pendingTexts.splice(0)) learnFromText(t);
   };
 
-  // --- applying ----------------------------------------------------------------------------------
+  return settle;
+}
 
-  const literalStage = (text: string, out: Piece[]) => {
-    if (!matcher) {
-      matcher = new LiteralMatcher();
-      for (const [key, v] of values) if (v.inText && key.length >= 3) matcher.add(key, v.pseudonym);
+/** The stages that replace IP addresses and SIDs wherever they stand, each with a stable pseudonym. */
+function addressStages(s: RedactorState, { number }: Allocator) {
+  const ip4Stage = regexStage(IPV4, (m) => {
+    if (keepIpv4(m[0])) return null;
+    s.replacedRaw.set(m[0], 'ip4');
+    let p = s.ipMap.get(m[0]);
+    if (!p) {
+      const n = number('ip4', m[0]);
+      p = `10.255.${(n >> 8) & 255}.${n & 255}`;
+      s.ipMap.set(m[0], p);
     }
-    matcher.replace(text, out);
+    return p;
+  });
+
+  const ip6Stage = regexStage(IPV6, (m) => {
+    const c = canonicalIpv6(m[0]);
+    if (!c || keepIpv6(c)) return null;
+    s.replacedRaw.set(m[0], 'ip6');
+    let p = s.ipMap.get(c);
+    if (!p) {
+      p = `fd00::${number('ip6', c).toString(16)}`;
+      s.ipMap.set(c, p);
+    }
+    return p;
+  });
+
+  const sidStage = regexStage(SID, (m) => {
+    s.replacedRaw.set(m[0], 'sid');
+    const app = m[1] === '82';
+    const domainKey = app ? m[0] : `21-${m[2]}-${m[3]}-${m[4]}`;
+    let p = s.sidMap.get(domainKey);
+    if (!p) {
+      const n = number('sid', domainKey);
+      p = app ? `S-1-5-82-0-0-0-0-${n}` : `S-1-5-21-0-0-${n}`;
+      s.sidMap.set(domainKey, p);
+    }
+    // The RID says which account of the domain (500: the built-in Administrator): kept.
+    return app ? p : `${p}${m[5] ? `-${m[5]}` : ''}`;
+  });
+
+  return { ip4Stage, ip6Stage, sidStage };
+}
+
+/** The stages that replace names in the contexts that name them, and PEM blocks (kept, or left out with the certificates). */
+function contextStages(s: RedactorState) {
+  /** Short learned values in the contexts that name them (user folders, app pools, URLs). */
+  const lookup = (raw: string) => s.values.get(fold(raw.trim()))?.pseudonym ?? null;
+  const folderStage = regexStage(USER_FOLDER, (m) => {
+    const p = lookup(m[1]!);
+    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
+  });
+  const poolStage = regexStage(APP_POOL, (m) => {
+    const p = lookup(m[1]!);
+    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
+  });
+  const urlStage = regexStage(URL_HOST, (m) => {
+    const p = lookup(m[1]!);
+    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
+  });
+
+  /** PEM blocks are never rewritten (a replacement inside base64 corrupts it); certificates are left out when names must go. */
+  const pemStage = regexStage(PEM_BLOCK, (m) => (s.dropsCertificates && m[1] !== undefined && /CERTIFICATE|PKCS7|CMS/.test(m[1]) ? `[${m[1].toLowerCase()} left out of this redacted bundle]` : m[0]));
+
+  return { folderStage, poolStage, urlStage, pemStage };
+}
+
+/** Applying: text through every stage its kinds call for, JSON value by value (binary fields untouched). */
+function appliers(s: RedactorState, d: SubjectLearners, a: ReturnType<typeof addressStages>, c: ReturnType<typeof contextStages>, settle: () => void) {
+  const { dnValue } = d;
+  const { ip4Stage, ip6Stage, sidStage } = a;
+  const { folderStage, poolStage, urlStage, pemStage } = c;
+  const literalStage = (text: string, out: Piece[]) => {
+    if (!s.matcher) {
+      s.matcher = new LiteralMatcher();
+      for (const [key, v] of s.values) if (v.inText && key.length >= 3) s.matcher.add(key, v.pseudonym);
+    }
+    s.matcher.replace(text, out);
   };
 
   const dnStage = (text: string, out: Piece[]) => {
@@ -403,74 +533,18 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     if (from < text.length) out.push({ text: text.slice(from), fixed: false });
   };
 
-  const ip4Stage = regexStage(IPV4, (m) => {
-    if (keepIpv4(m[0])) return null;
-    replacedRaw.set(m[0], 'ip4');
-    let p = ipMap.get(m[0]);
-    if (!p) {
-      const n = number('ip4', m[0]);
-      p = `10.255.${(n >> 8) & 255}.${n & 255}`;
-      ipMap.set(m[0], p);
-    }
-    return p;
-  });
-
-  const ip6Stage = regexStage(IPV6, (m) => {
-    const c = canonicalIpv6(m[0]);
-    if (!c || keepIpv6(c)) return null;
-    replacedRaw.set(m[0], 'ip6');
-    let p = ipMap.get(c);
-    if (!p) {
-      p = `fd00::${number('ip6', c).toString(16)}`;
-      ipMap.set(c, p);
-    }
-    return p;
-  });
-
-  const sidStage = regexStage(SID, (m) => {
-    replacedRaw.set(m[0], 'sid');
-    const app = m[1] === '82';
-    const domainKey = app ? m[0] : `21-${m[2]}-${m[3]}-${m[4]}`;
-    let p = sidMap.get(domainKey);
-    if (!p) {
-      const n = number('sid', domainKey);
-      p = app ? `S-1-5-82-0-0-0-0-${n}` : `S-1-5-21-0-0-${n}`;
-      sidMap.set(domainKey, p);
-    }
-    // The RID says which account of the domain (500: the built-in Administrator): kept.
-    return app ? p : `${p}${m[5] ? `-${m[5]}` : ''}`;
-  });
-
-  /** Short learned values in the contexts that name them (user folders, app pools, URLs). */
-  const lookup = (raw: string) => values.get(fold(raw.trim()))?.pseudonym ?? null;
-  const folderStage = regexStage(USER_FOLDER, (m) => {
-    const p = lookup(m[1]!);
-    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
-  });
-  const poolStage = regexStage(APP_POOL, (m) => {
-    const p = lookup(m[1]!);
-    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
-  });
-  const urlStage = regexStage(URL_HOST, (m) => {
-    const p = lookup(m[1]!);
-    return p ? m[0].slice(0, m[0].length - m[1]!.length) + p : null;
-  });
-
-  /** PEM blocks are never rewritten (a replacement inside base64 corrupts it); certificates are left out when names must go. */
-  const pemStage = regexStage(PEM_BLOCK, (m) => (dropsCertificates && m[1] !== undefined && /CERTIFICATE|PKCS7|CMS/.test(m[1]) ? `[${m[1].toLowerCase()} left out of this redacted bundle]` : m[0]));
-
   const redactText = (text: string): string => {
-    if (none || !text) return text;
+    if (s.none || !text) return text;
     settle();
-    const exact = values.get(fold(text.trim()));
+    const exact = s.values.get(fold(text.trim()));
     if (exact && !/^\d+$/.test(text.trim())) return exact.pseudonym;
     let pieces: Piece[] = [{ text, fixed: false }];
     if (text.includes('-----BEGIN ')) pieces = mapPieces(pieces, pemStage);
-    if (subjects) pieces = mapPieces(pieces, dnStage);
-    if (values.size) pieces = mapPieces(pieces, literalStage);
-    if (accounts) pieces = mapPieces(mapPieces(mapPieces(pieces, sidStage), folderStage), poolStage);
-    if (hosts) pieces = mapPieces(pieces, urlStage);
-    if (ips) pieces = mapPieces(mapPieces(pieces, ip6Stage), ip4Stage);
+    if (s.subjects) pieces = mapPieces(pieces, dnStage);
+    if (s.values.size) pieces = mapPieces(pieces, literalStage);
+    if (s.accounts) pieces = mapPieces(mapPieces(mapPieces(pieces, sidStage), folderStage), poolStage);
+    if (s.hosts) pieces = mapPieces(pieces, urlStage);
+    if (s.ips) pieces = mapPieces(mapPieces(pieces, ip6Stage), ip4Stage);
     return pieces.length === 1 ? pieces[0]!.text : pieces.map((p) => p.text).join('');
   };
 
@@ -481,14 +555,26 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
     if (Array.isArray(value)) return value.map((v) => redactJson(v, key, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (dropsCertificates && k in CERTIFICATE_KEYS && v !== null && v !== undefined) out[k] = CERTIFICATE_KEYS[k];
+      if (s.dropsCertificates && k in CERTIFICATE_KEYS && v !== null && v !== undefined) out[k] = CERTIFICATE_KEYS[k];
       else out[k] = redactJson(v, k, depth + 1);
     }
     return out;
   };
 
+  return { redactText, redactJson };
+}
+
+export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor {
+  const s = newState(kinds, seed);
+  const alloc = allocator(s);
+  const names = nameLearners(s, alloc);
+  const subject = subjectLearners(s, alloc);
+  const settle = documentLearner(s, names, subject, textLearner(s, names, subject));
+  const { redactText, redactJson } = appliers(s, subject, addressStages(s, alloc), contextStages(s), settle);
+  const { none, dropsCertificates, values, replacedRaw, ipMap, sidMap, counters, pendingDocs, pendingTexts } = s;
+
   return {
-    kinds: [...on],
+    kinds: [...new Set(kinds)],
     none,
     dropsCertificates,
     learn(value) {

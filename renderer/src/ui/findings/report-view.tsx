@@ -1,6 +1,7 @@
 import { useId, useMemo } from 'react';
 import type { DiagnoseReport, RankedFinding } from '../../../../shared/model/diagnose';
 import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
+import { evidenceMismatch } from './evidence-match';
 import { EvidenceTabs } from './evidence-tabs';
 import { FindingCard } from './finding-card';
 import { STEP_WORD, countWords, fixesForFinding, formatDuration, groupBySeverity, mostLikelyCause, occurrences, reportTone, stepMark, type FindingFix } from './report-words';
@@ -18,6 +19,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
   const top = mostLikelyCause(report.findings);
   const rest = useMemo(() => groupBySeverity(report.findings.filter((f) => f !== top)), [report, top]);
   const r = report.request;
+  const mismatch = useMemo(() => evidenceMismatch(report), [report]);
   // An account was named but its access to the key could not be checked (an uploaded PFX is no file on this machine): said at the top, not only in the steps.
   const keyNotChecked = r.identity ? (report.steps.find((s) => s.name === 'key' && s.status !== 'done') ?? null) : null;
   // Fixes are matched to findings in report order (two findings of one id each have their own).
@@ -62,6 +64,30 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
           </div>
         </div>
       </section>
+
+      {mismatch && (
+        <section className="diag-mismatch" role="note" aria-label="The evidence describes another server" data-testid="diag-mismatch">
+          <p className="diag-mismatch-title">
+            <WarningIcon size={16} /> The attached server files describe another server than the one probed.
+          </p>
+          <p>
+            The probe connected to <strong className="mono">{mismatch.probed}</strong>; the files describe {mismatch.described.join(', ')}. Check that they come from the
+            server behind that address before acting on both together.
+          </p>
+          <ul className="diag-mismatch-list">
+            {mismatch.fromProbe.length > 0 && (
+              <li data-testid="diag-mismatch-probe">
+                From the probe of {mismatch.probed}: {mismatch.fromProbe.map((f) => f.title).join('; ')}
+              </li>
+            )}
+            {mismatch.fromServer.length > 0 && (
+              <li data-testid="diag-mismatch-server">
+                From the server files ({r.attachments.join(', ') || 'this machine'}): {mismatch.fromServer.map((f) => f.title).join('; ')}
+              </li>
+            )}
+          </ul>
+        </section>
+      )}
 
       <section className="diag-steps" aria-labelledby={`${id}-steps`} data-testid="diag-steps">
         <h3 className="diag-section-title" id={`${id}-steps`}>

@@ -17,7 +17,7 @@ import { generateCertificates } from './generate';
 import { round, type BenchResult } from './result';
 
 /**
- * Issue 8: "a bundle of 2,000 certificates and 10 probes exports in under 2 s here". The listing is
+ * The target: "a bundle of 2,000 certificates and 10 probes exports in under 2 s here". The listing is
  * 2,000 distinct generated certificates (bench/generate.ts) as one folder store; the probes are one
  * real probe of a local node:tls server asking for a client certificate in the handshake, recorded
  * once and reused ten times. Baselines, measured in the same run on the same files: zipping them

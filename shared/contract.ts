@@ -123,7 +123,7 @@ export const AccessCheckSchema = z.object({
 });
 
 /**
- * Evidence a user attaches (issue 7: netsh output, applicationHost.config, web.config, a W3C log, a
+ * Evidence a user attaches (netsh output, applicationHost.config, web.config, a W3C log, a
  * registry export, an event export, a certificate or a bundle), recognised by content. Either the
  * bytes (UI drops, at most MAX_INPUT_FILE_BYTES) or a local path (CLI, Electron), which lets logs of
  * hundreds of MB be streamed instead of copied.
@@ -143,7 +143,7 @@ export type Attachment = z.input<typeof AttachmentSchema>;
 export type AttachmentInput = z.output<typeof AttachmentSchema>;
 export const MAX_ATTACHMENTS = 50;
 
-/** What one Diagnose gathers (issue 6); shared by findings:diagnose and bundle:export. */
+/** What one Diagnose gathers; shared by findings:diagnose and bundle:export. */
 export const DiagnoseRequestSchema = z
   .object({
     /** https://host[:port]/path of the server that rejects the certificate; optional (local checks only). */

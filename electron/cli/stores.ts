@@ -11,7 +11,7 @@ import type { Services } from '../services/services';
 import { forTerminal } from './terminal';
 
 /**
- * `certbench stores`, `certbench key` (FindPrivateKey) and `certbench grant` (issue 4), on the same
+ * `certbench stores`, `certbench key` (FindPrivateKey) and `certbench grant`, on the same
  * services as the stores:*, keys:* channels. --json prints one document; exit 0 on success, 1 when a
  * check finds an error (key.identity-cannot-read, no private key) or a grant cannot be made, 2 on
  * bad usage or input, with one line on stderr.

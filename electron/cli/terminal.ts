@@ -1,5 +1,5 @@
 /**
- * Text from certificates, bundles and servers never reaches a terminal raw (issue 14): a subject
+ * Text from certificates, bundles and servers never reaches a terminal raw: a subject
  * with ESC ] 0 ; ... BEL retitles the terminal, ESC [ 2 J clears it, a CR or newline forges an
  * output line. Two layers, both here:
  * - `installTerminalGuard()` wraps process.stdout and process.stderr once, at the start of the CLI,

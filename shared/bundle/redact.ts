@@ -19,7 +19,7 @@ import {
 } from './redact-text';
 
 /**
- * Redaction of a diagnostic bundle (issue 8: "host names, user and account names, IPs, certificate
+ * Redaction of a diagnostic bundle ("host names, user and account names, IPs, certificate
  * subjects replaced by stable pseudonyms, consistently across every file of the bundle").
  *
  * Two phases, so a value seen in one file is replaced in every other: `learn` takes every document

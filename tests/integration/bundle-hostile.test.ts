@@ -14,7 +14,7 @@ import { ZIP_LIMITS, zipWork } from '../../electron/services/bundle/zip-read';
 import { readInputFile } from '../../electron/services/input-file';
 
 /**
- * Issue 14, "Bundles and files that cannot hurt": a bundle is bounded by what it costs to read (JSON
+ * Bundles and files that cannot hurt: a bundle is bounded by what it costs to read (JSON
  * nesting counted while inflating, every entry vouched for by the manifest), and only regular files
  * are read from a path the user names: a device or a FIFO is refused at once.
  */

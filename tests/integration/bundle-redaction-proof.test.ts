@@ -15,7 +15,7 @@ import { testServices } from '../helpers/services';
 import { OpensslPki, requireOpenssl, type Issued } from '../helpers/openssl-pki';
 
 /**
- * Issue 14, "Redaction that redacts": a bundle exported with every redaction carries none of the
+ * Redaction that redacts: a bundle exported with every redaction carries none of the
  * originals it replaced (the machine's name, IIS site names, a CA's subject and its certificate, the
  * client's subject), in any entry name, any byte, or any base64 inside; the export proves it and
  * refuses when something slips through.

@@ -25,7 +25,7 @@ import { makeProbePki, startNodeServer, type ProbePki, type RunningServer } from
 import { requireOpenssl, standardPki } from '../helpers/openssl-pki';
 
 /**
- * Issue 8 end to end on real pieces: a real probe of a node:tls server that asks the way IIS does
+ * Bundles end to end on real pieces: a real probe of a node:tls server that asks the way IIS does
  * (renegotiation), real certificates made by openssl, a real store folder holding a PFX and a key
  * file, real ACLs read with getfacl. The bundle must hold everything a second-line engineer needs
  * and no key material; opening it must give the same report back; hostile or newer zips are refused.

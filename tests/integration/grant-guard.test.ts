@@ -14,7 +14,7 @@ import { createHandlers } from '../../electron/handlers';
 import { TestAccounts, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
 /**
- * Issue 14, "Web mode and grant": a grant touches only a key file Certbench identified, applies
+ * The web mode and grant: a grant touches only a key file Certbench identified, applies
  * exactly the plan the user reviewed or stops, and its undo never follows a link swapped in.
  */
 const missing = requireLinuxKeyTools();

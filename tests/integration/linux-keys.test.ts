@@ -17,7 +17,7 @@ import { StoreFolders } from '../../electron/services/store-folders';
 import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
 /**
- * Key permissions on Linux, for real (issue 4 "Proof"): a key file made by openssl, service users
+ * Key permissions on Linux, for real: a key file made by openssl, service users
  * made by useradd, ACLs changed by setfacl, and the kernel as the judge (`runuser -u USER -- cat`).
  */
 const missing = requireLinuxKeyTools();

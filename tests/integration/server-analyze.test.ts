@@ -9,7 +9,7 @@ import { FakeRunner } from '../helpers/fake-runner';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * `server:analyze` on real files (issue 7): evidence attached by path (streamed) and by content,
+ * `server:analyze` on real files: evidence attached by path (streamed) and by content,
  * recognised by what is in it whatever its name, in the encodings Windows writes (UTF-16LE with BOM,
  * CRLF), one bad file never stopping the others, and the live collection on a (recorded) Windows.
  */

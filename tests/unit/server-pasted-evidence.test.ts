@@ -8,7 +8,7 @@ import { parseRegistryExport, schannelFromRegistry } from '../../shared/server/r
 import { schannelFindings } from '../../shared/server/windows-findings';
 import { fixture } from '../fixtures/windows/load';
 
-/** W3C logs, configuration fragments and registry exports as pasted, and their look-alikes (issue 12 part 3). */
+/** W3C logs, configuration fragments and registry exports as pasted, and their look-alikes. */
 
 const pasted = (name: string) => fixture(`pasted/${name}`);
 const ctx = () => ({ progress: () => undefined, signal: new AbortController().signal });

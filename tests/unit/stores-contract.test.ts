@@ -10,7 +10,7 @@ import { StoreFolders } from '../../electron/services/store-folders';
 import { FakeRunner } from '../helpers/fake-runner';
 import { testHandlers } from '../helpers/services';
 
-/** The issue 4 channels at the contract boundary, and the platforms without an adapter yet. */
+/** The stores and keys channels at the contract boundary, and the platforms without an adapter yet. */
 const ctx: HandlerContext = { mode: 'web', progress: () => undefined, signal: new AbortController().signal };
 const handlers = testHandlers();
 

@@ -1,4 +1,5 @@
 import type { ChainLink, ChainPath } from '../../../../shared/model/chain';
+import { capitalise } from '../common/words';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 
@@ -23,7 +24,7 @@ function StatusIcon({ status, size }: { status: ChainLink['status']; size: numbe
 }
 
 function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalise(text);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../../../../shared/findings/catalogue';
+import { detailWhere, evidenceKindWord, plainText } from '../common/words';
 import { CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -25,13 +26,13 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
                 {f.id}
               </code>
             </p>
-            <p className="finding-detail">{f.detail}</p>
+            <p className="finding-detail">{detailWhere(plainText(f.detail), i === 0)}</p>
             {f.evidence.length > 0 && (
               <ul className="evidence" aria-label="Evidence">
                 {f.evidence.map((e, j) => (
                   <li key={j}>
-                    <span className="evidence-kind">{e.kind}</span>
-                    <span className="evidence-text">{e.text}</span>
+                    <span className="evidence-kind">{evidenceKindWord(e.kind)}</span>
+                    <span className="evidence-text">{plainText(e.text)}</span>
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,5 @@
 import type { KeyStatus, Verdict } from '../../../../shared/model/chain';
+import { capitalise } from '../common/words';
 import { CheckIcon, CrossIcon, KeyIcon, QuestionIcon } from '../common/icons';
 import { FindingsList } from './findings-list';
 
@@ -10,7 +11,7 @@ function tone(usable: boolean | null): Tone {
 
 /** "Private key found in client.pfx"; "Private key not known — no private key opened for it: …". */
 function keyLine(key: KeyStatus): string {
-  if (key.status === 'present') return key.detail.charAt(0).toUpperCase() + key.detail.slice(1);
+  if (key.status === 'present') return capitalise(key.detail);
   return `Private key ${key.status === 'missing' ? 'missing' : 'not known'} — ${key.detail}`;
 }
 

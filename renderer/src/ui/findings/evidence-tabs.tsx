@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { capitalise } from '../common/words';
 import { formatBytes } from '../../../../shared/errors';
 import type { KeyStatus } from '../../../../shared/model/chain';
 import type { DiagnoseReport } from '../../../../shared/model/diagnose';
@@ -196,7 +197,7 @@ function KeyTab({ report, fromBundle }: { report: DiagnoseReport; fromBundle: bo
               <p className="verdict-sentence" data-testid="diag-access-sentence">
                 {answerSentence(k.access.answer)}
               </p>
-              <p className="access-decided">{k.access.answer.decidedBy.charAt(0).toUpperCase() + k.access.answer.decidedBy.slice(1)}</p>
+              <p className="access-decided">{capitalise(k.access.answer.decidedBy)}</p>
             </div>
           </div>
         </div>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { detailWhere, evidenceKindWord, plainText } from '../common/words';
 import type { RankedFinding } from '../../../../shared/model/diagnose';
 import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 import { ApplyDialog } from './apply-dialog';
@@ -58,15 +59,15 @@ export function FindingCard({ finding, fixes, top = false, canApply, fromBundle 
         <span className="diag-why-label">Why it ranks here:</span> {f.why}
       </p>
       <p className="diag-detail" data-testid="finding-detail">
-        {f.detail}
+        {detailWhere(plainText(f.detail), top)}
       </p>
       {f.evidence.length > 0 && (
         <ul className="evidence" aria-label="Evidence" data-testid="finding-evidence">
           {f.evidence.map((e, i) => (
             <li key={i} data-testid="evidence-item">
-              <span className="evidence-kind">{e.kind}</span>
+              <span className="evidence-kind">{evidenceKindWord(e.kind)}</span>
               <span className="evidence-text" data-testid="evidence-text">
-                {e.text}
+                {plainText(e.text)}
               </span>
             </li>
           ))}

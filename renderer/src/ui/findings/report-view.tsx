@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { capitalise, plainText } from '../common/words';
 import type { DiagnoseReport, RankedFinding } from '../../../../shared/model/diagnose';
 import { CheckIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 import { evidenceMismatch } from './evidence-match';
@@ -107,7 +108,7 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
                 </span>
                 <span className="diag-step-note">
                   {s.status === 'skipped' ? 'Skipped: ' : s.status === 'failed' ? 'Failed: ' : ''}
-                  {s.note}
+                  {plainText(s.note)}
                   {s.status === 'done' && s.durationMs > 0 ? <span className="muted"> · {formatDuration(s.durationMs)}</span> : null}
                 </span>
               </li>
@@ -146,8 +147,4 @@ export function ReportView({ report, fromBundle }: { report: DiagnoseReport; fro
       <EvidenceTabs report={report} fromBundle={fromBundle} />
     </div>
   );
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

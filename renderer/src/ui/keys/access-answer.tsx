@@ -1,4 +1,5 @@
 import type { Res } from '../../../../shared/contract';
+import { capitalise } from '../common/words';
 import type { AccessAnswer, PathAccess } from '../../../../shared/model/acl';
 import { FindingsList } from '../certificates/findings-list';
 import { CheckIcon, CrossIcon } from '../common/icons';
@@ -12,7 +13,7 @@ export function answerSentence(answer: AccessAnswer): string {
 
 /** The deciding entry, starting with a capital: 'Denied by "other::---": …'. */
 function decided(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalise(text);
 }
 
 /**

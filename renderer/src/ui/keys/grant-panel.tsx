@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { capitalise } from '../common/words';
 import type { GrantPlan, GrantResult, UndoResult } from '../../../../shared/model/acl';
 import { CopyButton } from '../common/copy-button';
 import { CopyRow } from './copy-row';
@@ -233,7 +234,7 @@ function AppliedView({ plan, result }: { plan: GrantPlan; result: GrantResult })
               {result.changed ? 'Applied. ' : 'Nothing needed changing. '}
               Checked again: {answerSentence(result.verified)}
             </p>
-            <p className="access-decided">{result.verified.decidedBy.charAt(0).toUpperCase() + result.verified.decidedBy.slice(1)}</p>
+            <p className="access-decided">{capitalise(result.verified.decidedBy)}</p>
           </div>
         </div>
       </div>

@@ -1,4 +1,5 @@
 import type { ProbeAttempt, TimelineEntry } from '../../../../shared/model/probe';
+import { capitalise } from '../common/words';
 
 /**
  * Words for what the probe saw, kept apart from the components so they can be tested as plain
@@ -143,10 +144,8 @@ function triedVersion(a: ProbeAttempt): string {
   return 'No TLS session';
 }
 
-/** The service's one-line messages start in lower case (they are also read mid-sentence); alone, they start a sentence. */
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+/** The service's one-line messages start in lower case (they are also read mid-sentence); alone, they start a sentence (a file name keeps its case). */
+export { capitalise } from '../common/words';
 
 export function httpWords(http: NonNullable<ProbeAttempt['http']>): string {
   return `HTTP ${http.status}${http.subStatus !== null ? `.${http.subStatus}` : ''} ${http.reason}`.trim();

@@ -29,8 +29,9 @@ export function tooBigMessage(name: string, bytes: number): string {
   return `${name} is too big for this page (${formatBytes(bytes)}; the limit is ${formatBytes(MAX_INPUT_FILE_BYTES)} per file). For a big log run: ${bigFileCommand(name)}`;
 }
 
+/** The same file attached twice (picked, then dropped: the drop's copy has another time): name and size decide. */
 function sameFile(a: File, b: File): boolean {
-  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+  return a.name === b.name && a.size === b.size;
 }
 
 export interface EvidenceFiles {

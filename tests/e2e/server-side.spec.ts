@@ -302,7 +302,7 @@ test("Read this machine's configuration on a machine that is not Windows says so
   await viewShot(page, '78-server-live-not-windows');
 });
 
-test('the page offers what the last diagnosis read, until the user reads something here', async ({ page }) => {
+test('evidence attached on Diagnose is the Server side page\'s evidence too, read there at once', async ({ page }) => {
   await openApp(page);
   await nav(page, 'findings').click();
   await page.getByTestId('diag-evidence-input').setInputFiles([{ name: 'sslcert.txt', mimeType: 'text/plain', buffer: Buffer.from(NETSH, 'utf8') }]);
@@ -310,18 +310,17 @@ test('the page offers what the last diagnosis read, until the user reads somethi
   await page.getByTestId('diag-run').click();
   await expect(page.getByTestId('diag-report')).toBeVisible({ timeout: 60_000 });
 
+  // Issue 18: one list of evidence for the window; no "show what the last diagnosis read" detour.
   await nav(page, 'server').click();
-  await expect(page.getByTestId('server-last-offer')).toContainText('2 bindings');
-  await expect(page.getByTestId('server-evidence')).toHaveCount(0);
-  await page.getByTestId('server-show-last').click();
-  await expect(page.getByTestId('server-head-title')).toHaveText('What the last diagnosis read');
+  await expect(page.getByTestId('server-evidence')).toBeVisible();
   await expect(page.locator('[data-testid="binding-row"][data-key="0.0.0.0:443"]')).toHaveAttribute('data-negotiate', 'no');
-  // Read-only: what Diagnose read cannot be removed from here.
-  await expect(page.getByTestId('server-inputs').getByRole('button', { name: /^Remove/ })).toHaveCount(0);
-  await viewShot(page, '79-server-last-diagnosis');
-
-  // Once the user reads something on this page, that is what the page shows.
-  await page.getByTestId('server-read-live').click();
-  await expect(page.getByTestId('server-head-title')).toContainText("this machine's configuration");
   await expect(page.getByTestId('server-last-offer')).toHaveCount(0);
+  await viewShot(page, '79-server-evidence-from-diagnose');
+
+  // Removed here, it is gone from Diagnose too.
+  await page.getByTestId('server-inputs').getByRole('button', { name: /^Remove/ }).first().click();
+  await expect(page.getByTestId('server-evidence')).toHaveCount(0);
+  await nav(page, 'findings').click();
+  await page.getByTestId('diag-edit').click();
+  await expect(page.getByTestId('diag-evidence-item')).toHaveCount(0);
 });

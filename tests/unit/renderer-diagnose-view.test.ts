@@ -3,8 +3,8 @@ import { MAX_ATTACHMENTS, MAX_INPUT_FILE_BYTES } from '../../shared/contract';
 import type { RankedFinding } from '../../shared/model/diagnose';
 import type { FixScript } from '../../shared/model/fix';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
-import { addAttachments, diagnoseRequest, inputSummary, withoutSecrets } from '../../renderer/src/ui/findings/diagnose-request';
-import { progressWords } from '../../renderer/src/ui/findings/use-diagnose';
+import { addAttachments, diagnoseRequest, inputSummary, withoutSecrets } from '../../renderer/src/ui/diagnose/diagnose-request';
+import { progressWords } from '../../renderer/src/ui/diagnose/use-diagnose';
 import {
   countWords,
   elevationNote,
@@ -18,7 +18,7 @@ import {
   reportTone,
   topLabel,
   undoFileName,
-} from '../../renderer/src/ui/findings/report-words';
+} from '../../renderer/src/ui/diagnose/report-words';
 
 /**
  * The Diagnose page's groupings and request (issue 6), on hand-written reports shaped like

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { finding } from '../../shared/findings/catalogue';
 import { fixIdsFor, fixesFor } from '../../shared/fixes';
 import type { RankedFinding } from '../../shared/model/diagnose';
-import { FixViewer } from '../../renderer/src/ui/findings/fix-viewer';
-import { fixesForFinding } from '../../renderer/src/ui/findings/report-words';
+import { FixViewer } from '../../renderer/src/ui/diagnose/fix-viewer';
+import { fixesForFinding } from '../../renderer/src/ui/diagnose/report-words';
 
 /** Issue 14: fix scripts read from an opened bundle are the bundle's, never shown as Certbench's fix. */
 const f: RankedFinding = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { highlight, tokenize, type Token, type TokenKind } from '../../renderer/src/ui/findings/highlight';
+import { highlight, tokenize, type Token, type TokenKind } from '../../renderer/src/ui/diagnose/highlight';
 import { quoteBash, quotePowerShell } from '../../shared/scripts/quote';
 
 /**

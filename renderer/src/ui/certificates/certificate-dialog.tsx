@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { base64 } from '@peculiar/utils';
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { ChainLink } from '../../../../shared/model/chain';
@@ -6,6 +6,7 @@ import { summarizeCertificate } from '../../../../shared/cert/summarize';
 import { ModalDialog } from '../common/modal-dialog';
 import { CertificateCard } from './certificate-card';
 import { OpenCertificateContext } from './use-certificate-dialog';
+import { useLatestRequest } from '../common/use-latest-request';
 
 type Shown =
   | { state: 'loading'; link: ChainLink }
@@ -19,24 +20,24 @@ type Shown =
  */
 export function CertificateDialogProvider({ children }: { children: ReactNode }) {
   const [shown, setShown] = useState<Shown | null>(null);
-  const ticket = useRef(0);
+  const latest = useLatestRequest();
 
   const open = useCallback((link: ChainLink) => {
-    const mine = ++ticket.current;
+    const mine = latest.start();
     setShown({ state: 'loading', link });
     const now = new Date();
     summarizeCertificate(link.commonName ?? link.subject, base64.decode(link.derBase64), now).then(
       (cert) => {
-        if (mine === ticket.current) setShown({ state: 'ready', link, cert, now });
+        if (mine.isLatest()) setShown({ state: 'ready', link, cert, now });
       },
       (err: unknown) => {
-        if (mine === ticket.current) setShown({ state: 'failed', link, message: err instanceof Error ? err.message : String(err) });
+        if (mine.isLatest()) setShown({ state: 'failed', link, message: err instanceof Error ? err.message : String(err) });
       },
     );
   }, []);
 
   const close = () => {
-    ticket.current++;
+    latest.reset();
     setShown(null);
   };
 

@@ -10,6 +10,7 @@ import { GrantPanel, type GrantState } from './grant-panel';
 import { IdentityPicker } from './identity-picker';
 import { KeyLocationView, type KeyFind } from './key-location';
 import { PfxPassword } from './pfx-password';
+import { useLatestRequest } from '../common/use-latest-request';
 import { KeyPicker } from './key-picker';
 import { findRequest, type KeyTarget } from './key-target';
 
@@ -62,8 +63,9 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   const [check, setCheck] = useState<Loadable<AccessCheck>>({ state: 'idle' });
   const [grant, setGrant] = useState<GrantState | null>(null);
   const [earlier, setEarlier] = useState<EarlierChange[]>([]);
-  const findTicket = useRef(0);
-  const checkTicket = useRef(0);
+  // Only the latest lookup and the latest access check are shown (another key or account may have been chosen meanwhile).
+  const latestFind = useLatestRequest();
+  const latestCheck = useLatestRequest();
   const grantRef = useRef<GrantState | null>(null);
   grantRef.current = grant;
 
@@ -82,11 +84,11 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   // The password of the chosen PFX: used for keys:find and kept only while this key is the one shown (never stored).
   const password = useRef<string | undefined>(undefined);
   const find = useCallback((t: KeyTarget, quiet = false) => {
-    const mine = ++findTicket.current;
+    const mine = latestFind.start();
     if (!quiet) setFound({ state: 'loading' });
     const given = t.kind === 'path' ? password.current : undefined;
     void call('keys:find', { ...findRequest(t), ...(given !== undefined ? { password: given } : {}) }).then((r) => {
-      if (mine !== findTicket.current) return;
+      if (!mine.isLatest()) return;
       if (!r.ok && (r.error.code === 'password-required' || r.error.code === 'wrong-password')) {
         setFound({ state: 'locked', wrong: r.error.code === 'wrong-password', message: r.error.message });
         return;
@@ -96,10 +98,10 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   }, []);
 
   const runCheck = useCallback((path: string, who: string, quiet = false) => {
-    const mine = ++checkTicket.current;
+    const mine = latestCheck.start();
     if (!quiet) setCheck({ state: 'loading' });
     void call('keys:check-access', { path, identity: who }).then((r) => {
-      if (mine !== checkTicket.current) return;
+      if (!mine.isLatest()) return;
       setCheck(r.ok ? { state: 'ready', value: r.value } : { state: 'failed', message: r.error.message });
     });
   }, []);
@@ -107,7 +109,7 @@ function LiveKeys({ request, hidden }: { request: KeyRequest | null; hidden: boo
   const pick = useCallback(
     (t: KeyTarget) => {
       archiveGrant();
-      checkTicket.current++;
+      latestCheck.reset();
       setCheck({ state: 'idle' });
       password.current = undefined;
       setTarget(t);

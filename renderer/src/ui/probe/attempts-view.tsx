@@ -5,6 +5,7 @@ import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
 import { capitalise, describeAttempt, formatMs } from './probe-words';
 import { SequenceDiagram } from './sequence-diagram';
 import { SslStreamView } from './sslstream-view';
+import './probe.css';
 
 /**
  * Every connection the probe made, each as a tab that already says how it went ("TLS 1.3: the

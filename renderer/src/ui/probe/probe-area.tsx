@@ -8,7 +8,7 @@ import { CheckIcon, CrossIcon, QuestionIcon } from '../common/icons';
 import { BundleBanner } from '../common/bundle-banner';
 import { ProgressBar } from '../common/progress-bar';
 import { Tabs } from '../common/tabs';
-import { probeLabels } from '../findings/report-words';
+import { probeLabels } from '../diagnose/report-words';
 import { useBundleView } from '../shell/bundle-view';
 import { AttemptsView } from './attempts-view';
 import { OffersTable } from './offers-table';

@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { CopyButton } from '../common/copy-button';
 import { CertificateIcon, UploadIcon } from '../common/icons';
 import { usePowerShell } from '../common/use-powershell';
-import { StoreCertPicker } from '../findings/store-cert-picker';
+import { StoreCertPicker } from '../diagnose/store-cert-picker';
 import type { ProbeRequest } from './probe-request';
 import { normaliseUrl, type ProbeInput, type TlsChoice } from './use-probe';
 

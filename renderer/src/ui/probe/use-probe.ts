@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { loadSession, saveSession } from '../../lib/session';
 import { MAX_INPUT_FILE_BYTES, type Req } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
@@ -12,6 +12,7 @@ import { encodeBase64 } from '../../lib/base64';
 import { inspectFile } from '../certificates/inspect-file';
 import { matchKeysAcrossFiles } from '../certificates/key-match';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
+import { useLatestRequest } from '../common/use-latest-request';
 
 export type TlsChoice = 'both' | '1.2' | '1.3';
 
@@ -89,22 +90,15 @@ export function useProbe() {
   });
   const [offers, setOffers] = useState<OffersState>(() => loadSession<OffersState>('last-probe-offers') ?? { state: 'idle' });
   const [extraNote, setExtraNote] = useState<string | null>(null);
-  const abort = useRef<AbortController | null>(null);
-  const ticket = useRef(0);
+  const latest = useLatestRequest();
 
-  useEffect(() => () => abort.current?.abort(), []);
 
-  const cancel = useCallback(() => {
-    abort.current?.abort();
-  }, []);
+  const cancel = latest.cancel;
 
   const run = useCallback(async (input: ProbeInput) => {
-    abort.current?.abort();
-    const mine = ++ticket.current;
-    const controller = new AbortController();
-    abort.current = controller;
+    const controller = latest.start();
     const url = normaliseUrl(input.url);
-    const live = () => mine === ticket.current;
+    const live = controller.isLatest;
     setOffers({ state: 'idle' });
     setExtraNote(null);
     setProbe({ state: 'running', url, progress: { done: 0, total: 1, fraction: 0, label: `Connecting to ${url}` } });
@@ -135,7 +129,6 @@ export function useProbe() {
       },
     });
     if (!live()) return;
-    abort.current = null;
     if (!result.ok) {
       const message = controller.signal.aborted ? 'Probe cancelled.' : result.error.message;
       setProbe({ state: 'failed', url, message });

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Attachment } from '../../../../shared/contract';
 import type { ServerEvidence } from '../../../../shared/model/server';
 import { call } from '../../api/client';
 import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useEvidenceFiles, type AttachedFile } from '../shell/evidence-files';
+import { useLatestRequest } from '../common/use-latest-request';
 
 export type { AttachedFile } from '../shell/evidence-files';
 export { tooBigMessage } from '../shell/evidence-files';
@@ -33,17 +34,12 @@ export function useServerAnalysis() {
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const [analysis, setAnalysis] = useState<Analysis | null>(null);
   const [refused, setRefused] = useState<string[]>([]);
-  const abort = useRef<AbortController | null>(null);
-  const ticket = useRef(0);
+  const latest = useLatestRequest();
 
-  useEffect(() => () => abort.current?.abort(), []);
 
   const analyse = useCallback(async (attached: AttachedFile[], withLive: boolean) => {
-    abort.current?.abort();
-    const mine = ++ticket.current;
-    const controller = new AbortController();
-    abort.current = controller;
-    const current = () => mine === ticket.current;
+    const controller = latest.start();
+    const current = controller.isLatest;
     if (attached.length === 0 && !withLive) {
       setRun({ state: 'idle' });
       setAnalysis(null);
@@ -84,7 +80,6 @@ export function useServerAnalysis() {
       },
     );
     if (!current()) return;
-    abort.current = null;
     if (!result.ok) {
       setRun({ state: 'failed', message: controller.signal.aborted ? 'Cancelled.' : result.error.message });
       return;
@@ -115,8 +110,7 @@ export function useServerAnalysis() {
   }, []);
 
   const clear = useCallback(() => {
-    abort.current?.abort();
-    ticket.current++;
+    latest.reset();
     clearFiles();
     setLive(false);
     setRefused([]);
@@ -124,7 +118,7 @@ export function useServerAnalysis() {
     setAnalysis(null);
   }, [clearFiles]);
 
-  const cancel = useCallback(() => abort.current?.abort(), []);
+  const cancel = latest.cancel;
 
   return { files, live, run, analysis, refused, addFiles, removeFile, readLive, clear, cancel };
 }

@@ -4,7 +4,7 @@ import { CertificatesArea } from '../certificates/certificates-area';
 import { KeysArea, type KeyRequest } from '../keys/keys-area';
 import type { KeyTarget } from '../keys/key-target';
 import { LabArea } from '../lab/lab-area';
-import { FindingsArea } from '../findings/findings-area';
+import { FindingsArea } from '../diagnose/findings-area';
 import { ServerArea } from '../server/server-area';
 import { BundlesArea } from '../bundles/bundles-area';
 import type { OpenedBundle } from '../../../../shared/model/bundle';
@@ -88,12 +88,16 @@ export function App() {
 
   // The route is the address: kept in the location hash (Back, Forward, F5) and in the session.
   const routeRef = useRef(route);
+  const lastTabRef = useRef<'files' | 'stores'>(route.tab ?? 'files');
   const show = useCallback((next: Route, how: 'push' | 'replace' | 'none') => {
     const moved = !sameRoute(routeRef.current, next);
     routeRef.current = next;
     setRoute(next);
     setVisited((v) => (v.has(next.area) ? v : new Set(v).add(next.area)));
-    if (next.area === 'certificates') setLastTab(next.tab ?? 'files');
+    if (next.area === 'certificates') {
+      lastTabRef.current = next.tab ?? 'files';
+      setLastTab(lastTabRef.current);
+    }
     saveSession('route', next);
     if (how === 'push' && (moved || window.location.hash !== routeHash(next))) window.history.pushState(null, '', routeHash(next));
     if (how === 'replace') window.history.replaceState(window.history.state, '', routeHash(next));
@@ -109,7 +113,8 @@ export function App() {
   }, [show]);
 
   const navigation = useMemo<Navigation>(() => {
-    const go = (next: RouteId) => show(next === 'certificates' ? { area: next, tab: routeRef.current.area === 'certificates' ? routeRef.current.tab : undefined } : { area: next }, 'push');
+    // Back to Certificates and stores: the tab the user left it on.
+    const go = (next: RouteId) => show(next === 'certificates' ? { area: next, tab: lastTabRef.current } : { area: next }, 'push');
     return {
       go,
       showKey: (target: KeyTarget) => {

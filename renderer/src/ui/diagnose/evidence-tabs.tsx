@@ -19,7 +19,6 @@ import { inputErrorWords, kindWords } from '../server/server-words';
 import { useNavigation } from '../shell/navigation';
 import { displayName } from '../stores/store-rows';
 import { probeLabels } from './report-words';
-import '../probe/probe.css';
 import './findings.css';
 
 type TabId = 'probes' | 'certificate' | 'key' | 'server';

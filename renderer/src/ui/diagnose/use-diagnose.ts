@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
 import type { DiagnoseReport } from '../../../../shared/model/diagnose';
@@ -7,6 +7,7 @@ import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLastReport } from '../shell/report-context';
 import { diagnoseRequest, inputSummary, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
+import { useLatestRequest } from '../common/use-latest-request';
 
 export type DiagnoseState =
   | { state: 'idle' }
@@ -55,22 +56,17 @@ export function useDiagnose() {
   const last = useLastReport();
   // After a reload the last diagnosis is shown again (kept for the session by the shell).
   const [diagnosis, setDiagnosis] = useState<DiagnoseState>(() => (last.report ? { state: 'done', report: last.report } : { state: 'idle' }));
-  const abort = useRef<AbortController | null>(null);
-  const ticket = useRef(0);
+  const latest = useLatestRequest();
   const stage = useRef<{ index: number; label: string } | null>(null);
   const setLastReport = last.set;
 
-  useEffect(() => () => abort.current?.abort(), []);
 
-  const cancel = useCallback(() => abort.current?.abort(), []);
+  const cancel = latest.cancel;
 
   const run = useCallback(
     async (values: DiagnoseFormValues<File>) => {
-      abort.current?.abort();
-      const mine = ++ticket.current;
-      const controller = new AbortController();
-      abort.current = controller;
-      const live = () => mine === ticket.current;
+      const controller = latest.start();
+      const live = controller.isLatest;
       stage.current = null;
       setDiagnosis({ state: 'running', indeterminate: true, progress: { done: 0, total: 0, fraction: 0, label: 'Reading the files you chose' } });
 
@@ -97,7 +93,6 @@ export function useDiagnose() {
         },
       });
       if (!live()) return;
-      abort.current = null;
       if (!result.ok) {
         setDiagnosis({ state: 'failed', message: controller.signal.aborted ? 'Diagnosis cancelled; nothing was changed.' : result.error.message });
         return;

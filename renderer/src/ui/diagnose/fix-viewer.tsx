@@ -9,7 +9,6 @@ import { Tabs } from '../common/tabs';
 import { highlight } from './highlight';
 import { SHELL_WORD, elevationNote, fixesForFinding, grantParams, undoFileName, type FindingFix } from './report-words';
 import { call } from '../../api/client';
-import '../probe/probe.css';
 import './findings.css';
 
 type Which = 'script' | 'undo';

@@ -81,7 +81,12 @@ test('the frame shows the seven areas, the mode and the host, and keeps the toke
   await expect(page.getByTestId('host')).toHaveText(os.hostname());
   expect(page.url()).not.toContain('token');
 
-  // Keyboard: the area links in order, the selected tab ("Opened files"), then the primary button.
+  // Keyboard: the skip link first (issue 18), the first screen's link, the area links in order, the selected tab ("Opened files"), then the primary button.
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('skip-link')).toBeFocused();
+  await expect(page.getByTestId('skip-link')).toBeInViewport();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('nav-start')).toBeFocused();
   for (const i of [0, 1, 2, 3, 4, 5, 6]) {
     await page.keyboard.press('Tab');
     await expect(items.nth(i)).toBeFocused();
@@ -192,7 +197,7 @@ test('files opened with "Open certificate files" show what openssl reports', asy
     `Private key: ECC 256 bits (P-256), PKCS#8, matches certificate ${opensslFacts(fx.clientPem).sha1}`,
   );
   await expect(withKey).not.toContainText('PRIVATE KEY');
-  await page.screenshot({ path: 'test-results/screenshots/06-with-key.png' }); // the top of the list: newest first
+  await page.screenshot({ path: 'test-results/screenshots/06-with-key.png' }); // the top of the list
 });
 
 test('bad files each show exactly one clear error line and the good files still render', async ({ page }) => {
@@ -253,13 +258,23 @@ test('files dropped on the drop zone or anywhere on the pane are inspected; Clea
   await expect(page.getByTestId('cert-card')).toHaveCount(1);
   await expectMatchesOpenssl(fileResult(page, 'server.pem').getByTestId('cert-card'), fx.serverPem);
 
-  // Not on the drop zone: on the result list. The pane takes the drop; the newest file comes first.
+  // Not on the drop zone: on the result list. The pane takes the drop; the files opened later join the
+  // end (issue 18), so the one being read stays where it is, and the compact list shows all three.
+  const before = await fileResult(page, 'server.pem').boundingBox();
   await dropFiles(page, 'results', [
     { name: 'expired.pem', path: fx.expiredPem },
     { name: 'root-ca.cer', path: fx.rootCer },
   ]);
   await expect(page.getByTestId('cert-card')).toHaveCount(3);
-  await expect(page.getByTestId('file-name')).toHaveText(['expired.pem', 'root-ca.cer', 'server.pem']);
+  await expect(page.getByTestId('file-name')).toHaveText(['server.pem', 'expired.pem', 'root-ca.cer']);
+  await expect(page.getByTestId('opened-item')).toHaveCount(3);
+  await expect(page.locator('[data-testid="opened-item"][data-file="expired.pem"]')).toContainText('Expired');
+  // The compact list sits above the details; the server certificate moved down by that list at most, never below the window's top half.
+  const after = await fileResult(page, 'server.pem').boundingBox();
+  expect(after!.y - before!.y).toBeLessThan(260);
+  // A row takes the reader to that file's details.
+  await page.locator('[data-testid="opened-item"][data-file="root-ca.cer"]').click();
+  await expect(fileResult(page, 'root-ca.cer')).toBeInViewport();
   await expect(fileResult(page, 'expired.pem').getByTestId('validity-badge')).toHaveText('Expired');
 
   await page.getByTestId('clear').click();

@@ -11,6 +11,7 @@ import { useChainAnalysis, type ChainAnalysis } from './use-chain-analysis';
 import { ChainSettingsBar, DEFAULT_CHAIN_SETTINGS, type ChainSettings } from './chain-settings';
 import { useInspectQueue } from './use-inspect-queue';
 import { markAsFolder } from './inspect-file';
+import { OpenedList } from './opened-list';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
@@ -55,9 +56,10 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
     addFiles(seed.files);
   }, [seed, addFiles]);
 
-  // Newest batch first, each in the order chosen; keys matched to certificates of other files too.
+  // In the order opened; keys matched to certificates of other files too.
   const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);
   const [chainSettings, setChainSettings] = useState<ChainSettings>(DEFAULT_CHAIN_SETTINGS);
+  const [selected, setSelected] = useState<string | null>(null);
   const chains = useChainAnalysis(files, progress === null, chainSettings);
   const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
   // A wrong password is still a file waiting for its password, not a broken file.
@@ -170,16 +172,24 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
           {hasResults && (
             <div className="results" data-testid="results">
               {chains.trust && <TrustLine trust={chains.trust} leftOut={chains.leftOut} />}
+              {files.length > 1 && (
+                <OpenedList
+                  files={files}
+                  selected={selected}
+                  now={now}
+                  onSelect={(key) => {
+                    setSelected(key);
+                    const el = document.querySelector<HTMLElement>(`[data-file-key="${key}"]`);
+                    el?.scrollIntoView({ block: 'start' });
+                    el?.focus({ preventScroll: true });
+                  }}
+                />
+              )}
               <ChainSettingsBar value={chainSettings} onChange={setChainSettings} />
               {files.map((f) => (
-                <FileResult
-                  key={f.key}
-                  file={f}
-                  now={now}
-                  analyses={chains.targets}
-                  reopening={reopening.has(f.key)}
-                  onPassword={reopen}
-                />
+                <div key={f.key} data-file-key={f.key} tabIndex={-1} className={`file-slot${selected === f.key ? ' is-selected' : ''}`}>
+                  <FileResult file={f} now={now} analyses={chains.targets} reopening={reopening.has(f.key)} onPassword={reopen} />
+                </div>
               ))}
             </div>
           )}

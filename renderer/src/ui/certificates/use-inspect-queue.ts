@@ -131,8 +131,8 @@ export function useInspectQueue() {
     (files: readonly File[]) => {
       if (files.length === 0) return;
       const id = nextBatch.current++;
-      // Newest batch first, so what the user just opened is in view without scrolling.
-      setBatches((bs) => [{ id, files: [] }, ...bs]);
+      // In the order opened: a file opened later joins the end, so the details being read do not move (the compact list shows it at once).
+      setBatches((bs) => [...bs, { id, files: [] }]);
       for (const file of files) queue.current.push({ batchId: id, file });
       void run();
     },

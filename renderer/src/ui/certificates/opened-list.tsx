@@ -1,0 +1,46 @@
+import { validityWords } from '../../lib/validity';
+import { displayName } from '../stores/store-rows';
+import type { FileOutcome } from './use-inspect-queue';
+
+/**
+ * The opened files in a compact list above their details (issue 18): one row per file with the
+ * certificate it holds and its state, in the order opened, so a file opened later joins the end of
+ * the list and the details being read stay where they are. A row takes the reader to its details.
+ */
+export function OpenedList({ files, selected, now, onSelect }: { files: FileOutcome[]; selected: string | null; now: Date; onSelect: (key: string) => void }) {
+  return (
+    <nav className="opened-list" aria-label="Opened files" data-testid="opened-list">
+      <ul>
+        {files.map((f) => {
+          const first = f.certificates[0];
+          const locked = f.error?.code === 'password-required' || f.error?.code === 'wrong-password';
+          const state = f.error
+            ? { word: locked ? 'Needs its password' : 'Not readable', tone: locked ? 'warn' : 'bad' }
+            : first
+              ? (() => {
+                  const v = validityWords(first.notBefore, first.notAfter, now);
+                  return { word: v.status === 'valid' ? 'Valid' : v.status === 'expired' ? 'Expired' : 'Not valid yet', tone: v.status === 'valid' ? 'good' : 'bad' };
+                })()
+              : { word: f.keys.length ? 'Private key only' : 'No certificate', tone: 'neutral' };
+          const more = f.certificates.length > 1 ? ` and ${f.certificates.length - 1} more` : '';
+          return (
+            <li key={f.key}>
+              <button
+                type="button"
+                className={`opened-item${selected === f.key ? ' is-selected' : ''}`}
+                data-testid="opened-item"
+                data-file={f.name}
+                aria-current={selected === f.key ? 'true' : undefined}
+                onClick={() => onSelect(f.key)}
+              >
+                <span className="opened-name">{f.name}</span>
+                <span className="opened-subject">{first ? `${displayName(first.subject)}${more}` : (f.error?.message ?? '')}</span>
+                <span className={`opened-state is-${state.tone}`}>{state.word}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -139,6 +139,11 @@ test('clicking a chain box opens that certificate in a dialog with the same card
   await expect(dialog).toBeHidden();
   await boxes.nth(0).click({ position: { x: 400, y: 60 } }); // on the box, not on its title button
   await expect(dialog).toBeVisible();
+  // Issue 18: the page behind a modal does not scroll under it.
+  const scrollBefore = await page.evaluate(() => window.scrollY);
+  await page.mouse.wheel(0, 600);
+  expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
+  expect(await page.evaluate(() => window.scrollY)).toBe(scrollBefore);
   const card = dialog.getByTestId('cert-card');
   await expect(card.getByTestId('cert-title')).toHaveText(ROOT_CN);
   await expect(card.getByTestId('thumbprint-value')).toHaveText(opensslFacts(fx.root.pemPath).sha1);

@@ -26,6 +26,8 @@ test('Back, Forward and F5 keep the area and what was open in it', async ({ page
   await expect(page.getByTestId('certificates-pane')).toBeVisible();
   await expect(page.getByTestId('cert-card').first()).toContainText(CLIENT_CN);
   await expect(page).toHaveURL(/#\/certificates$/);
+  // A screen reader hears what was opened (the live region), without the focus moving.
+  await expect(page.getByTestId('announcer')).toHaveText('1 file open, 1 certificate.');
 
   // Evidence attached on Server side.
   await nav(page, 'server').click();

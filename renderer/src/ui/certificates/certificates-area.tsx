@@ -12,6 +12,7 @@ import { ChainSettingsBar, DEFAULT_CHAIN_SETTINGS, type ChainSettings } from './
 import { useInspectQueue } from './use-inspect-queue';
 import { markAsFolder } from './inspect-file';
 import { OpenedList } from './opened-list';
+import { useAnnounce } from '../shell/announcer';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
@@ -65,6 +66,16 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
   // A wrong password is still a file waiting for its password, not a broken file.
   const lockedCount = files.filter((f) => f.error?.code === 'password-required' || f.error?.code === 'wrong-password').length;
   const errorCount = files.filter((f) => f.error).length - lockedCount;
+  // When a reading run ends, a screen reader hears what is open now (the results appear without moving the focus).
+  const announce = useAnnounce();
+  const wasReading = useRef(false);
+  useEffect(() => {
+    if (progress) wasReading.current = true;
+    else if (wasReading.current) {
+      wasReading.current = false;
+      announce(`${files.length} file${files.length === 1 ? '' : 's'} open, ${certCount} certificate${certCount === 1 ? '' : 's'}${lockedCount ? `, ${lockedCount} waiting for a password` : ''}.`);
+    }
+  }, [progress, files.length, certCount, lockedCount, announce]);
   // Validity is judged on this machine's clock at render time (the service's checkedAt may be older).
   const now = new Date();
   const hasResults = batches.length > 0;

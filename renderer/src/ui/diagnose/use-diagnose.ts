@@ -8,6 +8,7 @@ import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLastReport } from '../shell/report-context';
 import { diagnoseRequest, inputSummary, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
 import { useLatestRequest } from '../common/use-latest-request';
+import { useAnnounce } from '../shell/announcer';
 
 export type DiagnoseState =
   | { state: 'idle' }
@@ -57,6 +58,7 @@ export function useDiagnose() {
   // After a reload the last diagnosis is shown again (kept for the session by the shell).
   const [diagnosis, setDiagnosis] = useState<DiagnoseState>(() => (last.report ? { state: 'done', report: last.report } : { state: 'idle' }));
   const latest = useLatestRequest();
+  const announce = useAnnounce();
   const stage = useRef<{ index: number; label: string } | null>(null);
   const setLastReport = last.set;
 
@@ -98,9 +100,10 @@ export function useDiagnose() {
         return;
       }
       setDiagnosis({ state: 'done', report: result.value });
+      announce(`Diagnosis finished. ${result.value.summary}`);
       setLastReport(result.value, withoutSecrets(request), inputSummary(values));
     },
-    [setLastReport],
+    [setLastReport, announce],
   );
 
   return { diagnosis, run, cancel };

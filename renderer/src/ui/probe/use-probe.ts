@@ -13,6 +13,8 @@ import { inspectFile } from '../certificates/inspect-file';
 import { matchKeysAcrossFiles } from '../certificates/key-match';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLatestRequest } from '../common/use-latest-request';
+import { useAnnounce } from '../shell/announcer';
+import { probeHeadline } from './probe-words';
 
 export type TlsChoice = 'both' | '1.2' | '1.3';
 
@@ -91,6 +93,7 @@ export function useProbe() {
   const [offers, setOffers] = useState<OffersState>(() => loadSession<OffersState>('last-probe-offers') ?? { state: 'idle' });
   const [extraNote, setExtraNote] = useState<string | null>(null);
   const latest = useLatestRequest();
+  const announce = useAnnounce();
 
 
   const cancel = latest.cancel;
@@ -135,6 +138,7 @@ export function useProbe() {
       return;
     }
     setProbe({ state: 'done', url, result: result.value });
+    announce(result.value.error ? `Probe finished: ${result.value.error}` : `Probe finished. ${probeHeadline(result.value).text}`);
     saveSession('last-probe', { url, result: result.value });
     saveSession('last-probe-offers', null);
 
@@ -163,7 +167,7 @@ export function useProbe() {
     const answer: OffersState = offered.ok ? { state: 'done', summary: offered.value.summary, decisions: offered.value.decisions } : { state: 'failed', message: offered.error.message };
     setOffers(answer);
     if (answer.state === 'done') saveSession('last-probe-offers', answer);
-  }, []);
+  }, [announce]);
 
   return { probe, offers, extraNote, run, cancel };
 }

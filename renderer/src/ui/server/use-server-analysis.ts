@@ -6,6 +6,7 @@ import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useEvidenceFiles, type AttachedFile } from '../shell/evidence-files';
 import { useLatestRequest } from '../common/use-latest-request';
+import { useAnnounce } from '../shell/announcer';
 
 export type { AttachedFile } from '../shell/evidence-files';
 export { tooBigMessage } from '../shell/evidence-files';
@@ -35,6 +36,7 @@ export function useServerAnalysis() {
   const [analysis, setAnalysis] = useState<Analysis | null>(null);
   const [refused, setRefused] = useState<string[]>([]);
   const latest = useLatestRequest();
+  const announce = useAnnounce();
 
 
   const analyse = useCallback(async (attached: AttachedFile[], withLive: boolean) => {
@@ -86,7 +88,9 @@ export function useServerAnalysis() {
     }
     setRun({ state: 'idle' });
     setAnalysis({ evidence: result.value, files: attached.map((a) => a.file.name), live: withLive, at: new Date().toISOString() });
-  }, []);
+    const n = result.value.findings.length;
+    announce(`Server evidence read: ${n === 0 ? 'no findings' : `${n} finding${n === 1 ? '' : 's'}`}.`);
+  }, [announce]);
 
   // Every change of the list (here, on Diagnose, or brought back after a reload) is analysed again, all files together.
   useEffect(() => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect, type Browser, type Page } from '@playwright/test';
-import { SCREENSHOT_DIR, appUrl } from './helpers/app';
+import { SCREENSHOT_DIR, appUrl, startLabFromPage } from './helpers/app';
 import { expectAccessible, clippedAtRight } from './helpers/a11y';
 import { makeFixtures, type Fixtures } from './helpers/certs';
 import { fixture } from '../fixtures/windows/load';
@@ -54,7 +54,7 @@ async function screen(page: Page, size: string, name: string, axe: boolean, part
 
 for (const size of SIZES) {
   test(`every screen at ${size.name}`, async ({ browser }) => {
-    test.setTimeout(180_000);
+    test.setTimeout(300_000);
     const page = await open(browser, size);
     const axe = size.name === '1366x768';
 
@@ -101,6 +101,24 @@ for (const size of SIZES) {
     await nav(page, 'lab').click();
     await expect(page.getByTestId('lab-start')).toBeVisible();
     await screen(page, size.name, '09-lab', axe);
+
+    // The answers, not only the forms: a probe of the Lab's 25 KB CA list, then a diagnosis of it with the evidence above.
+    await startLabFromPage(page);
+    await screen(page, size.name, '10-lab-running', axe);
+    const url = (await page.locator('[data-testid="lab-scenario"][data-scenario="large-ca-list"]').getByTestId('lab-url').innerText()).trim();
+    await nav(page, 'probe').click();
+    await page.getByTestId('probe-url').fill(url);
+    await page.getByTestId('probe-run').click();
+    await expect(page.getByTestId('probe-headline')).toContainText("larger than Windows can send", { timeout: 60_000 });
+    await screen(page, size.name, '11-probe-result', axe, 'probe-result');
+
+    await nav(page, 'findings').click();
+    await page.getByTestId('diag-url').fill(url);
+    await page.getByTestId('diag-read-live').uncheck();
+    await page.getByTestId('diag-run').click();
+    await expect(page.getByTestId('diag-report')).toBeVisible({ timeout: 90_000 });
+    await screen(page, size.name, '12-diagnose-report', axe);
+    await screen(page, size.name, '12b-diagnose-findings', false, 'diag-findings');
     await page.context().close();
   });
 }

@@ -186,6 +186,7 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
               {files.length > 1 && (
                 <OpenedList
                   files={files}
+                  analyses={chains.targets}
                   selected={selected}
                   now={now}
                   onSelect={(key) => {

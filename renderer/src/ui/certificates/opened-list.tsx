@@ -1,5 +1,6 @@
 import { validityWords } from '../../lib/validity';
 import { displayName } from '../stores/store-rows';
+import type { TargetAnalysis } from './use-chain-analysis';
 import type { FileOutcome } from './use-inspect-queue';
 
 /**
@@ -7,7 +8,19 @@ import type { FileOutcome } from './use-inspect-queue';
  * certificate it holds and its state, in the order opened, so a file opened later joins the end of
  * the list and the details being read stay where they are. A row takes the reader to its details.
  */
-export function OpenedList({ files, selected, now, onSelect }: { files: FileOutcome[]; selected: string | null; now: Date; onSelect: (key: string) => void }) {
+export function OpenedList({
+  files,
+  analyses,
+  selected,
+  now,
+  onSelect,
+}: {
+  files: FileOutcome[];
+  analyses: ReadonlyMap<string, TargetAnalysis>;
+  selected: string | null;
+  now: Date;
+  onSelect: (key: string) => void;
+}) {
   return (
     <nav className="opened-list" aria-label="Opened files" data-testid="opened-list">
       <ul>
@@ -18,8 +31,16 @@ export function OpenedList({ files, selected, now, onSelect }: { files: FileOutc
             ? { word: locked ? 'Needs its password' : 'Not readable', tone: locked ? 'warn' : 'bad' }
             : first
               ? (() => {
+                  // The row says what the card's verdict says (can it log on as a client?), not only the dates.
                   const v = validityWords(first.notBefore, first.notAfter, now);
-                  return { word: v.status === 'valid' ? 'Valid' : v.status === 'expired' ? 'Expired' : 'Not valid yet', tone: v.status === 'valid' ? 'good' : 'bad' };
+                  if (v.status !== 'valid') return { word: v.status === 'expired' ? 'Expired' : 'Not valid yet', tone: 'bad' };
+                  const a = analyses.get(first.thumbprintSha1);
+                  if (a?.state === 'done') {
+                    const usable = a.verdict.usable;
+                    return usable === true ? { word: 'Can log on as a client', tone: 'good' } : usable === false ? { word: 'Cannot log on as a client', tone: 'bad' } : { word: 'Not sure: see its details', tone: 'warn' };
+                  }
+                  if (first.basicConstraints?.ca) return { word: 'CA certificate, valid', tone: 'neutral' };
+                  return { word: a?.state === 'pending' ? 'Valid; checking its chain' : 'Valid', tone: 'neutral' };
                 })()
               : { word: f.keys.length ? 'Private key only' : 'No certificate', tone: 'neutral' };
           const more = f.certificates.length > 1 ? ` and ${f.certificates.length - 1} more` : '';

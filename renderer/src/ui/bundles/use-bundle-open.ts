@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Req } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useBundleView } from '../shell/bundle-view';
 import { bundleFileProblem } from './bundle-bytes';
 import { openErrorLine } from './bundle-words';
+import { readUpload } from '../../lib/read-upload';
 
 export type OpenState =
   | { state: 'idle' }
@@ -67,13 +67,8 @@ export function useBundleOpen() {
         return Promise.resolve();
       }
       return send(file.name, async () => {
-        let bytes: Uint8Array;
-        try {
-          bytes = new Uint8Array(await file.arrayBuffer());
-        } catch {
-          throw new Error(`Cannot read ${file.name} (moved, deleted, or permission denied).`);
-        }
-        return { name: file.name, dataBase64: encodeBase64(bytes) };
+        // The bundle's own size limit was checked above, in its own words.
+        return readUpload(file, 'bundles', Number.MAX_SAFE_INTEGER);
       });
     },
     [send],

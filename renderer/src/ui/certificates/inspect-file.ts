@@ -1,7 +1,6 @@
-import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../../../../shared/contract';
-import { formatBytes } from '../../../../shared/errors';
+import type { InspectedFileResult } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { encodeBase64 } from '../../lib/base64';
+import { readUpload, UploadError, type Upload } from '../../lib/read-upload';
 
 /**
  * Inspect one user file: size check first (a 2 GB file is refused without reading a byte), then
@@ -38,26 +37,18 @@ export async function inspectFile(
     return failed('bad-input', `${file.name}: is a folder, not a certificate file (open the files inside it)`);
   }
 
-  if (file.size > MAX_INPUT_FILE_BYTES) {
-    // Same words as the CLI and the service (shared/cert/reader.ts), so all three agree.
-    return failed(
-      'too-large',
-      `${file.name}: file is ${formatBytes(file.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`,
-    );
-  }
-
-  let bytes: Uint8Array;
+  let upload: Upload;
   try {
-    bytes = new Uint8Array(await file.arrayBuffer());
+    upload = await readUpload(file, 'certificate files');
   } catch (err) {
-    const why = err instanceof Error && err.name === 'NotFoundError' ? 'it was moved or deleted' : 'permission denied or the file is in use';
-    return failed('bad-input', `${file.name}: cannot read the file (${why})`);
+    if (err instanceof UploadError) return failed(err.code === 'too-large' ? 'too-large' : 'bad-input', err.message);
+    throw err;
   }
   options.onFraction?.(0.3);
 
   const result = await call(
     'certs:inspect',
-    { files: [{ name: file.name, dataBase64: encodeBase64(bytes), ...(options.password !== undefined ? { password: options.password } : {}) }] },
+    { files: [{ ...upload, ...(options.password !== undefined ? { password: options.password } : {}) }] },
     {
       signal: options.signal,
       onProgress: (e) => {

@@ -1,14 +1,13 @@
 import { useCallback, useRef, useState } from 'react';
-import { MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../../../shared/contract';
-import { formatBytes } from '../../../../shared/errors';
+import type { DiagnoseRequest } from '../../../../shared/contract';
 import type { DiagnoseReport } from '../../../../shared/model/diagnose';
 import { call } from '../../api/client';
-import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLastReport } from '../shell/report-context';
 import { diagnoseRequest, inputSummary, withoutSecrets, type CertificateChoice, type DiagnoseFormValues, type ReadFile } from './diagnose-request';
 import { useLatestRequest } from '../common/use-latest-request';
 import { useAnnounce } from '../shell/announcer';
+import { readUpload } from '../../lib/read-upload';
 
 export type DiagnoseState =
   | { state: 'idle' }
@@ -29,12 +28,7 @@ export function progressWords(stage: { index: number; label: string } | null, do
 }
 
 async function readFile(file: File, what: string): Promise<ReadFile> {
-  if (file.size > MAX_INPUT_FILE_BYTES) throw new Error(`${file.name}: ${formatBytes(file.size)}; ${what} are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}.`);
-  try {
-    return { name: file.name, dataBase64: encodeBase64(new Uint8Array(await file.arrayBuffer())) };
-  } catch {
-    throw new Error(`${file.name}: cannot read the file (moved, deleted, or permission denied).`);
-  }
+  return readUpload(file, what);
 }
 
 async function readValues(values: DiagnoseFormValues<File>): Promise<DiagnoseFormValues<ReadFile>> {

@@ -1,20 +1,19 @@
 import { useCallback, useState } from 'react';
 import { loadSession, saveSession } from '../../lib/session';
-import { MAX_INPUT_FILE_BYTES, type Req } from '../../../../shared/contract';
-import { formatBytes } from '../../../../shared/errors';
+import type { Req } from '../../../../shared/contract';
 import type { KeyStatus } from '../../../../shared/model/chain';
 import type { CertificateSummary } from '../../../../shared/model/certificate';
 import type { ProbeResult } from '../../../../shared/model/probe';
 import type { OfferDecision } from '../../../../shared/probe/offer';
 import { keyStatusFromFiles } from '../../../../shared/verdict/key-status';
 import { call } from '../../api/client';
-import { encodeBase64 } from '../../lib/base64';
 import { inspectFile } from '../certificates/inspect-file';
 import { matchKeysAcrossFiles } from '../certificates/key-match';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useLatestRequest } from '../common/use-latest-request';
 import { useAnnounce } from '../shell/announcer';
 import { probeHeadline } from './probe-words';
+import { readUpload } from '../../lib/read-upload';
 
 export type TlsChoice = 'both' | '1.2' | '1.3';
 
@@ -56,16 +55,8 @@ export function normaliseUrl(typed: string): string {
 }
 
 async function readProbeFile(file: File, password: string | undefined): Promise<NonNullable<Req<'probe:run'>['clientCertificate']>> {
-  if (file.size > MAX_INPUT_FILE_BYTES) {
-    throw new Error(`${file.name}: file is ${formatBytes(file.size)}; certificate files are at most ${formatBytes(MAX_INPUT_FILE_BYTES)}`);
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await file.arrayBuffer());
-  } catch {
-    throw new Error(`${file.name}: cannot read the file (moved, deleted, or permission denied)`);
-  }
-  return { fileName: file.name, dataBase64: encodeBase64(bytes), ...(password ? { password } : {}) };
+  const { dataBase64 } = await readUpload(file, 'certificate files');
+  return { fileName: file.name, dataBase64, ...(password ? { password } : {}) };
 }
 
 /**

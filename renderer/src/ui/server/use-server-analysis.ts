@@ -2,11 +2,11 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Attachment } from '../../../../shared/contract';
 import type { ServerEvidence } from '../../../../shared/model/server';
 import { call } from '../../api/client';
-import { encodeBase64 } from '../../lib/base64';
 import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { useEvidenceFiles, type AttachedFile } from '../shell/evidence-files';
 import { useLatestRequest } from '../common/use-latest-request';
 import { useAnnounce } from '../shell/announcer';
+import { readUpload, type Upload } from '../../lib/read-upload';
 
 export type { AttachedFile } from '../shell/evidence-files';
 export { tooBigMessage } from '../shell/evidence-files';
@@ -51,11 +51,11 @@ export function useServerAnalysis() {
     const attachments: Attachment[] = [];
     for (const [i, { file }] of attached.entries()) {
       setRun({ state: 'running', indeterminate: false, progress: { done: i, total: attached.length, fraction: i / attached.length / 2, label: `Reading ${i + 1} of ${attached.length}: ${file.name}` } });
-      let bytes: Uint8Array;
+      let upload: Upload;
       try {
-        bytes = new Uint8Array(await file.arrayBuffer());
-      } catch {
-        if (current()) setRun({ state: 'failed', message: `${file.name}: cannot read the file (moved, deleted, or permission denied). Remove it from the list and try again.` });
+        upload = await readUpload(file, 'evidence files');
+      } catch (err) {
+        if (current()) setRun({ state: 'failed', message: `${err instanceof Error ? err.message : String(err)}. Remove it from the list and try again.` });
         return;
       }
       if (!current()) return;
@@ -63,7 +63,7 @@ export function useServerAnalysis() {
         setRun({ state: 'failed', message: 'Cancelled.' });
         return;
       }
-      attachments.push({ name: file.name, dataBase64: encodeBase64(bytes) });
+      attachments.push(upload);
     }
 
     const first = withLive ? "Reading this machine's configuration" : `Analysing ${attached.length === 1 ? attached[0]!.file.name : `${attached.length} files`}`;

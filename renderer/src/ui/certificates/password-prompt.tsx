@@ -21,6 +21,13 @@ export function PasswordPrompt({
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
 
+  // When it appears, the field takes the cursor, unless the user is already typing in another field
+  // (several PFX files opened at once: the first prompt gets it, the others wait their turn).
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || !(active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement)) input.current?.focus();
+  }, []);
+
   // After a wrong password the field is empty again: put the cursor back in it.
   useEffect(() => {
     if (wrong && !busy) input.current?.focus();

@@ -57,10 +57,16 @@ export function DiagnoseForm({
     };
   }, []);
 
+  const passwordField = useRef<HTMLInputElement>(null);
   const chooseFile = (file: File) => {
     setPicking(false);
     setCertificate({ kind: 'file', file, keyFile: null, password: '' });
   };
+  // A PFX needs its password: the field takes the cursor as it appears.
+  const chosenFile = certificate.kind === 'file' ? certificate.file : null;
+  useEffect(() => {
+    if (chosenFile && isPkcs12Name(chosenFile.name)) passwordField.current?.focus();
+  }, [chosenFile]);
   const certDrop = useFileDrop((files) => {
     if (files[0]) chooseFile(files[0]);
   });
@@ -146,6 +152,7 @@ export function DiagnoseForm({
                   Password
                 </label>
                 <input
+                  ref={passwordField}
                   id={`${ids}-password`}
                   className="text-input diag-password"
                   data-testid="diag-password"

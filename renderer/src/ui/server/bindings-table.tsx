@@ -89,7 +89,14 @@ export function BindingsTable({ bindings, findings }: { bindings: SslBinding[]; 
                       {b.certificateHash ? (
                         <span className="server-hash">
                           <span className="mono" title={b.certificateHash} data-testid="binding-hash">
-                            {shortHash(b.certificateHash)}
+                            {/* In full (two lines of 20) where the window has room, shortened otherwise; Copy copies it whole either way. */}
+                            <span className="hash-full">
+                              <span>{b.certificateHash.toUpperCase().slice(0, 20)}</span>
+                              <span>{b.certificateHash.toUpperCase().slice(20)}</span>
+                            </span>
+                            <span className="hash-short" aria-hidden="true">
+                              {shortHash(b.certificateHash)}
+                            </span>
                           </span>
                           <CopyButton value={b.certificateHash} what={`the certificate hash of ${b.key}`} />
                         </span>

@@ -1,5 +1,5 @@
 import type { ChainLink, ChainPath } from '../../../../shared/model/chain';
-import { capitalise } from '../common/words';
+import { capitalise, plainText } from '../common/words';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
 
@@ -47,7 +47,7 @@ export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: Cha
           {ROLE_WORD[link.role]}
         </span>
         <span className="chain-box-source" data-testid="chain-box-source">
-          from {link.sources.join(', ') || 'an unknown source'}
+          from {link.sources.map(plainText).join(', ') || 'an unknown source'}
         </span>
         <span className={`chain-box-status is-${link.status}`}>
           <StatusIcon status={link.status} size={15} />

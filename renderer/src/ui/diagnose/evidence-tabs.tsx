@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { capitalise } from '../common/words';
+import { capitalise, plainText } from '../common/words';
 import { formatBytes } from '../../../../shared/errors';
 import type { KeyStatus } from '../../../../shared/model/chain';
 import type { DiagnoseReport } from '../../../../shared/model/diagnose';
@@ -160,7 +160,7 @@ function CertificateTab({ report, fromBundle }: { report: DiagnoseReport; fromBu
           <CopyRow label="Thumbprint" value={s.thumbprintSha1} what="thumbprint" testId="diag-cert-thumbprint" />
           <div className="findkey-row">
             <dt>Came from</dt>
-            <dd>{c.source}</dd>
+            <dd>{plainText(c.source)}</dd>
           </div>
         </dl>
         {c.chain ? <ChainSection chain={c.chain} /> : <p className="muted">The chain was not built (see "What was checked").</p>}

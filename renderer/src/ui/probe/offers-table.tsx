@@ -4,6 +4,7 @@ import { groupHex } from '../../lib/hex';
 import { CheckIcon, CrossIcon } from '../common/icons';
 import { ProgressBar } from '../common/progress-bar';
 import type { OffersState } from './use-probe';
+import { plainText } from '../common/words';
 
 /**
  * "Would a browser offer my certificate to this server?" (issue 5): each local certificate with
@@ -78,7 +79,7 @@ function OfferRow({ d }: { d: OfferDecision }) {
           {groupHex(d.thumbprint)}
         </span>
       </td>
-      <td className="offer-source">{d.source}</td>
+      <td className="offer-source">{plainText(d.source)}</td>
       <td>
         <span className={`offer-mark ${d.wouldOffer ? 'is-yes' : 'is-no'}`}>
           {d.wouldOffer ? <CheckIcon size={15} /> : <CrossIcon size={15} />}

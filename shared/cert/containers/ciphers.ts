@@ -1,7 +1,7 @@
-import forge from 'node-forge/lib/forge';
-import 'node-forge/lib/aes';
-import 'node-forge/lib/des';
-import 'node-forge/lib/rc2';
+import forge from 'node-forge/lib/forge.js';
+import 'node-forge/lib/aes.js';
+import 'node-forge/lib/des.js';
+import 'node-forge/lib/rc2.js';
 import { latin1 } from '../../asn1/bytes';
 
 /**

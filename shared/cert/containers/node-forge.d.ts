@@ -1,7 +1,7 @@
 // The few parts of node-forge this folder uses (its block ciphers: AES, DES/3DES, RC2). Declared
 // here rather than with @types/node-forge, whose typings pull in Node's types and would break the
 // proof that shared/ compiles without Node (tsconfig.shared.json).
-declare module 'node-forge/lib/forge' {
+declare module 'node-forge/lib/forge.js' {
   interface ForgeBuffer {
     getBytes(): string;
     length(): number;
@@ -24,6 +24,6 @@ declare module 'node-forge/lib/forge' {
   };
   export default forge;
 }
-declare module 'node-forge/lib/aes';
-declare module 'node-forge/lib/des';
-declare module 'node-forge/lib/rc2';
+declare module 'node-forge/lib/aes.js';
+declare module 'node-forge/lib/des.js';
+declare module 'node-forge/lib/rc2.js';

@@ -2,16 +2,15 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { formatBytes } from '../../../../shared/errors';
 import type { Identity } from '../../../../shared/model/acl';
 import { call } from '../../api/client';
-import { CertificateIcon, FileIcon, UploadIcon } from '../common/icons';
+import { CertificateIcon, FileIcon } from '../common/icons';
 import { useFileDrop } from '../common/use-file-drop';
 import { usePowerShell } from '../common/use-powershell';
 import { IdentityPicker } from '../keys/identity-picker';
 import { useEvidenceFiles } from '../shell/evidence-files';
-import { isPkcs12Name, type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
+import { type CertificateChoice, type DiagnoseFormValues } from './diagnose-request';
+import { CertificateFilePicker } from '../common/certificate-file-picker';
 import { StoreCertPicker } from './store-cert-picker';
 
-const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
-const KEY_ACCEPT = '.key,.pem,.der';
 
 /**
  * What to diagnose: the server's address, the client certificate (a file, or one of this machine's
@@ -41,8 +40,6 @@ export function DiagnoseForm({
   const [attachErrors, setAttachErrors] = useState<string[]>([]);
   const [live, setLive] = useState(true);
   const powershell = usePowerShell();
-  const certInput = useRef<HTMLInputElement>(null);
-  const keyInput = useRef<HTMLInputElement>(null);
   const evidenceInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -57,16 +54,10 @@ export function DiagnoseForm({
     };
   }, []);
 
-  const passwordField = useRef<HTMLInputElement>(null);
   const chooseFile = (file: File) => {
     setPicking(false);
     setCertificate({ kind: 'file', file, keyFile: null, password: '' });
   };
-  // A PFX needs its password: the field takes the cursor as it appears.
-  const chosenFile = certificate.kind === 'file' ? certificate.file : null;
-  useEffect(() => {
-    if (chosenFile && isPkcs12Name(chosenFile.name)) passwordField.current?.focus();
-  }, [chosenFile]);
   const certDrop = useFileDrop((files) => {
     if (files[0]) chooseFile(files[0]);
   });
@@ -98,19 +89,24 @@ export function DiagnoseForm({
 
       <Row label="Client certificate" labelId={`${ids}-cert-label`} optional hint={certificate.kind === 'none' ? 'The certificate users present. Without one, Diagnose still shows what the server asks for.' : null}>
         <div className={`diag-cert-zone${certDrop.dragging ? ' is-over' : ''}`} data-testid="diag-cert-drop" {...certDrop.handlers}>
-          {certificate.kind === 'none' && !picking && (
-            <div className="diag-file-row">
-              <button type="button" className="button secondary small" data-testid="diag-cert-choose" aria-describedby={`${ids}-cert-label`} onClick={() => certInput.current?.click()}>
-                <UploadIcon size={15} />
-                Choose a .pfx, .p12 or certificate file
-              </button>
-              <span className="muted">or</span>
-              <button type="button" className="button secondary small" data-testid="diag-cert-store" aria-describedby={`${ids}-cert-label`} onClick={() => setPicking(true)}>
-                <CertificateIcon size={15} />
-                Pick one from this machine&apos;s stores
-              </button>
-              <span className="diag-hint">or drop the file here</span>
-            </div>
+          {certificate.kind !== 'store' && !picking && (
+            <CertificateFilePicker
+              value={certificate.kind === 'file' ? certificate : null}
+              onChange={(v) => setCertificate(v ? { kind: 'file', ...v } : { kind: 'none' })}
+              testIds="diag"
+              labelId={`${ids}-cert-label`}
+              use="diagnosis"
+              alternatives={
+                <>
+                  <span className="muted">or</span>
+                  <button type="button" className="button secondary small" data-testid="diag-cert-store" aria-describedby={`${ids}-cert-label`} onClick={() => setPicking(true)}>
+                    <CertificateIcon size={15} />
+                    Pick one from this machine&apos;s stores
+                  </button>
+                </>
+              }
+              emptyHint="or drop the file here"
+            />
           )}
           {certificate.kind === 'none' && picking && (
             <StoreCertPicker
@@ -139,78 +135,7 @@ export function DiagnoseForm({
               </span>
             </label>
           )}
-          {certificate.kind === 'file' && (
-            <>
-              <div className="diag-file-row">
-                <Chip testId="diag-cert-chip" onRemove={() => setCertificate({ kind: 'none' })} removeLabel={`Remove ${certificate.file.name}`}>
-                  <FileIcon size={14} />
-                  {certificate.file.name} <span className="diag-chip-meta">{formatBytes(certificate.file.size)}</span>
-                </Chip>
-              </div>
-              <div className="diag-file-row">
-                <label className="diag-sublabel" htmlFor={`${ids}-password`}>
-                  Password
-                </label>
-                <input
-                  ref={passwordField}
-                  id={`${ids}-password`}
-                  className="text-input diag-password"
-                  data-testid="diag-password"
-                  type="password"
-                  name="certbench-diagnose-password"
-                  autoComplete="off"
-                  spellCheck={false}
-                  value={certificate.password}
-                  onChange={(e) => setCertificate({ ...certificate, password: e.target.value })}
-                />
-                <span className="diag-hint">{isPkcs12Name(certificate.file.name) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this diagnosis only; not stored.</span>
-              </div>
-              {!isPkcs12Name(certificate.file.name) && (
-                <div className="diag-file-row">
-                  <span className="diag-sublabel">Key file</span>
-                  {certificate.keyFile ? (
-                    <Chip testId="diag-key-chip" onRemove={() => setCertificate({ ...certificate, keyFile: null })} removeLabel={`Remove ${certificate.keyFile.name}`}>
-                      {certificate.keyFile.name}
-                    </Chip>
-                  ) : (
-                    <>
-                      <button type="button" className="button secondary small" data-testid="diag-key-choose" onClick={() => keyInput.current?.click()}>
-                        Choose the private key file
-                      </button>
-                      <span className="diag-hint">Not needed when the key is in the certificate file.</span>
-                    </>
-                  )}
-                </div>
-              )}
-            </>
-          )}
         </div>
-        <input
-          ref={certInput}
-          type="file"
-          accept={CERT_ACCEPT}
-          hidden
-          data-testid="diag-cert-input"
-          aria-label="Client certificate file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) chooseFile(f);
-            e.target.value = '';
-          }}
-        />
-        <input
-          ref={keyInput}
-          type="file"
-          accept={KEY_ACCEPT}
-          hidden
-          data-testid="diag-key-input"
-          aria-label="Private key file"
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f && certificate.kind === 'file') setCertificate({ ...certificate, keyFile: f });
-            e.target.value = '';
-          }}
-        />
       </Row>
 
       <div className="diag-row" data-testid="diag-identity">

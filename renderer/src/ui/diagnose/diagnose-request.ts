@@ -1,5 +1,6 @@
 import { MAX_ATTACHMENTS, MAX_INPUT_FILE_BYTES, type DiagnoseRequest } from '../../../../shared/contract';
 import { formatBytes } from '../../../../shared/errors';
+import { isPkcs12Name } from '../../lib/file-kind';
 import { normaliseUrl } from '../probe/use-probe';
 
 /**
@@ -27,10 +28,7 @@ export interface DiagnoseFormValues<F> {
   live: boolean;
 }
 
-/** .pfx/.p12 carry their key: no separate key file then. */
-export function isPkcs12Name(name: string): boolean {
-  return /\.(pfx|p12)$/i.test(name);
-}
+export { isPkcs12Name } from '../../lib/file-kind';
 
 /** The request for values whose files have been read; empty fields are left out, the URL gets its https://. */
 export function diagnoseRequest(values: DiagnoseFormValues<ReadFile>): DiagnoseRequest {

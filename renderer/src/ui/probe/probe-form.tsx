@@ -1,7 +1,9 @@
 import { loadSession } from '../../lib/session';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { isPkcs12Name } from '../../lib/file-kind';
+import { CertificateFilePicker, type CertificateFiles } from '../common/certificate-file-picker';
 import { CopyButton } from '../common/copy-button';
-import { CertificateIcon, UploadIcon } from '../common/icons';
+import { CertificateIcon } from '../common/icons';
 import { usePowerShell } from '../common/use-powershell';
 import { StoreCertPicker } from '../diagnose/store-cert-picker';
 import type { ProbeRequest } from './probe-request';
@@ -29,11 +31,8 @@ export function normaliseThumbprint(text: string): string | null {
   return /^[0-9A-F]{40}$/.test(hex) ? hex : null;
 }
 
-const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
-const KEY_ACCEPT = '.key,.pem,.der';
-
 function isPkcs12(file: File | null): boolean {
-  return file !== null && /\.(pfx|p12)$/i.test(file.name);
+  return file !== null && isPkcs12Name(file.name);
 }
 
 /**
@@ -55,16 +54,16 @@ export function ProbeForm({
   const [url, setUrl] = useState(() => prefill?.url ?? loadSession<{ url: string }>('last-probe')?.url ?? '');
   const [tls, setTls] = useState<TlsChoice>('both');
   const [timeoutSeconds, setTimeoutSeconds] = useState('15');
-  const [certificate, setCertificate] = useState<File | null>(null);
-  const [keyFile, setKeyFile] = useState<File | null>(null);
-  const [password, setPassword] = useState('');
+  // The certificate, its key file and password: one picker shared with Diagnose.
+  const [chosen, setChosen] = useState<CertificateFiles | null>(null);
+  const certificate = chosen?.file ?? null;
+  const keyFile = chosen?.keyFile ?? null;
+  const password = chosen?.password ?? '';
   const [via, setVia] = useState<'certbench' | 'powershell'>('certbench');
   const [thumbprintText, setThumbprintText] = useState('');
   const [thumbprintLabel, setThumbprintLabel] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const powershell = usePowerShell();
-  const certInput = useRef<HTMLInputElement>(null);
-  const keyInput = useRef<HTMLInputElement>(null);
   const runButton = useRef<HTMLButtonElement>(null);
   const ids = useId();
 
@@ -192,92 +191,14 @@ export function ProbeForm({
         <span className="probe-label" id={`${ids}-cert-label`}>
           Client certificate <span className="muted">(optional)</span>
         </span>
-        <div className="probe-file-row">
-          <button type="button" className="button secondary small" data-testid="probe-cert-choose" aria-describedby={`${ids}-cert-label`} onClick={() => certInput.current?.click()}>
-            <UploadIcon size={15} />
-            {certificate ? 'Choose another file' : 'Choose a .pfx, .p12 or certificate file'}
-          </button>
-          <input
-            ref={certInput}
-            type="file"
-            accept={CERT_ACCEPT}
-            hidden
-            data-testid="probe-cert-input"
-            aria-label="Client certificate file"
-            onChange={(e) => {
-              setCertificate(e.target.files?.[0] ?? null);
-              e.target.value = '';
-            }}
-          />
-          {certificate && (
-            <span className="probe-file-chip" data-testid="probe-cert-name">
-              {certificate.name}
-              <button
-                type="button"
-                className="probe-chip-remove"
-                aria-label={`Remove ${certificate.name}`}
-                title="Probe without a client certificate"
-                onClick={() => {
-                  setCertificate(null);
-                  setKeyFile(null);
-                  setPassword('');
-                }}
-              >
-                ×
-              </button>
-            </span>
-          )}
-          {!certificate && <span className="probe-hint">Without one, the probe shows what the server asks for.</span>}
-        </div>
-        {certificate && (
-          <div className="probe-file-row">
-            <label className="probe-sublabel" htmlFor={`${ids}-password`}>
-              Password
-            </label>
-            <input
-              id={`${ids}-password`}
-              className="probe-input probe-password"
-              data-testid="probe-password"
-              type="password"
-              name="certbench-probe-password"
-              autoComplete="off"
-              spellCheck={false}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            <span className="probe-hint">{isPkcs12(certificate) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this probe only; not stored.</span>
-          </div>
-        )}
-        {certificate && !isPkcs12(certificate) && (
-          <div className="probe-file-row">
-            <span className="probe-sublabel">Key file</span>
-            <button type="button" className="button secondary small" data-testid="probe-key-choose" onClick={() => keyInput.current?.click()}>
-              {keyFile ? 'Choose another key' : 'Choose the private key file'}
-            </button>
-            <input
-              ref={keyInput}
-              type="file"
-              accept={KEY_ACCEPT}
-              hidden
-              data-testid="probe-key-input"
-              aria-label="Private key file"
-              onChange={(e) => {
-                setKeyFile(e.target.files?.[0] ?? null);
-                e.target.value = '';
-              }}
-            />
-            {keyFile ? (
-              <span className="probe-file-chip" data-testid="probe-key-name">
-                {keyFile.name}
-                <button type="button" className="probe-chip-remove" aria-label={`Remove ${keyFile.name}`} onClick={() => setKeyFile(null)}>
-                  ×
-                </button>
-              </span>
-            ) : (
-              <span className="probe-hint">Not needed when the key is in the certificate file.</span>
-            )}
-          </div>
-        )}
+        <CertificateFilePicker
+          value={chosen}
+          onChange={setChosen}
+          testIds="probe"
+          labelId={`${ids}-cert-label`}
+          use="probe"
+          emptyHint="Without one, the probe shows what the server asks for."
+        />
         {fromLab?.clientPfx && (
           <p className="probe-lab-hint" data-testid="probe-lab-hint">
             The lab&apos;s client certificate is <code>{fromLab.clientPfx.path}</code> <CopyButton value={fromLab.clientPfx.path} what="the lab client PFX path" /> with the

@@ -229,6 +229,11 @@ describe.skipIf(missing !== null)('diagnostic bundles (real probe, real certific
     expect(r.path).toBe(path.join(tmp, 'data', 'bundles', 'certbench-HELPDESK-PC-20260131-090507.zip'));
     expect(fs.existsSync(r.path)).toBe(true);
     expect(Object.keys(entries(new Uint8Array(fs.readFileSync(r.path)))).some((n) => n === 'stores.json' || n.startsWith('certs/folder'))).toBe(false);
+    // A second export in the same second takes the next free name: the first is never replaced.
+    const before = fs.readFileSync(r.path);
+    const again = await services.bundles.export({ report, redact: [], includeStores: false }, ctx(), { hostname: 'HELPDESK-PC', now: new Date(2026, 0, 31, 9, 5, 7) });
+    expect(again.path).toBe(path.join(tmp, 'data', 'bundles', 'certbench-HELPDESK-PC-20260131-090507-2.zip'));
+    expect(fs.readFileSync(r.path).equals(before)).toBe(true);
   });
 
   it('redacts hosts, accounts, IPs and subjects in every file and leaves the certificates out', async () => {

@@ -188,7 +188,7 @@ class BundleFiles {
  */
 function checkOut(request: Request): void {
   if (request.out !== undefined && !path.isAbsolute(request.out)) throw new CertbenchError('bad-request', `out: "${request.out}" is a relative path; give the full path of the .zip to write`);
-  if (request.out !== undefined && !request.overwrite && fs.existsSync(request.out)) throw new CertbenchError('bad-input', `${request.out}: already exists; choose another name, or ask to replace it (--overwrite)`);
+  if (request.out !== undefined && !request.overwrite && fs.existsSync(request.out)) throw new CertbenchError('bad-input', alreadyExists(request.out));
 }
 
 /** 1-4. The report (given, or made now), the listing, the keys, the commands. */
@@ -441,11 +441,29 @@ export async function exportBundle(request: Request, ctx: Ctx, deps: BundleDeps,
   const zip = zipSync(zippable);
 
   step(8);
-  const dir = request.out ? path.dirname(path.resolve(request.out)) : path.join(deps.dataDir, 'bundles');
-  const target = request.out ? path.resolve(request.out) : path.join(dir, `certbench-${safeName(red.host, 60)}-${stamp(now)}.zip`);
-  writeAtomically(target, zip, !request.out, request.overwrite === true);
+  const target = request.out ? path.resolve(request.out) : writeUnderDefaultName(path.join(deps.dataDir, 'bundles'), `certbench-${safeName(red.host, 60)}-${stamp(now)}`, zip);
+  if (request.out) writeAtomically(target, zip, false, request.overwrite === true);
   ctx.progress({ done: STAGES.length, total: STAGES.length, label: 'done' });
   return { path: target, fileName: path.basename(target), bytes: zip.length, zipBase64: Buffer.from(zip).toString('base64'), manifest };
+}
+
+const alreadyExists = (file: string) => `${file}: already exists; choose another name, or ask to replace it (--overwrite)`;
+
+/**
+ * A bundle without a name the user chose: `<base>.zip` in the data folder, or `<base>-2.zip`, ... when
+ * that name is taken (two exports in the same second); never over an existing file.
+ */
+function writeUnderDefaultName(dir: string, base: string, data: Uint8Array): string {
+  for (let n = 1; n <= 100; n++) {
+    const target = path.join(dir, `${base}${n === 1 ? '' : `-${n}`}.zip`);
+    try {
+      writeAtomically(target, data, true, false);
+      return target;
+    } catch (err) {
+      if (!(err instanceof CertbenchError && err.message === alreadyExists(target))) throw err;
+    }
+  }
+  throw new CertbenchError('internal', `${path.join(dir, `${base}.zip`)}: this name and 99 numbered ones are taken; give the bundle a name`);
 }
 
 /** Write to a temporary file in the same folder, flush it, and rename it over the target. */
@@ -477,7 +495,7 @@ function writeAtomically(target: string, data: Uint8Array, createDir: boolean, o
   } catch (err) {
     fs.rmSync(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CertbenchError('bad-input', `${target}: already exists; choose another name, or ask to replace it (--overwrite)`);
+    if (code === 'EEXIST') throw new CertbenchError('bad-input', alreadyExists(target));
     if (code === 'ENOSPC') throw new CertbenchError('internal', `${target}: the disk is full (the bundle needs ${formatBytes(data.length)})`);
     if (code === 'EISDIR') throw new CertbenchError('bad-input', `${target}: is a folder; give a file name ending in .zip`);
     throw new CertbenchError(code === 'EACCES' || code === 'EPERM' ? 'forbidden' : 'internal', `${target}: cannot write the bundle (${code ?? (err instanceof Error ? err.message : 'error')})`);

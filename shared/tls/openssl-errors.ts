@@ -1,4 +1,4 @@
-import { ALERT_NAMES } from './names';
+import { ALERT_NAMES, alertName } from './names';
 
 /**
  * OpenSSL's error strings in words. Node passes them on as they are:
@@ -34,6 +34,18 @@ export function opensslReason(text: string): { code: string; reason: string } | 
 }
 
 /**
+ * The TLS alert a peer sent, when the error is one: OpenSSL's SSL reason codes 1000+N are "alert N
+ * received" (ssl.h SSL_AD_REASON_OFFSET), and its texts say "sslv3/tlsv1/tlsv13 alert <name>".
+ */
+export function opensslAlert(found: { code: string; reason: string }): number | null {
+  const reasonCode = parseInt(found.code, 16) & 0xfff;
+  if (reasonCode >= 1000 && reasonCode < 1256) return reasonCode - 1000;
+  const name = /^(?:sslv3|tlsv1|tlsv13) alert (.+)$/.exec(found.reason)?.[1]?.replace(/ /g, '_');
+  const code = name ? Object.entries(ALERT_NAMES).find(([, n]) => n === name)?.[0] : undefined;
+  return code !== undefined ? Number(code) : null;
+}
+
+/**
  * An OpenSSL error in words: a peer's alert named as such ("sslv3 alert handshake failure" is the
  * server's alert 40), known reasons said plainly, other reasons as OpenSSL words them, without the
  * address, function or source path. Text that is not an OpenSSL error comes back unchanged.
@@ -41,11 +53,8 @@ export function opensslReason(text: string): { code: string; reason: string } | 
 export function opensslWords(text: string): string {
   const found = opensslReason(text);
   if (!found) return text;
-  const alert = /^(?:sslv3|tlsv1|tlsv13) alert (.+)$/.exec(found.reason);
-  if (alert && !REASONS[found.reason]) {
-    const name = alert[1]!.replace(/ /g, '_');
-    const code = Object.entries(ALERT_NAMES).find(([, n]) => n === name)?.[0];
-    return `the server sent alert ${name}${code !== undefined ? ` (${code})` : ''}`;
-  }
-  return REASONS[found.reason] ?? found.reason;
+  if (REASONS[found.reason]) return REASONS[found.reason]!;
+  const alert = opensslAlert(found);
+  if (alert !== null) return `the server sent alert ${alertName(alert)} (${alert})`;
+  return found.reason;
 }

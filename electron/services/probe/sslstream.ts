@@ -5,7 +5,8 @@ import { CertbenchError, oneLine } from '../../../shared/errors';
 import type { Alert, ClientAuthMode, ProbeAttempt, ProbeAttemptKind, SelectionCall, SslStreamDetails, TimelineEntry } from '../../../shared/model/probe';
 import { decideOffers, type OfferCandidate } from '../../../shared/probe/offer';
 import { decodeWin32Status } from '../../../shared/server/win32-status';
-import { ALERT_NAMES, alertName } from '../../../shared/tls/names';
+import { alertName } from '../../../shared/tls/names';
+import { opensslAlert, opensslReason, opensslWords } from '../../../shared/tls/openssl-errors';
 import { findPowerShell } from '../../platform/find-powershell';
 import { requirePowerShell } from './choose-client';
 import type { CommandRunner } from '../../platform/types';
@@ -188,15 +189,11 @@ export function describeFailure(failure: NonNullable<SslStreamAnswer['failure']>
         return { failure: { code: decoded.hex, name: decoded.name, words: decoded.meaning ?? decoded.name, raw: failure.text }, alert };
       }
     }
-    const openssl = /error:([0-9A-F]{8}):SSL routines:[^:]*:(.+)$/i.exec(e.message);
+    const openssl = opensslReason(e.message);
     if (openssl) {
-      const reason = parseInt(openssl[1]!, 16) & 0xfff;
-      const words = openssl[2]!.trim();
-      const byName = /alert (.+)$/.exec(words)?.[1]?.replace(/ /g, '_');
-      const fromName = byName ? Number(Object.entries(ALERT_NAMES).find(([, n]) => n === byName)?.[0] ?? NaN) : NaN;
-      alert = reason >= 1000 && reason < 1256 ? reason - 1000 : Number.isFinite(fromName) ? fromName : null;
-      const meaning = alert !== null ? `the server sent fatal alert ${alert} (${alertName(alert)})` : words;
-      return { failure: { code: openssl[1]!.toUpperCase(), name: words, words: meaning, raw: failure.text }, alert };
+      alert = opensslAlert(openssl);
+      const meaning = alert !== null ? `the server sent fatal alert ${alert} (${alertName(alert)})` : opensslWords(e.message);
+      return { failure: { code: openssl.code, name: openssl.reason, words: meaning, raw: failure.text }, alert };
     }
   }
   const last = failure.chain[failure.chain.length - 1];

@@ -42,6 +42,14 @@ export interface IssueOptions {
   key?: crypto.KeyObject;
   notBefore?: Date;
   notAfter?: Date;
+  /** cRLDistributionPoints (RFC 5280 4.2.1.13): one DistributionPoint per URL, each a fullName URI. */
+  crlUrls?: string[];
+  /** authorityInfoAccess (RFC 5280 4.2.2.1) id-ad-ocsp access locations. */
+  ocspUrls?: string[];
+  /** authorityInfoAccess (RFC 5280 4.2.2.1) id-ad-caIssuers access locations. */
+  caIssuersUrls?: string[];
+  /** The serial's unsigned big-endian bytes; omitted means 16 random bytes with a first byte in 0x01..0x7F. */
+  serial?: Buffer;
 }
 
 const ATTRIBUTE_OIDS: Readonly<Record<string, string>> = {
@@ -128,8 +136,7 @@ export function issueCertificate(opts: IssueOptions): LabCertificate {
   const nameDer = encodeName(opts.subject);
   const issuerKey = opts.issuer?.key ?? key;
   const { alg, digest } = signatureAlgorithm(issuerKey);
-  const serial = crypto.randomBytes(16);
-  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  const serial = opts.serial ?? randomSerial();
   const notBefore = opts.notBefore ?? new Date(Date.now() - 60 * 60 * 1000);
   const notAfter = opts.notAfter ?? new Date(Date.now() + 397 * 86_400_000);
 
@@ -144,6 +151,7 @@ export function issueCertificate(opts: IssueOptions): LabCertificate {
   exts.push(extension('2.5.29.14', false, encode(0x04, ski)));
   const aki = opts.issuer?.ski ?? ski;
   exts.push(extension('2.5.29.35', false, seq(encode(0x80, aki))));
+  exts.push(...revocationExtensions(opts));
 
   const tbs = seq(
     encode(0xa0, encodeUnsigned(Uint8Array.of(2))),
@@ -168,6 +176,27 @@ export function issueCertificate(opts: IssueOptions): LabCertificate {
     nameDer: Buffer.from(nameDer),
     ski,
   };
+}
+
+function randomSerial(): Buffer {
+  const serial = crypto.randomBytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  return serial;
+}
+
+/** cRLDistributionPoints and authorityInfoAccess for the URLs asked for (none when no URL). */
+function revocationExtensions(opts: IssueOptions): Uint8Array[] {
+  const uri = (u: string) => encode(0x86, utf8(u));
+  const exts: Uint8Array[] = [];
+  // DistributionPoint ::= SEQUENCE { distributionPoint [0] { fullName [0] GeneralNames } } (RFC 5280 4.2.1.13).
+  if (opts.crlUrls?.length) exts.push(extension('2.5.29.31', false, seq(...opts.crlUrls.map((u) => seq(encode(0xa0, encode(0xa0, uri(u))))))));
+  // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName } (RFC 5280 4.2.2.1).
+  const access = [
+    ...(opts.ocspUrls ?? []).map((u) => seq(encodeOid('1.3.6.1.5.5.7.48.1'), uri(u))),
+    ...(opts.caIssuersUrls ?? []).map((u) => seq(encodeOid('1.3.6.1.5.5.7.48.2'), uri(u))),
+  ];
+  if (access.length) exts.push(extension('1.3.6.1.5.5.7.1.1', false, seq(...access)));
+  return exts;
 }
 
 /** The bytes of the subjectPublicKey BIT STRING inside a SubjectPublicKeyInfo (SEQUENCE { AlgorithmIdentifier, BIT STRING }). */

@@ -50,6 +50,12 @@ export const FINDING_IDS = [
   'chain.weak-crypto',
   // A TLS version the probe was told to use, refused by the server: an answer, not a failure to observe.
   'server.tls-version-refused',
+  // Revocation (RFC 5280 CRLs, RFC 6960 OCSP): the per-link answers of shared/revocation.
+  'revocation.revoked',
+  'revocation.unreachable',
+  'revocation.stale-crl',
+  'revocation.no-address',
+  'revocation.ocsp-unknown',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
@@ -122,6 +128,14 @@ export const FINDING_SEVERITY: Record<FindingId, Severity> = {
   'chain.unverified-signature': 'error',
   'chain.weak-crypto': 'warning',
   'server.tls-version-refused': 'error',
+  // The certificate or a CA above it is revoked: every Windows server that checks refuses it.
+  'revocation.revoked': 'error',
+  // This machine could not check; an error when the server is known to check revocation.
+  'revocation.unreachable': 'warning',
+  'revocation.stale-crl': 'warning',
+  // A link that is not a root with neither CRL nor OCSP address; an error if the binding checks revocation.
+  'revocation.no-address': 'warning',
+  'revocation.ocsp-unknown': 'warning',
 };
 
 export function finding(

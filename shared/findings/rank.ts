@@ -35,6 +35,7 @@ const PRIOR: Record<FindingId, number> = {
   'cert.not-yet-valid': 95,
   'cert.no-private-key': 93,
   'cert.no-client-auth-eku': 92,
+  'revocation.revoked': 94,
   'schannel.server-key-unreadable': 91,
   'server.tls13-post-handshake-needed': 90,
   'iis.tls13-with-renegotiation': 90,
@@ -60,6 +61,11 @@ const PRIOR: Record<FindingId, number> = {
   // Clients that can only use that version cannot connect at all; others fall back without noticing.
   'server.tls-version-refused': 59,
   'server.rejected-certificate': 58,
+  // Windows servers that check revocation refuse a certificate whose status they cannot get (403.13 / CRYPT_E_REVOCATION_OFFLINE).
+  'revocation.unreachable': 62,
+  'revocation.stale-crl': 61,
+  'revocation.no-address': 57,
+  'revocation.ocsp-unknown': 54,
   'http.403.16': 56,
   'http.403.17': 56,
   'http.403.13': 56,
@@ -92,6 +98,11 @@ const EXPLAINS: Partial<Record<FindingId, FindingId[]>> = {
   'log.500-64-before-403-7': ['http.403.7'],
   'chain.incomplete': ['http.403.16', 'server.rejected-certificate', 'server.ca-list-excludes-issuer'],
   'chain.untrusted-root': ['http.403.16', 'server.rejected-certificate'],
+  // IIS answers 403.13 for a revoked certificate (windows-formats.md, IIS substatus table); which
+  // substatus an offline revocation server gives is not documented, so both are named.
+  'revocation.revoked': ['http.403.13', 'server.rejected-certificate'],
+  'revocation.unreachable': ['http.403.13', 'http.403.16', 'server.rejected-certificate'],
+  'revocation.stale-crl': ['http.403.13', 'http.403.16', 'server.rejected-certificate'],
   'chain.invalid': ['http.403.16', 'server.rejected-certificate'],
   'chain.unverified-signature': ['http.403.16', 'server.rejected-certificate'],
   'key.identity-cannot-read': ['http.403.7'],

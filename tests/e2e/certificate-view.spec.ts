@@ -1,5 +1,5 @@
 import { test, expect, type Locator, type Page, type Route } from '@playwright/test';
-import { expectNoHorizontalOverflow, openApp, screenshot, viewShot } from './helpers/app';
+import { expectNoHorizontalOverflow, expectOpenedCount, openApp, screenshot, showFile, viewShot } from './helpers/app';
 import {
   CA_ISSUERS_URL,
   CLIENT_CN,
@@ -39,18 +39,17 @@ test.afterAll(() => {
   fx?.cleanup();
 });
 
-const fileResult = (page: Page, name: string): Locator => page.locator(`[data-testid="file-result"][data-file="${name}"]`);
 /** The best path's picture (alternatives, when shown, have their own). */
 const bestChain = (card: Locator): Locator => card.getByTestId('chain-section').getByTestId('chain-diagram').first();
 
 async function open(page: Page, files: string[]): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(files);
-  await expect(page.getByTestId('file-result')).toHaveCount(files.length);
+  await expectOpenedCount(page, files.length);
   await expect(page.getByTestId('progress')).toBeHidden();
 }
 
 async function cardOf(page: Page, file: string): Promise<Locator> {
-  const card = fileResult(page, file).getByTestId('cert-card');
+  const card = (await showFile(page, file)).getByTestId('cert-card');
   await expect(card).toHaveCount(1);
   return card;
 }
@@ -105,26 +104,27 @@ test('the client certificate with its chain: untrusted, drawn root first, red ve
   );
   expect([...order].sort((a, b) => a - b)).toEqual(order);
 
+  await expect(boxes.nth(1).locator('[data-testid="chain-check"][data-check="name-constraints"]')).toHaveText('✓Names below are within its name constraints');
+
   // A CA opened on its own gets its chain, without a client-authentication verdict; the root gets neither.
   const intermediate = await cardOf(page, 'intermediate.pem');
   await expect(intermediate.getByTestId('chain-status')).toHaveAttribute('data-status', 'untrusted');
   await expect(intermediate.getByTestId('verdict')).toHaveCount(0);
   await expect(intermediate.getByTestId('nc-permitted')).toHaveText(['DNS name.contoso.test', 'Emailcontoso.test']);
   await expect(intermediate.getByTestId('nc-excluded')).toHaveText(['DNS namelegacy.contoso.test']);
-  await expect(boxes.nth(1).locator('[data-testid="chain-check"][data-check="name-constraints"]')).toHaveText('✓Names below are within its name constraints');
   const root = await cardOf(page, 'root.pem');
   await expect(root.getByTestId('chain-section')).toHaveCount(0);
   await expect(page.getByTestId('trust-line')).toContainText('trusted root');
 
   await expectNoHorizontalOverflow(page);
-  await client.scrollIntoViewIfNeeded();
+  const clientAgain = await cardOf(page, 'client.pem');
   await page.evaluate(() => window.scrollTo(0, 0));
   await viewShot(page, '1x-01-chain-untrusted-top');
-  await client.getByTestId('chain-section').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await clientAgain.getByTestId('chain-section').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.mouse.wheel(0, -80);
   await viewShot(page, '1x-02-chain-untrusted-picture');
   await screenshot(page, '1x-03-chain-untrusted-full');
-  await intermediate.getByTestId('field-name-constraints').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await (await cardOf(page, 'intermediate.pem')).getByTestId('field-name-constraints').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await viewShot(page, '1x-17-name-constraints');
 });
 
@@ -233,7 +233,7 @@ test('a server-only certificate: the verdict lists cert.no-client-auth-eku, erro
 test('a PFX asks for its password on its row; a wrong one says so; the right one opens it with its key', async ({ page }) => {
   await openApp(page);
   await open(page, [fx.pfx]);
-  const row = fileResult(page, 'client.pfx');
+  const row = (await showFile(page, 'client.pfx'));
   const prompt = row.getByTestId('password-prompt');
   await expect(prompt).toBeVisible();
   await expect(row.getByTestId('file-error')).toContainText('password');
@@ -277,27 +277,30 @@ test('a key in a file of its own is matched to its certificate; an encrypted one
   const sha1 = opensslFacts(fx.client.pemPath).sha1;
   await open(page, [fx.client.pemPath, fx.client.keyPath]);
   // Matched across files, so the key line and the verdict agree.
-  await expect(fileResult(page, 'client.key').getByTestId('key-line')).toContainText(`matches certificate ${sha1}`);
+  await expect((await showFile(page, 'client.key')).getByTestId('key-line')).toContainText(`matches certificate ${sha1}`);
   const client = await cardOf(page, 'client.pem');
   await expect(client.getByTestId('verdict-key')).toHaveAttribute('data-status', 'present');
   await expect(client.getByTestId('verdict-key')).toHaveText('Private key found in client.key');
 
   await page.getByTestId('clear').click();
   await open(page, [fx.client.pemPath, fx.encryptedKey]);
-  const keyRow = fileResult(page, 'client-encrypted.key');
+  let keyRow = await showFile(page, 'client-encrypted.key');
   await expect(keyRow.getByTestId('key-locked')).toContainText('The private key in client-encrypted.key is encrypted');
-  await expect(client.getByTestId('verdict-key')).toHaveAttribute('data-status', 'unknown');
-  await expect(client.getByTestId('verdict-key')).toHaveText(
-    "Private key not known — the private key in client-encrypted.key is encrypted: give its password to check whether it is this certificate's",
-  );
   await keyRow.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await viewShot(page, '1x-14-key-encrypted');
+  let clientCard = await cardOf(page, 'client.pem');
+  await expect(clientCard.getByTestId('verdict-key')).toHaveAttribute('data-status', 'unknown');
+  await expect(clientCard.getByTestId('verdict-key')).toHaveText(
+    "Private key not known — the private key in client-encrypted.key is encrypted: give its password to check whether it is this certificate's",
+  );
+  keyRow = await showFile(page, 'client-encrypted.key');
   const input = keyRow.getByTestId('password-input');
   await input.fill(KEY_PASSWORD);
   await input.press('Enter');
   await expect(keyRow.getByTestId('key-locked')).toHaveCount(0);
   await expect(keyRow.getByTestId('key-line')).toContainText(`matches certificate ${sha1}`);
-  await expect(client.getByTestId('verdict-key')).toHaveText('Private key found in client-encrypted.key');
+  clientCard = await cardOf(page, 'client.pem');
+  await expect(clientCard.getByTestId('verdict-key')).toHaveText('Private key found in client-encrypted.key');
 });
 
 test('the raw ASN.1 view is one click away and shows Client Authentication inside the EKU extension', async ({ page }) => {
@@ -357,7 +360,7 @@ test('validity timelines: an expired certificate says how long ago, a future one
   await expect(client.getByTestId('timeline-today')).toHaveText(/^Today: 36[45] days left$/);
 
   await expectNoHorizontalOverflow(page);
-  await past.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await (await cardOf(page, 'expired.pem')).getByTestId('validity-timeline').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await viewShot(page, '1x-12-timeline-expired');
 });
 
@@ -453,9 +456,9 @@ test('a chain to a trusted root: green with the key, amber while the key is not 
     sentence: `"${cn}" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.`,
   }));
   await open(page, [fx.pfx]);
-  await fileResult(page, 'client.pfx').getByTestId('password-input').fill(PFX_PASSWORD);
-  await fileResult(page, 'client.pfx').getByTestId('password-open').click();
-  const good = fileResult(page, 'client.pfx').getByTestId('cert-card').first();
+  await (await showFile(page, 'client.pfx')).getByTestId('password-input').fill(PFX_PASSWORD);
+  await (await showFile(page, 'client.pfx')).getByTestId('password-open').click();
+  const good = (await showFile(page, 'client.pfx')).getByTestId('cert-card').first();
   await expect(good.getByTestId('verdict')).toHaveAttribute('data-usable', 'true');
   await expect(good.getByTestId('verdict')).toHaveClass(/is-good/);
   await expect(good.getByTestId('verdict-key')).toHaveText('Private key found in client.pfx');

@@ -2,7 +2,7 @@ import { test, expect, type Locator, type Page, type Route } from '@playwright/t
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appUrl, dropFiles, openApp, screenshot } from './helpers/app';
+import { appUrl, dropFiles, expectOpenedCount, openApp, screenshot, showFile } from './helpers/app';
 import { CLIENT_SAN, makeFixtures, openssl, opensslFacts, type Fixtures } from './helpers/certs';
 
 /**
@@ -21,8 +21,6 @@ test.afterAll(() => {
   if (fx) fs.rmSync(fx.dir, { recursive: true, force: true });
 });
 
-const fileResult = (page: Page, name: string): Locator =>
-  page.locator(`[data-testid="file-result"][data-file="${name}"]`);
 
 /** openssl's serial drops the 00 byte DER adds when the top bit is set; the UI shows DER bytes. */
 const serialWithoutSignByte = (s: string) => s.replace(/^00(?=[89A-F])/, '');
@@ -115,15 +113,16 @@ test('files opened with "Open certificate files" show what openssl reports', asy
   await page.getByTestId('open-files').click();
   await (await chooser).setFiles([fx.clientPem, fx.expiredPem, fx.serverPem, fx.rootCer, fx.chainPem]);
 
-  await expect(page.getByTestId('file-result')).toHaveCount(5);
-  await expect(page.getByTestId('cert-card')).toHaveCount(6);
+  await expectOpenedCount(page, 5);
   await expect(page.getByTestId('progress')).toBeHidden();
-  await expect(page.getByTestId('file-error')).toHaveCount(0);
-  // In the order chosen.
-  await expect(page.getByTestId('file-name')).toHaveText(['client.pem', 'expired.pem', 'server.pem', 'root-ca.cer', 'chain.pem']);
+  // In the order chosen, in the compact list; the first file's details (one certificate) below it.
+  await expect(page.getByTestId('opened-item').locator('.opened-name')).toHaveText(['client.pem', 'expired.pem', 'server.pem', 'root-ca.cer', 'chain.pem']);
+  await expect(page.getByTestId('file-result')).toHaveCount(1);
+  await expect(page.getByTestId('file-name')).toHaveText('client.pem');
+  await expect(page.getByTestId('summary')).toHaveText('5 files · 6 certificates');
 
   // Client certificate: valid, client authentication allowed, SANs with their types.
-  const client = fileResult(page, 'client.pem').getByTestId('cert-card');
+  const client = (await showFile(page, 'client.pem')).getByTestId('cert-card');
   await expectMatchesOpenssl(client, fx.clientPem);
   await expect(client.getByTestId('cert-title')).toHaveText('alice.client.example.test');
   await expect(client.getByTestId('validity-badge')).toHaveText('Valid');
@@ -151,14 +150,14 @@ test('files opened with "Open certificate files" show what openssl reports', asy
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(opensslFacts(fx.clientPem).sha1);
 
   // Expired certificate.
-  const expired = fileResult(page, 'expired.pem').getByTestId('cert-card');
+  const expired = (await showFile(page, 'expired.pem')).getByTestId('cert-card');
   await expectMatchesOpenssl(expired, fx.expiredPem);
   await expect(expired.getByTestId('validity-badge')).toHaveText('Expired');
   await expect(expired.getByTestId('validity-badge')).toHaveAttribute('data-status', 'expired');
   await expect(expired.getByTestId('validity-sentence')).toHaveText(/^Expired \d+ days? ago$/);
 
   // Server-only EKU: the note that explains a 403.7 in one line.
-  const server = fileResult(page, 'server.pem').getByTestId('cert-card');
+  const server = (await showFile(page, 'server.pem')).getByTestId('cert-card');
   await expectMatchesOpenssl(server, fx.serverPem);
   await expect(server.getByTestId('client-auth-note')).toHaveText(
     'Not usable for client authentication: its Enhanced Key Usage does not include Client Authentication',
@@ -167,7 +166,7 @@ test('files opened with "Open certificate files" show what openssl reports', asy
   await expect(server.getByTestId('eku-badge')).not.toHaveClass(/is-good/);
 
   // DER root: self-signed, decided by its signature; a CA; EKU not restricted (so no note).
-  const rootFile = fileResult(page, 'root-ca.cer');
+  const rootFile = (await showFile(page, 'root-ca.cer'));
   await expect(rootFile.getByTestId('file-name')).toHaveText('root-ca.cer');
   await expect(rootFile).toContainText('DER · 1 certificate');
   const root = rootFile.getByTestId('cert-card');
@@ -178,7 +177,7 @@ test('files opened with "Open certificate files" show what openssl reports', asy
   await expect(root.getByTestId('field-eku').locator('dd')).toContainText('Not restricted');
 
   // One PEM file, two certificates, in file order.
-  const chain = fileResult(page, 'chain.pem');
+  const chain = (await showFile(page, 'chain.pem'));
   await expect(chain).toContainText('PEM · 2 certificates');
   const chainCards = chain.getByTestId('cert-card');
   await expect(chainCards).toHaveCount(2);
@@ -191,7 +190,7 @@ test('files opened with "Open certificate files" show what openssl reports', asy
 
   // A certificate with its private key in one file: the key is summarised and matched, never shown.
   await page.getByTestId('file-input').setInputFiles(fx.clientWithKeyPem);
-  const withKey = fileResult(page, 'client-with-key.pem');
+  const withKey = (await showFile(page, 'client-with-key.pem'));
   await expect(withKey).toContainText('PEM · 1 certificate · 1 private key');
   await expect(withKey.getByTestId('key-line')).toHaveText(
     `Private key: ECC 256 bits (P-256), PKCS#8, matches certificate ${opensslFacts(fx.clientPem).sha1}`,
@@ -209,26 +208,31 @@ test('bad files each show exactly one clear error line and the good files still 
 
   await page.getByTestId('file-input').setInputFiles([fx.notesTxt, fx.truncatedCer, fx.hugePem, fx.clientPem]);
 
-  await expect(page.getByTestId('file-result')).toHaveCount(4);
+  await expectOpenedCount(page, 4);
   await expect(page.getByTestId('progress')).toBeHidden();
-  await expect(page.getByTestId('file-error')).toHaveCount(3);
+  // The list says which files could not be read before any is opened.
   for (const name of ['notes.txt', 'truncated.cer', 'huge.pem']) {
-    await expect(fileResult(page, name).getByTestId('file-error')).toHaveCount(1);
-    await expect(fileResult(page, name).getByTestId('cert-card')).toHaveCount(0);
+    await expect(page.locator(`[data-testid="opened-item"][data-file="${name}"]`)).toContainText('Not readable');
   }
-  await expect(fileResult(page, 'notes.txt').getByTestId('file-error')).toHaveText(
+  for (const name of ['notes.txt', 'truncated.cer', 'huge.pem']) {
+    await expect((await showFile(page, name)).getByTestId('file-error')).toHaveCount(1);
+    await expect((await showFile(page, name)).getByTestId('cert-card')).toHaveCount(0);
+  }
+  await expect((await showFile(page, 'notes.txt')).getByTestId('file-error')).toHaveText(
     'notes.txt: not a certificate (neither PEM nor DER X.509)',
   );
-  await expect(fileResult(page, 'truncated.cer').getByTestId('file-error')).toHaveText(
+  await expect((await showFile(page, 'truncated.cer')).getByTestId('file-error')).toHaveText(
     /^truncated\.cer: truncated DER: the file has \d+ of the \d+ bytes the certificate declares$/,
   );
-  await expect(fileResult(page, 'huge.pem').getByTestId('file-error')).toHaveText(
+  await expect((await showFile(page, 'huge.pem')).getByTestId('file-error')).toHaveText(
     'huge.pem: file is 17 MB; certificate files are at most 16 MB',
   );
   // One line each: no stack traces, no line breaks.
-  for (const text of await page.getByTestId('file-error').allInnerTexts()) expect(text.trim()).not.toContain('\n');
+  for (const name of ['notes.txt', 'truncated.cer', 'huge.pem']) {
+    expect((await (await showFile(page, name)).getByTestId('file-error').innerText()).trim()).not.toContain('\n');
+  }
 
-  const good = fileResult(page, 'client.pem').getByTestId('cert-card');
+  const good = (await showFile(page, 'client.pem')).getByTestId('cert-card');
   await expect(good).toBeVisible();
   await expectMatchesOpenssl(good, fx.clientPem);
   await expect(page.getByTestId('summary')).toHaveText('4 files · 1 certificate · 3 files with problems');
@@ -256,26 +260,28 @@ test('files dropped on the drop zone or anywhere on the pane are inspected; Clea
   await dropFiles(page, 'drop-zone', [{ name: 'server.pem', path: fx.serverPem }]);
   await expect(page.getByTestId('drop-zone')).not.toHaveClass(/is-active/);
   await expect(page.getByTestId('cert-card')).toHaveCount(1);
-  await expectMatchesOpenssl(fileResult(page, 'server.pem').getByTestId('cert-card'), fx.serverPem);
+  await expectMatchesOpenssl((await showFile(page, 'server.pem')).getByTestId('cert-card'), fx.serverPem);
 
   // Not on the drop zone: on the result list. The pane takes the drop; the files opened later join the
-  // end (issue 18), so the one being read stays where it is, and the compact list shows all three.
-  const before = await fileResult(page, 'server.pem').boundingBox();
+  // end of the compact list, and the details being read stay the server certificate's.
+  const serverDetails = page.locator('[data-testid="file-result"][data-file="server.pem"]');
+  const before = await serverDetails.boundingBox();
   await dropFiles(page, 'results', [
     { name: 'expired.pem', path: fx.expiredPem },
     { name: 'root-ca.cer', path: fx.rootCer },
   ]);
-  await expect(page.getByTestId('cert-card')).toHaveCount(3);
-  await expect(page.getByTestId('file-name')).toHaveText(['server.pem', 'expired.pem', 'root-ca.cer']);
-  await expect(page.getByTestId('opened-item')).toHaveCount(3);
+  await expect(page.getByTestId('opened-item').locator('.opened-name')).toHaveText(['server.pem', 'expired.pem', 'root-ca.cer']);
   await expect(page.locator('[data-testid="opened-item"][data-file="expired.pem"]')).toContainText('Expired');
-  // The compact list sits above the details; the server certificate moved down by that list at most, never below the window's top half.
-  const after = await fileResult(page, 'server.pem').boundingBox();
+  await expect(page.getByTestId('file-name')).toHaveText('server.pem');
+  // The compact list appears above the details; the server certificate moved down by that list at most.
+  const after = await serverDetails.boundingBox();
   expect(after!.y - before!.y).toBeLessThan(260);
-  // A row takes the reader to that file's details.
+  // A row replaces the details with that file's, in view.
   await page.locator('[data-testid="opened-item"][data-file="root-ca.cer"]').click();
-  await expect(fileResult(page, 'root-ca.cer')).toBeInViewport();
-  await expect(fileResult(page, 'expired.pem').getByTestId('validity-badge')).toHaveText('Expired');
+  await expect(page.getByTestId('file-name')).toHaveText('root-ca.cer');
+  await expect(page.locator('[data-testid="file-result"][data-file="root-ca.cer"]')).toBeInViewport();
+  await expect((await showFile(page, 'expired.pem')).getByTestId('validity-badge')).toHaveText('Expired');
+  await screenshot(page, '05b-compact-list');
 
   await page.getByTestId('clear').click();
   await expect(page.getByTestId('file-result')).toHaveCount(0);
@@ -306,7 +312,8 @@ test('a progress bar says which file is being read while work runs', async ({ pa
   await screenshot(page, '04-progress');
   release();
 
-  await expect(page.getByTestId('cert-card')).toHaveCount(3);
+  await expectOpenedCount(page, 3);
+  await expect(page.getByTestId('summary')).toHaveText('3 files · 3 certificates');
   await expect(progress).toBeHidden();
 });
 

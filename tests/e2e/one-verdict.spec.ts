@@ -124,7 +124,7 @@ test('the policies a chain must hold are an input where chains are shown, and th
   test.setTimeout(120_000);
   await openApp(page);
   await page.getByTestId('file-input').setInputFiles([certs.clientPem, certs.rootPem]);
-  await expect(page.getByTestId('file-result')).toHaveCount(2);
+  await expect(page.getByTestId('opened-item')).toHaveCount(2);
   await expect(page.getByTestId('progress')).toBeHidden();
   const card = page.locator('[data-testid="file-result"][data-file="client.pem"]').getByTestId('cert-card');
   const status = card.getByTestId('chain-status');

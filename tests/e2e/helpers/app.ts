@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Where playwright.config.mts's webServer writes the tokened URL of `certbench serve`. */
 export const URL_FILE = path.resolve(`.tmp/e2e/url-${process.env.CERTBENCH_E2E_PORT ?? 47813}.txt`);
@@ -118,4 +118,25 @@ export async function startLabFromPage(page: Page): Promise<void> {
   await expect(start).toBeEnabled({ timeout: 90_000 });
   await expect(page.getByTestId('lab-progress')).toHaveCount(0);
   await expect(page.getByTestId('lab-status')).toHaveAttribute('data-running', 'true', { timeout: 90_000 });
+}
+
+/**
+ * The Certificates area shows one opened file's details at a time (the compact list chooses which):
+ * choose `name` in the list when there is one, and return its details.
+ */
+export async function showFile(page: Page, name: string): Promise<Locator> {
+  const row = page.locator(`[data-testid="opened-item"][data-file="${name}"]`);
+  if (await page.getByTestId('opened-list').count()) {
+    await row.click();
+    await expect(row).toHaveAttribute('aria-current', 'true');
+  }
+  const details = page.locator(`[data-testid="file-result"][data-file="${name}"]`);
+  await expect(details).toHaveCount(1);
+  return details;
+}
+
+/** Waits until `count` files are open: rows of the compact list when there are several, else one details section. */
+export async function expectOpenedCount(page: Page, count: number): Promise<void> {
+  if (count > 1) await expect(page.getByTestId('opened-item')).toHaveCount(count);
+  else await expect(page.getByTestId('file-result')).toHaveCount(count);
 }

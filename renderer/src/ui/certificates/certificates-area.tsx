@@ -61,6 +61,9 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
   const files = useMemo(() => matchKeysAcrossFiles(batches.flatMap((b) => b.files)), [batches]);
   const [chainSettings, setChainSettings] = useState<ChainSettings>(DEFAULT_CHAIN_SETTINGS);
   const [selected, setSelected] = useState<string | null>(null);
+  // One file's details at a time: the one chosen in the list, else the first opened, so files opened
+  // later join the list without replacing what is being read.
+  const shown = files.some((f) => f.key === selected) ? selected : (files[0]?.key ?? null);
   const chains = useChainAnalysis(files, progress === null, chainSettings);
   const certCount = files.reduce((n, f) => n + f.certificates.length, 0);
   // A wrong password is still a file waiting for its password, not a broken file.
@@ -187,22 +190,27 @@ function CertificatesPane({ tab, onTab, storesVisited, seed }: { tab: Tab; onTab
                 <OpenedList
                   files={files}
                   analyses={chains.targets}
-                  selected={selected}
+                  selected={shown}
                   now={now}
                   onSelect={(key) => {
                     setSelected(key);
-                    const el = document.querySelector<HTMLElement>(`[data-file-key="${key}"]`);
-                    el?.scrollIntoView({ block: 'start' });
-                    el?.focus({ preventScroll: true });
+                    // The details replace the previous file's; the reader is taken to them (and a screen reader with them).
+                    requestAnimationFrame(() => {
+                      const el = document.querySelector<HTMLElement>(`[data-file-key="${CSS.escape(key)}"]`);
+                      el?.scrollIntoView({ block: 'nearest' });
+                      el?.focus({ preventScroll: true });
+                    });
                   }}
                 />
               )}
               <ChainSettingsBar value={chainSettings} onChange={setChainSettings} />
-              {files.map((f) => (
-                <div key={f.key} data-file-key={f.key} tabIndex={-1} className={`file-slot${selected === f.key ? ' is-selected' : ''}`}>
-                  <FileResult file={f} now={now} analyses={chains.targets} reopening={reopening.has(f.key)} onPassword={reopen} />
-                </div>
-              ))}
+              {files
+                .filter((f) => f.key === shown)
+                .map((f) => (
+                  <div key={f.key} data-file-key={f.key} tabIndex={-1} className="file-slot" aria-label={`Details of ${f.name}`}>
+                    <FileResult file={f} now={now} analyses={chains.targets} reopening={reopening.has(f.key)} onPassword={reopen} />
+                  </div>
+                ))}
             </div>
           )}
         </div>

@@ -14,7 +14,7 @@ import { openBundle } from '../electron/services/bundle/open';
 import { issueCertificate } from '../electron/services/lab/pki';
 import { runProbe } from '../electron/services/probe/probe';
 import { generateCertificates } from './generate';
-import { round, type BenchResult } from './result';
+import { median, round, type BenchResult } from './result';
 
 /**
  * The target: "a bundle of 2,000 certificates and 10 probes exports in under 2 s here". The listing is
@@ -26,11 +26,6 @@ import { round, type BenchResult } from './result';
  * bounded reading cost on top.
  */
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** One real probe of a local node:tls server that asks for a client certificate in the handshake. */
 async function recordProbe(): Promise<ProbeResult> {

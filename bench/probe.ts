@@ -10,7 +10,7 @@ import { runProbe } from '../electron/services/probe/probe';
 import { createSystemTrust } from '../electron/services/system-trust';
 import { DEFAULT_LIMITS } from '../shared/tls/records';
 import { freePort } from '../electron/services/net/free-port';
-import { round, type BenchResult } from './result';
+import { median, round, type BenchResult } from './result';
 
 /**
  * Issue 5: the probe's wall time against `openssl s_client -connect ... -servername ...` doing the same
@@ -23,15 +23,10 @@ import { round, type BenchResult } from './result';
  */
 
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 
 
-async function waitForPort(port: number): Promise<void> {
+export async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port });
@@ -48,7 +43,7 @@ async function waitForPort(port: number): Promise<void> {
 }
 
 /** One `openssl s_client` run: connect, handshake, send the request, read until the server closes. */
-function sClient(port: number, extra: string[]): Promise<number> {
+export function sClient(port: number, extra: string[]): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-quiet', ...extra], { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -92,7 +87,8 @@ function plainNode(port: number): Promise<number> {
   });
 }
 
-export async function benchProbe(progress: (m: string) => void, rounds = 25): Promise<BenchResult[]> {
+/** A local `openssl s_server -verify 2 -www` asking for a client certificate with a CA list, in its own process. */
+export async function startOpensslServer(): Promise<{ port: number; stop: () => void }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-bench-probe-'));
   const root = issueCertificate({ subject: [['O', 'Certbench Bench'], ['CN', 'Bench Root']], ca: true });
   const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: root, eku: ['serverAuth'], dnsNames: ['localhost'] });
@@ -105,8 +101,22 @@ export async function benchProbe(progress: (m: string) => void, rounds = 25): Pr
     ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', path.join(dir, 'server.pem'), '-key', path.join(dir, 'server.key'), '-CAfile', path.join(dir, 'ca.pem'), '-verify', '2', '-www', '-quiet'],
     { stdio: ['pipe', 'ignore', 'ignore'] },
   );
+  const stop = () => {
+    child.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
     await waitForPort(port);
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return { port, stop };
+}
+
+export async function benchProbe(progress: (m: string) => void, rounds = 25): Promise<BenchResult[]> {
+  const { port, stop } = await startOpensslServer();
+  try {
     const target = { host: 'localhost', port, path: '/', servername: 'localhost' };
     const one = async () => {
       const started = performance.now();
@@ -212,7 +222,6 @@ export async function benchProbe(progress: (m: string) => void, rounds = 25): Pr
       },
     ];
   } finally {
-    child.kill('SIGTERM');
-    fs.rmSync(dir, { recursive: true, force: true });
+    stop();
   }
 }

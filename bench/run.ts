@@ -14,12 +14,13 @@ import '../electron/services/node-verify';
 import { benchProbe } from './probe';
 import { benchBundle } from './bundle';
 import { benchLog } from './log';
+import { benchCli } from './cli';
 import { round, type BenchResult } from './result';
 
 /**
  * `npm run bench [-- --json] [-- --count N]`: each benchmark is a ratio against a baseline measured
  * in the same run on the same inputs (developers' guide), printed as one JSON object per line with
- * --json: { name, value, unit, baseline, baselineValue, ratio, target }.
+ * --json: { name, value, unit, baseline, baselineValue, ratio, target, note? }.
  */
 
 const args = process.argv.slice(2);
@@ -141,10 +142,11 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-// `--only inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
+// `--only cli|inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
 const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
+  ['cli', () => benchCli(progress)],
   ['inspect', benchInspect],
   ['chain', benchChains],
   ['fuzz', benchFuzz],
@@ -156,5 +158,5 @@ const results: BenchResult[] = [];
 for (const [name, run] of groups) if (!only || only === name) results.push(...[await run()].flat());
 for (const r of results) {
   if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-  else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}\n`);
+  else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}${r.note ? ` (${r.note})` : ''}\n`);
 }

@@ -3,7 +3,7 @@
 // (esbuild, one CommonJS file each; a sandboxed preload cannot be an ES module).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -22,11 +22,36 @@ const common = {
   absWorkingDir: root,
 };
 
+// The command line as ES modules split into chunks (esbuild splits only ES modules): dist/cli.cjs
+// (electron/cli/start.ts) answers --version alone and imports dist/cli/main.mjs, which loads each
+// command's chunk when that command runs, so `certbench inspect` never compiles the probe or zod.
+// Bundled CommonJS dependencies call require() and the serve command finds dist/renderer from
+// __dirname: the banner gives every chunk both.
+const cliChunks = {
+  ...common,
+  format: 'esm',
+  splitting: true,
+  entryPoints: { main: 'electron/cli/cli.ts' },
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  banner: {
+    js: [
+      "import { createRequire as __cbRequire } from 'node:module';",
+      "import { fileURLToPath as __cbPath } from 'node:url';",
+      'const require = __cbRequire(import.meta.url);',
+      "const __dirname = __cbPath(new URL('.', import.meta.url)).replace(/[\\/]chunks[\\/]?$/, '');",
+    ].join(' '),
+  },
+};
+
 const started = Date.now();
+rmSync(path.join(root, 'dist', 'cli'), { recursive: true, force: true });
 await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: quiet ? 'warn' : 'info' });
 await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
-  esbuild({ ...common, entryPoints: ['electron/cli/cli.ts'], outfile: 'dist/cli.cjs' }),
+  esbuild({ ...common, entryPoints: ['electron/cli/start.ts'], outfile: 'dist/cli.cjs' }),
+  esbuild(cliChunks),
 ]);
 if (!quiet) console.error(`certbench: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -14,6 +14,7 @@ import { ServerEvidenceSchema } from './model/server';
 import { DiagnoseReportSchema } from './model/diagnose';
 import { FixScriptSchema, FixShellSchema } from './model/fix';
 import { BundleManifestSchema, OpenedBundleSchema, RedactionKindSchema } from './model/bundle';
+import { MAX_INPUT_FILE_BYTES, MAX_INPUT_FILES } from './input-limits';
 
 /**
  * The one file that names every channel (DESIGN.md "The contract"; STYLE.md: GitHub Desktop's
@@ -22,10 +23,7 @@ import { BundleManifestSchema, OpenedBundleSchema, RedactionKindSchema } from '.
  * is typed over this object so a channel without a handler does not compile.
  */
 
-/** Upper bound of one input file, enforced in the UI, the HTTP bridge, IPC and the CLI alike. */
-export const MAX_INPUT_FILE_BYTES = 16 * 1024 * 1024;
-/** Upper bound of files in one inspect request, so one drop cannot exhaust memory. */
-export const MAX_INPUT_FILES = 200;
+export { MAX_INPUT_FILE_BYTES, MAX_INPUT_FILES };
 
 /**
  * A file's contents as they cross the boundary: base64 in `dataBase64` (only plain data crosses it),

@@ -1,95 +1,52 @@
-import { Command, CommanderError, Option } from 'commander';
-import path from 'node:path';
-import { formatKeyLine } from '../../shared/cert/containers';
-import { oneLine, toErrorData } from '../../shared/errors';
-import { formatCertificateText } from '../../shared/cert/format-text';
+import { Command, CommanderError } from 'commander';
+import { toErrorData } from '../../shared/errors';
 import { APP_VERSION } from '../version';
-import { startHeadless } from '../headless';
-import { createHandlers } from '../handlers';
-import { createServices, machineDeps, type Services } from '../services/services';
-import { writePrivateFile } from '../private-file';
-import { forTerminal, installTerminalGuard } from './terminal';
-import { inspectCommandFiles } from './inputs';
-import { registerChainCommand } from './chain';
-import { registerStoreCommands } from './stores';
-import { registerLabCommand } from './lab';
-import { registerProbeCommand } from './probe';
-import { registerDiagnoseCommands } from './diagnose';
-import { registerBundleCommand } from './bundle';
+import type { Services } from '../services/services';
+import { installTerminalGuard } from './terminal';
+import { EXIT, fail, type CliIo } from './io';
+
+export { EXIT };
 
 /**
  * The `certbench` command line (DESIGN.md "Command line"): every command takes --json (one JSON
  * document on stdout, nothing else); exit 0 on success, 1 when a diagnosis found errors, 2 on bad
  * usage or input with one line per problem on stderr.
+ *
+ * Start time: each command's module is loaded only when that command runs (the build splits them
+ * into chunks, scripts/build.mjs), and the services (stores, trust, platform adapters) only when the
+ * command uses the machine. `--help`, `help` and an unknown command load every module, so help
+ * lists them all and commander's "unknown command" still suggests the nearest name.
  */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+type Register = (program: Command, io: CliIo) => void;
 
-function fail(message: string): never {
-  process.stderr.write(`certbench: ${oneLine(message)}\n`);
-  process.exit(EXIT.usage);
+interface CommandModule {
+  names: string[];
+  load: () => Promise<Register>;
+  /** Reads or changes the machine (stores, trust, keys, network): needs the services. */
+  usesMachine: boolean;
 }
 
-async function inspectCommand(files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }): Promise<number> {
-  const at = opts.at ? new Date(opts.at) : new Date();
-  if (Number.isNaN(at.getTime())) fail(`--at: "${opts.at}" is not a date (use ISO 8601, e.g. 2026-01-31T12:00:00Z)`);
-  const found = await inspectCommandFiles(files, { at, passwordEnv: opts.passwordEnv, fail });
-  const results = opts.json ? found : forTerminal(found);
+/** In the order help lists them. */
+const COMMANDS: CommandModule[] = [
+  { names: ['inspect'], load: () => import('./inspect').then((m) => m.registerInspectCommand), usesMachine: false },
+  { names: ['chain'], load: () => import('./chain').then((m) => m.registerChainCommand), usesMachine: true },
+  { names: ['stores', 'key', 'grant'], load: () => import('./stores').then((m) => m.registerStoreCommands), usesMachine: true },
+  { names: ['lab'], load: () => import('./lab').then((m) => m.registerLabCommand), usesMachine: true },
+  { names: ['probe'], load: () => import('./probe').then((m) => m.registerProbeCommand), usesMachine: true },
+  { names: ['diagnose', 'fix'], load: () => import('./diagnose').then((m) => m.registerDiagnoseCommands), usesMachine: true },
+  { names: ['bundle', 'open'], load: () => import('./bundle').then((m) => m.registerBundleCommand), usesMachine: true },
+  { names: ['serve'], load: () => import('./serve').then((m) => m.registerServeCommand), usesMachine: true },
+];
 
-  const failed = results.filter((r) => r.error);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ checkedAt: at.toISOString(), files: results }, null, 2)}\n`);
-  } else {
-    const blocks: string[] = [];
-    for (const r of results) {
-      r.certificates.forEach((c, i) => {
-        const title = r.certificates.length > 1 ? `${r.name} (certificate ${i + 1} of ${r.certificates.length})` : r.name;
-        blocks.push(formatCertificateText(title, c, at));
-      });
-      if (r.keys.length) {
-        blocks.push([`== ${r.name} (${r.keys.length > 1 ? `${r.keys.length} private keys` : 'private key'})`, ...r.keys.map((k) => `  ${formatKeyLine(k)}`)].join('\n'));
-      }
-    }
-    if (blocks.length) process.stdout.write(`${blocks.join('\n')}\n`);
-  }
-  for (const r of failed) process.stderr.write(`certbench: ${r.error?.message}\n`);
-  return failed.length ? EXIT.usage : EXIT.ok;
+/** The modules a command line needs: the one its first word names, else all of them. */
+export function commandModulesFor(argv: string[]): CommandModule[] {
+  const word = argv[2];
+  const named = COMMANDS.filter((c) => word !== undefined && c.names.includes(word));
+  return named.length ? named : COMMANDS;
 }
 
-async function serveCommand(services: Services, opts: { port?: string; json?: boolean; urlFile?: string }): Promise<void> {
-  const port = opts.port === undefined ? 0 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port: "${opts.port}" is not a port number`);
-  const rendererDir = path.join(__dirname, 'renderer');
-  let server;
-  try {
-    server = await startHeadless({ rendererDir, port, handlers: createHandlers(services) });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') fail(`--port: ${port} is already in use on 127.0.0.1`);
-    fail(toErrorData(err).message);
-  }
-  if (opts.urlFile) {
-    // For scripts and test runners that start the server and need its tokened URL (owner-only file).
-    try {
-      writePrivateFile(opts.urlFile, `${server.url}\n`);
-    } catch (err) {
-      await server.close();
-      fail(`--url-file: ${toErrorData(err).message}`);
-    }
-  }
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port, token: server.token })}\n`);
-  } else {
-    process.stdout.write(
-      `Certbench web mode is running on 127.0.0.1 only.\nOpen this address in a browser (it holds this session's access token):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`,
-    );
-  }
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
-
-/** The program over one set of services (the command line's composition root is main below). */
-export function buildProgram(services: Services): Command {
+/** The program with the given commands registered (all of them by default), over one lazily built set of services. */
+export async function buildProgram(services: () => Promise<() => Services>, modules: CommandModule[] = COMMANDS): Promise<Command> {
   const program = new Command();
   program
     .name('certbench')
@@ -97,42 +54,28 @@ export function buildProgram(services: Services): Command {
     .version(APP_VERSION)
     .showHelpAfterError('(run "certbench --help" for usage)')
     .exitOverride();
-
-  program
-    .command('inspect')
-    .description('show the certificates and private keys in files (PEM, DER, base64, .p7b, .pfx/.p12, key files); keys are matched to certificates across all files given')
-    .argument('<file...>', 'certificate, bundle or key files')
-    .option('--json', 'print one JSON document on stdout')
-    .addOption(new Option('--at <iso-date>', 'judge validity at this moment instead of now'))
-    .addOption(new Option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR (never give it on the command line); without it, a terminal prompts'))
-    .action(async (files: string[], opts: { json?: boolean; at?: string; passwordEnv?: string }) => {
-      process.exitCode = await inspectCommand(files, opts);
-    });
-
-  const io = { fail, services };
-  registerChainCommand(program, io);
-  registerStoreCommands(program, io);
-  registerLabCommand(program, io);
-  registerProbeCommand(program, io);
-  registerDiagnoseCommands(program, io);
-  registerBundleCommand(program, io);
-
-  program
-    .command('serve')
-    .description('start the headless web mode on 127.0.0.1 and print its URL with its token')
-    .option('--port <port>', 'port to listen on (default: a free port)')
-    .option('--json', 'print {url, port, token} as JSON')
-    .option('--url-file <file>', 'also write the URL with its token to this file (mode 600)')
-    .action((opts: { port?: string; json?: boolean; urlFile?: string }) => serveCommand(services, opts));
-
+  const registers = await Promise.all(modules.map((m) => m.load()));
+  const make = modules.some((m) => m.usesMachine) ? await services() : null;
+  let built: Services | null = null;
+  const io: CliIo = {
+    fail,
+    get services(): Services {
+      if (!make) throw new Error('this command was loaded without the services');
+      return (built ??= make());
+    },
+  };
+  for (const register of registers) register(program, io);
   return program;
 }
+
+/** The command line's composition root: this machine's services, built on first use. */
+const machineServices = () => import('../services/services').then((m) => () => m.createServices(m.machineDeps()));
 
 export async function main(argv: string[]): Promise<void> {
   // Every printer writes through this guard: no control character from a certificate, a bundle or a server reaches the terminal.
   installTerminalGuard();
-  const program = buildProgram(createServices(machineDeps()));
   try {
+    const program = await buildProgram(machineServices, commandModulesFor(argv));
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -142,5 +85,3 @@ export async function main(argv: string[]): Promise<void> {
     fail(toErrorData(err).message);
   }
 }
-
-void main(process.argv);

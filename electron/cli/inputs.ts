@@ -1,4 +1,5 @@
-import { MAX_INPUT_FILE_BYTES, type InspectedFileResult } from '../../shared/contract';
+import type { InspectedFileResult } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../shared/input-limits';
 import { inspectFiles, type InspectInput } from '../../shared/cert/inspect';
 import { toErrorData } from '../../shared/errors';
 import { readInputFile } from '../services/input-file';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
+import type { Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../shared/input-limits';
 import { CertbenchError, oneLine, toErrorData } from '../../shared/errors';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedNumber, httpText, packetListRows, probeClientText, probeTargetText, serverChainLines, sslStreamLines, timelineHeader } from '../../shared/probe/report-lines';

@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { CONTAINER_FORMATS, KEY_FORMATS, type ContainerFormat } from './formats';
 
 /**
  * What Certbench says about a private key it found in a file (PEM/DER key, PKCS#12). Plain data only:
  * private key material never leaves shared/cert/containers, only this summary does (DESIGN.md: only
  * plain data crosses the boundary).
  */
-/** What an input file turned out to be, decided by its content (never its name). */
-export const CONTAINER_FORMATS = ['der', 'pem', 'base64', 'pkcs7', 'pkcs12', 'key'] as const;
-export type ContainerFormat = (typeof CONTAINER_FORMATS)[number];
-
-export const KEY_FORMATS = ['pkcs8', 'pkcs1', 'sec1', 'pkcs8-encrypted', 'pkcs12'] as const;
+export { CONTAINER_FORMATS, KEY_FORMATS, type ContainerFormat };
 
 export const KeySummarySchema = z.object({
   /** 'RSA', 'RSA-PSS', 'ECC', 'Ed25519', 'Ed448', 'X25519', 'X448', 'DSA', or the dotted OID; null while encrypted. */

@@ -1,4 +1,5 @@
-import { CONTAINER_FORMATS, type ContainerFormat, type KeySummary } from '../../model/key';
+import { CONTAINER_FORMATS, type ContainerFormat } from '../../model/formats';
+import type { KeySummary } from '../../model/key';
 import { CertbenchError, formatBytes } from '../../errors';
 import { DerError, TAG, context, hasTag, readHeader, readOid, readTlv, type Tlv } from '../../asn1/der';
 import { Fault, LIMITS, WorkBudget, count } from './fault';

@@ -3,7 +3,7 @@
 // (esbuild, one CommonJS file each; a sandboxed preload cannot be an ES module).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -35,6 +35,7 @@ const cliChunks = {
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
   banner: {
     js: [
       "import { createRequire as __cbRequire } from 'node:module';",
@@ -45,13 +46,24 @@ const cliChunks = {
   },
 };
 
+/**
+ * Chunk names carry a content hash, so each build leaves the previous ones behind: remove those no
+ * output of this build names. Nothing is removed before the build, so a CLI started meanwhile (by
+ * another build's tests) never finds its entry missing.
+ */
+function dropStaleChunks(result) {
+  const dir = path.join(root, 'dist', 'cli', 'chunks');
+  const current = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (!current.has(path.join(dir, name))) rmSync(path.join(dir, name), { force: true });
+}
+
 const started = Date.now();
-rmSync(path.join(root, 'dist', 'cli'), { recursive: true, force: true });
 await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: quiet ? 'warn' : 'info' });
 await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/cli/start.ts'], outfile: 'dist/cli.cjs' }),
-  esbuild(cliChunks),
+  esbuild(cliChunks).then(dropStaleChunks),
 ]);
 if (!quiet) console.error(`certbench: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -134,8 +134,12 @@ function explainAndExit(version, reason) {
   startWebMode(`${runtime}: ${reason}`);
 }
 
-const build = await runNode(['scripts/build.mjs', '--quiet'], { inherit: true });
-if (build.code !== 0) process.exit(build.code);
+// CERTBENCH_START_NO_BUILD=1: the caller has just built (the test of this script does, so it does not
+// rewrite dist/ under other tests reading it).
+if (process.env.CERTBENCH_START_NO_BUILD !== '1') {
+  const build = await runNode(['scripts/build.mjs', '--quiet'], { inherit: true });
+  if (build.code !== 0) process.exit(build.code);
+}
 
 let electron = process.env.CERTBENCH_START_WEB === '1' ? null : findElectron();
 if (!electron) startWebMode('CERTBENCH_START_WEB=1');

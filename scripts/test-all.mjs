@@ -74,7 +74,7 @@ const built = check('build', process.execPath, ['scripts/build.mjs', '--quiet'])
   }
 }
 
-// Real PowerShell (issue 12): the PowerShell test files each leave their counts in
+// Real PowerShell: the PowerShell test files each leave their counts in
 // .tmp/reports/powershell-*.json (tests/helpers/pwsh-harness.ts writePwshReport).
 {
   const files = readdirSync(reports).filter((f) => /^powershell-.*\.json$/.test(f));

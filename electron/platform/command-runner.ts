@@ -4,7 +4,7 @@ import type { CommandRecord, CommandRunner } from './types';
 /**
  * The one place Certbench runs a program (STYLE.md "Run a command in one place"): execFile with an
  * argument array, never a shell; a timeout; a bound on output so a runaway tool cannot exhaust
- * memory; and every run recorded in a bounded ring for diagnostic bundles (issue 8: commands/).
+ * memory; and every run recorded in a bounded ring for diagnostic bundles (their commands/ folder).
  * Parsers of the output are pure functions elsewhere, tested on recorded output (tests/helpers/fake-runner.ts).
  */
 

@@ -7,7 +7,7 @@ import { formatBytes } from '../../shared/errors';
 import type { KeyLocation, StoreCertificate } from '../../shared/model/store';
 
 /**
- * Certificates and keys kept as files (issue 4): the system bundle, anchor folders and folders the
+ * Certificates and keys kept as files: the system bundle, anchor folders and folders the
  * user adds, on any OS. Every file is read by content with readContainer (PEM, DER, base64, PKCS#7,
  * PKCS#12 without a password, private keys); key files are matched to certificates by public key,
  * across the files of one store, giving KeyLocation { status: 'present', providerKind: 'file', path }.

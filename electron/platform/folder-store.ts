@@ -3,8 +3,8 @@ import { FOLDER_LIMITS, certificatesFromFiles, scanFolder } from './file-store';
 import type { CertStoreSource, StoreListing } from './types';
 
 /**
- * Folders of certificate and key files as stores, on every OS (issue 4: "folders of PEM/DER/PFX/key
- * files that the user adds"). Role 'other' and untrusted, unless the user marked the folder as
+ * Folders of certificate and key files as stores, on every OS: folders of PEM/DER/PFX/key
+ * files that the user adds. Role 'other' and untrusted, unless the user marked the folder as
  * trusted roots. Also used for the anchor folders of a Linux distribution (role root, trusted).
  */
 export interface FolderSpec {

@@ -7,7 +7,7 @@ import type { Store, StoreCertificate } from '../../shared/model/store';
  * outputs through a fake CommandRunner.
  */
 
-/** One command as it ran: kept for diagnostic bundles (issue 8: commands/). */
+/** One command as it ran: kept for diagnostic bundles (their commands/ folder). */
 export interface CommandRecord {
   file: string;
   args: string[];

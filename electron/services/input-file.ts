@@ -6,7 +6,7 @@ import { CertbenchError, formatBytes } from '../../shared/errors';
  * before it is read, with one line for each usual mistake (missing, unreadable, a folder, a device).
  * Shared by the CLI and the services so every path says it the same way.
  *
- * Only regular files are read (issue 14): a device (/dev/zero never ends, /dev/stdin waits), a FIFO
+ * Only regular files are read: a device (/dev/zero never ends, /dev/stdin waits), a FIFO
  * (opening one blocks until a writer comes, which in the web mode would stall every user) or a socket
  * is refused at once. The file is opened non-blocking and judged by fstat of that same descriptor, so
  * a path swapped for a FIFO after a check cannot block either, and reading stops at the size bound

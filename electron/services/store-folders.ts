@@ -5,7 +5,7 @@ import { CertbenchError } from '../../shared/errors';
 import { StoreFolderSchema, type StoreFolder } from '../../shared/model/store';
 
 /**
- * Folders the user added as certificate stores (issue 4), persisted as JSON in the app's data
+ * Folders the user added as certificate stores, persisted as JSON in the app's data
  * folder (store-folders.json), written atomically (temporary file, fsync, rename) so a crash never
  * leaves half a file. Any OS: a folder of PEM/PFX files is a store on Windows too.
  */

@@ -3,7 +3,7 @@ import { TAG, readOid, readString, readTime, readTlv, type Tlv } from './der';
 import { NAME_ATTRIBUTE_SHORT, EXTENSION_NAMES, EKU_NAMES, SIGNATURE_ALGORITHM_NAMES, PUBLIC_KEY_ALGORITHMS } from '../cert/oids';
 
 /**
- * The raw ASN.1 of a certificate as a tree for the "raw ASN.1" view (issue 3), like `openssl asn1parse`
+ * The raw ASN.1 of a certificate as a tree for the "raw ASN.1" view, like `openssl asn1parse`
  * but nested. Bounded in nodes and depth so a hostile file cannot freeze the UI; OCTET STRINGs and
  * BIT STRINGs that hold DER (extension values, public keys) are opened as children.
  */

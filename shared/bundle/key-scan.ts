@@ -4,8 +4,8 @@ import { PUBLIC_KEY_ALGORITHMS } from '../cert/oids';
 import { OID, PBES1, PKCS12_PBE } from '../cert/containers/oids';
 
 /**
- * The bundle's last line of defence (issue 8: "never private keys, never PFX, never passwords: a
- * test scans every exported bundle for key material"). Export runs every entry through this before
+ * The bundle's last line of defence: never private keys, never PFX, never passwords, and a
+ * test scans every exported bundle for key material. Export runs every entry through this before
  * anything is written, and refuses the bundle on any hit. It looks for:
  * - PEM private-key armour of any label (`-----BEGIN [RSA |EC |ENCRYPTED |OPENSSH |DSA ]PRIVATE KEY-----`,
  *   RFC 7468 section 10-11, OpenSSL's traditional forms), OpenSSH's binary magic and PuTTY key files;

@@ -3,7 +3,7 @@ import { utf8Bytes } from '../cert/containers/pbe';
 import { LiteralMatcher, mapPieces, regexStage, type Piece } from './redact-text';
 
 /**
- * Redaction proven, not assumed (issue 14): after a redacted bundle is built, every entry name and
+ * Redaction proven, not assumed: after a redacted bundle is built, every entry name and
  * every byte of every entry, and the base64 and hex runs that decode inside them (PowerShell's
  * -EncodedCommand, a certificate pasted in a script, a hex dump), are searched for every original
  * value the redactor replaced and for the DER of every certificate the export left out. Any hit

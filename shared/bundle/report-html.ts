@@ -7,7 +7,7 @@ import type { ServerEvidence } from '../model/server';
 import { CA_LIST_LIMIT } from '../probe/findings';
 
 /**
- * report.html of a diagnostic bundle (issue 8: "standalone, readable in any browser with no app"):
+ * report.html of a diagnostic bundle (standalone, readable in any browser with no app):
  * one file with inline CSS, no script, no image, nothing fetched (a Content-Security-Policy of
  * default-src 'none' says so to the browser too), every value escaped. It is written from the
  * report after redaction, so it says exactly what report.json says. Long lists are cut with a

@@ -1,5 +1,5 @@
 /**
- * What people really paste (issue 12 part 3): the output of a Windows command is copied from a console
+ * What people really paste: the output of a Windows command is copied from a console
  * together with its prompt (`C:\>`, `PS C:\Users\x>`, `[host]: PS C:\>`, `*Evil-WinRM* PS C:\>`,
  * `user@HOST C:\...>` over OpenSSH), the echoed command, the output of the commands typed before it
  * (whoami, hostname, ipconfig), and rows the console wrapped at its width (80 or 120 columns) inside

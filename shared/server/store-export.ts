@@ -10,7 +10,7 @@ import { formatListValue, parseFormatList } from './format-list';
 import { stripPasteNoise } from './paste-noise';
 
 /**
- * The server's own certificate stores, attached as a file (issues 6/7). Helpdesk staff diagnose an
+ * The server's own certificate stores, attached as a file. Helpdesk staff diagnose an
  * IIS server from their own PC, yet two of the field's top causes sit in the SERVER's
  * LocalMachine\Root: a non-self-signed certificate there (KB 2802568: 403.7 / 403.16) and roots whose
  * names add up past 16 KB (KB 933430, 2801679, 2880390; reference section 6). Two formats, told

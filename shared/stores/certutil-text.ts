@@ -1,7 +1,7 @@
 /**
  * `certutil [-user] -store <name>` text, parsed (pure: text in, records out). Used by the Windows
  * adapter as the fallback when PowerShell cannot run (Constrained Language Mode, a broken profile,
- * policy), and by the Server side page for a server's store export attached as a file (issue 6/7).
+ * policy), and by the Server side page for a server's store export attached as a file.
  * The format and its variants are in reference/windows-formats.md section 1; labels are localized
  * (section 0), so every label is a list of the spellings seen, and the thumbprint line is also
  * recognized by its shape alone.

@@ -1,7 +1,7 @@
 import type { Store, StoreCertificate } from '../model/store';
 
 /**
- * The store filters a helpdesk needs (issue 4), the same in the CLI (`certbench stores --filter`)
+ * The store filters a helpdesk needs, the same in the CLI (`certbench stores --filter`)
  * and the UI: pure, so 5,000 certificates filter in a few milliseconds on either side.
  */
 export const STORE_FILTERS = ['has-key', 'client-auth', 'expired', 'non-self-signed-root'] as const;
@@ -11,7 +11,7 @@ export const FILTER_TESTS: Record<StoreFilter, (c: StoreCertificate, store: Stor
   /** A private key is associated and was found. */
   'has-key': (c) => c.key.status === 'present',
   /**
-   * Can authenticate a client: the one verdict (issue 13), the same as the table's column and the
+   * Can authenticate a client: the one verdict, the same as the table's column and the
    * certificate's card: key present, EKU and Key Usage allow it, valid, chain complete to a trusted
    * root and every check passing. A listing without verdicts (an older bundle) keeps nothing.
    */

@@ -5,10 +5,10 @@ import type { CertificateSummary } from '../model/certificate';
 import type { ChainCheck, ChainLink, ChainReport, KeyStatus, Verdict } from '../model/chain';
 
 /**
- * "Can this certificate authenticate a client, and if not, why not?" (issue 3). Each failing point
+ * "Can this certificate authenticate a client, and if not, why not?". Each failing point
  * is a catalogue finding with the evidence behind it; the sentence on top names the first reason.
  *
- * THE verdict (issue 13): the Local stores column, its filter chip and count, the certificate card,
+ * THE verdict: the Local stores column, its filter chip and count, the certificate card,
  * Probe's "would a browser offer it" table, Diagnose, bundles and `certbench chain` all read the
  * result of this one function (through analyzeChains / storeVerdicts), never a version of their own.
  */

@@ -33,7 +33,7 @@ export function briefVerdict(v: Verdict): VerdictBrief {
 }
 
 /**
- * THE client-authentication verdict of every store certificate (issue 13: one verdict everywhere),
+ * THE client-authentication verdict of every store certificate (one verdict everywhere),
  * by the one function (clientAuthVerdict) over one pool: every store certificate, trusted where its
  * store is, plus `extraTrust` (the system's trusted roots). The card that opens a row builds the
  * same chain from the same stores and gets the same answer. Chains are built once per certificate;

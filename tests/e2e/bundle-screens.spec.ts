@@ -6,7 +6,7 @@ import { test, expect, type Browser, type Locator, type Page } from '@playwright
 import { screenshot, startLabFromPage, openApp, viewShot } from './helpers/app';
 
 /**
- * Issue 8, "open a bundle: the same screens, read-only": a real diagnosis of the Lab's handshake
+ * Opening a bundle shows the same screens, read-only: a real diagnosis of the Lab's handshake
  * scenario, with a client certificate from an added folder store (its key beside it, 0600) and a
  * trusted-roots folder holding the lab's issuing CA (KB 2802568), is exported through the service
  * and opened on the Bundles page. Local stores, Private keys and Probe then show the bundle's data

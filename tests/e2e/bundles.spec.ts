@@ -7,7 +7,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { openApp, screenshot, viewShot, startLabFromPage } from './helpers/app';
 
 /**
- * Issue 8 end to end, on the real `certbench serve`: the Lab's handshake scenario is diagnosed from
+ * Diagnostic bundles end to end, on the real `certbench serve`: the Lab's handshake scenario is diagnosed from
  * the Bundles page's "collect now" form and exported with host names and IP addresses redacted; the
  * download is unzipped here and read file by file (the redaction holds, no private key anywhere);
  * then it is opened through the Open panel and shown read-only on Diagnose; a bundle from a newer

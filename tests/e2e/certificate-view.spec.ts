@@ -23,7 +23,7 @@ import {
 import { openssl, opensslFacts } from './helpers/certs';
 
 /**
- * The certificate view of issue 3, end to end against `certbench serve`: verdict on top, the chain
+ * The certificate view, end to end against `certbench serve`: verdict on top, the chain
  * drawn root first, validity as a timeline, the extensions in words, raw ASN.1, and PFX passwords.
  * The PKI is made per run by openssl; none of its roots is in the system's trust store, so every
  * complete chain here is "untrusted".
@@ -139,7 +139,7 @@ test('clicking a chain box opens that certificate in a dialog with the same card
   await expect(dialog).toBeHidden();
   await boxes.nth(0).click({ position: { x: 400, y: 60 } }); // on the box, not on its title button
   await expect(dialog).toBeVisible();
-  // Issue 18: the page behind a modal does not scroll under it.
+  // The page behind a modal does not scroll under it.
   const scrollBefore = await page.evaluate(() => window.scrollY);
   await page.mouse.wheel(0, 600);
   expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');

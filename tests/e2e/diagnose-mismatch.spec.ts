@@ -3,7 +3,7 @@ import { openApp, startLabFromPage, viewShot } from './helpers/app';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * Issue 18: evidence from one server, a probe of another. The netsh output and applicationHost.config
+ * Evidence from one server, a probe of another. The netsh output and applicationHost.config
  * a user attaches describe 0.0.0.0:443 and secure.contoso.com:8443; the address diagnosed is a Lab
  * server on 127.0.0.1 and another port. Diagnose says so before the findings, and which findings came
  * from the probe and which from the files. Evidence on the same port raises no warning.

@@ -10,7 +10,7 @@ import { getfacl, makeKeyStoreFixtures, runuserCat, type KeyStoreFixtures } from
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * Issue 6's Diagnose page end to end, on the real `certbench serve`: the Lab's renegotiation
+ * The Diagnose page end to end, on the real `certbench serve`: the Lab's renegotiation
  * scenario is diagnosed with a client certificate made for this run (a PFX from another CA, so the
  * server's CA list does not name its issuer) and the server's evidence attached as files (netsh
  * output whose binding does not negotiate the certificate, an applicationHost.config). What a user

@@ -67,7 +67,7 @@ test('the frame shows the seven areas, the mode and the host, and keeps the toke
   await expect(items).toHaveCount(7);
   await expect(items).toContainText(['Certificates and stores', 'Private keys', 'Probe', 'Server side', 'Diagnose', 'Bundles', 'Lab']);
   await expect(items.first()).toHaveAttribute('aria-current', 'page');
-  // Every area works (issues 2-8): links, not the current page, nothing "coming soon".
+  // Every area works: links, not the current page, nothing "coming soon".
   for (let i = 1; i < 7; i++) {
     await expect(items.nth(i)).not.toHaveAttribute('aria-disabled', 'true');
     await expect(items.nth(i)).not.toHaveAttribute('aria-current', 'page');
@@ -79,7 +79,7 @@ test('the frame shows the seven areas, the mode and the host, and keeps the toke
   await expect(page.getByTestId('host')).toHaveText(os.hostname());
   expect(page.url()).not.toContain('token');
 
-  // Keyboard: the skip link first (issue 18), the first screen's link, the area links in order, the selected tab ("Opened files"), then the primary button.
+  // Keyboard: the skip link first, the first screen's link, the area links in order, the selected tab ("Opened files"), then the primary button.
   await page.keyboard.press('Tab');
   await expect(page.getByTestId('skip-link')).toBeFocused();
   await expect(page.getByTestId('skip-link')).toBeInViewport();

@@ -7,7 +7,7 @@ import { openApp, viewShot } from './helpers/app';
 import { CLIENT_CN, makeFixtures, openssl, type Fixtures } from './helpers/certs';
 
 /**
- * Issue 18: a PFX end to end. Private keys asks for its password in place (focused, a wrong one
+ * A PFX end to end. Private keys asks for its password in place (focused, a wrong one
  * said and asked again) and then shows the key inside it and who may read the file; Diagnose with
  * a PFX and an account says plainly at the top that the account's access could not be checked.
  */

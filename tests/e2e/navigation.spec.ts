@@ -4,7 +4,7 @@ import { CLIENT_CN, makeFixtures, type Fixtures } from './helpers/certs';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * Issue 18's state: each area has an address, Back and Forward move between areas, and a reload
+ * Navigation state: each area has an address, Back and Forward move between areas, and a reload
  * (F5) brings back the area with what was open: opened certificate files, the server evidence
  * attached (which Diagnose uses too, from whichever page it was attached on), and never a secret.
  */

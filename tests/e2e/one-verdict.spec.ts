@@ -6,7 +6,7 @@ import { openApp } from './helpers/app';
 import { CLIENT_CN, makeFixtures, opensslFacts, type Fixtures } from './helpers/certs';
 
 /**
- * Issue 13, "one verdict everywhere": the same certificate opened in Local stores (its row, the
+ * One verdict everywhere: the same certificate opened in Local stores (its row, the
  * "Usable for client auth" chip), in its certificate card, and in Diagnose reads one verdict. The
  * certificate allows Client Authentication and its private key sits beside it, but its issuing CA
  * is nowhere on this machine: the old EKU-only column said "Yes" while the card said it cannot.

@@ -6,7 +6,7 @@ import { openApp, screenshot, viewShot } from './helpers/app';
 import { opensslFacts } from './helpers/certs';
 
 /**
- * Issue 5 end to end: the Lab started from its page in the real `certbench serve` (Node TLS servers
+ * Probe and Lab end to end: the Lab started from its page in the real `certbench serve` (Node TLS servers
  * on 127.0.0.1, Apache for TLS 1.3 post-handshake when installed), each scenario probed from its
  * "Probe this" button, and what the Probe page shows checked against what the lab says it serves
  * and what openssl reads from the lab's own CA files. The tests share one lab, so they run in order.

@@ -7,7 +7,7 @@ import { makeFixtures, type Fixtures } from './helpers/certs';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * Issue 18: every screen as a helpdesk user meets it, at the sizes of their desks: a 1366x768
+ * Every screen as a helpdesk user meets it, at the sizes of their desks: a 1366x768
  * laptop, a 1024x700 window, and 1366x768 at 150% zoom (a 911x512 CSS viewport at device scale
  * 1.5). Each screen is photographed (test-results/screenshots/screens-<size>-<screen>.png, looked
  * at by a person), nothing on it is cut off at the right, and axe finds no

@@ -6,7 +6,7 @@ import { openApp, screenshot, viewShot } from './helpers/app';
 import { caPem } from '../helpers/fix-cases';
 
 /**
- * Issue 7 end to end: evidence files from an IIS server attached on the Server side page of the real
+ * The Server side end to end: evidence files from an IIS server attached on the Server side page of the real
  * `certbench serve`, recognised by content and analysed by the real server:analyze service, and
  * what a helpdesk user sees checked: the binding that does not ask for the certificate in the
  * handshake in red, the application-level certificate mapping flagged as ignored, the log chart
@@ -310,7 +310,7 @@ test('evidence attached on Diagnose is the Server side page\'s evidence too, rea
   await page.getByTestId('diag-run').click();
   await expect(page.getByTestId('diag-report')).toBeVisible({ timeout: 60_000 });
 
-  // Issue 18: one list of evidence for the window; no "show what the last diagnosis read" detour.
+  // One list of evidence for the window; no "show what the last diagnosis read" detour.
   await nav(page, 'server').click();
   await expect(page.getByTestId('server-evidence')).toBeVisible();
   await expect(page.locator('[data-testid="binding-row"][data-key="0.0.0.0:443"]')).toHaveAttribute('data-negotiate', 'no');

@@ -6,7 +6,7 @@ import { CLIENT_CN, EXPIRED_CN, ROOT_CN, SERVER_CN, opensslFacts } from './helpe
 import { getfacl, makeBulkStore, makeKeyStoreFixtures, runuserCat, type KeyStoreFixtures } from './helpers/store-fixtures';
 
 /**
- * Issue 4 end to end against `certbench serve` (its data folder is per run, scripts/e2e-server.mjs):
+ * Stores and private keys end to end against `certbench serve` (its data folder is per run, scripts/e2e-server.mjs):
  * folder stores added in the UI, the stores table and its filters, a certificate's full view, and
  * Private keys: where the key file is, "can this account read it?", the grant's dry run, apply,
  * the kernel's own answer (runuser), undo, and the ACL back byte for byte.

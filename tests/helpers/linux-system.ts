@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
 /**
- * Real users, groups and tools for the Linux key-permission tests (issue 4: "real files, real users
- * and real ACLs created by the test"). Needs root (CI runs as root). Missing tools are named with
+ * Real users, groups and tools for the Linux key-permission tests: real files, real users
+ * and real ACLs created by the test. Needs root (CI runs as root). Missing tools are named with
  * the Debian package that provides them, so a skip says what to install.
  */
 const TOOLS: { cmd: string; args: string[]; pkg: string }[] = [

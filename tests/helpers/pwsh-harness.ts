@@ -8,7 +8,7 @@ import { POWERSHELL } from '../../electron/platform/windows/powershell';
 import { PWSH } from './pwsh';
 
 /**
- * Real PowerShell as the judge of the PowerShell Certbench writes (issue 12 "Real PowerShell in CI").
+ * Real PowerShell as the judge of the PowerShell Certbench writes, run in CI.
  * One pwsh process per batch (it takes about a second to start): the scripts go in as a JSON file,
  * tests/helpers/pwsh-check.ps1 parses each with PowerShell's own Parser.ParseInput and walks the AST
  * for what Windows PowerShell 5.1 lacks (7-only operators, parameters, cmdlets, .NET members), and

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 /**
- * Values made to break PowerShell quoting (issue 12): every character PowerShell's tokenizer treats
+ * Values made to break PowerShell quoting: every character PowerShell's tokenizer treats
  * specially (CharExtensions: the single quotes ' U+2018..U+201B, the double quotes " U+201C..U+201E,
  * the dashes U+2013..U+2015 it reads as '-', backtick escapes, $ and @ sigils, here-string and
  * comment openers, statement separators), newlines of every kind, NUL, a BOM, direction overrides,

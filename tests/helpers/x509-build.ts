@@ -4,7 +4,7 @@ import { TAG, context } from '../../shared/asn1/der';
 import { DER_NULL, encode, encodeBitString, encodeOid, encodeUnsigned, seq } from '../../shared/asn1/encode';
 
 /**
- * Certificates built in-process, byte for byte, for path-validation tests (issue 13): every field
+ * Certificates built in-process, byte for byte, for path-validation tests: every field
  * and extension is chosen by the test (critical unknown extensions, names in other string types,
  * policy trees, 1,000-entry name constraints, MD5 or DSA signatures), which `openssl ca` cannot do.
  * Keys and signatures come from node:crypto; the DER is written with shared/asn1/encode.

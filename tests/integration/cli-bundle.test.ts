@@ -10,7 +10,7 @@ import { requireBuiltCli } from '../helpers/run-cli';
 import { runCliAsync } from '../helpers/run-cli-async';
 
 /**
- * `certbench bundle` and `certbench bundle open` as a helpdesk runbook uses them (issue 8): export
+ * `certbench bundle` and `certbench bundle open` as a helpdesk runbook uses them: export
  * with two probes, a PFX read with --password-env and redaction; open with the header a reader sees
  * first; exit codes (0 clean, 1 error findings, 2 bad usage or bundle) with one line on stderr.
  */

@@ -15,7 +15,7 @@ const missing = requireOpenssl();
 if (missing && process.env.CI === 'true') throw new Error(missing);
 
 /**
- * `certbench fix` (issue 6): the scripts of a diagnosis, from server evidence attached to `diagnose`
+ * `certbench fix`: the scripts of a diagnosis, from server evidence attached to `diagnose`
  * (Windows: PowerShell) and from a key the app pool cannot read (Linux: bash), read back from the saved
  * `diagnose --json` report, written with their undo, and bad input refused in one line.
  */

@@ -11,7 +11,7 @@ import { requireBuiltCli, runCli } from '../helpers/run-cli';
 import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
 /**
- * Stores on Linux, for real (issue 4): a folder of PEM/PFX/key files, an NSS database made with
+ * Stores on Linux, for real: a folder of PEM/PFX/key files, an NSS database made with
  * certutil and pk12util, and the `stores`, `key` and `grant` commands end to end with --json.
  */
 const missing = requireLinuxKeyTools();

@@ -13,7 +13,7 @@ const missing = requireOpenssl();
 if (missing && process.env.CI === 'true') throw new Error(missing);
 
 /**
- * `certbench diagnose` end to end (issue 6): real TLS servers on 127.0.0.1, a client certificate and
+ * `certbench diagnose` end to end: real TLS servers on 127.0.0.1, a client certificate and
  * its key in a folder store, a real account that must read the key, and the report a helpdesk user
  * reads: what was checked, the findings with their evidence, the most likely cause first.
  */

@@ -10,7 +10,7 @@ import { caPem, fixCases, type FixCase } from '../helpers/fix-cases';
 import { TestAccounts, asUser, getfacl, requireLinuxKeyTools } from '../helpers/linux-system';
 
 /**
- * The bash fix scripts, run (issue 6 "Quoting is proven, not hoped"). Every generated script and
+ * The bash fix scripts, run: quoting is proven, not hoped. Every generated script and
  * undo passes `bash -n`; then each runs in a scratch folder with PATH starting at stub programs
  * (setfacl, getfacl, runuser, id, getent, curl, update-ca-certificates, nginx, apachectl,
  * systemctl, touch) and logging wrappers around the real cp, rm, chmod, stat, awk and openssl.

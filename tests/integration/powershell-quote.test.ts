@@ -15,7 +15,7 @@ import { fromUtf16Base64, pwshRunner, recordRoundTrips, recordTokenized, runPwsh
 import { PS_HOSTILE_PARTS, psHostile, psHostileWellFormed, PWSH_SEED, sample } from '../helpers/pwsh-hostile';
 
 /**
- * The quoting proof with PowerShell's own tokenizer as the oracle (issue 12), not the repo's lexer:
+ * The quoting proof with PowerShell's own tokenizer as the oracle, not the repo's lexer:
  * more than 10,000 hostile values (every quote character PowerShell accepts, backticks, $(...), @(...),
  * ${x}, CR/LF, NUL, 64 KB values, lone surrogates, fast-check strings) each become ONE string-literal
  * token whose value is the input, in expression and in argument mode; then a script that assigns each

@@ -14,7 +14,7 @@ import { requirePwsh } from '../helpers/pwsh';
 import { pwshRunner, runPwshFile } from '../helpers/pwsh-harness';
 
 /**
- * What of the Windows adapter runs off Windows, run for real in PowerShell 7 on Linux (issue 12):
+ * What of the Windows adapter runs off Windows, run for real in PowerShell 7 on Linux:
  *  - the store enumeration script, the same text Windows runs, over .NET's X509Store: certificates made
  *    per run are imported into CurrentUser\My of a per-test HOME (pwsh keeps that store under
  *    ~/.dotnet/corefx/cryptography/x509stores), listed through windowsStores() and its parser;

@@ -19,7 +19,7 @@ import { checkScripts, describeProblems, writePwshReport, type ScriptReport } fr
 import { psHostile, PWSH_SEED, sample } from '../helpers/pwsh-hostile';
 
 /**
- * Every PowerShell script Certbench writes or runs, parsed by real PowerShell (issue 12): the fix
+ * Every PowerShell script Certbench writes or runs, parsed by real PowerShell: the fix
  * catalogue and each undo, the "Save all fixes" combined script and its undo, the key grant and its
  * undo with the UAC launcher, every collection script of the Windows adapter, and the commands the
  * app shows for a user to paste. Each is built from typical values and from fast-check hostile

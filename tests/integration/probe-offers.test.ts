@@ -35,7 +35,7 @@ describe.skipIf(missing !== null)('probe: local certificates a browser would off
     fs.copyFileSync(pki.files.clientChainPem, path.join(folder, 'chain.pem'));
     const add = await runCli(['stores', '--add-folder', folder], { env: { CERTBENCH_DATA_DIR: data } });
     expect(add.code).toBe(0);
-    // Issue 13: the offers read the one verdict, which needs the client's chain to a trusted root
+    // The offers read the one verdict, which needs the client's chain to a trusted root
     // (before, a certificate whose root was nowhere was "offered" while its card said it cannot).
     roots = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-offers-roots-'));
     fs.writeFileSync(path.join(roots, 'root.pem'), pki.root.pem);

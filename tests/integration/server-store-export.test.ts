@@ -10,7 +10,7 @@ import { caPem } from '../helpers/fix-cases';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * The server's stores attached by path (issues 6/7): a Root store export as Windows PowerShell's `>`
+ * The server's stores attached by path: a Root store export as Windows PowerShell's `>`
  * writes it (UTF-16LE with a BOM, under a name that says nothing), read by the real server:analyze and
  * carried through Diagnose as server findings (area "server", never this machine's stores) with the
  * move script written for the server's thumbprint.

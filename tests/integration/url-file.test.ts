@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writePrivateFile } from '../../electron/private-file';
 
-/** `certbench serve --url-file F` (issue 14): the tokened URL never lands in a file another account can read. */
+/** `certbench serve --url-file F`: the tokened URL never lands in a file another account can read. */
 describe('the --url-file write', () => {
   let dir: string;
   beforeEach(() => {

@@ -6,8 +6,8 @@ import { Containers, toWindowsBer } from '../helpers/openssl-containers';
 import { requireOpenssl, standardPki } from '../helpers/openssl-pki';
 
 /**
- * Issue 8: "never private keys, never PFX, never passwords: a test scans every exported bundle for key
- * material". The scanner must find real keys in every form users and tools write them (generated here
+ * A bundle carries never private keys, never PFX, never passwords, and a test scans every exported
+ * bundle for key material. The scanner must find real keys in every form users and tools write them (generated here
  * with node:crypto and the real openssl), and must stay silent on certificates, public keys and noise,
  * or every bundle would be refused.
  */

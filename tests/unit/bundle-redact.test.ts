@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../shared/bundle/redact';
 
 /**
- * Issue 8: redaction a user chooses before export replaces host names, account names, IPs and
+ * Redaction a user chooses before export replaces host names, account names, IPs and
  * certificate subjects with stable pseudonyms, consistently across every file of the bundle. These
  * tests read the output as the second-line engineer (and anyone they forward it to) would.
  */

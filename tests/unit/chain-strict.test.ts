@@ -9,9 +9,9 @@ import { clientAuthVerdict } from '../../shared/verdict/client-auth';
 import { DAY, OID, build, ca, cn, ext, leaf, name, newKey, type Built } from '../helpers/x509-build';
 
 /**
- * Path validation per RFC 5280 section 6 and Windows' rules (issue 13), one category per block, each
+ * Path validation per RFC 5280 section 6 and Windows' rules, one category per block, each
  * rule with a valid and an invalid twin built in-process. Every "invalid" twin here was judged valid
- * (or "can authenticate a client") before issue 13.
+ * (or "can authenticate a client") by the earlier, looser checks.
  */
 
 const at = new Date();
@@ -45,7 +45,7 @@ describe('issuer name chaining (RFC 5280 6.1.4, 7.1)', () => {
   });
 
   it('does not link by key identifier alone when the names differ', async () => {
-    // Before issue 13 the pool offered every certificate whose SKI equalled the AKI: this leaf
+    // The looser pool offered every certificate whose SKI equalled the AKI: this leaf
     // (issuer "Contoso Issuing CA", signed by the Fabrikam CA's key) chained to Fabrikam and was valid.
     const fabrikam = ca('Fabrikam Issuing CA', root);
     const l = leaf('alice', fabrikam, { issuerName: cn('Contoso Issuing CA') });

@@ -56,7 +56,7 @@ describe.skipIf(missing !== null)('chain building and validation', () => {
     expect(report.best.status).toBe('incomplete');
     expect(report.best.missing?.issuer).toBe('CN=Certbench Test Issuing CA,O=Certbench Test,C=US');
     expect(report.best.missing?.authorityKeyId).toMatch(/^[0-9A-F]{40}$/);
-    // Issue 13: the alice certificate's AKI holds a key id only, so it cannot tell a root from an
+    // The alice certificate's AKI holds a key id only, so it cannot tell a root from an
     // intermediate; calling it "the intermediate" sent missing roots to the wrong store.
     expect(report.best.missing?.kind).toBe('unknown');
     expect(report.best.problems[0]).toMatch(

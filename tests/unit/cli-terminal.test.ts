@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { forTerminal, installTerminalGuard, terminalSafe, writeControl } from '../../electron/cli/terminal';
 
 /**
- * Issue 14: text from certificates, bundles and servers never reaches a terminal raw. A subject could
+ * Text from certificates, bundles and servers never reaches a terminal raw. A subject could
  * retitle the terminal (OSC 0), clear the screen (CSI 2 J), move the cursor or forge a line.
  */
 const HOSTILE = 'alice\u001b]0;pwned\u0007\u001b[2J\r[error] forged line\nsecond\u009b31m\u202eevil\u2028x';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RankedFinding } from '../../shared/model/diagnose';
 import { summaryOf } from '../../electron/services/diagnose';
 
-/** Issue 13: "N problems found" counts the errors the report lists below it, context ones included. */
+/** "N problems found" counts the errors the report lists below it, context ones included. */
 function f(id: RankedFinding['id'], severity: RankedFinding['severity'], likelihood: RankedFinding['likelihood'], rank: number): RankedFinding {
   return { id, severity, title: `${id} title`, detail: '', evidence: [], fixes: [], rank, likelihood, why: '', area: 'certificate' };
 }

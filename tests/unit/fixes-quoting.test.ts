@@ -8,7 +8,7 @@ import { fixCases, type FixCase } from '../helpers/fix-cases';
 import { lexBash, lexPowerShell, type Lexed } from '../helpers/script-lexers';
 
 /**
- * Quoting is proven, not hoped (issue 6): hostile values (quotes of every kind, $(), backticks, ;, &,
+ * Quoting is proven, not hoped: hostile values (quotes of every kind, $(), backticks, ;, &,
  * |, newlines, CR, %, {}, RTL and emoji) go into every generator through every free-text param
  * (certificate names, identities, paths, hosts) and the finding's own title, detail and evidence.
  * For each script and undo:

@@ -6,7 +6,7 @@ import { FixScriptSchema, type FixShell } from '../../shared/model/fix';
 import { caPem, fixCases, type FixCase } from '../helpers/fix-cases';
 
 /**
- * The fix generators (issue 6 "Fix scripts"): for every generator, the script reads as a reviewed
+ * The fix generators: for every generator, the script reads as a reviewed
  * change (header with what, why, the finding and its evidence; elevation check; a check that skips
  * when the change is in place; backup; change; verification; the matching undo), with the commands
  * the reference prescribes; a finding without the params a generator needs gets no script;
@@ -344,7 +344,7 @@ describe('no script without the params it needs', () => {
     ['an ldap: AIA location', 'chain.incomplete', { issuer: 'CN=CA', downloadUrl: 'ldap:///CN=CA,DC=example?cACertificate' }],
     ['a PEM that is not the issuer named', 'chain.incomplete', { issuer: 'CN=Someone Else', certificatePem: caPem('Issuing CA', 'intermediate') }],
     ['a self-signed PEM offered as the missing intermediate', 'chain.incomplete', { issuer: 'CN=Root CA', certificatePem: caPem('Root CA', 'root') }],
-    ['a missing issuer the certificate says is a root (issue 13: never the intermediate store)', 'chain.incomplete', { issuer: 'CN=Root CA', issuerKind: 'root', downloadUrl: 'http://pki.example/root.crt' }],
+    ['a missing issuer the certificate says is a root (never the intermediate store)', 'chain.incomplete', { issuer: 'CN=Root CA', issuerKind: 'root', downloadUrl: 'http://pki.example/root.crt' }],
     ['an intermediate offered as an untrusted root', 'chain.untrusted-root', { certificatePem: caPem('Issuing CA', 'intermediate') }],
     ['text that is not a PEM certificate', 'chain.untrusted-root', { certificatePem: '-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----' }],
     ['a key path without an identity', 'key.identity-cannot-read', { keyPath: 'C:\\k\\abc' }],

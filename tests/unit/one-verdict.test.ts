@@ -10,7 +10,7 @@ import { buildRows } from '../../renderer/src/ui/stores/store-rows';
 import { DAY, OID, ca, leaf, type Built } from '../helpers/x509-build';
 
 /**
- * Issue 13, "one verdict everywhere", below the UI: for each certificate the Local stores row, the
+ * One verdict everywhere, below the UI: for each certificate the Local stores row, the
  * client-auth chip, Probe's offer decision and the card's chain:analyze verdict say the same thing.
  * Before, the row and chip judged by EKU (and key and dates) alone, the offers by their own rules.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { proveRedaction } from '../../shared/bundle/redaction-proof';
 
-/** The proof scan of redacted bundles (issue 14): originals found however they are written, pseudonyms never mistaken for them. */
+/** The proof scan of redacted bundles: originals found however they are written, pseudonyms never mistaken for them. */
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 const originals = [
   { value: 'ShopFront', kind: 'IIS site name' },

@@ -12,7 +12,7 @@ import { noProbeSentence, targetUrl } from '../../renderer/src/ui/probe/bundle-p
 import { bundleStores, redactedNote } from '../../renderer/src/ui/stores/bundle-stores';
 import { storeChainRequest } from '../../renderer/src/ui/stores/store-chain';
 
-/** An opened bundle on the Local stores, Private keys and Probe pages (issue 8): what they show and say, from the bundle alone. */
+/** An opened bundle on the Local stores, Private keys and Probe pages: what they show and say, from the bundle alone. */
 
 const NONE: KeyLocation = { status: 'none', provider: null, providerKind: null, container: null, uniqueName: null, path: null, exportable: null, detail: null };
 const KEY_PATH = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\6d0c2b_3f7a';

@@ -121,7 +121,7 @@ describe('web mode (HTTP bridge)', () => {
     }
   });
 
-  it('shows the message of a JSON refusal, not the JSON (the web mode refuses in JSON since issue 14)', async () => {
+  it('shows the message of a JSON refusal, not the JSON (the web mode refuses in JSON)', async () => {
     adoptTokenFromUrl();
     const body = `${JSON.stringify({ ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } })}\n`;
     vi.stubGlobal('fetch', async () => new Response(body, { status: 403, headers: { 'Content-Type': 'application/json; charset=utf-8' } }));

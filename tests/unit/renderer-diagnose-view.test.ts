@@ -21,7 +21,7 @@ import {
 } from '../../renderer/src/ui/diagnose/report-words';
 
 /**
- * The Diagnose page's groupings and request (issue 6), on hand-written reports shaped like
+ * The Diagnose page's groupings and request, on hand-written reports shaped like
  * DiagnoseReportSchema: what a helpdesk user sees first, which fixes belong to which finding, and
  * what goes to findings:diagnose (and what is never kept: the PFX password).
  */

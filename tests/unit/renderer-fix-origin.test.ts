@@ -7,7 +7,7 @@ import type { RankedFinding } from '../../shared/model/diagnose';
 import { FixViewer } from '../../renderer/src/ui/diagnose/fix-viewer';
 import { fixesForFinding } from '../../renderer/src/ui/diagnose/report-words';
 
-/** Issue 14: fix scripts read from an opened bundle are the bundle's, never shown as Certbench's fix. */
+/** Fix scripts read from an opened bundle are the bundle's, never shown as Certbench's fix. */
 const f: RankedFinding = {
   ...finding('key.identity-cannot-read', 'www-data cannot read the key', 'www-data cannot read /srv/k.key.', [], { params: { keyPath: '/srv/k.key', identity: 'www-data' } }),
   rank: 1,

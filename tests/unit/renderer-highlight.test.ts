@@ -6,7 +6,7 @@ import { highlight, tokenize, type Token, type TokenKind } from '../../renderer/
 import { quoteBash, quotePowerShell } from '../../shared/scripts/quote';
 
 /**
- * The fix viewer's highlighting (issue 6): what a reviewer must tell apart in a fix script is data
+ * The fix viewer's highlighting: what a reviewer must tell apart in a fix script is data
  * (quoted values), variables that expand, commands, and comments. Scripts below are shaped like
  * the fix generators' output (header comment, backup, change, verification).
  */
@@ -132,7 +132,7 @@ describe('tokenize: bash', () => {
 });
 
 describe('quoted values stay data', () => {
-  // Hostile values from certificate names, identities and paths (issue 6 "quoting is proven").
+  // Hostile values from certificate names, identities and paths: quoting is proven, not hoped.
   const hostile = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     fc.constantFrom("O'Brien", '$(rm -rf /)', '`whoami`', 'a;b&c|d', 'line1\nline2', '‘typographic’ $x', '${HOME}', '#not a comment', '"quoted"'),

@@ -3,7 +3,7 @@ import type { CertificateRequestInfo, ProbeAttempt } from '../../shared/model/pr
 import { probeHeadline } from '../../renderer/src/ui/probe/probe-words';
 
 /**
- * Issue 18: a probe's headline names the problem a helpdesk user acts on, not the mechanism; the
+ * A probe's headline names the problem a helpdesk user acts on, not the mechanism; the
  * technical name comes second, and a success never carries a 403.
  */
 

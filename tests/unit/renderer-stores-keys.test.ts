@@ -11,7 +11,7 @@ import { keyStatusOfStore, storeChainRequest } from '../../renderer/src/ui/store
 import { judgeStoreCertificates } from '../../shared/verdict/store-verdicts';
 import { NO_FILTER, buildRows, chipCounts, filterRows, keyWord, shortStoreLabel } from '../../renderer/src/ui/stores/store-rows';
 
-/** The stores table's rows and filters, the chain request of a store certificate, and the key pages' words (issue 4). */
+/** The stores table's rows and filters, the chain request of a store certificate, and the key pages' words. */
 
 const NONE: KeyLocation = { status: 'none', provider: null, providerKind: null, container: null, uniqueName: null, path: null, exportable: null, detail: null };
 const store = (id: string, over: Partial<Store> = {}): Store => ({
@@ -49,7 +49,7 @@ beforeAll(async () => {
       file: `/srv/certs/leaf-${i}.pem`,
     })),
   );
-  // The listing carries THE verdict of each certificate (issue 13), judged as the stores service does.
+  // The listing carries THE verdict of each certificate, judged as the stores service does.
   certs = await judgeStoreCertificates(stores, [root, inter, ...leaves], at);
   [root, inter, ...leaves] = certs as [StoreCertificate, StoreCertificate, ...StoreCertificate[]];
 });
@@ -59,7 +59,7 @@ describe('stores table rows', () => {
     const rows = buildRows(stores, certs);
     expect(rows.map((r) => r.subject)).toEqual(['Bench Root 0', 'Bench Issuing 0-0', 'bench-leaf-0', 'bench-leaf-1', 'bench-leaf-2']);
     expect(rows.map((r) => r.key)).toEqual(['no', 'no', 'yes', 'missing', 'no']);
-    // Issue 13: the column is the certificate's verdict, not its EKU alone (which said "Any purpose"
+    // The column is the certificate's verdict, not its EKU alone (which said "Any purpose"
     // for a root without a private key, and "Yes" for expired or unchained certificates).
     expect(rows.map((r) => r.clientAuth)).toEqual(['no', 'no', 'yes', 'no', 'no']);
     expect(rows[2]!.cert.clientAuth?.sentence).toBe('"bench-leaf-0" can authenticate a client: Client Authentication allowed, valid, private key present, chain complete to a trusted root.');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * Issue 16's rules for the renderer's styles, checked on the sources: colours come from the design
+ * The rules for the renderer's styles, checked on the sources: colours come from the design
  * tokens in styles.css's :root (so a change of palette or contrast is made in one place), and a
  * feature never imports another feature's stylesheet (a shared style lives in styles.css).
  */

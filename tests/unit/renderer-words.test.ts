@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { capitalise, detailWhere, evidenceKindWord, plainText } from '../../renderer/src/ui/common/words';
 
-/** Issue 18's words: labels and messages as a helpdesk user reads them. */
+/** The words: labels and messages as a helpdesk user reads them. */
 describe('plain words', () => {
   it('labels evidence as people say it', () => {
     expect(evidenceKindWord('iis setting')).toBe('IIS setting');

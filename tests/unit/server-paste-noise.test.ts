@@ -3,7 +3,7 @@ import { dewrap, promptOf, stripPasteNoise } from '../../shared/server/paste-noi
 import { parseSchannelEvents } from '../../shared/server/schannel-events';
 import { aclFromText, MAX_ACL_TEXT } from '../../shared/acl/ntfs';
 
-/** The one paste stage every Windows text parser runs first (issue 12 part 3). */
+/** The one paste stage every Windows text parser runs first. */
 
 describe('prompts people paste', () => {
   it.each([

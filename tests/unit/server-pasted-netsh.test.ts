@@ -5,7 +5,7 @@ import { decodeText } from '../../shared/server/text-decode';
 import { bindingFindings } from '../../shared/server/windows-findings';
 import { fixture } from '../fixtures/windows/load';
 
-/** What helpdesk staff paste (issue 12 part 3): netsh http show sslcert with its surroundings. */
+/** What helpdesk staff paste: netsh http show sslcert with its surroundings. */
 
 const pasted = (name: string) => fixture(`pasted/${name}`);
 

@@ -4,7 +4,7 @@ import { recognizeEvidence } from '../../shared/server/recognize';
 import { parseStoreExport } from '../../shared/server/store-export';
 import { fixture } from '../fixtures/windows/load';
 
-/** A server's certificate stores as helpdesk staff paste them (issue 12 part 3). */
+/** A server's certificate stores as helpdesk staff paste them. */
 
 const pasted = (name: string) => fixture(`pasted/${name}`);
 const AT = new Date('2026-12-01T00:00:00Z');

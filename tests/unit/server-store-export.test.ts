@@ -18,7 +18,7 @@ import { caPem } from '../helpers/fix-cases';
 import { fixture } from '../fixtures/windows/load';
 
 /**
- * The server's own stores as attached evidence (issues 6/7): a helpdesk user exports LocalMachine\Root
+ * The server's own stores as attached evidence: a helpdesk user exports LocalMachine\Root
  * on the IIS server and attaches it from their own PC. Certificates are made here with node crypto
  * (tests/helpers/fix-cases.ts caPem: a self-signed root, an intermediate, an expired root).
  */

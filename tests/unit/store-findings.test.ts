@@ -61,7 +61,7 @@ describe('filterStoreCertificates', () => {
     const peer = await cert('certutil-L-n-peer.pem', my.id, AT);
     const ca = await cert('certutil-L-n-root.pem', root.id, AT);
     const aliceInRoot = { ...alice, storeId: root.id };
-    // The client-auth filter reads THE verdict the listing carries (issue 13), judged as the stores service does.
+    // The client-auth filter reads THE verdict the listing carries, judged as the stores service does.
     const all = await judgeStoreCertificates([my, root], [alice, peer, ca, aliceInRoot], AT);
     const names = (filters: Parameters<typeof filterStoreCertificates>[2]) => filterStoreCertificates([my, root], all, filters).map((c) => `${c.summary.subject.commonName}@${c.storeId}`);
     expect(names({ filters: ['has-key'] })).toEqual(['alice@nss:/db#personal', 'alice@nss:/db#root']);

@@ -4,7 +4,7 @@ import { appPoolIdentity, SERVICE_ACCOUNTS } from '../../electron/platform/windo
 import { lookAlike, recognizeEvidence } from '../../shared/server/recognize';
 import { fixture } from '../fixtures/windows/load';
 
-/** Key-file ACLs as helpdesk staff paste them (issue 12 part 3). */
+/** Key-file ACLs as helpdesk staff paste them. */
 
 const pasted = (name: string) => fixture(`pasted/${name}`);
 const KEY = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\8e5a57f198ccf38cb4e07149dcca663d_55a42ce9-5197-498f-a203-54bfba68824d';

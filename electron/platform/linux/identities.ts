@@ -4,7 +4,7 @@ import { commandProblem } from '../command-runner';
 import type { CommandRunner, IdentityDirectory } from '../types';
 
 /**
- * Linux identities a key can be granted to (issue 4): users and groups from the name service
+ * Linux identities a key can be granted to: users and groups from the name service
  * (`getent passwd` / `getent group`, so LDAP and sssd accounts count, not only /etc/passwd), with
  * group memberships resolved per user by `id -G` (numeric, then named by `getent group`, because
  * `id -Gn` separates names by spaces and directory groups such as "domain users" contain spaces).

@@ -5,8 +5,9 @@ import { LinuxKeyAclReader } from './acl-reader';
 import { LinuxKeyAclWriter } from './acl-writer';
 import { LinuxIdentityDirectory } from './identities';
 import { LinuxCertStoreSource, type LinuxStoreOptions } from './stores';
+import { machineParseCache } from '../../services/parse-cache';
 
-/** The Linux adapter set (issue 4): trust bundle, anchors, NSS; POSIX ACLs; getent identities. */
+/** The Linux adapter set: trust bundle, anchors, NSS; POSIX ACLs; getent identities. */
 export function createLinuxPlatform(runner: CommandRunner, options: { env?: NodeJS.ProcessEnv; stores?: LinuxStoreOptions } = {}): Platform {
   const env = options.env ?? process.env;
   // CERTBENCH_ANCHOR_DIRS (colon-separated, empty for none) points tests and unusual distributions
@@ -14,7 +15,8 @@ export function createLinuxPlatform(runner: CommandRunner, options: { env?: Node
   const anchorDirs = env.CERTBENCH_ANCHOR_DIRS !== undefined ? env.CERTBENCH_ANCHOR_DIRS.split(path.delimiter).filter(Boolean) : undefined;
   return {
     name: 'linux',
-    stores: new LinuxCertStoreSource(runner, { home: env.HOME, ...(anchorDirs ? { anchorDirs } : {}), ...options.stores }),
+    // The bundle's reading is cached in the data folder, except for a CERTBENCH_SYSTEM_TRUST bundle (tests rewrite it faster than its time moves).
+    stores: new LinuxCertStoreSource(runner, { home: env.HOME, ...(anchorDirs ? { anchorDirs } : {}), cache: env.CERTBENCH_SYSTEM_TRUST ? null : machineParseCache(env), ...options.stores }),
     acl: new LinuxKeyAclReader(runner),
     identities: new LinuxIdentityDirectory(runner),
     aclWriter: new LinuxKeyAclWriter(runner, backupsDir(env)),

@@ -7,9 +7,11 @@ import { FOLDER_LIMITS, certificatesFromFiles } from '../file-store';
 import { readFolderStores, type FolderSpec } from '../folder-store';
 import type { CertStoreSource, CommandRunner, StoreListing } from '../types';
 import { discoverNssDatabases, readNssDatabase } from './nss';
+import { stampOf, type ParseCache } from '../../services/parse-cache';
+import { validityStatus } from '../../../shared/cert/summarize';
 
 /**
- * The Linux machine's certificate stores (issue 4): the distribution's trust bundle (the file
+ * The Linux machine's certificate stores: the distribution's trust bundle (the file
  * system-trust.ts uses for chain building), the anchor folders update-ca-certificates and
  * update-ca-trust build it from, and NSS databases (Chrome, Firefox, system). The user's own folders
  * are added by FolderStoreSource on every OS (electron/platform/index.ts combines them).
@@ -26,6 +28,22 @@ export interface LinuxStoreOptions {
   anchorDirs?: string[];
   /** NSS databases to read instead of discovering them under `home`. */
   nssDatabases?: { dir: string; label: string }[];
+  /**
+   * Where the bundle's reading is kept between runs (its 150 summaries, each root's self-signature
+   * checked once per change of the file rather than once per listing); none: read every time.
+   */
+  cache?: ParseCache | null;
+}
+
+interface BundleReading {
+  certificates: StoreCertificate[];
+  notes: string[];
+}
+
+/** A cached reading judged at another moment: only validity depends on it. */
+function atMoment(c: StoreCertificate, at: Date): StoreCertificate {
+  const status = validityStatus(new Date(c.summary.notBefore), new Date(c.summary.notAfter), at);
+  return { ...c, summary: { ...c.summary, validity: { status, checkedAt: at.toISOString() } } };
 }
 
 /** Bundle, then anchor folders, then NSS databases, with progress per file and per NSS entry. */
@@ -50,11 +68,7 @@ export class LinuxCertStoreSource implements CertStoreSource {
         const size = fs.statSync(bundle).size;
         if (size > FOLDER_LIMITS.maxBundleBytes) error = `${bundle}: ${formatBytes(size)} is larger than ${formatBytes(FOLDER_LIMITS.maxBundleBytes)}; not read`;
         else {
-          const r = await certificatesFromFiles(id, [{ path: bundle, bytes: new Uint8Array(fs.readFileSync(bundle)) }], at, {
-            maxBytes: FOLDER_LIMITS.maxBundleBytes,
-            signal,
-            progress: (done, total) => progress?.(done, total, `System trust bundle ${bundle}`),
-          });
+          const r = await this.readBundle(id, bundle, at, { signal, progress });
           read = r.certificates;
           error = r.notes[0] ?? null;
         }
@@ -82,5 +96,19 @@ export class LinuxCertStoreSource implements CertStoreSource {
       certificates.push(...r.certificates);
     }
     return { stores, certificates };
+  }
+
+  private async readBundle(id: string, bundle: string, at: Date, options: { signal?: AbortSignal; progress?: (done: number, total: number | null, label: string) => void }): Promise<BundleReading> {
+    const cache = this.options.cache ?? null;
+    const stamp = stampOf(fs.statSync(bundle));
+    const hit = cache?.get<BundleReading>('store-bundle', bundle, stamp);
+    if (hit?.value && Array.isArray(hit.value.certificates)) return { certificates: hit.value.certificates.map((c) => atMoment(c, at)), notes: hit.value.notes ?? [] };
+    const r = await certificatesFromFiles(id, [{ path: bundle, bytes: new Uint8Array(fs.readFileSync(bundle)) }], at, {
+      maxBytes: FOLDER_LIMITS.maxBundleBytes,
+      signal: options.signal,
+      progress: (done, total) => options.progress?.(done, total, `System trust bundle ${bundle}`),
+    });
+    if (!options.signal?.aborted) cache?.put('store-bundle', bundle, stamp, r);
+    return { certificates: r.certificates, notes: hit?.note ? [...r.notes, hit.note] : r.notes };
   }
 }

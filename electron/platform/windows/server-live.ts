@@ -7,7 +7,7 @@ import type { CommandRunner } from '../types';
 import { jsonArray, jsonScript, runPowerShellJson } from './powershell';
 
 /**
- * The server side of this Windows machine, read live (issue 7): the HTTP.SYS binding keys and the
+ * The server side of this Windows machine, read live: the HTTP.SYS binding keys and the
  * Schannel key from the registry (locale-independent, where netsh's labels are translated; reference
  * sections 0, 5, 6), and the Schannel events of the last week from the System log (section 9). The
  * registry values come back as JSON and are turned into the same RegistryExport a .reg file gives,

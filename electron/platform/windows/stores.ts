@@ -6,7 +6,7 @@ import { keyDirectoriesFor, keyDirectoryPowerShell, keyDirectoryText } from './k
 import { jsonArray, jsonScript } from './powershell';
 
 /**
- * The Windows certificate stores read through .NET's X509Store (issue 4): every certificate's DER,
+ * The Windows certificate stores read through .NET's X509Store: every certificate's DER,
  * friendly name and private-key association, the key's provider (CryptoAPI CSP or CNG KSP), its
  * container and unique container name (the key file's name, FindPrivateKey's answer) and the folder
  * the file was found in (reference/windows-formats.md section 2).

@@ -2,8 +2,8 @@ import { Inflate } from 'fflate';
 import { CertbenchError, formatBytes } from '../../../shared/errors';
 
 /**
- * Reading a bundle's zip without trusting it (issue 8: "a corrupt or truncated zip gives a clear
- * error, and a zip bomb or path traversal entry is refused"). The central directory is read first
+ * Reading a bundle's zip without trusting it: a corrupt or truncated zip gives a clear
+ * error, and a zip bomb or path traversal entry is refused. The central directory is read first
  * (APPNOTE.TXT 4.3.12, 4.3.16) and every bound is checked from it before a single byte is inflated:
  * the number of entries, each name, the declared sizes, their total and each entry's compression
  * ratio. Each entry is then inflated in small pieces and stopped the moment it outgrows its declared

@@ -8,7 +8,7 @@ export interface Upload {
   dataBase64: string;
 }
 
-/** Why a chosen file could not be read, in one line naming it (issue 16: the same words everywhere). */
+/** Why a chosen file could not be read, in one line naming it, in the same words on every page. */
 export class UploadError extends Error {
   constructor(
     readonly code: 'too-large' | 'unreadable',
@@ -19,7 +19,7 @@ export class UploadError extends Error {
 }
 
 /**
- * The one reader of files the user chose or dropped (issue 16): refuses a file over the input limit
+ * The one reader of files the user chose or dropped: refuses a file over the input limit
  * before reading it (in the CLI's and the service's words, shared/cert/reader.ts), reads it, and
  * says in one line when the browser cannot (moved, deleted, or no permission). `what` names the
  * kind of file in the size message ("certificate files", "evidence files").

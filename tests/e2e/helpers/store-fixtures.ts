@@ -7,7 +7,7 @@ import { generateCertificates } from '../../../bench/generate';
 import { makeFixtures } from './certs';
 
 /**
- * Stores and keys for the issue 4 e2e tests, made per run: a folder store holding a client
+ * Stores and keys for the stores and private-keys e2e tests, made per run: a folder store holding a client
  * certificate with its key (mode 600) inside a 0700 folder, plus the CA, a server-only and an
  * expired certificate; a "trusted roots" folder holding the root and a certificate that is not
  * self-signed; a service user to check and grant; and, for the 5,000-row test, PEM bundles made

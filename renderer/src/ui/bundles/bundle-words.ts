@@ -5,7 +5,7 @@ import type { WorkProgress } from '../certificates/use-inspect-queue';
 import { normaliseUrl } from '../probe/use-probe';
 
 /**
- * The Bundles page's words (issue 8): what each redaction does, what goes into an export, and an
+ * The Bundles page's words: what each redaction does, what goes into an export, and an
  * opened bundle's manifest, in sentences a helpdesk user can read out on the phone.
  */
 
@@ -26,7 +26,7 @@ export const REDACTION_OPTIONS: readonly RedactionOption[] = [
   { kind: 'subjects', label: 'Certificate subjects', words: 'certificate subjects', example: 'CN=Alice → CN=Subject 1 (certificate files are left out)' },
 ];
 
-/** What no bundle ever carries, whatever is chosen (issue 8; a test scans every export for it). */
+/** What no bundle ever carries, whatever is chosen (a test scans every export for it). */
 export const NEVER_INCLUDED = 'Never included: private keys, PFX files, passwords.';
 
 /** "host names and IP addresses", "nothing" for none: the redactions of a manifest in words. */

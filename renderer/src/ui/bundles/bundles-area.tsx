@@ -9,7 +9,7 @@ import { useBundleOpen } from './use-bundle-open';
 import './bundles.css';
 
 /**
- * The Bundles area (issue 8): export everything a second-line engineer needs in one zip, with the
+ * The Bundles area: export everything a second-line engineer needs in one zip, with the
  * redactions chosen before it is written, and open a bundle someone sent, read-only, on the same
  * screens. Bundles exported in this session stay listed to download or open again.
  */

@@ -4,8 +4,8 @@ import { formatLocalDateTime } from '../../lib/dates';
 
 /**
  * Says plainly that what the screen shows comes from a bundle, not from this machine: whose host, when
- * it was collected, which Certbench wrote it, and what was redacted (issue 8: "clearly marked as a
- * bundle from host X at time Y"). Renders nothing when no bundle is open.
+ * it was collected, which Certbench wrote it, and what was redacted, so a bundle is never mistaken
+ * for the machine in front of you. Renders nothing when no bundle is open.
  */
 export function BundleBanner() {
   const { bundle, close } = useBundleView();

@@ -15,7 +15,7 @@ const KEY_ACCEPT = '.key,.pem,.der';
 
 
 /**
- * One certificate-and-password picker for Probe and Diagnose (issue 16): choose a .pfx or a
+ * One certificate-and-password picker for Probe and Diagnose: choose a .pfx or a
  * certificate file, give the PFX's password (the field takes the cursor as it appears) or the key
  * file and its password, remove it again. `testIds` is the page's prefix ("probe", "diag"), so each
  * page's controls keep their own names; `alternatives` sits beside the Choose button (Diagnose's

@@ -8,7 +8,7 @@ export interface LatestRequest {
 }
 
 /**
- * Only the latest answer counts (issue 16): a page that asks again (another key, a new probe, a
+ * Only the latest answer counts: a page that asks again (another key, a new probe, a
  * new diagnosis) must never show the answer to an earlier question that arrives late. `start`
  * aborts the one before and returns the new one; `cancel` aborts it (its answer still arrives,
  * as a cancellation); `reset` aborts it and drops its answer; unmounting aborts it.

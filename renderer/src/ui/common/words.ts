@@ -1,7 +1,7 @@
 import { formatLocalDateTime } from '../../lib/dates';
 
 /**
- * Plain words for what the services write for machines and logs (issue 18): evidence labels as a
+ * Plain words for what the services write for machines and logs: evidence labels as a
  * person says them ("IIS setting", not "Iis setting"), sentences that start with a file name keep
  * its case ("client.pfx: ..." stays client.pfx), times in the reader's local form rather than ISO,
  * and no internal store ids in the middle of a sentence.

@@ -24,7 +24,7 @@ import './findings.css';
 type TabId = 'probes' | 'certificate' | 'key' | 'server';
 
 /**
- * The evidence behind the findings, one tab per source (issue 6): each probe's connections with
+ * The evidence behind the findings, one tab per source: each probe's connections with
  * the Probe page's own view, the certificate's verdict and chain, the private key's place and who
  * may read it, and a short account of the server side with a way to its own page. An empty tab
  * says what to give so it fills, never a blank.

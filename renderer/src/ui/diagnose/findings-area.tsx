@@ -10,7 +10,7 @@ import { useDiagnose } from './use-diagnose';
 import './findings.css';
 
 /**
- * Diagnose (issue 6): one action that gathers what is relevant (the probe with and without the
+ * Diagnose: one action that gathers what is relevant (the probe with and without the
  * certificate, the certificate's chain and key, who may read the key, the trusted roots, the
  * server's configuration) and reports what is wrong, most likely cause first, each with its proof
  * and the script that fixes it. With a bundle open, its report is shown read-only instead.

@@ -14,7 +14,7 @@ import './findings.css';
 type Which = 'script' | 'undo';
 
 /**
- * "Show fix" (issue 6): the fix scripts of one finding, read before anything runs. A tab per shell
+ * "Show fix": the fix scripts of one finding, read before anything runs. A tab per shell
  * the fix was written for, the script or its undo script, highlighted so data (quoted values),
  * variables and commands are told apart at a glance, with Copy and Save, who must run it, and, for
  * a fix the app can make itself (a key grant), "Apply on this machine…" which opens the reviewed
@@ -35,7 +35,7 @@ export function FixViewer({
   /** null: Apply is not offered here (an opened bundle is read-only). */
   onApply: (() => void) | null;
   /**
-   * The scripts came from an opened bundle (issue 14): they are the bundle's bytes, which anyone may
+   * The scripts came from an opened bundle: they are the bundle's bytes, which anyone may
    * have edited, so they are never shown as Certbench's fix; "Regenerate" writes them again from the
    * bundle's finding with this Certbench (fixes:script), and only those are Certbench's.
    */

@@ -2,7 +2,7 @@ import { createElement, type ReactNode } from 'react';
 import type { FixShell } from '../../../../shared/model/fix';
 
 /**
- * Syntax highlighting for the fix scripts (issue 6: "script with syntax highlighting"). A fix is a
+ * Syntax highlighting for the fix scripts, so a reviewer tells code from quoted data. A fix is a
  * reviewed change, so the reader must see at a glance what is data (a quoted thumbprint, a path),
  * what is a variable that expands, and what is a command. A small hand-written scanner per shell
  * is enough for that and keeps the renderer free of a highlighting library; it never builds HTML

@@ -5,7 +5,7 @@ import type { FixScript, FixShell } from '../../../../shared/model/fix';
 import type { ProbeResult } from '../../../../shared/model/probe';
 
 /**
- * The Diagnose page's words and groupings (issue 6), kept apart from the components so they are
+ * The Diagnose page's words and groupings, kept apart from the components so they are
  * tested without a DOM: findings grouped by severity and ordered by rank, the fixes of a finding
  * by shell, what each gathering step was in plain words, and the Apply parameters of a fix.
  */

@@ -13,7 +13,7 @@ function plainFindings(report: DiagnoseReport) {
 }
 
 /**
- * "Save all fixes as one script" (issue 6): every fix of one shell in ranking order as one
+ * "Save all fixes as one script": every fix of one shell in ranking order as one
  * script, and one undo script, written by fixes:script from the report's findings. Works for an
  * opened bundle too: the scripts are written from its findings, nothing is read from this machine.
  */

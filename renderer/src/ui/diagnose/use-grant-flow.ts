@@ -4,7 +4,7 @@ import type { GrantState } from '../keys/grant-panel';
 
 /**
  * A key grant applied from a fix (applyWith 'keys:grant'): the same reviewed change as on the
- * Private keys page (issue 4), driving the same GrantPanel: keys:grant as a dry run first, then for
+ * Private keys page, driving the same GrantPanel: keys:grant as a dry run first, then for
  * real after a confirmation, with the backup it made and keys:undo to restore it byte for byte.
  * Kept by the finding's card, so the Undo stays at hand after the dialog is closed.
  */

@@ -9,7 +9,7 @@ import { KeyLocationView } from './key-location';
 import './bundle-key.css';
 
 /**
- * Private keys with a bundle open (issue 8): the key the bundle's diagnosis looked at, where it was
+ * Private keys with a bundle open: the key the bundle's diagnosis looked at, where it was
  * and who could read it on the bundle's host, read-only. No picker, no check and no grant: each of
  * those asks or changes this machine, and the key is not here.
  */

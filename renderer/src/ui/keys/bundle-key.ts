@@ -2,7 +2,7 @@ import type { OpenedBundle } from '../../../../shared/model/bundle';
 import type { KeyFind } from './key-location';
 
 /**
- * Private keys for an opened bundle (issue 8): the report's key step in the shape the live page
+ * Private keys for an opened bundle: the report's key step in the shape the live page
  * shows (keys:find's answer), so the bundle's key is read with the same FindPrivateKey rows, owner
  * line and ACL table. Pure: nothing here asks this machine anything.
  */

@@ -5,7 +5,7 @@ import { newGrant, type GrantState } from './grant-panel';
 type SetGrant = Dispatch<SetStateAction<GrantState | null>>;
 
 /**
- * The three steps of a reviewed key grant (issue 4), for every screen that drives a GrantPanel (the
+ * The three steps of a reviewed key grant, for every screen that drives a GrantPanel (the
  * Private keys page, a fix on Diagnose): each calls the service and folds its answer into the grant,
  * unless the user has moved on to another key or account meanwhile. Each resolves once the answer
  * is in, for callers that read the key again afterwards.

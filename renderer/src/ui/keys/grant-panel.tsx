@@ -28,7 +28,7 @@ export function newGrant(identity: string, path: string): GrantState {
 }
 
 /**
- * "Grant read access…" as a reviewed change (issue 4): the dry run first (what changes, the exact
+ * "Grant read access…" as a reviewed change: the dry run first (what changes, the exact
  * commands, the script and its undo script, whether this process may do it), Apply only after a
  * confirmation, then the backup, the ACL after and the verification, and an Undo that restores the
  * backup byte for byte.

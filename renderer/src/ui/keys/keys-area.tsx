@@ -36,7 +36,7 @@ interface EarlierChange {
 }
 
 /**
- * Private keys (issue 4): what FindPrivateKey, icacls and a careful administrator do, in one page.
+ * Private keys: what FindPrivateKey, icacls and a careful administrator do, in one page.
  * Pick a certificate or a file; see where its key file is and who may read it; ask whether the
  * site's account can read it, with the deciding entry; grant it read access after a dry run, with
  * a backup, a verification and an undo. With a bundle open, the bundle's key is shown read-only instead.

@@ -9,7 +9,7 @@ import './lab.css';
 export type ProbeThis = (request: Omit<ProbeRequest, 'nonce'>) => void;
 
 /**
- * The Lab area (issue 5 "Lab servers"; the same lab as `certbench lab`): start local servers that
+ * The Lab area (the same lab servers as `certbench lab`): start local servers that
  * ask for a client certificate the ways servers in the field do, then probe each with one click,
  * with the lab's client certificate at hand.
  */

@@ -1,7 +1,7 @@
 import type { W3cLogStats } from '../../../../shared/model/server';
 
 /**
- * Geometry of the log chart (issue 7: "log statistics as a chart over time"), kept apart from the
+ * Geometry of the log chart (log statistics over time), kept apart from the
  * SVG so scales, bar heights and time labels are tested as numbers. Three lanes share one time axis,
  * each with its own scale: a handful of 403.7s beside thousands of requests would be invisible
  * on a common scale, and "when did the failures start?" is the question the chart answers.

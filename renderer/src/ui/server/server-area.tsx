@@ -12,7 +12,7 @@ import { useServerAnalysis, type Analysis } from './use-server-analysis';
 import './server.css';
 
 /**
- * The Server side area (issue 7): IIS, HTTP.SYS and Schannel as the server sees them, from files a
+ * The Server side area: IIS, HTTP.SYS and Schannel as the server sees them, from files a
  * user attaches (recognised by content) or from this machine (Windows). An opened bundle is shown
  * read-only in its place; the live page stays mounted underneath so closing the bundle loses nothing.
  */

@@ -117,7 +117,7 @@ function StoreBlock({ store, certificates }: { store: Store; certificates: Store
 }
 
 /**
- * The server's own certificate stores, as attached (issues 6/7): per store what Schannel makes of it
+ * The server's own certificate stores, as attached: per store what Schannel makes of it
  * (a non-self-signed certificate in Root, expired roots, the CA names' size against 16 KB), and the
  * certificates with the flagged ones first. certutil text has no certificates to list: its card says so.
  */

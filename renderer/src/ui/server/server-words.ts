@@ -3,7 +3,7 @@ import type { Finding } from '../../../../shared/findings/catalogue';
 import type { IisAppSettings, IisConfig, ServerEvidence, ServerEvidenceKind, SettingOrigin, SslBinding } from '../../../../shared/model/server';
 
 /**
- * The Server side page's words (issue 7): what each setting means for a client certificate, said
+ * The Server side page's words: what each setting means for a client certificate, said
  * the way a helpdesk user reads it, with the raw value always next to it. Constants and meanings
  * come from ../shared/reference/windows-formats.md (item numbers cited per function).
  */

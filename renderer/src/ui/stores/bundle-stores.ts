@@ -4,7 +4,7 @@ import type { OpenedBundle } from '../../../../shared/model/bundle';
 import type { Store, StoreCertificate } from '../../../../shared/model/store';
 
 /**
- * The Local stores tab of an opened bundle (issue 8): the listing the bundle carries, judged by the
+ * The Local stores tab of an opened bundle: the listing the bundle carries, judged by the
  * same pure store findings the live listing gets (shared/findings/stores.ts), or, when the bundle has
  * no listing, why not in one sentence a helpdesk user can act on.
  */

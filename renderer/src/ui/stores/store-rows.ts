@@ -17,7 +17,7 @@ export interface StoreRow {
   /** What fits a table cell: a folder's own name ("…/private"), else the store's label. */
   storeShort: string;
   key: KeyWord;
-  /** The one verdict (issue 13) in a word: what the card of this certificate says too. */
+  /** The one verdict in a word: what the card of this certificate says too. */
   clientAuth: ClientAuthWord;
   /** Everything the text box matches, lower-cased once. */
   haystack: string;

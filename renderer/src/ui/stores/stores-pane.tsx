@@ -84,7 +84,7 @@ function listingSummary(stores: number, certificates: number): string {
 }
 
 /**
- * A bundle's listing (issue 8): the same list, findings, filters, table and dialog, with nothing that
+ * A bundle's listing: the same list, findings, filters, table and dialog, with nothing that
  * acts on this machine (no Refresh, no folders to add or remove, no "Show private key").
  */
 function BundleStoresPane({ bundle }: { bundle: OpenedBundle }) {

@@ -1,3 +1,6 @@
+// One file because both sources of an NTFS ACL (Get-Acl JSON, pasted icacls text) must map to the same
+// access masks (winnt.h) and the same well-known SIDs that the access check then reads; the tables, the
+// two parsers and canReadNtfs change together, and apart they would each need their own copy of a right.
 import { sha1 } from '@noble/hashes/legacy.js';
 import { z } from 'zod';
 import { CertbenchError } from '../errors';

@@ -1,3 +1,6 @@
+// One file because every learner and every applier of the two-phase redactor closes over one
+// RedactorState (the value-to-pseudonym mapping and its counters): split, that state would have to be
+// exported, and a caller could apply a mapping before learning from every file of the bundle had ended.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8Bytes } from '../cert/containers/pbe';
 import type { RedactionKind } from '../model/bundle';

@@ -1,3 +1,6 @@
+// One file because IIS's merge is one algorithm: the server level, each <location path> and the
+// inheritance of every client-certificate setting decide together which value wins and where it came
+// from (reference section 8); split, the origin each setting records would be passed between files.
 import { CertbenchError, formatBytes } from '../errors';
 import type { IisAppSettings, IisConfig, IisSite, SettingOrigin } from '../model/server';
 import { promptOf, undoEncodingDebris } from './paste-noise';

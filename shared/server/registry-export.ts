@@ -1,3 +1,6 @@
+// One file because a .reg export and the live registry (server-live.ts) both become one RegistryExport,
+// and the two readers of it (HTTP.SYS binding keys, reference section 5; the Schannel key, section 6)
+// decode the same typed values (REG_BINARY GUIDs, DWORD flags): reader and value decoding change together.
 import { latin1, toHex } from '../asn1/bytes';
 import { CertbenchError, formatBytes } from '../errors';
 import type { SchannelSettings, SslBinding } from '../model/server';

@@ -1,3 +1,7 @@
+// One file because the four exports of the same System-log events (Get-WinEvent JSON, Event Viewer
+// CSV, wevtutil/Event Viewer XML, Event Viewer's copied text) feed one SchannelEvent model: they share
+// the event-id meanings, the alert names and the time normalisation, and parseSchannelEvents tells them
+// apart by content, so every format it may choose is defined next to it.
 import { XMLParser } from 'fast-xml-parser';
 import { CertbenchError, formatBytes } from '../errors';
 import type { SchannelEvent, SchannelEventSummary } from '../model/server';

@@ -1,3 +1,7 @@
+// One file because the three ways a server's stores are exported (PowerShell JSON with the bytes,
+// `certutil -store` text, Format-List) are told apart by content in parseStoreExport and must all end in
+// the same StoreExport and the same store findings (KB 2802568, KB 933430); each format's reader is a
+// few functions, and keeping them beside the sniffing keeps one answer to "what did this file prove".
 import { base64 } from '@peculiar/utils';
 import { NAME_ATTRIBUTE_SHORT } from '../cert/oids';
 import { summarizeCertificate } from '../cert/summarize';

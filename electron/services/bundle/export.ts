@@ -1,3 +1,6 @@
+// One file because the order of the export is its safety: collect, redact with one redactor, render
+// from redacted data, scan every entry for key material, hash, zip, write atomically. Its stages stay
+// private to this file so none can be called out of that order (an unscanned or unredacted entry).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -68,7 +68,7 @@ function importCached(spki: X509View['spki'], algorithm: object): Promise<unknow
  * Does `cert`'s signature verify with `issuerKey`? true/false when checked, null when this algorithm
  * cannot be checked here (say "not checked", never "invalid", for DSA or exotic curves).
  */
-export async function verifySignature(cert: X509View, issuerKey: X509View['spki']): Promise<boolean | null> {
+export async function verifySignature(cert: SignedData, issuerKey: X509View['spki']): Promise<boolean | null> {
   const oid = cert.signatureAlgorithm.oid;
   if (syncVerifier) {
     const quick = quickVerify(syncVerifier, cert, issuerKey);
@@ -108,7 +108,10 @@ export async function verifySignature(cert: X509View, issuerKey: X509View['spki'
   }
 }
 
-function quickVerify(v: SyncVerifier, cert: X509View, issuerKey: X509View['spki']): boolean | null {
+/** What a signature check reads: a certificate, or a CRL or OCSP response (same SIGNED shape, RFC 5280 4.1.1, 5.1.1). */
+export type SignedData = Pick<X509View, 'signatureAlgorithm' | 'signature' | 'tbs'>;
+
+function quickVerify(v: SyncVerifier, cert: SignedData, issuerKey: X509View['spki']): boolean | null {
   const oid = cert.signatureAlgorithm.oid;
   const base = { spki: issuerKey.der, signature: cert.signature, data: cert.tbs };
   if (RSA_PKCS1[oid]) return issuerKeyMatchesFamily(oid, issuerKey.algorithmOid) ? v.verify({ kind: 'rsa-pkcs1', hash: RSA_PKCS1[oid]!, ...base }) : null;

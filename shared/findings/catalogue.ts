@@ -162,6 +162,7 @@ export function finding(
  *   issuerKind (root | intermediate | unknown): what a missing issuer is, so a fix picks its store.
  * - keyPath, identity: a private-key file and who must read it.
  * - serverSoftware (iis | apache | nginx): which server the fix is for, when known.
+ * - revocationUrl: the CRL or OCSP address a revocation finding is about (shared/revocation/findings.ts).
  */
 export const FINDING_PARAM_KEYS = [
   'host', 'port', 'url',
@@ -171,6 +172,7 @@ export const FINDING_PARAM_KEYS = [
   'issuer', 'issuerKind', 'downloadUrl', 'certificatePem',
   'keyPath', 'identity',
   'serverSoftware',
+  'revocationUrl',
 ] as const;
 export type FindingParamKey = (typeof FINDING_PARAM_KEYS)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FindingSchema } from '../findings/catalogue';
+import { RevocationSchema } from './revocation';
 
 /** One check on one certificate of a chain, said in words (issue 3: "say per link what holds"). */
 export const ChainCheckSchema = z.object({
@@ -28,6 +29,8 @@ export const ChainLinkSchema = z.object({
   derBase64: z.string(),
   status: z.enum(['ok', 'fail', 'unknown', 'warn']),
   checks: z.array(ChainCheckSchema),
+  /** Present only when revocation was checked (opt-in): older bundles and plain analyses lack it. */
+  revocation: RevocationSchema.optional(),
 });
 
 export const ChainPathSchema = z.object({

@@ -102,7 +102,7 @@ export function generateKey(alg: LabKeyAlgorithm): crypto.KeyObject {
 }
 
 /** The signature AlgorithmIdentifier and digest for an issuer key (RFC 5758, 4055, 8410). */
-function signatureAlgorithm(key: crypto.KeyObject): { alg: Uint8Array; digest: string | null } {
+export function signatureAlgorithm(key: crypto.KeyObject): { alg: Uint8Array; digest: string | null } {
   const type = key.asymmetricKeyType;
   if (type === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;

@@ -227,16 +227,44 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
+/**
+ * `openssl s_server` on a port the kernel chooses: `-accept 127.0.0.1:0` binds port 0 and prints
+ * "ACCEPT 127.0.0.1:PORT" (OpenSSL 3), so no port is found free first and raced for. Resolves once
+ * that line is printed (it follows the listen call); rejects when the server exits or is silent for
+ * `timeoutMs`. Whatever it prints afterwards is kept for `output()`, bounded.
+ */
+export function startSServer(args: string[], timeoutMs = 10_000): Promise<{ port: number; child: ChildProcess; output: () => string; close: () => Promise<void> }> {
+  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const keep = (d: Buffer) => {
+    if (out.length < 1 << 20) out += d.toString();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`openssl s_server did not say its port within ${timeoutMs} ms: ${out.trim().split('\n').pop() ?? ''}`));
+    }, timeoutMs);
+    const onData = () => {
+      const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({ port: Number(m[1]), child, output: () => out, close: () => stopChild(child) });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`openssl s_server exited (${code}) before listening: ${out.trim().split('\n').pop() ?? ''}`));
+    });
+  });
+}
+
 /** `openssl s_server -www` with -verify (asks, optional) or -Verify (requires) and the CA bundle as the list sent. */
 export async function startOpensslServer(pki: ProbePki, verify: '-verify' | '-Verify', extra: string[] = []): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(
-    'openssl',
-    ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.files.serverCert, '-key', pki.files.serverKey, '-CAfile', pki.files.caBundle, verify, '4', '-www', '-quiet', ...extra],
-    { stdio: ['pipe', 'ignore', 'ignore'] },
-  );
-  await waitForPort(port, child, 'openssl s_server');
-  return { port, url: (p = '/') => `https://127.0.0.1:${port}${p}`, close: () => stopChild(child) };
+  const s = await startSServer(['-cert', pki.files.serverCert, '-key', pki.files.serverKey, '-CAfile', pki.files.caBundle, verify, '4', '-www', ...extra]);
+  return { port: s.port, url: (p = '/') => `https://127.0.0.1:${s.port}${p}`, close: s.close };
 }
 
 export function findNginx(): string | null {
@@ -257,9 +285,21 @@ export interface NginxSite {
  * $ssl_client_verify so tests see what nginx concluded.
  */
 export async function startNginx(binary: string, pki: ProbePki, sites: NginxSite[]): Promise<{ ports: Record<string, number>; close(): Promise<void> }> {
+  // nginx cannot listen on port 0 and say which port it got, so the ports are chosen here; another
+  // process taking one before nginx binds it is a lost race, retried with new ports (not a failure).
+  for (let attempt = 1; ; attempt++) {
+    const ports: Record<string, number> = {};
+    for (const s of sites) ports[s.name] = await freePort();
+    try {
+      return await startNginxOn(binary, pki, sites, ports);
+    } catch (err) {
+      if (attempt >= 3 || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startNginxOn(binary: string, pki: ProbePki, sites: NginxSite[], ports: Record<string, number>): Promise<{ ports: Record<string, number>; close(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-nginx-'));
-  const ports: Record<string, number> = {};
-  for (const s of sites) ports[s.name] = await freePort();
   const q = (p: string) => `"${p}"`;
   const conf = [
     'daemon off;',

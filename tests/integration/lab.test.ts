@@ -317,15 +317,21 @@ describe.skipIf(!hasOpenssl)('lab:start / lab:status / lab:stop and `certbench l
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-    let doc: LabState | null = null;
-    const deadline = Date.now() + 20_000;
-    while (!doc && Date.now() < deadline) {
-      try {
-        doc = JSON.parse(out) as LabState;
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    // The document is complete when it parses; checked as output arrives (no polling), for 20 s at most.
+    const doc = await new Promise<LabState | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 20_000);
+      const check = () => {
+        try {
+          const parsed = JSON.parse(out) as LabState;
+          clearTimeout(timer);
+          resolve(parsed);
+        } catch {
+          // not complete yet
+        }
+      };
+      proc.stdout.on('data', check);
+      proc.once('exit', () => resolve(null));
+    });
     expect(doc, err).not.toBeNull();
     expect(doc!.scenarios.map((s) => s.name)).toEqual(['empty-ca-list']);
     expect(doc!.clientPfx!.path).toBe(path.join(dir, 'lab', 'client.pfx'));

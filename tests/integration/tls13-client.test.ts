@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeWithPostHandshakeAuth, type Tls13ProbeAttempt } from '../../electron/services/probe/tls13-client';
 import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
 import { freePort } from '../../electron/services/net/free-port';
+import { startSServer } from '../helpers/probe-servers';
 import { issueCertificate, type LabCertificate } from '../../electron/services/lab/pki';
 import { PAGE_403_7 } from '../../electron/services/lab/node-servers';
 
@@ -210,28 +211,10 @@ describe.skipIf(!apache)('Apache 2.4 with TLS 1.2 only (apt-get install apache2)
   });
 });
 
-/** `openssl s_server` on a free port; resolves once it prints ACCEPT. */
-async function sServer(args: string[]): Promise<{ port: number; proc: ChildProcessWithoutNullStreams; output: () => string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const proc = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', pki.files.serverCert, '-key', pki.files.serverKey, ...args], { stdio: 'pipe' });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  while (!out.includes('ACCEPT')) {
-    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`openssl s_server did not start: ${out.trim().split('\n').pop()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
-    port,
-    proc,
-    output: () => out,
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
+/** `openssl s_server` on a port it chose itself (port 0); resolves once it prints ACCEPT. */
+async function sServer(args: string[]) {
+  const s = await startSServer(['-cert', pki.files.serverCert, '-key', pki.files.serverKey, ...args]);
+  return { port: s.port, child: s.child, output: s.output, stop: s.close };
 }
 
 describe.skipIf(!hasOpenssl)('openssl s_server (apt-get install openssl)', () => {
@@ -297,20 +280,31 @@ describe.skipIf(!hasOpenssl)('openssl s_server (apt-get install openssl)', () =>
     // No -verify: nothing is asked in the handshake; "c" at the prompt asks after it.
     const s = await sServer(['-tls1_3', '-crlf', '-CAfile', pki.files.chain]);
     try {
+      // Driven by what s_server prints (no polling, no sleeps): "c" once the request is in, "K" once
+      // the client certificate has been taken, the response once the KeyUpdate went out.
       let step = 0;
-      const drive = setInterval(() => {
+      let handshakesAtK = 0;
+      const handshakes = (out: string) => out.split('SSL_do_handshake -> 1').length - 1;
+      const drive = () => {
         const out = s.output();
         if (step === 0 && out.includes('GET / HTTP/1.1')) {
           step = 1;
-          s.proc.stdin.write('c\n');
+          s.child.stdin!.write('c\n');
         } else if (step === 1 && /GET \/ HTTP\/1\.1[\s\S]*depth=0[\s\S]*SSL_do_handshake -> 1/.test(out)) {
           step = 2;
-          s.proc.stdin.write('K\n');
-          setTimeout(() => s.proc.stdin.write('HTTP/1.1 200 OK\nContent-Length: 2\n\nok'), 200);
+          handshakesAtK = handshakes(out);
+          s.child.stdin!.write('K\n');
+        } else if (step === 2 && handshakes(out) > handshakesAtK) {
+          // s_server prints "SSL_do_handshake -> 1" again once it has sent the KeyUpdate.
+          step = 3;
+          s.child.stdin!.write('HTTP/1.1 200 OK\nContent-Length: 2\n\nok');
         }
-      }, 20);
+      };
+      s.child.stdout!.on('data', drive);
+      s.child.stderr!.on('data', drive);
       const r = await probeWithPostHandshakeAuth(target(s.port), { timeoutMs: 10_000, clientCertificate: credential(pki.ecClient, [pki.intermediate]) });
-      clearInterval(drive);
+      s.child.stdout!.off('data', drive);
+      s.child.stderr!.off('data', drive);
       expect(r.error).toBeNull();
       expect(r.clientAuth.mode).toBe('post-handshake');
       expect(r.clientAuth.certificateRequest?.caNames).toEqual(['CN=TLS13 Test Issuing CA,O=Certbench Test,C=US', 'CN=TLS13 Test Root CA,O=Certbench Test,C=US']);

@@ -71,6 +71,11 @@ export class RecordConnection {
     });
   }
 
+  /** Bytes the server has sent so far (read or not): what the size bound counts. */
+  get bytesReceived(): number {
+    return this.received;
+  }
+
   /** Every record a chunk completes ended in that chunk: it arrived when the chunk did. */
   private cut(chunk: Buffer, at: number): void {
     if (this.refused) {

@@ -212,8 +212,16 @@ function xmlPart(text: string): string {
   return rows.map((r, i) => (i < first || i > last ? '' : r)).join('\n');
 }
 
-/** Read applicationHost.config or a web.config (kind detected from <system.applicationHost>), or a fragment of one. */
-export function parseIisConfig(text: string, source: string): IisConfig {
+/** The parsed file: its <configuration> (a fragment wrapped in one), kind, and the notes reading it made. */
+interface ConfigRoot {
+  body: string;
+  root: XmlElement;
+  appHost: XmlElement | undefined;
+  kind: IisConfig['kind'];
+  notes: string[];
+}
+
+function readRoot(text: string, source: string): ConfigRoot {
   if (text.length > IIS_CONFIG_LIMIT) {
     throw new CertbenchError('too-large', `${source}: ${formatBytes(text.length)} is more than the ${formatBytes(IIS_CONFIG_LIMIT)} an IIS configuration file is read up to`);
   }
@@ -228,9 +236,11 @@ export function parseIisConfig(text: string, source: string): IisConfig {
   const kind: IisConfig['kind'] = appHost ? 'applicationHost' : 'web.config';
   const notes: string[] = [];
   if (fragment) notes.push(`${source} is a fragment (${top.map((e) => `<${e.name}>`).join(', ')} without <configuration>); it was read as a ${kind === 'applicationHost' ? 'applicationHost.config' : 'web.config'} holding only that.`);
-  const declarations: Declaration[] = [];
+  return { body, root, appHost, kind, notes };
+}
 
-  // --- Scopes, in file order ----------------------------------------------------------------------
+/** The configuration root and every <location>, in file order: the scopes settings are written in. */
+function readScopes({ root, kind }: ConfigRoot, source: string): Scope[] {
   const scopes: Scope[] = [];
   const levelOf = (p: string): SettingOrigin['level'] => (kind === 'web.config' ? 'application' : depth(p) === 0 ? 'server' : depth(p) === 1 ? 'site' : 'application');
   const addScope = (el: XmlElement, path: string, display: string, line: number | null, noInherit: boolean) =>
@@ -251,60 +261,70 @@ export function parseIisConfig(text: string, source: string): IisConfig {
     const display = p === '' ? (kind === 'web.config' ? source : 'server') : kind === 'web.config' ? `${source}/${p}` : p;
     addScope(loc, p, display, loc.line, bool(loc.attrs.inheritInChildApplications) === false);
   }
+  return scopes;
+}
 
-  // --- Sites, applications, pools -------------------------------------------------------------------
-  const sites: IisSite[] = [];
+/** Application pools with their identity, a pool's own processModel winning over the defaults. */
+function readAppPools(appHost: XmlElement): IisConfig['appPools'] {
+  const pools = childNamed(appHost, 'applicationPools');
+  const poolDefaults = descend(pools, 'applicationPoolDefaults', 'processModel');
+  return childrenNamed(pools, 'add').map((add) => {
+    const pm = childNamed(add, 'processModel');
+    return {
+      name: add.attrs.name ?? '',
+      identityType: pm?.attrs.identityType ?? poolDefaults?.attrs.identityType ?? null,
+      userName: pm?.attrs.userName ?? poolDefaults?.attrs.userName ?? null,
+    };
+  });
+}
+
+/** One <site>: its bindings and applications (a root application assumed when the file has none). */
+function readSite(siteEl: XmlElement, allDefaultPool: string | null, source: string, notes: string[], targets: Target[]): IisSite {
+  const name = siteEl.attrs.name ?? '';
+  const sitePool = childNamed(siteEl, 'applicationDefaults')?.attrs.applicationPool ?? allDefaultPool;
+  const site: IisSite = {
+    name,
+    id: siteEl.attrs.id ?? null,
+    bindings: childrenNamed(childNamed(siteEl, 'bindings'), 'binding').map((b) => ({
+      protocol: b.attrs.protocol ?? '',
+      bindingInformation: b.attrs.bindingInformation ?? '',
+      sslFlags: b.attrs.sslFlags !== undefined && /^\s*\d+\s*$/.test(b.attrs.sslFlags) ? Number(b.attrs.sslFlags) : null,
+    })),
+    applications: [],
+  };
+  const apps = childrenNamed(siteEl, 'application');
+  if (!apps.some((a) => normPath(a.attrs.path) === '')) {
+    notes.push(`Site "${name}" has no root application (<application path="/">) in ${source}; one was assumed.`);
+  }
+  const appList = apps.length && apps.some((a) => normPath(a.attrs.path) === '') ? apps : [null, ...apps];
+  for (const appEl of appList) {
+    const rel = appEl ? normPath(appEl.attrs.path) : '';
+    const vdir = appEl ? childrenNamed(appEl, 'virtualDirectory').find((v) => normPath(v.attrs.path) === '') : undefined;
+    const full = rel ? `${name}/${rel}` : name;
+    const settings = emptySettings(`${name}/${rel}`, name, `/${rel}`, appEl?.attrs.applicationPool ?? sitePool, vdir?.attrs.physicalPath ?? null);
+    site.applications.push(settings);
+    targets.push({ site: name, full, appFull: full, settings });
+  }
+  return site;
+}
+
+/** Sites and the targets settings are computed for: every application, or the one a web.config describes. */
+function readSites({ appHost }: ConfigRoot, source: string, notes: string[]): { sites: IisSite[]; targets: Target[] } {
   const targets: Target[] = [];
-  const appPools: IisConfig['appPools'] = [];
-  if (appHost) {
-    const pools = childNamed(appHost, 'applicationPools');
-    const poolDefaults = descend(pools, 'applicationPoolDefaults', 'processModel');
-    for (const add of childrenNamed(pools, 'add')) {
-      const pm = childNamed(add, 'processModel');
-      appPools.push({
-        name: add.attrs.name ?? '',
-        identityType: pm?.attrs.identityType ?? poolDefaults?.attrs.identityType ?? null,
-        userName: pm?.attrs.userName ?? poolDefaults?.attrs.userName ?? null,
-      });
-    }
-    const sitesEl = childNamed(appHost, 'sites');
-    const allDefaultPool = childNamed(sitesEl, 'applicationDefaults')?.attrs.applicationPool ?? null;
-    for (const siteEl of childrenNamed(sitesEl, 'site')) {
-      const name = siteEl.attrs.name ?? '';
-      const sitePool = childNamed(siteEl, 'applicationDefaults')?.attrs.applicationPool ?? allDefaultPool;
-      const site: IisSite = {
-        name,
-        id: siteEl.attrs.id ?? null,
-        bindings: childrenNamed(childNamed(siteEl, 'bindings'), 'binding').map((b) => ({
-          protocol: b.attrs.protocol ?? '',
-          bindingInformation: b.attrs.bindingInformation ?? '',
-          sslFlags: b.attrs.sslFlags !== undefined && /^\s*\d+\s*$/.test(b.attrs.sslFlags) ? Number(b.attrs.sslFlags) : null,
-        })),
-        applications: [],
-      };
-      const apps = childrenNamed(siteEl, 'application');
-      if (!apps.some((a) => normPath(a.attrs.path) === '')) {
-        notes.push(`Site "${name}" has no root application (<application path="/">) in ${source}; one was assumed.`);
-      }
-      const appList = apps.length && apps.some((a) => normPath(a.attrs.path) === '') ? apps : [null, ...apps];
-      for (const appEl of appList) {
-        const rel = appEl ? normPath(appEl.attrs.path) : '';
-        const vdir = appEl ? childrenNamed(appEl, 'virtualDirectory').find((v) => normPath(v.attrs.path) === '') : undefined;
-        const full = rel ? `${name}/${rel}` : name;
-        const settings = emptySettings(`${name}/${rel}`, name, `/${rel}`, appEl?.attrs.applicationPool ?? sitePool, vdir?.attrs.physicalPath ?? null);
-        site.applications.push(settings);
-        targets.push({ site: name, full, appFull: full, settings });
-      }
-      sites.push(site);
-    }
-  } else {
+  if (!appHost) {
     // A web.config describes one application whose site and path the file does not say.
     const settings = emptySettings(source, source, '/', null, null);
-    sites.push({ name: source, id: null, bindings: [], applications: [settings] });
     targets.push({ site: source, full: '', appFull: '', settings });
+    return { sites: [{ name: source, id: null, bindings: [], applications: [settings] }], targets };
   }
+  const sitesEl = childNamed(appHost, 'sites');
+  const allDefaultPool = childNamed(sitesEl, 'applicationDefaults')?.attrs.applicationPool ?? null;
+  const sites = childrenNamed(sitesEl, 'site').map((siteEl) => readSite(siteEl, allDefaultPool, source, notes, targets));
+  return { sites, targets };
+}
 
-  // Locations deeper than an application name sub-folders: give each its own entry under its application.
+/** Locations deeper than an application name sub-folders: give each its own entry under its application. */
+function addFolderTargets(scopes: Scope[], sites: IisSite[], targets: Target[], kind: IisConfig['kind'], source: string, notes: string[]): void {
   const appTargets = [...targets];
   for (const scope of scopes) {
     if (scope.path === '' || targets.some((t) => key(t.full) === key(scope.path))) continue;
@@ -323,11 +343,16 @@ export function parseIisConfig(text: string, source: string): IisConfig {
     siteEntry?.applications.push(settings);
     targets.push({ site: owner.site, full: scope.path, appFull: owner.full, settings });
   }
+}
 
-  // --- Declarations (evidence) ---------------------------------------------------------------------------
+const originIn = (scope: Scope, source: string) => (line: number | null): SettingOrigin => ({ location: scope.display, level: scope.level, file: source, line });
+
+/** Every client-certificate element as written, in every scope (the evidence the findings cite). */
+function readDeclarations(scopes: Scope[], body: string, source: string): Declaration[] {
+  const declarations: Declaration[] = [];
   for (const scope of scopes) {
     for (const ws of scope.webServer) {
-      const origin = (line: number | null): SettingOrigin => ({ location: scope.display, level: scope.level, file: source, line });
+      const origin = originIn(scope, source);
       const access = descend(ws, 'security', 'access');
       if (access) declarations.push({ section: 'access', origin: origin(access.line), xml: openingTag(body, access), enabled: null, oneToOne: 0, manyToOne: 0 });
       const auth = descend(ws, 'security', 'authentication');
@@ -345,62 +370,80 @@ export function parseIisConfig(text: string, source: string): IisConfig {
       }
     }
   }
+  return declarations;
+}
 
-  // --- Effective settings per target ------------------------------------------------------------------
-  for (const t of targets) {
-    const applicable = scopes
-      .filter((s) => covers(s.path, t.full))
-      // inheritInChildApplications="false": the location's settings stop at its own application.
-      .filter((s) => !(s.noInherit && s.path !== '' && key(s.path) !== key(t.appFull) && covers(s.path, t.appFull)))
-      .sort((a, b) => depth(a.path) - depth(b.path) || a.order - b.order);
-    const st = t.settings;
-    const mapping: MappingState = { enabled: false, oneToOneEnabled: true, manyToOneEnabled: true, oneToOne: new Map(), manyToOne: new Map(), origin: null };
-    for (const scope of applicable) {
-      const origin = (line: number | null): SettingOrigin => ({ location: scope.display, level: scope.level, file: source, line });
-      for (const ws of scope.webServer) {
-        const access = descend(ws, 'security', 'access');
-        if (access?.attrs.sslFlags !== undefined) st.sslFlags = { flags: parseAccessSslFlags(access.attrs.sslFlags), origin: origin(access.line) };
-        const auth = descend(ws, 'security', 'authentication');
-        const anon = childNamed(auth, 'anonymousAuthentication');
-        const anonEnabled = bool(anon?.attrs.enabled);
-        if (anon && anonEnabled !== null) st.anonymous = { enabled: anonEnabled, origin: origin(anon.line) };
-        const ad = childNamed(auth, 'clientCertificateMappingAuthentication');
-        const adEnabled = bool(ad?.attrs.enabled);
-        if (ad && adEnabled !== null) st.adMapping = { enabled: adEnabled, origin: origin(ad.line) };
-        const iis = childNamed(auth, 'iisClientCertificateMappingAuthentication');
-        if (iis) {
-          const enabled = bool(iis.attrs.enabled);
-          if (enabled !== null) {
-            mapping.enabled = enabled;
-            mapping.origin = origin(iis.line);
-          }
-          mapping.oneToOneEnabled = bool(iis.attrs.oneToOneCertificateMappingsEnabled) ?? mapping.oneToOneEnabled;
-          mapping.manyToOneEnabled = bool(iis.attrs.manyToOneCertificateMappingsEnabled) ?? mapping.manyToOneEnabled;
-          const added =
-            applyCollection(childNamed(iis, 'oneToOneMappings'), mapping.oneToOne, oneToOneKey) +
-            applyCollection(childNamed(iis, 'manyToOneMappings'), mapping.manyToOne, manyToOneKey);
-          if (enabled === null && added > 0 && !mapping.origin) mapping.origin = origin(iis.line);
-        }
-      }
-      // WCF services belong to the exact application (or folder) whose location declares them.
-      if (key(scope.path) === key(t.full)) {
-        for (const sm of scope.serviceModel) {
-          const found = wcfServices(sm, (line) => ({ location: scope.display, level: scope.level, file: source, line }));
-          for (const w of found) {
-            st.wcf = [...(st.wcf ?? []), w];
-            if (!st.wcfServices.includes(w.service)) st.wcfServices.push(w.service);
-          }
+/** IIS one-to-one / many-to-one mapping: later scopes switch it and add to or clear its collections. */
+function applyIisMapping(iis: XmlElement, mapping: MappingState, origin: (line: number | null) => SettingOrigin): void {
+  const enabled = bool(iis.attrs.enabled);
+  if (enabled !== null) {
+    mapping.enabled = enabled;
+    mapping.origin = origin(iis.line);
+  }
+  mapping.oneToOneEnabled = bool(iis.attrs.oneToOneCertificateMappingsEnabled) ?? mapping.oneToOneEnabled;
+  mapping.manyToOneEnabled = bool(iis.attrs.manyToOneCertificateMappingsEnabled) ?? mapping.manyToOneEnabled;
+  const added =
+    applyCollection(childNamed(iis, 'oneToOneMappings'), mapping.oneToOne, oneToOneKey) +
+    applyCollection(childNamed(iis, 'manyToOneMappings'), mapping.manyToOne, manyToOneKey);
+  if (enabled === null && added > 0 && !mapping.origin) mapping.origin = origin(iis.line);
+}
+
+/** One <system.webServer> over the settings so far: what it writes wins, with where it was written. */
+function applyWebServer(ws: XmlElement, st: IisAppSettings, mapping: MappingState, origin: (line: number | null) => SettingOrigin): void {
+  const access = descend(ws, 'security', 'access');
+  if (access?.attrs.sslFlags !== undefined) st.sslFlags = { flags: parseAccessSslFlags(access.attrs.sslFlags), origin: origin(access.line) };
+  const auth = descend(ws, 'security', 'authentication');
+  const anon = childNamed(auth, 'anonymousAuthentication');
+  const anonEnabled = bool(anon?.attrs.enabled);
+  if (anon && anonEnabled !== null) st.anonymous = { enabled: anonEnabled, origin: origin(anon.line) };
+  const ad = childNamed(auth, 'clientCertificateMappingAuthentication');
+  const adEnabled = bool(ad?.attrs.enabled);
+  if (ad && adEnabled !== null) st.adMapping = { enabled: adEnabled, origin: origin(ad.line) };
+  const iis = childNamed(auth, 'iisClientCertificateMappingAuthentication');
+  if (iis) applyIisMapping(iis, mapping, origin);
+}
+
+/** The effective settings of one target: the scopes that cover it, server first, the last written winning. */
+function applyScopes(t: Target, scopes: Scope[], source: string): void {
+  const applicable = scopes
+    .filter((s) => covers(s.path, t.full))
+    // inheritInChildApplications="false": the location's settings stop at its own application.
+    .filter((s) => !(s.noInherit && s.path !== '' && key(s.path) !== key(t.appFull) && covers(s.path, t.appFull)))
+    .sort((a, b) => depth(a.path) - depth(b.path) || a.order - b.order);
+  const st = t.settings;
+  const mapping: MappingState = { enabled: false, oneToOneEnabled: true, manyToOneEnabled: true, oneToOne: new Map(), manyToOne: new Map(), origin: null };
+  for (const scope of applicable) {
+    const origin = originIn(scope, source);
+    for (const ws of scope.webServer) applyWebServer(ws, st, mapping, origin);
+    // WCF services belong to the exact application (or folder) whose location declares them.
+    if (key(scope.path) === key(t.full)) {
+      for (const sm of scope.serviceModel) {
+        for (const w of wcfServices(sm, origin)) {
+          st.wcf = [...(st.wcf ?? []), w];
+          if (!st.wcfServices.includes(w.service)) st.wcfServices.push(w.service);
         }
       }
     }
-    // Counts are of the mappings that take part: a kind switched off (…MappingsEnabled="false") counts 0.
-    st.iisMapping = {
-      enabled: mapping.enabled,
-      oneToOne: mapping.oneToOneEnabled ? mapping.oneToOne.size : 0,
-      manyToOne: mapping.manyToOneEnabled ? mapping.manyToOne.size : 0,
-      origin: mapping.origin,
-    };
   }
+  // Counts are of the mappings that take part: a kind switched off (…MappingsEnabled="false") counts 0.
+  st.iisMapping = {
+    enabled: mapping.enabled,
+    oneToOne: mapping.oneToOneEnabled ? mapping.oneToOne.size : 0,
+    manyToOne: mapping.manyToOneEnabled ? mapping.manyToOne.size : 0,
+    origin: mapping.origin,
+  };
+}
+
+/** Read applicationHost.config or a web.config (kind detected from <system.applicationHost>), or a fragment of one. */
+export function parseIisConfig(text: string, source: string): IisConfig {
+  const config = readRoot(text, source);
+  const { kind, notes } = config;
+  const scopes = readScopes(config, source);
+  const appPools = config.appHost ? readAppPools(config.appHost) : [];
+  const { sites, targets } = readSites(config, source, notes);
+  addFolderTargets(scopes, sites, targets, kind, source, notes);
+  const declarations = readDeclarations(scopes, config.body, source);
+  for (const t of targets) applyScopes(t, scopes, source);
 
   if (kind === 'applicationHost') {
     const serverWcf = scopes.filter((s) => s.path === '' && s.serviceModel.length);

@@ -46,6 +46,7 @@ export function createHandlers(services: Services): HandlerTable {
           useSystemTrust: request.useSystemTrust,
           at: dateOr(request.at, now),
           options: { purpose: request.purpose, anchors: request.anchors, policies: request.policies },
+          revocation: request.revocation ? { timeoutMs: request.revocationTimeoutMs } : null,
         },
         ctx,
       ),

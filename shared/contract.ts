@@ -159,6 +159,10 @@ export const DiagnoseRequestSchema = z
     /** Read the live server configuration of this machine (Windows: HTTP.SYS, Schannel, IIS, logs, events). */
     live: z.boolean().default(true),
     timeoutMs: z.number().int().min(1_000).max(120_000).default(15_000),
+    /** Check the client certificate's chain for revocation (absent: yes; false: --no-revocation). */
+    revocation: z.boolean().optional(),
+    /** Per CRL/OCSP address, in milliseconds (default 15 s, or the binding's URL Retrieval Timeout when known). */
+    revocationTimeoutMs: z.number().int().min(100).max(300_000).optional(),
   })
   .strict()
   .refine((r) => !(r.clientCertificate && r.thumbprint), { message: 'give either clientCertificate or thumbprint', path: ['thumbprint'] })

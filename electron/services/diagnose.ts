@@ -30,6 +30,8 @@ import { parseTarget, runProbe } from './probe/probe';
 import { credentialFromStore } from './probe/store-credential';
 import { sslStreamChoice } from './probe/choose-client';
 import type { ServerAnalysisInput } from './server/analyze';
+import { checkRevocationStage, revocationHints } from './diagnose-revocation';
+import type { RevocationService } from './revocation/service';
 import type { StoresService } from './stores';
 import type { SystemTrustSource } from './system-trust';
 import type { Clock, Work } from './work';
@@ -53,9 +55,10 @@ export interface DiagnoseDeps {
   runner: CommandRunner;
   server: (input: ServerAnalysisInput, work: Work) => Promise<ServerEvidence>;
   clock: Clock;
+  revocation: RevocationService;
 }
 
-const STAGES = ['stores', 'certificate', 'key', 'probe', 'server', 'findings'] as const;
+const STAGES = ['stores', 'certificate', 'key', 'probe', 'server', 'revocation', 'findings'] as const;
 
 /** The client certificate as Diagnose knows it: the summary, its chain certificates, the credential (if the key is usable). */
 interface ClientSide {
@@ -471,6 +474,9 @@ export async function diagnose(request: Request, work: Work, deps: DiagnoseDeps)
   const probes = await probeServer(d, deps, request, client, sslStreamThumbprint, stores);
   d.check();
   const server = await readServer(d, deps, request);
+  d.check();
+  d.stage('revocation', 'Checking revocation (the CRL and OCSP addresses in the certificates)');
+  certificate = await checkRevocationStage(d, deps.revocation, request, certificate, revocationHints(server), at);
   d.check();
 
   d.stage('findings', 'Ranking the findings and writing the fixes');

@@ -13,6 +13,7 @@ import { createKeysService, type KeysService } from './keys';
 import { Lab } from './lab/lab';
 import { labFolder } from './lab/lab-pki';
 import { createProbeService, type ProbeService } from './probe/handler';
+import { createRevocationService, type RevocationService } from './revocation/service';
 import { analyzeServer, type ServerAnalysisInput } from './server/analyze';
 import { StoreFolders } from './store-folders';
 import { createStoresService, type StoresService } from './stores';
@@ -44,6 +45,8 @@ export interface Services {
   stores: StoresService;
   keys: KeysService;
   probe: ProbeService;
+  /** CRL and OCSP checks of a chain (opt-in per analysis; Diagnose checks by default). */
+  revocation: RevocationService;
   lab: Lab;
   inspect: typeof inspectCertificates;
   chains: (input: ChainInput, work: Work) => ReturnType<typeof analyzeChainsWithTrust>;
@@ -69,8 +72,9 @@ export function createServices(deps: ServiceDeps): Services {
   const trust = createSystemTrust(deps.env);
   const stores = createStoresService({ platform, folders, trust, clock });
   const keys = createKeysService({ platform, stores, clock });
+  const revocation = createRevocationService();
   const server: Services['server'] = (input, work) => analyzeServer(input, work, { runner, env: deps.env, platform: process.platform });
-  const diagnoseDeps: DiagnoseDeps = { stores, keys, trust, runner, server, clock };
+  const diagnoseDeps: DiagnoseDeps = { stores, keys, trust, runner, server, clock, revocation };
   const diagnoseOne: Services['diagnose'] = (input, work) => diagnose(input, work, diagnoseDeps);
   return {
     deps,
@@ -78,9 +82,10 @@ export function createServices(deps: ServiceDeps): Services {
     stores,
     keys,
     probe: createProbeService({ runner, stores, trust, clock }),
+    revocation,
     lab: new Lab(() => labFolder(deps.env)),
     inspect: inspectCertificates,
-    chains: (input, work) => analyzeChainsWithTrust(input, work, trust),
+    chains: (input, work) => analyzeChainsWithTrust(input, work, trust, revocation),
     server,
     diagnose: diagnoseOne,
     bundles: {

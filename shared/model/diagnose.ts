@@ -30,7 +30,7 @@ export type RankedFinding = z.infer<typeof RankedFindingSchema>;
 
 /** One step of the gathering, so a reader sees what was looked at and what was not. */
 export const DiagnoseStepSchema = z.object({
-  name: z.enum(['probe', 'probe-with-certificate', 'certificate', 'key', 'stores', 'server']),
+  name: z.enum(['probe', 'probe-with-certificate', 'certificate', 'key', 'stores', 'server', 'revocation']),
   status: z.enum(['done', 'skipped', 'failed']),
   /** One line: what was done, or why it was skipped or failed. */
   note: z.string(),

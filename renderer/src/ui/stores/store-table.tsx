@@ -60,7 +60,9 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
       <div className="store-table-head" role="rowgroup">
         <div className="store-row is-head" role="row" aria-rowindex={1}>
           <span role="columnheader">Subject</span>
-          <span role="columnheader">Issuer</span>
+          <span role="columnheader" className="cell-issuer">
+            Issuer
+          </span>
           <span role="columnheader">Expires</span>
           <span role="columnheader">Store</span>
           <span role="columnheader" title="Whether the private key was found">
@@ -104,7 +106,7 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
                   <span role="cell" className="cell-subject" data-testid="cell-subject">
                     {row.subject}
                   </span>
-                  <span role="cell" className="cell-muted" title={s.issuer.rfc4514}>
+                  <span role="cell" className="cell-muted cell-issuer" title={s.issuer.rfc4514}>
                     {s.selfSigned.value ? <span className="cell-note">Self-signed</span> : row.issuer}
                   </span>
                   <span role="cell" className="cell-expires" title={formatLocalDateTime(s.notAfter)}>

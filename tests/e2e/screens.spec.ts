@@ -64,6 +64,8 @@ for (const size of SIZES) {
     await page.getByTestId('start-file-input').setInputFiles([certs.clientPem, certs.rootCer, certs.serverPem]);
     await expect(page.getByTestId('certificates-pane')).toBeVisible();
     await expect(page.getByTestId('cert-card').first()).toBeVisible();
+    // Judged, not still being checked: the list's rows say so once the chains are in.
+    await expect(page.getByTestId('opened-item').filter({ hasText: 'checking its chain' })).toHaveCount(0, { timeout: 30_000 });
     await expect(page.getByTestId('chain-progress')).toHaveCount(0, { timeout: 30_000 });
     await screen(page, size.name, '02-certificates', axe);
     await screen(page, size.name, '02b-certificate-card', false, 'cert-card');

@@ -1,3 +1,4 @@
+import { latin1 } from '../asn1/bytes';
 import { utf8 } from '../asn1/der';
 
 /**
@@ -130,6 +131,96 @@ export function createTextDecoderStream(options: { native?: boolean } = {}): Str
       return decoder.decode(new Uint8Array(0), true);
     },
   };
+}
+
+/** UTF-8 bytes out whatever came in: what the W3C log analyzer scans (shared/server/w3c-log.ts). */
+export interface Utf8ByteStream {
+  /** Decided as createTextDecoderStream decides it (a BOM, or SNIFF_BYTES to look for NULs); null before. */
+  readonly encoding: TextEncodingName | null;
+  write(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
+}
+
+/**
+ * Bytes in, UTF-8 bytes out, chunk by chunk. A UTF-8 file (what IIS writes) passes through untouched
+ * after its BOM, so a reader can scan bytes without decoding them; invalid sequences stay as they are
+ * and become U+FFFD only where a value is decoded (decodeUtf8, the same WHATWG rules). A UTF-16 file
+ * is decoded and re-encoded: rare, and correct before fast.
+ */
+export function createUtf8ByteStream(): Utf8ByteStream {
+  let encoding: TextEncodingName | null = null;
+  let text: StreamingTextDecoder | null = null;
+  let pending: Uint8Array = new Uint8Array(0);
+  const start = (bytes: Uint8Array, final: boolean): Uint8Array => {
+    const found = detectEncoding(bytes);
+    encoding = found.encoding;
+    if (encoding === 'utf-8') return bytes.subarray(found.bomLength);
+    text = createTextDecoderStream();
+    const head = text.write(bytes);
+    return encodeUtf8(final ? head + text.end() : head);
+  };
+  return {
+    get encoding() {
+      return encoding;
+    },
+    write(chunk: Uint8Array): Uint8Array {
+      if (text) return encodeUtf8(text.write(chunk));
+      if (encoding) return chunk;
+      pending = pending.length ? join(pending, chunk) : chunk.slice();
+      if (pending.length < SNIFF_BYTES) return new Uint8Array(0);
+      const body = pending;
+      pending = new Uint8Array(0);
+      return start(body, false);
+    },
+    end(): Uint8Array {
+      if (text) return encodeUtf8(text.end());
+      if (encoding) return new Uint8Array(0);
+      const body = pending;
+      pending = new Uint8Array(0);
+      return start(body, true);
+    },
+  };
+}
+
+let utf8Native: NativeTextDecoder | null | undefined;
+
+/**
+ * bytes[from, to) as UTF-8 text with TextDecoder's rules (invalid sequences become U+FFFD, a U+FEFF
+ * stays), ASCII without a decoder call: the log analyzer decodes single short values this way.
+ */
+export function decodeUtf8(bytes: Uint8Array, from = 0, to = bytes.length): string {
+  let ascii = true;
+  for (let i = from; i < to; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return latin1(bytes, from, to);
+  if (utf8Native === undefined) {
+    const Native = (globalThis as { TextDecoder?: NativeTextDecoderClass }).TextDecoder;
+    utf8Native = Native ? new Native('utf-8', { ignoreBOM: true }) : null;
+  }
+  const part = bytes.subarray(from, to);
+  return utf8Native ? utf8Native.decode(part) : pureDecoder('utf-8').decode(part, true);
+}
+
+type NativeTextEncoder = new () => { encode(text: string): Uint8Array };
+
+/** UTF-8 of a string (a lone surrogate becomes U+FFFD, as TextEncoder does). */
+export function encodeUtf8(text: string): Uint8Array {
+  const Native = (globalThis as { TextEncoder?: NativeTextEncoder }).TextEncoder;
+  if (Native) return new Native().encode(text);
+  const out: number[] = [];
+  for (const ch of text) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x80) out.push(cp);
+    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  return new Uint8Array(out);
 }
 
 /** Splits text that arrives in pieces into lines (CRLF, LF, CR), holding a CR that may precede an LF. */

@@ -1,6 +1,8 @@
 import { CertbenchError } from '../errors';
 import type { W3cLogStats } from '../model/server';
 import { promptOf } from './paste-noise';
+import { decodeUtf8, encodeUtf8 } from './text-decode';
+import { ByteFields, ByteLines, COLON, CR, HASH } from './w3c-log-bytes';
 import { decodeWin32Status } from './win32-status';
 
 /**
@@ -9,6 +11,9 @@ import { decodeWin32Status } from './win32-status';
  * by the `#Fields:` header, never by position (a new header can appear mid-file when logging settings
  * change, and sites add s-sitename, cs-host... as field note 001 item 11 shows). Every map is capped,
  * so a log with millions of distinct client addresses costs the same memory as one with ten.
+ *
+ * Over 400 lines: the per-record statistics, their bounds and the summary they end in are one state
+ * machine; the byte-level line and field reader is apart, in w3c-log-bytes.ts.
  */
 
 /** A W3C line is a few hundred bytes; anything longer than this is not a log record and is skipped unread. */
@@ -115,23 +120,23 @@ const SLOT_FIELDS: Record<string, number> = {
 
 interface Columns {
   count: number;
-  /** Column index -> slot (or -1). */
-  slot: Int8Array;
+  /** (column, slot) pairs of the columns the statistics read. */
+  wanted: Int16Array;
   has: boolean[];
 }
 
 function columnsOf(names: string[]): Columns {
-  const slot = new Int8Array(names.length).fill(-1);
+  const wanted: number[] = [];
   const has = [false, false, false, false, false, false, false];
   names.forEach((n, i) => {
     // Own keys only: a hostile "#Fields: constructor" must not find Object.prototype.constructor.
     const k = Object.hasOwn(SLOT_FIELDS, n) ? SLOT_FIELDS[n] : undefined;
     if (k !== undefined && !has[k]) {
-      slot[i] = k;
+      wanted.push(i, k);
       has[k] = true;
     }
   });
-  return { count: names.length, slot, has };
+  return { count: names.length, wanted: Int16Array.from(wanted), has };
 }
 
 const parseFields = (header: string) =>
@@ -150,54 +155,75 @@ function dayStart(date: string): number {
   return Number.isFinite(ms) ? ms / 1000 : NaN;
 }
 
-const digit = (s: string, i: number) => {
-  const d = s.charCodeAt(i) - 48;
+/** The decimal digit at b[i], NaN when that byte is not one. */
+const digit = (b: Uint8Array, i: number) => {
+  const d = b[i]! - 48;
   return d >= 0 && d <= 9 ? d : NaN;
 };
 
-/** hh:mm:ss (W3C allows fractions after it; IIS writes whole seconds). Read by char codes: this runs per line. */
-function secondsOfDay(time: string): number {
-  if (time.length < 8 || time.charCodeAt(2) !== 58 || time.charCodeAt(5) !== 58) return NaN;
-  const h = digit(time, 0) * 10 + digit(time, 1);
-  const m = digit(time, 3) * 10 + digit(time, 4);
-  const s = digit(time, 6) * 10 + digit(time, 7);
+/**
+ * hh:mm:ss at b[at, to) (W3C allows fractions after it; IIS writes whole seconds). Read from the bytes:
+ * this runs per line. A value whose first 8 bytes are not all ASCII cannot be a time either way.
+ */
+function secondsOfDay(b: Uint8Array, at: number, to: number): number {
+  if (to - at < 8 || b[at + 2] !== COLON || b[at + 5] !== COLON) return NaN;
+  const h = digit(b, at) * 10 + digit(b, at + 1);
+  const m = digit(b, at + 3) * 10 + digit(b, at + 4);
+  const s = digit(b, at + 6) * 10 + digit(b, at + 7);
   if (!(h <= 23 && m <= 59 && s <= 60)) return NaN;
   return h * 3600 + m * 60 + s;
 }
 
-const isStatus = (v: string) => v.length === 3 && digit(v, 0) >= 1 && digit(v, 1) >= 0 && digit(v, 2) >= 0;
-
 /** ISO 8601 in UTC, to the second (W3C log times are UTC, reference 7). */
 const iso = (sec: number) => new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-const empty = (v: string | undefined) => v === undefined || v === '' || v === '-';
-
 const FAILURE_SUBSTATUSES = new Set(CLIENT_CERT_STATUSES.map((s) => s.slice(4)));
 
-/** Streaming statistics over one W3C log: push decoded text in any chunk sizes, then end(). */
+/**
+ * A line of more bytes than this holds more than MAX_LOG_LINE characters whatever they are (UTF-8
+ * spends at most 3 bytes per UTF-16 unit), plus its CR and LF.
+ */
+const MAX_LINE_BYTES = 3 * MAX_LOG_LINE + 2;
+/** Values up to this many bytes are remembered as bytes to skip a lookup when the next line repeats them. */
+const CACHED_VALUE_BYTES = 32;
+
+/** Streaming statistics over one W3C log: push UTF-8 bytes (or text) in any chunk sizes, then end(). */
 export class W3cLogAnalyzer {
   private readonly fixedWidth: number | null;
-  private carry = '';
-  private skipping = false;
+  private readonly reader = new ByteLines(
+    MAX_LINE_BYTES,
+    (b, start, end, n) => this.line(b, start, end, n),
+    () => {
+      // Not a log line: count it once and drop everything up to the next newline without keeping it.
+      this.lines++;
+      this.malformed++;
+    },
+  );
+  /** A high surrogate that ended the last text pushed: its low half comes with the next. */
+  private heldSurrogate = '';
   private lines = 0;
   private records = 0;
   private malformed = 0;
   private fieldHeaders = 0;
   private cols: Columns = columnsOf(parseFields(DEFAULT_FIELDS));
   private headerDate = NaN;
-  private lastDate = '';
+  /** The previous record's date value and its day: a log holds one or two dates in millions of lines. */
+  private readonly lastDate = new Uint8Array(CACHED_VALUE_BYTES);
+  private lastDateLen = -1;
   private lastDay = NaN;
   private first = Infinity;
   private last = -Infinity;
   /** status -> substatus ("" when not logged) -> count; few in practice, capped for hostile input. */
   private readonly statuses = new Map<string, Map<string, { n: number }>>();
-  private lastStatus = '';
-  private lastSub = '';
+  /** The previous record's status and sub-status bytes and their counter: most lines repeat "200 0". */
+  private lastStatus = 0;
+  private readonly lastSub = new Uint8Array(CACHED_VALUE_BYTES);
+  private lastSubLen = -1;
   private lastCell: { n: number } | null = null;
   private statusKeys = 0;
   private statusOther = 0;
-  /** The values of the current record (SLOT order), reused for every line. */
-  private readonly vals: string[] = ['-', '-', '-', '-', '-', '-', '-'];
+  /** Where the values of the current record lie (SLOT order), reused for every line. */
+  private readonly vals = new ByteFields(7);
   private lastBucketKey = NaN;
   private lastBucket: Bucket | null = null;
   private readonly failures = new Map<string, FailureAgg>();
@@ -217,112 +243,75 @@ export class W3cLogAnalyzer {
     this.width = this.fixedWidth ?? 1;
   }
 
-  /** Feed the next piece of decoded text; lines may be split anywhere, CRLF or LF. */
+  /** Feed the next piece of text; lines may be split anywhere, CRLF or LF. */
   push(chunk: string): void {
-    let pos = 0;
-    if (this.skipping) {
-      const nl = chunk.indexOf('\n');
-      if (nl < 0) return;
-      this.skipping = false;
-      pos = nl + 1;
+    let text = this.heldSurrogate + chunk;
+    this.heldSurrogate = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.heldSurrogate = text.slice(-1);
+      text = text.slice(0, -1);
     }
-    if (this.carry) {
-      const nl = chunk.indexOf('\n', pos);
-      if (nl < 0) {
-        this.keepPartial(this.carry + chunk.slice(pos));
-        return;
-      }
-      const line = this.carry + chunk.slice(pos, nl);
-      this.carry = '';
-      this.line(line, 0, line.length);
-      pos = nl + 1;
-    }
-    // Lines are read in place (start/end offsets into the chunk): no string per line is made.
-    for (let nl = chunk.indexOf('\n', pos); nl >= 0; nl = chunk.indexOf('\n', pos)) {
-      this.line(chunk, pos, nl);
-      pos = nl + 1;
-    }
-    if (pos < chunk.length) this.keepPartial(chunk.slice(pos));
+    this.reader.push(encodeUtf8(text));
   }
 
-  private keepPartial(rest: string): void {
-    if (rest.length > MAX_LOG_LINE) {
-      // Not a log line: count it once and drop everything up to the next newline without keeping it.
-      this.lines++;
-      this.malformed++;
-      this.carry = '';
-      this.skipping = true;
-    } else this.carry = rest;
+  /** Feed the next piece of the log as UTF-8 bytes (createUtf8ByteStream); lines may be split anywhere. */
+  pushBytes(chunk: Uint8Array): void {
+    this.reader.push(chunk);
   }
 
-  /** Split s[start, end) on single spaces into the slots; false when the field count does not match. */
-  private fields(s: string, start: number, end: number): boolean {
-    const { slot, count } = this.cols;
-    const vals = this.vals;
-    let pos = start;
-    let col = 0;
-    for (;;) {
-      let sp = s.indexOf(' ', pos);
-      if (sp < 0 || sp > end) sp = end;
-      if (col < count) {
-        const k = slot[col]!;
-        if (k >= 0) vals[k] = s.slice(pos, sp);
-      }
-      col++;
-      if (sp >= end) break;
-      pos = sp + 1;
-    }
-    if (col === count) return true;
-    // Tolerate tabs, doubled or trailing spaces before calling the line malformed.
-    const parts = s.slice(start, end).trim().split(/[ \t]+/);
-    if (parts.length !== count) return false;
-    for (let c = 0; c < count; c++) {
-      const k = slot[c]!;
-      if (k >= 0) vals[k] = parts[c]!;
-    }
-    return true;
-  }
-
-  private line(s: string, start: number, end: number): void {
+  /** The line b[start, end) (its newline excluded), which holds `n` spaces (positions in reader.spaces). */
+  private line(b: Uint8Array, start: number, end: number, n: number): void {
     this.lines++;
-    if (end > start && s.charCodeAt(end - 1) === 13) end--;
-    if (end - start > MAX_LOG_LINE) {
+    if (end > start && b[end - 1] === CR) end--;
+    if (end - start > MAX_LOG_LINE && decodeUtf8(b, start, end).length > MAX_LOG_LINE) {
       this.malformed++;
       return;
     }
     if (end === start) return;
-    if (s.charCodeAt(start) === 35) {
-      this.directive(s.slice(start, end));
+    if (b[start] === HASH) {
+      this.directive(decodeUtf8(b, start, end));
       return;
     }
-    const vals = this.vals;
-    vals.fill('-');
+    const { wanted, count } = this.cols;
+    const spaces = this.reader.spaces;
+    if (!this.vals.place(b, start, end, spaces, n, count, wanted)) {
+      // Tolerate tabs, doubled or trailing spaces before calling the line malformed; the fields, joined
+      // by single spaces, are then read like any line.
+      const text = decodeUtf8(b, start, end);
+      const parts = text.trim().split(/[ \t]+/);
+      if (parts.length === count) {
+        const normal = encodeUtf8(parts.join(' '));
+        this.vals.place(normal, 0, normal.length, spaces, this.reader.spacesOf(normal, 0, normal.length), count, wanted);
+      } else {
+        // A pasted prompt row ("PS C:\> Get-Content u_ex261117.log") is not a damaged record.
+        if (promptOf(text) === null) this.malformed++;
+        return;
+      }
+    }
+    this.record();
+  }
+
+  private record(): void {
+    const v = this.vals;
+    const b = v.buf;
     const has = this.cols.has;
-    if (!this.fields(s, start, end)) {
-      // A pasted prompt row ("PS C:\> Get-Content u_ex261117.log") is not a damaged record.
-      if (promptOf(s.slice(start, end)) === null) this.malformed++;
-      return;
-    }
-    const status = has[SLOT.status] ? vals[SLOT.status]! : '';
-    if (has[SLOT.status] && !isStatus(status)) {
-      this.malformed++;
-      return;
+    let status = 0;
+    if (has[SLOT.status]) {
+      const at = v.at[SLOT.status]!;
+      if (v.to[SLOT.status]! - at !== 3 || !(digit(b, at) >= 1 && digit(b, at + 1) >= 0 && digit(b, at + 2) >= 0)) {
+        this.malformed++;
+        return;
+      }
+      status = b[at]! * 100 + b[at + 1]! * 10 + b[at + 2]! - 48 * 111;
     }
     this.records++;
 
     // Time: date + time columns, or the #Date header's day when the log has time only.
     let t = NaN;
     if (has[SLOT.time]) {
-      let day = this.headerDate;
-      if (has[SLOT.date]) {
-        const d = vals[SLOT.date]!;
-        if (d !== this.lastDate) {
-          this.lastDate = d;
-          this.lastDay = dayStart(d);
-        }
-        day = this.lastDay;
-      }
-      t = day + secondsOfDay(vals[SLOT.time]!);
+      const day = has[SLOT.date] ? this.day() : this.headerDate;
+      t = day + secondsOfDay(b, v.at[SLOT.time]!, v.to[SLOT.time]!);
     }
     const timed = t === t; // not NaN
     if (timed) {
@@ -330,13 +319,10 @@ export class W3cLogAnalyzer {
       if (t > this.last) this.last = t;
     }
 
-    const rawSub = vals[SLOT.sub]!;
-    const sub = empty(rawSub) ? '' : rawSub;
-    if (status) this.countStatus(status, sub);
-    const client = vals[SLOT.client]!;
-    const url = vals[SLOT.url]!;
-    const win32 = vals[SLOT.win32]!;
-    const is403 = status === '403';
+    if (status) this.countStatus(status);
+    const is403 = status === 403;
+    // Only a 403's sub-status and win32 status and a 500's client become text (a few lines in a hundred).
+    const sub = is403 ? (v.empty(SLOT.sub) ? '' : v.text(SLOT.sub)) : '';
     const isFailure = is403 && FAILURE_SUBSTATUSES.has(sub);
 
     if (isFailure) {
@@ -347,23 +333,24 @@ export class W3cLogAnalyzer {
         this.failures.set(key, agg);
       }
       agg.count++;
-      agg.byUrl.add(url);
-      agg.byClient.add(client);
+      agg.byUrl.add(v.text(SLOT.url));
+      agg.byClient.add(v.text(SLOT.client));
       if (timed) {
         if (t < agg.first) agg.first = t;
         if (t > agg.last) agg.last = t;
       }
     }
-    if (is403 && !empty(win32)) this.win32.add(`${sub ? `403.${sub}` : '403'}|${win32}`);
-    if (timed) this.count(t, isFailure, status === '500');
+    if (is403 && !v.empty(SLOT.win32)) this.win32.add(`${sub ? `403.${sub}` : '403'}|${v.text(SLOT.win32)}`);
+    if (timed) this.count(t, isFailure, status === 500);
 
     // Field note 001 item 11: a 500 with sc-win32-status 64 (the connection went away while IIS was
     // renegotiating for the certificate) and then a 403.7 from the same client.
-    if (timed && (status === '500' || (is403 && sub === '7')) && !empty(client)) {
-      if (status === '500') {
-        if (win32 === '64') {
+    if (timed && (status === 500 || (is403 && sub === '7')) && !v.empty(SLOT.client)) {
+      const client = v.text(SLOT.client);
+      if (status === 500) {
+        if (v.is(SLOT.win32, '64')) {
           this.pending.delete(client);
-          this.pending.set(client, { t, url, line: this.lines });
+          this.pending.set(client, { t, url: v.text(SLOT.url), line: this.lines });
           if (this.pending.size > MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
         }
       } else {
@@ -372,27 +359,41 @@ export class W3cLogAnalyzer {
           this.pending.delete(client);
           this.patternTotal++;
           if (this.examples.length < MAX_PATTERN_EXAMPLES) {
-            this.examples.push({ client, url: p.url, at500: iso(p.t), at403: iso(t), line500: p.line, line403: this.lines, url403: url });
+            this.examples.push({ client, url: p.url, at500: iso(p.t), at403: iso(t), line500: p.line, line403: this.lines, url403: v.text(SLOT.url) });
           }
         }
       }
     }
   }
 
-  private countStatus(status: string, sub: string): void {
+  /** Seconds since the epoch of the record's day (the date column). */
+  private day(): number {
+    const v = this.vals;
+    if (v.same(SLOT.date, this.lastDate, this.lastDateLen)) return this.lastDay;
+    const day = dayStart(v.text(SLOT.date));
+    this.lastDateLen = v.copy(SLOT.date, this.lastDate);
+    this.lastDay = day;
+    return day;
+  }
+
+  private countStatus(status: number): void {
+    const v = this.vals;
+    const noSub = v.empty(SLOT.sub);
     // Most lines repeat the previous status (a run of 200 0): skip the map lookups for them.
-    if (status === this.lastStatus && sub === this.lastSub && this.lastCell) {
+    if (status === this.lastStatus && this.lastCell && (noSub ? this.lastSubLen === 0 : v.same(SLOT.sub, this.lastSub, this.lastSubLen))) {
       this.lastCell.n++;
       return;
     }
-    let inner = this.statuses.get(status);
+    const key = String(status);
+    const sub = noSub ? '' : v.text(SLOT.sub);
+    let inner = this.statuses.get(key);
     if (!inner) {
       if (this.statusKeys >= MAX_KEYS) {
         this.statusOther++;
         return;
       }
       inner = new Map();
-      this.statuses.set(status, inner);
+      this.statuses.set(key, inner);
     }
     let cell = inner.get(sub);
     if (!cell) {
@@ -406,7 +407,7 @@ export class W3cLogAnalyzer {
     }
     cell.n++;
     this.lastStatus = status;
-    this.lastSub = sub;
+    this.lastSubLen = noSub ? 0 : v.copy(SLOT.sub, this.lastSub);
     this.lastCell = cell;
   }
 
@@ -491,9 +492,8 @@ export class W3cLogAnalyzer {
 
   /** Finish: the last line may lack its newline. `totalBytes` is the size of what was read. */
   end(totalBytes: number): W3cLogStats {
-    if (this.carry && !this.skipping) this.line(this.carry, 0, this.carry.length);
-    this.carry = '';
-    this.skipping = false;
+    if (this.heldSurrogate) this.push('\ufffd');
+    this.reader.end();
     const timeline = this.buckets();
     const clientCertFailures: W3cLogStats['clientCertFailures'] = [];
     for (const status of CLIENT_CERT_STATUSES) {

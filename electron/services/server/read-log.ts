@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CertbenchError, formatBytes } from '../../../shared/errors';
 import type { W3cLogStats } from '../../../shared/model/server';
-import { createTextDecoderStream } from '../../../shared/server/text-decode';
+import { createUtf8ByteStream } from '../../../shared/server/text-decode';
 import { W3cLogAnalyzer } from '../../../shared/server/w3c-log';
 
 /**
  * Read an IIS W3C log from disk as a stream (issue 7: logs of hundreds of MB, bounded memory, with
- * progress and cancel). IIS writes UTF-8 (`u_ex*.log`), but a log saved through another tool may be
- * UTF-16 with a BOM; the shared decoder decides per file and keeps characters split across chunks whole.
+ * progress and cancel). IIS writes UTF-8 (`u_ex*.log`): its bytes go to the analyzer as read, which
+ * finds lines and fields in them without decoding (shared/server/w3c-log-bytes.ts). A log saved through
+ * another tool may be UTF-16 with a BOM; the shared decoder decides per file and re-encodes that one.
  */
 
 /** Read size: large enough that per-chunk overhead vanishes, small enough to keep memory flat. */
@@ -46,7 +47,7 @@ export async function analyzeLogFile(file: string, opts: AnalyzeLogOptions = {})
   if (opts.signal?.aborted) throw cancelled(source);
 
   const analyzer = new W3cLogAnalyzer(source, { bucketMinutes: opts.bucketMinutes });
-  const decoder = createTextDecoderStream();
+  const decoder = createUtf8ByteStream();
   const stream = fs.createReadStream(file, { highWaterMark: opts.chunkBytes ?? LOG_CHUNK_BYTES });
   const onAbort = () => stream.destroy(cancelled(source));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -55,7 +56,7 @@ export async function analyzeLogFile(file: string, opts: AnalyzeLogOptions = {})
   let next = step;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      analyzer.push(decoder.write(chunk));
+      analyzer.pushBytes(decoder.write(chunk));
       done += chunk.length;
       if (opts.progress && done >= next) {
         opts.progress(done, size);
@@ -70,7 +71,7 @@ export async function analyzeLogFile(file: string, opts: AnalyzeLogOptions = {})
     opts.signal?.removeEventListener('abort', onAbort);
   }
   if (opts.signal?.aborted) throw cancelled(source);
-  analyzer.push(decoder.end());
+  analyzer.pushBytes(decoder.end());
   opts.progress?.(done, Math.max(size, done));
   return analyzer.end(done);
 }
@@ -78,11 +79,11 @@ export async function analyzeLogFile(file: string, opts: AnalyzeLogOptions = {})
 /** Statistics of a log passed as content (an attachment dropped on the Server page). */
 export function analyzeLogBytes(bytes: Uint8Array, source: string, opts: { bucketMinutes?: number; chunkBytes?: number } = {}): W3cLogStats {
   const analyzer = new W3cLogAnalyzer(source, { bucketMinutes: opts.bucketMinutes });
-  const decoder = createTextDecoderStream();
+  const decoder = createUtf8ByteStream();
   const chunk = opts.chunkBytes ?? LOG_CHUNK_BYTES;
-  // Decode piece by piece so a large attachment never becomes one giant string.
-  for (let at = 0; at < bytes.length; at += chunk) analyzer.push(decoder.write(bytes.subarray(at, at + chunk)));
-  analyzer.push(decoder.end());
+  // Piece by piece, as a file is read: a UTF-16 attachment never becomes one giant string.
+  for (let at = 0; at < bytes.length; at += chunk) analyzer.pushBytes(decoder.write(bytes.subarray(at, at + chunk)));
+  analyzer.pushBytes(decoder.end());
   return analyzer.end(bytes.length);
 }
 

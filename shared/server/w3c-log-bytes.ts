@@ -1,0 +1,208 @@
+import { decodeUtf8 } from './text-decode';
+
+/**
+ * The byte level of the W3C log reader (shared/server/w3c-log.ts): lines and space-separated fields
+ * found in the UTF-8 bytes as read, without decoding them. A day's log is hundreds of MB and almost
+ * every record is a 200 that only counts; only the few values a statistic keeps (a failing URL, a
+ * client address) become strings. LF (0x0A) and space (0x20) never occur inside a multi-byte UTF-8
+ * sequence, so splitting the bytes gives exactly the lines and fields the decoded text would.
+ */
+
+export const LF = 0x0a;
+export const CR = 0x0d;
+export const SPACE = 0x20;
+export const HASH = 0x23;
+export const DASH = 0x2d;
+export const COLON = 0x3a;
+
+/** Space positions remembered per line: more than any #Fields header holds (the reader keeps 256 names). */
+export const MAX_SPACES = 512;
+
+/**
+ * Splits UTF-8 chunks into lines (LF or CRLF; the CR is left for the caller) and finds the spaces of
+ * each line in the same pass over the bytes: `line(b, start, end, n)` gets the line b[start, end) and
+ * the count of its spaces, whose first MAX_SPACES positions are in `spaces`. A line cut by a chunk
+ * boundary is copied into a carry of at most `maxBytes`; a longer one is reported once through
+ * `overlong` and skipped to its newline without being kept, so memory stays at one chunk plus the carry.
+ */
+export class ByteLines {
+  readonly spaces = new Int32Array(MAX_SPACES);
+  private carry = new Uint8Array(256);
+  private carryLen = 0;
+  private skipping = false;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly line: (b: Uint8Array, start: number, end: number, n: number) => void,
+    private readonly overlong: () => void,
+  ) {}
+
+  push(bytes: Uint8Array): void {
+    // One element type in the scanning loop (Node hands over Buffers, the carry is a Uint8Array): a
+    // loop that sees two kinds of array runs several times slower.
+    const chunk = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pos = 0;
+    if (this.skipping) {
+      const nl = chunk.indexOf(LF);
+      if (nl < 0) return;
+      this.skipping = false;
+      pos = nl + 1;
+    }
+    if (this.carryLen) {
+      const nl = chunk.indexOf(LF, pos);
+      // The carried line is completed with its newline and scanned like any other.
+      const kept = this.keep(chunk, pos, nl < 0 ? chunk.length : nl + 1);
+      if (nl < 0) return;
+      this.skipping = false;
+      if (kept) this.scan(this.carry, 0, this.carryLen);
+      this.carryLen = 0;
+      pos = nl + 1;
+    }
+    const rest = this.scan(chunk, pos, chunk.length);
+    if (rest < chunk.length) this.keep(chunk, rest, chunk.length);
+  }
+
+  /** The last line may lack its newline. */
+  end(): void {
+    if (this.carryLen && !this.skipping) {
+      this.carry[this.carryLen] = LF;
+      this.scan(this.carry, 0, this.carryLen + 1);
+    }
+    this.carryLen = 0;
+    this.skipping = false;
+  }
+
+  /** The spaces of one line b[start, end) into `spaces`; their count. */
+  spacesOf(b: Uint8Array, start: number, end: number): number {
+    const sp = this.spaces;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      if (b[i] === SPACE) {
+        if (n < MAX_SPACES) sp[n] = i;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One pass over b[pos, to): every byte is compared once, and only those at or below a space are
+   * looked at further. Returns where the unfinished last line starts.
+   */
+  private scan(b: Uint8Array, pos: number, to: number): number {
+    const sp = this.spaces;
+    let n = 0;
+    let start = pos;
+    for (let i = pos; i < to; i++) {
+      const x = b[i]!;
+      if (x > SPACE) continue;
+      if (x === SPACE) {
+        if (n < MAX_SPACES) sp[n] = i;
+        n++;
+      } else if (x === LF) {
+        this.line(b, start, i, n);
+        start = i + 1;
+        n = 0;
+      }
+    }
+    return start;
+  }
+
+  /** Append chunk[from, to) to the carried partial line; false when that makes it longer than any line. */
+  private keep(chunk: Uint8Array, from: number, to: number): boolean {
+    const len = this.carryLen + to - from;
+    if (len > this.maxBytes) {
+      if (!this.skipping) this.overlong();
+      this.carryLen = 0;
+      this.skipping = true;
+      return false;
+    }
+    if (len + 1 > this.carry.length) {
+      // + 1: room for the newline end() adds.
+      const grown = new Uint8Array(Math.min(this.maxBytes + 1, Math.max(len + 1, this.carry.length * 2)));
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(chunk.subarray(from, to), this.carryLen);
+    this.carryLen = len;
+    return true;
+  }
+}
+
+/**
+ * Where each wanted value of one line lies, `wanted` holding (column, value) pairs. Offsets are kept
+ * per value; a value whose column is not logged reads as "-", as W3C writes an empty field.
+ */
+export class ByteFields {
+  buf: Uint8Array = new Uint8Array(0);
+  readonly at: Int32Array;
+  readonly to: Int32Array;
+  private placed: Int16Array | null = null;
+
+  constructor(values: number) {
+    this.at = new Int32Array(values);
+    this.to = new Int32Array(values);
+  }
+
+  /**
+   * Place the values of the line b[start, end) from its `n` space positions; false when it does not
+   * have `count` fields.
+   */
+  place(b: Uint8Array, start: number, end: number, spaces: Int32Array, n: number, count: number, wanted: Int16Array): boolean {
+    if (n + 1 !== count) return false;
+    const at = this.at;
+    const to = this.to;
+    // Values no column holds stay -1 from one line to the next under the same header.
+    if (wanted !== this.placed) {
+      at.fill(-1);
+      this.placed = wanted;
+    }
+    this.buf = b;
+    for (let j = 0; j < wanted.length; j += 2) {
+      const col = wanted[j]!;
+      const k = wanted[j + 1]!;
+      at[k] = col === 0 ? start : spaces[col - 1]! + 1;
+      to[k] = col === n ? end : spaces[col]!;
+    }
+    return true;
+  }
+  /** Value k as text ("-" when not logged). */
+  text(k: number): string {
+    const at = this.at[k]!;
+    return at < 0 ? '-' : decodeUtf8(this.buf, at, this.to[k]!);
+  }
+
+  /** Value k is absent, empty or "-" (W3C's empty field). */
+  empty(k: number): boolean {
+    const at = this.at[k]!;
+    if (at < 0) return true;
+    const len = this.to[k]! - at;
+    return len === 0 || (len === 1 && this.buf[at] === DASH);
+  }
+
+  /** Value k is exactly this ASCII text. */
+  is(k: number, ascii: string): boolean {
+    const at = this.at[k]!;
+    if (at < 0) return ascii === '-';
+    if (this.to[k]! - at !== ascii.length) return false;
+    for (let i = 0; i < ascii.length; i++) if (this.buf[at + i] !== ascii.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** Value k equals the first `len` bytes of `bytes` (a cache of the previous line's value). */
+  same(k: number, bytes: Uint8Array, len: number): boolean {
+    const at = this.at[k]!;
+    if (at < 0 || this.to[k]! - at !== len) return false;
+    for (let i = 0; i < len; i++) if (this.buf[at + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  /** Copy value k into `into` (at most its length); the number of bytes, -1 when it does not fit or is not logged. */
+  copy(k: number, into: Uint8Array): number {
+    const at = this.at[k]!;
+    const len = this.to[k]! - at;
+    if (at < 0 || len > into.length) return -1;
+    into.set(this.buf.subarray(at, at + len));
+    return len;
+  }
+}

@@ -10,7 +10,6 @@ import { CliProgress } from './progress';
  * shows, the client PFX and its password, and keep running until Ctrl+C, which stops every server.
  */
 export function registerLabCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
-  const { lab } = io.services;
   program
     .command('lab')
     .description('start local mTLS test servers (handshake, renegotiation, TLS 1.3 post-handshake, CA list > 16 KB, empty CA list, CA list without the issuer) and a test client certificate; Ctrl+C stops them')
@@ -22,6 +21,7 @@ export function registerLabCommand(program: Command, io: { fail: (message: strin
         if (!(LAB_SCENARIOS as readonly string[]).includes(n)) io.fail(`--scenario: "${n}" is not a lab scenario (choose from ${LAB_SCENARIOS.join(', ')})`);
       }
       const progress = new CliProgress('starting the lab');
+      const lab = await io.services.lab();
       let state: LabState;
       try {
         state = await lab.start(names as LabScenarioName[], (done, total, label) => progress.update(done, total, label));

@@ -7,7 +7,7 @@ import { alertText, caNamesText, clientAuthText, clientCertificateFate, groupedN
 import { readInputFile } from './inputs';
 import { passwordFromEnv, promptHidden } from './password';
 import { CliProgress } from './progress';
-import { loadClientCredential, type CredentialInput } from '../services/probe/client-cert';
+import type { CredentialInput } from '../services/probe/client-cert';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, runProbe, type TlsChoice } from '../services/probe/probe';
 import type { ClientCredential } from '../services/probe/attempt';
 import type { Services } from '../services/services';
@@ -141,6 +141,8 @@ async function credential(certPath: string, keyPath: string | undefined, passwor
   };
   const cert = read(certPath);
   const key = keyPath ? read(keyPath) : undefined;
+  // node-forge (PKCS#12) loads only when a certificate is presented: a probe without one never compiles it.
+  const { loadClientCredential } = await import('../services/probe/client-cert');
   try {
     return await loadClientCredential(cert, key);
   } catch (err) {

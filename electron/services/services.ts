@@ -4,17 +4,16 @@ import { ExecFileRunner } from '../platform/command-runner';
 import { dataDir as defaultDataDir } from '../platform/data-dir';
 import { createPlatform, withUserFolders } from '../platform';
 import type { Platform } from '../platform/types';
-import { exportBundle, type ExportInput, type ExportOptions } from './bundle/export';
-import { openBundle, type BundleSource } from './bundle/open';
+import type { exportBundle, ExportInput, ExportOptions } from './bundle/export';
+import type { openBundle, BundleSource } from './bundle/open';
 import { analyzeChainsWithTrust, type ChainInput } from './chain';
-import { diagnose, type DiagnoseDeps } from './diagnose';
+import type { DiagnoseDeps } from './diagnose';
 import { inspectCertificates } from './inspect';
 import { createKeysService, type KeysService } from './keys';
-import { Lab } from './lab/lab';
-import { labFolder } from './lab/lab-pki';
+import type { Lab } from './lab/lab';
 import { createProbeService, type ProbeService } from './probe/handler';
 import { createRevocationService, type RevocationService } from './revocation/service';
-import { analyzeServer, type ServerAnalysisInput } from './server/analyze';
+import type { analyzeServer, ServerAnalysisInput } from './server/analyze';
 import { StoreFolders } from './store-folders';
 import { createStoresService, type StoresService } from './stores';
 import { createSystemTrust, type SystemTrustSource } from './system-trust';
@@ -47,7 +46,8 @@ export interface Services {
   probe: ProbeService;
   /** CRL and OCSP checks of a chain (opt-in per analysis; Diagnose checks by default). */
   revocation: RevocationService;
-  lab: Lab;
+  /** The lab, loaded on first use (its PKI brings PKI.js and node-forge, which nothing else at start needs). */
+  lab: () => Promise<Lab>;
   inspect: typeof inspectCertificates;
   chains: (input: ChainInput, work: Work) => ReturnType<typeof analyzeChainsWithTrust>;
   server: (input: ServerAnalysisInput, work: Work) => ReturnType<typeof analyzeServer>;
@@ -73,9 +73,12 @@ export function createServices(deps: ServiceDeps): Services {
   const stores = createStoresService({ platform, folders, trust, clock });
   const keys = createKeysService({ platform, stores, clock });
   const revocation = createRevocationService();
-  const server: Services['server'] = (input, work) => analyzeServer(input, work, { runner, env: deps.env, platform: process.platform });
+  // Diagnose, bundles and the server evidence readers are loaded on first use: a command line
+  // that probes or lists stores never compiles them (the CLI's chunks, scripts/build.mjs).
+  const server: Services['server'] = async (input, work) => (await import('./server/analyze')).analyzeServer(input, work, { runner, env: deps.env, platform: process.platform });
   const diagnoseDeps: DiagnoseDeps = { stores, keys, trust, runner, server, clock, revocation };
-  const diagnoseOne: Services['diagnose'] = (input, work) => diagnose(input, work, diagnoseDeps);
+  const diagnoseOne: Services['diagnose'] = async (input, work) => (await import('./diagnose')).diagnose(input, work, diagnoseDeps);
+  let lab: Promise<Lab> | null = null;
   return {
     deps,
     trust,
@@ -83,14 +86,15 @@ export function createServices(deps: ServiceDeps): Services {
     keys,
     probe: createProbeService({ runner, stores, trust, clock }),
     revocation,
-    lab: new Lab(() => labFolder(deps.env)),
+    lab: () => (lab ??= Promise.all([import('./lab/lab'), import('./lab/lab-pki')]).then(([m, pki]) => new m.Lab(() => pki.labFolder(deps.env)))),
     inspect: inspectCertificates,
     chains: (input, work) => analyzeChainsWithTrust(input, work, trust, revocation),
     server,
     diagnose: diagnoseOne,
     bundles: {
-      export: (input, work, options) => exportBundle(input, work, { diagnose: diagnoseOne, stores, acl: platform.acl, runner, dataDir: deps.dataDir, clock }, options),
-      open: openBundle,
+      export: async (input, work, options) =>
+        (await import('./bundle/export')).exportBundle(input, work, { diagnose: diagnoseOne, stores, acl: platform.acl, runner, dataDir: deps.dataDir, clock }, options),
+      open: async (source, work) => (await import('./bundle/open')).openBundle(source, work),
     },
   };
 }

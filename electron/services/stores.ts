@@ -20,8 +20,12 @@ export interface Listed {
 }
 
 export interface StoresService {
-  /** List the stores (or answer from the last listing unless `refresh`, or a moment `at` is asked). */
-  listing: (work: Work, options: { refresh: boolean; at?: Date }) => Promise<Listed>;
+  /**
+   * List the stores (or answer from the last listing unless `refresh`, or a moment `at` is asked).
+   * `judge: false` answers without each certificate's chain verdict (no chain built, no signature
+   * checked beyond reading): for callers that judge only the few certificates they care about.
+   */
+  listing: (work: Work, options: { refresh: boolean; at?: Date; judge?: boolean }) => Promise<Listed>;
   /** Stores, certificates, store findings, and the added folders. */
   list: (options: { refresh: boolean; at?: Date }, work: Work) => Promise<Listed['listing'] & { findings: Finding[]; listedAt: string; folders: StoreFolder[] }>;
   /** Remember a folder (optionally as trusted roots); the next listing reads it. */
@@ -34,6 +38,8 @@ export interface StoresService {
 
 export function createStoresService(deps: { platform: Platform; folders: StoreFolders; trust: SystemTrustSource; clock: Clock }): StoresService {
   let last: Listed | null = null;
+  /** The last listing as read, before verdicts (answers `judge: false`; a judged listing answers it too). */
+  let lastRead: Listed | null = null;
   /**
    * Bumped whenever the listing goes stale. A listing that started before a bump is still answered
    * to its caller but never cached: otherwise a slow first listing finishing after "add folder"
@@ -42,11 +48,14 @@ export function createStoresService(deps: { platform: Platform; folders: StoreFo
   let generation = 0;
   const forget = (): void => {
     last = null;
+    lastRead = null;
     generation++;
   };
 
   const listing: StoresService['listing'] = async (work, options) => {
+    const judge = options.judge !== false;
     if (!options.refresh && !options.at && last) return last;
+    if (!judge && !options.refresh && !options.at && lastRead) return lastRead;
     const at = options.at ?? deps.clock.now();
     const startedAt = generation;
     let lastReport = 0;
@@ -61,6 +70,11 @@ export function createStoresService(deps: { platform: Platform; folders: StoreFo
         work.progress({ done, total, label });
       },
     });
+    if (!judge) {
+      const read = { listing: result, listedAt: at.toISOString() };
+      if (!options.at && startedAt === generation) lastRead = read;
+      return read;
+    }
     // One verdict per certificate, judged once here for the table, its chip, the CLI filter,
     // Probe's offers and bundles, over the stores and the system's roots as the card does.
     const trust = await deps.trust.roots();

@@ -1,6 +1,7 @@
 import { finding, bySeverity, type Evidence, type Finding } from '../findings/catalogue';
 import type { CertificateRequestInfo, ProbeAttempt, ProbeResult } from '../model/probe';
 import { isCertificateRejectionAlert } from '../tls/names';
+import { groupDigits } from '../errors';
 
 /**
  * The rules that turn a probe's evidence into findings (DESIGN.md "Findings"). Pure: the
@@ -26,7 +27,7 @@ export interface ProbeFindingInput {
   knownCas?: KnownCa[];
 }
 
-const number = (n: number) => n.toLocaleString('en-US');
+const number = groupDigits;
 
 /** The attempts made without a client certificate: they show how the server asks. */
 function plainAttempts(attempts: ProbeAttempt[]): ProbeAttempt[] {

@@ -1,6 +1,7 @@
 import type { CertificateSummary } from '../model/certificate';
 import type { Alert, CertificateRequestInfo, ProbeAttempt, ProbeResult, SslStreamDetails, TimelineEntry } from '../model/probe';
 import { CA_LIST_LIMIT } from './findings';
+import { groupDigits } from '../errors';
 
 /**
  * The lines a probe's plain-text reports share: `certbench probe` (electron/cli/probe.ts) and a bundle's
@@ -9,7 +10,7 @@ import { CA_LIST_LIMIT } from './findings';
  */
 
 /** en-US grouping: "16,384", as DESIGN.md writes byte counts. */
-export const groupedNumber = (n: number): string => n.toLocaleString('en-US');
+export const groupedNumber = groupDigits;
 
 /** https://host:port/path with the SNI sent (IPv6 literals bracketed, RFC 3986 3.2.2). */
 export function probeTargetText(t: ProbeResult['target']): string {

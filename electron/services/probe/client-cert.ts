@@ -3,7 +3,7 @@ import forge from 'node-forge';
 import { readContainer } from '../../../shared/cert/containers';
 import { toPem } from '../../../shared/cert/containers/text';
 import { CertbenchError } from '../../../shared/errors';
-import { MAX_INPUT_FILE_BYTES } from '../../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../../shared/input-limits';
 import type { ClientCredential } from './attempt';
 
 /**

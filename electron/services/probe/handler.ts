@@ -4,7 +4,6 @@ import type { CommandRunner } from '../../platform/types';
 import type { StoresService } from '../stores';
 import type { SystemTrustSource } from '../system-trust';
 import { quietWork, type Clock, type Work } from '../work';
-import { loadClientCredential } from './client-cert';
 import { requirePowerShell, storeClient, type ProbeVia } from './choose-client';
 import { probeOffers, type OfferInput } from './offers';
 import { runProbe, type TlsChoice } from './probe';
@@ -38,7 +37,8 @@ export function createProbeService(deps: { runner: CommandRunner; stores: Stores
 }
 
 async function runProbeFor(request: ProbeInput, ctx: Work, deps: { runner: CommandRunner; stores: StoresService; trust: SystemTrustSource }): Promise<ProbeResult> {
-  let client = request.clientCertificate ? await loadClientCredential(request.clientCertificate, request.keyFile) : null;
+  // node-forge (PKCS#12) is loaded only when a certificate is presented.
+  let client = request.clientCertificate ? await (await import('./client-cert')).loadClientCredential(request.clientCertificate, request.keyFile) : null;
   const via = request.via ?? 'auto';
   let sslStream: { thumbprint: string | null } | null = via === 'powershell' ? { thumbprint: null } : null;
   if (request.thumbprint) {

@@ -34,7 +34,9 @@ export async function probeOffers(
   deps: { stores: StoresService; trust: SystemTrustSource; at: Date },
 ): Promise<Res<'probe:offers'>> {
   const at = deps.at;
-  const { listing: l } = await deps.stores.listing(ctx, { refresh: false });
+  // Unjudged: only the candidates' chains are built below, so only the store certificates in those
+  // chains get their signatures checked (not every root of the machine's bundle).
+  const { listing: l } = await deps.stores.listing(ctx, { refresh: false, judge: false });
   // The same pool the Local stores verdicts are judged over (stores with their trust, the system's
   // roots), so a row here and the same certificate's row and card there give one verdict.
   const storeOf = (c: StoreCertificate) => l.stores.find((s) => s.id === c.storeId);

@@ -11,7 +11,6 @@ import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, forcedVersionRefused, t
 import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
 import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
 import { probeWithPostHandshakeAuth } from './tls13-client';
-import { runSslStreamAttempt } from './sslstream';
 import { analyzeServerChain, type PoolItem } from '../../../shared/chain/analyze';
 import type { CommandRunner } from '../../platform/types';
 
@@ -251,6 +250,8 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   let sslStreamPresented: { der: Uint8Array; chain: Uint8Array[]; store: string } | null = null;
   if (sslStream && performance.now() < deadline) {
     progress(sslStream.thumbprint ? 'Presenting the store certificate through PowerShell (.NET SslStream)' : 'Connecting through PowerShell (.NET SslStream)');
+    // Loaded only when asked for: the PowerShell client's answer schema (zod) stays out of other probes' start.
+    const { runSslStreamAttempt } = await import('./sslstream');
     const outcome = await runSslStreamAttempt(
       sslStream.runner,
       { target, thumbprint: sslStream.thumbprint, tls: options.tls === 'both' ? 'default' : options.tls, deadline, at: options.at ?? new Date() },

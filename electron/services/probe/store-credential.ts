@@ -1,9 +1,9 @@
-import { MAX_INPUT_FILE_BYTES } from '../../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../../shared/input-limits';
 import { CertbenchError } from '../../../shared/errors';
 import type { StoreCertificate } from '../../../shared/model/store';
 import { readInputFile } from '../input-file';
 import type { ClientCredential } from './attempt';
-import { loadClientCredential, type CredentialInput } from './client-cert';
+import type { CredentialInput } from './client-cert';
 
 /**
  * A certificate from the stores (or a folder the user added) as the client credential, for the probe
@@ -18,6 +18,8 @@ export async function credentialFromStore(found: StoreCertificate, password: str
     throw new CertbenchError('bad-input', `${label}: the private key of ${wanted} is not a file Certbench can read (${found.key.status}, ${where}); export it as a .pfx and give that file instead`);
   }
   const keyBytes = readInputFile(found.key.path, MAX_INPUT_FILE_BYTES);
+  // node-forge (PKCS#12) is loaded only when a credential is: a probe without one never compiles it.
+  const { loadClientCredential } = await import('./client-cert');
   // A .pfx in a folder holds the certificate and its key together: present it as it is.
   if (/\.(pfx|p12)$/i.test(found.key.path)) return loadClientCredential({ fileName: found.key.path, bytes: keyBytes, password });
   const certFile: CredentialInput = { fileName: `${wanted} (${found.storeId})`, bytes: Buffer.from(found.summary.derBase64, 'base64'), password };

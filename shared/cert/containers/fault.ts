@@ -1,4 +1,4 @@
-import { CertbenchError } from '../../errors';
+import { CertbenchError, groupDigits } from '../../errors';
 
 /**
  * A CertbenchError found inside a container, worded without the file name: readContainer prefixes the
@@ -35,7 +35,7 @@ export const LIMITS = {
 } as const;
 
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }
 
 /** One allowance of derivation work: per derivation and in all. */

@@ -62,7 +62,8 @@ export function linkAnswer(addresses: RevocationAddresses, tried: Tried[], kind:
   const goodIndex = tried.findIndex((t) => t.judgement.outcome === 'good');
   if (goodIndex >= 0) {
     const good = tried[goodIndex]!;
-    const deltas = tried.slice(goodIndex + 1).filter((t) => t.source.method === 'delta-crl');
+    // A delta named only by the CRL (freshestCRL) and refused by the fetcher as not in a certificate is not counted.
+    const deltas = tried.slice(goodIndex + 1).filter((t) => t.source.method === 'delta-crl' && t.source.failure !== 'not-fetched');
     if (good.source.method === 'crl' && deltas.length && deltas.every((d) => d.judgement.outcome === 'failed')) return couldNot(addresses, tried, `the delta CRL: ${failureWords(deltas)}`);
     const deltaGood = deltas.find((d) => d.judgement.outcome === 'good');
     return { status: 'good', text: `good ${per(good.source)}${deltaGood ? ` and delta CRL ${deltaGood.source.url}` : ''}`, ...base(addresses, tried), settledBy: { method: good.source.method, url: good.source.url } };

@@ -18,7 +18,10 @@ export interface LabRevokedEntry {
 
 function algorithm(key: crypto.KeyObject): { id: pkijs.AlgorithmIdentifier; digest: string | null } {
   const { alg, digest } = signatureAlgorithm(key);
-  return { id: new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(alg).result }), digest };
+  // The certificate writer gives the AlgorithmIdentifier as a PKI.js factory or as its DER: both are read.
+  const given: unknown = alg;
+  const id = typeof given === 'function' ? (given as () => pkijs.AlgorithmIdentifier)() : new pkijs.AlgorithmIdentifier({ schema: asn1js.fromBER(given as Uint8Array<ArrayBuffer>).result });
+  return { id, digest };
 }
 
 function sign(key: crypto.KeyObject, digest: string | null, tbs: ArrayBuffer | Uint8Array): asn1js.BitString {

@@ -36,6 +36,7 @@ export const STEP_WORD: Record<DiagnoseStep['name'], string> = {
   key: 'Private key and who may read it',
   stores: 'Trusted root store',
   server: 'Server configuration',
+  revocation: 'Revocation (CRL and OCSP)',
 };
 
 export const SHELL_WORD: Record<FixShell, string> = { powershell: 'PowerShell', bash: 'bash' };

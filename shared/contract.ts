@@ -231,6 +231,10 @@ export const contract = {
         anchors: z.enum(['windows', 'rfc5280']).optional(),
         /** user-initial-policy-set (RFC 5280 6.1.1 c): dotted OIDs; empty or absent means any policy. */
         policies: z.array(z.string().regex(/^[0-2](\.\d{1,9}){1,40}$/)).max(32).optional(),
+        /** Check each best path's revocation (opt-in: fetches the CRL and OCSP addresses in the certificates). */
+        revocation: z.boolean().optional(),
+        /** Per address, in milliseconds (default 15 s). */
+        revocationTimeoutMs: z.number().int().min(100).max(300_000).optional(),
       })
       .strict(),
     response: z.object({

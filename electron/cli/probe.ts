@@ -34,9 +34,10 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
     .option('--via <client>', 'who presents the certificate: "certbench" (its own client, default) or "powershell" (.NET SslStream in PowerShell: Schannel on Windows, any key Windows can use, exportable or not); Certbench\'s own client still makes the attempts without a certificate')
     .option('--password-env <VAR>', 'read the PFX or key password from environment variable VAR')
     .option('--tls <version>', 'probe only TLS 1.2 or only TLS 1.3 (default: the default connection, TLS 1.2 and TLS 1.3 forced)')
+    .option('--once', 'make exactly one connection (the default one, or the --tls version; presenting --cert when given): for runbooks that must not knock twice')
     .option('--timeout <ms>', `bound on the whole probe in milliseconds (${MIN_TIMEOUT_MS}-${MAX_TIMEOUT_MS}, default ${DEFAULT_TIMEOUT_MS})`)
     .option('--json', 'print one JSON document on stdout')
-    .action(async (url: string, opts: { cert?: string; key?: string; thumbprint?: string; via?: string; passwordEnv?: string; tls?: string; timeout?: string; json?: boolean }) => {
+    .action(async (url: string, opts: { cert?: string; key?: string; thumbprint?: string; via?: string; passwordEnv?: string; tls?: string; once?: boolean; timeout?: string; json?: boolean }) => {
       if (opts.via !== undefined && opts.via !== 'certbench' && opts.via !== 'powershell') io.fail(`--via: "${opts.via}" is not certbench or powershell`);
       if (opts.via === 'powershell' && opts.cert) io.fail('--via powershell presents a certificate from the personal store: give --thumbprint (import the PFX into Cert:\\CurrentUser\\My first), or drop --via to present the file with Certbench\'s client');
       if (opts.tls !== undefined && opts.tls !== '1.2' && opts.tls !== '1.3') io.fail(`--tls: "${opts.tls}" is not 1.2 or 1.3`);
@@ -71,6 +72,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           io.fail(toErrorData(err).message);
         }
       }
+      if (useSslStream && opts.once) io.fail('--once makes one connection with Certbench\'s own client; presenting through PowerShell adds another: drop --once, or give the certificate as a file with --cert');
       if (useSslStream) {
         try {
           requirePowerShell();
@@ -87,6 +89,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
         result = await runProbe({
           url,
           tls: (opts.tls as TlsChoice | undefined) ?? 'both',
+          once: opts.once === true,
           timeoutMs: timeout,
           client,
           ...(useSslStream ? { sslStream: { thumbprint: sslStreamThumbprint, runner } } : {}),
@@ -198,6 +201,8 @@ export function formatProbe(r: ProbeResult): string {
 function formatAttempt(a: ProbeAttempt): string[] {
   const head = [a.tls.version ?? 'no TLS', a.tls.cipher, httpText(a.http), a.durationMs !== undefined ? `${a.durationMs} ms` : null].filter(Boolean).join(' | ');
   const out = [`== ${a.label}: ${head}`];
+  // An answer the first connection already gave: said once, not printed again.
+  if (a.reused) return [...out, `  ${a.reused.note}; its answer above stands for this one.`];
   if (a.client === 'powershell' || a.client === 'certbench-tls13') out.push(`  Client: ${probeClientText(a)}`);
   if (a.timeline.length) out.push(timelineHeader(a), ...packetListRows(a.timeline));
   const cr = a.clientAuth.certificateRequest;

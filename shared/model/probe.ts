@@ -159,6 +159,12 @@ export const ProbeAttemptSchema = z.object({
   client: ProbeClientSchema.optional(),
   /** The .NET SslStream client's own view (client 'powershell' only). */
   sslStream: SslStreamDetailsSchema.optional(),
+  /**
+   * Set when this attempt was not made because an earlier connection already gave its answer (the
+   * default connection negotiated the version this one would force): the facts are that
+   * connection's, and `note` says so ("TLS 1.3 attempt not repeated: the first connection negotiated it").
+   */
+  reused: z.object({ from: ProbeAttemptKindSchema, note: z.string() }).optional(),
 });
 
 export const ProbeResultSchema = z.object({

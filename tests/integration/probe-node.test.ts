@@ -255,10 +255,11 @@ describe.skipIf(missing !== null)('probe against node:tls servers', () => {
     const value = result.value as ProbeResult;
     expect(value.clientAuth.mode).toBe('handshake');
     expect(value.attempts.map((a) => a.kind)).toEqual(['default', 'tls1.2', 'tls1.3', 'client-certificate']);
+    // The default connection negotiated TLS 1.3: the forced TLS 1.3 attempt is its answer, not a connection (no progress step).
+    expect(value.attempts[2]?.reused?.note).toBe('TLS 1.3 attempt not repeated: the first connection negotiated it');
     expect(events.map((e) => e.label)).toEqual([
       'Default (TLS 1.2 or 1.3, as the server prefers)',
       'TLS 1.2 forced',
-      'TLS 1.3 forced',
       'Presenting the client certificate (client.pfx)',
       'done',
     ]);

@@ -13,6 +13,7 @@ import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredent
 import { probeWithPostHandshakeAuth } from './tls13-client';
 import { analyzeServerChain, type PoolItem } from '../../../shared/chain/analyze';
 import type { CommandRunner } from '../../platform/types';
+import { answeredAlready, plan, refusedVersions, type Planned, type TlsChoice } from './plan';
 
 /**
  * `probe:run` and `certbench probe`: connect to an https URL several ways and report how the server
@@ -25,7 +26,7 @@ import type { CommandRunner } from '../../platform/types';
  * The whole probe is bounded by `timeoutMs`; an attempt gets at most half of it when others follow.
  */
 
-export type TlsChoice = '1.2' | '1.3' | 'both';
+export type { TlsChoice } from './plan';
 
 /** The other developer's TLS 1.3 client, injectable for tests (signature of tls13-client.ts). */
 export type PostHandshakeProbe = (
@@ -36,6 +37,8 @@ export type PostHandshakeProbe = (
 export interface ProbeOptions {
   url: string;
   tls: TlsChoice;
+  /** Exactly one connection (runbooks): the default one, or the one forced version; presenting the certificate when one is given. */
+  once?: boolean;
   timeoutMs: number;
   client?: ClientCredential | null;
   /** CA certificates known here (trusted roots...), to tell root from intermediate names. */
@@ -85,21 +88,6 @@ export function parseTarget(url: string): ProbeTarget {
   if (!host) throw new CertbenchError('bad-input', `"${url.slice(0, 200)}" has no host name`);
   const port = u.port ? Number(u.port) : 443;
   return { host, port, path: `${u.pathname || '/'}${u.search}`, servername: net.isIP(host) ? '' : host };
-}
-
-interface Planned {
-  kind: ProbeAttemptKind;
-  label: string;
-  min: tls.SecureVersion;
-  max: tls.SecureVersion;
-}
-
-function plan(choice: TlsChoice): Planned[] {
-  const v12: Planned = { kind: 'tls1.2', label: 'TLS 1.2 forced', min: 'TLSv1.2', max: 'TLSv1.2' };
-  const v13: Planned = { kind: 'tls1.3', label: 'TLS 1.3 forced', min: 'TLSv1.3', max: 'TLSv1.3' };
-  if (choice === '1.2') return [v12];
-  if (choice === '1.3') return [v13];
-  return [{ kind: 'default', label: 'Default (TLS 1.2 or 1.3, as the server prefers)', min: 'TLSv1.2', max: 'TLSv1.3' }, v12, v13];
 }
 
 function normaliseVersion(v: string | null): string | null {
@@ -153,10 +141,12 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   const ownDeadline = sslStream ? deadline - Math.min(timeoutMs / 2, SSLSTREAM_RESERVE_MS) : deadline;
   const phaClient = options.postHandshake === undefined ? (probeWithPostHandshakeAuth as PostHandshakeProbe) : options.postHandshake;
 
-  const planned = plan(options.tls);
+  const once = options.once === true;
+  // With --once and a certificate, the one connection presents it.
+  const planned = plan(options.tls, once).map((p) => (once && client ? { ...p, kind: 'client-certificate' as const, label: `Presenting the client certificate (${client.fileName})` } : p));
   const attempts: ProbeAttempt[] = [];
   const analyses = new Map<ProbeAttempt, Uint8Array[]>();
-  let total = planned.length + (client ? 1 : 0) + (sslStream ? 1 : 0);
+  let total = planned.length + (client && !once ? 1 : 0) + (sslStream ? 1 : 0);
   const progress = (label: string) => options.onProgress?.(attempts.length, total, label);
 
   /** One node:tls attempt. Later attempts get at most half the remaining budget (so one stall leaves room). */
@@ -196,8 +186,14 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
 
   for (const [i, p] of planned.entries()) {
     if (options.signal?.aborted) throw new CertbenchError('timeout', 'probe cancelled');
+    const known = i > 0 ? answeredAlready(p, attempts[0]) : null;
+    if (known) {
+      attempts.push(known);
+      analyses.set(known, analyses.get(attempts[0]!) ?? []);
+      continue;
+    }
     progress(p.label);
-    const a = await runNode(p, null, i === planned.length - 1 && !client);
+    const a = await runNode(p, once ? client : null, i === planned.length - 1 && (!client || once));
     attempts.push(a);
     if (i === 0 && connectFailed(a)) {
       // Unreachable, refused, unresolvable: nothing to report but that, in one line.
@@ -212,14 +208,14 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   const plainRequest = attempts.find((a) => a.clientAuth.certificateRequest);
   const tls13Trouble = attempts.find(needsPostHandshakeLook);
   let phaAttempt: ProbeAttempt | null = null;
-  if (tls13Trouble && performance.now() < ownDeadline) {
+  if (tls13Trouble && !once && performance.now() < ownDeadline) {
     total += 1;
     progress('TLS 1.3 offering post-handshake auth');
     phaAttempt = await runPha('post-handshake', null);
     attempts.push(phaAttempt);
   }
 
-  if (client && performance.now() < deadline) {
+  if (client && !once && performance.now() < deadline) {
     // Present the certificate where the server was seen asking for one: node:tls answers a request in
     // the handshake or in a TLS 1.2 renegotiation; only the own TLS 1.3 client answers post-handshake.
     const asked = (version: string, by?: string) =>
@@ -227,9 +223,13 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
     const viaPha = phaAttempt?.clientAuth.mode === 'post-handshake';
     const runs: (Planned | 'pha')[] = [];
     const withCert = (label: string, min: tls.SecureVersion, max: tls.SecureVersion): Planned => ({ kind: 'client-certificate', label: `Presenting the client certificate (${client.fileName})${label}`, min, max });
-    if (options.tls === '1.2') runs.push(withCert('', 'TLSv1.2', 'TLSv1.2'));
-    else if (options.tls === '1.3') runs.push(viaPha ? 'pha' : withCert('', 'TLSv1.3', 'TLSv1.3'));
-    else if (asked('TLS 1.3', 'handshake')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
+    // A version the server refused is not offered again: the certificate would not even be asked for.
+    const refused = refusedVersions(attempts);
+    if (options.tls === '1.2') {
+      if (!refused.has('TLS 1.2')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.2'));
+    } else if (options.tls === '1.3') {
+      if (!refused.has('TLS 1.3')) runs.push(viaPha ? 'pha' : withCert('', 'TLSv1.3', 'TLSv1.3'));
+    } else if (asked('TLS 1.3', 'handshake')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
     else {
       if (asked('TLS 1.2')) runs.push(withCert(', TLS 1.2', 'TLSv1.2', 'TLSv1.2'));
       if (viaPha) runs.push('pha');

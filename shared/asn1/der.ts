@@ -221,7 +221,10 @@ export function octets(buf: Uint8Array, tlv: Tlv, depth = 0): Uint8Array {
 export function bitStringBytes(buf: Uint8Array, tlv: Tlv | undefined, wholeBytes = false): Uint8Array {
   if (tlv === undefined || (tlv.tag & CONSTRUCTED) !== 0) throw new DerError('expected a bit string', tlv?.start ?? null);
   if (tlv.contentEnd === tlv.content) throw new DerError('empty BIT STRING', tlv.start);
-  if (wholeBytes && buf[tlv.content] !== 0) throw new DerError('bit string with unused bits', tlv.start);
+  const unused = buf[tlv.content]!;
+  // X.690 8.6.2.2-8.6.2.3: 0 to 7 unused bits, and none when there are no bits at all.
+  if (unused > 7 || (unused > 0 && tlv.contentEnd === tlv.content + 1)) throw new DerError(`BIT STRING with ${unused} unused bits`, tlv.start);
+  if (wholeBytes && unused !== 0) throw new DerError('bit string with unused bits', tlv.start);
   return buf.subarray(tlv.content + 1, tlv.contentEnd);
 }
 
@@ -352,6 +355,8 @@ export function utf8(buf: Uint8Array, from: number, to: number): string {
 
 /** BMPString (UTF-16BE) and UniversalString (UTF-32BE), used by old Windows CAs and templates. */
 export function ucs(buf: Uint8Array, from: number, to: number, width: 2 | 4): string {
+  // X.680 41: every BMPString character is two octets, every UniversalString character four.
+  if ((to - from) % width !== 0) throw new DerError(`a ${width === 2 ? 'BMPString' : 'UniversalString'} of ${to - from} bytes`, from);
   let out = '';
   for (let i = from; i + width <= to; i += width) {
     const cp = width === 2 ? (buf[i]! << 8) | buf[i + 1]! : ((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) >>> 0;
@@ -370,6 +375,9 @@ export function readString(buf: Uint8Array, tlv: Tlv): string | null {
     case TAG.NUMERIC_STRING:
     case TAG.VISIBLE_STRING:
     case TAG.T61_STRING: // Treated as Latin-1, as OpenSSL and Windows display it.
+    case 0x15: // VideotexString, GraphicString, GeneralString: ISO 2022 strings, shown as Latin-1 as well.
+    case 0x19:
+    case 0x1b:
       return latin1(buf, tlv.content, tlv.contentEnd);
     case TAG.BMP_STRING:
       return ucs(buf, tlv.content, tlv.contentEnd, 2);
@@ -378,4 +386,33 @@ export function readString(buf: Uint8Array, tlv: Tlv): string | null {
     default:
       return null;
   }
+}
+
+/**
+ * `tlv` itself when it is a well-formed element: X.690 8.1.1 (a constructed element holds complete
+ * encodings, checked all the way down), 8.9.1/8.11.1 (SEQUENCE and SET are constructed) and X.680 8.6
+ * (universal tags 0 and 15 are not types). For values Certbench keeps without decoding (a name
+ * attribute that is not a string, algorithm parameters), so damage inside them is still said.
+ */
+export function wellFormed(buf: Uint8Array, tlv: Tlv, depth = 0): Tlv {
+  const universal = (tlv.tag & 0xc0) === 0;
+  const number = tlv.tag & 0x1f;
+  if (universal && (number === 0 || number === 15 || ((number === 16 || number === 17) && !isConstructed(tlv)))) {
+    throw new DerError(`impossible tag 0x${tlv.tag.toString(16)}`, tlv.start);
+  }
+  if (isConstructed(tlv)) {
+    if (depth > MAX_DEPTH) throw new DerError('nesting too deep', tlv.start);
+    for (const child of children(buf, tlv, 4096)) wellFormed(buf, child, depth + 1);
+    return tlv;
+  }
+  const length = tlv.contentEnd - tlv.content;
+  // X.690 8.2.1 (BOOLEAN one octet), 8.3.1 (INTEGER at least one), 8.6.2 (BIT STRING unused bits), 8.8.2
+  // (NULL empty), 8.19 (OID), X.680 46-47 (times, read as RFC 5280 4.1.2.5 writes them).
+  if (tlv.tag === TAG.BIT_STRING) bitStringBytes(buf, tlv);
+  else if (tlv.tag === TAG.OID) readOid(buf, tlv);
+  else if (tlv.tag === TAG.UTC_TIME || tlv.tag === TAG.GENERALIZED_TIME) readTime(buf, tlv);
+  else if ((tlv.tag === TAG.BOOLEAN && length !== 1) || (tlv.tag === TAG.INTEGER && length === 0) || (tlv.tag === TAG.NULL && length !== 0)) {
+    throw new DerError(`malformed element (tag 0x${tlv.tag.toString(16)}, ${length} bytes)`, tlv.start);
+  }
+  return tlv;
 }

@@ -1,5 +1,5 @@
 import { latin1, toHex } from '../asn1/bytes';
-import { DerError, TAG, bytesOf, children, contentOf, readOid, readSmallInt, readString, readTlv, ucs, type Tlv } from '../asn1/der';
+import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, expectOid, readOid, readSmallInt, readString, readTlv, ucs, type Tlv } from '../asn1/der';
 import type { GeneralName } from '../model/certificate';
 import { readName } from './names';
 import { EKU_NAMES, KEY_USAGE_BITS, POLICY_NAMES } from './oids';
@@ -31,8 +31,8 @@ function root(value: Uint8Array, tag: number, what: string): Tlv {
 /** RFC 5280 4.2.1.3: named bits, in order. */
 export function decodeKeyUsage(value: Uint8Array): string[] {
   const tlv = root(value, TAG.BIT_STRING, 'Key Usage');
-  const unused = value[tlv.content] ?? 0;
-  const bits = value.subarray(tlv.content + 1, tlv.end);
+  const bits = bitStringBytes(value, tlv);
+  const unused = value[tlv.content]!;
   const total = bits.length * 8 - unused;
   return KEY_USAGE_BITS.filter((_, i) => i < total && (((bits[i >> 3] ?? 0) >> (7 - (i & 7))) & 1) === 1);
 }
@@ -40,7 +40,7 @@ export function decodeKeyUsage(value: Uint8Array): string[] {
 export function decodeEku(value: Uint8Array): { oid: string; name: string }[] {
   const seq = root(value, TAG.SEQUENCE, 'Enhanced Key Usage');
   return children(value, seq, 256).map((t) => {
-    const oid = readOid(value, t);
+    const oid = expectOid(value, t);
     return { oid, name: EKU_NAMES[oid] ?? oid };
   });
 }
@@ -50,8 +50,10 @@ export function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLe
   let ca = false;
   let pathLength: number | null = null;
   for (const t of children(value, seq, 2)) {
-    if (t.tag === TAG.BOOLEAN) ca = value[t.content] !== 0;
+    // RFC 5280 4.2.1.9: cA BOOLEAN then pathLenConstraint INTEGER, nothing else.
+    if (t.tag === TAG.BOOLEAN && pathLength === null) ca = value[t.content] !== 0;
     else if (t.tag === TAG.INTEGER) pathLength = readSmallInt(value, t);
+    else throw new DerError(`Basic Constraints: unexpected tag 0x${t.tag.toString(16)}`, t.start);
   }
   return { ca, pathLength };
 }
@@ -87,8 +89,18 @@ export function generalName(buf: Uint8Array, t: Tlv): GeneralName {
       }
       return { type: 'other', value: oid };
     }
+    case 0xa3: // x400Address
+      children(buf, t, 256);
+      return { type: 'other', value: '[3]' };
+    case 0xa5: {
+      // ediPartyName (RFC 5280 4.2.1.6): [0] nameAssigner OPTIONAL, [1] partyName.
+      const parts = children(buf, t, 2);
+      if (parts.at(-1)?.tag !== 0xa1 || (parts.length === 2 && parts[0]!.tag !== 0xa0)) throw new DerError('ediPartyName without its party name', t.start);
+      return { type: 'other', value: '[5]' };
+    }
     default:
-      return { type: 'other', value: `[${t.tag & 0x1f}]` };
+      // RFC 5280 4.2.1.6: GeneralName is [0] to [8], each in its one form; anything else is damage.
+      throw new DerError(`not a GeneralName (tag 0x${t.tag.toString(16)})`, t.start);
   }
 }
 
@@ -143,6 +155,7 @@ export function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyId {
       const names = children(value, t, 16).map((n) => generalName(value, n));
       out.issuer = names.map((n) => n.value).join('; ') || null;
     } else if (t.tag === 0x82) out.serial = toHex(contentOf(value, t));
+    else throw new DerError(`Authority Key Identifier: unknown part (tag 0x${t.tag.toString(16)})`, t.start); // RFC 5280 4.2.1.1: [0], [1], [2] only
   }
   return out;
 }
@@ -152,9 +165,9 @@ export function decodeAuthorityInfoAccess(value: Uint8Array): { ocsp: string[]; 
   const seq = root(value, TAG.SEQUENCE, 'Authority Information Access');
   const out = { ocsp: [] as string[], caIssuers: [] as string[] };
   for (const ad of children(value, seq, 64)) {
-    const [method, location] = children(value, ad, 2);
-    if (!method || !location) continue;
-    const oid = readOid(value, method);
+    const [method, location] = ad.tag === TAG.SEQUENCE ? children(value, ad, 2) : [];
+    if (!location) throw new DerError('an access description is not a method and a location', ad.start);
+    const oid = expectOid(value, method);
     const name = generalName(value, location);
     if (oid === '1.3.6.1.5.5.7.48.1') out.ocsp.push(name.value);
     else if (oid === '1.3.6.1.5.5.7.48.2') out.caIssuers.push(name.value);
@@ -167,10 +180,15 @@ export function decodeCrlDistributionPoints(value: Uint8Array): string[] {
   const seq = root(value, TAG.SEQUENCE, 'CRL Distribution Points');
   const out: string[] = [];
   for (const dp of children(value, seq, 64)) {
+    // RFC 5280 4.2.1.13: DistributionPoint is [0] distributionPoint, [1] reasons, [2] cRLIssuer;
+    // DistributionPointName is [0] fullName or [1] nameRelativeToCRLIssuer. Other tags are damage.
+    if (dp.tag !== TAG.SEQUENCE) throw new DerError('a distribution point is not a SEQUENCE', dp.start);
     for (const field of children(value, dp, 3)) {
-      if (field.tag !== 0xa0) continue; // distributionPoint
+      if (field.tag === 0x81 || field.tag === 0xa2) continue;
+      if (field.tag !== 0xa0) throw new DerError(`a distribution point holds an unknown part (tag 0x${field.tag.toString(16)})`, field.start);
       for (const dpName of children(value, field, 2)) {
-        if (dpName.tag !== 0xa0) continue; // fullName (implicit GeneralNames)
+        if (dpName.tag === 0xa1) continue;
+        if (dpName.tag !== 0xa0) throw new DerError(`a distribution point name of unknown kind (tag 0x${dpName.tag.toString(16)})`, dpName.start);
         for (const n of children(value, dpName, 64)) out.push(generalName(value, n).value);
       }
     }
@@ -188,14 +206,16 @@ export interface Policy {
 export function decodeCertificatePolicies(value: Uint8Array): Policy[] {
   const seq = root(value, TAG.SEQUENCE, 'Certificate Policies');
   return children(value, seq, 64).map((pi) => {
+    if (pi.tag !== TAG.SEQUENCE) throw new DerError('a policy is not a SEQUENCE', pi.start);
     const [idTlv, qualifiers] = children(value, pi, 2);
+    if (qualifiers && qualifiers.tag !== TAG.SEQUENCE) throw new DerError('policy qualifiers are not a SEQUENCE', qualifiers.start);
     if (!idTlv || idTlv.tag !== TAG.OID) throw new DerError('policy without an OID', pi.start);
     const oid = readOid(value, idTlv);
     const cps: string[] = [];
     if (qualifiers) {
       for (const q of children(value, qualifiers, 16)) {
-        const [qid, qval] = children(value, q, 2);
-        if (qid && qval && readOid(value, qid) === '1.3.6.1.5.5.7.2.1') cps.push(readString(value, qval) ?? '');
+        const [qid, qval] = q.tag === TAG.SEQUENCE ? children(value, q, 2) : [];
+        if (expectOid(value, qid) === '1.3.6.1.5.5.7.2.1' && qval) cps.push(readString(value, qval) ?? '');
       }
     }
     return { oid, name: POLICY_NAMES[oid] ?? oid, cps };
@@ -238,7 +258,8 @@ export function decodeNameConstraints(value: Uint8Array): NameConstraints {
   const out: NameConstraints = { permitted: [], excluded: [] };
   for (const t of children(value, seq, 2)) {
     const list = t.tag === 0xa0 ? out.permitted : t.tag === 0xa1 ? out.excluded : null;
-    if (!list) continue;
+    // RFC 5280 4.2.1.10: only [0] permitted and [1] excluded; skipping another part would drop a limit.
+    if (!list) throw new DerError(`name constraints hold an unknown part (tag 0x${t.tag.toString(16)})`, t.start);
     for (const subtree of children(value, t, MAX_GENERAL_NAMES)) {
       const [base] = children(value, subtree, 3);
       if (base) list.push(generalName(value, base));

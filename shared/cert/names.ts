@@ -1,5 +1,5 @@
 import { toHex } from '../asn1/bytes';
-import { TAG, children, readOid, readString, readTlv, bytesOf } from '../asn1/der';
+import { DerError, TAG, children, readOid, readString, readTlv, bytesOf, wellFormed } from '../asn1/der';
 import { NAME_ATTRIBUTE_SHORT } from './oids';
 import type { DistinguishedName, NameAttribute } from '../model/certificate';
 
@@ -10,21 +10,21 @@ import type { DistinguishedName, NameAttribute } from '../model/certificate';
 export function readName(nameDer: Uint8Array): DistinguishedName {
   const seq = readTlv(nameDer, 0);
   const rdns: NameAttribute[][] = [];
-  if (seq.tag === TAG.SEQUENCE) {
-    for (const set of children(nameDer, seq, 256)) {
-      if (set.tag !== TAG.SET) continue;
-      const rdn: NameAttribute[] = [];
-      for (const atv of children(nameDer, set, 64)) {
-        if (atv.tag !== TAG.SEQUENCE) continue;
-        const [typeTlv, valueTlv] = children(nameDer, atv, 2);
-        if (!typeTlv || typeTlv.tag !== TAG.OID || !valueTlv) continue;
-        const oid = readOid(nameDer, typeTlv);
-        // RFC 4514 2.4: a value that is not a string is written as '#' + hex of its DER.
-        const value = readString(nameDer, valueTlv) ?? `#${toHex(bytesOf(nameDer, valueTlv)).toLowerCase()}`;
-        rdn.push({ oid, type: NAME_ATTRIBUTE_SHORT[oid] ?? oid, value });
-      }
-      if (rdn.length) rdns.push(rdn);
+  // RFC 5280 4.1.2.4: Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value }. Anything else is a
+  // damaged name, said as such: skipping the odd part would show a name the certificate does not hold.
+  if (seq.tag !== TAG.SEQUENCE) throw new DerError('a name is not a SEQUENCE', 0);
+  for (const set of children(nameDer, seq, 256)) {
+    if (set.tag !== TAG.SET) throw new DerError('a name holds something other than a SET of attributes', set.start);
+    const rdn: NameAttribute[] = [];
+    for (const atv of children(nameDer, set, 64)) {
+      const [typeTlv, valueTlv, extra] = atv.tag === TAG.SEQUENCE ? children(nameDer, atv, 3) : [];
+      if (typeTlv?.tag !== TAG.OID || !valueTlv || extra) throw new DerError('a name attribute is not an OID and a value', atv.start);
+      const oid = readOid(nameDer, typeTlv);
+      // RFC 4514 2.4: a value that is not a string is written as '#' + hex of its DER.
+      const value = readString(nameDer, valueTlv) ?? `#${toHex(bytesOf(nameDer, wellFormed(nameDer, valueTlv))).toLowerCase()}`;
+      rdn.push({ oid, type: NAME_ATTRIBUTE_SHORT[oid] ?? oid, value });
     }
+    if (rdn.length) rdns.push(rdn);
   }
   // RFC 4514 2.1: the RDN sequence is written starting with the last element (most specific first).
   const reversed = rdns.slice().reverse();

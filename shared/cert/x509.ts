@@ -1,5 +1,5 @@
 import { bytesEqual } from '../asn1/bytes';
-import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectTlv, readOid, readTime, type Tlv } from '../asn1/der';
+import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectTlv, readOid, readTime, wellFormed, type Tlv } from '../asn1/der';
 
 /**
  * The structure of one X.509 certificate (RFC 5280 4.1) as byte ranges over its DER, decoded with
@@ -46,7 +46,9 @@ export function parseX509(der: Uint8Array): X509View {
   let version = 1;
   if (parts[0]?.tag === context(0)) {
     const v = expectTlv(der, parts[0].content, TAG.INTEGER, parts[0].end, 'version');
-    version = (der[v.end - 1] ?? 0) + 1;
+    // RFC 5280 4.1.2.1: v1(0), v2(1), v3(2) are the only versions; anything else is not a certificate we can read.
+    if (v.end !== parts[0].end || v.contentEnd - v.content !== 1 || der[v.content]! > 2) throw new DerError('unknown certificate version', v.start);
+    version = der[v.content]! + 1;
     i = 1;
   }
   const [serialTlv, innerSigTlv, issuerTlv, validityTlv, subjectTlv, spkiTlv] = parts.slice(i, i + 6);
@@ -56,14 +58,20 @@ export function parseX509(der: Uint8Array): X509View {
   if (serialTlv.tag !== TAG.INTEGER || issuerTlv.tag !== TAG.SEQUENCE || subjectTlv.tag !== TAG.SEQUENCE) {
     throw new DerError('not an X.509 certificate (unexpected field types)', tbsTlv.start);
   }
+  if (validityTlv.tag !== TAG.SEQUENCE) throw new DerError('validity is not a SEQUENCE', validityTlv.start);
   const [nb, na] = children(der, validityTlv, 2);
   if (!nb || !na) throw new DerError('validity is incomplete', validityTlv.start);
+  // RFC 5280 4.1.1.2 / 4.1.2.3: the TBSCertificate's signature field is an AlgorithmIdentifier too.
+  readAlgorithm(der, innerSigTlv);
 
   const extensions: RawExtension[] = [];
   for (const extra of parts.slice(i + 6)) {
-    if (extra.tag !== context(3)) continue; // [1] issuerUniqueID / [2] subjectUniqueID are ignored
+    // RFC 5280 4.1: after the key come only [1] issuerUniqueID and [2] subjectUniqueID (ignored) and [3] extensions.
+    if (extra.tag === 0x81 || extra.tag === 0x82 || extra.tag === 0xa1 || extra.tag === 0xa2) continue;
+    if (extra.tag !== context(3)) throw new DerError(`unexpected field after the public key (tag 0x${extra.tag.toString(16)})`, extra.start);
     const seq = expectTlv(der, extra.content, TAG.SEQUENCE, extra.end, 'Extensions');
     for (const ext of children(der, seq, MAX_EXTENSIONS)) {
+      if (ext.tag !== TAG.SEQUENCE) throw new DerError('an extension is not a SEQUENCE', ext.start);
       const fields = children(der, ext, 3);
       const oidTlv = fields[0];
       if (!oidTlv || oidTlv.tag !== TAG.OID) throw new DerError('extension without an OID', ext.start);
@@ -74,6 +82,8 @@ export function parseX509(der: Uint8Array): X509View {
         valueTlv = fields[2];
       }
       if (!valueTlv || valueTlv.tag !== TAG.OCTET_STRING) throw new DerError('extension without a value', ext.start);
+      // RFC 5280 4.1: Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue } and nothing after.
+      if (valueTlv !== fields[fields.length - 1]) throw new DerError('an extension holds more than an OID, a flag and a value', ext.start);
       extensions.push({ oid: readOid(der, oidTlv), critical, value: contentOf(der, valueTlv) });
     }
   }
@@ -99,6 +109,9 @@ function readAlgorithm(der: Uint8Array, tlv: Tlv): { oid: string; params: Uint8A
   if (tlv.tag !== TAG.SEQUENCE) throw new DerError('AlgorithmIdentifier is not a SEQUENCE', tlv.start);
   const [oid, params] = children(der, tlv, 2);
   if (!oid || oid.tag !== TAG.OID) throw new DerError('AlgorithmIdentifier without an OID', tlv.start);
+  // A named curve's OID is read now, so a damaged one refuses the certificate instead of showing as "explicit parameters".
+  if (params?.tag === TAG.OID) readOid(der, params);
+  else if (params) wellFormed(der, params);
   return { oid: readOid(der, oid), params: params && params.tag !== TAG.NULL ? bytesOf(der, params) : null };
 }
 

@@ -13,6 +13,26 @@ import { NEVER_INCLUDED, REDACTION_OPTIONS, clip, collectNowRequest, lastDiagnos
 import type { ExportState, ExportedBundle } from './use-bundle-export';
 
 type Source = 'last' | 'now';
+type LastReport = ReturnType<typeof useLastReport>['report'];
+
+/** What the export form holds: the source, the collect-now inputs, whether stores go in, and the redactions. */
+function useExportChoices() {
+  const [source, setSource] = useState<Source>('last');
+  const [url, setUrl] = useState('');
+  const [identity, setIdentity] = useState('');
+  const [includeStores, setIncludeStores] = useState(true);
+  const [redact, setRedact] = useState<ReadonlySet<RedactionKind>>(() => new Set());
+  const toggle = (kind: RedactionKind, on: boolean) =>
+    setRedact((s) => {
+      const next = new Set(s);
+      if (on) next.add(kind);
+      else next.delete(kind);
+      return next;
+    });
+  return { source, setSource, url, setUrl, identity, setIdentity, includeStores, setIncludeStores, redact, toggle };
+}
+
+type ExportChoices = ReturnType<typeof useExportChoices>;
 
 /**
  * "Export a bundle": what goes in (the last diagnosis of this session, or a collection made now),
@@ -34,28 +54,15 @@ export function ExportPanel({
   opening: string | null;
 }) {
   const last = useLastReport();
-  const navigation = useNavigation();
-  const [source, setSource] = useState<Source>('last');
-  const [url, setUrl] = useState('');
-  const [identity, setIdentity] = useState('');
-  const [includeStores, setIncludeStores] = useState(true);
-  const [redact, setRedact] = useState<ReadonlySet<RedactionKind>>(() => new Set());
+  const choices = useExportChoices();
   const running = current.state === 'running';
-  const useLast = last.report !== null && source === 'last';
+  const useLast = last.report !== null && choices.source === 'last';
 
   const submit = () => {
-    const redactions = REDACTION_OPTIONS.map((o) => o.kind).filter((k) => redact.has(k));
-    const what = useLast && last.report ? { report: last.report } : { diagnose: collectNowRequest({ url, identity }) };
-    onExport({ ...what, redact: redactions, includeStores });
+    const redactions = REDACTION_OPTIONS.map((o) => o.kind).filter((k) => choices.redact.has(k));
+    const what = useLast && last.report ? { report: last.report } : { diagnose: collectNowRequest({ url: choices.url, identity: choices.identity }) };
+    onExport({ ...what, redact: redactions, includeStores: choices.includeStores });
   };
-
-  const toggle = (kind: RedactionKind, on: boolean) =>
-    setRedact((s) => {
-      const next = new Set(s);
-      if (on) next.add(kind);
-      else next.delete(kind);
-      return next;
-    });
 
   return (
     <section className="bundles-card" aria-labelledby="bundles-export-title" data-testid="bundle-export">
@@ -74,121 +81,154 @@ export function ExportPanel({
         }}
       >
         <div className="bundles-export-grid">
-          <fieldset className="bundles-fieldset" data-testid="bundle-source">
-            <legend className="bundles-legend">What goes in</legend>
-            {last.report ? (
-              <>
-                <label className="checkbox bundles-choice" title={last.report.summary}>
-                  <input
-                    type="radio"
-                    name="bundle-source"
-                    checked={source === 'last'}
-                    onChange={() => setSource('last')}
-                    disabled={running}
-                    data-testid="bundle-source-last"
-                  />
-                  <span data-testid="bundle-last-report">{lastDiagnosisWords(last.report, (iso) => formatLocalDateTime(iso))}</span>
-                </label>
-                <label className="checkbox bundles-choice">
-                  <input type="radio" name="bundle-source" checked={source === 'now'} onChange={() => setSource('now')} disabled={running} data-testid="bundle-source-now" />
-                  <span>A new collection, made now</span>
-                </label>
-              </>
-            ) : (
-              <p className="muted" data-testid="bundle-no-report">
-                No diagnosis was made in this session, so the export collects now. For a fuller collection (a client certificate,
-                attached logs and configuration files) use the{' '}
-                <button type="button" className="link-button" onClick={() => navigation.go('findings')}>
-                  Diagnose page
-                </button>{' '}
-                first.
-              </p>
-            )}
-            {!useLast && (
-              <div className="bundles-collect" data-testid="bundle-collect-form">
-                <label className="bundles-field">
-                  <span className="field-label">Server address (optional)</span>
-                  <input
-                    className="text-input mono"
-                    type="text"
-                    placeholder="https://shop.contoso.com/secure/"
-                    value={url}
-                    onChange={(e) => setUrl(e.target.value)}
-                    disabled={running}
-                    spellCheck={false}
-                    autoComplete="off"
-                    data-testid="bundle-url"
-                  />
-                </label>
-                <label className="bundles-field">
-                  <span className="field-label">Identity that must read the key (optional)</span>
-                  <input
-                    className="text-input mono"
-                    type="text"
-                    placeholder="IIS AppPool\Shop or www-data"
-                    value={identity}
-                    onChange={(e) => setIdentity(e.target.value)}
-                    disabled={running}
-                    spellCheck={false}
-                    autoComplete="off"
-                    data-testid="bundle-identity"
-                  />
-                </label>
-                {last.report && (
-                  <p className="bundles-hint muted">
-                    A fuller collection (with a client certificate, attached logs and configuration files) is made on the Diagnose page.
-                  </p>
-                )}
-              </div>
-            )}
-            <label className="checkbox bundles-stores">
-              <input type="checkbox" checked={includeStores} onChange={(e) => setIncludeStores(e.target.checked)} disabled={running} data-testid="bundle-include-stores" />
-              <span>Include this machine&apos;s certificate stores (public certificates and key file permissions only)</span>
-            </label>
-          </fieldset>
-
-          <fieldset className="bundles-fieldset" data-testid="bundle-redactions">
-            <legend className="bundles-legend">Redact before export</legend>
-            <p className="bundles-hint muted">Replaced by the same stand-in in every file of the bundle, so it still reads consistently.</p>
-            {REDACTION_OPTIONS.map((o) => (
-              <label key={o.kind} className="checkbox bundles-redaction">
-                <input
-                  type="checkbox"
-                  checked={redact.has(o.kind)}
-                  onChange={(e) => toggle(o.kind, e.target.checked)}
-                  disabled={running}
-                  data-testid="bundle-redact"
-                  data-kind={o.kind}
-                />
-                <span>
-                  <span className="bundles-redaction-label">{o.label}</span>
-                  <span className="bundles-example">{o.example}</span>
-                </span>
-              </label>
-            ))}
-            <p className="bundles-never" data-testid="bundle-never">
-              <LockIcon size={15} />
-              {NEVER_INCLUDED}
-            </p>
-          </fieldset>
+          <SourceFieldset choices={choices} report={last.report} useLast={useLast} running={running} />
+          <RedactionFieldset redact={choices.redact} toggle={choices.toggle} running={running} />
         </div>
-
-        <div className="toolbar">
-          <button type="submit" className="button primary" disabled={running} data-testid="bundle-export-run">
-            <BundleIcon size={18} />
-            {running ? 'Exporting…' : 'Export bundle'}
-          </button>
-          {running && (
-            <button type="button" className="button secondary" onClick={onCancel} data-testid="bundle-export-cancel">
-              Cancel
-            </button>
-          )}
-          <span className="bundles-toolbar-note muted">
-            {useLast ? 'Exports the diagnosis already made: nothing is collected again.' : 'Collects now, then writes the bundle.'}
-          </span>
-        </div>
+        <ExportToolbar running={running} useLast={useLast} onCancel={onCancel} />
       </form>
+      <ExportStatus current={current} onOpen={onOpen} opening={opening} />
+    </section>
+  );
+}
 
+/** "What goes in": the last diagnosis or a collection made now (with its optional address and identity), and the stores. */
+function SourceFieldset({ choices, report, useLast, running }: { choices: ExportChoices; report: LastReport; useLast: boolean; running: boolean }) {
+  const navigation = useNavigation();
+  const { source, setSource, includeStores, setIncludeStores } = choices;
+  return (
+    <fieldset className="bundles-fieldset" data-testid="bundle-source">
+      <legend className="bundles-legend">What goes in</legend>
+      {report ? (
+        <>
+          <label className="checkbox bundles-choice" title={report.summary}>
+            <input
+              type="radio"
+              name="bundle-source"
+              checked={source === 'last'}
+              onChange={() => setSource('last')}
+              disabled={running}
+              data-testid="bundle-source-last"
+            />
+            <span data-testid="bundle-last-report">{lastDiagnosisWords(report, (iso) => formatLocalDateTime(iso))}</span>
+          </label>
+          <label className="checkbox bundles-choice">
+            <input type="radio" name="bundle-source" checked={source === 'now'} onChange={() => setSource('now')} disabled={running} data-testid="bundle-source-now" />
+            <span>A new collection, made now</span>
+          </label>
+        </>
+      ) : (
+        <p className="muted" data-testid="bundle-no-report">
+          No diagnosis was made in this session, so the export collects now. For a fuller collection (a client certificate,
+          attached logs and configuration files) use the{' '}
+          <button type="button" className="link-button" onClick={() => navigation.go('findings')}>
+            Diagnose page
+          </button>{' '}
+          first.
+        </p>
+      )}
+      {!useLast && <CollectNowFields choices={choices} hasReport={report !== null} running={running} />}
+      <label className="checkbox bundles-stores">
+        <input type="checkbox" checked={includeStores} onChange={(e) => setIncludeStores(e.target.checked)} disabled={running} data-testid="bundle-include-stores" />
+        <span>Include this machine&apos;s certificate stores (public certificates and key file permissions only)</span>
+      </label>
+    </fieldset>
+  );
+}
+
+/** The optional server address and identity of a collection made now. */
+function CollectNowFields({ choices, hasReport, running }: { choices: ExportChoices; hasReport: boolean; running: boolean }) {
+  return (
+    <div className="bundles-collect" data-testid="bundle-collect-form">
+      <label className="bundles-field">
+        <span className="field-label">Server address (optional)</span>
+        <input
+          className="text-input mono"
+          type="text"
+          placeholder="https://shop.contoso.com/secure/"
+          value={choices.url}
+          onChange={(e) => choices.setUrl(e.target.value)}
+          disabled={running}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="bundle-url"
+        />
+      </label>
+      <label className="bundles-field">
+        <span className="field-label">Identity that must read the key (optional)</span>
+        <input
+          className="text-input mono"
+          type="text"
+          placeholder="IIS AppPool\Shop or www-data"
+          value={choices.identity}
+          onChange={(e) => choices.setIdentity(e.target.value)}
+          disabled={running}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="bundle-identity"
+        />
+      </label>
+      {hasReport && (
+        <p className="bundles-hint muted">
+          A fuller collection (with a client certificate, attached logs and configuration files) is made on the Diagnose page.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** "Redact before export": each option with its example, and what never goes in whatever is chosen. */
+function RedactionFieldset({ redact, toggle, running }: { redact: ReadonlySet<RedactionKind>; toggle: (kind: RedactionKind, on: boolean) => void; running: boolean }) {
+  return (
+    <fieldset className="bundles-fieldset" data-testid="bundle-redactions">
+      <legend className="bundles-legend">Redact before export</legend>
+      <p className="bundles-hint muted">Replaced by the same stand-in in every file of the bundle, so it still reads consistently.</p>
+      {REDACTION_OPTIONS.map((o) => (
+        <label key={o.kind} className="checkbox bundles-redaction">
+          <input
+            type="checkbox"
+            checked={redact.has(o.kind)}
+            onChange={(e) => toggle(o.kind, e.target.checked)}
+            disabled={running}
+            data-testid="bundle-redact"
+            data-kind={o.kind}
+          />
+          <span>
+            <span className="bundles-redaction-label">{o.label}</span>
+            <span className="bundles-example">{o.example}</span>
+          </span>
+        </label>
+      ))}
+      <p className="bundles-never" data-testid="bundle-never">
+        <LockIcon size={15} />
+        {NEVER_INCLUDED}
+      </p>
+    </fieldset>
+  );
+}
+
+function ExportToolbar({ running, useLast, onCancel }: { running: boolean; useLast: boolean; onCancel: () => void }) {
+  return (
+    <div className="toolbar">
+      <button type="submit" className="button primary" disabled={running} data-testid="bundle-export-run">
+        <BundleIcon size={18} />
+        {running ? 'Exporting…' : 'Export bundle'}
+      </button>
+      {running && (
+        <button type="button" className="button secondary" onClick={onCancel} data-testid="bundle-export-cancel">
+          Cancel
+        </button>
+      )}
+      <span className="bundles-toolbar-note muted">
+        {useLast ? 'Exports the diagnosis already made: nothing is collected again.' : 'Collects now, then writes the bundle.'}
+      </span>
+    </div>
+  );
+}
+
+/** The export under way (progress), failed (why), or done (the result). */
+function ExportStatus({ current, onOpen, opening }: { current: ExportState; onOpen: (bundle: ExportedBundle) => void; opening: string | null }) {
+  return (
+    <>
       {current.state === 'running' && (
         <ProgressBar progress={current.progress} indeterminate={current.indeterminate} what="Exporting the bundle" testId="bundle-export-progress" />
       )}
@@ -198,7 +238,7 @@ export function ExportPanel({
         </p>
       )}
       {current.state === 'done' && <ExportResult bundle={current.bundle} onOpen={onOpen} opening={opening === current.bundle.fileName} />}
-    </section>
+    </>
   );
 }
 

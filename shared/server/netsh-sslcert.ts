@@ -183,7 +183,7 @@ export function splitLabelLine(line: string): { label: string; value: string } |
  * Switch values: Enabled/Disabled for the classic switches, Set/Not Set for the DefaultFlags ones
  * (reference 4). German values are constructed (UNCERTAIN; netsh may well print them in English).
  */
-function parseSwitch(value: string): boolean | null {
+export function parseSwitch(value: string): boolean | null {
   switch (norm(value)) {
     case 'enabled':
     case 'set':

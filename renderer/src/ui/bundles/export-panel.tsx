@@ -139,40 +139,43 @@ function SourceFieldset({ choices, report, useLast, running }: { choices: Export
 function CollectNowFields({ choices, hasReport, running }: { choices: ExportChoices; hasReport: boolean; running: boolean }) {
   return (
     <div className="bundles-collect" data-testid="bundle-collect-form">
-      <label className="bundles-field">
-        <span className="field-label">Server address (optional)</span>
-        <input
-          className="text-input mono"
-          type="text"
-          placeholder="https://shop.contoso.com/secure/"
-          value={choices.url}
-          onChange={(e) => choices.setUrl(e.target.value)}
-          disabled={running}
-          spellCheck={false}
-          autoComplete="off"
-          data-testid="bundle-url"
-        />
-      </label>
-      <label className="bundles-field">
-        <span className="field-label">Identity that must read the key (optional)</span>
-        <input
-          className="text-input mono"
-          type="text"
-          placeholder="IIS AppPool\Shop or www-data"
-          value={choices.identity}
-          onChange={(e) => choices.setIdentity(e.target.value)}
-          disabled={running}
-          spellCheck={false}
-          autoComplete="off"
-          data-testid="bundle-identity"
-        />
-      </label>
+      <CollectField label="Server address (optional)" placeholder="https://shop.contoso.com/secure/" value={choices.url} onChange={choices.setUrl} running={running} testId="bundle-url" />
+      <CollectField label="Identity that must read the key (optional)" placeholder="IIS AppPool\Shop or www-data" value={choices.identity} onChange={choices.setIdentity} running={running} testId="bundle-identity" />
       {hasReport && (
         <p className="bundles-hint muted">
           A fuller collection (with a client certificate, attached logs and configuration files) is made on the Diagnose page.
         </p>
       )}
     </div>
+  );
+}
+
+interface CollectFieldProps {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  running: boolean;
+  testId: string;
+}
+
+/** One labelled text input of the collect-now form (monospace: addresses and account names are typed exactly). */
+function CollectField({ label, placeholder, value, onChange, running, testId }: CollectFieldProps) {
+  return (
+    <label className="bundles-field">
+      <span className="field-label">{label}</span>
+      <input
+        className="text-input mono"
+        type="text"
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        disabled={running}
+        spellCheck={false}
+        autoComplete="off"
+        data-testid={testId}
+      />
+    </label>
   );
 }
 

@@ -1,20 +1,15 @@
 import { X509Certificate } from 'node:crypto';
 import { summarizeCertificate } from '../shared/cert/summarize';
-import { toPem } from '../shared/cert/containers/text';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateCertificates, generateHierarchy } from './generate';
+import { generateCertificates } from './generate';
 import { fuzz } from './fuzz';
-import { CertPool } from '../shared/chain/pool';
-import { buildChain } from '../shared/chain/build';
 // The main process verifies signatures with node:crypto (electron/services/node-verify.ts): so does the bench.
 import '../electron/services/node-verify';
 import { benchProbe } from './probe';
 import { benchBundle } from './bundle';
 import { benchLog } from './log';
 import { benchCli } from './cli';
+import { benchUi } from './ui';
+import { benchChains } from './chain';
 import { round, type BenchResult } from './result';
 
 /**
@@ -69,57 +64,6 @@ async function benchInspect(): Promise<BenchResult> {
   };
 }
 
-/**
- * Build and validate chains for 1,000 leaves over a pool of 10,000 certificates. Baseline:
- * `openssl verify` checking the same leaves against the same roots and intermediates in one process.
- */
-async function benchChains(): Promise<BenchResult> {
-  const leaves = Math.min(1000, count);
-  const poolSize = Math.max(count, 10_000);
-  progress(`generating a pool of ${poolSize} certificates (5 roots, 50 intermediates, leaves)...`);
-  const h = await generateHierarchy({ roots: 5, intermediatesPerRoot: 10, leaves: poolSize - 55 });
-  const targets = h.leaves.slice(0, leaves);
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-bench-'));
-  const pem = (ders: Uint8Array[]) =>
-    ders.map((d) => toPem('CERTIFICATE', d)).join('');
-  fs.writeFileSync(path.join(dir, 'roots.pem'), pem(h.roots));
-  fs.writeFileSync(path.join(dir, 'inter.pem'), pem(h.intermediates));
-  const leafFiles = targets.map((d, i) => {
-    const f = path.join(dir, `leaf-${i}.pem`);
-    fs.writeFileSync(f, pem([d]));
-    return f;
-  });
-  progress('measuring openssl verify (baseline)...');
-  let started = performance.now();
-  execFileSync('openssl', ['verify', '-CAfile', path.join(dir, 'roots.pem'), '-untrusted', path.join(dir, 'inter.pem'), ...leafFiles], { stdio: 'pipe', maxBuffer: 64 << 20 });
-  const opensslMs = performance.now() - started;
-  fs.rmSync(dir, { recursive: true, force: true });
-
-  progress('measuring Certbench chain building (pool load included)...');
-  started = performance.now();
-  const pool = new CertPool();
-  for (const d of h.roots) pool.add(d, 'Root store', true);
-  for (const d of h.intermediates) pool.add(d, 'CA store');
-  const entries = h.leaves.map((d) => pool.add(d, 'files'));
-  let valid = 0;
-  for (const e of entries.slice(0, leaves)) {
-    const r = await buildChain(pool, e, { at: new Date(), purpose: 'client-auth' });
-    if (r.best.status === 'valid') valid++;
-  }
-  const oursMs = performance.now() - started;
-  if (valid !== leaves) throw new Error(`only ${valid} of ${leaves} chains validated`);
-  return {
-    name: 'chain.build-and-validate',
-    value: Math.round(oursMs),
-    unit: `ms for ${leaves} leaves over ${pool.size} certificates`,
-    baseline: 'openssl verify, same leaves, roots and intermediates, one process',
-    baselineValue: Math.round(opensslMs),
-    ratio: round(oursMs / opensslMs),
-    target: '< 1000 ms (issue 3)',
-  };
-}
-
 /** 100,000 mutated DER, PEM and PFX inputs; the baseline is the clean parse of the same seeds. */
 async function benchFuzz(): Promise<BenchResult> {
   const cases = args.includes('--quick') ? 10_000 : 100_000;
@@ -142,13 +86,14 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-// `--only cli|inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
+// `--only cli|ui|inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
 const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['cli', () => benchCli(progress)],
+  ['ui', () => benchUi(progress)],
   ['inspect', benchInspect],
-  ['chain', benchChains],
+  ['chain', () => benchChains(progress, count)],
   ['fuzz', benchFuzz],
   ['probe', () => benchProbe(progress)],
   ['bundle', () => benchBundle(progress)],

@@ -1,18 +1,12 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { call } from '../../api/client';
-import { CertificatesArea } from '../certificates/certificates-area';
-import { KeysArea, type KeyRequest } from '../keys/keys-area';
+import type { KeyRequest } from '../keys/keys-area';
 import type { KeyTarget } from '../keys/key-target';
-import { LabArea } from '../lab/lab-area';
-import { FindingsArea } from '../diagnose/findings-area';
-import { ServerArea } from '../server/server-area';
-import { BundlesArea } from '../bundles/bundles-area';
 import type { OpenedBundle } from '../../../../shared/model/bundle';
 import { BundleViewContext, type BundleView } from './bundle-view';
 import { LastReportContext, type LastReport } from './report-context';
 import type { DiagnoseReport } from '../../../../shared/model/diagnose';
 import type { DiagnoseRequest } from '../../../../shared/contract';
-import { ProbeArea } from '../probe/probe-area';
 import type { ProbeRequest } from '../probe/probe-request';
 import { StoreListingProvider } from '../stores/store-listing';
 import { loadSession, saveSession } from '../../lib/session';
@@ -23,6 +17,17 @@ import { NavigationContext, type Navigation } from './navigation';
 import { parseRoute, routeHash, sameRoute, type Route, type RouteId } from './route';
 import { AREAS, Sidebar } from './sidebar';
 import { TopBar, type AppInfoState } from './top-bar';
+
+// Each area's code loads when the area is first opened (Vite splits them into chunks): the first
+// screen parses only the shell and the start page. The import is started at once, so an area opened
+// seconds later is usually loaded already.
+const CertificatesArea = lazy(() => import('../certificates/certificates-area').then((m) => ({ default: m.CertificatesArea })));
+const KeysArea = lazy(() => import('../keys/keys-area').then((m) => ({ default: m.KeysArea })));
+const ProbeArea = lazy(() => import('../probe/probe-area').then((m) => ({ default: m.ProbeArea })));
+const ServerArea = lazy(() => import('../server/server-area').then((m) => ({ default: m.ServerArea })));
+const FindingsArea = lazy(() => import('../diagnose/findings-area').then((m) => ({ default: m.FindingsArea })));
+const BundlesArea = lazy(() => import('../bundles/bundles-area').then((m) => ({ default: m.BundlesArea })));
+const LabArea = lazy(() => import('../lab/lab-area').then((m) => ({ default: m.LabArea })));
 
 /** The route the window opens on: its address, else the area of this session, else the first screen. */
 function initialRoute(): Route {
@@ -145,7 +150,7 @@ export function App() {
   const mounted = (id: RouteId, node: ReactNode) =>
     visited.has(id) && (
       <div className="area" data-area={id} hidden={area !== id}>
-        {node}
+        <Suspense fallback={<p role="status">Loading…</p>}>{node}</Suspense>
       </div>
     );
 

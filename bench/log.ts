@@ -6,7 +6,7 @@ import { analyzeLogFile, LOG_CHUNK_BYTES } from '../electron/services/server/rea
 import { round, type BenchResult } from './result';
 
 /**
- * Issue 7: a 500 MB synthetic IIS W3C log analysed in bounded memory, reported in MB/s. The baseline is
+ * A 500 MB synthetic IIS W3C log analysed in bounded memory, reported in MB/s. The baseline is
  * the same file read through fs.createReadStream with its newlines counted, in the same run: the cost
  * of touching every byte once, which no analysis can beat.
  */

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { setSha1 } from '../../shared/cert/thumbprint';
+import { setSha1Hex } from '../../shared/cert/thumbprint';
 import { setSyncVerifier, type SyncVerifier } from '../../shared/cert/verify';
 
 /**
@@ -8,15 +8,20 @@ import { setSyncVerifier, type SyncVerifier } from '../../shared/cert/verify';
  * WebCrypto's thread-pool round trip per signature. Answers null (WebCrypto decides) on any error.
  */
 const keys = new Map<string, crypto.KeyObject>();
+/** The same key bytes are the same object for every certificate an issuer signed: found without hashing them. */
+const keysBySpki = new WeakMap<Uint8Array, crypto.KeyObject>();
 
 function keyOf(spki: Uint8Array): crypto.KeyObject {
+  let key = keysBySpki.get(spki);
+  if (key) return key;
   const id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString('latin1');
-  let key = keys.get(id);
+  key = keys.get(id);
   if (!key) {
     if (keys.size > 20_000) keys.clear();
     key = crypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
     keys.set(id, key);
   }
+  keysBySpki.set(spki, key);
   return key;
 }
 
@@ -48,7 +53,8 @@ export const nodeVerifier: SyncVerifier = {
 /** Install node:crypto for every chain the main process, the web mode and the CLI build. */
 export function installNodeVerifier(): void {
   setSyncVerifier(nodeVerifier);
-  setSha1((bytes) => new Uint8Array(crypto.createHash('sha1').update(bytes).digest()));
+  // crypto.hash (Node 20.12+) hashes in one call, without a Hash object per certificate.
+  setSha1Hex(typeof crypto.hash === 'function' ? (bytes) => crypto.hash('sha1', bytes, 'hex') : (bytes) => crypto.createHash('sha1').update(bytes).digest('hex'));
 }
 
 // Importing this module installs it: the services that build chains (chain, stores, and through

@@ -4,17 +4,18 @@ import { toHex } from '../asn1/bytes';
 
 /**
  * A native SHA-1 the host may install (the main process installs node:crypto's, see
- * electron/services/node-verify.ts): pools of 10,000 certificates hash every one on the way in.
+ * electron/services/node-verify.ts): pools of 10,000 certificates hash every one on the way in. It
+ * answers in hex, so the digest never exists as bytes on the JavaScript side.
  */
-let nativeSha1: ((bytes: Uint8Array) => Uint8Array) | null = null;
+let nativeSha1Hex: ((bytes: Uint8Array) => string) | null = null;
 
-export function setSha1(fn: ((bytes: Uint8Array) => Uint8Array) | null): void {
-  nativeSha1 = fn;
+export function setSha1Hex(fn: ((bytes: Uint8Array) => string) | null): void {
+  nativeSha1Hex = fn;
 }
 
 /** SHA-1 of a certificate's DER in uppercase hex: the thumbprint Windows shows (CertificateSummary.thumbprintSha1). */
 export function thumbprint(der: Uint8Array): string {
-  return toHex(nativeSha1 ? nativeSha1(der) : sha1(der));
+  return nativeSha1Hex ? nativeSha1Hex(der).toUpperCase() : toHex(sha1(der));
 }
 
 /** SHA-256 in uppercase hex: certificate fingerprints, and the public-key hash keys are matched by. */

@@ -194,6 +194,7 @@ function keyChecks(e: PoolEntry): ChainCheck[] {
 /** The signature on `e` (made by its issuer): algorithms Windows rejects or deprecates. */
 function signatureAlgorithmChecks(e: PoolEntry, purpose: Purpose): ChainCheck[] {
   const oid = e.view.signatureAlgorithm.oid;
+  if (!BROKEN_HASH[oid] && !SHA1_SIGNATURES.has(oid)) return [];
   const name = algorithmName(oid);
   if (BROKEN_HASH[oid]) return [fail('crypto', `signed with ${BROKEN_HASH[oid]} (${name}): Windows rejects ${BROKEN_HASH[oid]} signatures in certificate chains (Microsoft Security Advisory 2862973, weak crypto settings)`)];
   if (SHA1_SIGNATURES.has(oid)) {

@@ -12,35 +12,52 @@ import { decodeInhibitAnyPolicy, decodePolicies, decodePolicyConstraints, decode
 /**
  * A pool of certificates from many sources (stores, files, a server's handshake) to build chains
  * over. Duplicates (the same DER from two sources) merge into one entry that remembers both sources.
- * Extensions are decoded lazily: a 10,000-certificate pool only pays for the ones a chain touches.
+ * Everything is decoded lazily, the certificate's structure included: a 10,000-certificate pool only
+ * pays for the ones a chain touches, and keeps little more than the DER of the others.
  */
 export class PoolEntry {
-  readonly thumbprint: string;
   readonly sources = new Set<string>();
+  /** Set through CertPool.add, which forgets the issuer lists it ordered by trust. */
   trusted = false;
-  private cache = new Map<string, unknown>();
+  private parsed: X509View | null;
+  private cache: Map<string, unknown> | null = null;
+  private unread: Map<string, string> | null = null;
+
+  /** `view`, when given, is parseX509(der); otherwise it is parsed again on first use. */
+  constructor(
+    readonly der: Uint8Array,
+    readonly thumbprint: string,
+    view: X509View | null = null,
+  ) {
+    this.parsed = view;
+  }
+
+  /** The certificate's structure (the pool checked on add that it parses). */
+  get view(): X509View {
+    return (this.parsed ??= parseX509(this.der));
+  }
+
   /**
    * Extensions that could not be read, by OID, with the reason. Path validation fails a certificate
    * listed here: a malformed or over-long Name Constraints must never read as "no constraints".
    */
-  readonly unreadable = new Map<string, string>();
-
-  constructor(readonly view: X509View) {
-    this.thumbprint = thumbprint(view.der);
+  get unreadable(): ReadonlyMap<string, string> {
+    return (this.unread ??= new Map());
   }
 
   private memo<T>(key: string, make: () => T, oid?: string): T {
-    if (!this.cache.has(key)) {
+    const cache = (this.cache ??= new Map());
+    if (!cache.has(key)) {
       let value: T | null;
       try {
         value = make();
       } catch (err) {
         value = null;
-        if (oid) this.unreadable.set(oid, err instanceof Error ? err.message : String(err));
+        if (oid) (this.unread ??= new Map()).set(oid, err instanceof Error ? err.message : String(err));
       }
-      this.cache.set(key, value);
+      cache.set(key, value);
     }
-    return this.cache.get(key) as T;
+    return cache.get(key) as T;
   }
 
   private extension(oid: string): { value: Uint8Array; critical: boolean } | null {
@@ -163,21 +180,34 @@ export class CertPool {
   private byCanonicalSubject = new Map<string, PoolEntry[]>();
   private bySki = new Map<string, PoolEntry[]>();
   private skiIndexed = false;
+  /** issuersOf's answers for the moment last asked: an intermediate above a thousand leaves is looked up once. */
+  private issuers = new Map<PoolEntry, readonly PoolEntry[]>();
+  private issuersAt = NaN;
 
-  /** Add a certificate; returns its entry (the existing one for a duplicate). Throws DerError on junk. */
+  /**
+   * Add a certificate; returns its entry (the existing one for a duplicate). Throws DerError on junk.
+   * The structure read here to check it is not kept: most of a large pool is never in a chain, and
+   * 10,000 kept views cost more in garbage collection than parsing again the few a chain reads.
+   */
   add(der: Uint8Array, source: string, trusted = false): PoolEntry {
-    const fresh = new PoolEntry(parseX509(der));
-    const existing = this.byThumbprint.get(fresh.thumbprint);
-    const entry = existing ?? fresh;
+    const view = parseX509(der);
+    const print = thumbprint(der);
+    const existing = this.byThumbprint.get(print);
+    const entry = existing ?? new PoolEntry(der, print);
     entry.sources.add(source);
-    if (trusted) entry.trusted = true;
+    if (trusted && !entry.trusted) {
+      entry.trusted = true;
+      // Trust orders issuers (findIssuers' score): the remembered answers may change.
+      this.issuers.clear();
+    }
     if (!existing) {
       this.byThumbprint.set(entry.thumbprint, entry);
-      push(this.bySubject, nameKey(entry.view.subject), entry);
+      push(this.bySubject, nameKey(view.subject), entry);
       // Both rebuilt lazily on the next lookup that needs them: most issuers are found by exact name.
       this.byCanonicalSubject.clear();
       this.bySki.clear();
       this.skiIndexed = false;
+      this.issuers.clear();
     }
     return entry;
   }
@@ -201,7 +231,17 @@ export class CertPool {
    * certificate whose Subject Key Identifier matches but whose name does not is never an issuer.
    * Best first: key id and exact bytes match, then trusted, then currently valid.
    */
-  issuersOf(child: PoolEntry, at: Date): PoolEntry[] {
+  issuersOf(child: PoolEntry, at: Date): readonly PoolEntry[] {
+    if (at.getTime() !== this.issuersAt) {
+      this.issuers.clear();
+      this.issuersAt = at.getTime();
+    }
+    let found = this.issuers.get(child);
+    if (!found) this.issuers.set(child, (found = this.findIssuers(child, at)));
+    return found;
+  }
+
+  private findIssuers(child: PoolEntry, at: Date): PoolEntry[] {
     const want = child.issuerName.key;
     const found = new Set<PoolEntry>(this.bySubject.get(nameKey(child.view.issuer)) ?? []);
     const akiId = child.aki?.keyId;

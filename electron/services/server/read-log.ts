@@ -6,7 +6,7 @@ import { createUtf8ByteStream } from '../../../shared/server/text-decode';
 import { W3cLogAnalyzer } from '../../../shared/server/w3c-log';
 
 /**
- * Read an IIS W3C log from disk as a stream (issue 7: logs of hundreds of MB, bounded memory, with
+ * Read an IIS W3C log from disk as a stream (logs of hundreds of MB, in bounded memory, with
  * progress and cancel). IIS writes UTF-8 (`u_ex*.log`): its bytes go to the analyzer as read, which
  * finds lines and fields in them without decoding (shared/server/w3c-log-bytes.ts). A log saved through
  * another tool may be UTF-16 with a BOM; the shared decoder decides per file and re-encodes that one.

@@ -303,6 +303,23 @@ describe.skipIf(missing !== null)('bash fix scripts, run against stub programs',
 });
 
 describe.skipIf(missing !== null)('the combined bash script and its undo', () => {
+  it('a combination of Windows-only and Linux findings gives a bash script and undo that parse (bash -n)', () => {
+    const binding = { binding: '0.0.0.0:443' };
+    const mixed = [
+      finding('iis.tls13-with-renegotiation', 'TLS 1.3 and renegotiation', 'd', [], { params: binding }),
+      finding('log.500-64-before-403-7', '500 then 403.7', 'd', [], { params: binding }),
+      finding('iis.ssl-flags-not-requiring-cert', 'sslFlags', 'd', [], { params: { location: 'Default Web Site' } }),
+      finding('key.identity-cannot-read', 'key', 'd', [], { params: { keyPath: '/etc/ssl/private/app.key', identity: 'www-data' } }),
+      finding('store.non-self-signed-in-root', 'root', 'd', [], { params: { file: '/usr/local/share/ca-certificates/ica.crt' } }),
+    ];
+    const bash = fixesFor(mixed, ['powershell', 'bash'], META).combined.find((c) => c.shell === 'bash');
+    expect(bash).toBeDefined();
+    for (const text of [bash!.script, bash!.undo]) {
+      const r = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+  });
+
   it('runs every change in order, skips them all the second time, and the undo restores every file in reverse order', () => {
     const names = ['setfacl grant (user)', 'anchor: intermediate from PEM', 'anchor: store.move-non-self-signed', 'apache SSLVerifyClient at vhost level (server.renegotiation-client-cert)', 'nginx ssl_verify_client with the client CA'];
     const h = EVIL[0]!;

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FINDING_IDS, finding, type Finding, type FindingId } from '../../shared/findings/catalogue';
 import { FIX_REGISTRY, fixIdList, fixIdsFor, fixesFor } from '../../shared/fixes';
@@ -430,7 +429,4 @@ describe('combined scripts', () => {
     expect(fixesFor([], ['powershell', 'bash'], META)).toEqual({ fixes: [], combined: [] });
   });
 
-  it('bash: the combined script and undo parse (bash -n)', () => {
-    for (const text of [r.combined[1]!.script, r.combined[1]!.undo]) expect(spawnSync('bash', ['-n'], { input: text }).status).toBe(0);
-  });
 });

@@ -40,17 +40,17 @@ export async function probeOffers(
   // The same pool the Local stores verdicts are judged over (stores with their trust, the system's
   // roots), so a row here and the same certificate's row and card there give one verdict.
   const storeOf = (c: StoreCertificate) => l.stores.find((s) => s.id === c.storeId);
+  const candidates: OfferCandidate[] = l.certificates
+    .filter((c) => c.summary.basicConstraints?.ca !== true && PERSONAL_ROLES.has(storeOf(c)?.role ?? 'other'))
+    .map((c) => ({ summary: c.summary, source: storeOf(c)?.label ?? c.storeId, key: keyStatusOfStoreCertificate(c, storeOf(c)), issuers: [] }));
+  for (const extra of extras) candidates.push({ summary: extra.summary, source: extra.source, key: extra.key, issuers: [] });
+  // No certificate that could be offered (a machine with only CA stores): no chain to build, no pool to decode.
+  if (!candidates.length) return { summary: offerSummary(certificateRequest, []), decisions: [] };
   const pool: PoolItem[] = l.certificates
     .filter((c) => c.summary.derBase64)
     .map((c) => ({ der: base64.decode(c.summary.derBase64), source: storeOf(c)?.label ?? c.storeId, trusted: storeOf(c)?.trusted ?? false }));
   pool.push(...(await deps.trust.roots()).items);
-  const candidates: OfferCandidate[] = l.certificates
-    .filter((c) => c.summary.basicConstraints?.ca !== true && PERSONAL_ROLES.has(storeOf(c)?.role ?? 'other'))
-    .map((c) => ({ summary: c.summary, source: storeOf(c)?.label ?? c.storeId, key: keyStatusOfStoreCertificate(c, storeOf(c)), issuers: [] }));
-  for (const extra of extras) {
-    pool.push({ der: base64.decode(extra.summary.derBase64), source: extra.source, trusted: false });
-    candidates.push({ summary: extra.summary, source: extra.source, key: extra.key, issuers: [] });
-  }
+  for (const extra of extras) pool.push({ der: base64.decode(extra.summary.derBase64), source: extra.source, trusted: false });
   const { results } = await analyzeChains(
     pool,
     candidates.map((c) => ({ thumbprint: c.summary.thumbprintSha1, key: c.key })),

@@ -1,9 +1,5 @@
 import { hex } from '@peculiar/utils';
-import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { brainpoolP256r1, brainpoolP384r1, brainpoolP512r1 } from '@noble/curves/misc.js';
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { ed448, x448 } from '@noble/curves/ed448.js';
+import { curves, loadCurves } from './curves';
 import type { KeyFormat, KeySummary } from '../../model/key';
 import { toHex } from '../../asn1/bytes';
 import { DerError, TAG, bitStringBytes, bytesOf, children, contentOf, context, expectOid, isTag, octets, parseOne, smallInt, unsignedInt, type Tlv } from '../../asn1/der';
@@ -31,16 +27,6 @@ export interface KeyFacts {
   note: string | null;
 }
 
-type Ecdsa = typeof p256;
-const EC_IMPL: Readonly<Record<string, Ecdsa>> = {
-  'P-256': p256,
-  'P-384': p384,
-  'P-521': p521,
-  secp256k1,
-  brainpoolP256r1,
-  brainpoolP384r1,
-  brainpoolP512r1,
-};
 
 export const ENCRYPTED_NOTE = 'encrypted: give its password to match it to a certificate';
 
@@ -111,7 +97,7 @@ function ecFacts(curveOid: string | null, scalar: Uint8Array, point: Uint8Array 
   const known = CURVES[curveOid];
   const name = known?.name ?? curveOid;
   const base = { algorithm: 'ECC', bits: known?.bits ?? null, curve: name };
-  const impl = known ? EC_IMPL[known.name] : undefined;
+  const impl = known ? curves().ec[known.name] : undefined;
   let uncompressed: Uint8Array | null = point && point[0] === 0x04 ? point : null;
   try {
     if (!uncompressed && impl && point) uncompressed = impl.Point.fromBytes(point).toBytes(false);
@@ -165,10 +151,11 @@ export function pkcs8Facts(buf: Uint8Array, tlv: Tlv): KeyFacts {
     let pub = embeddedPublic;
     if (!pub) {
       try {
-        if (algId === OID.ed25519) pub = ed25519.getPublicKey(seed);
-        else if (algId === OID.ed448) pub = ed448.getPublicKey(seed);
-        else if (algId === OID.x25519) pub = x25519.getPublicKey(seed);
-        else pub = x448.getPublicKey(seed);
+        const c = curves();
+        if (algId === OID.ed25519) pub = c.ed25519.getPublicKey(seed);
+        else if (algId === OID.ed448) pub = c.ed448.getPublicKey(seed);
+        else if (algId === OID.x25519) pub = c.x25519.getPublicKey(seed);
+        else pub = c.x448.getPublicKey(seed);
       } catch {
         return { algorithm: name, bits: bitsByAlg[name] ?? null, curve: null, spki: null, note: `cannot match: the ${name} private key is malformed` };
       }
@@ -200,6 +187,7 @@ export async function encryptedPkcs8Summary(
   budget: WorkBudget,
   format: KeyFormat = 'pkcs8-encrypted',
 ): Promise<KeySummary> {
+  await loadCurves();
   const [alg, data] = seqOf(buf, tlv, 'encrypted key');
   if (!alg || !isTag(data, TAG.OCTET_STRING)) throw new DerError('encrypted key is incomplete');
   let scheme;

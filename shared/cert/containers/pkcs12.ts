@@ -3,6 +3,7 @@ import { bytesEqual } from '../../asn1/bytes';
 import { DerError, TAG, children, contentOf, context, expectOid, isTag, octets, parseOne, smallInt, type Tlv } from '../../asn1/der';
 import { Fault, LIMITS, WorkBudget, count } from './fault';
 import { plaintextFacts, summarizeKey, pkcs8Facts } from './keys';
+import { loadCurves } from './curves';
 import { DIGESTS, OID } from './oids';
 import { HASHES, hmacDigest, parseScheme, passwordForms, pkcs12Kdf, type Password } from './pbe';
 
@@ -20,6 +21,7 @@ export interface Pkcs12Result {
 }
 
 export async function readPkcs12(buf: Uint8Array, tlv: Tlv, password: string | undefined): Promise<Pkcs12Result> {
+  await loadCurves();
   const [versionTlv, authSafe, macData] = children(buf, tlv, 4);
   const version = smallInt(buf, versionTlv, 'PFX version');
   if (version !== 3) throw new Fault('bad-input', `is PKCS#12 version ${version}; only version 3 exists`);

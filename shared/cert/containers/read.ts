@@ -6,6 +6,7 @@ import { Fault, LIMITS, WorkBudget, count } from './fault';
 import { ENCRYPTED_NOTE, encryptedPkcs8Summary, pkcs1Facts, pkcs8Facts, sec1Facts, summarizeKey, type KeyFacts } from './keys';
 import { OID } from './oids';
 import { readPkcs12 } from './pkcs12';
+import { loadCurves } from './curves';
 import { readPkcs7 } from './pkcs7';
 import { CertificateIndex, matchKeys } from './spki';
 import { bareBase64, bytesToText, decodeBody, legacyEncryption, pemBlocks, type PemBlock } from './text';
@@ -139,6 +140,7 @@ async function readDer(bytes: Uint8Array, options: ContainerOptions, certFormat:
     case 'pkcs8-encrypted':
       return { format: 'key', certificates: [], keys: [await encryptedPkcs8Summary(bytes, tlv, options.password ?? null, new WorkBudget('encrypted key'))] };
     default:
+      await loadCurves();
       return { format: 'key', certificates: [], keys: [plainKey(bytes, tlv, kind)] };
   }
 }
@@ -248,6 +250,7 @@ function firstElement(der: Uint8Array): Uint8Array {
 }
 
 async function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8-encrypted', n: number, password: string | null, budget: WorkBudget): Promise<KeySummary> {
+  await loadCurves();
   const der = decodeBody(block.body);
   if (!der) throw new Fault('bad-input', `private key block ${n} is not valid base64 (damaged or truncated PEM)`);
   const legacy = legacyEncryption(block);

@@ -20,6 +20,9 @@ export interface DiagnoseCliOptions {
   attach?: string[];
   live?: boolean;
   timeout?: string;
+  /** false with --no-revocation. */
+  revocation?: boolean;
+  revocationTimeout?: string;
 }
 
 export function addDiagnoseOptions(command: Command): Command {
@@ -32,7 +35,9 @@ export function addDiagnoseOptions(command: Command): Command {
     .option('--identity <name>', 'the account that must read the private key: "IIS AppPool\\Shop", "NT AUTHORITY\\NETWORK SERVICE", www-data, group:ssl-cert')
     .option('--attach <file...>', 'server evidence files, recognised by content: netsh http show sslcert output, applicationHost.config, web.config, W3C logs, registry exports, Schannel event exports')
     .option('--no-live', "do not read this machine's IIS / HTTP.SYS / Schannel configuration (Windows)")
-    .option('--timeout <ms>', 'bound on the probe, 1000 to 120000 ms', '15000');
+    .option('--timeout <ms>', 'bound on the probe, 1000 to 120000 ms', '15000')
+    .option('--no-revocation', "do not check the client certificate's chain against its CRL and OCSP addresses")
+    .option('--revocation-timeout <sec>', 'seconds to wait for each CRL or OCSP address (default 15)');
 }
 
 /** Build the diagnosis input; every problem is one line through `fail` (exit 2). */
@@ -49,6 +54,8 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
   }
   const timeoutMs = Number(opts.timeout ?? 15_000);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1_000 || timeoutMs > 120_000) fail(`--timeout: "${opts.timeout}" is not a number of milliseconds between 1000 and 120000`);
+  const revocationSec = opts.revocationTimeout === undefined ? undefined : Number(opts.revocationTimeout);
+  if (revocationSec !== undefined && !(revocationSec > 0 && revocationSec <= 300)) fail(`--revocation-timeout: "${opts.revocationTimeout}" is not a number of seconds between 0 and 300`);
   let thumbprint: string | undefined;
   if (opts.thumbprint) {
     thumbprint = opts.thumbprint.replace(/[\s:]/g, '').toUpperCase();
@@ -82,6 +89,8 @@ export function diagnoseRequest(url: string | undefined, opts: DiagnoseCliOption
     attachments,
     live: opts.live !== false,
     timeoutMs,
+    ...(opts.revocation === false ? { revocation: false } : {}),
+    ...(revocationSec !== undefined ? { revocationTimeoutMs: Math.round(revocationSec * 1000) } : {}),
   });
   if (!checked.success) return fail(checked.error.issues[0]?.message ?? 'bad request');
   return { ...checked.data, ...(clientCertificate ? { clientCertificate } : {}), ...(keyFile ? { keyFile } : {}) };

@@ -12,7 +12,7 @@ import { CliProgress } from './progress';
 export function registerLabCommand(program: Command, io: { fail: (message: string) => never; services: Services }): void {
   program
     .command('lab')
-    .description('start local mTLS test servers (handshake, renegotiation, TLS 1.3 post-handshake, CA list > 16 KB, empty CA list, CA list without the issuer) and a test client certificate; Ctrl+C stops them')
+    .description('start local mTLS test servers (handshake, renegotiation, TLS 1.3 post-handshake, CA list > 16 KB, empty CA list, CA list without the issuer, revocation with CRLs and OCSP) and a test client certificate; Ctrl+C stops them')
     .addOption(new Option('--scenario <name...>', `scenarios to start (default: all): ${LAB_SCENARIOS.join(', ')}`))
     .option('--json', 'print the lab (URLs, PFX path and password, CA files) as one JSON document, then keep running')
     .action(async (opts: { scenario?: string[]; json?: boolean }) => {
@@ -72,6 +72,11 @@ export function formatLab(state: LabState): string {
     lines.push(`  root          ${state.caFiles.root}`);
     lines.push(`  intermediate  ${state.caFiles.intermediate}`);
     lines.push(`  unrelated CA  ${state.caFiles.otherCa} (the only name the wrong-ca-list server sends)`);
+  }
+  if (state.revocation) {
+    lines.push('', `Revocation lab (CRLs and OCSP at ${state.revocation.crlOcspUrl}; CA files ${state.revocation.root} and ${state.revocation.ca}):`);
+    for (const c of state.revocation.cases) lines.push(`  ${c.name.padEnd(14)}  ${c.chain}  (${c.says})`);
+    lines.push(`  Try: certbench chain ${state.revocation.cases[1]?.chain ?? '<case>-chain.pem'} --trust ${state.revocation.root} --revocation`);
   }
   lines.push('', 'Try: certbench probe <URL> --cert <PFX> --password-env VAR, or openssl s_client -connect 127.0.0.1:<port> -enable_pha -msg', 'Press Ctrl+C to stop the lab.', '');
   return lines.join('\n');

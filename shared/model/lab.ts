@@ -5,7 +5,7 @@ import { z } from 'zod';
  * PKI and local mTLS servers on 127.0.0.1 that ask for a client certificate the ways real servers do.
  * Scenario names are a public contract (CLI --scenario, tests): add new ones, never rename.
  */
-export const LAB_SCENARIOS = ['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list'] as const;
+export const LAB_SCENARIOS = ['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation'] as const;
 export type LabScenarioName = (typeof LAB_SCENARIOS)[number];
 
 export const LabScenarioSchema = z.object({
@@ -35,6 +35,20 @@ export const LabStateSchema = z.object({
   caFiles: z.object({ root: z.string(), intermediate: z.string(), chain: z.string(), otherCa: z.string() }).nullable(),
   clientFiles: z.object({ certificate: z.string(), key: z.string() }).nullable(),
   scenarios: z.array(LabScenarioSchema),
+  /**
+   * The revocation scenario's own PKI and servers (CRLs and OCSP on http://127.0.0.1:PORT), with one
+   * client certificate per case (good, revoked, unreachable CRL, stale CRL, OCSP unknown, ...).
+   * Absent when that scenario is not running, and in older states.
+   */
+  revocation: z
+    .object({
+      crlOcspUrl: z.string(),
+      root: z.string(),
+      ca: z.string(),
+      cases: z.array(z.object({ name: z.string(), says: z.string(), certificate: z.string(), key: z.string(), chain: z.string() })),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type LabScenario = z.infer<typeof LabScenarioSchema>;

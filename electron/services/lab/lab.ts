@@ -3,6 +3,8 @@ import { LAB_SCENARIOS, type LabScenario, type LabScenarioName, type LabState } 
 import { findApache, startApache, type RunningApache } from './apache';
 import { ensureLabPki, labFolder, type LabPki } from './lab-pki';
 import { PAGE_403_7, startNodeScenario, type NodeScenario, type RunningServer } from './node-servers';
+import { CASE_WORDS, startRevocationLab, type RevocationLab } from './revocation-lab';
+import path from 'node:path';
 
 /**
  * The built-in lab (`certbench lab`, lab:start/stop/status): local mTLS
@@ -41,6 +43,11 @@ export const SCENARIO_INFO: Readonly<Record<LabScenarioName, { title: string; de
     demonstrates:
       "The server names only an unrelated CA, so browsers and Windows do not offer the lab client certificate and the user gets 403.7; a client that sends it anyway is accepted, which shows that the list, not the trust, is what is wrong.",
   },
+  revocation: {
+    title: 'Revocation checked: CRLs, OCSP, and a server that refuses revoked certificates',
+    demonstrates:
+      "A CA of its own publishes CRLs and answers OCSP on 127.0.0.1, with one client certificate per case (good, revoked, unreachable CRL, stale CRL, OCSP unknown, CRL over 20 MB, redirect loop). The server checks the CA's CRL and answers 403.13 for the revoked certificate, as IIS does. Check them with certbench chain FILE --revocation.",
+  },
 };
 
 interface Running {
@@ -48,6 +55,7 @@ interface Running {
   scenarios: LabScenario[];
   stops: (() => Promise<void>)[];
   apache: RunningApache | null;
+  revocation: RevocationLab | null;
 }
 
 /** Bytes of a CA list naming these certificates' subjects: each DN with its 2-byte length (RFC 8446 4.2.4, RFC 5246 7.4.4). */
@@ -85,6 +93,15 @@ export function subjectFromTbs(der: Buffer): Buffer {
   return der.subarray(field.start, field.end);
 }
 
+function revocationState(lab: RevocationLab): NonNullable<LabState['revocation']> {
+  return {
+    crlOcspUrl: lab.baseUrl,
+    root: lab.files.root,
+    ca: lab.files.ca,
+    cases: Object.values(lab.cases).map((c) => ({ name: c.name, says: CASE_WORDS[c.name], certificate: c.certificateFile, key: c.keyFile, chain: c.chainFile })),
+  };
+}
+
 export class Lab {
   private running: Running | null = null;
   private starting: Promise<LabState> | null = null;
@@ -107,7 +124,7 @@ export class Lab {
     const total = names.length + 1;
     progress?.(0, total, 'test PKI');
     const pki = await ensureLabPki(this.folder());
-    const run: Running = { pki, scenarios: [], stops: [], apache: null };
+    const run: Running = { pki, scenarios: [], stops: [], apache: null, revocation: null };
     this.running = run;
     try {
       for (const [i, name] of names.entries()) {
@@ -127,6 +144,7 @@ export class Lab {
     const { pki } = run;
     const base = { name, ...info };
     if (name === 'post-handshake') return this.startPostHandshake(run);
+    if (name === 'revocation') return this.startRevocation(run);
     const server: RunningServer = await startNodeScenario(name as NodeScenario, pki, info.demonstrates);
     run.stops.push(() => server.close());
     const names =
@@ -207,6 +225,14 @@ export class Lab {
     return { name: 'post-handshake', ...info, url: apache.url, port: apache.port, available: true, reason: null, server: apache.version, caNames: caNames.length, caNamesBytes: caListBytes(caNames) };
   }
 
+  private async startRevocation(run: Running): Promise<LabScenario> {
+    const lab = await startRevocationLab(path.join(run.pki.folder, 'revocation'), { cert: run.pki.pem.server, key: run.pki.pem.serverKey });
+    run.revocation = lab;
+    run.stops.push(() => lab.close());
+    const info = SCENARIO_INFO.revocation;
+    return { name: 'revocation', ...info, url: lab.serverUrl, port: lab.serverPort, available: true, reason: null, server: `node:tls with the CA's CRL (OpenSSL ${process.versions.openssl})`, caNames: 2, caNamesBytes: caListBytes([lab.ca.pem, lab.root.pem]) };
+  }
+
   /** Stop every server of the running lab; resolves once all ports are closed and Apache has exited. */
   async stop(): Promise<{ stopped: number }> {
     // A start in progress finishes first, so none of its servers outlives this stop.
@@ -234,6 +260,7 @@ export class Lab {
       caFiles: { root: f.root, intermediate: f.intermediate, chain: f.chain, otherCa: f.otherCa },
       clientFiles: { certificate: f.clientCert, key: f.clientKey },
       scenarios: run.scenarios,
+      revocation: run.revocation ? revocationState(run.revocation) : null,
     };
   }
 

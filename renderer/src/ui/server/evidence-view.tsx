@@ -105,7 +105,6 @@ export function EvidenceView({
   /** What to say when nothing describes the server (a bundle cannot be added to: it says so). */
   emptyText?: string;
 }) {
-  const { go } = useNavigation();
   const storeCertificates = evidence.storeCertificates ?? [];
   const missing = (['bindings', 'schannel', 'stores', 'iis', 'logs', 'events'] as const).filter((k) =>
     // certutil text gives a store without certificates: the JSON export is still worth asking for.
@@ -115,43 +114,62 @@ export function EvidenceView({
   return (
     <div className="server-evidence" data-testid="server-evidence" data-origin={evidence.origin}>
       {header}
-      {evidence.notes.length > 0 && (
-        <div className="server-notes-box" role="note" data-testid="server-notes">
-          <p className="server-notes-title">What could not be read</p>
-          <ul className="server-notes">
-            {evidence.notes.map((n, i) => (
-              <li key={i} data-testid="server-note">
-                {n}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {evidence.notes.length > 0 && <UnreadNotes notes={evidence.notes} />}
       {!anything && (
         <p className="server-empty" data-testid="server-nothing">
           {emptyText}
         </p>
       )}
-
-      {evidence.findings.length > 0 && (
-        <Section id="findings" title="Findings" count={`(${evidence.findings.length})`}>
-          <ServerFindings findings={evidence.findings} />
-          {!readOnly && (
-            <p className="server-diagnose">
-              <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>
-                {files.length ? `Diagnose with ${files.length === 1 ? 'this file' : `these ${files.length} files`}` : 'Open Diagnose'}
-              </button>
-              <span className="muted">Diagnose puts the server&apos;s evidence together with a probe of the site and the client certificate{files.length ? '; the files go with you' : ''}.</span>
-            </p>
-          )}
-        </Section>
-      )}
+      {evidence.findings.length > 0 && <FindingsSection findings={evidence.findings} readOnly={readOnly} files={files} />}
       {anything && evidence.findings.length === 0 && (
         <p className="server-good" data-testid="server-no-findings">
           Nothing wrong was found in what was read.
         </p>
       )}
+      <EvidenceSections evidence={evidence} storeCertificates={storeCertificates} />
+      {missing.length > 0 && !readOnly && <MissingEvidence missing={missing} />}
+    </div>
+  );
+}
 
+/** "What could not be read": a file refused or a part of one left out, each in one line. */
+function UnreadNotes({ notes }: { notes: string[] }) {
+  return (
+    <div className="server-notes-box" role="note" data-testid="server-notes">
+      <p className="server-notes-title">What could not be read</p>
+      <ul className="server-notes">
+        {notes.map((n, i) => (
+          <li key={i} data-testid="server-note">
+            {n}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The server's findings and, live, the way to Diagnose with the files attached here. */
+function FindingsSection({ findings, readOnly, files }: { findings: ServerEvidence['findings']; readOnly: boolean; files: File[] }) {
+  const { go } = useNavigation();
+  return (
+    <Section id="findings" title="Findings" count={`(${findings.length})`}>
+      <ServerFindings findings={findings} />
+      {!readOnly && (
+        <p className="server-diagnose">
+          <button type="button" className="button secondary small" data-testid="server-open-diagnose" onClick={() => go('findings')}>
+            {files.length ? `Diagnose with ${files.length === 1 ? 'this file' : `these ${files.length} files`}` : 'Open Diagnose'}
+          </button>
+          <span className="muted">Diagnose puts the server&apos;s evidence together with a probe of the site and the client certificate{files.length ? '; the files go with you' : ''}.</span>
+        </p>
+      )}
+    </Section>
+  );
+}
+
+/** One section per kind of evidence read: bindings, Schannel, stores, IIS, logs, events. */
+function EvidenceSections({ evidence, storeCertificates }: { evidence: ServerEvidence; storeCertificates: NonNullable<ServerEvidence['storeCertificates']> }) {
+  return (
+    <>
       {evidence.bindings.length > 0 && (
         <Section id="bindings" title="HTTP.SYS bindings" count={`(${evidence.bindings.length})`}>
           <BindingsTable bindings={evidence.bindings} findings={evidence.findings} />
@@ -188,25 +206,28 @@ export function EvidenceView({
           ))}
         </Section>
       )}
+    </>
+  );
+}
 
-      {missing.length > 0 && !readOnly && (
-        <div className="server-missing" data-testid="server-missing">
-          <p className="server-notes-title">Not in this reading yet: attach these to see more</p>
-          <ul>
-            {missing.map((k) => (
-              <li key={k} data-testid="server-missing-item" data-section={k}>
-                <strong>{HOW_TO[k].what}.</strong> {HOW_TO[k].how}
-                {HOW_TO[k].command && (
-                  <span className="server-command">
-                    <code>{HOW_TO[k].command}</code>
-                    <CopyButton value={HOW_TO[k].command!} what={`the command for ${HOW_TO[k].what}`} />
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+/** What is not in this reading yet, each with how to get it (and the command, with Copy). */
+function MissingEvidence({ missing }: { missing: (keyof typeof HOW_TO)[] }) {
+  return (
+    <div className="server-missing" data-testid="server-missing">
+      <p className="server-notes-title">Not in this reading yet: attach these to see more</p>
+      <ul>
+        {missing.map((k) => (
+          <li key={k} data-testid="server-missing-item" data-section={k}>
+            <strong>{HOW_TO[k].what}.</strong> {HOW_TO[k].how}
+            {HOW_TO[k].command && (
+              <span className="server-command">
+                <code>{HOW_TO[k].command}</code>
+                <CopyButton value={HOW_TO[k].command!} what={`the command for ${HOW_TO[k].what}`} />
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

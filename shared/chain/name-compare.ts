@@ -1,4 +1,4 @@
-import { toHex } from '../asn1/bytes';
+import { latin1, toHex } from '../asn1/bytes';
 import { DerError, TAG, bytesOf, children, readOid, readString, readTlv } from '../asn1/der';
 
 /**
@@ -38,7 +38,7 @@ const cache = new Map<string, CanonicalName>();
 export function canonicalName(nameDer: Uint8Array): CanonicalName {
   let raw = '';
   if (nameDer.length <= 512) {
-    for (let i = 0; i < nameDer.length; i++) raw += String.fromCharCode(nameDer[i]!);
+    raw = latin1(nameDer);
     const hit = cache.get(raw);
     if (hit) return hit;
   }

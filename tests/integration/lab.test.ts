@@ -125,7 +125,8 @@ describe.skipIf(!hasOpenssl)('certbench lab (apt-get install openssl apache2)', 
   it('starts every scenario on its own port of 127.0.0.1 and writes the PKI to the lab folder', () => {
     expect(state.running).toBe(true);
     expect(state.folder).toBe(path.join(dir, 'lab'));
-    expect(state.scenarios.map((s) => s.name)).toEqual(['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list']);
+    expect(state.scenarios.map((s) => s.name)).toEqual(['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']);
+    expect(state.revocation?.cases.map((c) => c.name)).toEqual(['good', 'revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop']);
     const available = state.scenarios.filter((s) => s.available);
     expect(new Set(available.map((s) => s.port)).size).toBe(available.length);
     for (const s of available) expect(s.url).toBe(`https://127.0.0.1:${s.port}/secure/`);
@@ -347,7 +348,7 @@ describe.skipIf(!hasOpenssl)('lab:start / lab:status / lab:stop and `certbench l
     const r = runCli(['lab', '--scenario', 'nope']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      'certbench: --scenario: "nope" is not a lab scenario (choose from handshake, renegotiation, post-handshake, large-ca-list, empty-ca-list, wrong-ca-list)',
+      'certbench: --scenario: "nope" is not a lab scenario (choose from handshake, renegotiation, post-handshake, large-ca-list, empty-ca-list, wrong-ca-list, revocation)',
     );
   });
 });

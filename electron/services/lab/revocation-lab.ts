@@ -128,7 +128,7 @@ export async function startRevocationLab(folder: string, server: { cert: string;
   const tls = await startCheckingServer(server, chain, [toPem('X509 CRL', crl), toPem('X509 CRL', rootCrl(publisher))]);
   return {
     baseUrl,
-    serverUrl: `https://127.0.0.1:${tls.port}/`,
+    serverUrl: `https://127.0.0.1:${tls.port}/secure/`,
     serverPort: tls.port,
     root,
     ca,

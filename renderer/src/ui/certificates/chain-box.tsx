@@ -1,4 +1,5 @@
 import type { ChainLink, ChainPath } from '../../../../shared/model/chain';
+import type { Revocation } from '../../../../shared/model/revocation';
 import { capitalise, plainText } from '../common/words';
 import { groupHex } from '../../lib/hex';
 import { CheckIcon, ChevronIcon, CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
@@ -12,8 +13,9 @@ const ROLE_WORD: Record<ChainLink['role'], string> = {
 
 const STATUS_WORD: Record<ChainLink['status'], string> = { ok: 'All checks pass', fail: 'Problem', unknown: 'Not verified', warn: 'Passes, with a warning' };
 
-/** "Not trusted" when trust is the only thing wrong (the usual case for a private root), else the status. */
+/** "Revoked" above all; "Not trusted" when trust is the only thing wrong (the usual case for a private root), else the status. */
 function statusWord(link: ChainLink): string {
+  if (link.revocation?.status === 'revoked') return 'Revoked';
   const failing = link.checks.filter((c) => c.status === 'fail');
   if (link.status === 'fail' && failing.length > 0 && failing.every((c) => c.name === 'trust')) return 'Not trusted';
   return STATUS_WORD[link.status];
@@ -33,12 +35,14 @@ function sentence(text: string): string {
  */
 export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: ChainLink) => void }) {
   const name = link.commonName ?? link.subject;
+  // A revoked certificate fails whatever its own checks say: the box must not read "All checks pass".
+  const status: ChainLink['status'] = link.revocation?.status === 'revoked' ? 'fail' : link.status;
   return (
     <div
-      className={`chain-box is-${link.status}`}
+      className={`chain-box is-${status}`}
       data-testid="chain-box"
       data-role={link.role}
-      data-status={link.status}
+      data-status={status}
       data-thumbprint={link.thumbprintSha1}
       onClick={() => onOpen(link)}
     >
@@ -49,8 +53,8 @@ export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: Cha
         <span className="chain-box-source" data-testid="chain-box-source">
           from {link.sources.map(plainText).join(', ') || 'an unknown source'}
         </span>
-        <span className={`chain-box-status is-${link.status}`}>
-          <StatusIcon status={link.status} size={15} />
+        <span className={`chain-box-status is-${status}`}>
+          <StatusIcon status={status} size={15} />
           {statusWord(link)}
         </span>
       </div>
@@ -68,6 +72,7 @@ export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: Cha
         <ChevronIcon size={16} />
       </button>
       {link.commonName && <p className="chain-box-dn">{link.subject}</p>}
+      {link.revocation && <RevocationLine revocation={link.revocation} />}
       {link.checks.length > 0 && (
         <ul className="chain-checks" aria-label={`Checks on ${name}`}>
           {link.checks.map((c, i) => (
@@ -81,6 +86,30 @@ export function ChainBox({ link, onOpen }: { link: ChainLink; onOpen: (link: Cha
         </ul>
       )}
     </div>
+  );
+}
+
+const REVOCATION_MARK: Record<Revocation['status'], { cls: ChainLink['status']; mark: string; label: string }> = {
+  good: { cls: 'ok', mark: '✓', label: 'not revoked' },
+  revoked: { cls: 'fail', mark: '✗', label: 'revoked' },
+  unknown: { cls: 'warn', mark: '?', label: 'status unknown' },
+  'could-not-check': { cls: 'warn', mark: '!', label: 'could not check' },
+  'not-checked': { cls: 'unknown', mark: '–', label: 'not checked' },
+};
+
+/** The link's revocation answer in words: "Revoked on ... per CRL <url>", "Could not check: timeout at <url>". */
+function RevocationLine({ revocation }: { revocation: Revocation }) {
+  const m = REVOCATION_MARK[revocation.status];
+  return (
+    <p className={`chain-revocation is-${m.cls}`} data-testid="chain-revocation" data-status={revocation.status}>
+      <span className="chain-check-mark" aria-label={m.label}>
+        {m.mark}
+      </span>
+      <span>
+        <span className="chain-revocation-label">Revocation: </span>
+        {sentence(revocation.text)}
+      </span>
+    </p>
   );
 }
 

@@ -99,6 +99,7 @@ export function planAnalysis(files: FileOutcome[], settings: ChainSettings = DEF
       ...(settings.strict ? { purpose: 'client-auth-strict' as const } : {}),
       ...(settings.rfc5280Anchors ? { anchors: 'rfc5280' as const } : {}),
       ...(settings.policies.length ? { policies: settings.policies } : {}),
+      ...(settings.revocation ? { revocation: true } : {}),
     },
     keys,
     signature,

@@ -4,15 +4,18 @@ import { useId, useState } from 'react';
  * How the chains of the opened certificates are judged (issue 13): the certificate policies the
  * path must hold (RFC 5280 6.1.1 c, user-initial-policy-set; empty means any policy), strict client
  * mode, and RFC 5280 trust-anchor rules instead of Windows' (where an expired or non-CA root breaks
- * the chain). The same choices as `certbench chain --policy OID --strict --rfc5280-anchors`.
+ * the chain), and whether to check revocation (off by default: it fetches the CRL and OCSP
+ * addresses in the certificates). The same choices as `certbench chain --policy OID --strict
+ * --rfc5280-anchors --revocation`.
  */
 export interface ChainSettings {
   policies: string[];
   strict: boolean;
   rfc5280Anchors: boolean;
+  revocation: boolean;
 }
 
-export const DEFAULT_CHAIN_SETTINGS: ChainSettings = { policies: [], strict: false, rfc5280Anchors: false };
+export const DEFAULT_CHAIN_SETTINGS: ChainSettings = { policies: [], strict: false, rfc5280Anchors: false, revocation: false };
 
 const OID = /^[0-2](\.\d{1,9}){1,40}$/;
 
@@ -55,6 +58,10 @@ export function ChainSettingsBar({ value, onChange }: { value: ChainSettings; on
       <label className="checkbox">
         <input type="checkbox" data-testid="chain-rfc-anchors" checked={value.rfc5280Anchors} onChange={(e) => onChange({ ...value, rfc5280Anchors: e.target.checked })} />
         <span title="A trusted root counts as a name and a key only (RFC 5280 6.1.1). Windows instead rejects a chain whose root has expired or is not a CA.">RFC 5280 trust anchors</span>
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" data-testid="chain-revocation-check" checked={value.revocation} onChange={(e) => onChange({ ...value, revocation: e.target.checked })} />
+        <span title="Asks each certificate's OCSP responder, then its CRL, as Windows does. Only the addresses written in the certificates are contacted.">Check revocation (fetches the CRL and OCSP addresses in the certificates)</span>
       </label>
       {parsed.error && (
         <p className="error-line" role="alert" data-testid="chain-policies-error">

@@ -39,6 +39,7 @@ export function DiagnoseForm({
   const attachments = evidence.files;
   const [attachErrors, setAttachErrors] = useState<string[]>([]);
   const [live, setLive] = useState(true);
+  const [revocation, setRevocation] = useState(true);
   const powershell = usePowerShell();
   const evidenceInput = useRef<HTMLInputElement>(null);
 
@@ -68,7 +69,7 @@ export function DiagnoseForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (running) return;
-    onRun({ url, certificate, identity, attachments: attachments.map((a) => a.file), live });
+    onRun({ url, certificate, identity, attachments: attachments.map((a) => a.file), live, revocation });
   };
 
   return (
@@ -193,6 +194,10 @@ export function DiagnoseForm({
             Also read this machine&apos;s IIS / HTTP.SYS settings
             <span className="diag-hint diag-block">Bindings, Schannel, IIS configuration, logs and events, when this machine is the Windows server.</span>
           </span>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" data-testid="diag-revocation" checked={revocation} onChange={(e) => setRevocation(e.target.checked)} />
+          <span>Check revocation (fetches the CRL and OCSP addresses in the certificates)</span>
         </label>
         <div className="diag-buttons">
           <button type="submit" className="button primary" data-testid="diag-run" disabled={running}>

@@ -26,6 +26,8 @@ export interface DiagnoseFormValues<F> {
   identity: string;
   attachments: F[];
   live: boolean;
+  /** Check the client certificate's chain for revocation (absent: yes, as the CLI does). */
+  revocation?: boolean;
 }
 
 export { isPkcs12Name } from '../../lib/file-kind';
@@ -44,6 +46,7 @@ export function diagnoseRequest(values: DiagnoseFormValues<ReadFile>): DiagnoseR
     ...(identity ? { identity } : {}),
     attachments: values.attachments.map((a) => ({ name: a.name, dataBase64: a.dataBase64 })),
     live: values.live,
+    ...(values.revocation === false ? { revocation: false } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { formatBytes } from '../../../../shared/errors';
 import { isPkcs12Name } from '../../lib/file-kind';
 import { FileIcon, UploadIcon } from './icons';
@@ -12,7 +12,6 @@ export interface CertificateFiles {
 
 const CERT_ACCEPT = '.pfx,.p12,.pem,.crt,.cer,.der';
 const KEY_ACCEPT = '.key,.pem,.der';
-
 
 /**
  * One certificate-and-password picker for Probe and Diagnose: choose a .pfx or a
@@ -40,15 +39,8 @@ export function CertificateFilePicker({
   alternatives?: ReactNode;
   emptyHint: ReactNode;
 }) {
-  const id = useId();
   const certInput = useRef<HTMLInputElement>(null);
   const keyInput = useRef<HTMLInputElement>(null);
-  const passwordField = useRef<HTMLInputElement>(null);
-  const chosen = value?.file ?? null;
-  useEffect(() => {
-    if (chosen && isPkcs12Name(chosen.name)) passwordField.current?.focus();
-  }, [chosen]);
-
   return (
     <div className="cert-picker">
       {!value ? (
@@ -61,84 +53,100 @@ export function CertificateFilePicker({
           <span className="field-hint">{emptyHint}</span>
         </div>
       ) : (
-        <>
-          <div className="file-row">
-            <span className="file-chip" data-testid={`${testIds}-cert-chip`}>
-              <FileIcon size={14} />
-              <span data-testid={`${testIds}-cert-name`}>{value.file.name}</span> <span className="file-chip-meta">{formatBytes(value.file.size)}</span>
-              <button type="button" className="file-chip-remove" aria-label={`Remove ${value.file.name}`} data-testid={`${testIds}-cert-chip-remove`} onClick={() => onChange(null)}>
+        <ChosenCertificate value={value} onChange={onChange} testIds={testIds} use={use} onChooseKey={() => keyInput.current?.click()} />
+      )}
+      <HiddenFileInput inputRef={certInput} accept={CERT_ACCEPT} testId={`${testIds}-cert-input`} label="Client certificate file" onFile={(f) => onChange({ file: f, keyFile: null, password: '' })} />
+      <HiddenFileInput inputRef={keyInput} accept={KEY_ACCEPT} testId={`${testIds}-key-input`} label="Private key file" onFile={(f) => value && onChange({ ...value, keyFile: f })} />
+    </div>
+  );
+}
+
+interface ChosenProps {
+  value: CertificateFiles;
+  onChange: (value: CertificateFiles | null) => void;
+  testIds: 'probe' | 'diag';
+  use: 'probe' | 'diagnosis';
+  onChooseKey: () => void;
+}
+
+/** The chosen file as a removable chip, its password (focused for a PFX), and for a certificate alone its key file. */
+function ChosenCertificate({ value, onChange, testIds, use, onChooseKey }: ChosenProps) {
+  const id = useId();
+  const passwordField = useRef<HTMLInputElement>(null);
+  const chosen = value.file;
+  useEffect(() => {
+    if (isPkcs12Name(chosen.name)) passwordField.current?.focus();
+  }, [chosen]);
+  return (
+    <>
+      <div className="file-row">
+        <span className="file-chip" data-testid={`${testIds}-cert-chip`}>
+          <FileIcon size={14} />
+          <span data-testid={`${testIds}-cert-name`}>{value.file.name}</span> <span className="file-chip-meta">{formatBytes(value.file.size)}</span>
+          <button type="button" className="file-chip-remove" aria-label={`Remove ${value.file.name}`} data-testid={`${testIds}-cert-chip-remove`} onClick={() => onChange(null)}>
+            ×
+          </button>
+        </span>
+      </div>
+      <div className="file-row">
+        <label className="field-sublabel" htmlFor={`${id}-password`}>
+          Password
+        </label>
+        <input
+          ref={passwordField}
+          id={`${id}-password`}
+          className="text-input field-password"
+          data-testid={`${testIds}-password`}
+          type="password"
+          name={`certbench-${use}-password`}
+          autoComplete="off"
+          spellCheck={false}
+          value={value.password}
+          onChange={(e) => onChange({ ...value, password: e.target.value })}
+        />
+        <span className="field-hint">
+          {isPkcs12Name(value.file.name) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this {use} only; not stored.
+        </span>
+      </div>
+      {!isPkcs12Name(value.file.name) && (
+        <div className="file-row">
+          <span className="field-sublabel">Key file</span>
+          {value.keyFile ? (
+            <span className="file-chip" data-testid={`${testIds}-key-chip`}>
+              <span data-testid={`${testIds}-key-name`}>{value.keyFile.name}</span>
+              <button type="button" className="file-chip-remove" aria-label={`Remove ${value.keyFile.name}`} data-testid={`${testIds}-key-chip-remove`} onClick={() => onChange({ ...value, keyFile: null })}>
                 ×
               </button>
             </span>
-          </div>
-          <div className="file-row">
-            <label className="field-sublabel" htmlFor={`${id}-password`}>
-              Password
-            </label>
-            <input
-              ref={passwordField}
-              id={`${id}-password`}
-              className="text-input field-password"
-              data-testid={`${testIds}-password`}
-              type="password"
-              name={`certbench-${use}-password`}
-              autoComplete="off"
-              spellCheck={false}
-              value={value.password}
-              onChange={(e) => onChange({ ...value, password: e.target.value })}
-            />
-            <span className="field-hint">
-              {isPkcs12Name(value.file.name) ? 'The .pfx password. ' : 'Only for an encrypted key. '}Used for this {use} only; not stored.
-            </span>
-          </div>
-          {!isPkcs12Name(value.file.name) && (
-            <div className="file-row">
-              <span className="field-sublabel">Key file</span>
-              {value.keyFile ? (
-                <span className="file-chip" data-testid={`${testIds}-key-chip`}>
-                  <span data-testid={`${testIds}-key-name`}>{value.keyFile.name}</span>
-                  <button type="button" className="file-chip-remove" aria-label={`Remove ${value.keyFile.name}`} data-testid={`${testIds}-key-chip-remove`} onClick={() => onChange({ ...value, keyFile: null })}>
-                    ×
-                  </button>
-                </span>
-              ) : (
-                <>
-                  <button type="button" className="button secondary small" data-testid={`${testIds}-key-choose`} onClick={() => keyInput.current?.click()}>
-                    Choose the private key file
-                  </button>
-                  <span className="field-hint">Not needed when the key is in the certificate file.</span>
-                </>
-              )}
-            </div>
+          ) : (
+            <>
+              <button type="button" className="button secondary small" data-testid={`${testIds}-key-choose`} onClick={onChooseKey}>
+                Choose the private key file
+              </button>
+              <span className="field-hint">Not needed when the key is in the certificate file.</span>
+            </>
           )}
-        </>
+        </div>
       )}
-      <input
-        ref={certInput}
-        type="file"
-        accept={CERT_ACCEPT}
-        hidden
-        data-testid={`${testIds}-cert-input`}
-        aria-label="Client certificate file"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f) onChange({ file: f, keyFile: null, password: '' });
-          e.target.value = '';
-        }}
-      />
-      <input
-        ref={keyInput}
-        type="file"
-        accept={KEY_ACCEPT}
-        hidden
-        data-testid={`${testIds}-key-input`}
-        aria-label="Private key file"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (f && value) onChange({ ...value, keyFile: f });
-          e.target.value = '';
-        }}
-      />
-    </div>
+    </>
+  );
+}
+
+/** A hidden file input opened by a button; emptied after each choice so the same file can be chosen again. */
+function HiddenFileInput({ inputRef, accept, testId, label, onFile }: { inputRef: RefObject<HTMLInputElement | null>; accept: string; testId: string; label: string; onFile: (f: File) => void }) {
+  return (
+    <input
+      ref={inputRef}
+      type="file"
+      accept={accept}
+      hidden
+      data-testid={testId}
+      aria-label={label}
+      onChange={(e) => {
+        const f = e.target.files?.[0];
+        if (f) onFile(f);
+        e.target.value = '';
+      }}
+    />
   );
 }

@@ -22,16 +22,16 @@ const common = {
   absWorkingDir: root,
 };
 
-// The command line as ES modules split into chunks (esbuild splits only ES modules): dist/cli.cjs
-// (electron/cli/start.ts) answers --version alone and imports dist/cli/main.mjs, which loads each
-// command's chunk when that command runs, so `certbench inspect` never compiles the probe or zod.
-// Bundled CommonJS dependencies call require() and the serve command finds dist/renderer from
-// __dirname: the banner gives every chunk both.
+// The command line (electron/cli/start.ts is dist/cli.cjs): --version answered alone; `inspect` from
+// one CommonJS file of its own (dist/cli/inspect.cjs: one read, one compile); every other command
+// from ES modules split into chunks (esbuild splits only ES modules), each command's chunk loaded
+// when it runs (electron/cli/lazy.ts). Bundled CommonJS dependencies call require() and the serve
+// command finds dist/renderer from __dirname: the banner gives every chunk both.
 const cliChunks = {
   ...common,
   format: 'esm',
   splitting: true,
-  entryPoints: { main: 'electron/cli/cli.ts' },
+  entryPoints: { main: 'electron/cli/lazy.ts' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
@@ -64,6 +64,7 @@ await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/cli/start.ts'], outfile: 'dist/cli.cjs' }),
+  esbuild({ ...common, entryPoints: ['electron/cli/inspect-main.ts'], outfile: 'dist/cli/inspect.cjs' }),
   esbuild(cliChunks).then(dropStaleChunks),
 ]);
 if (!quiet) console.error(`certbench: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

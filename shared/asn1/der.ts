@@ -389,7 +389,7 @@ export function readString(buf: Uint8Array, tlv: Tlv): string | null {
 }
 
 /**
- * `tlv` itself when it is a well-formed element: X.690 8.1.1 (a constructed element holds complete
+ * `tlv` itself when it is a well-formed DER element: X.690 8.1.1 (a constructed element holds complete
  * encodings, checked all the way down), 8.9.1/8.11.1 (SEQUENCE and SET are constructed) and X.680 8.6
  * (universal tags 0 and 15 are not types). For values Certbench keeps without decoding (a name
  * attribute that is not a string, algorithm parameters), so damage inside them is still said.
@@ -399,6 +399,11 @@ export function wellFormed(buf: Uint8Array, tlv: Tlv, depth = 0): Tlv {
   const number = tlv.tag & 0x1f;
   if (universal && (number === 0 || number === 15 || ((number === 16 || number === 17) && !isConstructed(tlv)))) {
     throw new DerError(`impossible tag 0x${tlv.tag.toString(16)}`, tlv.start);
+  }
+  // X.690 8.8.1, 8.19.1, 10.2: simple types and strings are primitive in DER; only the structured ones
+  // (EXTERNAL, EMBEDDED PDV, SEQUENCE, SET, CHARACTER STRING) are constructed.
+  if (universal && isConstructed(tlv) && ![8, 11, 16, 17, 29].includes(number)) {
+    throw new DerError(`a constructed element of a primitive type (tag 0x${tlv.tag.toString(16)})`, tlv.start);
   }
   if (isConstructed(tlv)) {
     if (depth > MAX_DEPTH) throw new DerError('nesting too deep', tlv.start);

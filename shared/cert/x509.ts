@@ -67,7 +67,10 @@ export function parseX509(der: Uint8Array): X509View {
   const extensions: RawExtension[] = [];
   for (const extra of parts.slice(i + 6)) {
     // RFC 5280 4.1: after the key come only [1] issuerUniqueID and [2] subjectUniqueID (ignored) and [3] extensions.
-    if (extra.tag === 0x81 || extra.tag === 0x82 || extra.tag === 0xa1 || extra.tag === 0xa2) continue;
+    if (extra.tag === 0x81 || extra.tag === 0x82) {
+      bitStringBytes(der, extra); // UniqueIdentifier ::= BIT STRING, primitive in DER (X.690 10.2)
+      continue;
+    }
     if (extra.tag !== context(3)) throw new DerError(`unexpected field after the public key (tag 0x${extra.tag.toString(16)})`, extra.start);
     const seq = expectTlv(der, extra.content, TAG.SEQUENCE, extra.end, 'Extensions');
     for (const ext of children(der, seq, MAX_EXTENSIONS)) {

@@ -34,10 +34,10 @@ const PKIJS_LENIENCIES: { clause: string; applies: (ours: string, der: Uint8Arra
   },
   {
     // X.680 25 (SEQUENCE): a SEQUENCE holds its components and no more (Certificate three; Validity,
-    // AlgorithmIdentifier and SubjectPublicKeyInfo two; TBSCertificate at most ten); asn1js' schema
+    // AlgorithmIdentifier and SubjectPublicKeyInfo two; TBSCertificate at most ten; Extension three); asn1js' schema
     // comparison ignores elements after the last one it names.
     clause: 'X.680 25: elements after the last component of a SEQUENCE',
-    applies: (why) => /^more than (2|3|10) elements$|^unexpected field after the public key/.test(why),
+    applies: (why) => /^more than (2|3|10) elements$|^unexpected field after the public key|^an extension holds more than/.test(why),
   },
   {
     // X.690 8.2.1 (a BOOLEAN is one octet), 8.3.1 (an INTEGER at least one), 8.8.2 (NULL has none): asn1js
@@ -50,6 +50,26 @@ const PKIJS_LENIENCIES: { clause: string; applies: (ours: string, der: Uint8Arra
     // reads an empty one or one cut inside an arc.
     clause: 'X.690 8.19: an empty or cut OBJECT IDENTIFIER',
     applies: (why) => why === 'empty OID' || why === 'OID ends mid-arc',
+  },
+  {
+    // X.690 8.1.2.2-8.1.2.4: tag numbers below 31 take one octet, and no RFC 5280 type has a higher
+    // one; asn1js reads the long form (1f 04 as an OCTET STRING).
+    clause: 'X.690 8.1.2.4: a tag in the long form',
+    applies: (why) => why === 'high tag numbers are not used in certificates',
+  },
+  {
+    // X.690 10.2 (DER writes strings and simple types primitive), 8.9.1 / 8.11.1 (SEQUENCE and SET are
+    // constructed), X.680 8.6 (universal tags 0 and 15 are no type): asn1js reads them as BER would, in
+    // values Certbench keeps undecoded (algorithm parameters, a name attribute that is not a string).
+    clause: 'X.690 10.2, 8.9.1, 8.11.1: an element in a form DER does not have',
+    applies: (why) => /^impossible tag 0x|^a constructed element of a primitive type/.test(why),
+  },
+  {
+    // X.690 8.6.2.1-8.6.2.3: a BIT STRING has its unused-bits octet, 0 to 7, and an empty one says 0;
+    // asn1js reads an empty BIT STRING, unused bits with no bits after them, and (outside the places
+    // pkijs decodes) more than 7.
+    clause: 'X.690 8.6.2: a BIT STRING without its initial octet, or with impossible unused bits',
+    applies: (why) => /^empty BIT STRING$|^BIT STRING with \d+ unused bits$/.test(why),
   },
   {
     // X.690 10.1: DER lengths take the fewest octets, so a length over four octets (4 GB) is never DER.
@@ -122,8 +142,8 @@ describe('the fast DER reader and pkijs read the same certificates', () => {
   });
 });
 
-// 100,000 runs take about 170 s here (pkijs: about 1 ms a certificate, asn1js' buffer checks dominate) and
-// still find differences not yet settled; the default is a fixed-seed 2,000, CERTBENCH_DIFF_RUNS asks for more.
+// 100,000 runs take 85-105 s on this 2-core machine (pkijs: 0.5-1 ms a certificate, most of it in
+// asn1js' buffer type checks), so the default is a fixed-seed 2,000; CERTBENCH_DIFF_RUNS=100000 runs them all.
 const RUNS = Number(process.env.CERTBENCH_DIFF_RUNS ?? 2_000);
 
 describe(`${RUNS} damaged certificates: both refuse, or both read the same fields`, () => {

@@ -7,6 +7,7 @@ import '../electron/services/node-verify';
 import { benchProbe } from './probe';
 import { benchBundle } from './bundle';
 import { benchLog } from './log';
+import { benchReader } from './reader';
 import { benchCli } from './cli';
 import { benchUi } from './ui';
 import { benchChains } from './chain';
@@ -86,13 +87,14 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-// `--only cli|ui|inspect|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
+// `--only cli|ui|inspect|reader|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
 const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['cli', () => benchCli(progress)],
   ['ui', () => benchUi(progress)],
   ['inspect', benchInspect],
+  ['reader', () => benchReader(progress, count)],
   ['chain', () => benchChains(progress, count)],
   ['fuzz', benchFuzz],
   ['probe', () => benchProbe(progress)],

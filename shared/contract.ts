@@ -349,6 +349,8 @@ export const contract = {
         keyFile: ProbeFileSchema.optional(),
         /** Which attempts: TLS 1.2 only, TLS 1.3 only, or both (default, TLS 1.2 forced, TLS 1.3 forced). */
         tls: z.enum(['1.2', '1.3', 'both']).default('both'),
+        /** Exactly one connection (the default one, or the one forced version; presenting the certificate when one is given). */
+        once: z.boolean().optional(),
         /** Bound on the whole probe, 1 to 120 seconds. */
         timeoutMs: z.number().int().min(1_000).max(120_000).default(15_000),
         /** Or a certificate from the stores by thumbprint (with `via: 'powershell'`: from the personal store PowerShell sees). */

@@ -14,6 +14,7 @@ import type { Services } from '../services/services';
 import { quietWork } from '../services/work';
 import { forTerminal } from './terminal';
 import { requirePowerShell, storeClient, type ProbeVia } from '../services/probe/choose-client';
+import { ONCE_WITH_POWERSHELL } from '../services/probe/plan';
 
 /**
  * `certbench probe <https-url> [--cert FILE] [--key FILE] [--password-env VAR] [--tls 1.2|1.3]
@@ -72,7 +73,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
           io.fail(toErrorData(err).message);
         }
       }
-      if (useSslStream && opts.once) io.fail('--once makes one connection with Certbench\'s own client; presenting through PowerShell adds another: drop --once, or give the certificate as a file with --cert');
+      if (useSslStream && opts.once) io.fail(ONCE_WITH_POWERSHELL);
       if (useSslStream) {
         try {
           requirePowerShell();

@@ -12,6 +12,8 @@ import { makeProbePki, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
 import { requireBuiltCli } from '../helpers/run-cli';
 import { runCliAsync as runCli } from '../helpers/run-cli-async';
+import { dispatch } from '../../electron/dispatch';
+import { testHandlers, testServices } from '../helpers/services';
 
 /**
  * How many connections a probe makes: none that repeats an earlier one's answer. A server that
@@ -120,6 +122,21 @@ describe.skipIf(missing !== null)('probe connections: none repeats an earlier an
     expect(kinds(withCert)).toEqual(['client-certificate']);
     expect(withCert.attempts[0]!.clientCertificate.presented).toBe(true);
     expect(withCert.http?.status).toBe(200);
+  });
+
+  it('probe:run with once: one connection through the contract, as the CLI\'s --once', async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-connections-'));
+    try {
+      const before = both.connections();
+      const handlers = testHandlers(testServices({ ...process.env, CERTBENCH_DATA_DIR: data }));
+      const result = await dispatch('probe:run', { url: both.url, once: true }, { mode: 'web', signal: new AbortController().signal, progress: () => undefined }, handlers);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      expect((result.value as ProbeResult).attempts.map((a) => a.kind)).toEqual(['default']);
+      expect(both.connections() - before).toBe(1);
+    } finally {
+      fs.rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it('certbench probe --once --json: one connection, one attempt; the text report says the TLS 1.3 attempt was not repeated', async () => {

@@ -1,4 +1,5 @@
 import type { ProbeFile, Res } from '../../../shared/contract';
+import { CertbenchError } from '../../../shared/errors';
 import type { CertificateRequestInfo, ProbeResult } from '../../../shared/model/probe';
 import type { CommandRunner } from '../../platform/types';
 import type { StoresService } from '../stores';
@@ -7,6 +8,7 @@ import { quietWork, type Clock, type Work } from '../work';
 import { requirePowerShell, storeClient, type ProbeVia } from './choose-client';
 import { probeOffers, type OfferInput } from './offers';
 import { runProbe, type TlsChoice } from './probe';
+import { ONCE_WITH_POWERSHELL } from './plan';
 
 /**
  * The probe as the window and the web mode ask for it: the same probe as `certbench probe`, with the
@@ -17,6 +19,7 @@ import { runProbe, type TlsChoice } from './probe';
 export interface ProbeInput {
   url: string;
   tls: TlsChoice;
+  once?: boolean;
   timeoutMs: number;
   clientCertificate?: ProbeFile;
   keyFile?: ProbeFile;
@@ -47,11 +50,13 @@ async function runProbeFor(request: ProbeInput, ctx: Work, deps: { runner: Comma
     if (chosen.kind === 'credential') client = chosen.credential;
     else sslStream = { thumbprint: chosen.thumbprint };
   }
+  if (sslStream && request.once) throw new CertbenchError('bad-input', ONCE_WITH_POWERSHELL);
   if (sslStream) requirePowerShell();
   const trust = await deps.trust.roots();
   return runProbe({
     url: request.url,
     tls: request.tls,
+    once: request.once === true,
     timeoutMs: request.timeoutMs,
     client,
     ...(sslStream ? { sslStream: { ...sslStream, runner: deps.runner } } : {}),

@@ -12,6 +12,9 @@ import { versionRefused } from '../../../shared/probe/findings';
 
 export type TlsChoice = '1.2' | '1.3' | 'both';
 
+/** Why `once` and the PowerShell client do not go together (the CLI and probe:run say it alike). */
+export const ONCE_WITH_POWERSHELL = "--once makes one connection with Certbench's own client; presenting through PowerShell adds another: drop --once, or give the certificate as a file with --cert";
+
 export interface Planned {
   kind: ProbeAttemptKind;
   label: string;

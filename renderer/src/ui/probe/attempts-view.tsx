@@ -76,7 +76,12 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
         <div className="attempt-panel" role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${selected}`} data-testid="attempt-panel" data-kind={current.kind ?? ''}>
           <AttemptFacts attempt={current} />
           {current.sslStream && <SslStreamView details={current.sslStream} />}
-          {current.timeline.length > 0 ? (
+          {current.reused ? (
+            // An answer the first connection gave: its messages are under that connection's tab, not drawn twice.
+            <p className="muted" data-testid="attempt-reused">
+              {current.reused.note}; its messages are those of the first connection.
+            </p>
+          ) : current.timeline.length > 0 ? (
             // Keyed by attempt: an opened CA panel belongs to that attempt's diagram only.
             <SequenceDiagram key={selected} attempt={current} server={server} />
           ) : (

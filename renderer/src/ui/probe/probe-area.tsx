@@ -114,6 +114,8 @@ function ProbeResultView({
   fromBundle?: boolean;
 }) {
   const withCert = result.attempts.find((a) => a.kind === 'client-certificate' || a.kind === 'post-handshake-client-certificate' || a.clientCertificate.presented);
+  // Attempts another connection answered (a forced version the first one negotiated) were not connections.
+  const connections = result.attempts.filter((a) => !a.reused).length;
   const headline = probeHeadline(result);
   const tone = headline.tone;
   const initial = withCert ? result.attempts.indexOf(withCert) : preferredAttempt(result.attempts, result.clientAuth.attempt);
@@ -147,7 +149,7 @@ function ProbeResultView({
           )}
           {withCert && <CertificateOutcome attempt={withCert} />}
           <p className="probe-summary-meta">
-            {url} · {result.attempts.length} connection{result.attempts.length === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
+            {url} · {connections} connection{connections === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
             {fromBundle ? formatLocalDateTime(result.startedAt) : new Date(result.startedAt).toLocaleTimeString()}
           </p>
         </div>

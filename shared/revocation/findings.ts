@@ -23,8 +23,13 @@ function params(l: Link, url?: string): Record<string, string> {
   return { subject: l.subject, thumbprint: l.thumbprintSha1, ...(url ? { revocationUrl: url } : {}) };
 }
 
+/** One evidence row per source tried: the kind short (views print it as a label), the address and what it said in the text. */
 function sourceEvidence(r: Revocation) {
-  return r.sources.map((s) => ({ kind: `${METHOD_WORDS[s.method]} ${s.url}`, text: `${s.outcome}: ${s.detail}${s.nextUpdate ? ` (nextUpdate ${s.nextUpdate})` : ''}` }));
+  return r.sources.map((s) => ({ kind: METHOD_WORDS[s.method], text: `${s.url}: ${s.detail}${s.nextUpdate && s.failure !== 'stale' ? ` (next update ${s.nextUpdate})` : ''}` }));
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Finding[] {
@@ -32,7 +37,7 @@ function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Findin
   const evidence = sourceEvidence(r);
   const strict = opts.serverChecksRevocation === true;
   if (r.status === 'revoked') {
-    out.push(finding('revocation.revoked', `${who(l)} is revoked`, `${who(l)} is ${r.text}. A server that checks revocation refuses it; only a new certificate helps.`, evidence, { params: params(l, r.settledBy?.url) }));
+    out.push(finding('revocation.revoked', `${who(l)} is revoked`, `${capitalised(r.text)}. A server that checks revocation refuses it; only a new certificate helps.`, evidence, { params: params(l, r.settledBy?.url) }));
   }
   const staleSources = r.sources.filter((s) => s.failure === 'stale' && s.method !== 'ocsp');
   const settled = r.status === 'good' || r.status === 'revoked';
@@ -44,7 +49,7 @@ function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Findin
   if (r.status === 'could-not-check' && (realFailures.length || !staleSources.length)) {
     const onlyUnfetched = !r.sources.length && r.addresses.notFetched.length > 0;
     out.push(
-      finding('revocation.unreachable', `This machine could not check revocation of "${l.subject}"`, `${r.text}.${strict ? ' This server checks revocation, so it refuses the certificate while the check fails.' : ''}`, evidence, {
+      finding('revocation.unreachable', `This machine could not check revocation of "${l.subject}"`, `${capitalised(r.text)}.${strict ? ' This server checks revocation, so it refuses the certificate while the check fails.' : ''}`, evidence, {
         severity: strict ? 'error' : onlyUnfetched ? 'info' : 'warning',
         params: params(l, realFailures[0]?.url),
       }),

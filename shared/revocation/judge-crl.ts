@@ -58,7 +58,7 @@ export async function judgeCrl(crl: ParsedCrl, cert: X509View, issuer: X509View,
   if (entry && entry.reasonCode !== REMOVE_FROM_CRL) {
     // A listed certificate is revoked even on a stale CRL: revocation is final (RFC 5280 3.3), except a hold.
     const stale = outsideWindow('the CRL', crl.thisUpdate, crl.nextUpdate, at);
-    if (!stale || entry.reasonCode !== CERTIFICATE_HOLD) return { outcome: 'revoked', failure: null, detail: `listed on the CRL (revoked ${entry.revokedAt.toISOString()})`, ...window, revokedAt: entry.revokedAt, reasonCode: entry.reasonCode };
+    if (!stale || entry.reasonCode !== CERTIFICATE_HOLD) return { outcome: 'revoked', failure: null, detail: 'listed on the CRL as revoked', ...window, revokedAt: entry.revokedAt, reasonCode: entry.reasonCode };
   }
   const stale = outsideWindow(delta ? 'the delta CRL' : 'the CRL', crl.thisUpdate, crl.nextUpdate, at);
   if (stale) return failed('stale', stale, window);

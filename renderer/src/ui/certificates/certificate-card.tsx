@@ -44,6 +44,8 @@ export function CertificateCard({
   trustedBy?: string;
 }) {
   const words = validityWords(cert.notBefore, cert.notAfter, now);
+  // Revocation checked and revoked: the badge must not say "Valid" in green above "Not usable: revoked".
+  const revoked = analysis?.state === 'done' && analysis.chain.best.links[0]?.revocation?.status === 'revoked';
   const title = cardTitle(cert);
   const isCa = cert.basicConstraints?.ca === true;
   const problems = cert.extensions.filter((x) => x.problem);
@@ -62,12 +64,12 @@ export function CertificateCard({
             {cert.selfSigned.value ? 'Self-signed' : `Issued by ${cert.issuer.commonName ?? (cert.issuer.rfc4514 || '(empty issuer name)')}`}
           </p>
           <p className="cert-validity-line">
-            <span className={`validity-badge is-${words.status}`} data-testid="validity-badge" data-status={words.status}>
-              {words.status === 'valid' ? <CheckIcon size={14} /> : <WarningIcon size={14} />}
-              {BADGE_TEXT[words.status]}
+            <span className={`validity-badge is-${revoked ? 'expired' : words.status}`} data-testid="validity-badge" data-status={revoked ? 'revoked' : words.status}>
+              {words.status === 'valid' && !revoked ? <CheckIcon size={14} /> : <WarningIcon size={14} />}
+              {revoked ? 'Revoked' : BADGE_TEXT[words.status]}
             </span>
             <span className="validity-sentence" data-testid="validity-sentence">
-              {words.sentence}
+              {revoked ? `${words.sentence} by its dates, but its CA has revoked it` : words.sentence}
             </span>
           </p>
         </div>

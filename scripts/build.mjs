@@ -3,7 +3,7 @@
 // (esbuild, one CommonJS file each; a sandboxed preload cannot be an ES module).
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -35,7 +35,7 @@ const cliChunks = {
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
-  metafile: true,
+  write: false,
   banner: {
     js: [
       "import { createRequire as __cbRequire } from 'node:module';",
@@ -47,15 +47,28 @@ const cliChunks = {
 };
 
 /**
- * Chunk names carry a content hash, so each build leaves the previous ones behind: remove those no
- * output of this build names. Nothing is removed before the build, so a CLI started meanwhile (by
- * another build's tests) never finds its entry missing.
+ * Written so that a CLI started during a build (other tests run while one builds) never sees half a
+ * build: the chunks first (their names carry a content hash, so they never overwrite a chunk in
+ * use), each file written whole and renamed into place, the entries last. Chunks no output of this
+ * build names are removed only once they are ten minutes old, after any process that read the old
+ * entry has loaded them.
  */
-function dropStaleChunks(result) {
+function writeCliOutputs(result, { prune = false } = {}) {
+  const files = [...result.outputFiles].sort((a, b) => Number(b.path.includes(`${path.sep}chunks${path.sep}`)) - Number(a.path.includes(`${path.sep}chunks${path.sep}`)));
+  for (const f of files) {
+    mkdirSync(path.dirname(f.path), { recursive: true });
+    const temp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(temp, f.contents);
+    renameSync(temp, f.path);
+  }
+  if (!prune) return;
   const dir = path.join(root, 'dist', 'cli', 'chunks');
-  const current = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) if (!current.has(path.join(dir, name))) rmSync(path.join(dir, name), { force: true });
+  const current = new Set(files.map((f) => f.path));
+  const old = Date.now() - 10 * 60_000;
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!current.has(file) && statSync(file).mtimeMs < old) rmSync(file, { force: true });
+  }
 }
 
 const started = Date.now();
@@ -64,7 +77,7 @@ await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
   esbuild({ ...common, entryPoints: ['electron/cli/start.ts'], outfile: 'dist/cli.cjs' }),
-  esbuild({ ...common, entryPoints: ['electron/cli/inspect-main.ts'], outfile: 'dist/cli/inspect.cjs' }),
-  esbuild(cliChunks).then(dropStaleChunks),
+  esbuild({ ...common, entryPoints: ['electron/cli/inspect-main.ts'], outfile: 'dist/cli/inspect.cjs', write: false }).then(writeCliOutputs),
+  esbuild(cliChunks).then((r) => writeCliOutputs(r, { prune: true })),
 ]);
 if (!quiet) console.error(`certbench: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -34,4 +34,22 @@ describe('the cached store listing', () => {
     await p.stores.listing(ctx, { refresh: false });
     expect(p.reads()).toBe(2);
   });
+
+  it('answers an unjudged listing (offers judge their few candidates themselves) from one read, and a judged one after it reads no store again', async () => {
+    let trustReads = 0;
+    const platform = { stores: { list: async () => ({ ...withFolder(1), certificates: [] }) } } as unknown as Platform;
+    let reads = 0;
+    const counted = { stores: { list: async (o: unknown) => { reads++; return platform.stores.list(o as never); } } } as unknown as Platform;
+    const stores = createStoresService({ platform: counted, folders: { list: () => [] } as unknown as StoreFolders, trust: { roots: async () => { trustReads++; return { source: 'none', items: [], note: null }; } }, clock: systemClock });
+    const unjudged = await stores.listing(ctx, { refresh: false, judge: false });
+    expect(unjudged.listing.stores).toHaveLength(1);
+    expect(trustReads).toBe(0);
+    await stores.listing(ctx, { refresh: false, judge: false });
+    expect(reads).toBe(1);
+    // A judged listing is a listing of its own (the verdicts need the trust), later answering both kinds.
+    await stores.listing(ctx, { refresh: false });
+    expect(trustReads).toBe(1);
+    await stores.listing(ctx, { refresh: false, judge: false });
+    expect(reads).toBe(2);
+  });
 });

@@ -1,5 +1,6 @@
 import { finding, type Evidence, type Finding, type FindingId } from '../findings/catalogue';
 import type { W3cLogStats } from '../model/server';
+import { revocationLogFindings } from './revocation-log-findings';
 
 /**
  * Findings from IIS W3C log statistics (DESIGN.md: log.500-64-before-403-7 and the http.403.* rows,
@@ -113,7 +114,7 @@ function statusFindings(stats: W3cLogStats[]): Finding[] {
   return out;
 }
 
-/** log.500-64-before-403-7 and the http.403.7|13|16|17 findings seen in server logs. */
+/** log.500-64-before-403-7, the http.403.7|13|16|17 findings and the revocation failures seen in server logs. */
 export function logFindings(stats: W3cLogStats[]): Finding[] {
-  return [...pattern500Then4037(stats), ...statusFindings(stats)];
+  return [...pattern500Then4037(stats), ...statusFindings(stats), ...revocationLogFindings(stats)];
 }

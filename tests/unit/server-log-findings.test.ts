@@ -22,7 +22,7 @@ describe('logFindings', () => {
 
   it('raises catalogue findings only', () => {
     for (const f of findings) expect(FindingSchema.parse(f)).toEqual(f);
-    expect(findings.map((f) => f.id)).toEqual(['log.500-64-before-403-7', 'http.403.7', 'http.403.13', 'http.403.16', 'http.403.17']);
+    expect(findings.map((f) => f.id)).toEqual(['log.500-64-before-403-7', 'http.403.7', 'http.403.13', 'http.403.16', 'http.403.17', 'revocation.revoked']);
   });
 
   it('shows the 500 0 64 and the 403.7 lines that follow it, per log, and explains the binding fix', () => {

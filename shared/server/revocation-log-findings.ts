@@ -1,0 +1,69 @@
+import { finding, type Evidence, type Finding, type FindingId } from '../findings/catalogue';
+import type { W3cLogStats } from '../model/server';
+import { decodeWin32Status } from './win32-status';
+
+/**
+ * Revocation findings from IIS W3C logs: a 403.13 or 403.16 whose sc-win32-status is one of the
+ * revocation HRESULTs (winerror.h) says what Windows concluded about the client certificate's
+ * revocation, in the same finding ids the revocation engine uses for its own checks. Pure.
+ */
+
+interface RevocationStatus {
+  id: FindingId;
+  /** What it means for the request, after "the server ...". */
+  words: string;
+  advice: string;
+}
+
+const REVOCATION_STATUSES: Record<number, RevocationStatus> = {
+  0x80092010: {
+    id: 'revocation.revoked',
+    words: 'found the client certificate revoked by its issuing CA',
+    advice: 'The user needs a new certificate; the revoked one will not be accepted again.',
+  },
+  0x800b010c: {
+    id: 'revocation.revoked',
+    words: 'found the client certificate revoked by its issuing CA',
+    advice: 'The user needs a new certificate; the revoked one will not be accepted again.',
+  },
+  0x80092013: {
+    id: 'revocation.unreachable',
+    words: 'could not reach the revocation server (CRL or OCSP address) for the client certificate',
+    advice: "Open the server's route to the CRL and OCSP addresses in the client certificate and its CAs (proxy, firewall, DNS); a CRL cached from an earlier download may also have expired.",
+  },
+  0x800b010e: {
+    id: 'revocation.unreachable',
+    words: 'could not check the revocation of the client certificate',
+    advice: "Check that the server can download the CRLs named in the client certificate and its CAs, and that those CRLs are current.",
+  },
+  0x80092012: {
+    id: 'revocation.no-address',
+    words: 'found no way to check the revocation of the client certificate (usually: the certificate or a CA above it names no CRL or OCSP address)',
+    advice: 'Issue certificates that carry a CRL distribution point or an OCSP address, or turn off revocation checking on the binding only if the policy allows it.',
+  },
+};
+
+const times = (n: number) => `${n.toLocaleString('en-US')} request${n === 1 ? '' : 's'}`;
+
+/** One finding per revocation id, with the statuses, counts and logs behind it. */
+export function revocationLogFindings(stats: W3cLogStats[]): Finding[] {
+  const byId = new Map<FindingId, { total: number; sentences: string[]; evidence: Evidence[]; advice: string }>();
+  for (const s of stats) {
+    for (const w of s.win32Statuses) {
+      if (w.status !== '403.13' && w.status !== '403.16') continue;
+      const decoded = decodeWin32Status(w.win32);
+      const known = decoded.value === null ? undefined : REVOCATION_STATUSES[decoded.value];
+      if (!known) continue;
+      const entry = byId.get(known.id) ?? { total: 0, sentences: [], evidence: [], advice: known.advice };
+      entry.total += w.count;
+      entry.sentences.push(`IIS refused ${times(w.count)} with ${w.status}: the server ${known.words} (${decoded.name}).`);
+      entry.evidence.push({ kind: 'sc-win32-status', text: `${s.source}: ${w.status} with ${decoded.text} (${times(w.count)})` });
+      byId.set(known.id, entry);
+    }
+  }
+  return [...byId].map(([id, e]) =>
+    finding(id, `The server log shows revocation failures of client certificates (${times(e.total)})`, `${e.sentences.join(' ')} ${e.advice}`, e.evidence, {
+      params: { serverSoftware: 'iis' },
+    }),
+  );
+}

@@ -17,23 +17,34 @@ export const COLON = 0x3a;
 
 /** Space positions remembered per line: more than any #Fields header holds (the reader keeps 256 names). */
 export const MAX_SPACES = 512;
+/** Lines found before they are handed on, and room for their spaces (a batch also ends when that fills). */
+const BATCH = 2048;
+const SPACE_ROOM = BATCH * 32 + MAX_SPACES;
 
 /**
  * Splits UTF-8 chunks into lines (LF or CRLF; the CR is left for the caller) and finds the spaces of
- * each line in the same pass over the bytes: `line(b, start, end, n)` gets the line b[start, end) and
- * the count of its spaces, whose first MAX_SPACES positions are in `spaces`. A line cut by a chunk
- * boundary is copied into a carry of at most `maxBytes`; a longer one is reported once through
- * `overlong` and skipped to its newline without being kept, so memory stays at one chunk plus the carry.
+ * each line in the same pass over the bytes. `line(b, start, end, n, base)` gets the line b[start, end)
+ * and the count of its spaces, whose first MAX_SPACES positions are spaces[base...]. Lines are found in
+ * batches and handed on after: the loop over the bytes stays small enough for the JIT to keep tight,
+ * instead of growing by everything a line's handler does. A line cut by a chunk boundary is copied
+ * into a carry of at most `maxBytes`; a longer one is reported once through `overlong` and skipped to
+ * its newline without being kept, so memory stays at one chunk, the carry and the batch tables.
  */
 export class ByteLines {
-  readonly spaces = new Int32Array(MAX_SPACES);
+  readonly spaces = new Int32Array(SPACE_ROOM);
+  /** The spaces of one line found by spacesOf (apart: a batch may still be being handed on). */
+  readonly single = new Int32Array(MAX_SPACES);
+  private readonly starts = new Int32Array(BATCH);
+  private readonly ends = new Int32Array(BATCH);
+  private readonly counts = new Int32Array(BATCH);
+  private readonly bases = new Int32Array(BATCH);
   private carry = new Uint8Array(256);
   private carryLen = 0;
   private skipping = false;
 
   constructor(
     private readonly maxBytes: number,
-    private readonly line: (b: Uint8Array, start: number, end: number, n: number) => void,
+    private readonly line: (b: Uint8Array, start: number, end: number, n: number, base: number) => void,
     private readonly overlong: () => void,
   ) {}
 
@@ -72,9 +83,9 @@ export class ByteLines {
     this.skipping = false;
   }
 
-  /** The spaces of one line b[start, end) into `spaces`; their count. */
+  /** The spaces of one line b[start, end) into `single`; their count. */
   spacesOf(b: Uint8Array, start: number, end: number): number {
-    const sp = this.spaces;
+    const sp = this.single;
     let n = 0;
     for (let i = start; i < end; i++) {
       if (b[i] === SPACE) {
@@ -85,27 +96,61 @@ export class ByteLines {
     return n;
   }
 
-  /**
-   * One pass over b[pos, to): every byte is compared once, and only those at or below a space are
-   * looked at further. Returns where the unfinished last line starts.
-   */
+  /** Hand on every complete line of b[pos, to), batch by batch; returns where the unfinished last line starts. */
   private scan(b: Uint8Array, pos: number, to: number): number {
-    const sp = this.spaces;
+    let start = pos;
+    for (;;) {
+      const lines = this.find(b, start, to);
+      this.deliver(b, lines);
+      start = this.next;
+      if (this.exhausted) return start;
+    }
+  }
+
+  /** Where find stopped: after the batch's last line, or at the unfinished line when the bytes ran out. */
+  private next = 0;
+  private exhausted = false;
+
+  /**
+   * Fill the batch tables from b[pos, to) in one pass: every byte is compared once, and only those at
+   * or below a space are looked at further. Nothing is called from this loop, so nothing is inlined
+   * into it. Returns the number of lines found.
+   */
+  private find(b: Uint8Array, pos: number, to: number): number {
+    const { spaces, starts, ends, counts, bases } = this;
+    let lines = 0;
+    let base = 0;
     let n = 0;
     let start = pos;
     for (let i = pos; i < to; i++) {
       const x = b[i]!;
       if (x > SPACE) continue;
       if (x === SPACE) {
-        if (n < MAX_SPACES) sp[n] = i;
+        if (n < MAX_SPACES) spaces[base + n] = i;
         n++;
       } else if (x === LF) {
-        this.line(b, start, i, n);
+        starts[lines] = start;
+        ends[lines] = i;
+        counts[lines] = n;
+        bases[lines] = base;
+        lines++;
+        base += n < MAX_SPACES ? n : MAX_SPACES;
         start = i + 1;
         n = 0;
+        if (lines === BATCH || base > SPACE_ROOM - MAX_SPACES) {
+          this.next = start;
+          this.exhausted = false;
+          return lines;
+        }
       }
     }
-    return start;
+    this.next = start;
+    this.exhausted = true;
+    return lines;
+  }
+
+  private deliver(b: Uint8Array, lines: number): void {
+    for (let j = 0; j < lines; j++) this.line(b, this.starts[j]!, this.ends[j]!, this.counts[j]!, this.bases[j]!);
   }
 
   /** Append chunk[from, to) to the carried partial line; false when that makes it longer than any line. */
@@ -145,10 +190,10 @@ export class ByteFields {
   }
 
   /**
-   * Place the values of the line b[start, end) from its `n` space positions; false when it does not
-   * have `count` fields.
+   * Place the values of the line b[start, end) from its `n` space positions (spaces[base...]); false
+   * when it does not have `count` fields.
    */
-  place(b: Uint8Array, start: number, end: number, spaces: Int32Array, n: number, count: number, wanted: Int16Array): boolean {
+  place(b: Uint8Array, start: number, end: number, spaces: Int32Array, base: number, n: number, count: number, wanted: Int16Array): boolean {
     if (n + 1 !== count) return false;
     const at = this.at;
     const to = this.to;
@@ -161,8 +206,8 @@ export class ByteFields {
     for (let j = 0; j < wanted.length; j += 2) {
       const col = wanted[j]!;
       const k = wanted[j + 1]!;
-      at[k] = col === 0 ? start : spaces[col - 1]! + 1;
-      to[k] = col === n ? end : spaces[col]!;
+      at[k] = col === 0 ? start : spaces[base + col - 1]! + 1;
+      to[k] = col === n ? end : spaces[base + col]!;
     }
     return true;
   }
@@ -195,6 +240,23 @@ export class ByteFields {
     if (at < 0 || this.to[k]! - at !== len) return false;
     for (let i = 0; i < len; i++) if (this.buf[at + i] !== bytes[i]) return false;
     return true;
+  }
+
+  /**
+   * Value k as a number when it is 1 to 4 ASCII digits, its length kept ("07" is not "7"): a key
+   * below 50,000 that needs no string. -1 otherwise.
+   */
+  digits(k: number): number {
+    const at = this.at[k]!;
+    const len = this.to[k]! - at;
+    if (at < 0 || len < 1 || len > 4) return -1;
+    let value = 0;
+    for (let i = at; i < at + len; i++) {
+      const d = this.buf[i]! - 48;
+      if (d < 0 || d > 9) return -1;
+      value = value * 10 + d;
+    }
+    return len * 10_000 + value;
   }
 
   /** Copy value k into `into` (at most its length); the number of bytes, -1 when it does not fit or is not logged. */

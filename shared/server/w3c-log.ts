@@ -192,7 +192,7 @@ export class W3cLogAnalyzer {
   private readonly fixedWidth: number | null;
   private readonly reader = new ByteLines(
     MAX_LINE_BYTES,
-    (b, start, end, n) => this.line(b, start, end, n),
+    (b, start, end, n, base) => this.line(b, start, end, n, base),
     () => {
       // Not a log line: count it once and drop everything up to the next newline without keeping it.
       this.lines++;
@@ -215,11 +215,8 @@ export class W3cLogAnalyzer {
   private last = -Infinity;
   /** status -> substatus ("" when not logged) -> count; few in practice, capped for hostile input. */
   private readonly statuses = new Map<string, Map<string, { n: number }>>();
-  /** The previous record's status and sub-status bytes and their counter: most lines repeat "200 0". */
-  private lastStatus = 0;
-  private readonly lastSub = new Uint8Array(CACHED_VALUE_BYTES);
-  private lastSubLen = -1;
-  private lastCell: { n: number } | null = null;
+  /** The counters of `statuses` by status and digit sub-status as one number (countStatus); as many as there are counters. */
+  private readonly cellByCode = new Map<number, { n: number }>();
   private statusKeys = 0;
   private statusOther = 0;
   /** Where the values of the current record lie (SLOT order), reused for every line. */
@@ -260,8 +257,8 @@ export class W3cLogAnalyzer {
     this.reader.push(chunk);
   }
 
-  /** The line b[start, end) (its newline excluded), which holds `n` spaces (positions in reader.spaces). */
-  private line(b: Uint8Array, start: number, end: number, n: number): void {
+  /** The line b[start, end) (its newline excluded), which holds `n` spaces (positions at reader.spaces[base...]). */
+  private line(b: Uint8Array, start: number, end: number, n: number, base: number): void {
     this.lines++;
     if (end > start && b[end - 1] === CR) end--;
     if (end - start > MAX_LOG_LINE && decodeUtf8(b, start, end).length > MAX_LOG_LINE) {
@@ -274,15 +271,14 @@ export class W3cLogAnalyzer {
       return;
     }
     const { wanted, count } = this.cols;
-    const spaces = this.reader.spaces;
-    if (!this.vals.place(b, start, end, spaces, n, count, wanted)) {
+    if (!this.vals.place(b, start, end, this.reader.spaces, base, n, count, wanted)) {
       // Tolerate tabs, doubled or trailing spaces before calling the line malformed; the fields, joined
       // by single spaces, are then read like any line.
       const text = decodeUtf8(b, start, end);
       const parts = text.trim().split(/[ \t]+/);
       if (parts.length === count) {
         const normal = encodeUtf8(parts.join(' '));
-        this.vals.place(normal, 0, normal.length, spaces, this.reader.spacesOf(normal, 0, normal.length), count, wanted);
+        this.vals.place(normal, 0, normal.length, this.reader.single, 0, this.reader.spacesOf(normal, 0, normal.length), count, wanted);
       } else {
         // A pasted prompt row ("PS C:\> Get-Content u_ex261117.log") is not a damaged record.
         if (promptOf(text) === null) this.malformed++;
@@ -379,10 +375,16 @@ export class W3cLogAnalyzer {
   private countStatus(status: number): void {
     const v = this.vals;
     const noSub = v.empty(SLOT.sub);
-    // Most lines repeat the previous status (a run of 200 0): skip the map lookups for them.
-    if (status === this.lastStatus && this.lastCell && (noSub ? this.lastSubLen === 0 : v.same(SLOT.sub, this.lastSub, this.lastSubLen))) {
-      this.lastCell.n++;
-      return;
+    // Nearly every line is a status with a sub-status of a few digits: its counter is found by a number
+    // made from the bytes, with no string made. Other sub-statuses take the text path below.
+    const digits = noSub ? 0 : v.digits(SLOT.sub);
+    const code = digits < 0 ? -1 : status * 50_000 + digits;
+    if (code >= 0) {
+      const known = this.cellByCode.get(code);
+      if (known) {
+        known.n++;
+        return;
+      }
     }
     const key = String(status);
     const sub = noSub ? '' : v.text(SLOT.sub);
@@ -406,9 +408,7 @@ export class W3cLogAnalyzer {
       this.statusKeys++;
     }
     cell.n++;
-    this.lastStatus = status;
-    this.lastSubLen = noSub ? 0 : v.copy(SLOT.sub, this.lastSub);
-    this.lastCell = cell;
+    if (code >= 0) this.cellByCode.set(code, cell);
   }
 
   private directive(text: string): void {
@@ -424,14 +424,15 @@ export class W3cLogAnalyzer {
   }
 
   private count(t: number, failure: boolean, is500: boolean): void {
-    const k = Math.floor(t / 60 / this.width);
+    let k = Math.floor(t / 60 / this.width);
     let b = k === this.lastBucketKey ? this.lastBucket : this.timeline.get(k);
+    // Not recursive, so the JIT can inline it into the per-record path.
+    while (!b && this.timeline.size >= MAX_TIMELINE_KEYS) {
+      this.widen(this.nextWidth(this.width));
+      k = Math.floor(t / 60 / this.width);
+      b = this.timeline.get(k);
+    }
     if (!b) {
-      if (this.timeline.size >= MAX_TIMELINE_KEYS) {
-        this.widen(this.nextWidth(this.width));
-        this.count(t, failure, is500);
-        return;
-      }
       b = { total: 0, clientCertFailures: 0, status500: 0 };
       this.timeline.set(k, b);
     }

@@ -252,4 +252,23 @@ describe('ByteLines', () => {
     expect(seen).toEqual(['a b|1', 'c d e|2', '|0', 'last one|1']);
     expect(overlong).toBe(1);
   });
+
+  it('hands on every line of a chunk with many lines and many spaces, spaces in place', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => Array.from({ length: 1 + (i % 700) }, (_, k) => `${i}.${k}`).join(' '));
+    const got: string[] = [];
+    const lines = new ByteLines(1 << 20, (b, start, end, n, base) => {
+      // Rebuild the row from the space positions (at most MAX_SPACES kept) and the count.
+      const kept = Math.min(n, 512);
+      const cut = [start, ...Array.from({ length: kept }, (_, k) => lines.spaces[base + k]!)].map((at, k) => decodeUtf8(b, k ? at + 1 : at, k < kept ? lines.spaces[base + k]! : end));
+      got.push(`${cut.length - 1 === n ? cut.join(' ') : cut.join(' ') + '...'}|${n}`);
+    }, () => {});
+    lines.push(encodeUtf8(rows.join('\n') + '\n'));
+    lines.end();
+    expect(got).toHaveLength(rows.length);
+    got.forEach((g, i) => {
+      const n = rows[i]!.split(' ').length - 1;
+      expect(g.endsWith(`|${n}`)).toBe(true);
+      if (n <= 512) expect(g).toBe(`${rows[i]}|${n}`);
+    });
+  });
 });

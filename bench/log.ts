@@ -163,8 +163,8 @@ async function rawRead(file: string): Promise<{ ms: number; lines: number }> {
 
 /** Where the analyzer's own functions live, to tell its share of the samples from Node's. */
 const PARTS: [string, RegExp, RegExp][] = [
-  ['line and space scan', /w3c-log-bytes\.ts$/, /^(scan|push|spacesOf|keep)$/],
-  ['field placement', /w3c-log-bytes\.ts$/, /^(place|same|copy|empty|is)$/],
+  ['line and space scan', /w3c-log-bytes\.ts$/, /^(find|scan|deliver|push|spacesOf|keep)$/],
+  ['field placement', /w3c-log-bytes\.ts$/, /^(place|same|copy|empty|is|digits)$/],
   ['record checks and counts', /w3c-log\.ts$/, /^(line|record|day|countStatus|count|secondsOfDay|digit|pushBytes)$/],
   ['decoding kept values', /(text-decode|bytes|w3c-log-bytes)\.ts$/, /^(text|decodeUtf8|latin1)$/],
   ['URL/client counters', /w3c-log\.ts$/, /^(add|prune)$/],

@@ -9,10 +9,17 @@ import { revocationFindings, type RevocationFindingOptions } from './findings';
  * makes the certificate unusable; the other answers add findings without changing the verdict.
  */
 export function withRevocation<T extends { chain: { best: ChainPath }; verdict: Verdict }>(result: T, answers: Revocation[], opts: RevocationFindingOptions = {}): T {
-  const links = result.chain.best.links.map((l, i) => (answers[i] ? { ...l, revocation: answers[i] } : l));
-  const best = { ...result.chain.best, links };
-  const added = revocationFindings(links, opts);
+  // A revoked link fails, and so does the path (RFC 5280 6.1.3 a.3: the certificate is not revoked).
+  const links = result.chain.best.links.map((l, i) => {
+    const revocation = answers[i];
+    if (!revocation) return l;
+    return revocation.status === 'revoked' ? { ...l, status: 'fail' as const, revocation } : { ...l, revocation };
+  });
   const revoked = links.find((l) => l.revocation?.status === 'revoked');
+  const best: ChainPath = revoked
+    ? { ...result.chain.best, links, status: 'invalid', problems: [...result.chain.best.problems, `"${revoked.commonName ?? revoked.subject}" is ${revoked.revocation!.text}.`] }
+    : { ...result.chain.best, links };
+  const added = revocationFindings(links, opts);
   const verdict: Verdict = {
     ...result.verdict,
     findings: [...result.verdict.findings, ...added].sort(bySeverity),

@@ -46,8 +46,9 @@ function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Findin
     out.push(finding('revocation.stale-crl', `The ${METHOD_WORDS[s.method]} for "${l.subject}" is out of date`, `${s.detail}. The CA has not published a newer one at ${s.url}; servers that check revocation fail the check until it does.`, evidence, { params: params(l, s.url) }));
   }
   const realFailures = r.sources.filter((s) => s.outcome === 'failed' && s.failure !== 'stale');
-  if (r.status === 'could-not-check' && (realFailures.length || !staleSources.length)) {
-    const onlyUnfetched = !r.sources.length && r.addresses.notFetched.length > 0;
+  const onlyUnfetched = !r.sources.length && r.addresses.notFetched.length > 0;
+  // No source tried and nothing unfetched: the issuer is missing, which the chain's own finding (chain.incomplete) says.
+  if (r.status === 'could-not-check' && (realFailures.length || onlyUnfetched)) {
     out.push(
       finding('revocation.unreachable', `This machine could not check revocation of "${l.subject}"`, `${capitalised(r.text)}.${strict ? ' This server checks revocation, so it refuses the certificate while the check fails.' : ''}`, evidence, {
         severity: strict ? 'error' : onlyUnfetched ? 'info' : 'warning',

@@ -47,6 +47,9 @@ describe('revocation checking against real CRL and OCSP servers', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`revocation: revoked on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(keyCompromise\\) per CRL ${lab.baseUrl}/ca\\.crl`));
     expect(r.stdout).toContain('[error] revocation.revoked');
+    // The revoked link fails and so does the path, whatever its other checks say.
+    expect(r.stdout).toContain('== Chain (invalid)');
+    expect(r.stdout).toMatch(/\[FAIL\] revocation revoked {2}\(leaf/);
     expect(r.stderr).toBe('');
   });
 

@@ -161,6 +161,12 @@ describe('one link, the way Windows orders it', () => {
     expect(unreadable.text).toContain('the delta CRL');
   });
 
+  it('a missing issuer is "could not check" without a revocation finding (chain.incomplete says it)', async () => {
+    const r = await checkLink({ der: new Uint8Array(leaf({ crl: ['http://h/ca.crl'] }).der), role: 'leaf', issuerDer: null }, at, table({}));
+    expect(r.status).toBe('could-not-check');
+    expect(revocationFindings([{ subject: 'CN=alice', thumbprintSha1: 'AA', role: 'leaf', revocation: r }])).toEqual([]);
+  });
+
   it('does not check a root', async () => {
     const r = await checkLink({ der: new Uint8Array(root.der), role: 'root', issuerDer: null }, at, table({}));
     expect(r.text).toMatch(/^not checked: root/);

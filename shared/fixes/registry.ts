@@ -5,7 +5,8 @@ import { linuxWebserverFixes as web } from './linux-webserver';
 import type { FixGenerator } from './types';
 import { anonymousAuth, siteLevelMapping, sslFlagsRequire } from './windows-iis';
 import { windowsGrantRead, windowsRestrict } from './windows-keys';
-import { clientCertNegotiation, disableTls13 } from './windows-netsh';
+import { clientCertNegotiation, disableTls13, revocationCheckOff, revocationOnline } from './windows-netsh';
+import { revocationCacheRefresh } from './windows-revocation';
 import { sendTrustedIssuerList } from './windows-schannel';
 import { clientAuthIssuers, importIntermediate, importRoot, moveNonSelfSigned, removeExpiredRoots } from './windows-stores';
 
@@ -44,6 +45,10 @@ export const FIX_REGISTRY: Readonly<Partial<Record<FindingId, readonly FixGenera
   'iis.anonymous-needed-for-wcf': [anonymousAuth],
   'server.no-client-cert-request': [sslFlagsRequire, clientCertNegotiation, web.apacheVerifyClient, web.nginxVerifyClient],
   'server.ca-list-excludes-issuer': [clientAuthIssuers, web.nginxAddIssuer, web.apacheAddIssuer],
+  // Revocation the server could not check: current data first; turning the check off is the last resort.
+  // Where only the route to the CRL/OCSP address is wrong, the finding's detail says so (no script).
+  'revocation.unreachable': [revocationOnline, revocationCacheRefresh, revocationCheckOff],
+  'revocation.stale-crl': [revocationCacheRefresh],
 };
 
 export function generatorsFor(id: FindingId): readonly FixGenerator[] {

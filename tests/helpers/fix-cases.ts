@@ -116,6 +116,28 @@ export function fixCases(root = '/srv/certbench'): FixCase[] {
       accepts: (h) => !BINDING_BAD.test(h),
       literals: (h) => [`x${h}x:443`],
     },
+    ...(['netsh.revocation-online', 'netsh.revocation-check-off'] as const).map(
+      (fixId): FixCase => ({
+        name: `${fixId} (revocation.unreachable)`,
+        findingId: 'revocation.unreachable',
+        fixId,
+        shell: 'powershell',
+        params: (h) => ({ binding: `x${h}x:443`, bindingKind: 'hostnameport', serverSoftware: 'iis' }),
+        accepts: (h) => !BINDING_BAD.test(h),
+        literals: (h) => [`x${h}x:443`],
+      }),
+    ),
+    ...(['revocation.unreachable', 'revocation.stale-crl'] as const).map(
+      (findingId): FixCase => ({
+        name: `revocation cache refresh (${findingId})`,
+        findingId,
+        fixId: 'windows.revocation-cache-refresh',
+        shell: 'powershell',
+        params: () => ({ serverSoftware: 'iis' }),
+        accepts: always,
+        literals: () => [],
+      }),
+    ),
     { name: 'SendTrustedIssuerList', findingId: 'schannel.trusted-issuer-list-off', fixId: 'schannel.send-trusted-issuer-list', shell: 'powershell', params: () => ({}), accepts: always, literals: () => [] },
     { name: 'move non-self-signed out of Root', findingId: 'store.non-self-signed-in-root', fixId: 'store.move-non-self-signed', shell: 'powershell', params: () => ({ thumbprints: `${TP1}, ${TP2}`, store: 'LocalMachine\\Root' }), accepts: always, literals: () => [TP1, TP2] },
     { name: 'remove expired roots', findingId: 'store.expired-roots', fixId: 'store.remove-expired-roots', shell: 'powershell', params: () => ({ thumbprints: TP1 }), accepts: always, literals: () => [TP1] },

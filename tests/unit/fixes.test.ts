@@ -58,6 +58,33 @@ const EXPECT: Record<string, Partial<Record<FixShell, { check?: string[]; backup
       undo: ['([int64]$Saved.Flags)'],
     },
   },
+  'netsh.revocation-online': {
+    powershell: {
+      check: ['if (($Before.CheckMode -band 0x2) -eq 0) { $Done = $true }'],
+      backup: ["'reg.exe' @('export'", "(Join-Path $Backup 'binding.json')"],
+      change: ['$NewState = $Before.PSObject.Copy()', '$NewState.CheckMode = ($Before.CheckMode -band (-bnot [int64]0x2))', '$netshArgs = Get-CertbenchNetshArgs $BindingKind $Binding $NewState $Before.Flags'],
+      verify: ['$Want = $Before.CheckMode -band (-bnot [int64]0x2)', "if ($After.CheckMode -ne $Want) { throw ('VERIFY FAILED: DefaultSslCertCheckMode", 'if ($After.Flags -ne $Before.Flags)'],
+      undo: ['$NewState.CheckMode = [int64]$Saved.CheckMode', '$netshArgs = Get-CertbenchNetshArgs $BindingKind $Binding $NewState $Current.Flags'],
+    },
+  },
+  'netsh.revocation-check-off': {
+    powershell: {
+      check: ['if ($Before.CheckMode -band 0x1) { $Done = $true }'],
+      backup: ["'reg.exe' @('export'"],
+      change: ['$NewState.CheckMode = ($Before.CheckMode -bor 0x1)'],
+      verify: ['$Want = $Before.CheckMode -bor 0x1'],
+      undo: ['$NewState.CheckMode = [int64]$Saved.CheckMode'],
+    },
+  },
+  'windows.revocation-cache-refresh': {
+    powershell: {
+      check: ["$OldResync = Get-CertbenchRegValue $ConfigKey 'ChainCacheResyncFiletime'"],
+      backup: ["Invoke-CertbenchNative 'certutil.exe' @('-urlcache', '*') | Set-Content -LiteralPath (Join-Path $Backup 'urlcache-before.txt')", "@('export', $ConfigKeyNative"],
+      change: ["Invoke-CertbenchNative 'certutil.exe' @('-urlcache', '*', 'delete')", "Invoke-CertbenchNative 'certutil.exe' @('-setreg', 'chain\\ChainCacheResyncFiletime', '@now')"],
+      verify: ["$NewResync = Get-CertbenchRegValue $ConfigKey 'ChainCacheResyncFiletime'", "throw 'VERIFY FAILED: ChainCacheResyncFiletime was not written"],
+      undo: ["if ($OldText -eq 'absent') {", "Invoke-CertbenchNative 'reg.exe' @('import', (Join-Path $Backup 'chain-config.reg'))"],
+    },
+  },
   'schannel.send-trusted-issuer-list': {
     powershell: {
       check: ["$Old = Get-CertbenchRegValue $Key 'SendTrustedIssuerList'", 'if ($null -ne $Old -and [int64]$Old -eq 1) { $Done = $true }'],

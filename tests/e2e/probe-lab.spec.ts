@@ -125,9 +125,12 @@ test('"Probe this" on the handshake scenario: the sequence diagram, the encrypte
   await expect(page.getByTestId('probe-summary')).toContainText('in the first handshake');
   // Default, TLS 1.2 forced, TLS 1.3 forced (no post-handshake client: the handshake already asked).
   await expect(page.getByTestId('attempt-tab')).toHaveCount(3);
+  // The default connection negotiated TLS 1.3, so TLS 1.3 was not forced on a connection of its own: two connections.
+  await expect(page.getByTestId('probe-summary-meta')).toContainText(' · 2 connections in ');
 
-  // TLS 1.3 forced: everything after ServerHello is encrypted, the CertificateRequest too.
+  // TLS 1.3 forced: the first connection's answer, said so; everything after ServerHello is encrypted, the CertificateRequest too.
   await attemptTab(page, 'tls1.3').click();
+  await expect(page.getByTestId('attempt-reused')).toHaveText('TLS 1.3 attempt not repeated: the first connection negotiated it. The messages below are the first connection\'s.');
   await expect(attemptTab(page, 'tls1.3').getByTestId('attempt-sentence')).toContainText('TLS 1.3: the server asked for a certificate in the handshake');
   await expect(message(page, 'ClientHello')).toHaveAttribute('data-from', 'client');
   await expect(message(page, 'ClientHello')).toHaveAttribute('data-encrypted', 'false');
@@ -154,8 +157,9 @@ test('"Probe this" on the handshake scenario: the sequence diagram, the encrypte
   await centre(panel);
   await viewShot(page, '53-probe-handshake-ca-panel');
 
-  // TLS 1.2 forced: the same request, in the clear, with its certificate types.
+  // TLS 1.2 forced: a connection of its own, the same request in the clear, with its certificate types.
   await attemptTab(page, 'tls1.2').click();
+  await expect(page.getByTestId('attempt-reused')).toHaveCount(0);
   await expect(message(page, 'CertificateRequest')).toHaveAttribute('data-encrypted', 'false');
   await message(page, 'CertificateRequest').getByTestId('seq-cert-request').click();
   await expect(page.getByTestId('ca-panel').getByTestId('certificate-types')).toContainText('ecdsa_sign');
@@ -221,6 +225,8 @@ test('renegotiation with "Both": TLS 1.2 shows HelloRequest and a CertificateReq
   await expect(tls13.getByTestId('attempt-badge')).toHaveText('Alert protocol_version');
 
   await tls12.click();
+  // The default connection negotiated TLS 1.2 with this server: the TLS 1.2 attempt is its answer, not another connection.
+  await expect(page.getByTestId('attempt-reused')).toHaveText('TLS 1.2 attempt not repeated: the first connection negotiated it. The messages below are the first connection\'s.');
   const order = await messageOrder(page);
   const get = order.indexOf('http-request:HTTP request');
   const helloRequest = order.indexOf('hello-request:HelloRequest');

@@ -76,14 +76,15 @@ export function AttemptsView({ attempts, initial, server }: { attempts: ProbeAtt
         <div className="attempt-panel" role="tabpanel" id={`${uid}-panel`} aria-labelledby={`${uid}-tab-${selected}`} data-testid="attempt-panel" data-kind={current.kind ?? ''}>
           <AttemptFacts attempt={current} />
           {current.sslStream && <SslStreamView details={current.sslStream} />}
-          {current.reused ? (
-            // An answer the first connection gave: its messages are under that connection's tab, not drawn twice.
+          {current.reused && (
+            // No connection was made for this attempt: the first connection's answer stands for it, and its messages are drawn.
             <p className="muted" data-testid="attempt-reused">
-              {current.reused.note}; its messages are those of the first connection.
+              {current.reused.note}. The messages below are the first connection's.
             </p>
-          ) : current.timeline.length > 0 ? (
+          )}
+          {current.timeline.length > 0 ? (
             // Keyed by attempt: an opened CA panel belongs to that attempt's diagram only.
-            <SequenceDiagram key={selected} attempt={current} server={server} />
+            <SequenceDiagram key={selected} attempt={current.reused ? { ...current, timeline: current.timeline.filter((e) => e.message !== current.reused?.note) } : current} server={server} />
           ) : (
             <p className="muted">No message was exchanged on this connection.</p>
           )}

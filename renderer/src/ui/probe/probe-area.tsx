@@ -148,7 +148,7 @@ function ProbeResultView({
             </p>
           )}
           {withCert && <CertificateOutcome attempt={withCert} />}
-          <p className="probe-summary-meta">
+          <p className="probe-summary-meta" data-testid="probe-summary-meta">
             {url} · {connections} connection{connections === 1 ? '' : 's'} in {formatMs(result.durationMs)} · started{' '}
             {fromBundle ? formatLocalDateTime(result.startedAt) : new Date(result.startedAt).toLocaleTimeString()}
           </p>

@@ -12,6 +12,7 @@ import { StoreListingProvider } from '../stores/store-listing';
 import { loadSession, saveSession } from '../../lib/session';
 import { StartArea } from '../start/start-area';
 import { AnnouncerProvider } from './announcer';
+import { AreaBoundary } from './area-boundary';
 import { EvidenceFilesProvider } from './evidence-files';
 import { NavigationContext, type Navigation } from './navigation';
 import { parseRoute, routeHash, sameRoute, type Route, type RouteId } from './route';
@@ -150,7 +151,9 @@ export function App() {
   const mounted = (id: RouteId, node: ReactNode) =>
     visited.has(id) && (
       <div className="area" data-area={id} hidden={area !== id}>
-        <Suspense fallback={<p role="status">Loading…</p>}>{node}</Suspense>
+        <AreaBoundary>
+          <Suspense fallback={<p role="status">Loading…</p>}>{node}</Suspense>
+        </AreaBoundary>
       </div>
     );
 

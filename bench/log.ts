@@ -206,6 +206,11 @@ async function remainingCost(file: string): Promise<string> {
   }
 }
 
+/** Timed runs of the analysis (the first also samples memory). */
+const RUNS = 3;
+
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 export async function benchLog(progress: (message: string) => void, quick: boolean): Promise<BenchResult[]> {
   const targetMb = quick ? 50 : 500;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-log-bench-'));
@@ -217,9 +222,9 @@ export async function benchLog(progress: (message: string) => void, quick: boole
 
     progress('measuring fs.createReadStream + newline count (baseline)...');
     await rawRead(file); // warm the page cache so neither side pays for the disk
-    const raw = await rawRead(file);
+    const rawMs = [(await rawRead(file)).ms];
 
-    progress('measuring Certbench analyzeLogFile...');
+    progress(`measuring Certbench analyzeLogFile, run 1 of ${RUNS} (with memory sampling)...`);
     (globalThis as { gc?: () => void }).gc?.();
     const before = process.memoryUsage();
     let peakHeap = before.heapUsed;
@@ -231,10 +236,24 @@ export async function benchLog(progress: (message: string) => void, quick: boole
     };
     const timer = setInterval(sample, 20);
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const stats = await analyzeLogFile(file, { progress: sample });
-    const ms = performance.now() - started;
+    const runs = [{ ms: performance.now() - started, cpu: cpuMs(process.cpuUsage(cpuStarted)) }];
     clearInterval(timer);
     sample();
+    // The machine is shared: more runs, alternating with the baseline, and the fastest of each side
+    // (load only ever adds time).
+    for (let run = 2; run <= RUNS; run++) {
+      progress(`measuring the baseline and analyzeLogFile, run ${run} of ${RUNS}...`);
+      rawMs.push((await rawRead(file)).ms);
+      const at = performance.now();
+      const cpuAt = process.cpuUsage();
+      await analyzeLogFile(file);
+      runs.push({ ms: performance.now() - at, cpu: cpuMs(process.cpuUsage(cpuAt)) });
+    }
+    const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const ms = best.ms;
+    const raw = { ms: Math.min(...rawMs) };
     if (stats.records !== written.records) throw new Error(`analyzed ${stats.records} records, wrote ${written.records}`);
     if ((stats.pattern500Then4037Total ?? 0) !== written.patterns) throw new Error(`found ${stats.pattern500Then4037Total} 500-then-403.7 patterns, wrote ${written.patterns}`);
 
@@ -247,11 +266,12 @@ export async function benchLog(progress: (message: string) => void, quick: boole
       {
         name: 'log.analyze-throughput',
         value: round(mb / (ms / 1000)),
-        unit: `MB/s over a ${round(mb)} MB W3C log (${written.records.toLocaleString('en-US')} records, ${written.headers} #Fields headers; remaining: ${remaining})`,
-        baseline: 'fs.createReadStream + newline count, same file, same chunk size',
+        unit: `MB/s over a ${round(mb)} MB W3C log (${written.records.toLocaleString('en-US')} records, ${written.headers} #Fields headers; fastest of ${RUNS}; remaining: ${remaining})`,
+        baseline: `fs.createReadStream + newline count, same file, same chunk size (fastest of ${RUNS}, alternating)`,
         baselineValue: round(mb / (raw.ms / 1000)),
         ratio: round(ms / raw.ms),
         target: '>= 250 MB/s, same results, bounded memory; ratio = analysis time / raw read time',
+        note: `runs ${runs.map((r) => Math.round(r.ms)).join(', ')} ms; the fastest used ${Math.round(best.cpu)} ms of CPU (${round(mb / (best.cpu / 1000))} MB per CPU second, reading thread included)`,
       },
       {
         name: 'log.analyze-memory',

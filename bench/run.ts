@@ -8,6 +8,7 @@ import { benchProbe } from './probe';
 import { benchBundle } from './bundle';
 import { benchLog } from './log';
 import { benchReader } from './reader';
+import { benchRevocation } from './revocation';
 import { benchCli } from './cli';
 import { benchUi } from './ui';
 import { benchChains } from './chain';
@@ -87,7 +88,7 @@ async function benchFuzz(): Promise<BenchResult> {
   };
 }
 
-// `--only cli|ui|inspect|reader|chain|fuzz|probe|log` runs one group (the probe's needs openssl and takes seconds, not minutes).
+// `--only cli|ui|inspect|reader|chain|fuzz|probe|log|revocation` runs one group (the probe's needs openssl and takes seconds, not minutes).
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1] : null;
 const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
@@ -100,10 +101,24 @@ const groups: [string, () => Promise<BenchResult | BenchResult[]>][] = [
   ['probe', () => benchProbe(progress)],
   ['bundle', () => benchBundle(progress)],
   ['log', () => benchLog(progress, args.includes('--quick'))],
+  ['revocation', () => benchRevocation(progress)],
 ];
-const results: BenchResult[] = [];
-for (const [name, run] of groups) if (!only || only === name) results.push(...[await run()].flat());
-for (const r of results) {
-  if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
-  else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}${r.note ? ` (${r.note})` : ''}\n`);
+// Each group's figures are printed as soon as it finishes, and a group that fails says so on stderr
+// and the others still run (exit 1 at the end): one failing benchmark does not lose the rest.
+let failed = 0;
+for (const [name, run] of groups) {
+  if (only && only !== name) continue;
+  let results: BenchResult[];
+  try {
+    results = [await run()].flat();
+  } catch (err) {
+    failed += 1;
+    process.stderr.write(`bench: ${name} failed: ${(err as Error).message.split('\n')[0]}\n`);
+    continue;
+  }
+  for (const r of results) {
+    if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    else process.stdout.write(`${r.name}: ${r.value} ${r.unit} vs ${r.baselineValue} (${r.baseline}) => ratio ${r.ratio}, target ${r.target}${r.note ? ` (${r.note})` : ''}\n`);
+  }
 }
+if (failed) process.exitCode = 1;

@@ -34,10 +34,6 @@ const LONG_FUNCTION_ALLOWED: Record<string, string> = {
   // the Promise executor inside connectAndRecord (the connection's events)
   'electron/services/probe/attempt.ts#<anonymous>': 'pending: being split',
   'electron/services/probe/probe.ts#probeWithin': 'pending: being split',
-  'renderer/src/ui/certificates/certificate-fields.tsx#CertificateFields': 'pending: being split',
-  'renderer/src/ui/certificates/certificates-area.tsx#CertificatesPane': 'pending: being split',
-  'renderer/src/ui/certificates/extension-fields.tsx#ExtensionFields': 'pending: being split',
-  'renderer/src/ui/certificates/use-inspect-queue.ts#useInspectQueue': 'pending: being split',
   'renderer/src/ui/diagnose/diagnose-form.tsx#DiagnoseForm': 'pending: being split',
   'renderer/src/ui/probe/probe-form.tsx#ProbeForm': 'pending: being split',
   'renderer/src/ui/shell/app.tsx#App': 'pending: being split',

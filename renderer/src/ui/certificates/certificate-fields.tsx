@@ -39,22 +39,8 @@ export function CertificateFields({ cert }: { cert: CertificateSummary }) {
           {formatLocalDateTime(cert.notAfter)}
         </time>
       </Field>
-      <Field label="Thumbprint (SHA-1, as Windows shows it)" testId="thumbprint">
-        <span className="hash-row">
-          <span className="mono hash" data-testid="thumbprint-value">
-            {cert.thumbprintSha1}
-          </span>
-          <CopyButton value={cert.thumbprintSha1} what="SHA-1 thumbprint" />
-        </span>
-      </Field>
-      <Field label="SHA-256 fingerprint" testId="sha256">
-        <span className="hash-row">
-          <span className="mono hash" data-testid="sha256-value">
-            {cert.fingerprintSha256}
-          </span>
-          <CopyButton value={cert.fingerprintSha256} what="SHA-256 fingerprint" />
-        </span>
-      </Field>
+      <HashField label="Thumbprint (SHA-1, as Windows shows it)" testId="thumbprint" value={cert.thumbprintSha1} what="SHA-1 thumbprint" />
+      <HashField label="SHA-256 fingerprint" testId="sha256" value={cert.fingerprintSha256} what="SHA-256 fingerprint" />
       <Field label="Public key" testId="public-key">
         {cert.publicKey.description}
       </Field>
@@ -65,49 +51,10 @@ export function CertificateFields({ cert }: { cert: CertificateSummary }) {
         {cert.subjectAltNames.length === 0 ? <span className="muted">None</span> : <GeneralNameList names={cert.subjectAltNames} testId="san-item" />}
       </Field>
       <Field label="Key usage" testId="key-usage">
-        {cert.keyUsage === null ? (
-          <span className="muted">Not restricted (no Key Usage extension)</span>
-        ) : cert.keyUsage.length === 0 ? (
-          <span className="muted">Empty</span>
-        ) : (
-          <span className="badges">
-            {cert.keyUsage.map((u) => (
-              <span key={u} className="badge" data-testid="ku-badge">
-                {u}
-              </span>
-            ))}
-          </span>
-        )}
+        <KeyUsageValue cert={cert} />
       </Field>
       <Field label="Enhanced key usage" testId="eku">
-        {cert.extendedKeyUsage === null ? (
-          <span className="muted">Not restricted: any purpose (no Enhanced Key Usage extension)</span>
-        ) : cert.extendedKeyUsage.length === 0 ? (
-          <span className="muted">Empty</span>
-        ) : (
-          <span className="badges">
-            {cert.extendedKeyUsage.map((e) => {
-              const good = e.oid === EKU_CLIENT_AUTH;
-              return (
-                <span
-                  key={e.oid}
-                  className={`badge${good ? ' is-good' : ''}`}
-                  title={e.name === e.oid ? e.oid : `${e.name} (${e.oid})`}
-                  data-testid="eku-badge"
-                  data-oid={e.oid}
-                >
-                  {good && <CheckIcon size={13} />}
-                  {e.name}
-                </span>
-              );
-            })}
-          </span>
-        )}
-        {clientAuthByEku(cert) === 'not-allowed' && (
-          <p className="field-note is-bad" data-testid="client-auth-note">
-            <strong>Not usable for client authentication:</strong> its Enhanced Key Usage does not include Client Authentication
-          </p>
-        )}
+        <EkuValue cert={cert} />
       </Field>
       <Field label="Basic constraints" testId="basic-constraints">
         {basicConstraintsText(cert)}
@@ -117,36 +64,97 @@ export function CertificateFields({ cert }: { cert: CertificateSummary }) {
       </Field>
       <ExtensionFields cert={cert} />
       <Field label={`Extensions (${cert.extensions.length})`} testId="extensions">
-        {cert.extensions.length === 0 ? (
-          <span className="muted">None (version {cert.version} certificate)</span>
-        ) : (
-          <table className="ext-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">OID</th>
-                <th scope="col">Critical</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cert.extensions.map((x, i) => (
-                <tr key={`${x.oid}:${i}`}>
-                  <td>
-                    {x.name}
-                    {x.problem && (
-                      <span className="ext-problem" data-testid="extension-problem">
-                        {x.problem}
-                      </span>
-                    )}
-                  </td>
-                  <td className="mono">{x.oid}</td>
-                  <td>{x.critical ? <span className="critical-tag">Critical</span> : <span className="muted">No</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ExtensionsTable cert={cert} />
       </Field>
     </dl>
+  );
+}
+
+/** A hash in full, copyable: the thumbprint as Windows shows it, or the SHA-256 fingerprint. */
+function HashField({ label, testId, value, what }: { label: string; testId: string; value: string; what: string }) {
+  return (
+    <Field label={label} testId={testId}>
+      <span className="hash-row">
+        <span className="mono hash" data-testid={`${testId}-value`}>
+          {value}
+        </span>
+        <CopyButton value={value} what={what} />
+      </span>
+    </Field>
+  );
+}
+
+function KeyUsageValue({ cert }: { cert: CertificateSummary }) {
+  if (cert.keyUsage === null) return <span className="muted">Not restricted (no Key Usage extension)</span>;
+  if (cert.keyUsage.length === 0) return <span className="muted">Empty</span>;
+  return (
+    <span className="badges">
+      {cert.keyUsage.map((u) => (
+        <span key={u} className="badge" data-testid="ku-badge">
+          {u}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** The purposes as badges, Client Authentication ticked, and the one-line note that explains a 403.7. */
+function EkuValue({ cert }: { cert: CertificateSummary }) {
+  return (
+    <>
+      {cert.extendedKeyUsage === null ? (
+        <span className="muted">Not restricted: any purpose (no Enhanced Key Usage extension)</span>
+      ) : cert.extendedKeyUsage.length === 0 ? (
+        <span className="muted">Empty</span>
+      ) : (
+        <span className="badges">
+          {cert.extendedKeyUsage.map((e) => {
+            const good = e.oid === EKU_CLIENT_AUTH;
+            return (
+              <span key={e.oid} className={`badge${good ? ' is-good' : ''}`} title={e.name === e.oid ? e.oid : `${e.name} (${e.oid})`} data-testid="eku-badge" data-oid={e.oid}>
+                {good && <CheckIcon size={13} />}
+                {e.name}
+              </span>
+            );
+          })}
+        </span>
+      )}
+      {clientAuthByEku(cert) === 'not-allowed' && (
+        <p className="field-note is-bad" data-testid="client-auth-note">
+          <strong>Not usable for client authentication:</strong> its Enhanced Key Usage does not include Client Authentication
+        </p>
+      )}
+    </>
+  );
+}
+
+function ExtensionsTable({ cert }: { cert: CertificateSummary }) {
+  if (cert.extensions.length === 0) return <span className="muted">None (version {cert.version} certificate)</span>;
+  return (
+    <table className="ext-table">
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          <th scope="col">OID</th>
+          <th scope="col">Critical</th>
+        </tr>
+      </thead>
+      <tbody>
+        {cert.extensions.map((x, i) => (
+          <tr key={`${x.oid}:${i}`}>
+            <td>
+              {x.name}
+              {x.problem && (
+                <span className="ext-problem" data-testid="extension-problem">
+                  {x.problem}
+                </span>
+              )}
+            </td>
+            <td className="mono">{x.oid}</td>
+            <td>{x.critical ? <span className="critical-tag">Critical</span> : <span className="muted">No</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

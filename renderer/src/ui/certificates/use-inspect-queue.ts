@@ -61,24 +61,7 @@ export function useInspectQueue() {
   // Bumped by clear(): a file finishing after a Clear belongs to nothing and is dropped.
   const generation = useRef(0);
   const abort = useRef<AbortController | null>(null);
-  // What a reload brings back (see KeptFiles), in the order opened; rows that hold secrets are only counted.
-  const kept = useRef(new Map<string, { name: string; lastModified: number; dataBase64: string } | null>());
-  const [leftOutAfterReload] = useState(() => loadSession<KeptFiles>(SESSION_KEY)?.leftOut ?? 0);
-
-  const keep = useCallback(async (key: string, file: File, outcome: InspectedFileResult) => {
-    if (publicOnly(outcome) && file.size <= KEEP_LIMIT_BYTES) {
-      try {
-        kept.current.set(key, { name: file.name, lastModified: file.lastModified, dataBase64: encodeBase64(new Uint8Array(await file.arrayBuffer())) });
-      } catch {
-        kept.current.set(key, null);
-      }
-    } else kept.current.set(key, null);
-    const all = [...kept.current.values()];
-    const files = all.filter((f) => f !== null);
-    let total = 0;
-    const fitting = files.filter((f) => (total += f.dataBase64.length) <= KEEP_LIMIT_BYTES * 2);
-    saveSession(SESSION_KEY, all.length ? { files: fitting, leftOut: all.length - fitting.length } : null);
-  }, []);
+  const { keep, forget, leftOutAfterReload } = useKeptForReload();
 
   const run = useCallback(async () => {
     if (running.current) return;
@@ -151,27 +134,18 @@ export function useInspectQueue() {
     [run],
   );
 
-  // After a reload: the files kept for this session are opened again, as one batch.
-  const restored = useRef(false);
-  useEffect(() => {
-    if (restored.current) return;
-    restored.current = true;
-    const session = loadSession<KeptFiles>(SESSION_KEY);
-    if (!session?.files.length) return;
-    addFiles(session.files.map((f) => new File([base64ToBytes(f.dataBase64).slice().buffer as ArrayBuffer], f.name, { lastModified: f.lastModified })));
-  }, [addFiles]);
+  useRestoreAfterReload(addFiles);
 
   const clear = useCallback(() => {
     generation.current += 1;
-    kept.current.clear();
-    saveSession(SESSION_KEY, null);
+    forget();
     queue.current = [];
     sources.current.clear();
     setReopening(new Set());
     abort.current?.abort();
     setBatches([]);
     setProgress(null);
-  }, []);
+  }, [forget]);
 
   useEffect(() => () => abort.current?.abort(), []);
 
@@ -182,4 +156,41 @@ function without(set: ReadonlySet<string>, key: string): ReadonlySet<string> {
   const next = new Set(set);
   next.delete(key);
   return next;
+}
+
+/** What a reload brings back (see KeptFiles), in the order opened; rows that hold secrets are only counted. */
+function useKeptForReload() {
+  const kept = useRef(new Map<string, { name: string; lastModified: number; dataBase64: string } | null>());
+  const [leftOutAfterReload] = useState(() => loadSession<KeptFiles>(SESSION_KEY)?.leftOut ?? 0);
+  const keep = useCallback(async (key: string, file: File, outcome: InspectedFileResult) => {
+    if (publicOnly(outcome) && file.size <= KEEP_LIMIT_BYTES) {
+      try {
+        kept.current.set(key, { name: file.name, lastModified: file.lastModified, dataBase64: encodeBase64(new Uint8Array(await file.arrayBuffer())) });
+      } catch {
+        kept.current.set(key, null);
+      }
+    } else kept.current.set(key, null);
+    const all = [...kept.current.values()];
+    const files = all.filter((f) => f !== null);
+    let total = 0;
+    const fitting = files.filter((f) => (total += f.dataBase64.length) <= KEEP_LIMIT_BYTES * 2);
+    saveSession(SESSION_KEY, all.length ? { files: fitting, leftOut: all.length - fitting.length } : null);
+  }, []);
+  const forget = useCallback(() => {
+    kept.current.clear();
+    saveSession(SESSION_KEY, null);
+  }, []);
+  return { keep, forget, leftOutAfterReload };
+}
+
+/** After a reload: the files kept for this session are opened again, as one batch. */
+function useRestoreAfterReload(addFiles: (files: readonly File[]) => void) {
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    const session = loadSession<KeptFiles>(SESSION_KEY);
+    if (!session?.files.length) return;
+    addFiles(session.files.map((f) => new File([base64ToBytes(f.dataBase64).slice().buffer as ArrayBuffer], f.name, { lastModified: f.lastModified })));
+  }, [addFiles]);
 }

@@ -10,6 +10,9 @@ import { parseCrl } from '../../shared/revocation/crl';
 import { revocationFindings } from '../../shared/revocation/findings';
 import { buildOcspRequest, parseOcspResponse } from '../../shared/revocation/ocsp';
 import { RevocationParseError } from '../../shared/revocation/pkix';
+import * as pkijs from 'pkijs';
+import { concat } from '../../shared/asn1/bytes';
+import { encode, encodeBitString, encodeOid, encodeUnsigned, seq } from '../../shared/asn1/encode';
 
 const at = new Date();
 const hour = 3_600_000;
@@ -46,6 +49,36 @@ describe('CRL and OCSP parsing (pkijs)', () => {
     expect(crl.entries.get('0A0B0C')).toEqual({ revokedAt: new Date('2026-11-30T14:02:00Z'), reasonCode: 1 });
     expect(crl.nextUpdate!.getTime()).toBeGreaterThan(at.getTime());
     expect(crl.deltaBase).toBeNull();
+  });
+
+  it('reads what PKI.js reads (issuer, window, entries, reasons) on the CRLs PKI.js can read', () => {
+    const entries = Array.from({ length: 50 }, (_, i) => ({ serial: Buffer.from([0x10, i, 0xff]), reason: i % 11 === 7 ? undefined : i % 11 }));
+    const der = new Uint8Array(crlOf(entries));
+    const ours = parseCrl(der);
+    const theirs = pkijs.CertificateRevocationList.fromBER(der);
+    expect(ours.thisUpdate).toEqual(theirs.thisUpdate.value);
+    expect(ours.nextUpdate).toEqual(theirs.nextUpdate!.value);
+    expect(Buffer.from(ours.issuer)).toEqual(Buffer.from(theirs.issuer.toSchema().toBER(false)));
+    expect(ours.entries.size).toBe(theirs.revokedCertificates!.length);
+    for (const e of theirs.revokedCertificates!) {
+      const serial = Buffer.from(e.userCertificate.valueBlock.valueHexView).toString('hex').toUpperCase();
+      const reasonExt = e.crlEntryExtensions?.extensions.find((x) => x.extnID === '2.5.29.21');
+      const reason = reasonExt ? (reasonExt.parsedValue as { valueBlock: { valueDec: number } }).valueBlock.valueDec : null;
+      expect(ours.entries.get(serial)).toEqual({ revokedAt: e.revocationDate.value, reasonCode: reason });
+    }
+  });
+
+  it('reads a CRL of 20,000 entries, which PKI.js refuses (asn1js node limit)', () => {
+    const t = (d: Date) => encode(0x17, new TextEncoder().encode(`${d.toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`));
+    const list = Array.from({ length: 20_000 }, (_, i) => seq(encodeUnsigned(Uint8Array.of(0x20, i >> 8, i & 0xff)), t(at)));
+    const alg = seq(encodeOid('1.2.840.10045.4.3.2'));
+    const tbs = seq(encode(0x02, Uint8Array.of(1)), alg, new Uint8Array(ca.nameDer), t(at), t(new Date(at.getTime() + hour)), encode(0x30, concat(list)));
+    const der = seq(tbs, alg, encodeBitString(crypto.sign('sha256', tbs, ca.key)));
+    expect(() => pkijs.CertificateRevocationList.fromBER(new Uint8Array(der))).toThrow();
+    const crl = parseCrl(der);
+    expect(crl.entries.size).toBe(20_000);
+    expect(crl.entries.get('204E1F')).toEqual({ revokedAt: new Date(Math.floor(at.getTime() / 1000) * 1000), reasonCode: null });
+    expect(crl.entries.get('7FFFFF')).toBeUndefined();
   });
 
   it('reads a delta CRL indicator and an issuing distribution point', () => {

@@ -28,6 +28,11 @@ function sign(key: crypto.KeyObject, digest: string | null, tbs: ArrayBuffer | U
   return new asn1js.BitString({ valueHex: crypto.sign(digest, new Uint8Array(tbs), key) });
 }
 
+/** A serial's unsigned bytes as a DER INTEGER's content: a leading 0x00 when the top bit is set (X.690 8.3.2). */
+function positive(serial: Buffer): Uint8Array<ArrayBuffer> {
+  return (serial[0] ?? 0) & 0x80 ? Uint8Array.from([0, ...serial]) : new Uint8Array(serial);
+}
+
 function name(der: Buffer): pkijs.RelativeDistinguishedNames {
   return pkijs.RelativeDistinguishedNames.fromBER(new Uint8Array(der));
 }
@@ -80,7 +85,7 @@ export function buildCrl(o: CrlOptions): Buffer {
     crl.revokedCertificates = o.entries.map(
       (e) =>
         new pkijs.RevokedCertificate({
-          userCertificate: new asn1js.Integer({ valueHex: new Uint8Array(e.serial) }),
+          userCertificate: new asn1js.Integer({ valueHex: positive(e.serial) }),
           revocationDate: new pkijs.Time({ type: 0, value: e.revokedAt }),
           ...(e.reason !== undefined ? { crlEntryExtensions: new pkijs.Extensions({ extensions: [ext('2.5.29.21', new asn1js.Enumerated({ value: e.reason }))] }) } : {}),
         }),

@@ -83,6 +83,8 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       }
       const runner = services.deps.runner;
       const trust = await services.trust.roots();
+      // The local stores are read while the probe waits on the network, for the offers below (settled before they start, never twice).
+      const stores = services.stores.listing(quietWork(), { refresh: false, judge: false }).catch(() => undefined);
 
       const progress = new CliProgress('probing');
       let result: ProbeResult;
@@ -110,6 +112,7 @@ export function registerProbeCommand(program: Command, io: { fail: (message: str
       let offers: Res<'probe:offers'> | null = null;
       if (!result.error && result.clientAuth.mode !== 'none') {
         try {
+          await stores;
           offers = await services.probe.offers(result.clientAuth.certificateRequest, [], quietWork());
         } catch (err) {
           process.stderr.write(`certbench: note: local certificates not matched: ${toErrorData(err).message}\n`);

@@ -1,5 +1,6 @@
 import type { Revocation, RevocationAddresses, RevocationSource } from '../model/revocation';
 import type { Judgement } from './judge';
+import { printable } from './pkix';
 import { METHOD_WORDS, reasonName, utcMinute } from './words';
 
 interface Tried {
@@ -54,6 +55,11 @@ function revoked(addresses: RevocationAddresses, tried: Tried[], t: Tried): Revo
  * full CRL alone is not current: could not check); then an OCSP "unknown"; else the failures.
  */
 export function linkAnswer(addresses: RevocationAddresses, tried: Tried[], kind: AnswerKind): Revocation {
+  const answer = decide(addresses, tried, kind);
+  return { ...answer, text: printable(answer.text) };
+}
+
+function decide(addresses: RevocationAddresses, tried: Tried[], kind: AnswerKind): Revocation {
   if (kind === 'root') return notChecked(addresses, 'root (a root is trusted by being in the trusted store, not by a revocation check)');
   if (kind === 'anchor') return notChecked(addresses, 'trust anchor (trusted as given)');
   if (kind === 'no-issuer') return couldNot(addresses, [], "the issuer's certificate is not in the chain, so no CRL or OCSP answer can be verified");

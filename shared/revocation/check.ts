@@ -7,7 +7,7 @@ import type { Judgement } from './judge';
 import { judgeCrl } from './judge-crl';
 import { judgeOcsp } from './judge-ocsp';
 import { buildOcspRequest, parseOcspResponse } from './ocsp';
-import { RevocationParseError, oneLine } from './pkix';
+import { RevocationParseError, oneLine, printable } from './pkix';
 
 /**
  * One link's revocation, the way Windows orders it (CertGetCertificateChain with revocation
@@ -39,7 +39,7 @@ function source(url: string, method: Method, j: Judgement, fetched: FetchResult)
     method,
     outcome: j.outcome,
     failure: j.failure,
-    detail: j.detail,
+    detail: printable(j.detail),
     bytes: fetched.ok ? fetched.bytes.length : fetched.bytes,
     thisUpdate: j.thisUpdate?.toISOString() ?? null,
     nextUpdate: j.nextUpdate?.toISOString() ?? null,

@@ -162,10 +162,13 @@ function read(der: Uint8Array): ParsedCrl {
   if (tbsTlv?.tag !== TAG.SEQUENCE || algTlv?.tag !== TAG.SEQUENCE || sigTlv?.tag !== TAG.BIT_STRING) throw new DerError('not a CertificateList (RFC 5280 5.1)', 0);
   const fields = children(der, tbsTlv, 7);
   let i = fields[0]?.tag === TAG.INTEGER ? 1 : 0; // version v2 (optional)
-  const [, issuer, thisUpdate] = [fields[i++], fields[i++], fields[i++]];
+  const [innerAlg, issuer, thisUpdate] = [fields[i++], fields[i++], fields[i++]];
+  // RFC 5280 5.1.1.2: the outer signatureAlgorithm must be the same as the signed one.
+  if (!innerAlg || !bytesEqual(bytesOf(der, innerAlg), bytesOf(der, algTlv))) throw new DerError('the signature algorithm outside differs from the one signed (RFC 5280 5.1.1.2)', algTlv.start);
   if (issuer?.tag !== TAG.SEQUENCE || !thisUpdate) throw new DerError('TBSCertList without issuer or thisUpdate', tbsTlv.start);
   const next = fields[i]?.tag === TAG.UTC_TIME || fields[i]?.tag === TAG.GENERALIZED_TIME ? fields[i++] : undefined;
   const [algOid, algParams] = children(der, algTlv, 2);
+  if (algOid?.tag !== TAG.OID) throw new DerError('signature algorithm without an OID', algTlv.start);
   const out: ParsedCrl = {
     issuer: bytesOf(der, issuer),
     thisUpdate: readTime(der, thisUpdate),
@@ -176,7 +179,7 @@ function read(der: Uint8Array): ParsedCrl {
     scope: null,
     freshest: [],
     entries: { size: 0, get: () => undefined },
-    signed: { tbs: bytesOf(der, tbsTlv), signatureAlgorithm: { oid: readOid(der, algOid!), params: algParams ? bytesOf(der, algParams) : null }, signature: bitStringBytes(der, sigTlv) },
+    signed: { tbs: bytesOf(der, tbsTlv), signatureAlgorithm: { oid: readOid(der, algOid), params: algParams ? bytesOf(der, algParams) : null }, signature: bitStringBytes(der, sigTlv, true) },
   };
   if (fields[i]?.tag === TAG.SEQUENCE) out.entries = readEntries(der, fields[i++]!);
   if (fields[i]?.tag === 0xa0) readCrlExtensions(der, readTlv(der, fields[i]!.content, fields[i]!.contentEnd), out);

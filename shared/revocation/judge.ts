@@ -3,6 +3,7 @@ import { readName } from '../cert/names';
 import { verifySignature } from '../cert/verify';
 import type { X509View } from '../cert/x509';
 import type { RevocationFailure } from '../model/revocation';
+import { printable } from './pkix';
 import { utcMinute } from './words';
 
 /** What one source said about one certificate, before it becomes a RevocationSource. */
@@ -36,7 +37,7 @@ export function outsideWindow(what: string, thisUpdate: Date, nextUpdate: Date |
 
 export function nameText(der: Uint8Array): string {
   try {
-    return readName(der).rfc4514 || '(empty name)';
+    return printable(readName(der).rfc4514) || '(empty name)';
   } catch {
     return '(unreadable name)';
   }

@@ -4,6 +4,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { SignedData } from '../cert/verify';
 import type { X509View } from '../cert/x509';
+import { bytesEqual } from '../asn1/bytes';
 import { RevocationParseError, bytesOfSchema, integerHex, oneLine } from './pkix';
 
 /**
@@ -99,6 +100,10 @@ function single(r: pkijs.SingleResponse): OcspSingle {
 
 function basic(bytes: Uint8Array): Omit<ParsedOcsp, 'responseStatus'> {
   const b = pkijs.BasicOCSPResponse.fromBER(new Uint8Array(bytes));
+  // A signature is whole bytes (X.690 8.6.2): unused bits would let a changed byte still verify.
+  if (b.signature.valueBlock.unusedBits !== 0) throw new RevocationParseError('the OCSP signature BIT STRING has unused bits');
+  // asn1js reads some malformed lengths leniently; the answer must be exactly its DER (RFC 6960 4.2.1).
+  if (!bytesEqual(bytesOfSchema(b.toSchema()), bytes)) throw new RevocationParseError('the BasicOCSPResponse is not valid DER');
   const data = b.tbsResponseData;
   const id: unknown = data.responderID;
   return {

@@ -4,6 +4,16 @@ import { toHex } from '../asn1/bytes';
 /** A CRL or OCSP answer that could not be read: the message is one line, for the source's detail. */
 export class RevocationParseError extends Error {}
 
+/** Text from a certificate or a server (names, addresses) made one printable line: control characters as \xNN. */
+export function printable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, '0')}` : ch;
+  }
+  return out;
+}
+
 export function oneLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0]!.slice(0, 200);

@@ -200,6 +200,39 @@ describe('one link, the way Windows orders it', () => {
     expect(revocationFindings([{ subject: 'CN=alice', thumbprintSha1: 'AA', role: 'leaf', revocation: r }])).toEqual([]);
   });
 
+  it('answers "could not check" with one line for any bytes a server sends, never throws', async () => {
+    const c = leaf({ crl: ['http://h/ca.crl'], ocsp: ['http://h/ocsp'] });
+    const valid = new Uint8Array(crlOf([{ serial: serialOf(c), reason: 1 }]));
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 }), async (random, i, v) => {
+        const mutated = valid.slice();
+        mutated[i] = v;
+        const r = await checkLink(link(c), at, table({ 'http://h/ocsp': () => bytes(Buffer.from(random)), 'http://h/ca.crl': () => bytes(Buffer.from(mutated)) }));
+        // Any changed byte breaks the CRL's signature or its reading: only the untouched CRL answers.
+        expect(r.status).toBe(valid[i] === v ? 'revoked' : 'could-not-check');
+        for (const s of r.sources) expect(s.detail).not.toContain('\n');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('an OCSP answer with any byte changed is not believed', async () => {
+    const c = leaf({ ocsp: ['http://h/ocsp'] });
+    const ids = requestedCertIds(buildOcspRequest(parseX509(c.der), parseX509(ca.der)));
+    const valid = new Uint8Array(buildOcspResponse({ ca, answers: [{ certId: ids[0]!, answer: { status: 'revoked', revokedAt: at, reason: 1 } }], thisUpdate: at, nextUpdate: new Date(at.getTime() + hour) }));
+    // The BasicOCSPResponse (the signed answer, its algorithm and signature) ends the response; the envelope before it is not signed.
+    const basicLength = pkijs.OCSPResponse.fromBER(valid).responseBytes!.response.valueBlock.valueHexView.length;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: valid.length - basicLength, max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }), async (i, v) => {
+        const mutated = valid.slice();
+        mutated[i] = v;
+        const r = await checkLink(link(c), at, table({ 'http://h/ocsp': () => bytes(Buffer.from(mutated)) }));
+        expect(r.status).toBe(valid[i] === v ? 'revoked' : 'could-not-check');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('does not check a root', async () => {
     const r = await checkLink({ der: new Uint8Array(root.der), role: 'root', issuerDer: null }, at, table({}));
     expect(r.text).toMatch(/^not checked: root/);

@@ -152,6 +152,18 @@ describe('one link, the way Windows orders it', () => {
     expect(r.text).toContain('lacks the OCSP Signing purpose');
   });
 
+  it('believes a delegated responder the CA issued for OCSP Signing (RFC 6960 4.2.2.2), and not one another CA issued', async () => {
+    const c = leaf({ ocsp: ['http://h/ocsp'] });
+    const responder = issueCertificate({ subject: [['CN', 'OCSP responder']], issuer: ca, eku: ['ocspSigning'] });
+    const r = await checkLink(link(c), at, table({ 'http://h/ocsp': ocspOf({ status: 'revoked', revokedAt: at, reason: 4 }, responder) }));
+    expect(r.status).toBe('revoked');
+    expect(r.sources[0]!.detail).toContain('signed by delegated responder "CN=OCSP responder"');
+    const stranger = issueCertificate({ subject: [['CN', 'OCSP responder']], issuer: other, eku: ['ocspSigning'] });
+    const refused = await checkLink(link(c), at, table({ 'http://h/ocsp': ocspOf({ status: 'good' }, stranger) }));
+    expect(refused.status).toBe('could-not-check');
+    expect(refused.text).toContain('is not issued by the CA');
+  });
+
   it('refuses a CRL from another CA, a stale CRL, and a CRL signed by another key', async () => {
     const c = leaf({ crl: ['http://h/ca.crl'] });
     const wrong = await checkLink(link(c), at, table({ 'http://h/ca.crl': () => bytes(crlOf([], undefined, other)) }));

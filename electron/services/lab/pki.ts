@@ -34,7 +34,7 @@ export interface IssueOptions {
   issuer?: LabCertificate;
   ca?: boolean;
   /** Extended key usages: 'clientAuth', 'serverAuth'. */
-  eku?: ('clientAuth' | 'serverAuth')[];
+  eku?: ('clientAuth' | 'serverAuth' | 'ocspSigning')[];
   /** DNS names and IP addresses for subjectAltName. */
   dnsNames?: string[];
   ipAddresses?: string[];
@@ -62,7 +62,7 @@ const ATTRIBUTE_OIDS: Readonly<Record<string, string>> = {
   CN: '2.5.4.3',
 };
 
-const EKU_OIDS = { clientAuth: '1.3.6.1.5.5.7.3.2', serverAuth: '1.3.6.1.5.5.7.3.1' } as const;
+const EKU_OIDS = { clientAuth: '1.3.6.1.5.5.7.3.2', serverAuth: '1.3.6.1.5.5.7.3.1', ocspSigning: '1.3.6.1.5.5.7.3.9' } as const;
 
 // A copy: a Buffer's .buffer is the whole pool it was cut from.
 const bytes = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer;

@@ -183,7 +183,7 @@ const FAILURE_SUBSTATUSES = new Set(CLIENT_CERT_STATUSES.map((s) => s.slice(4)))
  * A line of more bytes than this holds more than MAX_LOG_LINE characters whatever they are (UTF-8
  * spends at most 3 bytes per UTF-16 unit), plus its CR and LF.
  */
-const MAX_LINE_BYTES = 3 * MAX_LOG_LINE + 2;
+export const MAX_LINE_BYTES = 3 * MAX_LOG_LINE + 2;
 /** Values up to this many bytes are remembered as bytes to skip a lookup when the next line repeats them. */
 const CACHED_VALUE_BYTES = 32;
 

@@ -4,8 +4,8 @@ import { decodeCertCheckMode } from './ssl-flags';
 
 /**
  * How the server checks the revocation of client certificates, joined from the evidence: the
- * binding as `netsh http show sslcert` prints it (any language the netsh parser knows) or the
- * SslBindingInfo registry value DefaultSslCertCheckMode. Pure, so Diagnose's revocation stage can set
+ * binding as `netsh http show sslcert` prints it (any language the netsh parser knows), as its
+ * SslBindingInfo registry key holds it (bindingsFromRegistry), or a DefaultSslCertCheckMode value alone. Pure, so Diagnose's revocation stage can set
  * the engine's per-link answers beside what the server would do (HTTP_SERVICE_CONFIG_SSL_PARAM).
  */
 export interface RevocationPolicy {
@@ -22,7 +22,7 @@ export interface RevocationPolicy {
 }
 
 export interface RevocationEvidence {
-  /** One binding from parseNetshSslcert. */
+  /** One binding from parseNetshSslcert or bindingsFromRegistry. */
   binding?: Pick<SslBinding, 'fields' | 'source'> | null;
   /** DefaultSslCertCheckMode from the binding's registry key, when that was read instead. */
   certCheckMode?: { value: number; source: string } | null;
@@ -39,8 +39,30 @@ function whole(value: string | null): number | null {
   return Number(value);
 }
 
+/** A REG_DWORD as bindingsFromRegistry shows it ("0x00003a98 (15000)"); absent is 0, as HTTP.SYS reads it. */
+function registryDword(binding: Pick<SslBinding, 'fields'>, name: string): number | null {
+  const f = binding.fields.find((x) => x.label.toLowerCase() === name.toLowerCase());
+  if (!f) return 0;
+  const m = /\((\d{1,10})\)$/.exec(f.value.trim());
+  return m ? Number(m[1]) : null;
+}
+
+/** A binding read from its SslBindingInfo registry key (bindingsFromRegistry): the values by name. */
+function fromRegistry(binding: Pick<SslBinding, 'fields' | 'source'>): RevocationPolicy {
+  const mode = registryDword(binding, 'DefaultSslCertCheckMode');
+  const decoded = mode === null ? null : decodeCertCheckMode(mode);
+  return {
+    checks: decoded?.verifyRevocation ?? null,
+    cachedOnly: decoded?.cachedRevocationOnly ?? null,
+    freshnessSeconds: registryDword(binding, 'DefaultSslRevocationFreshnessTime'),
+    urlRetrievalTimeoutMs: registryDword(binding, 'DefaultSslRevocationUrlRetrievalTimeout'),
+    source: `SslBindingInfo registry values (${binding.source})`,
+  };
+}
+
 export function revocationPolicyFromEvidence(evidence: RevocationEvidence): RevocationPolicy {
   const { binding, certCheckMode } = evidence;
+  if (binding?.fields.some((f) => f.label === 'Registry key')) return fromRegistry(binding);
   if (binding) {
     const checks = fieldValue(binding, 'verifyClientCertRevocation');
     const cached = fieldValue(binding, 'verifyRevocationCachedOnly');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNetshSslcert } from '../../shared/server/netsh-sslcert';
+import { bindingsFromRegistry, parseRegistryExport } from '../../shared/server/registry-export';
 import { stripPasteNoise } from '../../shared/server/paste-noise';
 import { revocationPolicyFromEvidence } from '../../shared/server/revocation-policy';
 import { decodeText } from '../../shared/server/text-decode';
@@ -37,6 +38,27 @@ describe('revocationPolicyFromEvidence', () => {
       .replace(/(URL Retrieval Timeout\s*:) 0/, '$1 15000');
     const [binding] = parseNetshSslcert(text, 'changed.txt');
     expect(revocationPolicyFromEvidence({ binding })).toMatchObject({ checks: false, cachedOnly: true, freshnessSeconds: 3600, urlRetrievalTimeoutMs: 15000 });
+  });
+
+  it('reads a binding from its registry key: check mode bits, freshness and URL timeout, absent values as 0', () => {
+    const bindings = bindingsFromRegistry(parseRegistryExport(fixture('registry-http-schannel.reg.txt'), 'http.reg'), 'http.reg');
+    const at = (key: string) => revocationPolicyFromEvidence({ binding: bindings.find((b) => b.key === key) });
+    expect(at('0.0.0.0:443')).toEqual({ checks: true, cachedOnly: false, freshnessSeconds: 0, urlRetrievalTimeoutMs: 15000, source: 'SslBindingInfo registry values (http.reg)' });
+    // 0x00010001: no revocation check, no usage check.
+    expect(at('10.0.2.10:443')).toMatchObject({ checks: false, cachedOnly: false, freshnessSeconds: 0, urlRetrievalTimeoutMs: 0 });
+  });
+
+  it('reads French labels the same way', () => {
+    const text = [
+      '    Adresse IP:port                 : 0.0.0.0:443',
+      "    Vérifier la révocation des certificats clients : Disabled",
+      "    Heure d'actualisation de la révocation : 86400",
+      "    Délai d'attente de la récupération d'URL : 5000",
+      '    Hachage du certificat          : 61d34f532da121bbab64723c4871e72c92f03735',
+      "    ID de l'application            : {4dc3e181-e14b-4a21-b022-59fc669b0914}",
+    ].join('\r\n');
+    const [binding] = parseNetshSslcert(text, 'fr.txt');
+    expect(revocationPolicyFromEvidence({ binding })).toMatchObject({ checks: false, freshnessSeconds: 86400, urlRetrievalTimeoutMs: 5000 });
   });
 
   it('falls back to the registry DefaultSslCertCheckMode bits (0x1 no check, 0x2 cached only)', () => {

@@ -1,11 +1,13 @@
 import { finding, type Evidence, type Finding, type FindingId } from '../findings/catalogue';
-import type { W3cLogStats } from '../model/server';
+import type { SchannelEventSummary, W3cLogStats } from '../model/server';
+import { eventLine } from './schannel-events';
 import { decodeWin32Status } from './win32-status';
 
 /**
- * Revocation findings from IIS W3C logs: a 403.13 or 403.16 whose sc-win32-status is one of the
- * revocation HRESULTs (winerror.h) says what Windows concluded about the client certificate's
- * revocation, in the same finding ids the revocation engine uses for its own checks. Pure.
+ * Revocation findings from the server's own records, in the finding ids the revocation engine uses
+ * for its checks: IIS W3C logs (a 403.13 or 403.16 whose sc-win32-status is one of the revocation
+ * HRESULTs of winerror.h) and Schannel events (this server sending alert 44 certificate_revoked,
+ * RFC 8446 6.2). Pure.
  */
 
 interface RevocationStatus {
@@ -66,4 +68,26 @@ export function revocationLogFindings(stats: W3cLogStats[]): Finding[] {
       params: { serverSoftware: 'iis' },
     }),
   );
+}
+
+const MAX_EVIDENCE = 5;
+
+/** revocation.revoked from event 36888 with alert 44: Schannel on this server refused a client certificate as revoked. */
+export function revocationEventFindings(summaries: SchannelEventSummary[]): Finding[] {
+  const out: Finding[] = [];
+  for (const s of summaries) {
+    const events = s.recent.filter((e) => e.id === 36888 && e.alert?.code === 44);
+    if (!events.length) continue;
+    const n = events.length;
+    out.push(
+      finding(
+        'revocation.revoked',
+        'Schannel refused a client certificate as revoked',
+        `This server sent the fatal TLS alert 44 certificate_revoked ${n === 1 ? 'once' : `${n} times`} among the ${s.recent.length} most recent events (${s.source}): Windows found the client certificate on its CA's revocation list or revoked by its OCSP responder. The user needs a new certificate.`,
+        events.slice(0, MAX_EVIDENCE).map((e) => ({ kind: 'event', text: eventLine(e) })),
+        { params: { serverSoftware: 'iis' } },
+      ),
+    );
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import { finding, type Evidence, type Finding } from '../findings/catalogue';
 import type { SchannelEvent, SchannelEventSummary, SchannelSettings, SslBinding } from '../model/server';
 import { netshLineOf } from './netsh-sslcert';
 import { sendsNoIssuerListByDefault } from './registry-export';
+import { revocationEventFindings } from './revocation-log-findings';
 import { alertName, eventLine } from './schannel-events';
 
 /**
@@ -148,8 +149,8 @@ function alertReason(code: number): string {
 
 /**
  * schannel.ca-list-truncated (36885), schannel.client-cert-alert (36887/36888 with a certificate
- * alert, one finding per event id and alert) and schannel.server-key-unreadable (36870), each with the
- * event lines as evidence. Alert counts cover the events a summary keeps (the newest ones).
+ * alert, one finding per event id and alert), schannel.server-key-unreadable (36870) and
+ * revocation.revoked (36888 with alert 44), each with the event lines as evidence. Alert counts cover the events a summary keeps (the newest ones).
  */
 export function eventFindings(summaries: SchannelEventSummary[]): Finding[] {
   const out: Finding[] = [];
@@ -202,5 +203,5 @@ export function eventFindings(summaries: SchannelEventSummary[]): Finding[] {
       );
     }
   }
-  return out;
+  return [...out, ...revocationEventFindings(summaries)];
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../shared/findings/catalogue';
-import { revocationLogFindings } from '../../shared/server/revocation-log-findings';
+import { revocationEventFindings, revocationLogFindings } from '../../shared/server/revocation-log-findings';
+import { parseSchannelEvents, summarizeEvents } from '../../shared/server/schannel-events';
+import { eventFindings } from '../../shared/server/windows-findings';
 import { W3cLogAnalyzer } from '../../shared/server/w3c-log';
 
 const HEADER = '#Software: Microsoft Internet Information Services 10.0\n#Version: 1.0\n#Date: 2026-03-17 08:00:00\n#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken\n';
@@ -36,5 +38,26 @@ describe('revocationLogFindings', () => {
     const [f] = revocationLogFindings([stats(line('08:00:01', '16', '2148204814'))]);
     expect(f!.id).toBe('revocation.unreachable');
     expect(f!.detail).toContain('could not check the revocation of the client certificate (CERT_E_REVOCATION_FAILURE)');
+  });
+});
+
+describe('revocationEventFindings', () => {
+  // Get-WinEvent as JSON (reference 9): 36888 with its alert in the message, as the new format writes it.
+  const json = (alert: number, id = 36888) => ({ Id: id, TimeCreated: '2026-03-17T08:00:00Z', LevelDisplayName: 'Error', Message: `A fatal alert was generated and sent to the remote endpoint. The TLS protocol defined fatal alert code is ${alert}.` });
+  const summary = (events: object[]) => summarizeEvents(parseSchannelEvents(JSON.stringify(events), 'system.json'), 'system.json');
+
+  it('says Schannel refused a client certificate as revoked for 36888 with alert 44, and is part of eventFindings', () => {
+    const s = summary([json(44), json(44), json(46)]);
+    const [f, ...rest] = revocationEventFindings([s]);
+    expect(rest).toEqual([]);
+    expect(FindingSchema.parse(f)).toEqual(f);
+    expect(f!.id).toBe('revocation.revoked');
+    expect(f!.detail).toContain('alert 44 certificate_revoked 2 times');
+    expect(f!.evidence).toHaveLength(2);
+    expect(eventFindings([s]).map((x) => x.id)).toContain('revocation.revoked');
+  });
+
+  it('raises nothing for alert 44 received from the other side (36887) or for other alerts', () => {
+    expect(revocationEventFindings([summary([json(44, 36887), json(46), json(42)])])).toEqual([]);
   });
 });

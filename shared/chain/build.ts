@@ -1,3 +1,7 @@
+// One file because RFC 5280 6.1 path validation reads in its own order here: candidate paths are found,
+// then each link's checks (signature, validity, extensions, CA rules, EKU, name constraints, trust),
+// then policies over the whole path; the checks share the pool entry view and the ok/fail wording, and
+// a reviewer comparing them with the RFC should not have to jump between files.
 import { verifySignature } from '../cert/verify';
 import { EKU_ANY, EKU_CLIENT_AUTH, EXTENSION_NAMES, SIGNATURE_ALGORITHM_NAMES } from '../cert/oids';
 import { describePublicKey } from '../cert/summarize';
@@ -251,191 +255,206 @@ export function missingSentence(top: { issuer: string; name: string }, kind: 'ro
   );
 }
 
+/** What every link's checks need to know about the path being validated. */
+interface PathContext {
+  entries: PoolEntry[];
+  opts: ChainOptions;
+  purpose: Purpose;
+  rfcAnchors: boolean;
+  /** Index of the certificate the path rests on (trusted or a self-signed root), -1 when incomplete. */
+  topIdx: number;
+}
+
+/** RFC 5280 anchor semantics: the trusted top is name and key only; nothing else of it is checked. */
+const skipAnchor = (ctx: PathContext, i: number) => ctx.rfcAnchors && i === ctx.topIdx && ctx.entries[i]!.trusted;
+
 async function validatePath(raw: RawPath, pool: CertPool, opts: ChainOptions): Promise<ChainPath> {
   const { entries } = raw;
-  const purpose = opts.purpose ?? 'any';
-  const rfcAnchors = opts.anchors === 'rfc5280';
   const n = entries.length;
   const top = entries[n - 1]!;
   const complete = !raw.missing && !raw.tooLong;
-  /** Index of the certificate the path rests on (trusted or a self-signed root), -1 when incomplete. */
-  const topIdx = complete ? n - 1 : -1;
-  /** RFC 5280 anchor semantics: the trusted top is name and key only; nothing else of it is checked. */
-  const skipAnchor = (i: number) => rfcAnchors && i === topIdx && top.trusted;
-  const perLink: ChainCheck[][] = entries.map(() => []);
-
-  for (const [i, e] of entries.entries()) {
-    const checks = perLink[i]!;
-    const isTop = i === topIdx;
-    if (!e.view.signatureAlgorithmsMatch) checks.push(fail('signature', 'its two signature algorithm fields differ, which RFC 5280 4.1.1.2 forbids'));
-
-    // Signature: by the next certificate up, or by itself for a self-signed root.
-    if (i < n - 1) {
-      const issuer = entries[i + 1]!;
-      const verified = await signedBy(e, issuer);
-      checks.push(
-        verified === true
-          ? ok('signature', `signature verifies with the key of "${short(issuer)}"`)
-          : verified === false
-            ? fail('signature', `signature does NOT verify with the key of "${short(issuer)}" (same name, different key?)`)
-            : { name: 'signature', status: 'unknown', text: `signature algorithm ${algorithmName(e.view.signatureAlgorithm.oid)} cannot be verified by Certbench, so this link is unverified and the chain is not accepted` },
-      );
-      checks.push(...signatureAlgorithmChecks(e, purpose));
-    } else if (isTop && e.selfIssued) {
-      const verified = await signedBy(e, e);
-      const alg = algorithmName(e.view.signatureAlgorithm.oid);
-      if (verified === true) checks.push(ok('signature', 'self-signed: signature verifies with its own key'));
-      else if (e.trusted && verified === null) checks.push(ok('signature', `its self-signature uses ${alg}, which Certbench cannot verify; a trusted root is trusted for being in the store, not for its self-signature`));
-      else if (e.trusted) checks.push(warn('signature', 'its self-signature does not verify with its own key: trusted for being in the store, but it may be damaged'));
-      else checks.push({ name: 'signature', status: 'unknown', text: `its self-signature uses ${alg}, which Certbench cannot verify` });
-    }
-    if (!skipAnchor(i)) checks.push(...own(e).key);
-
-    // Validity at the chosen moment.
-    const { notBefore, notAfter } = e.view;
-    if (skipAnchor(i)) checks.push(ok('validity', `trust anchor: its dates are not part of RFC 5280 path validation (6.1.1 d)${opts.at > notAfter ? `; it expired on ${fmtDate(notAfter)}, which Windows would reject` : ''}`));
-    else {
-      const windowsRoot = isTop && e.trusted && i > 0 ? ' (Windows rejects a chain whose root has expired, even one in Trusted Root Certification Authorities)' : '';
-      if (opts.at < notBefore) checks.push(fail('validity', `not valid until ${fmtDate(notBefore)}${windowsRoot ? ' (Windows rejects a root that is not yet valid)' : ''}`));
-      else if (opts.at > notAfter) checks.push(fail('validity', `expired on ${fmtDate(notAfter)}${windowsRoot}`));
-      else checks.push(ok('validity', `valid until ${fmtDate(notAfter)}`));
-    }
-
-    if (!skipAnchor(i)) checks.push(...own(e).extensions);
-
-    if (i > 0 && !skipAnchor(i)) {
-      // RFC 5280 6.1.4 (k): an issuing certificate must be a CA. Version 1 roots predate extensions.
-      const bc = e.basicConstraints;
-      const windowsRoot = isTop && e.trusted ? ' (Windows breaks the chain on such a root even in Trusted Root Certification Authorities)' : '';
-      if (bc?.ca) checks.push(ok('ca', 'is a CA (Basic Constraints)'));
-      else if (e.view.version < 3 && isTop && e.selfIssued) checks.push(ok('ca', 'version 1 root (no extensions): accepted as a CA'));
-      else checks.push(fail('ca', (bc ? 'is NOT a CA: Basic Constraints says end entity, yet it issued a certificate' : 'has no Basic Constraints, so it may not act as a CA') + windowsRoot));
-
-      // RFC 5280 6.1.4 (l, m): path length counts non-self-issued intermediates below this CA.
-      if (bc?.pathLength !== null && bc?.pathLength !== undefined) {
-        const below = entries.slice(1, i).filter((x) => !x.selfIssued).length;
-        checks.push(
-          below <= bc.pathLength
-            ? ok('path-length', `path length limit ${bc.pathLength}: ${below} CA(s) below, allowed`)
-            : fail('path-length', `path length limit ${bc.pathLength} exceeded: ${below} CAs below it`),
-        );
-      }
-
-      // RFC 5280 4.2.1.3 and 6.1.4 (n): a CA signing certificates needs keyCertSign when Key Usage is present.
-      const ku = e.keyUsage;
-      if (ku) {
-        checks.push(
-          ku.includes('Certificate Signing')
-            ? ok('key-usage', 'Key Usage allows Certificate Signing')
-            : fail('key-usage', `Key Usage (${ku.join(', ') || 'empty'}) lacks Certificate Signing`),
-        );
-      }
-    }
-
-    if (!skipAnchor(i)) {
-      const eku = ekuCheck(e, i === 0, purpose);
-      if (eku) checks.push(eku);
-    }
-
-    // RFC 5280 6.1.3 (b, c) and 6.1.4 (g): names of every certificate below, except self-issued
-    // intermediates, must satisfy this CA's constraints.
-    if (i > 0 && !skipAnchor(i) && e.nameConstraints) {
-      const nc = e.nameConstraints;
-      if (nc.unusable) checks.push(fail('name-constraints', `its name constraints cannot be applied: ${nc.unusable}`));
-      else {
-        const violations: string[] = [];
-        let tooMany: string | null = null;
-        for (const below of entries.slice(0, i)) {
-          if (below.selfIssued && below !== entries[0]) continue;
-          const names = below.constrainedNames;
-          if (!names) {
-            violations.push(`"${short(below)}": its names cannot be read (${below.unreadable.get('2.5.29.17') ?? 'malformed'}), so they cannot be checked`);
-            continue;
-          }
-          try {
-            violations.push(...nameConstraintViolations(nc, names).map((v) => `"${short(below)}": ${v}`));
-          } catch (err) {
-            if (!(err instanceof TooManyNames)) throw err;
-            tooMany = err.message;
-          }
-        }
-        if (tooMany) checks.push(fail('name-constraints', `name constraints cannot be checked: ${tooMany}`));
-        else checks.push(violations.length ? fail('name-constraints', `name constraints broken: ${violations.join('; ')}`) : ok('name-constraints', 'names below are within its name constraints'));
-      }
-    }
-
-    if (isTop) {
-      checks.push(
-        e.trusted
-          ? ok('trust', `trusted (${[...e.sources].join(', ')})${rfcAnchors ? ' as an RFC 5280 trust anchor' : ''}`)
-          : fail('trust', 'not in any trusted root store'),
-      );
-    }
-  }
-
-  // RFC 5280 6.1: policies over certificates 1..n, the trust anchor (the top of a complete path) excluded.
-  const processed = entries.slice(0, complete ? n - 1 : n).reverse();
-  const anyPolicyState = processed.some((e) => e.view.extensions.some((x) => x.oid === '2.5.29.32' || x.oid === '2.5.29.33' || x.oid === '2.5.29.36' || x.oid === '2.5.29.54'));
-  const asked = (opts.policies ?? []).filter((p) => p !== ANY_POLICY);
-  if (processed.length && (anyPolicyState || asked.length)) {
-    const certs: PolicyCert[] = processed.map((e, k) => ({
-      name: short(e),
-      selfIssued: e.selfIssued && k < processed.length - 1,
-      policies: e.policies,
-      mappings: e.policyMappings,
-      constraints: e.policyConstraints,
-      inhibitAnyPolicy: e.inhibitAnyPolicy,
-    }));
-    const outcome = processPolicies(certs, { initialPolicies: asked.length ? asked : undefined, initialExplicitPolicy: asked.length > 0 });
-    if (!outcome.ok) {
-      const idx = processed.length - 1 - (outcome.failedAt ?? processed.length - 1);
-      perLink[idx]!.push(fail('policy', outcome.reason ?? 'certificate policies do not hold'));
-    } else if (asked.length) {
-      perLink[0]!.push(ok('policy', `valid for the policy asked (${outcome.validPolicies.filter((p) => p !== ANY_POLICY).join(', ') || asked.join(', ')})`));
-    }
-  }
+  const ctx: PathContext = { entries, opts, purpose: opts.purpose ?? 'any', rfcAnchors: opts.anchors === 'rfc5280', topIdx: complete ? n - 1 : -1 };
+  const perLink: ChainCheck[][] = [];
+  for (const i of entries.keys()) perLink.push(await linkChecks(ctx, i));
+  policyChecks(entries, complete, opts, perLink);
 
   const problems: string[] = [];
-  const links: ChainLink[] = entries.map((e, i) => {
-    const checks = perLink[i]!;
-    const role: ChainLink['role'] = i === 0 ? 'leaf' : i === topIdx ? (e.selfIssued ? 'root' : 'anchor') : 'intermediate';
-    const status: ChainLink['status'] = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'unknown') ? 'unknown' : checks.some((c) => c.status === 'warn') ? 'warn' : 'ok';
-    for (const c of checks) if ((c.status === 'fail' || c.status === 'unknown') && c.name !== 'trust') problems.push(`"${short(e)}": ${c.text}`);
-    return {
-      thumbprintSha1: e.thumbprint,
-      subject: dn(e),
-      issuer: e.issuer.rfc4514,
-      commonName: e.subject.commonName,
-      notBefore: e.view.notBefore.toISOString(),
-      notAfter: e.view.notAfter.toISOString(),
-      sources: [...e.sources],
-      role,
-      derBase64: e.derBase64,
-      status,
-      checks,
-    };
-  });
-
-  let missing: ChainPath['missing'] = null;
-  if (raw.missing) {
-    const kind = missingKind(top);
-    missing = { issuer: top.issuer.rfc4514, authorityKeyId: top.aki?.keyId ?? null, downloadUrls: top.caIssuerUrls, kind };
-    let sentence = missingSentence({ issuer: top.issuer.rfc4514, name: short(top) }, kind);
-    // RFC 5280 6.1.4: names chain a path; a certificate with the right key id but another name is not its issuer.
-    const byKeyId = missing.authorityKeyId ? pool.withKeyId(missing.authorityKeyId).filter((c) => c !== top) : [];
-    if (byKeyId.length) sentence += ` ("${short(byKeyId[0]!)}" has the key identifier it names, but its name "${dn(byKeyId[0]!)}" differs from the issuer name, so it cannot be its issuer: RFC 5280 chains names, key identifiers only help find them)`;
-    if (missing.downloadUrls.length) sentence += ` (the certificate says it can be downloaded from ${missing.downloadUrls.join(', ')})`;
-    problems.unshift(sentence);
-  } else if (raw.tooLong) {
-    problems.unshift(`the chain is longer than ${MAX_DEPTH} certificates; Certbench stops there`);
-  } else if (!top.trusted) {
-    problems.push(`the chain ends in "${short(top)}", which is not a trusted root`);
-  }
+  const links = entries.map((e, i) => chainLink(e, i, ctx.topIdx, perLink[i]!, problems));
+  const missing = raw.missing ? missingIssuer(top, pool, problems) : null;
+  if (!raw.missing && raw.tooLong) problems.unshift(`the chain is longer than ${MAX_DEPTH} certificates; Certbench stops there`);
+  else if (!raw.missing && !top.trusted) problems.push(`the chain ends in "${short(top)}", which is not a trusted root`);
 
   const hardFail = links.some((l) => l.checks.some((c) => c.status === 'fail' && c.name !== 'trust'));
   const unverified = links.some((l, i) => i < n - 1 && l.checks.some((c) => c.status === 'unknown'));
   const status: ChainPath['status'] = raw.missing ? 'incomplete' : hardFail || raw.tooLong ? 'invalid' : unverified ? 'unverified' : top.trusted ? 'valid' : 'untrusted';
   return { status, links, missing, problems };
+}
+
+/** Every check of link `i`, in the order the chain picture lists them. */
+async function linkChecks(ctx: PathContext, i: number): Promise<ChainCheck[]> {
+  const e = ctx.entries[i]!;
+  const checks: ChainCheck[] = [];
+  if (!e.view.signatureAlgorithmsMatch) checks.push(fail('signature', 'its two signature algorithm fields differ, which RFC 5280 4.1.1.2 forbids'));
+  checks.push(...(await signatureChecks(ctx, i)));
+  if (!skipAnchor(ctx, i)) checks.push(...own(e).key);
+  checks.push(validityCheck(ctx, i));
+  if (!skipAnchor(ctx, i)) checks.push(...own(e).extensions);
+  if (i > 0 && !skipAnchor(ctx, i)) checks.push(...issuerChecks(ctx, i));
+  if (!skipAnchor(ctx, i)) {
+    const eku = ekuCheck(e, i === 0, ctx.purpose);
+    if (eku) checks.push(eku);
+  }
+  // RFC 5280 6.1.3 (b, c) and 6.1.4 (g): names of every certificate below, except self-issued
+  // intermediates, must satisfy this CA's constraints.
+  if (i > 0 && !skipAnchor(ctx, i) && e.nameConstraints) checks.push(nameConstraintsCheck(ctx.entries, i, e.nameConstraints));
+  if (i === ctx.topIdx) {
+    checks.push(e.trusted ? ok('trust', `trusted (${[...e.sources].join(', ')})${ctx.rfcAnchors ? ' as an RFC 5280 trust anchor' : ''}`) : fail('trust', 'not in any trusted root store'));
+  }
+  return checks;
+}
+
+/** Signature: by the next certificate up, or by itself for a self-signed root. */
+async function signatureChecks(ctx: PathContext, i: number): Promise<ChainCheck[]> {
+  const e = ctx.entries[i]!;
+  if (i < ctx.entries.length - 1) {
+    const issuer = ctx.entries[i + 1]!;
+    const verified = await signedBy(e, issuer);
+    return [
+      verified === true
+        ? ok('signature', `signature verifies with the key of "${short(issuer)}"`)
+        : verified === false
+          ? fail('signature', `signature does NOT verify with the key of "${short(issuer)}" (same name, different key?)`)
+          : { name: 'signature', status: 'unknown', text: `signature algorithm ${algorithmName(e.view.signatureAlgorithm.oid)} cannot be verified by Certbench, so this link is unverified and the chain is not accepted` },
+      ...signatureAlgorithmChecks(e, ctx.purpose),
+    ];
+  }
+  if (i !== ctx.topIdx || !e.selfIssued) return [];
+  const verified = await signedBy(e, e);
+  const alg = algorithmName(e.view.signatureAlgorithm.oid);
+  if (verified === true) return [ok('signature', 'self-signed: signature verifies with its own key')];
+  if (e.trusted && verified === null) return [ok('signature', `its self-signature uses ${alg}, which Certbench cannot verify; a trusted root is trusted for being in the store, not for its self-signature`)];
+  if (e.trusted) return [warn('signature', 'its self-signature does not verify with its own key: trusted for being in the store, but it may be damaged')];
+  return [{ name: 'signature', status: 'unknown', text: `its self-signature uses ${alg}, which Certbench cannot verify` }];
+}
+
+/** Validity at the chosen moment; a trust anchor's dates are not part of RFC 5280 path validation. */
+function validityCheck(ctx: PathContext, i: number): ChainCheck {
+  const e = ctx.entries[i]!;
+  const { notBefore, notAfter } = e.view;
+  const at = ctx.opts.at;
+  if (skipAnchor(ctx, i)) return ok('validity', `trust anchor: its dates are not part of RFC 5280 path validation (6.1.1 d)${at > notAfter ? `; it expired on ${fmtDate(notAfter)}, which Windows would reject` : ''}`);
+  const windowsRoot = i === ctx.topIdx && e.trusted && i > 0 ? ' (Windows rejects a chain whose root has expired, even one in Trusted Root Certification Authorities)' : '';
+  if (at < notBefore) return fail('validity', `not valid until ${fmtDate(notBefore)}${windowsRoot ? ' (Windows rejects a root that is not yet valid)' : ''}`);
+  if (at > notAfter) return fail('validity', `expired on ${fmtDate(notAfter)}${windowsRoot}`);
+  return ok('validity', `valid until ${fmtDate(notAfter)}`);
+}
+
+/** What an issuing certificate must be: a CA, within its path length, allowed to sign certificates. */
+function issuerChecks(ctx: PathContext, i: number): ChainCheck[] {
+  const e = ctx.entries[i]!;
+  const checks: ChainCheck[] = [];
+  const isTop = i === ctx.topIdx;
+  // RFC 5280 6.1.4 (k): an issuing certificate must be a CA. Version 1 roots predate extensions.
+  const bc = e.basicConstraints;
+  const windowsRoot = isTop && e.trusted ? ' (Windows breaks the chain on such a root even in Trusted Root Certification Authorities)' : '';
+  if (bc?.ca) checks.push(ok('ca', 'is a CA (Basic Constraints)'));
+  else if (e.view.version < 3 && isTop && e.selfIssued) checks.push(ok('ca', 'version 1 root (no extensions): accepted as a CA'));
+  else checks.push(fail('ca', (bc ? 'is NOT a CA: Basic Constraints says end entity, yet it issued a certificate' : 'has no Basic Constraints, so it may not act as a CA') + windowsRoot));
+
+  // RFC 5280 6.1.4 (l, m): path length counts non-self-issued intermediates below this CA.
+  if (bc?.pathLength !== null && bc?.pathLength !== undefined) {
+    const below = ctx.entries.slice(1, i).filter((x) => !x.selfIssued).length;
+    checks.push(
+      below <= bc.pathLength
+        ? ok('path-length', `path length limit ${bc.pathLength}: ${below} CA(s) below, allowed`)
+        : fail('path-length', `path length limit ${bc.pathLength} exceeded: ${below} CAs below it`),
+    );
+  }
+
+  // RFC 5280 4.2.1.3 and 6.1.4 (n): a CA signing certificates needs keyCertSign when Key Usage is present.
+  const ku = e.keyUsage;
+  if (ku) {
+    checks.push(ku.includes('Certificate Signing') ? ok('key-usage', 'Key Usage allows Certificate Signing') : fail('key-usage', `Key Usage (${ku.join(', ') || 'empty'}) lacks Certificate Signing`));
+  }
+  return checks;
+}
+
+function nameConstraintsCheck(entries: PoolEntry[], i: number, nc: NonNullable<PoolEntry['nameConstraints']>): ChainCheck {
+  if (nc.unusable) return fail('name-constraints', `its name constraints cannot be applied: ${nc.unusable}`);
+  const violations: string[] = [];
+  let tooMany: string | null = null;
+  for (const below of entries.slice(0, i)) {
+    if (below.selfIssued && below !== entries[0]) continue;
+    const names = below.constrainedNames;
+    if (!names) {
+      violations.push(`"${short(below)}": its names cannot be read (${below.unreadable.get('2.5.29.17') ?? 'malformed'}), so they cannot be checked`);
+      continue;
+    }
+    try {
+      violations.push(...nameConstraintViolations(nc, names).map((v) => `"${short(below)}": ${v}`));
+    } catch (err) {
+      if (!(err instanceof TooManyNames)) throw err;
+      tooMany = err.message;
+    }
+  }
+  if (tooMany) return fail('name-constraints', `name constraints cannot be checked: ${tooMany}`);
+  return violations.length ? fail('name-constraints', `name constraints broken: ${violations.join('; ')}`) : ok('name-constraints', 'names below are within its name constraints');
+}
+
+/** RFC 5280 6.1: policies over certificates 1..n, the trust anchor (the top of a complete path) excluded. */
+function policyChecks(entries: PoolEntry[], complete: boolean, opts: ChainOptions, perLink: ChainCheck[][]): void {
+  const processed = entries.slice(0, complete ? entries.length - 1 : entries.length).reverse();
+  const anyPolicyState = processed.some((e) => e.view.extensions.some((x) => x.oid === '2.5.29.32' || x.oid === '2.5.29.33' || x.oid === '2.5.29.36' || x.oid === '2.5.29.54'));
+  const asked = (opts.policies ?? []).filter((p) => p !== ANY_POLICY);
+  if (!processed.length || (!anyPolicyState && !asked.length)) return;
+  const certs: PolicyCert[] = processed.map((e, k) => ({
+    name: short(e),
+    selfIssued: e.selfIssued && k < processed.length - 1,
+    policies: e.policies,
+    mappings: e.policyMappings,
+    constraints: e.policyConstraints,
+    inhibitAnyPolicy: e.inhibitAnyPolicy,
+  }));
+  const outcome = processPolicies(certs, { initialPolicies: asked.length ? asked : undefined, initialExplicitPolicy: asked.length > 0 });
+  if (!outcome.ok) {
+    const idx = processed.length - 1 - (outcome.failedAt ?? processed.length - 1);
+    perLink[idx]!.push(fail('policy', outcome.reason ?? 'certificate policies do not hold'));
+  } else if (asked.length) {
+    perLink[0]!.push(ok('policy', `valid for the policy asked (${outcome.validPolicies.filter((p) => p !== ANY_POLICY).join(', ') || asked.join(', ')})`));
+  }
+}
+
+/** One link of the picture: its role, its worst check, and its failures added to the path's problems. */
+function chainLink(e: PoolEntry, i: number, topIdx: number, checks: ChainCheck[], problems: string[]): ChainLink {
+  const role: ChainLink['role'] = i === 0 ? 'leaf' : i === topIdx ? (e.selfIssued ? 'root' : 'anchor') : 'intermediate';
+  const status: ChainLink['status'] = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'unknown') ? 'unknown' : checks.some((c) => c.status === 'warn') ? 'warn' : 'ok';
+  for (const c of checks) if ((c.status === 'fail' || c.status === 'unknown') && c.name !== 'trust') problems.push(`"${short(e)}": ${c.text}`);
+  return {
+    thumbprintSha1: e.thumbprint,
+    subject: dn(e),
+    issuer: e.issuer.rfc4514,
+    commonName: e.subject.commonName,
+    notBefore: e.view.notBefore.toISOString(),
+    notAfter: e.view.notAfter.toISOString(),
+    sources: [...e.sources],
+    role,
+    derBase64: e.derBase64,
+    status,
+    checks,
+  };
+}
+
+/** The issuer the path stops short of, in words first among the problems. */
+function missingIssuer(top: PoolEntry, pool: CertPool, problems: string[]): NonNullable<ChainPath['missing']> {
+  const kind = missingKind(top);
+  const missing = { issuer: top.issuer.rfc4514, authorityKeyId: top.aki?.keyId ?? null, downloadUrls: top.caIssuerUrls, kind };
+  let sentence = missingSentence({ issuer: top.issuer.rfc4514, name: short(top) }, kind);
+  // RFC 5280 6.1.4: names chain a path; a certificate with the right key id but another name is not its issuer.
+  const byKeyId = missing.authorityKeyId ? pool.withKeyId(missing.authorityKeyId).filter((c) => c !== top) : [];
+  if (byKeyId.length) sentence += ` ("${short(byKeyId[0]!)}" has the key identifier it names, but its name "${dn(byKeyId[0]!)}" differs from the issuer name, so it cannot be its issuer: RFC 5280 chains names, key identifiers only help find them)`;
+  if (missing.downloadUrls.length) sentence += ` (the certificate says it can be downloaded from ${missing.downloadUrls.join(', ')})`;
+  problems.unshift(sentence);
+  return missing;
 }
 
 const RANK: Record<ChainPath['status'], number> = { valid: 0, untrusted: 1, unverified: 2, invalid: 3, incomplete: 4 };

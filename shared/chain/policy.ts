@@ -114,6 +114,46 @@ export function decodeInhibitAnyPolicy(value: Uint8Array): number {
   return n;
 }
 
+/** The valid_policy_tree of RFC 5280 6.1.2 (a): null once it is empty. */
+class PolicyTree {
+  root: Node | null = { policy: ANY_POLICY, expected: new Set([ANY_POLICY]), parent: null, children: [], depth: 0 };
+
+  level(d: number): Node[] {
+    if (!this.root) return [];
+    let nodes = [this.root];
+    for (let k = 0; k < d; k++) nodes = nodes.flatMap((x) => x.children);
+    return nodes;
+  }
+
+  static add(parent: Node, policy: string, expected: Iterable<string>, depth: number): void {
+    parent.children.push({ policy, expected: new Set(expected), parent, children: [], depth });
+  }
+
+  static remove(node: Node): void {
+    node.parent!.children = node.parent!.children.filter((c) => c !== node);
+  }
+
+  /** Delete nodes above `depth` left without children, bottom up; an empty level `depth` empties the tree. */
+  prune(depth: number): void {
+    for (let d = depth - 1; d >= 0 && this.root; d--) {
+      for (const node of this.level(d)) {
+        if (node.children.length === 0) {
+          if (node.parent) PolicyTree.remove(node);
+          else this.root = null;
+        }
+      }
+    }
+    if (this.root && this.level(depth).length === 0) this.root = null;
+  }
+}
+
+/** The counters of RFC 5280 6.1.2 (d)-(f). */
+interface PolicyCounters {
+  explicitPolicy: number;
+  inhibitAny: number;
+  policyMapping: number;
+}
+
 /**
  * Run RFC 5280 6.1's policy processing over `certs`, ordered from the certificate the trust anchor
  * issued (certificate 1) down to the target (certificate n).
@@ -122,145 +162,115 @@ export function processPolicies(certs: PolicyCert[], inputs: PolicyInputs = {}):
   const n = certs.length;
   const initial = inputs.initialPolicies?.length ? inputs.initialPolicies : [ANY_POLICY];
   // 6.1.2 (a), (d)-(f).
-  let root: Node | null = { policy: ANY_POLICY, expected: new Set([ANY_POLICY]), parent: null, children: [], depth: 0 };
-  let explicitPolicy = inputs.initialExplicitPolicy ? 0 : n + 1;
-  let inhibitAny = inputs.initialAnyPolicyInhibit ? 0 : n + 1;
-  let policyMapping = inputs.initialPolicyMappingInhibit ? 0 : n + 1;
+  const tree = new PolicyTree();
+  const counters: PolicyCounters = {
+    explicitPolicy: inputs.initialExplicitPolicy ? 0 : n + 1,
+    inhibitAny: inputs.initialAnyPolicyInhibit ? 0 : n + 1,
+    policyMapping: inputs.initialPolicyMappingInhibit ? 0 : n + 1,
+  };
   const fail = (i: number, reason: string): PolicyOutcome => ({ ok: false, failedAt: i, reason, validPolicies: [] });
-
-  const level = (d: number): Node[] => {
-    if (!root) return [];
-    let nodes = [root];
-    for (let k = 0; k < d; k++) nodes = nodes.flatMap((x) => x.children);
-    return nodes;
-  };
-  const prune = (depth: number): void => {
-    // Delete nodes of depth < `depth` that have no children, bottom up.
-    for (let d = depth - 1; d >= 0 && root; d--) {
-      for (const node of level(d)) {
-        if (node.children.length === 0) {
-          if (node.parent) node.parent.children = node.parent.children.filter((c) => c !== node);
-          else root = null;
-        }
-      }
-    }
-  };
 
   for (let idx = 0; idx < n; idx++) {
     const i = idx + 1;
     const c = certs[idx]!;
-    // 6.1.3 (d).
-    if (c.policies && root) {
-      const parents = level(i - 1);
-      const anyHere = c.policies.find((p) => p.oid === ANY_POLICY);
-      for (const p of c.policies) {
-        if (p.oid === ANY_POLICY) continue;
-        let matched = false;
-        for (const node of parents) {
-          if (node.expected.has(p.oid)) {
-            node.children.push({ policy: p.oid, expected: new Set([p.oid]), parent: node, children: [], depth: i });
-            matched = true;
-          }
-        }
-        if (!matched) {
-          for (const node of parents) {
-            if (node.policy === ANY_POLICY) node.children.push({ policy: p.oid, expected: new Set([p.oid]), parent: node, children: [], depth: i });
-          }
-        }
-      }
-      // 6.1.3 (d)(2): anyPolicy in the certificate, when not inhibited (self-issued intermediates always).
-      if (anyHere && (inhibitAny > 0 || (i < n && c.selfIssued))) {
-        for (const node of parents) {
-          const present = new Set(node.children.map((ch) => ch.policy));
-          for (const e of node.expected) {
-            if (!present.has(e)) node.children.push({ policy: e, expected: new Set([e]), parent: node, children: [], depth: i });
-          }
-        }
-      }
-      // 6.1.3 (d)(3).
-      prune(i);
-      if (root && level(i).length === 0) root = null;
-    }
-    // 6.1.3 (e).
-    if (!c.policies) root = null;
+    // 6.1.3 (d), (e).
+    if (c.policies && tree.root) addCertificatePolicies(tree, c, i, n, counters.inhibitAny);
+    if (!c.policies) tree.root = null;
     // 6.1.3 (f).
-    if (explicitPolicy <= 0 && !root) {
+    if (counters.explicitPolicy <= 0 && !tree.root) {
       return fail(idx, c.policies ? `none of its policies (${c.policies.map((p) => p.oid).join(', ') || 'none'}) continues an acceptable policy from the CAs above, and an explicit policy is required` : 'it has no Certificate Policies, and the CAs above require an explicit policy (RFC 5280 6.1.3 f)');
     }
     if (i === n) break;
-
     // 6.1.4 (a), (b): policy mappings.
     if (c.mappings) {
-      const bad = c.mappings.find(([a, b]) => a === ANY_POLICY || b === ANY_POLICY);
-      if (bad) return fail(idx, 'its Policy Mappings map anyPolicy, which RFC 5280 6.1.4 (a) forbids');
-      const byIssuer = new Map<string, Set<string>>();
-      for (const [a, b] of c.mappings) {
-        const set = byIssuer.get(a) ?? new Set<string>();
-        set.add(b);
-        byIssuer.set(a, set);
-      }
-      for (const [idp, sdps] of byIssuer) {
-        const nodes = level(i);
-        if (policyMapping > 0) {
-          const hits = nodes.filter((x) => x.policy === idp);
-          if (hits.length) for (const h of hits) h.expected = new Set(sdps);
-          else {
-            const anyNode = nodes.find((x) => x.policy === ANY_POLICY);
-            if (anyNode?.parent) anyNode.parent.children.push({ policy: idp, expected: new Set(sdps), parent: anyNode.parent, children: [], depth: i });
-          }
-        } else {
-          for (const h of nodes.filter((x) => x.policy === idp)) h.parent!.children = h.parent!.children.filter((ch) => ch !== h);
-          prune(i);
-          if (root && level(i).length === 0) root = null;
-        }
-      }
+      if (c.mappings.some(([a, b]) => a === ANY_POLICY || b === ANY_POLICY)) return fail(idx, 'its Policy Mappings map anyPolicy, which RFC 5280 6.1.4 (a) forbids');
+      applyMappings(tree, c.mappings, i, counters.policyMapping > 0);
     }
-    // 6.1.4 (h).
-    if (!c.selfIssued) {
-      if (explicitPolicy > 0) explicitPolicy--;
-      if (policyMapping > 0) policyMapping--;
-      if (inhibitAny > 0) inhibitAny--;
-    }
-    // 6.1.4 (i), (j).
-    if (c.constraints) {
-      const { requireExplicitPolicy: r, inhibitPolicyMapping: m } = c.constraints;
-      if (r !== null && r < explicitPolicy) explicitPolicy = r;
-      if (m !== null && m < policyMapping) policyMapping = m;
-    }
-    if (c.inhibitAnyPolicy !== null && c.inhibitAnyPolicy < inhibitAny) inhibitAny = c.inhibitAnyPolicy;
+    updateCounters(counters, c);
   }
 
   // 6.1.5 (a), (b).
-  const last = certs[n - 1];
-  if (explicitPolicy > 0) explicitPolicy--;
-  if (last?.constraints?.requireExplicitPolicy === 0) explicitPolicy = 0;
-
+  if (counters.explicitPolicy > 0) counters.explicitPolicy--;
+  if (certs[n - 1]?.constraints?.requireExplicitPolicy === 0) counters.explicitPolicy = 0;
   // 6.1.5 (g): intersect with the user-initial-policy-set.
-  if (root && !initial.includes(ANY_POLICY)) {
-    const all: Node[] = [];
-    const walk = (x: Node) => {
-      all.push(x);
-      x.children.forEach(walk);
-    };
-    walk(root);
-    const validNodeSet = all.filter((x) => x.parent?.policy === ANY_POLICY);
-    for (const x of validNodeSet) {
-      if (x.policy !== ANY_POLICY && !initial.includes(x.policy)) x.parent!.children = x.parent!.children.filter((ch) => ch !== x);
-    }
-    const leafAny = level(n).find((x) => x.policy === ANY_POLICY);
-    if (leafAny) {
-      const have = new Set(validNodeSet.map((x) => x.policy));
-      for (const p of initial) {
-        if (!have.has(p)) leafAny.parent!.children.push({ policy: p, expected: new Set([p]), parent: leafAny.parent, children: [], depth: n });
-      }
-      leafAny.parent!.children = leafAny.parent!.children.filter((ch) => ch !== leafAny);
-    }
-    prune(n);
-    if (root && level(n).length === 0) root = null;
-  }
+  if (tree.root && !initial.includes(ANY_POLICY)) intersectWithInitial(tree, initial, n);
 
-  const validPolicies = root ? [...new Set(level(n).map((x) => x.policy))] : [];
-  if (explicitPolicy > 0 || root) return { ok: true, failedAt: null, reason: null, validPolicies };
+  const validPolicies = tree.root ? [...new Set(tree.level(n).map((x) => x.policy))] : [];
+  if (counters.explicitPolicy > 0 || tree.root) return { ok: true, failedAt: null, reason: null, validPolicies };
   const asked = initial.includes(ANY_POLICY) ? 'any policy' : initial.join(', ');
   return fail(n - 1, `no certificate policy acceptable for ${asked} holds for the whole path, and an explicit policy is required (RFC 5280 6.1.5 g)`);
+}
+
+/** 6.1.3 (d): certificate i's policies grow the tree by one level, then the tree is pruned. */
+function addCertificatePolicies(tree: PolicyTree, c: PolicyCert, i: number, n: number, inhibitAny: number): void {
+  const policies = c.policies!;
+  const parents = tree.level(i - 1);
+  for (const p of policies) {
+    if (p.oid === ANY_POLICY) continue;
+    const expecting = parents.filter((node) => node.expected.has(p.oid));
+    // (d)(1)(i), else (d)(1)(ii): under every node expecting it, else under every anyPolicy node.
+    for (const node of expecting.length ? expecting : parents.filter((x) => x.policy === ANY_POLICY)) PolicyTree.add(node, p.oid, [p.oid], i);
+  }
+  // 6.1.3 (d)(2): anyPolicy in the certificate, when not inhibited (self-issued intermediates always).
+  if (policies.some((p) => p.oid === ANY_POLICY) && (inhibitAny > 0 || (i < n && c.selfIssued))) {
+    for (const node of parents) {
+      const present = new Set(node.children.map((ch) => ch.policy));
+      for (const e of node.expected) if (!present.has(e)) PolicyTree.add(node, e, [e], i);
+    }
+  }
+  // 6.1.3 (d)(3).
+  tree.prune(i);
+}
+
+/** 6.1.4 (b): each issuerDomainPolicy maps to its subjectDomainPolicies, or is deleted when mapping is inhibited. */
+function applyMappings(tree: PolicyTree, mappings: [string, string][], i: number, mappingAllowed: boolean): void {
+  const byIssuer = new Map<string, Set<string>>();
+  for (const [a, b] of mappings) byIssuer.set(a, (byIssuer.get(a) ?? new Set<string>()).add(b));
+  for (const [idp, sdps] of byIssuer) {
+    const nodes = tree.level(i);
+    const hits = nodes.filter((x) => x.policy === idp);
+    if (!mappingAllowed) {
+      for (const h of hits) PolicyTree.remove(h);
+      tree.prune(i);
+    } else if (hits.length) {
+      for (const h of hits) h.expected = new Set(sdps);
+    } else {
+      const anyNode = nodes.find((x) => x.policy === ANY_POLICY);
+      if (anyNode?.parent) PolicyTree.add(anyNode.parent, idp, sdps, i);
+    }
+  }
+}
+
+/** 6.1.4 (h)-(j): the counters count down below each non-self-issued CA and take the CA's own limits. */
+function updateCounters(counters: PolicyCounters, c: PolicyCert): void {
+  if (!c.selfIssued) {
+    if (counters.explicitPolicy > 0) counters.explicitPolicy--;
+    if (counters.policyMapping > 0) counters.policyMapping--;
+    if (counters.inhibitAny > 0) counters.inhibitAny--;
+  }
+  if (c.constraints) {
+    const { requireExplicitPolicy: r, inhibitPolicyMapping: m } = c.constraints;
+    if (r !== null && r < counters.explicitPolicy) counters.explicitPolicy = r;
+    if (m !== null && m < counters.policyMapping) counters.policyMapping = m;
+  }
+  if (c.inhibitAnyPolicy !== null && c.inhibitAnyPolicy < counters.inhibitAny) counters.inhibitAny = c.inhibitAnyPolicy;
+}
+
+/** 6.1.5 (g): keep only the policies the user asked for; an anyPolicy leaf stands for each of them. */
+function intersectWithInitial(tree: PolicyTree, initial: string[], n: number): void {
+  const all: Node[] = [];
+  const walk = (x: Node) => {
+    all.push(x);
+    x.children.forEach(walk);
+  };
+  walk(tree.root!);
+  const validNodeSet = all.filter((x) => x.parent?.policy === ANY_POLICY);
+  for (const x of validNodeSet) if (x.policy !== ANY_POLICY && !initial.includes(x.policy)) PolicyTree.remove(x);
+  const leafAny = tree.level(n).find((x) => x.policy === ANY_POLICY);
+  if (leafAny) {
+    const have = new Set(validNodeSet.map((x) => x.policy));
+    for (const p of initial) if (!have.has(p)) PolicyTree.add(leafAny.parent!, p, [p], n);
+    PolicyTree.remove(leafAny);
+  }
+  tree.prune(n);
 }

@@ -1,7 +1,8 @@
 import type { DiagnoseInput } from '../../shared/contract';
 import type { AreaFinding } from '../../shared/findings/rank';
 import type { DiagnoseReport, DiagnoseStep } from '../../shared/model/diagnose';
-import type { ServerEvidence } from '../../shared/model/server';
+import type { SslBinding } from '../../shared/model/server';
+import { revocationPolicyFromEvidence } from '../../shared/server/revocation-policy';
 import type { RevocationService } from './revocation/service';
 import type { Work } from './work';
 
@@ -17,16 +18,25 @@ export interface RevocationHints {
   timeoutMs?: number;
   /** The binding checks revocation (netsh "Verify Client Certificate Revocation: Enabled"), when known. */
   serverChecksRevocation?: boolean;
+  /** Where that was read, in words. */
+  source?: string;
 }
 
 /**
- * The hints from the server evidence. The joins of netsh's revocation settings are the Windows
- * evidence readers' (shared/server); until they say, nothing is assumed: the default timeout, and
- * "could not check" a warning rather than an error.
+ * The hints from the binding that serves the URL (shared/server/revocation-policy.ts reads netsh
+ * output and SslBindingInfo registry keys): its URL Retrieval Timeout (0 means Windows' default, so
+ * Certbench's), clamped to what a request may ask, and whether it checks revocation at all. No
+ * binding: nothing is assumed (the default timeout; "could not check" a warning, not an error).
  */
-export function revocationHints(server: ServerEvidence): RevocationHints {
-  void server;
-  return {};
+export function revocationHints(binding: SslBinding | null): RevocationHints {
+  if (!binding) return {};
+  const p = revocationPolicyFromEvidence({ binding });
+  const timeout = p.urlRetrievalTimeoutMs;
+  return {
+    ...(timeout ? { timeoutMs: Math.min(Math.max(timeout, 100), 300_000) } : {}),
+    ...(p.checks !== null ? { serverChecksRevocation: p.checks } : {}),
+    ...(p.source ? { source: p.source } : {}),
+  };
 }
 
 /** The part of Diagnose's running diagnosis this stage uses. */
@@ -60,6 +70,7 @@ export async function checkRevocationStage(d: StageRunner, revocation: Revocatio
       const params = { thumbprint: certificate.summary.thumbprintSha1 };
       for (const f of revocationFindings(checked.chain.best.links, opts)) d.found.push({ finding: { ...f, params: { ...params, ...f.params } }, area: 'certificate' });
       const words = checked.chain.best.links.map((l) => `${l.commonName ?? l.subject}: ${l.revocation?.text ?? 'not checked'}`);
+      if (hints.serverChecksRevocation !== undefined) words.push(`the server ${hints.serverChecksRevocation ? 'checks' : 'does not check'} revocation (${hints.source ?? 'server evidence'})`);
       return { value: checked, note: words.join('; ') };
     },
     certificate,

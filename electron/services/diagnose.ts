@@ -476,7 +476,8 @@ export async function diagnose(request: Request, work: Work, deps: DiagnoseDeps)
   const server = await readServer(d, deps, request);
   d.check();
   d.stage('revocation', 'Checking revocation (the CRL and OCSP addresses in the certificates)');
-  certificate = await checkRevocationStage(d, deps.revocation, request, certificate, revocationHints(server), at);
+  const served = bindingFor(server.bindings, target?.host ?? null, target?.port ?? null);
+  certificate = await checkRevocationStage(d, deps.revocation, request, certificate, revocationHints(served), at);
   d.check();
 
   d.stage('findings', 'Ranking the findings and writing the fixes');

@@ -99,6 +99,15 @@ describe('revocation checking against real CRL and OCSP servers', () => {
     expect(ids).toContain('http.403.13');
     expect(ids[0]).toBe('revocation.revoked');
     expect(report.certificate!.verdict.usable).toBe(false);
+    // A binding that checks revocation, with a 1 s URL Retrieval Timeout: the unreachable CRL is an error, found in about that time.
+    const netsh = path.join(dir, 'sslcert.txt');
+    const port = new URL(lab.serverUrl).port;
+    fs.writeFileSync(netsh, `SSL Certificate bindings:\n-------------------------\n\n    IP:port                      : 127.0.0.1:${port}\n    Certificate Hash             : 61d34f532da121bbab64723c4871e72c92f03735\n    Application ID               : {214124cd-d05b-4309-9af9-9caa44b2b74a}\n    Certificate Store Name       : MY\n    Verify Client Certificate Revocation : Enabled\n    Verify Revocation Using Cached Client Certificate Only : Disabled\n    Revocation Freshness Time    : 0\n    URL Retrieval Timeout        : 1000\n    Negotiate Client Certificate : Enabled\n`);
+    const u = lab.cases.unreachable;
+    const strict = await services.diagnose({ url: lab.serverUrl, clientCertificate: file(u.certificateFile), keyFile: file(u.keyFile), attachments: [{ name: 'issuing-ca.pem', path: lab.files.ca }, { name: 'sslcert.txt', path: netsh }], live: false, timeoutMs: 15_000 }, quietWork());
+    expect(strict.findings.find((f) => f.id === 'revocation.unreachable')?.severity).toBe('error');
+    expect(strict.certificate!.chain!.best.links[0]!.revocation!.text).toContain('no answer within 1 s');
+    expect(strict.steps.find((s) => s.name === 'revocation')?.note).toContain('the server checks revocation (netsh http show sslcert (sslcert.txt))');
     const skipped = await services.diagnose({ clientCertificate: file(c.certificateFile), keyFile: file(c.keyFile), attachments: [], live: false, timeoutMs: 15_000, revocation: false }, quietWork());
     expect(skipped.steps.find((s) => s.name === 'revocation')?.status).toBe('skipped');
     expect(skipped.findings.some((f) => f.id.startsWith('revocation.'))).toBe(false);

@@ -142,7 +142,7 @@ describe('the fast DER reader and pkijs read the same certificates', () => {
   });
 });
 
-// 100,000 runs take 85-105 s on this 2-core machine (pkijs: 0.5-1 ms a certificate, most of it in
+// 100,000 runs take 85-140 s on this shared 2-core machine (pkijs: 0.5-1 ms a certificate, most of it in
 // asn1js' buffer type checks), so the default is a fixed-seed 2,000; CERTBENCH_DIFF_RUNS=100000 runs them all.
 const RUNS = Number(process.env.CERTBENCH_DIFF_RUNS ?? 2_000);
 

@@ -38,13 +38,13 @@ export const FINDING_IDS = [
   'iis.tls13-with-renegotiation',
   'schannel.trusted-issuer-list-off',
   'log.500-64-before-403-7',
-  // Added by the certificate engine (issue 3): chain faults other than a missing link or root.
+  // Added by the certificate engine: chain faults other than a missing link or root.
   'chain.invalid',
-  // Added with the server side (issue 7): Schannel System-log events (reference section 9).
+  // Added with the server side: Schannel System-log events (reference section 9).
   'schannel.ca-list-truncated',
   'schannel.client-cert-alert',
   'schannel.server-key-unreadable',
-  // Added with strict path validation (issue 13): a link whose signature cannot be checked, and
+  // Added with strict path validation: a link whose signature cannot be checked, and
   // signature algorithms or keys that Windows' rules reject or deprecate.
   'chain.unverified-signature',
   'chain.weak-crypto',

@@ -2,7 +2,7 @@ import type { Finding, FindingId } from './catalogue';
 import type { RankedFinding } from '../model/diagnose';
 
 /**
- * Orders a diagnosis's findings by how likely each is to be the root cause (issue 6: "findings ordered
+ * Orders a diagnosis's findings by how likely each is to be the root cause ("findings ordered
  * by how likely each is to be the root cause"). Pure and deterministic so the UI, the CLI and a
  * bundle opened later agree on the order.
  *

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Who may do what to a key file (issue 4): one model for NTFS ACLs (Get-Acl / icacls) and POSIX
+ * Who may do what to a key file: one model for NTFS ACLs (Get-Acl / icacls) and POSIX
  * modes + ACLs (stat / getfacl), so "can this identity read the key?" is answered by one evaluator.
  */
 export const PrincipalSchema = z.object({
@@ -73,7 +73,7 @@ const CommandSchema = z.object({ file: z.string(), args: z.array(z.string()) });
 const ScriptSchema = z.object({ language: z.enum(['bash', 'powershell']), text: z.string() });
 
 /**
- * The reviewed change a grant makes, shown before anything runs (dry run; issue 4 "see the exact
+ * The reviewed change a grant makes, shown before anything runs (dry run: "see the exact
  * change and the script before anything runs"). The same shape on every OS.
  */
 export const GrantPlanSchema = z.object({

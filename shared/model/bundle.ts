@@ -3,7 +3,7 @@ import { DiagnoseReportSchema } from './diagnose';
 import { StoreCertificateSchema, StoreSchema } from './store';
 
 /**
- * A diagnostic bundle (issue 8): one zip a helpdesk user exports and a second-line engineer opens in
+ * A diagnostic bundle: one zip a helpdesk user exports and a second-line engineer opens in
  * the same app. manifest.json says what is inside; report.json is a DiagnoseReport.
  */
 export const BUNDLE_FORMAT_VERSION = 1;

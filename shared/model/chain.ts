@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FindingSchema } from '../findings/catalogue';
 import { RevocationSchema } from './revocation';
 
-/** One check on one certificate of a chain, said in words (issue 3: "say per link what holds"). */
+/** One check on one certificate of a chain, said in words ("say per link what holds"). */
 export const ChainCheckSchema = z.object({
   /**
    * 'extensions': critical extensions not processed, malformed or repeated ones (RFC 5280 4.2);

@@ -9,9 +9,9 @@ import { ServerEvidenceSchema } from './server';
 import { FixScriptSchema } from './fix';
 
 /**
- * The result of one Diagnose (issue 6): every piece of evidence gathered, the findings ranked by how
- * likely each is to be the root cause, and the fix scripts. This is also a bundle's report.json
- * (issue 8), so it carries a schema version: add fields, never change their meaning.
+ * The result of one Diagnose: every piece of evidence gathered, the findings ranked by how
+ * likely each is to be the root cause, and the fix scripts. This is also a bundle's report.json, so
+ * it carries a schema version: add fields, never change their meaning.
  */
 export const REPORT_SCHEMA_VERSION = 1;
 

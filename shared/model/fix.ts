@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FindingIdSchema } from '../findings/catalogue';
 
 /**
- * A fix script generated from a finding and its evidence (DESIGN.md "Fix scripts"; issue 6). Every
+ * A fix script generated from a finding and its evidence (DESIGN.md "Fix scripts"). Every
  * script reads as a reviewed change: a header saying what and why, a backup of what it changes, the
  * change, a verification, and a matching undo script. Values from certificates, paths, identities
  * and hosts are quoted with shared/scripts/quote.ts, never pasted in unquoted.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The built-in lab (issue 5 "Lab servers"; `certbench lab`, channels lab:start/stop/status): a test
+ * The built-in lab (`certbench lab`, channels lab:start/stop/status): a test
  * PKI and local mTLS servers on 127.0.0.1 that ask for a client certificate the ways real servers do.
  * Scenario names are a public contract (CLI --scenario, tests): add new ones, never rename.
  */

@@ -3,7 +3,7 @@ import { CertificateSummarySchema } from './certificate';
 import { FindingSchema } from '../findings/catalogue';
 
 /**
- * What a handshake probe reports (DESIGN.md "certbench probe ... --json"; issue 5). The shape is a
+ * What a handshake probe reports (DESIGN.md "certbench probe ... --json"). The shape is a
  * public contract: bundles and scripts read it. Add fields, never rename.
  */
 export const ClientAuthModeSchema = z.enum(['none', 'handshake', 'renegotiation', 'post-handshake', 'unknown']);

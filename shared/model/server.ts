@@ -3,7 +3,7 @@ import { FindingSchema } from '../findings/catalogue';
 import { StoreCertificateSchema, StoreSchema } from './store';
 
 /**
- * The server side as the server sees it (issue 7): HTTP.SYS bindings, Schannel settings, IIS
+ * The server side as the server sees it: HTTP.SYS bindings, Schannel settings, IIS
  * configuration with the effective client-certificate settings per application, W3C log statistics
  * and Schannel events. Read live on Windows (PowerShell emitting JSON) or from files a user attaches
  * (recognised by content). Formats: ../shared/reference/windows-formats.md items 4-9.

@@ -3,7 +3,7 @@ import { CertificateSummarySchema } from './certificate';
 import { VerdictBriefSchema } from './chain';
 
 /**
- * Local certificate stores (issue 4) as plain data, the same on every platform: a Windows store
+ * Local certificate stores as plain data, the same on every platform: a Windows store
  * (LocalMachine\My), a Linux trust bundle or anchor folder, an NSS database, a folder the user added,
  * a macOS keychain. Adapters in electron/platform/<os>/ produce these; the renderer only shows them.
  */

@@ -10,7 +10,6 @@ import type { ProbeAttempt, ProbeAttemptKind, ProbeResult } from '../../../share
 import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, forcedVersionRefused, type KnownCa } from '../../../shared/probe/findings';
 import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
 import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
-import { probeWithPostHandshakeAuth } from './tls13-client';
 import { analyzeServerChain, type PoolItem } from '../../../shared/chain/analyze';
 import type { CommandRunner } from '../../platform/types';
 import { answeredAlready, plan, refusedVersions, type Planned, type TlsChoice } from './plan';
@@ -59,6 +58,9 @@ export interface ProbeOptions {
    */
   sslStream?: { thumbprint: string | null; runner: CommandRunner; powershell?: string | null };
 }
+
+/** The own TLS 1.3 client (tls13-client.ts), loaded when a probe first needs it: most probes never do. */
+const ownTls13Client: PostHandshakeProbe = async (target, options) => ((await import('./tls13-client')).probeWithPostHandshakeAuth as PostHandshakeProbe)(target, options);
 
 /** How long after the deadline the whole probe's abort follows each attempt's own timer. */
 const OVERALL_GRACE_MS = 250;
@@ -139,7 +141,7 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
   const sslStream = options.sslStream ?? null;
   // Certbench's own attempts stop early enough to leave the SslStream client its share.
   const ownDeadline = sslStream ? deadline - Math.min(timeoutMs / 2, SSLSTREAM_RESERVE_MS) : deadline;
-  const phaClient = options.postHandshake === undefined ? (probeWithPostHandshakeAuth as PostHandshakeProbe) : options.postHandshake;
+  const phaClient = options.postHandshake === undefined ? ownTls13Client : options.postHandshake;
 
   const once = options.once === true;
   // With --once and a certificate, the one connection presents it.

@@ -1,7 +1,4 @@
-import forge from 'node-forge/lib/forge.js';
-import 'node-forge/lib/aes.js';
-import 'node-forge/lib/des.js';
-import 'node-forge/lib/rc2.js';
+import type forgeModule from 'node-forge/lib/forge.js';
 import { latin1 } from '../../asn1/bytes';
 
 /**
@@ -11,6 +8,26 @@ import { latin1 } from '../../asn1/bytes';
  * loose: a wrong password must fail, not yield garbage.
  */
 export type CipherName = 'aes' | '3des' | 'des' | 'rc2' | 'rc4';
+
+/**
+ * node-forge's ciphers load when an encrypted container is first opened (every reader awaits
+ * loadCiphers() before decrypt: pbe.ts's schemes, read.ts's legacy PEM keys): a certificate or a
+ * plain key never compiles them, which saves a command line's start the parse of forge.
+ */
+let forge: typeof forgeModule | null = null;
+let loading: Promise<void> | null = null;
+
+export function loadCiphers(): Promise<void> {
+  loading ??= Promise.all([import('node-forge/lib/forge.js'), import('node-forge/lib/aes.js'), import('node-forge/lib/des.js'), import('node-forge/lib/rc2.js')]).then(([m]) => {
+    forge = ((m as { default?: typeof forgeModule }).default ?? m) as typeof forgeModule;
+  });
+  return loading;
+}
+
+function loaded(): typeof forgeModule {
+  if (!forge) throw new Error('internal: a container was decrypted before loadCiphers() finished');
+  return forge;
+}
 
 /** Decrypt CBC data (or an RC4 stream) and strip PKCS#7 padding; null when the padding is wrong. */
 export function decrypt(
@@ -23,6 +40,7 @@ export function decrypt(
   if (cipher === 'rc4') return rc4(key, data);
   const blockSize = cipher === 'aes' ? 16 : 8;
   if (data.length === 0 || data.length % blockSize !== 0 || iv.length !== blockSize) return null;
+  const forge = loaded();
   let out: string;
   if (cipher === 'rc2') {
     const c = forge.rc2.createDecryptionCipher(latin1(key), rc2EffectiveBits);

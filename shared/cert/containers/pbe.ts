@@ -5,7 +5,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { DerError, TAG, children, contentOf, expectOid, hasTag, isTag, octets, smallInt, type Tlv } from '../../asn1/der';
 import { subtle } from '../webcrypto';
-import { decrypt } from './ciphers';
+import { decrypt, loadCiphers } from './ciphers';
 import { Fault, type WorkBudget, count } from './fault';
 import { HMAC_PRFS, OID, PBES1, PBES2_CIPHERS, PKCS12_PBE, type DigestName } from './oids';
 
@@ -150,6 +150,7 @@ export function parseScheme(buf: Uint8Array, alg: Tlv): Scheme {
       description: `${p12.name} (${count(iterations)} iterations)`,
       iterations,
       async run(password, data, budget) {
+        await loadCiphers();
         budget.spend(iterations, Math.ceil(p12.keyBytes / sha1.outputLen));
         const key = pkcs12Kdf(sha1, password.bmp, salt, 1, iterations, p12.keyBytes);
         let iv: Uint8Array = new Uint8Array(0);
@@ -173,6 +174,7 @@ export function parseScheme(buf: Uint8Array, alg: Tlv): Scheme {
       description: `${p1.name} (${count(iterations)} iterations)`,
       iterations,
       async run(password, data, budget) {
+        await loadCiphers();
         budget.spend(iterations);
         const hash = HASHES[p1.hash === 'md5' ? 'MD5' : 'SHA-1'];
         let t: Uint8Array = hash(new Uint8Array([...password.utf8, ...salt]));
@@ -216,6 +218,7 @@ function parsePbes2(buf: Uint8Array, params: Tlv | undefined): Scheme {
     description: `PBES2 (PBKDF2-HMAC-${prf.replace('-', '')}, ${cipher.name}, ${count(iterations)} iterations)`,
     iterations,
     async run(password, data, budget) {
+      await loadCiphers();
       const key = await pbkdf2Key(prf, password.utf8, salt, iterations, cipher.keyBytes, budget);
       return decrypt(cipher.cipher, key, iv, data);
     },

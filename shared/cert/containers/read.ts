@@ -7,6 +7,7 @@ import { ENCRYPTED_NOTE, encryptedPkcs8Summary, pkcs1Facts, pkcs8Facts, sec1Fact
 import { OID } from './oids';
 import { readPkcs12 } from './pkcs12';
 import { loadCurves } from './curves';
+import { loadCiphers } from './ciphers';
 import { readPkcs7 } from './pkcs7';
 import { CertificateIndex, matchKeys } from './spki';
 import { bareBase64, bytesToText, decodeBody, legacyEncryption, pemBlocks, type PemBlock } from './text';
@@ -254,6 +255,7 @@ async function pemKey(block: PemBlock, kind: 'pkcs8' | 'pkcs1' | 'sec1' | 'pkcs8
   const der = decodeBody(block.body);
   if (!der) throw new Fault('bad-input', `private key block ${n} is not valid base64 (damaged or truncated PEM)`);
   const legacy = legacyEncryption(block);
+  if (legacy) await loadCiphers();
   try {
     if (legacy) {
       const format = kind === 'pkcs8-encrypted' ? 'pkcs8' : kind;

@@ -7,7 +7,7 @@ import { round, type BenchResult } from './result';
 /**
  * Whether the fast DER reader must stay: listing N certificates (names, serial, dates, key algorithm,
  * extension OIDs: what a store listing shows) with Certbench's reader against pkijs'
- * Certificate.fromBER on the same certificates, in the same run. tests/unit/der-reader-vs-pkijs.test.ts
+ * Certificate.fromBER on the same certificates, in the same run. tests/integration/der-reader-vs-pkijs.test.ts
  * shows the two read the same fields.
  */
 export async function benchReader(progress: (m: string) => void, count: number): Promise<BenchResult> {

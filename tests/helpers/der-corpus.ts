@@ -9,7 +9,7 @@ import { OID, build, ca, cn, ext, leaf, name, newKey } from './x509-build';
 
 /**
  * Every kind of certificate the tests have, as DER, for the reader differential test
- * (tests/unit/der-reader-vs-pkijs.test.ts): the recorded fixtures, the lab's certificates (EC P-256,
+ * (tests/integration/der-reader-vs-pkijs.test.ts): the recorded fixtures, the lab's certificates (EC P-256,
  * P-384, RSA, Ed25519), certificates built byte by byte with many extensions and odd names, and
  * OpenSSL-issued ones when openssl is installed.
  */

@@ -16,7 +16,7 @@ import { APP_NAME } from './version';
 
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
-/** The renderer's --bg (renderer/src/styles.css), so the window does not flash before first paint. */
+/** The renderer's --bg (renderer/src/styles/tokens.css), so the window does not flash before first paint. */
 const BACKGROUND = '#f4f6f9';
 
 // Tests give each run its own profile (and so its own single-instance lock).

@@ -1,8 +1,10 @@
+// First, so the stylesheets of the modules below (the first screen's) come after the base rules they refine.
+import './styles/tokens.css';
+import './styles/base.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { adoptTokenFromUrl } from './api/client';
 import { App } from './ui/shell/app';
-import './styles.css';
 
 // Before the first render: move the web mode's token out of the address bar (client.ts).
 adoptTokenFromUrl();

@@ -8,6 +8,7 @@ import { ChainSection } from './chain-section';
 import type { TargetAnalysis } from './use-chain-analysis';
 import { ValidityTimeline } from './validity-timeline';
 import { VerdictBanner } from './verdict-banner';
+import './certificates.css';
 
 const BADGE_TEXT: Record<ValidityStatus, string> = {
   valid: 'Valid',

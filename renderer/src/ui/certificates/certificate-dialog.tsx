@@ -7,6 +7,7 @@ import { ModalDialog } from '../common/modal-dialog';
 import { CertificateCard } from './certificate-card';
 import { OpenCertificateContext } from './use-certificate-dialog';
 import { useLatestRequest } from '../common/use-latest-request';
+import './certificates.css';
 
 type Shown =
   | { state: 'loading'; link: ChainLink }

@@ -13,6 +13,7 @@ import { useInspectQueue } from './use-inspect-queue';
 import { markAsFolder } from './inspect-file';
 import { OpenedList } from './opened-list';
 import { useAnnounce } from '../shell/announcer';
+import './certificates.css';
 
 /** File types the picker offers; the service decides by content, so this is only a convenience. */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ChainPath, ChainReport } from '../../../../shared/model/chain';
 import { ChainDiagram } from './chain-diagram';
 import { useCertificateDialog } from './use-certificate-dialog';
+import './certificates.css';
 
 /** `who`: whose roots decided, "this machine" unless the chain was judged by an opened bundle's stores. */
 const STATUS: Record<ChainPath['status'], { word: string; why: (who: string) => string }> = {

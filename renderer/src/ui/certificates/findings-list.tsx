@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../../../shared/findings/catalogue';
 import { detailWhere, evidenceKindWord, plainText } from '../common/words';
 import { CrossIcon, QuestionIcon, WarningIcon } from '../common/icons';
+import './certificates.css';
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 const SEVERITY_WORD: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Note' };

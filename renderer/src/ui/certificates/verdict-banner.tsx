@@ -2,6 +2,7 @@ import type { KeyStatus, Verdict } from '../../../../shared/model/chain';
 import { capitalise } from '../common/words';
 import { CheckIcon, CrossIcon, KeyIcon, QuestionIcon } from '../common/icons';
 import { FindingsList } from './findings-list';
+import './certificates.css';
 
 type Tone = 'good' | 'bad' | 'unknown';
 

@@ -3,6 +3,7 @@ import { useStoreListing } from '../stores/store-listing';
 import { NO_FILTER, buildRows, filterRows, type StoreRow } from '../stores/store-rows';
 import { StoreSuggestions } from '../stores/store-suggestions';
 import { clientAuthByEku } from '../certificates/client-auth';
+import './store-cert-picker.css';
 
 /** Suggestions shown at once: enough to pick from, few enough to read. */
 const MAX_SUGGESTIONS = 6;

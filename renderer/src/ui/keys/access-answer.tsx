@@ -3,6 +3,7 @@ import { capitalise } from '../common/words';
 import type { AccessAnswer, PathAccess } from '../../../../shared/model/acl';
 import { FindingsList } from '../certificates/findings-list';
 import { CheckIcon, CrossIcon } from '../common/icons';
+import './keys.css';
 
 export type AccessCheck = Res<'keys:check-access'>;
 

@@ -1,5 +1,6 @@
 import type { Acl } from '../../../../shared/model/acl';
 import { principalText, rightsText } from './acl-words';
+import './keys.css';
 
 /**
  * An ACL as a table, one entry a row in the order the OS evaluates them: who, allow or deny, the

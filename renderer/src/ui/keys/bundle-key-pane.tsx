@@ -6,7 +6,7 @@ import { displayName } from '../stores/store-rows';
 import { AccessVerdict } from './access-answer';
 import { bundleAccessFindings, bundleKeyFind, noKeySentence } from './bundle-key';
 import { KeyLocationView } from './key-location';
-import './bundle-key.css';
+import './keys.css';
 
 /**
  * Private keys with a bundle open: the key the bundle's diagnosis looked at, where it was

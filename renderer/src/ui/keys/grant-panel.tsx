@@ -8,6 +8,7 @@ import { AclTable } from './acl-table';
 import { commandLine, scriptFileName } from './acl-words';
 import { answerSentence } from './access-answer';
 import { ScriptBlock } from './script-block';
+import './keys.css';
 
 /** A grant from its dry run to its undo; each step's answer or its one-line error. */
 export interface GrantState {

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import type { Identity } from '../../../../shared/model/acl';
+import './keys.css';
 
 /** The groups of the list, in the order a helpdesk looks for them: the site's app pool first. */
 const GROUPS: { label: string; kinds: Identity['kind'][] }[] = [

@@ -10,6 +10,7 @@ import type { GrantState } from './grant-panel';
 import { useLatestRequest } from '../common/use-latest-request';
 import { findRequest, type KeyTarget } from './key-target';
 import { AccessStep, EarlierChanges, GrantStep, KeyLocationStep, KeyTargetStep, type EarlierChange, type FindState, type Loadable } from './keys-steps';
+import './keys.css';
 
 /** Sent by other areas ("Show private key"); a new nonce selects the target again. */
 export interface KeyRequest {

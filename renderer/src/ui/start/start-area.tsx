@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { CertificateIcon, FindingsIcon, KeyIcon, ServerIcon } from '../common/icons';
 import { useNavigation } from '../shell/navigation';
+import './start.css';
 
 /** File types the certificate view opens (it decides by content; this only filters the picker). */
 const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';

@@ -1,4 +1,5 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import './stores.css';
 
 /** An absolute path on POSIX (/etc/ssl), Windows (C:\Certs) or a UNC share (\\server\share). */
 export function looksAbsolute(path: string): boolean {

@@ -1,4 +1,5 @@
 import type { StoreRow } from './store-rows';
+import './stores.css';
 
 const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no: 'no private key', unknown: 'private key not known' } as const;
 

@@ -127,7 +127,7 @@ export function StoreTable({ rows, total, filterText, onOpen }: { rows: StoreRow
                     {CLIENT_AUTH_TEXT[row.clientAuth]}
                   </span>
                   <span role="cell" className="cell-thumb mono" title={s.thumbprintSha1}>
-                    {/* In full where the window has room for it (styles.css), shortened otherwise; the certificate's dialog copies it. */}
+                    {/* In full where the window has room for it (stores.css), shortened otherwise; the certificate's dialog copies it. */}
                     <span className="thumb-full">{s.thumbprintSha1}</span>
                     <span className="thumb-short" aria-hidden="true">
                       {shortThumbprint(s.thumbprintSha1)}

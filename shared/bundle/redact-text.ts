@@ -98,6 +98,16 @@ export class LiteralMatcher {
   }
 }
 
+/**
+ * The other spellings of a name with spaces that URL paths use: percent-encoded (AD CS publishes
+ * "http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl" for the CA "Contoso Issuing CA")
+ * and slugs with '-' or '_' ("contoso-issuing-ca.crl"). Redaction replaces these too and the proof
+ * searches them, both from this one list.
+ */
+export function spaceSpellings(value: string): string[] {
+  return value.includes(' ') ? ['%20', '-', '_'].map((sep) => value.split(' ').join(sep)) : [];
+}
+
 /** A span of text: `fixed` spans are pseudonyms already and are never matched again. */
 export interface Piece {
   text: string;

@@ -17,6 +17,7 @@ import {
   keepIpv6,
   mapPieces,
   regexStage,
+  spaceSpellings,
   type DnValue,
   type Piece,
 } from './redact-text';
@@ -77,7 +78,7 @@ export interface Redactor {
   replaced(): { originals: { value: string; kind: string }[]; pseudonyms: string[] };
 }
 
-type Category = 'host' | 'site' | 'user' | 'group' | 'domain' | 'pool' | 'email' | 'cn' | 'o' | 'ou' | 'attr' | 'ip4' | 'ip6' | 'sid';
+type Category = 'host' | 'site' | 'user' | 'group' | 'domain' | 'pool' | 'email' | 'cn' | 'o' | 'ou' | 'attr' | 'file' | 'ip4' | 'ip6' | 'sid';
 
 const COUNT_NAMES: Record<Category, string> = {
   host: 'host names',
@@ -91,6 +92,7 @@ const COUNT_NAMES: Record<Category, string> = {
   o: 'organizations',
   ou: 'organizational units',
   attr: 'other name attributes',
+  file: 'certificate file names',
   ip4: 'IPv4 addresses',
   ip6: 'IPv6 addresses',
   sid: 'account SIDs',
@@ -99,7 +101,7 @@ const COUNT_NAMES: Record<Category, string> = {
 /** One value of each category, for the proof scan's messages. */
 const KIND_NAMES: Record<Category, string> = {
   host: 'host name', site: 'IIS site name', user: 'user name', group: 'group name', domain: 'domain name', pool: 'app pool name', email: 'e-mail address',
-  cn: 'certificate subject', o: 'organization', ou: 'organizational unit', attr: 'name attribute', ip4: 'IPv4 address', ip6: 'IPv6 address', sid: 'account SID',
+  cn: 'certificate subject', o: 'organization', ou: 'organizational unit', attr: 'name attribute', file: 'certificate file name', ip4: 'IPv4 address', ip6: 'IPv6 address', sid: 'account SID',
 };
 
 /** Windows domains whose accounts are built in: kept (their names identify nothing). */
@@ -134,6 +136,10 @@ const GETFACL_OWNER = /^# (owner|group): (\S+)/gm;
 const ICACLS_ENTRY = /(?:^|[\s"'])((?:[^\s\\:"']+ )?[^\s\\:"']+)\\([^\\:"'\n]+?):\(/gm;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]{1,64})-----[\s\S]*?-----END \1-----/g;
 const NETSH_HOST = /Hostname:port\s*:\s*([^\s:]+):\d+/g;
+/** A certificate or key file's name (the last part of a path): people name them after the subject ("alice.smith.pfx"). */
+const CERT_FILE = /^(.+?)(\.(?:pem|cer|crt|der|pfx|p12|p7b|p7c|key|crl))$/i;
+/** Bundle files every system has: kept (they name nobody). */
+const KEEP_FILES = new Set(['ca-certificates.crt', 'ca-bundle.crt', 'cert.pem', 'tls-ca-bundle.pem', 'ca-bundle.trust.crt']);
 
 /** What one redactor knows and has given: its kinds, every value learned with its pseudonym, the queues still to learn. */
 interface RedactorState {
@@ -181,7 +187,7 @@ function newState(kinds: RedactionKind[], seed: string | undefined): RedactorSta
     pseudonyms: new Set(),
     ipMap: new Map(),
     sidMap: new Map(),
-    counters: { host: 0, site: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, ip4: 0, ip6: 0, sid: 0 },
+    counters: { host: 0, site: 0, user: 0, group: 0, domain: 0, pool: 0, email: 0, cn: 0, o: 0, ou: 0, attr: 0, file: 0, ip4: 0, ip6: 0, sid: 0 },
     used: {},
     pendingDocs: [],
     pendingTexts: [],
@@ -281,7 +287,16 @@ function nameLearners(s: RedactorState, { assign }: Allocator) {
     learnName(name, hint);
   };
 
-  return { learnHost, learnName, learnSite, learnEmail, learnAccount };
+  /** A certificate's file name (where the report says a certificate came from), with 'subjects': "file-1.pem", the extension kept. */
+  const learnFile = (raw: string) => {
+    if (!s.subjects || s.pass === 1) return;
+    const base = raw.trim().split(/[\\/]/).pop() ?? '';
+    const m = CERT_FILE.exec(base);
+    if (!m || KEEP_FILES.has(fold(base))) return;
+    assign(base, 'file', (n) => `file-${n}${m[2]!.toLowerCase()}`);
+  };
+
+  return { learnHost, learnName, learnSite, learnEmail, learnAccount, learnFile };
 }
 
 type SubjectLearners = ReturnType<typeof subjectLearners>;
@@ -365,7 +380,7 @@ function textLearner(s: RedactorState, n: NameLearners, d: SubjectLearners) {
 
 /** Learning from documents: structured places first (they know what a value is), then every string as text. */
 function documentLearner(s: RedactorState, n: NameLearners, d: SubjectLearners, learnFromText: (text: string) => void) {
-  const { learnHost, learnName, learnSite, learnEmail, learnAccount } = n;
+  const { learnHost, learnName, learnSite, learnEmail, learnAccount, learnFile } = n;
   const { learnSubject } = d;
   /** Structured places first (they know what a value is), then every string as text. */
   const learnStructure = (value: unknown, key: string | null, depth: number): void => {
@@ -426,6 +441,8 @@ function documentLearner(s: RedactorState, n: NameLearners, d: SubjectLearners, 
     else if (key === 'applicationPool' && s.accounts) learnName(value, 'pool');
     else if (key === 'binding' && /[a-z]/i.test(value)) learnHost(value.replace(/:\d+$/, ''));
     else if (key === 'site') learnSite(value);
+    // Where a certificate came from: the request's file, the certificate's source, each chain link's sources.
+    else if (key === 'source' || key === 'sources' || key === 'certificate') learnFile(value);
     if (s.pass === 2) s.pendingTexts.push(value);
   };
 
@@ -517,7 +534,13 @@ function appliers(s: RedactorState, d: SubjectLearners, a: ReturnType<typeof add
   const literalStage = (text: string, out: Piece[]) => {
     if (!s.matcher) {
       s.matcher = new LiteralMatcher();
-      for (const [key, v] of s.values) if (v.inText && key.length >= 3) s.matcher.add(key, v.pseudonym);
+      for (const [key, v] of s.values) {
+        if (!v.inText || key.length < 3) continue;
+        s.matcher.add(key, v.pseudonym);
+        // The same name as a URL path writes it: "Contoso%20Issuing%20CA.crl" becomes "Subject%202.crl".
+        const pseudonyms = spaceSpellings(v.pseudonym);
+        spaceSpellings(key).forEach((spelling, i) => s.matcher!.add(spelling, pseudonyms[i] ?? v.pseudonym));
+      }
     }
     s.matcher.replace(text, out);
   };
@@ -597,7 +620,7 @@ export function createRedactor(kinds: RedactionKind[], seed?: string): Redactor 
       const originals: { value: string; kind: string }[] = [];
       for (const [key, v] of values) if (v.inText && key.length >= 3 && !/^\d+$/.test(key)) originals.push({ value: v.raw, kind: KIND_NAMES[v.category] });
       for (const [raw, c] of replacedRaw) originals.push({ value: raw, kind: KIND_NAMES[c] });
-      const given = [...values.values()].map((v) => v.pseudonym);
+      const given = [...values.values()].flatMap((v) => [v.pseudonym, ...spaceSpellings(v.pseudonym)]);
       return { originals, pseudonyms: [...new Set([...given, ...ipMap.values(), ...sidMap.values()])] };
     },
     counts() {

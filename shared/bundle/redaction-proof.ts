@@ -1,6 +1,6 @@
 import { latin1 } from '../asn1/bytes';
 import { utf8Bytes } from '../cert/containers/pbe';
-import { LiteralMatcher, mapPieces, regexStage, type Piece } from './redact-text';
+import { LiteralMatcher, mapPieces, regexStage, spaceSpellings, type Piece } from './redact-text';
 
 /**
  * Redaction proven, not assumed: after a redacted bundle is built, every entry name and
@@ -12,7 +12,8 @@ import { LiteralMatcher, mapPieces, regexStage, type Piece } from './redact-text
  * Matching follows the redactor's own rule: a value counts where it stands as a whole word, case
  * folded (ASCII), so "alice" is found in "CONTOSO\\alice" but not in "malice". Pseudonyms are masked
  * first (an original "host" must not be found inside the pseudonym "host-1"). Values are searched
- * as written, JSON-escaped and HTML-escaped, in UTF-8 and, inside decoded runs, UTF-16LE as well.
+ * as written, JSON-escaped and HTML-escaped, as URL paths spell names with spaces ("Contoso%20Issuing%20CA",
+ * "contoso-issuing-ca"), in UTF-8 and, inside decoded runs, UTF-16LE as well.
  * Certificates are matched by the last 32 bytes of their DER (signature bytes: unique to each).
  *
  * Everything is searched as latin1 strings of bytes, so the search is linear in the bundle's size
@@ -82,7 +83,7 @@ function makeProver(input: RedactionProofInput) {
     values.add(form, form);
   };
   for (const o of input.originals) {
-    for (const form of new Set([o.value, jsonEscaped(o.value), htmlEscaped(o.value)])) {
+    for (const form of new Set([o.value, jsonEscaped(o.value), htmlEscaped(o.value), ...spaceSpellings(o.value)])) {
       const bytes = latin1(utf8Bytes(form));
       addForm(bytes, o);
       addForm(utf16le(form), o);

@@ -116,6 +116,25 @@ describe('bundle redaction', () => {
     expect(r.text('listening on 127.0.0.1:8443 and [::1]:8443, bound to 0.0.0.0:443; OIDs 2.5.4.3 and 2.5.29.17')).toBe('listening on 127.0.0.1:8443 and [::1]:8443, bound to 0.0.0.0:443; OIDs 2.5.4.3 and 2.5.29.17');
   });
 
+  it('replaces a CA name in a revocation address however the path spells it, and certificate file names, with subjects', () => {
+    const r = createRedactor(['subjects']);
+    const link = {
+      sources: ['Dana Smith.pfx', '/etc/ssl/certs/ca-certificates.crt'],
+      issuer: 'CN=Contoso Issuing CA,O=Contoso',
+      revocation: { text: 'revoked on 2026-11-30 14:02 UTC per CRL http://127.0.0.1:80/CertEnroll/Contoso%20Issuing%20CA.crl', addresses: { caIssuers: ['http://127.0.0.1/contoso-issuing-ca.crt'] } },
+      checks: [{ text: 'trusted (Dana Smith.pfx)' }],
+    };
+    r.learn(link);
+    const out = r.json(link);
+    const ca = /^CN=(Subject \d+),O=/.exec(out.issuer)![1]!;
+    expect(out.revocation.text).toBe(`revoked on 2026-11-30 14:02 UTC per CRL http://127.0.0.1:80/CertEnroll/${ca.replace(' ', '%20')}.crl`);
+    expect(out.revocation.addresses.caIssuers[0]).toBe(`http://127.0.0.1/${ca.replace(' ', '-')}.crt`);
+    expect(out.sources[0]).toMatch(/^file-\d+\.pfx$/);
+    expect(out.sources[1]).toBe('/etc/ssl/certs/ca-certificates.crt');
+    expect(out.checks[0]!.text).toBe(`trusted (${out.sources[0]})`);
+    expect(r.counts()['certificate file names']).toBe(1);
+  });
+
   it('redacts only the kinds chosen', () => {
     const hostsOnly = redactAll(['hosts']);
     expect(hostsOnly.report.probes[0]!.target.host).toMatch(/^host-\d+\.example$/);

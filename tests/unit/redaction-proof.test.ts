@@ -28,6 +28,13 @@ describe('proveRedaction', () => {
     expect(prove([['a.txt', 'ShopFronts and ghost are other words']])).toEqual([]);
   });
 
+  it('finds a name with spaces as URL paths spell it: percent-encoded and as a slug (AD CS CRL and AIA addresses)', () => {
+    expect(prove([['report.json', '"http://127.0.0.1:8080/CertEnroll/O%27Brien%20&%20Sons.crl"']])).toEqual([]);
+    expect(prove([['report.json', '"url":"http://127.0.0.1/CertEnroll/O\'Brien%20&%20Sons.crl"']])).toEqual(['report.json: still holds the organization "O\'Brien & Sons"']);
+    expect(prove([['report.html', 'per CRL http://127.0.0.1/o\'brien-&-sons.crl']])).toHaveLength(1);
+    expect(prove([['report.html', 'per CRL http://127.0.0.1/Organization%201.crl and Organization-1.crt']])).toEqual([]);
+  });
+
   it('decodes base64 (PowerShell -EncodedCommand is UTF-16LE) and hex before looking', () => {
     const encoded = Buffer.from("Get-Website -Name 'ShopFront' | Out-Null; Write-Output done", 'utf16le').toString('base64');
     expect(prove([['commands/001-powershell.txt', `$ powershell -EncodedCommand ${encoded}`]])[0]).toMatch(/^commands\/001-powershell\.txt: still holds the IIS site name "ShopFront" \(in base64 at byte \d+\)$/);

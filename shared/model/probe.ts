@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_KINDS } from '../probe/timeline-message';
 import { CertificateSummarySchema } from './certificate';
 import { FindingSchema } from '../findings/catalogue';
 
@@ -39,6 +40,20 @@ export const TimelineEntrySchema = z.object({
   encrypted: z.boolean(),
   /** "ClientHello", "ServerHello", "Certificate", "CertificateRequest", "HelloRequest", "Application Data (GET /secure/)", "Alert: handshake_failure", "TCP reset", "Connection closed" */
   message: z.string(),
+  /**
+   * The same line as fields (shared/probe/timeline-message.ts), written by the probe: what kind of
+   * line it is, the name the packet list shows and what the probe adds. Absent in timelines recorded
+   * by earlier versions, which are read with messageFromText.
+   */
+  kind: z.enum(MESSAGE_KINDS).optional(),
+  name: z.string().optional(),
+  detail: z.string().nullable().optional(),
+  /** A fatal alert, a reset, a timeout, a 4xx/5xx. */
+  bad: z.boolean().optional(),
+  /** HTTP responses: the status code. */
+  status: z.number().int().optional(),
+  /** Alerts: the description ("close_notify", "protocol_version"). */
+  alert: z.string().optional(),
   /** Bytes on the wire for this message (record payload share). */
   bytes: z.number().int().optional(),
   /**

@@ -1,80 +1,42 @@
 import type { ProbeAttempt, TimelineEntry } from '../../../../shared/model/probe';
+import { messageFromText, type MessageKind, type TimelineMessage } from '../../../../shared/probe/timeline-message';
 import { capitalise } from '../common/words';
 
 /**
  * Words for what the probe saw, kept apart from the components so they can be tested as plain
- * functions. The timeline's message strings come from the probe (electron/services/probe): TLS
- * message names as Wireshark's packet list prints them ("ServerHello", "CertificateRequest (2 CA
- * names, 149 bytes of names)", "Alert (fatal): protocol_version", "Application Data (GET / HTTP/1.1)"),
- * plus connection events ("TCP connected", "TCP reset by the server", "Connection closed by ...").
+ * functions. Each timeline line carries its fields (kind, name, detail: shared/probe/timeline-message.ts),
+ * written by the probe (electron/services/probe) as it records: TLS message names as Wireshark's
+ * packet list prints them, alerts, HTTP lines, and connection events ("TCP connected", "TCP reset by
+ * the server", "Connection closed by ...").
  */
 
 export type Tone = 'good' | 'bad' | 'neutral';
 
-export type MessageKind =
-  | 'event'
-  | 'handshake'
-  | 'certificate-request'
-  | 'hello-request'
-  | 'alert'
-  | 'http-request'
-  | 'http-response'
-  | 'data';
-
-export interface ParsedMessage {
-  kind: MessageKind;
-  /** The TLS message or event name as the packet list shows it: "ServerHello", "Alert", "HTTP request". */
-  name: string;
-  /** What the probe added in brackets, or the alert's description, or the HTTP line. */
-  detail: string | null;
-  /** A fatal alert, a reset, a 4xx/5xx: drawn in red. */
-  bad: boolean;
-  /** HTTP responses: the status code. */
-  status?: number;
-  /** Alerts: the description ("close_notify", "protocol_version"). */
-  alert?: string;
-}
-
-const HTTP_METHOD = /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH|TRACE|CONNECT) /;
-/** Alerts that end a connection normally (RFC 8446 6.1), not failures. */
-const CLOSURE_ALERTS = new Set(['close_notify', 'user_canceled']);
+export type { MessageKind };
+export type ParsedMessage = Omit<TimelineMessage, 'message'>;
 
 /** Events the probe records beside the TLS messages: they belong to neither side's arrow. */
-export function isEvent(entry: Pick<TimelineEntry, 'message'>): boolean {
-  return /^(TCP |Connection |\()/.test(entry.message);
+export function isEvent(entry: Pick<TimelineEntry, 'message' | 'kind'>): boolean {
+  return parseMessage(entry).kind === 'event';
 }
 
-export function parseMessage(entry: Pick<TimelineEntry, 'message'>): ParsedMessage {
-  const text = entry.message;
-  if (isEvent(entry)) return { kind: 'event', name: text, detail: null, bad: /reset|timeout|timed out/i.test(text) };
-
-  const alert = /^Alert(?: \((\w+)\))?:\s*(.+)$/.exec(text);
-  if (alert) {
-    const level = alert[1] ?? null;
-    const description = alert[2]!.trim();
-    const closure = CLOSURE_ALERTS.has(description) && level !== 'fatal';
-    return { kind: 'alert', name: 'Alert', detail: level ? `${level}: ${description}` : description, bad: !closure, alert: description };
+/**
+ * The line's fields as the probe wrote them; a timeline from a bundle made by an earlier version
+ * (no fields) is read from its text by the shared reader.
+ */
+export function parseMessage(entry: Pick<TimelineEntry, 'message' | 'kind' | 'name' | 'detail' | 'bad' | 'status' | 'alert'>): ParsedMessage {
+  if (entry.kind && entry.name !== undefined) {
+    return {
+      kind: entry.kind,
+      name: entry.name,
+      detail: entry.detail ?? null,
+      bad: entry.bad ?? false,
+      ...(entry.status !== undefined ? { status: entry.status } : {}),
+      ...(entry.alert !== undefined ? { alert: entry.alert } : {}),
+    };
   }
-
-  const data = /^Application Data \((.*)\)$/.exec(text);
-  if (data) {
-    const inner = data[1]!.trim();
-    if (HTTP_METHOD.test(inner)) return { kind: 'http-request', name: 'HTTP request', detail: inner, bad: false };
-    const status = /^HTTP(?:\/[\d.]+)? (\d{3})\b\s*(.*)$/.exec(inner);
-    if (status) {
-      const code = Number(status[1]);
-      return { kind: 'http-response', name: 'HTTP response', detail: `${code} ${status[2]}`.trim(), bad: code >= 400, status: code };
-    }
-    return { kind: 'data', name: 'Application Data', detail: inner || null, bad: false };
-  }
-
-  const m = /^([A-Za-z][\w ]*?)(?:\s*\((.*)\))?$/.exec(text);
-  const name = m ? m[1]! : text;
-  const detail = m?.[2] ?? null;
-  if (name === 'CertificateRequest') return { kind: 'certificate-request', name, detail, bad: false };
-  if (name === 'HelloRequest') return { kind: 'hello-request', name, detail, bad: false };
-  if (name === 'Application Data') return { kind: 'data', name, detail, bad: false };
-  return { kind: 'handshake', name, detail, bad: false };
+  const { message: _text, ...fields } = messageFromText(entry.message);
+  return fields;
 }
 
 /** One arrow or event of the diagram, and the packet (TCP read or write) it travelled in. */

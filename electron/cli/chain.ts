@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { allThumbprints, analyzeChains, endEntityThumbprints, poolItemFromBase64, type PoolItem } from '../../shared/chain/analyze';
-import type { ChainPath } from '../../shared/model/chain';
+import { formatChain } from '../../shared/chain/chain-text';
 import { keyStatusFromFiles } from '../../shared/verdict/key-status';
 import { inspectCommandFiles } from './inputs';
 import type { Services } from '../services/services';
@@ -86,20 +86,4 @@ export function registerChainCommand(program: Command, io: { fail: (message: str
         process.exitCode = 2;
       } else if (results.some((r) => r.verdict.findings.some((f) => f.severity === 'error'))) process.exitCode = 1;
     });
-}
-
-const MARK = { ok: 'ok  ', fail: 'FAIL', unknown: '??  ', warn: 'WARN' } as const;
-
-/** The chain as an indented tree, root at the bottom, with each failing check under its link. */
-export function formatChain(path: ChainPath): string {
-  const lines = [`== Chain (${path.status})`];
-  path.links.forEach((l, i) => {
-    const indent = '  '.repeat(i + 1);
-    lines.push(`${indent}[${MARK[l.status]}] ${l.commonName ?? l.subject}  (${l.role}, ${l.thumbprintSha1}, from ${l.sources.join(', ')})`);
-    for (const c of l.checks) if (c.status !== 'ok') lines.push(`${indent}       ${c.name}: ${c.text}`);
-    if (l.revocation) lines.push(`${indent}       revocation: ${l.revocation.text}`);
-  });
-  if (path.missing) lines.push(`${'  '.repeat(path.links.length + 1)}[MISSING] ${path.missing.issuer}`);
-  for (const p of path.problems) lines.push(`  - ${p}`);
-  return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import type { FixScript } from '../model/fix';
 import type { ProbeAttempt, ProbeResult } from '../model/probe';
 import type { ServerEvidence } from '../model/server';
 import { CA_LIST_LIMIT } from '../probe/findings';
+import { revocationSentence } from '../revocation/words';
 
 /**
  * report.html of a diagnostic bundle (standalone, readable in any browser with no app):
@@ -95,7 +96,12 @@ ${fixes.length ? `<p class="fix"><b>Fix available:</b> ${fixes.map(esc).join('; 
   return `<section id="findings"><h2>Findings, most likely cause first</h2>${items.length ? items.join('\n') : '<p class="muted">No findings.</p>'}</section>`;
 }
 
+/** The revocation answer's status as the report's colours read it: revoked is an error, good is ok, the rest a warning or muted. */
+const REVOCATION_CLASS = { good: 'ok', revoked: 'fail', unknown: 'warn', 'could-not-check': 'warn', 'not-checked': 'unknown' } as const;
+
 function chainPath(p: ChainPath): string {
+  // The Revocation column only when the chain was checked (Diagnose's revocation stage ran).
+  const checked = p.links.some((l) => l.revocation);
   const rows = p.links.map((l) => [
     esc(l.role),
     esc(l.subject),
@@ -103,9 +109,10 @@ function chainPath(p: ChainPath): string {
     `<span class="nowrap">${esc(l.notBefore)}</span><br><span class="nowrap">${esc(l.notAfter)}</span>`,
     `<span class="status-${esc(l.status)}">${esc(l.status)}</span>`,
     l.checks.filter((c) => c.status !== 'ok').map((c) => esc(c.text)).join('<br>') || '<span class="muted">all checks pass</span>',
+    ...(checked ? [l.revocation ? `<span class="status-${REVOCATION_CLASS[l.revocation.status]}">${esc(revocationSentence(l.revocation))}</span>` : '<span class="muted">Not checked</span>'] : []),
   ]);
   const missing = p.missing ? `<p class="problem">Missing issuer: <code>${esc(p.missing.issuer)}</code>${p.missing.downloadUrls.length ? ` (the certificate says it can be downloaded from ${p.missing.downloadUrls.map((u) => `<code>${esc(u)}</code>`).join(', ')})` : ''}</p>` : '';
-  return `<p>Chain status: <span class="status-${esc(p.status)}">${esc(p.status)}</span></p>${table(['Role', 'Subject', 'Issuer', 'Valid from / to', 'Status', 'Problems'], rows)}${missing}${
+  return `<p>Chain status: <span class="status-${esc(p.status)}">${esc(p.status)}</span></p>${table(['Role', 'Subject', 'Issuer', 'Valid from / to', 'Status', 'Problems', ...(checked ? ['Revocation'] : [])], rows)}${missing}${
     p.problems.length ? `<ul class="problems">${p.problems.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : ''
   }`;
 }

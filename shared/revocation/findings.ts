@@ -1,7 +1,7 @@
 import { finding, type Finding } from '../findings/catalogue';
 import type { ChainLink } from '../model/chain';
 import type { Revocation } from '../model/revocation';
-import { METHOD_WORDS } from './words';
+import { METHOD_WORDS, revocationSentence } from './words';
 
 /**
  * The revocation findings of one chain, from each link's answer: the ONE function the CLI, the
@@ -28,16 +28,12 @@ function sourceEvidence(r: Revocation) {
   return r.sources.map((s) => ({ kind: METHOD_WORDS[s.method], text: `${s.url}: ${s.detail}${s.nextUpdate && s.failure !== 'stale' ? ` (next update ${s.nextUpdate})` : ''}` }));
 }
 
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Finding[] {
   const out: Finding[] = [];
   const evidence = sourceEvidence(r);
   const strict = opts.serverChecksRevocation === true;
   if (r.status === 'revoked') {
-    out.push(finding('revocation.revoked', `${who(l)} is revoked`, `${capitalised(r.text)}. A server that checks revocation refuses it; only a new certificate helps.`, evidence, { params: params(l, r.settledBy?.url) }));
+    out.push(finding('revocation.revoked', `${who(l)} is revoked`, `${revocationSentence(r)}. A server that checks revocation refuses it; only a new certificate helps.`, evidence, { params: params(l, r.settledBy?.url) }));
   }
   const staleSources = r.sources.filter((s) => s.failure === 'stale' && s.method !== 'ocsp');
   const settled = r.status === 'good' || r.status === 'revoked';
@@ -50,7 +46,7 @@ function forLink(l: Link, r: Revocation, opts: RevocationFindingOptions): Findin
   // No source tried and nothing unfetched: the issuer is missing, which the chain's own finding (chain.incomplete) says.
   if (r.status === 'could-not-check' && (realFailures.length || onlyUnfetched)) {
     out.push(
-      finding('revocation.unreachable', `This machine could not check revocation of "${l.subject}"`, `${capitalised(r.text)}.${strict ? ' This server checks revocation, so it refuses the certificate while the check fails.' : ''}`, evidence, {
+      finding('revocation.unreachable', `This machine could not check revocation of "${l.subject}"`, `${revocationSentence(r)}.${strict ? ' This server checks revocation, so it refuses the certificate while the check fails.' : ''}`, evidence, {
         severity: strict ? 'error' : onlyUnfetched ? 'info' : 'warning',
         params: params(l, realFailures[0]?.url),
       }),

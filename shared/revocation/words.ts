@@ -23,3 +23,12 @@ export function utcMinute(d: Date): string {
 }
 
 export const METHOD_WORDS = { ocsp: 'OCSP', crl: 'CRL', 'delta-crl': 'delta CRL' } as const;
+
+/**
+ * A link's revocation answer as a sentence ("Revoked on 2026-11-30 14:02 UTC (keyCompromise) per CRL
+ * http://..."): the words are the answer's own text (linkAnswer computes them once); the findings,
+ * the bundle's report and the chain text say it from here.
+ */
+export function revocationSentence(r: { text: string }): string {
+  return r.text.charAt(0).toUpperCase() + r.text.slice(1);
+}

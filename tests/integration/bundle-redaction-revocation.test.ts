@@ -176,11 +176,25 @@ describe('a redacted bundle of a Diagnose with revocation checked', () => {
     expect(all).toMatch(/per (OCSP|CRL) http:\/\/127\.0\.0\.1:\d+\/host-\d+\.example\//);
   });
 
+  it('says each link\'s answer in words in report.html and certificate/chain.txt, the words of the answer itself', () => {
+    const rep = JSON.parse(Buffer.from(zip['report.json']!).toString('utf8')) as DiagnoseReport;
+    const [leaf, ca, root] = rep.certificate!.chain!.best.links.map((l) => l.revocation!.text);
+    const html = Buffer.from(zip['report.html']!).toString('utf8');
+    expect(html).toContain('<th>Revocation</th>');
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(html).toContain(`<span class="status-fail">${esc(leaf!.charAt(0).toUpperCase() + leaf!.slice(1))}</span>`);
+    expect(html).toContain(`<span class="status-ok">Good per CRL http://127.0.0.1:`);
+    const text = Buffer.from(zip['certificate/chain.txt']!).toString('utf8');
+    for (const t of [leaf, ca, root]) expect(text).toContain(`revocation: ${t}`);
+    expect(text).toMatch(/^== Chain \(invalid\)\n {2}\[FAIL\] Subject \d+ {2}\(leaf, [0-9A-F]{40}, from file-\d+\.pem\)/);
+  });
+
   it('opens in the app with the revocation answers, redacted', async () => {
     const opened = await services.bundles.open({ name: 'redacted.zip', path: out }, quietWork());
     const links = opened.report.certificate!.chain!.best.links;
     expect(links[0]!.revocation!.status).toBe('revoked');
     expect(links[0]!.revocation!.text).toMatch(/^revoked on .* per (OCSP|CRL) http:\/\/127\.0\.0\.1:\d+\/host-\d+\.example\//);
     expect(JSON.stringify(opened.report)).not.toMatch(/Contoso|revoke-?proof/i);
+    expect(opened.ignored).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { scanForKeyMaterial } from '../../../shared/bundle/key-scan';
 import { createRedactor, type Redactor } from '../../../shared/bundle/redact';
 import { renderReportHtml } from '../../../shared/bundle/report-html';
 import { probeTimelineText } from '../../../shared/bundle/timeline-text';
+import { formatChain } from '../../../shared/chain/chain-text';
 import { CertbenchError, formatBytes } from '../../../shared/errors';
 import { BUNDLE_FORMAT_VERSION, type BundleCommand, type BundleManifest } from '../../../shared/model/bundle';
 import type { DiagnoseReport } from '../../../shared/model/diagnose';
@@ -311,6 +312,12 @@ function putEvidence(out: BundleFiles, red: Redacted, aclsRead: number): void {
   if (red.stores || rep.key) {
     out.put('keys/keys.json', json({ note: 'Where each private key lives and who may read it. Never key material.', keys: red.keys, diagnosed: rep.key }));
     out.collected.push(`${red.keys.length} key location(s), ${aclsRead} ACL(s) read${rep.key ? ', the diagnosed key with its ACL' : ''} (keys/keys.json; never key material)`);
+  }
+  const c = rep.certificate;
+  if (c?.chain) {
+    // The chain as `certbench chain` prints it, each link's revocation answer under it: for a reader with no app.
+    out.put('certificate/chain.txt', `${formatChain(c.chain.best)}\n  Verdict: ${c.verdict.sentence}\n`);
+    out.collected.push(`the client certificate's chain in words${c.chain.best.links.some((l) => l.revocation) ? ', with each link\'s revocation answer' : ''} (certificate/chain.txt)`);
   }
   rep.probes.forEach((p, i) => {
     const base = `probes/${i + 1}-${safeName(p.target.host, 60)}`;

@@ -25,7 +25,7 @@ type Ctx = Work;
 export type BundleSource = { name: string; bytes: Uint8Array } | { name: string; path: string };
 
 /** Entries this version understands; anything else is listed in `ignored`. */
-const KNOWN = [/^manifest\.json$/, /^report\.json$/, /^report\.html$/, /^stores\.json$/, /^certs\/[^/]+\/[0-9A-F]{40}\.pem$/, /^keys\/keys\.json$/, /^probes\/[^/]+\.(json|timeline\.txt)$/, /^server\/[a-z]+\.json$/, /^commands\/commands\.json$/, /^commands\/[^/]+\.txt$/, /^fixes\/[^/]+$/];
+const KNOWN = [/^manifest\.json$/, /^report\.json$/, /^report\.html$/, /^stores\.json$/, /^certs\/[^/]+\/[0-9A-F]{40}\.pem$/, /^keys\/keys\.json$/, /^probes\/[^/]+\.(json|timeline\.txt)$/, /^certificate\/chain\.txt$/, /^server\/[a-z]+\.json$/, /^commands\/commands\.json$/, /^commands\/[^/]+\.txt$/, /^fixes\/[^/]+$/];
 
 const StoresFileSchema = z.object({ certificates: z.array(StoreCertificateSchema), stores: z.array(StoreSchema).default([]), listedAt: z.string().nullable().optional() }).passthrough();
 

@@ -66,12 +66,26 @@ export function connectionEvent(text: string): TimelineMessage {
   return { kind: 'event', name: text, detail: null, bad: /reset|timeout|timed out/i.test(text), message: text };
 }
 
+/** A record the probe could not decrypt, and why ("not decrypted (no keys for this connection)"). */
+export function opaqueRecord(reason: string): TimelineMessage {
+  return { kind: 'data', name: 'Encrypted record', detail: reason, bad: false, message: `Encrypted record, ${reason}` };
+}
+
+/** Bytes on one side's stream that are not TLS, or break its rules: the recorder stops reading that side. */
+export function unreadable(reason: string): TimelineMessage {
+  return { kind: 'handshake', name: 'Unreadable', detail: reason, bad: true, message: `Unreadable: ${reason}` };
+}
+
 /**
  * The fields of a line recorded before the probe wrote them (bundles made by earlier versions): the
  * same constructors, chosen by the line's form. New timelines never need this.
  */
 export function messageFromText(text: string): TimelineMessage {
   if (/^(TCP |Connection |\()/.test(text)) return connectionEvent(text);
+  const opaque = /^Encrypted record, (.*)$/.exec(text);
+  if (opaque) return opaqueRecord(opaque[1]!);
+  const broken = /^Unreadable: (.*)$/.exec(text);
+  if (broken) return unreadable(broken[1]!);
   const alert = /^Alert(?: \((\w+)\))?:\s*(.+)$/.exec(text);
   if (alert) return alertMessage(alert[1] ?? null, alert[2]!.trim());
   const data = /^Application Data(?: \((.*)\))?$/.exec(text);

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { connectionEvent } from '../../../shared/probe/timeline-message';
 import net from 'node:net';
 import tls from 'node:tls';
 import { TlsStreamDecoder } from '../../../shared/tls/decoder';
@@ -327,7 +328,7 @@ function tlsErrorWords(err: NodeJS.ErrnoException): string {
 export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: ProbeAttempt; analysis: SessionAnalysis } {
   const analysis = analyzeSession(raw.chunks, raw.keylog, spec.limits);
   const timeline: TimelineEntry[] = [...analysis.timeline];
-  for (const e of raw.tcpEvents) timeline.push({ ms: Math.round(e.ms * 10) / 10, from: e.from, encrypted: false, message: e.message });
+  for (const e of raw.tcpEvents) timeline.push({ ms: Math.round(e.ms * 10) / 10, from: e.from, encrypted: false, ...connectionEvent(e.message) });
   timeline.sort((a, b) => a.ms - b.ms);
 
   const response = raw.response;

@@ -1,4 +1,5 @@
 import type tls from 'node:tls';
+import { connectionEvent } from '../../../shared/probe/timeline-message';
 import type { ProbeAttempt, ProbeAttemptKind } from '../../../shared/model/probe';
 import { versionRefused } from '../../../shared/probe/findings';
 
@@ -48,7 +49,7 @@ export function answeredAlready(p: Planned, first: ProbeAttempt | undefined): Pr
     ...answer,
     label: p.label,
     kind: p.kind,
-    timeline: [{ ms: 0, from: 'client', encrypted: false, message: note }, ...first.timeline],
+    timeline: [{ ms: 0, from: 'client', encrypted: false, ...connectionEvent(note) }, ...first.timeline],
     reused: { from: 'default', note },
   };
 }

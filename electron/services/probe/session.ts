@@ -1,4 +1,5 @@
 import { describeCertificateRequest } from '../../../shared/tls/certificate-request';
+import { alertMessage, applicationData, connectionEvent, handshakeMessage, opaqueRecord, unreadable, type TimelineMessage } from '../../../shared/probe/timeline-message';
 import { RecordDecoder, type OpenedRecord, type StreamEvent } from '../../../shared/tls/decoder';
 import type { HandshakeMessage } from '../../../shared/tls/handshake';
 import { TlsParseError, parseCertificate, parseClientHello, parseServerHello } from '../../../shared/tls/messages';
@@ -140,7 +141,7 @@ class SessionReader {
     const error = side.splitter.error ?? side.decoder.error;
     if (error && !this.out.decodeError) {
       this.out.decodeError = error;
-      this.push(chunk, segment, side.who, false, `Unreadable: ${error.message}`, 0);
+      this.push(chunk, segment, side.who, false, unreadable(error.message), 0);
     }
   }
 
@@ -168,13 +169,13 @@ class SessionReader {
     return { opened, reason };
   }
 
-  private push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, message: string, bytes: number): void {
+  private push(chunk: WireChunk, segment: number, from: 'client' | 'server', encrypted: boolean, line: TimelineMessage, bytes: number): void {
     // A flood of tiny records must not become a flood of objects: list the first ones, count the rest.
     if (this.out.timeline.length >= MAX_TIMELINE) {
       this.unlisted++;
       return;
     }
-    this.out.timeline.push({ ms: round(chunk.ms), from, encrypted, message, bytes, segment });
+    this.out.timeline.push({ ms: round(chunk.ms), from, encrypted, ...line, bytes, segment });
   }
 
   private handle(event: StreamEvent, side: Direction, chunk: WireChunk, segment: number): void {
@@ -185,10 +186,10 @@ class SessionReader {
         return;
       case 'alert':
         if (out.alerts.length < MAX_LISTED) out.alerts.push({ from: side.who, level: event.level, code: event.code, description: event.description, ms: round(chunk.ms) });
-        this.push(chunk, segment, side.who, event.encrypted, `Alert (${event.level}): ${event.description}`, 2);
+        this.push(chunk, segment, side.who, event.encrypted, alertMessage(event.level, event.description), 2);
         return;
       case 'change-cipher-spec':
-        this.push(chunk, segment, side.who, !out.tls13 && side.protected, 'ChangeCipherSpec', 1);
+        this.push(chunk, segment, side.who, !out.tls13 && side.protected, handshakeMessage('ChangeCipherSpec'), 1);
         if (!out.tls13) {
           side.protected = true;
           side.cipher = side.pending;
@@ -201,11 +202,11 @@ class SessionReader {
         if (side.who === 'server') out.serverApplicationData += event.data.length;
         const first = side.appRecords === 1 ? firstLine(event.data) : null;
         if (side.who === 'client' && first && /^[A-Z]+ \S+ HTTP\//.test(first)) this.requestSeen = true;
-        this.push(chunk, segment, side.who, event.encrypted, first ? `Application Data (${first})` : `Application Data (${event.data.length} bytes)`, event.data.length);
+        this.push(chunk, segment, side.who, event.encrypted, applicationData(first ? first : `${event.data.length} bytes`), event.data.length);
         return;
       }
       case 'opaque':
-        this.push(chunk, segment, side.who, true, `Encrypted record, ${event.reason}`, event.record.fragment.length);
+        this.push(chunk, segment, side.who, true, opaqueRecord(event.reason), event.record.fragment.length);
         return;
       case 'error':
         return;
@@ -213,7 +214,7 @@ class SessionReader {
   }
 
   /** The timeline's words for a handshake message, noting what it tells about the connection on the way. */
-  private describeMessage(m: HandshakeMessage, side: Direction, ms: number): string {
+  private describeMessage(m: HandshakeMessage, side: Direction, ms: number): TimelineMessage {
     try {
       switch (m.type) {
         case HANDSHAKE.clientHello:
@@ -226,31 +227,31 @@ class SessionReader {
           return this.certificateRequest(m, ms);
         case HANDSHAKE.helloRequest:
           if (this.out.helloRequests.length < MAX_LISTED) this.out.helloRequests.push(ms);
-          return this.requestSeen ? 'HelloRequest (after the HTTP request: renegotiate)' : 'HelloRequest';
+          return handshakeMessage('HelloRequest', this.requestSeen ? 'after the HTTP request: renegotiate' : null);
         case HANDSHAKE.finished:
           if (side.who === 'server' && this.out.handshakes <= 1) this.out.serverFinished = true;
-          return 'Finished';
+          return handshakeMessage('Finished');
         default:
-          return m.name;
+          return handshakeMessage(m.name);
       }
     } catch (err) {
-      if (err instanceof TlsParseError) return `${m.name} (${err.message})`;
+      if (err instanceof TlsParseError) return handshakeMessage(m.name, err.message);
       throw err;
     }
   }
 
-  private clientHello(m: HandshakeMessage): string {
+  private clientHello(m: HandshakeMessage): TimelineMessage {
     const out = this.out;
     const ch = parseClientHello(m.body);
     const retry = this.sawHelloRetry && out.handshakes === 1 && !out.serverFinished;
     this.clientRandom = ch.random;
     if (ch.offersPostHandshakeAuth) out.offeredPostHandshakeAuth = true;
-    if (retry) return 'ClientHello (after HelloRetryRequest)';
+    if (retry) return handshakeMessage('ClientHello', 'after HelloRetryRequest');
     out.handshakes++;
-    return out.handshakes > 1 ? 'ClientHello (renegotiation)' : 'ClientHello';
+    return handshakeMessage('ClientHello', out.handshakes > 1 ? 'renegotiation' : null);
   }
 
-  private serverHello(m: HandshakeMessage): string {
+  private serverHello(m: HandshakeMessage): TimelineMessage {
     const out = this.out;
     const sh = parseServerHello(m.body);
     if (sh.isHelloRetryRequest) {
@@ -259,7 +260,7 @@ class SessionReader {
       this.sawHelloRetry = true;
       out.tls13 = true;
       out.version = versionName(sh.version);
-      return 'HelloRetryRequest';
+      return handshakeMessage('HelloRetryRequest');
     }
     this.serverRandom = sh.random;
     out.tls13 = sh.version === 0x0304;
@@ -268,10 +269,10 @@ class SessionReader {
     out.secureRenegotiation = out.tls13 ? null : sh.secureRenegotiation;
     this.suite = aeadSuite(sh.cipherSuite);
     this.installAfterServerHello();
-    return 'ServerHello';
+    return handshakeMessage('ServerHello');
   }
 
-  private certificate(m: HandshakeMessage, side: Direction, ms: number): string {
+  private certificate(m: HandshakeMessage, side: Direction, ms: number): TimelineMessage {
     const out = this.out;
     const { certificates } = parseCertificate(m.body, out.tls13);
     if (side.who === 'server') {
@@ -279,15 +280,15 @@ class SessionReader {
     } else if (out.clientCertificates.length < MAX_LISTED) {
       out.clientCertificates.push({ count: certificates.length, ms, afterRequest: out.certificateRequests.length > 0 });
     }
-    return certificates.length ? `Certificate (${certificates.length} certificate${certificates.length > 1 ? 's' : ''})` : 'Certificate (empty: no certificate sent)';
+    return handshakeMessage('Certificate', certificates.length ? `${certificates.length} certificate${certificates.length > 1 ? 's' : ''}` : 'empty: no certificate sent');
   }
 
-  private certificateRequest(m: HandshakeMessage, ms: number): string {
+  private certificateRequest(m: HandshakeMessage, ms: number): TimelineMessage {
     const out = this.out;
     const carriedBy = out.tls13 ? (out.serverFinished ? 'post-handshake' : 'handshake') : out.handshakes > 1 ? 'renegotiation' : 'handshake';
     const info = describeCertificateRequest(m, out.tls13, carriedBy);
     if (out.certificateRequests.length < MAX_LISTED) out.certificateRequests.push({ ...info, ms });
-    return `CertificateRequest (${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`})`;
+    return handshakeMessage('CertificateRequest', `${info.caNames.length} CA name${info.caNames.length === 1 ? '' : 's'}, ${info.caNamesBytes} bytes of names${carriedBy === 'handshake' ? '' : `, ${carriedBy}`}`);
   }
 
   /** Keys after ServerHello: TLS 1.3 handshake keys at once; TLS 1.2 keys waiting for each side's ChangeCipherSpec. */
@@ -341,7 +342,7 @@ class SessionReader {
   }
 
   finish(last: WireChunk | undefined): SessionAnalysis {
-    if (this.unlisted) this.out.timeline.push({ ms: round(last?.ms ?? 0), from: 'server', encrypted: false, message: `(${this.unlisted} more messages not listed)` });
+    if (this.unlisted) this.out.timeline.push({ ms: round(last?.ms ?? 0), from: 'server', encrypted: false, ...connectionEvent(`(${this.unlisted} more messages not listed)`) });
     return this.out;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertMessage, applicationData, connectionEvent, handshakeMessage } from '../../../shared/probe/timeline-message';
 import { readName } from '../../../shared/cert/names';
 import { summarizeCertificate } from '../../../shared/cert/summarize';
 import { CertbenchError, oneLine } from '../../../shared/errors';
@@ -319,23 +320,23 @@ function buildTimeline(answer: SslStreamAnswer, calls: SelectionCall[], http: Re
   const out: TimelineEntry[] = [];
   const at = (what: string) => answer.events.find((e) => e.what === what)?.ms;
   const connected = at('connected');
-  if (connected !== undefined) out.push({ ms: connected, from: 'client', encrypted: false, message: 'TCP connected' });
+  if (connected !== undefined) out.push({ ms: connected, from: 'client', encrypted: false, ...connectionEvent('TCP connected') });
   for (const c of calls) {
     if (!c.serverKnown && c.issuers.length === 0) continue;
-    out.push({ ms: c.ms, from: 'server', encrypted: false, message: `CertificateRequest (as SslStream's selection callback saw it: ${c.issuers.length} CA name${c.issuers.length === 1 ? '' : 's'}${c.when === 'after-request' ? ', after the request' : ''})` });
-    out.push({ ms: c.ms, from: 'client', encrypted: false, message: c.answered ? `Certificate (${c.answered}, from ${answer.certificate?.store ?? 'the store'})` : 'Certificate (none offered)' });
+    out.push({ ms: c.ms, from: 'server', encrypted: false, ...handshakeMessage('CertificateRequest', `as SslStream's selection callback saw it: ${c.issuers.length} CA name${c.issuers.length === 1 ? '' : 's'}${c.when === 'after-request' ? ', after the request' : ''}`) });
+    out.push({ ms: c.ms, from: 'client', encrypted: false, ...handshakeMessage('Certificate', c.answered ? `${c.answered}, from ${answer.certificate?.store ?? 'the store'}` : 'none offered') });
   }
   const done = at('handshake-done');
-  if (done !== undefined) out.push({ ms: done, from: 'client', encrypted: false, message: `(handshake complete: ${version ?? 'TLS'}${answer.cipher ? `, ${answer.cipher}` : ''})` });
+  if (done !== undefined) out.push({ ms: done, from: 'client', encrypted: false, ...connectionEvent(`(handshake complete: ${version ?? 'TLS'}${answer.cipher ? `, ${answer.cipher}` : ''})`) });
   const sent = at('request-sent');
-  if (sent !== undefined) out.push({ ms: sent, from: 'client', encrypted: false, message: `Application Data (${requestLine})` });
+  if (sent !== undefined) out.push({ ms: sent, from: 'client', encrypted: false, ...applicationData(requestLine) });
   const response = at('response');
-  if (response !== undefined && http) out.push({ ms: response, from: 'server', encrypted: false, message: `Application Data (HTTP ${http.status}${http.reason ? ` ${http.reason}` : ''})` });
-  for (const a of alerts) out.push({ ms: a.ms ?? 0, from: 'server', encrypted: false, message: `Alert (fatal): ${a.description}` });
+  if (response !== undefined && http) out.push({ ms: response, from: 'server', encrypted: false, ...applicationData(`HTTP ${http.status}${http.reason ? ` ${http.reason}` : ''}`) });
+  for (const a of alerts) out.push({ ms: a.ms ?? 0, from: 'server', encrypted: false, ...alertMessage('fatal', a.description) });
   const failed = at('failed');
-  if (failed !== undefined && !alerts.length) out.push({ ms: failed, from: 'client', encrypted: false, message: `(failed: ${answer.failure ? oneLine(describeFailure(answer.failure).failure.name ?? 'error', 80) : 'error'})` });
+  if (failed !== undefined && !alerts.length) out.push({ ms: failed, from: 'client', encrypted: false, ...connectionEvent(`(failed: ${answer.failure ? oneLine(describeFailure(answer.failure).failure.name ?? 'error', 80) : 'error'})`) });
   const closed = at('closed');
-  if (closed !== undefined) out.push({ ms: closed, from: 'server', encrypted: false, message: 'Connection closed by the server' });
+  if (closed !== undefined) out.push({ ms: closed, from: 'server', encrypted: false, ...connectionEvent('Connection closed by the server') });
   return out.sort((a, b) => a.ms - b.ms);
 }
 

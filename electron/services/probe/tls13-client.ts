@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { alertMessage, applicationData, connectionEvent, handshakeMessage, type TimelineMessage } from '../../../shared/probe/timeline-message';
 import net from 'node:net';
 import type { Alert, CertificateRequestInfo, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
 import { caNameString } from '../../../shared/tls/certificate-request';
@@ -171,12 +172,12 @@ class Tls13Session {
     return this.lastArrival !== null ? this.lastArrival - this.t0 : this.ms();
   }
 
-  private note(from: 'client' | 'server', encrypted: boolean, message: string, bytes?: number): void {
+  private note(from: 'client' | 'server', encrypted: boolean, line: TimelineMessage, bytes?: number): void {
     if (this.timeline.length >= MAX_TIMELINE) {
       this.timelineOverflow += 1;
       return;
     }
-    this.timeline.push({ ms: from === 'server' ? this.serverMs() : this.ms(), from, encrypted, message, ...(bytes !== undefined ? { bytes } : {}) });
+    this.timeline.push({ ms: from === 'server' ? this.serverMs() : this.ms(), from, encrypted, ...line, ...(bytes !== undefined ? { bytes } : {}) });
   }
 
   private where(): string {
@@ -205,13 +206,13 @@ class Tls13Session {
         return;
       }
       if (err.kind === 'reset') {
-        this.note('server', false, 'TCP reset');
+        this.note('server', false, connectionEvent('TCP reset'));
         this.ending = `reset by the server ${this.where()}`;
         if (this.phase === 'handshake') this.error = `connection reset by the server during the handshake (waiting for ${this.waitingFor})`;
         return;
       }
       if (err.kind === 'closed') {
-        this.note('server', false, 'Connection closed');
+        this.note('server', false, connectionEvent('Connection closed'));
         this.http.closed();
         this.ending = `closed by the server ${this.where()}`;
         if (this.phase === 'handshake') this.error = `the server closed the connection during the handshake (waiting for ${this.waitingFor})`;
@@ -231,7 +232,7 @@ class Tls13Session {
   }
 
   private result(): Tls13ProbeAttempt {
-    if (this.timelineOverflow) this.timeline.push({ ms: this.ms(), from: 'server', encrypted: true, message: `(${this.timelineOverflow} more records not listed)` });
+    if (this.timelineOverflow) this.timeline.push({ ms: this.ms(), from: 'server', encrypted: true, ...connectionEvent(`(${this.timelineOverflow} more records not listed)`) });
     const httpResult = this.http.result();
     let mode: ProbeAttempt['clientAuth']['mode'];
     let reason: string | null;
@@ -292,7 +293,7 @@ class Tls13Session {
     if (this.ccsSent) return;
     this.ccsSent = true;
     this.writePlain(CONTENT_TYPE.changeCipherSpec, Buffer.of(1));
-    this.note('client', false, 'ChangeCipherSpec', 1);
+    this.note('client', false, handshakeMessage('ChangeCipherSpec'), 1);
   }
 
   private sendAlert(code: number): void {
@@ -305,7 +306,7 @@ class Tls13Session {
       return;
     }
     this.alerts.push({ from: 'client', level: level === 1 ? 'warning' : 'fatal', code, description: alertName(code), ms: this.ms() });
-    this.note('client', this.writeKeys !== null, `Alert: ${alertName(code)}`, 2);
+    this.note('client', this.writeKeys !== null, alertMessage(null, alertName(code)), 2);
   }
 
   // ---- reading ----
@@ -325,7 +326,7 @@ class Tls13Session {
     const level = content[0] === 1 ? 'warning' : content[0] === 2 ? 'fatal' : 'unknown';
     const code = content[1]!;
     this.alerts.push({ from: 'server', level, code, description: alertName(code), ms: this.serverMs() });
-    this.note('server', encrypted, `Alert: ${alertName(code)}`, 2);
+    this.note('server', encrypted, alertMessage(null, alertName(code)), 2);
     if (code === ALERT.userCanceled) return;
     if (code === ALERT.closeNotify) {
       this.http.closed();
@@ -366,7 +367,7 @@ class Tls13Session {
       const record = await this.nextRecord();
       if (record.type === CONTENT_TYPE.alert) this.serverAlert(record.payload, false);
       if (record.type === CONTENT_TYPE.changeCipherSpec) {
-        this.note('server', false, 'ChangeCipherSpec', record.payload.length);
+        this.note('server', false, handshakeMessage('ChangeCipherSpec'), record.payload.length);
         continue;
       }
       if (record.type !== CONTENT_TYPE.handshake) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${record.type === 23 ? 'application data' : `record type ${record.type}`} before its ServerHello`);
@@ -400,14 +401,14 @@ class Tls13Session {
       });
     const ch1 = hello(shares, null);
     this.writePlain(CONTENT_TYPE.handshake, ch1, 0x0301);
-    this.note('client', false, 'ClientHello', ch1.length);
+    this.note('client', false, handshakeMessage('ClientHello'), ch1.length);
     let transcript: Uint8Array[] = [ch1];
 
     this.waitingFor = 'ServerHello';
     let frame = await this.readServerHello();
     let sh = parseServerHello(frame.body, true);
     if (sh.isHelloRetryRequest) {
-      this.note('server', false, 'HelloRetryRequest', frame.raw.length);
+      this.note('server', false, handshakeMessage('HelloRetryRequest'), frame.raw.length);
       const suite = this.checkVersionAndSuite(sh.selectedVersion, sh.legacyVersion, sh.cipherSuite);
       const group = sh.keyShare?.group;
       if (group === undefined && !sh.cookie) throw new ClientAbort(ALERT.illegalParameter, 'the HelloRetryRequest asks for nothing (no key_share, no cookie)');
@@ -423,7 +424,7 @@ class Tls13Session {
       const ch2 = hello(shares, sh.cookie);
       this.sendChangeCipherSpec();
       this.writePlain(CONTENT_TYPE.handshake, ch2);
-      this.note('client', false, `ClientHello (after HelloRetryRequest${group !== undefined ? `, key share ${groupName(group)}` : ''})`, ch2.length);
+      this.note('client', false, handshakeMessage('ClientHello', `after HelloRetryRequest${group !== undefined ? `, key share ${groupName(group)}` : ''}`), ch2.length);
       transcript.push(ch2);
       this.waitingFor = 'ServerHello after HelloRetryRequest';
       frame = await this.readServerHello();
@@ -431,7 +432,7 @@ class Tls13Session {
       if (sh.isHelloRetryRequest) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent a second HelloRetryRequest');
       if (sh.cipherSuite !== suite.code) throw new ClientAbort(ALERT.illegalParameter, 'the ServerHello changed the cipher suite chosen in the HelloRetryRequest');
     }
-    this.note('server', false, 'ServerHello', frame.raw.length);
+    this.note('server', false, handshakeMessage('ServerHello'), frame.raw.length);
     const suite = this.checkVersionAndSuite(sh.selectedVersion, sh.legacyVersion, sh.cipherSuite);
     if (!bytesEqual(sh.sessionId, sessionId)) throw new ClientAbort(ALERT.illegalParameter, 'the ServerHello does not echo the session id');
     if (!sh.keyShare?.key) throw new ClientAbort(ALERT.missingExtension, 'the ServerHello has no key share (PSK-only handshakes are not offered)');
@@ -463,7 +464,7 @@ class Tls13Session {
     } else {
       const finished = buildFinished(this.schedule.finished(hs.client, hashOf(suite.hash, transcript)));
       this.writeEncrypted(clientHsKeys, CONTENT_TYPE.handshake, finished);
-      this.note('client', true, 'Finished', finished.length);
+      this.note('client', true, handshakeMessage('Finished'), finished.length);
       transcript.push(finished);
     }
     this.mainTranscript = transcript;
@@ -492,7 +493,7 @@ class Tls13Session {
       const record = await this.nextRecord();
       if (record.type === CONTENT_TYPE.changeCipherSpec) {
         if (record.payload.length !== 1 || record.payload[0] !== 1) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent a malformed ChangeCipherSpec');
-        this.note('server', false, 'ChangeCipherSpec', 1);
+        this.note('server', false, handshakeMessage('ChangeCipherSpec'), 1);
         continue;
       }
       if (record.type === CONTENT_TYPE.alert) {
@@ -507,7 +508,7 @@ class Tls13Session {
       }
       if (inner.type !== CONTENT_TYPE.handshake) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent application data before its Finished');
       for (const f of this.handshakeMessages(inner.content, record.index)) {
-        this.note('server', true, f.name, f.raw.length);
+        this.note('server', true, handshakeMessage(f.name), f.raw.length);
         if (expect === 'ee') {
           if (f.type !== HANDSHAKE.encryptedExtensions) throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} where EncryptedExtensions belongs`);
           parseEncryptedExtensions(f.body);
@@ -582,27 +583,27 @@ class Tls13Session {
       this.requestNote = `the client certificate was not sent: its ${describeKey(this.clientKey)} key fits none of the server's signature algorithms (${req.signatureAlgorithmNames.join(', ')})`;
     }
     const transcript = [...base];
-    const out: { message: Buffer; name: string }[] = [];
+    const out: { message: Buffer; line: TimelineMessage }[] = [];
     if (cc && this.clientKey && scheme !== null) {
       const certificate = buildCertificate(req.context!, [cc.certDer, ...cc.chainDer]);
       transcript.push(certificate);
       const signature = signCertificateVerify(this.clientKey, scheme, certificateVerifyInput('client', hashOf(suite.hash, transcript)));
       const verify = buildCertificateVerify(scheme, signature);
       transcript.push(verify);
-      out.push({ message: certificate, name: `Certificate (${1 + cc.chainDer.length} certificate${cc.chainDer.length ? 's' : ''})` });
-      out.push({ message: verify, name: `CertificateVerify (${signatureSchemeName(scheme)})` });
+      out.push({ message: certificate, line: handshakeMessage('Certificate', `${1 + cc.chainDer.length} certificate${cc.chainDer.length ? 's' : ''}`) });
+      out.push({ message: verify, line: handshakeMessage('CertificateVerify', signatureSchemeName(scheme)) });
       this.presented = true;
     } else {
       const certificate = buildCertificate(req.context!, []);
       transcript.push(certificate);
-      out.push({ message: certificate, name: 'Certificate (empty)' });
+      out.push({ message: certificate, line: handshakeMessage('Certificate', 'empty') });
       this.answeredEmpty = true;
     }
     const finished = buildFinished(this.schedule!.finished(baseKey, hashOf(suite.hash, transcript)));
     transcript.push(finished);
-    out.push({ message: finished, name: 'Finished' });
+    out.push({ message: finished, line: handshakeMessage('Finished') });
     this.writeEncrypted(keys, CONTENT_TYPE.handshake, Buffer.concat(out.map((o) => o.message)));
-    for (const o of out) this.note('client', true, o.name, o.message.length);
+    for (const o of out) this.note('client', true, o.line, o.message.length);
     return transcript;
   }
 
@@ -613,7 +614,7 @@ class Tls13Session {
     const hostHeader = this.target.port === 443 ? host : `${host}:${this.target.port}`;
     const request = `GET ${this.target.path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: certbench-probe\r\nAccept: */*\r\nConnection: close\r\n\r\n`;
     this.writeEncrypted(this.writeKeys!, CONTENT_TYPE.applicationData, Buffer.from(request, 'latin1'));
-    this.note('client', true, `Application Data (GET ${this.target.path})`, request.length);
+    this.note('client', true, applicationData(`GET ${this.target.path}`), request.length);
     this.waitingFor = 'the HTTP response';
   }
 
@@ -642,15 +643,15 @@ class Tls13Session {
       try {
         complete = this.http.push(inner.content);
       } catch (err) {
-        this.note('server', true, 'Application Data', inner.content.length);
+        this.note('server', true, applicationData(null), inner.content.length);
         throw new ClientAbort(ALERT.userCanceled, oneLine(err));
       }
       const head = this.http.head;
       if (head && !sawResponse) {
         sawResponse = true;
-        this.note('server', true, `Application Data (HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''})`, inner.content.length);
+        this.note('server', true, applicationData(`HTTP ${head.status}${head.reason ? ` ${head.reason}` : ''}`), inner.content.length);
         this.waitingFor = 'the rest of the HTTP response';
-      } else this.note('server', true, 'Application Data', inner.content.length);
+      } else this.note('server', true, applicationData(null), inner.content.length);
       if (complete) {
         this.phase = 'after-response';
         this.ending = this.http.truncated ? 'response body over 1 MB: stopped reading; closed by the client' : 'response complete; closed by the client';
@@ -662,11 +663,11 @@ class Tls13Session {
 
   private postHandshakeMessage(f: HandshakeMessage): void {
     if (f.type === HANDSHAKE.newSessionTicket) {
-      this.note('server', true, 'NewSessionTicket', f.raw.length);
+      this.note('server', true, handshakeMessage('NewSessionTicket'), f.raw.length);
       return;
     }
     if (f.type === HANDSHAKE.keyUpdate) {
-      this.note('server', true, `KeyUpdate${f.body[0] === 1 ? ' (update_requested)' : ''}`, f.raw.length);
+      this.note('server', true, handshakeMessage('KeyUpdate', f.body[0] === 1 ? 'update_requested' : null), f.raw.length);
       if (f.body.length !== 1 || f.body[0]! > 1) throw new ClientAbort(ALERT.decodeError, 'malformed KeyUpdate');
       if (this.assembler.partial) throw new ClientAbort(ALERT.unexpectedMessage, 'the server sent more handshake data in the record of its KeyUpdate');
       // RFC 8446 4.6.3: the server's next records use the next secret; answer a request with our own update.
@@ -675,14 +676,14 @@ class Tls13Session {
       if (f.body[0] === 1) {
         const update = buildKeyUpdate(false);
         this.writeEncrypted(this.writeKeys!, CONTENT_TYPE.handshake, update);
-        this.note('client', true, 'KeyUpdate', update.length);
+        this.note('client', true, handshakeMessage('KeyUpdate'), update.length);
         this.clientAppSecret = nextTrafficSecret(this.suite!.hash, this.clientAppSecret!);
         this.writeKeys = tls13Cipher(this.suite!, this.clientAppSecret);
       }
       return;
     }
     if (f.type === HANDSHAKE.certificateRequest) {
-      this.note('server', true, 'CertificateRequest', f.raw.length);
+      this.note('server', true, handshakeMessage('CertificateRequest'), f.raw.length);
       const req = parseCertificateRequest13(f.body, true);
       this.request = this.describeRequest(req, f, 'post-handshake');
       this.pendingHandshakeRequest = null;
@@ -691,7 +692,7 @@ class Tls13Session {
       this.waitingFor = 'the HTTP response after the client authenticated';
       return;
     }
-    this.note('server', true, f.name, f.raw.length);
+    this.note('server', true, handshakeMessage(f.name), f.raw.length);
     throw new ClientAbort(ALERT.unexpectedMessage, `the server sent ${f.name} after the handshake`);
   }
 }

@@ -122,7 +122,7 @@ export async function benchBundle(progress: (m: string) => void, certificates = 
         baseline: 'fflate zipSync of the same files at the same level, written to disk',
         baselineValue: Math.round(b),
         ratio: round(a / b),
-        target: '< 2000 ms (issue 8)',
+        target: '< 2000 ms',
       },
       {
         name: 'bundle.open',

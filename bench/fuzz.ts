@@ -5,7 +5,7 @@ import path from 'node:path';
 import { inspectFileBytes } from '../shared/cert/inspect';
 
 /**
- * Mutation fuzzer over the inputs users bring (issue 3): DER and PEM certificates and PKCS#12 files,
+ * Mutation fuzzer over the inputs users bring: DER and PEM certificates and PKCS#12 files,
  * mutated by byte flips, cuts, insertions, length-field edits and duplicated slices. Every case must
  * end in a result or one one-line error naming the file: an uncaught exception, a multi-line message
  * or a case slower than 100 ms is a failure. Seeded, so a failing case can be replayed.

@@ -13,7 +13,7 @@ import { freePort } from '../electron/services/net/free-port';
 import { median, round, type BenchResult } from './result';
 
 /**
- * Issue 5: the probe's wall time against `openssl s_client -connect ... -servername ...` doing the same
+ * The probe's wall time against `openssl s_client -connect ... -servername ...` doing the same
  * handshake and HTTP request against the same local server (`openssl s_server -verify -www`, in its own
  * process, asking for a client certificate with a CA list), measured side by side in one run, median
  * of N. Two results: one connection (handshake, GET, response, and for the probe also the decryption
@@ -182,7 +182,7 @@ export async function benchProbe(progress: (m: string) => void, rounds = 25): Pr
         baseline: 'openssl s_client -connect -servername, same request to the same openssl s_server (process start included)',
         baselineValue: round(b),
         ratio: round(a / b),
-        target: '<= 1.5 (issue 5)',
+        target: '<= 1.5',
       },
       {
         name: 'probe.default-probe',
@@ -191,7 +191,7 @@ export async function benchProbe(progress: (m: string) => void, rounds = 25): Pr
         baseline: 'two openssl s_client runs (default, -tls1_2) against the same server',
         baselineValue: round(d),
         ratio: round(c / d),
-        target: '<= 1.5 (issue 5)',
+        target: '<= 1.5',
       },
       {
         name: 'probe.server-chain-judged',

@@ -62,7 +62,7 @@ async function benchInspect(): Promise<BenchResult> {
     baseline: 'node:crypto X509Certificate (parse + fingerprints + fields)',
     baselineValue: round(native),
     ratio: round(ours / native),
-    target: '<= 2 (issue 3)',
+    target: '<= 2',
   };
 }
 
@@ -84,7 +84,7 @@ async function benchFuzz(): Promise<BenchResult> {
     baseline: 'mean µs per lightly mutated case of the same seeds',
     baselineValue: round(cleanPerCase),
     ratio: round(perCase / cleanPerCase),
-    target: 'no uncaught exception, no case over 100 ms (issue 3)',
+    target: 'no uncaught exception, no case over 100 ms',
   };
 }
 

@@ -12,7 +12,7 @@ export type { FixOptions } from './types';
 export { FIX_REGISTRY, fixIdList } from './registry';
 
 /**
- * Fix scripts for findings (DESIGN.md "Fix scripts"; issue 6). Each finding id maps to generators
+ * Fix scripts for findings (DESIGN.md "Fix scripts"). Each finding id maps to generators
  * (registry.ts), one per fix kind and shell; a generator writes a script only when the finding's
  * params say enough (never a script with placeholders). Every script has a header (what, why, the
  * finding and its evidence), an elevation check, a backup into a new folder, the change, a

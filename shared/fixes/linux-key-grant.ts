@@ -3,7 +3,7 @@ import type { Identity } from '../model/acl';
 import { quoteBash } from '../scripts/quote';
 
 /**
- * The bash scripts the app shows for a planned key grant on Linux (issue 4,
+ * The bash scripts the app shows for a planned key grant on Linux (
  * electron/platform/linux/acl-writer.ts builds the plan). Pure, so they live here with the fix
  * generators; the generators' own key fix (linux-keys.ts) decides the same change at run time.
  */

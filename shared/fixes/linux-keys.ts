@@ -2,7 +2,7 @@ import { isPosixPath } from './text';
 import type { FixGenerator } from './types';
 
 /**
- * Private key file permissions on Linux (issue 4's ACL model, decided here at run time by the
+ * Private key file permissions on Linux (the ACL model of shared/model/acl.ts, decided here at run time by the
  * kernel): `setfacl -m u:<uid>:r` (g: for group:NAME) on the key and `x` on every folder the identity
  * cannot traverse, keeping each entry's existing rights and never widening another entry through the
  * mask; and taking access away from other and broad groups. Backup: getfacl of every path that can

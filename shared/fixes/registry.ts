@@ -11,7 +11,7 @@ import { sendTrustedIssuerList } from './windows-schannel';
 import { clientAuthIssuers, importIntermediate, importRoot, moveNonSelfSigned, removeExpiredRoots } from './windows-stores';
 
 /**
- * Which fixes answer which finding (DESIGN.md "Findings" and "Fix scripts"; issue 6), first fix
+ * Which fixes answer which finding (DESIGN.md "Findings" and "Fix scripts"), first fix
  * first. A generator decides from the finding's params whether it applies (Windows or Linux paths,
  * serverSoftware) and writes nothing when they do not say enough. Findings left out have no script:
  * cert.* (a new certificate is needed: the finding's detail says what to ask for), chain.invalid,

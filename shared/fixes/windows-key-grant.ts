@@ -1,7 +1,7 @@
 import { quotePowerShell } from '../scripts/quote';
 
 /**
- * The scripts the app itself runs to grant an identity read access to a key file on Windows (issue 4,
+ * The scripts the app itself runs to grant an identity read access to a key file on Windows (
  * electron/platform/windows/grant.ts): they report a JSON result instead of printing. Pure, so they
  * live here next to the fix generators, which share READ_ACCESS_LINES (the ACL check).
  */

@@ -205,7 +205,7 @@ export const importIntermediate: FixGenerator = {
   fixId: 'store.import-intermediate',
   shell: 'powershell',
   build(_f, p) {
-    // A missing root (chain.incomplete with issuerKind root, issue 13) belongs in the trusted roots,
+    // A missing root (chain.incomplete with issuerKind root) belongs in the trusted roots,
     // never in the intermediate store; it is not downloaded and trusted unseen, so no script here.
     if (p.issuerKind === 'root') return null;
     const src = caSource(p);

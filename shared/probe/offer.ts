@@ -8,7 +8,7 @@ export type { OfferDecision };
 
 /**
  * "Which of my certificates would the browser offer to this server, and why not the others?"
- * (issue 5). Browsers and Windows offer a certificate when it allows Client Authentication, has a
+ * Browsers and Windows offer a certificate when it allows Client Authentication, has a
  * private key, is valid, and, when the server named CAs, one of its issuers is among them
  * (RFC 5246 7.4.4 / RFC 8446 4.2.4: certificate_authorities). The rule is the same in the UI and CLI.
  */
@@ -20,7 +20,7 @@ export interface OfferCandidate {
   /** RFC 4514 subjects of the certificates above it in its chain (issuer first), as far as known. */
   issuers: string[];
   /**
-   * THE verdict of this certificate (issue 13), as the Local stores table and its card show it.
+   * THE verdict of this certificate, as the Local stores table and its card show it.
    * Without one (no chain built), the same function judges the certificate alone.
    */
   verdict?: VerdictBrief;

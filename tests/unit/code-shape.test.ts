@@ -54,29 +54,6 @@ const WHY_PENDING = new Set<string>([
 
 /** Files that still cite a tracker number in a comment or title. */
 const TRACKER_PENDING = new Set<string>([
-  // pending: in areas another change is reworking now
-  'bench/bundle.ts',
-  'bench/fuzz.ts',
-  'bench/probe.ts',
-  'bench/run.ts',
-  'electron/services/probe/probe.ts',
-  'renderer/src/ui/certificates/chain-settings.tsx',
-  'renderer/src/ui/certificates/use-chain-analysis.ts',
-  'renderer/src/ui/certificates/verdict-banner.tsx',
-  'renderer/src/ui/probe/bundle-probes.ts',
-  'renderer/src/ui/probe/offers-table.tsx',
-  'renderer/src/ui/probe/probe-area.tsx',
-  'renderer/src/ui/probe/probe-words.ts',
-  'renderer/src/ui/shell/bundle-view.ts',
-  'renderer/src/ui/shell/report-context.ts',
-  'shared/fixes/index.ts',
-  'shared/fixes/linux-anchors.ts',
-  'shared/fixes/linux-key-grant.ts',
-  'shared/fixes/linux-keys.ts',
-  'shared/fixes/registry.ts',
-  'shared/fixes/windows-key-grant.ts',
-  'shared/fixes/windows-stores.ts',
-  'shared/probe/offer.ts',
 ]);
 
 function codeFiles(folders: string[]): string[] {

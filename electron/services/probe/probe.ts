@@ -16,7 +16,7 @@ import { answeredAlready, plan, refusedVersions, type Planned, type TlsChoice } 
 
 /**
  * `probe:run` and `certbench probe`: connect to an https URL several ways and report how the server
- * asks for a client certificate (issue 5). The attempts, in order:
+ * asks for a client certificate. The attempts, in order:
  * 1. default (TLS 1.2 or 1.3, whichever the server prefers), 2. TLS 1.2 forced, 3. TLS 1.3 forced,
  * 4. when TLS 1.3 got no CertificateRequest and failed, the probe's own TLS 1.3 client offering
  *    post_handshake_auth (Node's client never offers it, nodejs/node#36926),

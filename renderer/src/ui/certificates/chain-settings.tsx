@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 
 /**
- * How the chains of the opened certificates are judged (issue 13): the certificate policies the
+ * How the chains of the opened certificates are judged: the certificate policies the
  * path must hold (RFC 5280 6.1.1 c, user-initial-policy-set; empty means any policy), strict client
  * mode, and RFC 5280 trust-anchor rules instead of Windows' (where an expired or non-CA root breaks
  * the chain), and whether to check revocation (off by default: it fetches the CRL and OCSP

@@ -30,7 +30,7 @@ interface Outcome {
 const EMPTY: Outcome = { signature: '', results: new Map(), trust: null, error: null };
 
 /**
- * Chains and verdicts for everything opened (issue 3), asked of `chain:analyze` once the inspect
+ * Chains and verdicts for everything opened, asked of `chain:analyze` once the inspect
  * queue is idle, and asked again whenever the opened certificates or keys change (files added,
  * a PFX opened with its password, Clear). A run still going when the files change is abandoned.
  */

@@ -17,7 +17,7 @@ function keyLine(key: KeyStatus): string {
 }
 
 /**
- * The answer first (issue 3): can this certificate authenticate a client? One sentence with a
+ * The answer first: can this certificate authenticate a client? One sentence with a
  * colour and an icon that say the same (green yes, red no, amber not known yet), what is known of
  * its private key, then the findings that make the answer.
  */

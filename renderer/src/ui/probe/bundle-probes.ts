@@ -2,7 +2,7 @@ import type { OpenedBundle } from '../../../../shared/model/bundle';
 import type { ProbeResult } from '../../../../shared/model/probe';
 
 /**
- * Words for the Probe page with a bundle open (issue 8). Pure, so what a helpdesk user reads when a
+ * Words for the Probe page with a bundle open. Pure, so what a helpdesk user reads when a
  * bundle has no probe is tested without a window.
  */
 

@@ -7,7 +7,7 @@ import type { OffersState } from './use-probe';
 import { plainText } from '../common/words';
 
 /**
- * "Would a browser offer my certificate to this server?" (issue 5): each local certificate with
+ * "Would a browser offer my certificate to this server?": each local certificate with
  * its source and thumbprint, a tick or a cross, and the reasons in words (shared/probe/offer.ts,
  * the same rule as the CLI). Offered ones come first: they are what the user will be asked about.
  */

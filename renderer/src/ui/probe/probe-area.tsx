@@ -21,7 +21,7 @@ import { useProbe, type OffersState } from './use-probe';
 import './probe.css';
 
 /**
- * The Probe area (issue 5): connect to a server as a browser would, and show, decrypted, whether
+ * The Probe area: connect to a server as a browser would, and show, decrypted, whether
  * and when it asks for a client certificate, with which CA names, what it answered, and which local
  * certificates a browser would offer. `request` comes from the Lab's "Probe this".
  */
@@ -37,7 +37,7 @@ export function ProbeArea({ request }: { request: ProbeRequest | null }) {
 }
 
 /**
- * The probes an opened bundle holds (issue 8), read-only: the same summary, findings, connections
+ * The probes an opened bundle holds, read-only: the same summary, findings, connections
  * and server chain, one tab a probe, and no form: probing from here would ask this machine's
  * network, not the bundle's host.
  */

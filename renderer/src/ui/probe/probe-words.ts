@@ -180,7 +180,7 @@ type HeadlineInput = {
 };
 
 /**
- * The probe's headline names the problem, not the mechanism (issue 18), most decisive first: a CA
+ * The probe's headline names the problem, not the mechanism, most decisive first: a CA
  * list Windows cannot carry, a TLS version the server refuses, a certificate the server refused, an
  * IIS 403.x with how the server asks, a server that never asks; a success only when the certificate
  * went through with an answer below 400 (a success never carries a 403).

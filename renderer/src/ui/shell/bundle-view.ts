@@ -2,7 +2,7 @@ import { createContext, useContext } from 'react';
 import type { OpenedBundle } from '../../../../shared/model/bundle';
 
 /**
- * An opened diagnostic bundle (issue 8), shown read-only by the same screens that show live
+ * An opened diagnostic bundle, shown read-only by the same screens that show live
  * evidence: Diagnose shows its report, Server side its server evidence. Null when looking at this
  * machine. Set by the Bundles page; every screen that shows bundle data says so in a banner.
  */

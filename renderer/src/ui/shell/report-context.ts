@@ -3,7 +3,7 @@ import type { DiagnoseReport } from '../../../../shared/model/diagnose';
 import type { DiagnoseRequest } from '../../../../shared/contract';
 
 /**
- * The last diagnosis made on this machine (issue 6), so the Bundles page can export exactly what the
+ * The last diagnosis made on this machine, so the Bundles page can export exactly what the
  * user just looked at instead of collecting again, and the Server side page can show what Diagnose read.
  */
 export interface LastReport {

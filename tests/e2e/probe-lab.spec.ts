@@ -83,8 +83,10 @@ test('the Lab starts from its page: scenarios with addresses, the client PFX and
   await expect(page.getByTestId('lab-progress')).toBeHidden();
 
   const rows = page.getByTestId('lab-scenario');
-  await expect(rows).toHaveCount(6);
-  for (const name of ['handshake', 'renegotiation', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list']) {
+  // Six handshake scenarios and the revocation scenario (its own CA, CRLs and OCSP; its cases are listed under the files).
+  expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.scenario))).toEqual(['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']);
+  await expect(page.getByTestId('lab-revocation-case')).toHaveCount(7);
+  for (const name of ['handshake', 'renegotiation', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']) {
     await expect(scenario(page, name)).toHaveAttribute('data-available', 'true');
     await expect(scenario(page, name).getByTestId('lab-url')).toHaveText(/^https:\/\/127\.0\.0\.1:\d+\/secure\/$/);
   }

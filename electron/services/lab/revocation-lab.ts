@@ -21,7 +21,7 @@ export const REVOCATION_CASES = ['good', 'revoked', 'unreachable', 'stale-crl', 
 export type RevocationCase = (typeof REVOCATION_CASES)[number];
 
 export const CASE_WORDS: Readonly<Record<RevocationCase, string>> = {
-  good: 'good per OCSP (and on no CRL)',
+  good: 'not revoked: OCSP answers good and the CA\'s CRL does not list it',
   revoked: 'revoked (keyCompromise) on the CA\'s CRL',
   unreachable: 'CRL address that accepts connections and never answers (times out)',
   'stale-crl': 'CRL whose nextUpdate passed three days ago',

@@ -3,6 +3,7 @@ import { CopyButton } from '../common/copy-button';
 import { ProbeIcon, WarningIcon } from '../common/icons';
 import { ProgressBar } from '../common/progress-bar';
 import type { ProbeRequest } from '../probe/probe-request';
+import { RevocationCases } from './revocation-cases';
 import { useLab } from './use-lab';
 import './lab.css';
 
@@ -22,8 +23,8 @@ export function LabArea({ onProbe }: { onProbe: ProbeThis }) {
         <p className="intro">
           The lab starts small HTTPS servers on this computer (127.0.0.1 only) that ask for a client certificate the ways real servers
           do: in the handshake, by renegotiation after the request as IIS does, after a TLS 1.3 handshake, or with a CA list that is too
-          large, empty or wrong. It makes its own test certificates, so you can reproduce a 403.7 and practise reading the probe without
-          touching a real server.
+          large, empty or wrong; and one that checks revocation, with certificates that are good, revoked or cannot be checked. It makes its
+          own test certificates, so you can reproduce a 403.7 or a 403.13 and practise reading the probe without touching a real server.
         </p>
 
         <div className="toolbar">
@@ -47,6 +48,7 @@ export function LabArea({ onProbe }: { onProbe: ProbeThis }) {
           <>
             <ScenarioTable lab={lab} onProbe={onProbe} />
             <LabFiles lab={lab} />
+            {lab.revocation && <RevocationCases revocation={lab.revocation} serverUrl={lab.scenarios.find((s) => s.name === 'revocation')?.url ?? null} />}
           </>
         )}
         {lab && !running && !busy && (
@@ -119,7 +121,8 @@ function ScenarioTable({ lab, onProbe }: { lab: LabState; onProbe: ProbeThis }) 
                           onClick={() =>
                             onProbe({
                               url: s.url!,
-                              clientPfx: lab.clientPfx ? { path: lab.clientPfx.path, password: lab.clientPfx.password } : null,
+                              // The revocation server trusts only its own CA: the lab's PFX would get a 403.16 there (its cases are listed below).
+                              clientPfx: lab.clientPfx && s.name !== 'revocation' ? { path: lab.clientPfx.path, password: lab.clientPfx.password } : null,
                               context: `Lab scenario "${s.title}": ${s.demonstrates}`,
                             })
                           }

@@ -1,3 +1,5 @@
+// One file because it is the one list of channels with their request and response schemas that the
+// renderer, the handlers and the CLI all validate against: reading it whole is the point.
 import { base64 } from '@peculiar/utils';
 import { z } from 'zod';
 import { CertificateSummarySchema } from './model/certificate';

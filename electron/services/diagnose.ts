@@ -1,3 +1,6 @@
+// One file because Diagnose is one pipeline read in order here: inputs, probe, server evidence, key
+// access, chain, revocation, ranking and fixes share the request and the evidence gathered so far;
+// each stage's own logic lives in its module (diagnose-revocation.ts, shared/probe, shared/server).
 import os from 'node:os';
 import { base64 } from '@peculiar/utils';
 import { MAX_INPUT_FILE_BYTES, type DiagnoseInput } from '../../shared/contract';

@@ -1,3 +1,5 @@
+// Why one file: the DER and BER readers share tag and length decoding and their bounds, so X.690's
+// rules (definite lengths, minimal encodings, primitive strings) are checked in one place.
 import { concat, latin1 } from './bytes';
 
 /**

@@ -1,3 +1,5 @@
+// One file because the probe's rules read the same attempts and decide together which cause explains
+// a refusal (one finding per cause); split, each rule would re-derive the others' conclusions.
 import { finding, bySeverity, type Evidence, type Finding } from '../findings/catalogue';
 import type { CertificateRequestInfo, ProbeAttempt, ProbeResult } from '../model/probe';
 import { isCertificateRejectionAlert } from '../tls/names';

@@ -1,3 +1,5 @@
+// One file because the streaming reader's per-record counters and the summary they feed share one
+// bounded state (capped maps, timeline buckets, the current #Fields: layout).
 import { CertbenchError } from '../errors';
 import type { W3cLogStats } from '../model/server';
 import { promptOf } from './paste-noise';

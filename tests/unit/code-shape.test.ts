@@ -41,15 +41,6 @@ const LONG_FUNCTION_ALLOWED: Record<string, string> = {
 
 /** Source files over 400 lines still without their "why one file" comment. */
 const WHY_PENDING = new Set<string>([
-  // pending: in areas another change is reworking now
-  'electron/services/diagnose.ts',
-  'electron/services/probe/attempt.ts',
-  'electron/services/probe/tls13-client.ts',
-  'shared/contract.ts',
-  'shared/probe/findings.ts',
-  'shared/server/w3c-log.ts',
-  // pending: grew past 400 lines in another change's work in progress
-  'shared/asn1/der.ts',
 ]);
 
 /** Files that still cite a tracker number in a comment or title. */

@@ -1,3 +1,6 @@
+// One file because one connection's recording (socket, tap, deadline, renegotiation bound, and the
+// conversion of what was recorded into an attempt) shares the socket's state; split, that state
+// would be passed around between files.
 import crypto from 'node:crypto';
 import { connectionEvent } from '../../../shared/probe/timeline-message';
 import net from 'node:net';

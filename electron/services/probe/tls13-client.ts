@@ -1,3 +1,5 @@
+// One file because it is the TLS 1.3 client's state machine (RFC 8446 2, 4.6.2): its states share
+// the key schedule and the transcript hash; splitting them would pass secrets around.
 import crypto from 'node:crypto';
 import { alertMessage, applicationData, connectionEvent, handshakeMessage, type TimelineMessage } from '../../../shared/probe/timeline-message';
 import net from 'node:net';

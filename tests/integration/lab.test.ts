@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,6 +11,11 @@ import { testHandlers, testServices } from '../helpers/services';
 import { findApache } from '../../electron/services/lab/apache';
 import { probeWithPostHandshakeAuth } from '../../electron/services/probe/tls13-client';
 import type { LabScenarioName, LabState } from '../../shared/model/lab';
+import { createRevocationService } from '../../electron/services/revocation/service';
+import { quietWork } from '../../electron/services/work';
+import { analyzeChains } from '../../shared/chain/analyze';
+import { revocationFindings } from '../../shared/revocation/findings';
+import { withRevocation } from '../../shared/revocation/apply';
 import { requireBuiltCli, runCli, CLI } from '../helpers/run-cli';
 
 /**
@@ -147,6 +153,26 @@ describe.skipIf(!hasOpenssl)('certbench lab (apt-get install openssl apache2)', 
     expect(() => execFileSync('openssl', ['pkcs12', '-in', state.clientPfx!.path, '-passin', 'pass:wrong', '-nokeys'], { stdio: 'pipe' })).toThrow();
     const verified = execFileSync('openssl', ['verify', '-CAfile', state.caFiles!.root, '-untrusted', state.caFiles!.intermediate, state.clientFiles!.certificate], { encoding: 'utf8' });
     expect(verified.trim()).toBe(`${state.clientFiles!.certificate}: OK`);
+  });
+
+  it("the client certificate and its issuing CA name the lab's own CRLs, which the lab serves: checked, both read good per CRL and nothing is raised", async () => {
+    const x509 = (file: string) => new crypto.X509Certificate(fs.readFileSync(file));
+    const der = (file: string) => new Uint8Array(x509(file).raw);
+    const client = der(state.clientFiles!.certificate);
+    const items = [
+      { der: client, source: 'client.pem', trusted: false },
+      { der: der(state.caFiles!.intermediate), source: 'issuing-ca.pem', trusted: false },
+      { der: der(state.caFiles!.root), source: 'root-ca.pem', trusted: true },
+    ];
+    const thumbprint = x509(state.clientFiles!.certificate).fingerprint.replace(/:/g, '');
+    const at = new Date();
+    const analyzed = (await analyzeChains(items, [{ thumbprint, key: { status: 'present', detail: 'client.key' } }], at)).results[0]!;
+    const answers = await createRevocationService().checkPath(analyzed.chain.best, { at, timeoutMs: 5000 }, quietWork());
+    expect(answers.map((a) => a.status)).toEqual(['good', 'good', 'not-checked']);
+    expect(answers[0]!.text).toMatch(/^good per CRL http:\/\/127\.0\.0\.1:\d+\/certbench-lab\/issuing-ca\.crl$/);
+    expect(answers[1]!.text).toMatch(/^good per CRL http:\/\/127\.0\.0\.1:\d+\/certbench-lab\/root-ca\.crl$/);
+    const checked = withRevocation({ chain: analyzed.chain, verdict: analyzed.verdict }, answers);
+    expect(revocationFindings(checked.chain.best.links)).toEqual([]);
   });
 
   it('handshake: the CertificateRequest comes in the first handshake, naming the lab CAs; 200 with the certificate, 403.7 without', async () => {

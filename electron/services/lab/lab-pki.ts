@@ -2,8 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../net/free-port';
 import { issueCertificate, type LabCertificate } from './pki';
 import { writePfx } from './pfx';
+import { buildCrl } from './revocation-pki';
 
 /**
  * The lab's PKI, kept in the lab folder so a user imports the client PFX once and it keeps working
@@ -11,9 +13,17 @@ import { writePfx } from './pfx';
  * 127.0.0.1, a client certificate (RSA 2048, what Windows and every browser accept), its PFX with a
  * random password, an unrelated CA, and many filler CAs whose names make a CA list over 16 KB.
  * Regenerated when a file is missing or a certificate is within a week of expiring.
+ *
+ * The issuing CA and the client certificate name a CRL the lab itself serves (lab-crl.ts), on a
+ * port chosen when the PKI is made and kept with it (the address is signed into the certificates,
+ * so it cannot follow a port chosen per start): a certificate with no CRL or OCSP address at all
+ * fails on IIS with revocation checking on (CRYPT_E_NO_REVOCATION_CHECK, 403.16), so Diagnose warns
+ * revocation.no-address about it, and a demo of the lab would warn about the lab itself. The CRLs
+ * are signed once, valid until their CA expires (the PKI is remade before that).
  */
 
-const LAYOUT_VERSION = 1;
+/** 2: the issuing CA and the client certificate carry the lab's CRL address (layout 1 had none). */
+const LAYOUT_VERSION = 2;
 /** Filler CA names: about 150 bytes each, so 140 of them put the list well over 16,384 bytes. */
 const FILLER_CAS = 140;
 
@@ -30,10 +40,19 @@ export interface LabFiles {
   otherCa: string;
   /** Root, intermediate and every filler CA: the large CA list. */
   largeCaList: string;
+  /** The root's CRL (it lists nothing): what the issuing CA's revocation check reads. */
+  rootCrl: string;
+  /** The issuing CA's CRL (it lists nothing): what the client certificate's revocation check reads. */
+  issuingCrl: string;
 }
+
+/** The CRL paths the lab's CRL server answers (lab-crl.ts), as signed into the certificates. */
+export const LAB_CRL_PATHS = { root: '/certbench-lab/root-ca.crl', issuing: '/certbench-lab/issuing-ca.crl' } as const;
 
 export interface LabPki {
   folder: string;
+  /** The 127.0.0.1 port of the CRL addresses in the issuing CA and client certificates. */
+  crlPort: number;
   password: string;
   clientSubject: string;
   files: LabFiles;
@@ -59,6 +78,8 @@ function filesIn(folder: string): LabFiles {
     clientPfx: f('client.pfx'),
     otherCa: f('other-ca.pem'),
     largeCaList: f('large-ca-list.pem'),
+    rootCrl: f('root-ca.crl'),
+    issuingCrl: f('issuing-ca.crl'),
   };
 }
 
@@ -67,6 +88,7 @@ interface Meta {
   password: string;
   clientSubject: string;
   fillers: number;
+  crlPort: number;
 }
 
 /** Load the lab's PKI from its folder, or make a new one there. */
@@ -82,7 +104,8 @@ function loadLabPki(folder: string, now: Date): LabPki | null {
   const files = filesIn(folder);
   try {
     const meta = JSON.parse(fs.readFileSync(path.join(folder, 'lab.json'), 'utf8')) as Meta;
-    if (meta.version !== LAYOUT_VERSION || typeof meta.password !== 'string') return null;
+    if (meta.version !== LAYOUT_VERSION || typeof meta.password !== 'string' || !Number.isInteger(meta.crlPort)) return null;
+    if (!fs.existsSync(files.rootCrl) || !fs.existsSync(files.issuingCrl)) return null;
     const soon = now.getTime() + 7 * 86_400_000;
     for (const file of [files.root, files.intermediate, files.serverCert, files.clientCert, files.otherCa]) {
       const cert = new crypto.X509Certificate(fs.readFileSync(file));
@@ -97,6 +120,7 @@ function loadLabPki(folder: string, now: Date): LabPki | null {
     if (large.length !== meta.fillers + 2) return null;
     return {
       folder,
+      crlPort: meta.crlPort,
       password: meta.password,
       clientSubject: meta.clientSubject,
       files,
@@ -119,8 +143,11 @@ function loadLabPki(folder: string, now: Date): LabPki | null {
 async function createLabPki(folder: string): Promise<LabPki> {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const files = filesIn(folder);
+  // Free now; kept with the PKI (lab.json), since the certificates carry it.
+  const crlPort = await freePort();
+  const crlBase = `http://127.0.0.1:${crlPort}`;
   const root = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Lab'], ['CN', 'Certbench Lab Root CA']], ca: true });
-  const intermediate = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Lab'], ['CN', 'Certbench Lab Issuing CA']], ca: true, issuer: root });
+  const intermediate = issueCertificate({ subject: [['C', 'US'], ['O', 'Certbench Lab'], ['CN', 'Certbench Lab Issuing CA']], ca: true, issuer: root, crlUrls: [`${crlBase}${LAB_CRL_PATHS.root}`] });
   const server = issueCertificate({
     subject: [['O', 'Certbench Lab'], ['CN', 'localhost']],
     issuer: intermediate,
@@ -129,7 +156,7 @@ async function createLabPki(folder: string): Promise<LabPki> {
     ipAddresses: ['127.0.0.1', '::1'],
   });
   const clientSubject: [string, string][] = [['C', 'US'], ['O', 'Certbench Lab'], ['OU', 'Helpdesk'], ['CN', 'lab-client']];
-  const client = issueCertificate({ subject: clientSubject, issuer: intermediate, eku: ['clientAuth'], keyAlgorithm: 'rsa-2048' });
+  const client = issueCertificate({ subject: clientSubject, issuer: intermediate, eku: ['clientAuth'], keyAlgorithm: 'rsa-2048', crlUrls: [`${crlBase}${LAB_CRL_PATHS.issuing}`] });
   const otherCa = issueCertificate({ subject: [['C', 'US'], ['O', 'Unrelated Example Org'], ['CN', 'Unrelated Example Root CA']], ca: true });
   const fillerKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const fillers: LabCertificate[] = [];
@@ -159,16 +186,21 @@ async function createLabPki(folder: string): Promise<LabPki> {
   fs.writeFileSync(files.clientCert, client.pem + intermediate.pem);
   fs.writeFileSync(files.clientKey, client.keyPem, secret);
   fs.writeFileSync(files.otherCa, otherCa.pem);
+  const now = Date.now();
+  const crlWindow = (ca: LabCertificate) => ({ thisUpdate: new Date(now - 3_600_000), nextUpdate: new Date(new crypto.X509Certificate(ca.der).validTo) });
+  fs.writeFileSync(files.rootCrl, buildCrl({ issuer: root, ...crlWindow(root) }));
+  fs.writeFileSync(files.issuingCrl, buildCrl({ issuer: intermediate, ...crlWindow(intermediate) }));
   fs.writeFileSync(files.largeCaList, [root.pem, intermediate.pem, ...fillers.map((f) => f.pem)].join(''));
   fs.writeFileSync(
     files.clientPfx,
     await writePfx({ key: client.key, certificate: client.der, chain: [intermediate.der, root.der], password, friendlyName: 'Certbench lab client' }),
     secret,
   );
-  const meta: Meta = { version: LAYOUT_VERSION, password, clientSubject: readableSubject(clientSubject), fillers: FILLER_CAS };
+  const meta: Meta = { version: LAYOUT_VERSION, password, clientSubject: readableSubject(clientSubject), fillers: FILLER_CAS, crlPort };
   fs.writeFileSync(path.join(folder, 'lab.json'), `${JSON.stringify(meta, null, 2)}\n`, secret);
   return {
     folder,
+    crlPort,
     password,
     clientSubject: meta.clientSubject,
     files,

@@ -4,6 +4,7 @@ import { findApache, startApache, type RunningApache } from './apache';
 import { ensureLabPki, labFolder, type LabPki } from './lab-pki';
 import { PAGE_403_7, startNodeScenario, type NodeScenario, type RunningServer } from './node-servers';
 import { CASE_WORDS, startRevocationLab, type RevocationLab } from './revocation-lab';
+import { startLabCrlServer } from './lab-crl';
 import path from 'node:path';
 
 /**
@@ -127,6 +128,12 @@ export class Lab {
     const run: Running = { pki, scenarios: [], stops: [], apache: null, revocation: null };
     this.running = run;
     try {
+      const crl = await startLabCrlServer(pki).catch((err: NodeJS.ErrnoException) => {
+        // In use: most likely another Certbench running the lab of this same folder, which serves these same CRLs.
+        if (err.code === 'EADDRINUSE') return null;
+        throw err;
+      });
+      if (crl) run.stops.push(() => crl.close());
       for (const [i, name] of names.entries()) {
         progress?.(i + 1, total, name);
         run.scenarios.push(await this.startScenario(name, run));

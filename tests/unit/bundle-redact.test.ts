@@ -133,6 +133,15 @@ describe('bundle redaction', () => {
     expect(out.sources[1]).toBe('/etc/ssl/certs/ca-certificates.crt');
     expect(out.checks[0]!.text).toBe(`trusted (${out.sources[0]})`);
     expect(r.counts()['certificate file names']).toBe(1);
+
+    // A real CRL host (learned from the URL) and the CA's name in its path, as AD CS publishes them.
+    const both = createRedactor(['hosts', 'subjects']);
+    const source = { url: 'http://pki.contoso.test/CertEnroll/Contoso%20Issuing%20CA.crl', detail: 'issued by "Contoso Issuing CA"', issuer: 'CN=Contoso Issuing CA' };
+    both.learn(source);
+    const red = both.json(source);
+    const name = red.issuer.slice(3);
+    expect(red.url).toMatch(new RegExp(`^http://host-\\d+\\.example/CertEnroll/${name.replace(' ', '%20')}\\.crl$`));
+    expect(red.detail).toBe(`issued by "${name}"`);
   });
 
   it('redacts only the kinds chosen', () => {

@@ -34,7 +34,9 @@ import {
  * in DN syntax, every learned value of three characters or more wherever it stands as a whole word,
  * IPv4/IPv6 addresses and account SIDs anywhere. Pseudonyms: host-1.example (host-1 for a single
  * label), user-1 / group-1 / DOMAIN-1 / pool-1, 10.255.0.1 / fd00::1, "Subject 1" (CN),
- * "Organization 1" (O), "Unit 1" (OU), "Value 1" (other DN attributes), person-1@example.invalid.
+ * "Organization 1" (O), "Unit 1" (OU), "Value 1" (other DN attributes), person-1@example.invalid,
+ * file-1.pem (a certificate's file name, with 'subjects'). A learned name with spaces is also
+ * replaced as URL paths spell it ("Contoso%20Issuing%20CA.crl" -> "Subject%202.crl").
  *
  * Limits, said plainly (the export UI and the manifest repeat the first):
  * - Certificates cannot be rewritten (their signatures cover the names): with 'subjects' or 'hosts'

@@ -30,10 +30,6 @@ const LONG_FUNCTION_ALLOWED: Record<string, string> = {
   // Data, not logic: a PowerShell script held as a template string, whose lines are the script's lines.
   'electron/services/probe/sslstream-script.ts#sslStreamProbeScript': 'PowerShell script template (data)',
   // pending: being split (areas other changes are reworking now)
-  'electron/services/probe/attempt.ts#connectAndRecord': 'pending: being split',
-  // the Promise executor inside connectAndRecord (the connection's events)
-  'electron/services/probe/attempt.ts#<anonymous>': 'pending: being split',
-  'electron/services/probe/probe.ts#probeWithin': 'pending: being split',
   'renderer/src/ui/diagnose/diagnose-form.tsx#DiagnoseForm': 'pending: being split',
   'renderer/src/ui/probe/probe-form.tsx#ProbeForm': 'pending: being split',
   'renderer/src/ui/shell/app.tsx#App': 'pending: being split',

@@ -116,181 +116,273 @@ function describeAddress(t: ProbeTarget): string {
   return `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
 }
 
+/**
+ * What one connection has recorded so far. The executor of connectAndRecord owns it; the stages below
+ * (connectTcp, startTls, watchTls, observeBytes, noteTapEvent) fill it in as the socket's events come.
+ */
+interface AttemptState {
+  spec: AttemptSpec;
+  /** performance.now() when the attempt began: every recorded moment is relative to it. */
+  started: number;
+  chunks: WireChunk[];
+  keylog: KeyLog;
+  tcpEvents: RawAttempt['tcpEvents'];
+  reader: ResponseReader;
+  /** Reads the server's clear bytes as they arrive (see observeBytes). */
+  guard: TlsStreamDecoder;
+  bytes: { client: number; server: number };
+  seq: number;
+  phase: Phase;
+  stopReason: string | null;
+  socketError: NodeJS.ErrnoException | null;
+  requestSent: boolean;
+  serverFin: boolean;
+  reset: boolean;
+  negotiated: RawAttempt['negotiated'];
+  handshakes: number;
+  guardError: DecodeError | null;
+  socket: net.Socket | null;
+  tlsSocket: tls.TLSSocket | null;
+}
+
+/** The executor's ways to end the attempt, handed to the stages whose events may end it. */
+interface AttemptControl {
+  settled(): boolean;
+  /** Resolve with what was recorded, after clearing every timer and destroying the sockets. */
+  finish(): void;
+  /** End our side politely (close_notify), give the server a moment to close, then finish. */
+  wrapUp(): void;
+  /** Finish, keeping the first reason given as the attempt's one-line stop reason. */
+  stop(reason: string): void;
+  /** The response head is in: the body gets BODY_GRACE_MS more, then the attempt wraps up. */
+  startBodyGrace(): void;
+}
+
+function newAttemptState(spec: AttemptSpec): AttemptState {
+  return {
+    spec,
+    started: performance.now(),
+    chunks: [],
+    keylog: new KeyLog(),
+    tcpEvents: [],
+    reader: new ResponseReader(),
+    guard: new TlsStreamDecoder('server', spec.limits),
+    bytes: { client: 0, server: 0 },
+    seq: 0,
+    phase: 'connect',
+    stopReason: null,
+    socketError: null,
+    requestSent: false,
+    serverFin: false,
+    reset: false,
+    negotiated: { version: null, cipher: null },
+    handshakes: 0,
+    guardError: null,
+    socket: null,
+    tlsSocket: null,
+  };
+}
+
+const elapsed = (state: AttemptState): number => performance.now() - state.started;
+
+/** The attempt as the caller receives it, read from the state at the moment it ends. */
+function recorded(state: AttemptState): RawAttempt {
+  return {
+    chunks: state.chunks,
+    keylog: state.keylog,
+    tcpEvents: state.tcpEvents,
+    response: state.reader.parse(),
+    negotiated: state.negotiated,
+    requestSent: state.requestSent,
+    stopReason: state.stopReason,
+    socketError: state.socketError,
+    guardError: state.guardError,
+    phase: state.phase,
+    serverFin: state.serverFin,
+    reset: state.reset,
+    elapsedMs: elapsed(state),
+  };
+}
+
+/** The deadline's one line: the phase it caught, and how much the server had sent by then. */
+function timeoutWords(state: AttemptState): string {
+  const sent = state.bytes.server;
+  const seconds = (elapsed(state) / 1000).toFixed(1);
+  const what = state.phase === 'connect' ? '' : ` (the server had sent ${sent} byte${sent === 1 ? '' : 's'})`;
+  return `timeout after ${seconds} s ${PHASE_WORDS[state.phase]} with ${describeAddress(state.spec.target)}${what}`;
+}
+
 /** Connect, handshake, send the request, read the answer; never rejects. */
 export function connectAndRecord(spec: AttemptSpec): Promise<RawAttempt> {
-  const started = performance.now();
-  const ms = () => performance.now() - started;
-  const chunks: WireChunk[] = [];
-  const keylog = new KeyLog();
-  const tcpEvents: RawAttempt['tcpEvents'] = [];
-  const reader = new ResponseReader();
-  const guard = new TlsStreamDecoder('server', spec.limits);
-  const bytes = { client: 0, server: 0 };
-  let seq = 0;
-  let phase: Phase = 'connect';
-  let stopReason: string | null = null;
-  let socketError: NodeJS.ErrnoException | null = null;
-  let requestSent = false;
-  let serverFin = false;
-  let reset = false;
-  let negotiated: RawAttempt['negotiated'] = { version: null, cipher: null };
-  let handshakes = 0;
-  let guardError: DecodeError | null = null;
-  let socket: net.Socket | null = null;
-  let tlsSocket: tls.TLSSocket | null = null;
-
+  const state = newAttemptState(spec);
   return new Promise<RawAttempt>((resolve) => {
     let settled = false;
     let bodyTimer: NodeJS.Timeout | null = null;
     let closeTimer: NodeJS.Timeout | null = null;
 
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadlineTimer);
-      if (bodyTimer) clearTimeout(bodyTimer);
-      if (closeTimer) clearTimeout(closeTimer);
-      spec.signal?.removeEventListener('abort', onAbort);
-      tlsSocket?.destroy();
-      socket?.destroy();
-      resolve({
-        chunks,
-        keylog,
-        tcpEvents,
-        response: reader.parse(),
-        negotiated,
-        requestSent,
-        stopReason,
-        socketError,
-        guardError,
-        phase,
-        serverFin,
-        reset,
-        elapsedMs: ms(),
-      });
+    const control: AttemptControl = {
+      settled: () => settled,
+      finish: () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadlineTimer);
+        if (bodyTimer) clearTimeout(bodyTimer);
+        if (closeTimer) clearTimeout(closeTimer);
+        spec.signal?.removeEventListener('abort', onAbort);
+        state.tlsSocket?.destroy();
+        state.socket?.destroy();
+        resolve(recorded(state));
+      },
+      wrapUp: () => {
+        if (settled || closeTimer) return;
+        state.phase = 'done';
+        if (bodyTimer) clearTimeout(bodyTimer);
+        state.tlsSocket?.end();
+        closeTimer = setTimeout(control.finish, CLOSE_GRACE_MS);
+      },
+      stop: (reason: string) => {
+        if (!state.stopReason) state.stopReason = reason;
+        control.finish();
+      },
+      startBodyGrace: () => {
+        bodyTimer = setTimeout(control.wrapUp, BODY_GRACE_MS);
+      },
     };
 
-    /** End our side politely (close_notify), give the server a moment to close, then stop. */
-    const wrapUp = () => {
-      if (settled || closeTimer) return;
-      phase = 'done';
-      if (bodyTimer) clearTimeout(bodyTimer);
-      tlsSocket?.end();
-      closeTimer = setTimeout(finish, CLOSE_GRACE_MS);
-    };
-
-    const stop = (reason: string) => {
-      if (!stopReason) stopReason = reason;
-      finish();
-    };
-
+    // Once the response head is in, the deadline only cuts the body short: what came is the answer.
     const remaining = Math.max(0, spec.deadline - performance.now());
-    const deadlineTimer = setTimeout(() => {
-      if (phase === 'body' || phase === 'done') return finish();
-      const sent = bytes.server;
-      const seconds = (ms() / 1000).toFixed(1);
-      stop(`timeout after ${seconds} s ${PHASE_WORDS[phase]} with ${describeAddress(spec.target)}${phase === 'connect' ? '' : ` (the server had sent ${sent} byte${sent === 1 ? '' : 's'})`}`);
-    }, remaining);
+    const deadlineTimer = setTimeout(() => (state.phase === 'body' || state.phase === 'done' ? control.finish() : control.stop(timeoutWords(state))), remaining);
 
     // The caller's reason when it gave one (the whole probe's deadline), else a cancellation.
-    const onAbort = () => stop(typeof spec.signal?.reason === 'string' ? spec.signal.reason : 'cancelled');
-    if (spec.signal?.aborted) return stop('cancelled');
+    const onAbort = () => control.stop(typeof spec.signal?.reason === 'string' ? spec.signal.reason : 'cancelled');
+    if (spec.signal?.aborted) return control.stop('cancelled');
     spec.signal?.addEventListener('abort', onAbort);
 
-    const observe = (from: 'client' | 'server', data: Buffer): string | null => {
-      bytes[from] += data.length;
-      if (bytes[from] > spec.limits.maxStreamBytes) {
-        return `the ${from} sent over ${spec.limits.maxStreamBytes} bytes on one connection; the probe stopped reading`;
-      }
-      chunks.push({ seq: seq++, ms: ms(), from, bytes: data });
-      if (from === 'server') {
-        // The live guard reads the clear part of the stream as it comes, so a 10 MB message or
-        // non-TLS bytes stop the connection at once instead of being buffered by OpenSSL.
-        for (const e of guard.push(data)) {
-          if (e.kind !== 'error') continue;
-          guardError = e.error;
-          return e.error.message;
-        }
-      }
-      return null;
-    };
+    connectTcp(state, control);
+  });
+}
 
-    const onTapEvent = (event: TapEvent) => {
-      if (event.kind === 'fin') {
-        serverFin = true;
-        tcpEvents.push({ ms: ms(), from: 'server', message: 'Connection closed by the server (FIN)' });
-      } else if (event.kind === 'reset') {
-        reset = true;
-        tcpEvents.push({ ms: ms(), from: 'server', message: 'TCP reset by the server' });
-      }
-    };
+/**
+ * Count and record bytes crossing the tap; a reason (one line) when the connection must stop: over the
+ * stream bound, or what the live guard refused.
+ */
+function observeBytes(state: AttemptState, from: 'client' | 'server', data: Buffer): string | null {
+  const { limits } = state.spec;
+  state.bytes[from] += data.length;
+  if (state.bytes[from] > limits.maxStreamBytes) {
+    return `the ${from} sent over ${limits.maxStreamBytes} bytes on one connection; the probe stopped reading`;
+  }
+  state.chunks.push({ seq: state.seq++, ms: elapsed(state), from, bytes: data });
+  if (from === 'server') {
+    // The live guard reads the clear part of the stream as it comes, so a 10 MB message or
+    // non-TLS bytes stop the connection at once instead of being buffered by OpenSSL.
+    for (const e of state.guard.push(data)) {
+      if (e.kind !== 'error') continue;
+      state.guardError = e.error;
+      return e.error.message;
+    }
+  }
+  return null;
+}
 
-    socket = net.connect({ host: spec.target.host, port: spec.target.port, noDelay: true });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      if (phase !== 'connect') return;
-      socketError = err;
-      stop(connectError(err, spec.target));
-    });
-    socket.once('connect', () => {
-      if (settled || !socket) return;
-      phase = 'handshake';
-      tcpEvents.push({ ms: ms(), from: 'client', message: 'TCP connected' });
-      const tap = new TapStream(socket, observe, onTapEvent);
-      const options: tls.ConnectionOptions = {
-        socket: tap,
-        servername: spec.target.servername || undefined,
-        minVersion: spec.minVersion,
-        maxVersion: spec.maxVersion,
-        ciphers: PROBE_CIPHERS,
-        // OpenSSL 3 refuses servers without RFC 5746 secure renegotiation; a probe must still talk to them.
-        secureOptions: crypto.constants.SSL_OP_LEGACY_SERVER_CONNECT,
-        rejectUnauthorized: false,
-        ...(spec.client ? { cert: spec.client.certPem, key: spec.client.keyPem } : {}),
-      };
-      try {
-        tlsSocket = tls.connect(options);
-      } catch (err) {
-        socketError = err as NodeJS.ErrnoException;
-        return stop(`cannot start TLS: ${(err as Error).message.split('\n')[0]}`);
-      }
-      const t = tlsSocket;
-      t.on('keylog', (line: Buffer) => {
-        keylog.add(line.toString('latin1'));
-        // One CLIENT_RANDOM (TLS 1.2) line per handshake: past a few, the server is renegotiating in
-        // a loop, and every round is a full handshake on this thread. Stop it; what came is enough.
-        if (/^CLIENT_RANDOM /.test(line.toString('latin1')) && ++handshakes > MAX_HANDSHAKES) {
-          stop(`the server renegotiated ${handshakes - 1} times on one connection; the probe stopped there (a renegotiation storm)`);
-        }
-      });
-      // A renegotiation fires 'secureConnect' again: the request goes out once (tls-probe-notes.md).
-      t.once('secureConnect', () => {
-        negotiated = { version: t.getProtocol() ?? null, cipher: t.getCipher()?.name ?? null };
-        phase = 'response';
-        requestSent = true;
-        t.write(buildRequest(spec.target.host, spec.target.port, spec.target.path));
-      });
-      t.on('data', (data: Buffer) => {
-        reader.push(data);
-        const parsed = reader.parse();
-        if (parsed && reader.hasHead && phase === 'response') {
-          phase = 'body';
-          bodyTimer = setTimeout(wrapUp, BODY_GRACE_MS);
-        }
-        if (parsed?.complete) wrapUp();
-      });
-      t.on('end', () => {
-        // close_notify (or FIN) from the server: it is done with this connection.
-        if (!serverFin) tcpEvents.push({ ms: ms(), from: 'server', message: 'Connection closed by the server' });
-        serverFin = true;
-        finish();
-      });
-      t.on('close', () => finish());
-      t.on('error', (err: NodeJS.ErrnoException) => {
-        if (err instanceof TapAbort) return stop(err.message);
-        if (!socketError) socketError = err;
-        finish();
-      });
-    });
+/** TCP-level endings the tap saw (FIN, RST), for the timeline and the attempt's ending. */
+function noteTapEvent(state: AttemptState, event: TapEvent): void {
+  if (event.kind === 'fin') {
+    state.serverFin = true;
+    state.tcpEvents.push({ ms: elapsed(state), from: 'server', message: 'Connection closed by the server (FIN)' });
+  } else if (event.kind === 'reset') {
+    state.reset = true;
+    state.tcpEvents.push({ ms: elapsed(state), from: 'server', message: 'TCP reset by the server' });
+  }
+}
+
+/** Open the TCP connection; once it is up, TLS starts over the recording tap. */
+function connectTcp(state: AttemptState, control: AttemptControl): void {
+  const { target } = state.spec;
+  const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+  state.socket = socket;
+  socket.once('error', (err: NodeJS.ErrnoException) => {
+    // Later socket errors reach the TLS socket, which reports them (watchTls).
+    if (state.phase !== 'connect') return;
+    state.socketError = err;
+    control.stop(connectError(err, target));
+  });
+  socket.once('connect', () => {
+    if (control.settled()) return;
+    state.phase = 'handshake';
+    state.tcpEvents.push({ ms: elapsed(state), from: 'client', message: 'TCP connected' });
+    const tap = new TapStream(
+      socket,
+      (from, data) => observeBytes(state, from, data),
+      (event) => noteTapEvent(state, event),
+    );
+    startTls(state, tap, control);
+  });
+}
+
+/** Start node:tls over the tap with the probe's versions, suites and (when given) client certificate. */
+function startTls(state: AttemptState, tap: TapStream, control: AttemptControl): void {
+  const { spec } = state;
+  const options: tls.ConnectionOptions = {
+    socket: tap,
+    servername: spec.target.servername || undefined,
+    minVersion: spec.minVersion,
+    maxVersion: spec.maxVersion,
+    ciphers: PROBE_CIPHERS,
+    // OpenSSL 3 refuses servers without RFC 5746 secure renegotiation; a probe must still talk to them.
+    secureOptions: crypto.constants.SSL_OP_LEGACY_SERVER_CONNECT,
+    rejectUnauthorized: false,
+    ...(spec.client ? { cert: spec.client.certPem, key: spec.client.keyPem } : {}),
+  };
+  let t: tls.TLSSocket;
+  try {
+    t = tls.connect(options);
+  } catch (err) {
+    state.socketError = err as NodeJS.ErrnoException;
+    return control.stop(`cannot start TLS: ${(err as Error).message.split('\n')[0]}`);
+  }
+  state.tlsSocket = t;
+  watchTls(state, t, control);
+}
+
+/** The TLS socket's events: key log, the request once the handshake is done, the answer, the end. */
+function watchTls(state: AttemptState, t: tls.TLSSocket, control: AttemptControl): void {
+  const { target } = state.spec;
+  t.on('keylog', (line: Buffer) => {
+    state.keylog.add(line.toString('latin1'));
+    // One CLIENT_RANDOM (TLS 1.2) line per handshake: past a few, the server is renegotiating in
+    // a loop, and every round is a full handshake on this thread. Stop it; what came is enough.
+    if (/^CLIENT_RANDOM /.test(line.toString('latin1')) && ++state.handshakes > MAX_HANDSHAKES) {
+      control.stop(`the server renegotiated ${state.handshakes - 1} times on one connection; the probe stopped there (a renegotiation storm)`);
+    }
+  });
+  // A renegotiation fires 'secureConnect' again: the request goes out once (tls-probe-notes.md).
+  t.once('secureConnect', () => {
+    state.negotiated = { version: t.getProtocol() ?? null, cipher: t.getCipher()?.name ?? null };
+    state.phase = 'response';
+    state.requestSent = true;
+    t.write(buildRequest(target.host, target.port, target.path));
+  });
+  t.on('data', (data: Buffer) => {
+    state.reader.push(data);
+    const parsed = state.reader.parse();
+    if (parsed && state.reader.hasHead && state.phase === 'response') {
+      state.phase = 'body';
+      control.startBodyGrace();
+    }
+    if (parsed?.complete) control.wrapUp();
+  });
+  t.on('end', () => {
+    // close_notify (or FIN) from the server: it is done with this connection.
+    if (!state.serverFin) state.tcpEvents.push({ ms: elapsed(state), from: 'server', message: 'Connection closed by the server' });
+    state.serverFin = true;
+    control.finish();
+  });
+  t.on('close', () => control.finish());
+  t.on('error', (err: NodeJS.ErrnoException) => {
+    if (err instanceof TapAbort) return control.stop(err.message);
+    if (!state.socketError) state.socketError = err;
+    control.finish();
   });
 }
 

@@ -1,3 +1,6 @@
+// One file because the probe's stages (planned attempts, the post-handshake look, presenting the
+// certificate, the SslStream client, the report) share one running state and depend on what earlier
+// stages saw; split, that order and state would be passed between files.
 import net from 'node:net';
 import type tls from 'node:tls';
 import { readName } from '../../../shared/cert/names';
@@ -135,67 +138,102 @@ interface ProbeBounds {
   signal: AbortSignal;
 }
 
-async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<ProbeResult> {
-  const { target, timeoutMs, limits, started, startedAt, deadline, signal } = bounds;
-  const client = options.client ?? null;
-  const sslStream = options.sslStream ?? null;
-  // Certbench's own attempts stop early enough to leave the SslStream client its share.
-  const ownDeadline = sslStream ? deadline - Math.min(timeoutMs / 2, SSLSTREAM_RESERVE_MS) : deadline;
-  const phaClient = options.postHandshake === undefined ? ownTls13Client : options.postHandshake;
+/** One probe's running state, shared by its stages: what was decided up front and what was seen so far. */
+interface ProbeRun {
+  options: ProbeOptions;
+  bounds: ProbeBounds;
+  client: ClientCredential | null;
+  once: boolean;
+  /** Where Certbench's own attempts stop: earlier than the deadline when the SslStream client follows. */
+  ownDeadline: number;
+  phaClient: PostHandshakeProbe | null;
+  attempts: ProbeAttempt[];
+  /** The server certificates each attempt saw (DER), for the report's server certificates and chain. */
+  analyses: Map<ProbeAttempt, Uint8Array[]>;
+  /** How many attempts the progress reports out of; grows as later stages decide to run more. */
+  total: number;
+}
 
+const progress = (run: ProbeRun, label: string): void => run.options.onProgress?.(run.attempts.length, run.total, label);
+
+async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<ProbeResult> {
+  const client = options.client ?? null;
   const once = options.once === true;
   // With --once and a certificate, the one connection presents it.
   const planned = plan(options.tls, once).map((p) => (once && client ? { ...p, kind: 'client-certificate' as const, label: `Presenting the client certificate (${client.fileName})` } : p));
-  const attempts: ProbeAttempt[] = [];
-  const analyses = new Map<ProbeAttempt, Uint8Array[]>();
-  let total = planned.length + (client && !once ? 1 : 0) + (sslStream ? 1 : 0);
-  const progress = (label: string) => options.onProgress?.(attempts.length, total, label);
-
-  /** One node:tls attempt. Later attempts get at most half the remaining budget (so one stall leaves room). */
-  const runNode = async (p: Planned, credential: ClientCredential | null, last: boolean): Promise<ProbeAttempt> => {
-    const now = performance.now();
-    const end = ownDeadline;
-    const share = last ? end : Math.min(end, now + Math.max((end - now) / 2, Math.min(end - now, MIN_TIMEOUT_MS)));
-    const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal };
-    const raw = await connectAndRecord(spec);
-    const { attempt, analysis } = describeAttempt(spec, raw);
-    const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs), client: 'certbench' };
-    analyses.set(result, analysis.serverCertificates);
-    return result;
+  const run: ProbeRun = {
+    options,
+    bounds,
+    client,
+    once,
+    // Certbench's own attempts stop early enough to leave the SslStream client its share.
+    ownDeadline: options.sslStream ? bounds.deadline - Math.min(bounds.timeoutMs / 2, SSLSTREAM_RESERVE_MS) : bounds.deadline,
+    phaClient: options.postHandshake === undefined ? ownTls13Client : options.postHandshake,
+    attempts: [],
+    analyses: new Map(),
+    total: planned.length + (client && !once ? 1 : 0) + (options.sslStream ? 1 : 0),
   };
+  await runPlannedAttempts(run, planned);
+  // Taken before the later stages add attempts: the first plain attempt that saw a CertificateRequest.
+  const plainRequest = run.attempts.find((a) => a.clientAuth.certificateRequest);
+  const phaAttempt = await lookPostHandshake(run);
+  if (client && !once && performance.now() < bounds.deadline) await presentClientCertificate(run, client, phaAttempt);
+  const sslStreamPresented = await runSslStreamClient(run);
+  options.onProgress?.(run.attempts.length, run.attempts.length, 'done');
+  return assembleResult(run, phaAttempt, plainRequest, sslStreamPresented);
+}
 
-  const runPha = async (kind: ProbeAttemptKind, credential: ClientCredential | null): Promise<ProbeAttempt> => {
-    const label = credential ? 'TLS 1.3 offering post-handshake auth (own client), presenting the client certificate' : 'TLS 1.3 offering post-handshake auth (own client)';
-    const remaining = Math.max(0, ownDeadline - performance.now());
-    const t0 = performance.now();
-    if (!phaClient) return unavailable(kind, label, 'it is not built into this version');
-    try {
-      const got = await phaClient(
-        { host: target.host, port: target.port, servername: target.servername, path: target.path },
-        {
-          timeoutMs: Math.max(1, Math.floor(remaining)),
-          ...(credential ? { clientCertificate: { certDer: credential.certDer, chainDer: credential.chainDer, privateKeyPkcs8: credential.privateKeyPkcs8 } } : {}),
-        },
-      );
-      const { serverCertificatesDerBase64: _certs, ...attempt } = got as ProbeAttempt & { serverCertificatesDerBase64?: string[] };
-      return { ...attempt, label, kind, tls: { ...attempt.tls, version: normaliseVersion(attempt.tls.version) }, durationMs: Math.round(performance.now() - t0), client: 'certbench-tls13' };
-    } catch (err) {
-      return unavailable(kind, label, `it failed: ${(err as Error).message.split('\n')[0]}`);
-    }
-  };
+/** One node:tls attempt. Later attempts get at most half the remaining budget (so one stall leaves room). */
+async function runNode(run: ProbeRun, p: Planned, credential: ClientCredential | null, last: boolean): Promise<ProbeAttempt> {
+  const { target, limits, signal } = run.bounds;
+  const now = performance.now();
+  const end = run.ownDeadline;
+  const share = last ? end : Math.min(end, now + Math.max((end - now) / 2, Math.min(end - now, MIN_TIMEOUT_MS)));
+  const spec: AttemptSpec = { label: p.label, target, minVersion: p.min, maxVersion: p.max, client: credential, deadline: share, limits, signal };
+  const raw = await connectAndRecord(spec);
+  const { attempt, analysis } = describeAttempt(spec, raw);
+  const result: ProbeAttempt = { ...attempt, kind: p.kind, durationMs: Math.round(raw.elapsedMs), client: 'certbench' };
+  run.analyses.set(result, analysis.serverCertificates);
+  return result;
+}
 
-  const connectFailed = (a: ProbeAttempt) => a.timeline.every((e) => e.message !== 'TCP connected');
+/** One attempt with the own TLS 1.3 client, which offers post_handshake_auth (RFC 8446 4.6.2). */
+async function runPha(run: ProbeRun, kind: ProbeAttemptKind, credential: ClientCredential | null): Promise<ProbeAttempt> {
+  const { target } = run.bounds;
+  const label = credential ? 'TLS 1.3 offering post-handshake auth (own client), presenting the client certificate' : 'TLS 1.3 offering post-handshake auth (own client)';
+  const remaining = Math.max(0, run.ownDeadline - performance.now());
+  const t0 = performance.now();
+  if (!run.phaClient) return unavailable(kind, label, 'it is not built into this version');
+  try {
+    const got = await run.phaClient(
+      { host: target.host, port: target.port, servername: target.servername, path: target.path },
+      {
+        timeoutMs: Math.max(1, Math.floor(remaining)),
+        ...(credential ? { clientCertificate: { certDer: credential.certDer, chainDer: credential.chainDer, privateKeyPkcs8: credential.privateKeyPkcs8 } } : {}),
+      },
+    );
+    const { serverCertificatesDerBase64: _certs, ...attempt } = got as ProbeAttempt & { serverCertificatesDerBase64?: string[] };
+    return { ...attempt, label, kind, tls: { ...attempt.tls, version: normaliseVersion(attempt.tls.version) }, durationMs: Math.round(performance.now() - t0), client: 'certbench-tls13' };
+  } catch (err) {
+    return unavailable(kind, label, `it failed: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
 
+const connectFailed = (a: ProbeAttempt) => a.timeline.every((e) => e.message !== 'TCP connected');
+
+/** The planned attempts (default, TLS 1.2, TLS 1.3), skipping those the first one already answered. */
+async function runPlannedAttempts(run: ProbeRun, planned: Planned[]): Promise<void> {
+  const { attempts, analyses, client, once } = run;
   for (const [i, p] of planned.entries()) {
-    if (options.signal?.aborted) throw new CertbenchError('timeout', 'probe cancelled');
+    if (run.options.signal?.aborted) throw new CertbenchError('timeout', 'probe cancelled');
     const known = i > 0 ? answeredAlready(p, attempts[0]) : null;
     if (known) {
       attempts.push(known);
       analyses.set(known, analyses.get(attempts[0]!) ?? []);
       continue;
     }
-    progress(p.label);
-    const a = await runNode(p, once ? client : null, i === planned.length - 1 && (!client || once));
+    progress(run, p.label);
+    const a = await runNode(run, p, once ? client : null, i === planned.length - 1 && (!client || once));
     attempts.push(a);
     if (i === 0 && connectFailed(a)) {
       // Unreachable, refused, unresolvable: nothing to report but that, in one line.
@@ -204,67 +242,88 @@ async function probeWithin(options: ProbeOptions, bounds: ProbeBounds): Promise<
     // A server that stalls in the handshake, floods or sends what is not TLS will do it again: stop here.
     // (A stall after the request is different: IIS may hang TLS 1.3 where TLS 1.2 renegotiates.)
     if (i === 0 && HOPELESS.test(a.error ?? '')) break;
-    if (performance.now() >= ownDeadline) break;
+    if (performance.now() >= run.ownDeadline) break;
   }
+}
 
-  const plainRequest = attempts.find((a) => a.clientAuth.certificateRequest);
-  const tls13Trouble = attempts.find(needsPostHandshakeLook);
-  let phaAttempt: ProbeAttempt | null = null;
-  if (tls13Trouble && !once && performance.now() < ownDeadline) {
-    total += 1;
-    progress('TLS 1.3 offering post-handshake auth');
-    phaAttempt = await runPha('post-handshake', null);
-    attempts.push(phaAttempt);
+/** When TLS 1.3 was refused without a CertificateRequest, look again offering post-handshake auth. */
+async function lookPostHandshake(run: ProbeRun): Promise<ProbeAttempt | null> {
+  if (!run.attempts.some(needsPostHandshakeLook) || run.once || performance.now() >= run.ownDeadline) return null;
+  run.total += 1;
+  progress(run, 'TLS 1.3 offering post-handshake auth');
+  const phaAttempt = await runPha(run, 'post-handshake', null);
+  run.attempts.push(phaAttempt);
+  return phaAttempt;
+}
+
+/**
+ * Where to present the certificate: where the server was seen asking for one. node:tls answers a
+ * request in the handshake or in a TLS 1.2 renegotiation; only the own TLS 1.3 client answers
+ * post-handshake (RFC 8446 4.6.2).
+ */
+function clientCertificateRuns(run: ProbeRun, client: ClientCredential, phaAttempt: ProbeAttempt | null): (Planned | 'pha')[] {
+  const { attempts } = run;
+  const asked = (version: string, by?: string) =>
+    attempts.some((a) => a.tls.version === version && a.clientAuth.certificateRequest && (!by || a.clientAuth.certificateRequest.carriedBy === by));
+  const viaPha = phaAttempt?.clientAuth.mode === 'post-handshake';
+  const runs: (Planned | 'pha')[] = [];
+  const withCert = (label: string, min: tls.SecureVersion, max: tls.SecureVersion): Planned => ({ kind: 'client-certificate', label: `Presenting the client certificate (${client.fileName})${label}`, min, max });
+  // A version the server refused is not offered again: the certificate would not even be asked for.
+  const refused = refusedVersions(attempts);
+  const choice = run.options.tls;
+  if (choice === '1.2') {
+    if (!refused.has('TLS 1.2')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.2'));
+  } else if (choice === '1.3') {
+    if (!refused.has('TLS 1.3')) runs.push(viaPha ? 'pha' : withCert('', 'TLSv1.3', 'TLSv1.3'));
+  } else if (asked('TLS 1.3', 'handshake')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
+  else {
+    if (asked('TLS 1.2')) runs.push(withCert(', TLS 1.2', 'TLSv1.2', 'TLSv1.2'));
+    if (viaPha) runs.push('pha');
+    if (!runs.length) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
   }
+  return runs;
+}
 
-  if (client && !once && performance.now() < deadline) {
-    // Present the certificate where the server was seen asking for one: node:tls answers a request in
-    // the handshake or in a TLS 1.2 renegotiation; only the own TLS 1.3 client answers post-handshake.
-    const asked = (version: string, by?: string) =>
-      attempts.some((a) => a.tls.version === version && a.clientAuth.certificateRequest && (!by || a.clientAuth.certificateRequest.carriedBy === by));
-    const viaPha = phaAttempt?.clientAuth.mode === 'post-handshake';
-    const runs: (Planned | 'pha')[] = [];
-    const withCert = (label: string, min: tls.SecureVersion, max: tls.SecureVersion): Planned => ({ kind: 'client-certificate', label: `Presenting the client certificate (${client.fileName})${label}`, min, max });
-    // A version the server refused is not offered again: the certificate would not even be asked for.
-    const refused = refusedVersions(attempts);
-    if (options.tls === '1.2') {
-      if (!refused.has('TLS 1.2')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.2'));
-    } else if (options.tls === '1.3') {
-      if (!refused.has('TLS 1.3')) runs.push(viaPha ? 'pha' : withCert('', 'TLSv1.3', 'TLSv1.3'));
-    } else if (asked('TLS 1.3', 'handshake')) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
-    else {
-      if (asked('TLS 1.2')) runs.push(withCert(', TLS 1.2', 'TLSv1.2', 'TLSv1.2'));
-      if (viaPha) runs.push('pha');
-      if (!runs.length) runs.push(withCert('', 'TLSv1.2', 'TLSv1.3'));
+/** The attempts presenting the client certificate, each while the deadline allows. */
+async function presentClientCertificate(run: ProbeRun, client: ClientCredential, phaAttempt: ProbeAttempt | null): Promise<void> {
+  const runs = clientCertificateRuns(run, client, phaAttempt);
+  run.total = run.attempts.length + runs.length;
+  for (const [i, next] of runs.entries()) {
+    if (performance.now() >= run.bounds.deadline) break;
+    if (next === 'pha') {
+      progress(run, 'TLS 1.3 post-handshake auth, presenting the client certificate');
+      run.attempts.push(await runPha(run, 'post-handshake-client-certificate', client));
+    } else {
+      progress(run, next.label);
+      run.attempts.push(await runNode(run, next, client, i === runs.length - 1));
     }
-    total = attempts.length + runs.length;
-    for (const [i, run] of runs.entries()) {
-      if (performance.now() >= deadline) break;
-      if (run === 'pha') {
-        progress('TLS 1.3 post-handshake auth, presenting the client certificate');
-        attempts.push(await runPha('post-handshake-client-certificate', client));
-      } else {
-        progress(run.label);
-        attempts.push(await runNode(run, client, i === runs.length - 1));
-      }
-    }
   }
-  let sslStreamPresented: { der: Uint8Array; chain: Uint8Array[]; store: string } | null = null;
-  if (sslStream && performance.now() < deadline) {
-    progress(sslStream.thumbprint ? 'Presenting the store certificate through PowerShell (.NET SslStream)' : 'Connecting through PowerShell (.NET SslStream)');
-    // Loaded only when asked for: the PowerShell client's answer schema (zod) stays out of other probes' start.
-    const { runSslStreamAttempt } = await import('./sslstream');
-    const outcome = await runSslStreamAttempt(
-      sslStream.runner,
-      { target, thumbprint: sslStream.thumbprint, tls: options.tls === 'both' ? 'default' : options.tls, deadline, at: options.at ?? new Date() },
-      sslStream.powershell === undefined ? undefined : sslStream.powershell,
-    );
-    attempts.push(outcome.attempt);
-    analyses.set(outcome.attempt, outcome.serverDer);
-    sslStreamPresented = outcome.presented;
-  }
-  options.onProgress?.(attempts.length, attempts.length, 'done');
+}
 
+type SslStreamPresented = { der: Uint8Array; chain: Uint8Array[]; store: string } | null;
+
+/** The .NET SslStream attempt, when asked for and time is left; what it presented from the store. */
+async function runSslStreamClient(run: ProbeRun): Promise<SslStreamPresented> {
+  const sslStream = run.options.sslStream;
+  const { target, deadline } = run.bounds;
+  if (!sslStream || performance.now() >= deadline) return null;
+  progress(run, sslStream.thumbprint ? 'Presenting the store certificate through PowerShell (.NET SslStream)' : 'Connecting through PowerShell (.NET SslStream)');
+  // Loaded only when asked for: the PowerShell client's answer schema (zod) stays out of other probes' start.
+  const { runSslStreamAttempt } = await import('./sslstream');
+  const outcome = await runSslStreamAttempt(
+    sslStream.runner,
+    { target, thumbprint: sslStream.thumbprint, tls: run.options.tls === 'both' ? 'default' : run.options.tls, deadline, at: run.options.at ?? new Date() },
+    sslStream.powershell === undefined ? undefined : sslStream.powershell,
+  );
+  run.attempts.push(outcome.attempt);
+  run.analyses.set(outcome.attempt, outcome.serverDer);
+  return outcome.presented;
+}
+
+/** The report: how the server asks, the facts of the attempt that matters most, findings and summary. */
+async function assembleResult(run: ProbeRun, phaAttempt: ProbeAttempt | null, plainRequest: ProbeAttempt | undefined, sslStreamPresented: SslStreamPresented): Promise<ProbeResult> {
+  const { options, attempts, analyses, client } = run;
+  const { target, started, startedAt } = run.bounds;
   const main = attempts[0]!;
   // How the server asks: the main attempt's own request, else what the post-handshake client saw
   // (same TLS version as a default TLS 1.3 connection), else what another plain attempt saw.

@@ -35,6 +35,12 @@ test('the revocation cases: what each is for, what a check reads, files that exi
   await expect(page.getByTestId('mode')).toBeVisible();
   await startLabFromPage(page);
   const section = page.getByTestId('lab-revocation');
+  // The scenario's row leads to its certificates further down.
+  await page.getByTestId('lab-revocation-jump').click();
+  await expect(page.locator('#lab-revocation-title')).toBeInViewport();
+  // Below the top bar, not under it.
+  const [bar, heading] = await page.evaluate(() => [document.querySelector('.top-bar')!.getBoundingClientRect().bottom, document.getElementById('lab-revocation-title')!.getBoundingClientRect().top]);
+  expect(heading).toBeGreaterThanOrEqual(bar!);
   await expect(section).toContainText('Check revocation');
   await expect(section).toContainText(/http:\/\/127\.0\.0\.1:\d+/);
   const rows = page.getByTestId('lab-revocation-case');

@@ -74,6 +74,14 @@ function LabStatusPill({ lab }: { lab: LabState | null }) {
   );
 }
 
+/** Scroll the revocation certificates' heading to just below the sticky top bar. */
+function showRevocationCases(): void {
+  const heading = document.getElementById('lab-revocation-title');
+  if (!heading) return;
+  const bar = document.querySelector('.top-bar')?.getBoundingClientRect().height ?? 0;
+  window.scrollTo({ top: heading.getBoundingClientRect().top + window.scrollY - bar - 8 });
+}
+
 function caWords(s: LabScenario): string {
   if (s.caNames === 0) return 'Sends no CA names';
   return `Sends ${s.caNames} CA name${s.caNames === 1 ? '' : 's'} (${s.caNamesBytes.toLocaleString('en-US')} bytes)`;
@@ -130,6 +138,12 @@ function ScenarioTable({ lab, onProbe }: { lab: LabState; onProbe: ProbeThis }) 
                           <ProbeIcon size={15} />
                           Probe this
                         </button>
+                        {s.name === 'revocation' && lab.revocation && (
+                          // Its certificates are in their own section further down the page: take the user there.
+                          <button type="button" className="button secondary small" data-testid="lab-revocation-jump" onClick={showRevocationCases}>
+                            Its certificates
+                          </button>
+                        )}
                       </span>
                     </>
                   ) : (

@@ -35,38 +35,9 @@ function initialRoute(): Route {
   return parseRoute(window.location.hash) ?? loadSession<Route>('route') ?? { area: 'start' };
 }
 
-/**
- * The frame: sidebar of areas, top bar with mode and host, and the working area. An area stays
- * mounted once visited (hidden when another is shown), so opened files, filters and a grant's
- * Undo button are still there when the user comes back.
- */
-export function App() {
+/** The app's version and host, asked once when the window opens. */
+function useAppInfo(): AppInfoState {
   const [appInfo, setAppInfo] = useState<AppInfoState>({ state: 'loading' });
-  const [route, setRoute] = useState<Route>(initialRoute);
-  const area = route.area;
-  const [visited, setVisited] = useState<ReadonlySet<RouteId>>(() => new Set([route.area]));
-  const [lastTab, setLastTab] = useState<'files' | 'stores'>(route.tab ?? 'files');
-  const certificatesTab = route.area === 'certificates' ? (route.tab ?? 'files') : lastTab;
-  const [certificateSeed, setCertificateSeed] = useState<{ files: File[]; nonce: number } | null>(null);
-  const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
-  const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
-  const [bundle, setBundle] = useState<OpenedBundle | null>(null);
-  // The last diagnosis comes back after a reload (its report only: the request held the certificate file).
-  const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null; asked: string | null }>(() => {
-    const kept = loadSession<{ report: DiagnoseReport; asked: string | null }>('last-diagnosis');
-    return { report: kept?.report ?? null, request: null, asked: kept?.asked ?? null };
-  });
-  const lastReport = useMemo<LastReport>(
-    () => ({
-      ...last,
-      set: (report, request, asked = null) => {
-        setLast({ report, request, asked });
-        saveSession('last-diagnosis', { report, asked });
-      },
-    }),
-    [last],
-  );
-
   useEffect(() => {
     let live = true;
     void call('app:info', {}).then((r) => {
@@ -77,10 +48,15 @@ export function App() {
       live = false;
     };
   }, []);
+  return appInfo;
+}
 
+/**
+ * A file dropped outside the drop target must not make the window navigate to it (in Electron that
+ * would replace the app with a file:// page). The Certificates pane handles its own drops.
+ */
+function useBlockStrayDrops(): void {
   useEffect(() => {
-    // A file dropped outside the drop target must not make the window navigate to it (in Electron
-    // that would replace the app with a file:// page). The Certificates pane handles its own drops.
     const block = (e: DragEvent) => {
       if (!e.defaultPrevented) e.preventDefault();
     };
@@ -91,11 +67,39 @@ export function App() {
       window.removeEventListener('drop', block);
     };
   }, []);
+}
 
-  // The route is the address: kept in the location hash (Back, Forward, F5) and in the session.
+/** The last diagnosis, kept in the session so it comes back after a reload (its report only: the request held the certificate file). */
+function useLastReport(): LastReport {
+  const [last, setLast] = useState<{ report: DiagnoseReport | null; request: DiagnoseRequest | null; asked: string | null }>(() => {
+    const kept = loadSession<{ report: DiagnoseReport; asked: string | null }>('last-diagnosis');
+    return { report: kept?.report ?? null, request: null, asked: kept?.asked ?? null };
+  });
+  return useMemo<LastReport>(
+    () => ({
+      ...last,
+      set: (report, request, asked = null) => {
+        setLast({ report, request, asked });
+        saveSession('last-diagnosis', { report, asked });
+      },
+    }),
+    [last],
+  );
+}
+
+type Show = (next: Route, how: 'push' | 'replace' | 'none') => void;
+
+/**
+ * The route is the address: kept in the location hash (Back, Forward, F5) and in the session. Also
+ * which areas were visited (they stay mounted) and the Certificates tab the user left.
+ */
+function useRoute() {
+  const [route, setRoute] = useState<Route>(initialRoute);
+  const [visited, setVisited] = useState<ReadonlySet<RouteId>>(() => new Set([route.area]));
+  const [lastTab, setLastTab] = useState<'files' | 'stores'>(route.tab ?? 'files');
   const routeRef = useRef(route);
   const lastTabRef = useRef<'files' | 'stores'>(route.tab ?? 'files');
-  const show = useCallback((next: Route, how: 'push' | 'replace' | 'none') => {
+  const show = useCallback<Show>((next, how) => {
     const moved = !sameRoute(routeRef.current, next);
     routeRef.current = next;
     setRoute(next);
@@ -117,7 +121,13 @@ export function App() {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, [show]);
+  return { route, visited, lastTab, lastTabRef, show };
+}
 
+/** The navigation areas use, with what they hand to the Keys and Certificates areas on the way. */
+function useNavigation(show: Show, lastTabRef: { readonly current: 'files' | 'stores' }) {
+  const [certificateSeed, setCertificateSeed] = useState<{ files: File[]; nonce: number } | null>(null);
+  const [keyRequest, setKeyRequest] = useState<KeyRequest | null>(null);
   const navigation = useMemo<Navigation>(() => {
     // Back to Certificates and stores: the tab the user left it on.
     const go = (next: RouteId) => show(next === 'certificates' ? { area: next, tab: lastTabRef.current } : { area: next }, 'push');
@@ -132,10 +142,14 @@ export function App() {
         show({ area: 'certificates', tab: 'files' }, 'push');
       },
     };
-  }, [show]);
-  const onCertificatesTab = useCallback((tab: 'files' | 'stores') => show({ area: 'certificates', tab }, 'push'), [show]);
+  }, [show, lastTabRef]);
+  return { navigation, certificateSeed, keyRequest };
+}
 
-  const bundleView = useMemo<BundleView>(
+/** The opened bundle, shared with the areas; opening one shows its findings. */
+function useBundleView(navigation: Navigation): BundleView {
+  const [bundle, setBundle] = useState<OpenedBundle | null>(null);
+  return useMemo<BundleView>(
     () => ({
       bundle,
       open: (b) => {
@@ -146,16 +160,60 @@ export function App() {
     }),
     [bundle, navigation],
   );
+}
+
+/** Not an address change (the hash is the area's): it moves focus to the page's content. */
+function SkipLink() {
+  return (
+    <a
+      href="#/"
+      className="skip-link"
+      data-testid="skip-link"
+      onClick={(e) => {
+        e.preventDefault();
+        const target = document.querySelector<HTMLElement>('.area:not([hidden]) main:not([hidden])');
+        if (target) {
+          target.tabIndex = -1;
+          target.focus();
+        }
+      }}
+    >
+      Skip to the page
+    </a>
+  );
+}
+
+/** One area, mounted once visited and hidden while another is shown. */
+function AreaSlot({ id, active, visited, children }: { id: RouteId; active: RouteId; visited: ReadonlySet<RouteId>; children: ReactNode }) {
+  if (!visited.has(id)) return null;
+  return (
+    <div className="area" data-area={id} hidden={active !== id}>
+      <AreaBoundary>
+        <Suspense fallback={<p role="status">Loading…</p>}>{children}</Suspense>
+      </AreaBoundary>
+    </div>
+  );
+}
+
+/**
+ * The frame: sidebar of areas, top bar with mode and host, and the working area. An area stays
+ * mounted once visited (hidden when another is shown), so opened files, filters and a grant's
+ * Undo button are still there when the user comes back.
+ */
+export function App() {
+  const appInfo = useAppInfo();
+  const { route, visited, lastTab, lastTabRef, show } = useRoute();
+  const area = route.area;
+  const certificatesTab = route.area === 'certificates' ? (route.tab ?? 'files') : lastTab;
+  const [probeRequest, setProbeRequest] = useState<ProbeRequest | null>(null);
+  const lastReport = useLastReport();
+  useBlockStrayDrops();
+  const { navigation, certificateSeed, keyRequest } = useNavigation(show, lastTabRef);
+  const onCertificatesTab = useCallback((tab: 'files' | 'stores') => show({ area: 'certificates', tab }, 'push'), [show]);
+  const bundleView = useBundleView(navigation);
 
   const title = AREAS.find((a) => a.id === area)?.label ?? 'Welcome to Certbench';
-  const mounted = (id: RouteId, node: ReactNode) =>
-    visited.has(id) && (
-      <div className="area" data-area={id} hidden={area !== id}>
-        <AreaBoundary>
-          <Suspense fallback={<p role="status">Loading…</p>}>{node}</Suspense>
-        </AreaBoundary>
-      </div>
-    );
+  const slot = { active: area, visited };
 
   return (
     <NavigationContext.Provider value={navigation}>
@@ -165,42 +223,26 @@ export function App() {
         <EvidenceFilesProvider>
         <AnnouncerProvider>
         <div className="app">
-          <a
-            href="#/"
-            className="skip-link"
-            data-testid="skip-link"
-            onClick={(e) => {
-              // Not an address change: the hash is the area's. Focus the page's content instead.
-              e.preventDefault();
-              const target = document.querySelector<HTMLElement>('.area:not([hidden]) main:not([hidden])');
-              if (target) {
-                target.tabIndex = -1;
-                target.focus();
-              }
-            }}
-          >
-            Skip to the page
-          </a>
+          <SkipLink />
           <Sidebar active={area} onSelect={navigation.go} />
           <div className="workspace">
             <TopBar title={title} appInfo={appInfo} />
-            {mounted('start', <StartArea />)}
-            {mounted('certificates', <CertificatesArea tab={certificatesTab} onTab={onCertificatesTab} seed={certificateSeed} />)}
-            {mounted('keys', <KeysArea request={keyRequest} />)}
-            {mounted('probe', <ProbeArea request={probeRequest} />)}
-            {mounted('server', <ServerArea />)}
-            {mounted('findings', <FindingsArea />)}
-            {mounted('bundles', <BundlesArea />)}
-            {mounted(
-              'lab',
+            <AreaSlot id="start" {...slot}><StartArea /></AreaSlot>
+            <AreaSlot id="certificates" {...slot}><CertificatesArea tab={certificatesTab} onTab={onCertificatesTab} seed={certificateSeed} /></AreaSlot>
+            <AreaSlot id="keys" {...slot}><KeysArea request={keyRequest} /></AreaSlot>
+            <AreaSlot id="probe" {...slot}><ProbeArea request={probeRequest} /></AreaSlot>
+            <AreaSlot id="server" {...slot}><ServerArea /></AreaSlot>
+            <AreaSlot id="findings" {...slot}><FindingsArea /></AreaSlot>
+            <AreaSlot id="bundles" {...slot}><BundlesArea /></AreaSlot>
+            <AreaSlot id="lab" {...slot}>
               <LabArea
                 onProbe={(r) => {
                   // The Lab's "Probe this": the Probe page opens with the address filled in.
                   setProbeRequest((last) => ({ ...r, nonce: (last?.nonce ?? 0) + 1 }));
                   navigation.go('probe');
                 }}
-              />,
-            )}
+              />
+            </AreaSlot>
           </div>
         </div>
         </AnnouncerProvider>

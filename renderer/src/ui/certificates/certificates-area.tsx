@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CERTIFICATE_FILE_TYPES, HiddenFileInput } from '../common/hidden-file-input';
 import { ProgressBar } from '../common/progress-bar';
 import { UploadIcon } from '../common/icons';
 import { Tabs } from '../common/tabs';
@@ -15,8 +16,6 @@ import { OpenedList } from './opened-list';
 import { useAnnounce } from '../shell/announcer';
 import './certificates.css';
 
-/** File types the picker offers; the service decides by content, so this is only a convenience. */
-const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
 
 type Tab = 'files' | 'stores';
 
@@ -143,19 +142,7 @@ function FilesToolbar({ onFiles, onClear, canClear, counts }: { onFiles: (files:
         <UploadIcon size={18} />
         Open certificate files
       </button>
-      <input
-        ref={input}
-        type="file"
-        multiple
-        accept={ACCEPT}
-        hidden
-        data-testid="file-input"
-        aria-label="Open certificate files"
-        onChange={(e) => {
-          onFiles(Array.from(e.target.files ?? []));
-          e.target.value = ''; // so opening the same file again fires change again
-        }}
-      />
+      <HiddenFileInput inputRef={input} accept={CERTIFICATE_FILE_TYPES} multiple testId="file-input" label="Open certificate files" onFiles={onFiles} />
       <button type="button" className="button secondary" data-testid="clear" onClick={onClear} disabled={!canClear}>
         Clear
       </button>

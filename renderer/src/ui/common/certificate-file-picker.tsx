@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
+import { HiddenFileInput } from './hidden-file-input';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { formatBytes } from '../../../../shared/errors';
 import { isPkcs12Name } from '../../lib/file-kind';
 import { FileIcon, UploadIcon } from './icons';
@@ -55,8 +56,8 @@ export function CertificateFilePicker({
       ) : (
         <ChosenCertificate value={value} onChange={onChange} testIds={testIds} use={use} onChooseKey={() => keyInput.current?.click()} />
       )}
-      <HiddenFileInput inputRef={certInput} accept={CERT_ACCEPT} testId={`${testIds}-cert-input`} label="Client certificate file" onFile={(f) => onChange({ file: f, keyFile: null, password: '' })} />
-      <HiddenFileInput inputRef={keyInput} accept={KEY_ACCEPT} testId={`${testIds}-key-input`} label="Private key file" onFile={(f) => value && onChange({ ...value, keyFile: f })} />
+      <HiddenFileInput inputRef={certInput} accept={CERT_ACCEPT} testId={`${testIds}-cert-input`} label="Client certificate file" onFiles={([f]) => onChange({ file: f!, keyFile: null, password: '' })} />
+      <HiddenFileInput inputRef={keyInput} accept={KEY_ACCEPT} testId={`${testIds}-key-input`} label="Private key file" onFiles={([f]) => value && onChange({ ...value, keyFile: f! })} />
     </div>
   );
 }
@@ -133,20 +134,3 @@ function ChosenCertificate({ value, onChange, testIds, use, onChooseKey }: Chose
 }
 
 /** A hidden file input opened by a button; emptied after each choice so the same file can be chosen again. */
-function HiddenFileInput({ inputRef, accept, testId, label, onFile }: { inputRef: RefObject<HTMLInputElement | null>; accept: string; testId: string; label: string; onFile: (f: File) => void }) {
-  return (
-    <input
-      ref={inputRef}
-      type="file"
-      accept={accept}
-      hidden
-      data-testid={testId}
-      aria-label={label}
-      onChange={(e) => {
-        const f = e.target.files?.[0];
-        if (f) onFile(f);
-        e.target.value = '';
-      }}
-    />
-  );
-}

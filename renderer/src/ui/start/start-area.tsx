@@ -1,10 +1,10 @@
 import { useRef } from 'react';
+import { CERTIFICATE_FILE_TYPES, HiddenFileInput } from '../common/hidden-file-input';
 import { CertificateIcon, FindingsIcon, KeyIcon, ServerIcon } from '../common/icons';
 import { useNavigation } from '../shell/navigation';
 import './start.css';
 
 /** File types the certificate view opens (it decides by content; this only filters the picker). */
-const ACCEPT = '.pem,.crt,.cer,.der,.txt,.pfx,.p12,.p7b,.p7c,.key';
 
 /**
  * The first screen: a helpdesk user arrives with a symptom or with a file, not with a TLS
@@ -33,20 +33,7 @@ export function StartArea() {
               <span className="muted">See who it identifies, whether it is valid, its chain, and whether it can log on to a site as a client certificate.</span>
             </span>
           </button>
-          <input
-            ref={input}
-            type="file"
-            multiple
-            accept={ACCEPT}
-            hidden
-            data-testid="start-file-input"
-            aria-label="Open certificate files"
-            onChange={(e) => {
-              const files = Array.from(e.target.files ?? []);
-              e.target.value = '';
-              if (files.length) openCertificates(files);
-            }}
-          />
+          <HiddenFileInput inputRef={input} accept={CERTIFICATE_FILE_TYPES} multiple testId="start-file-input" label="Open certificate files" onFiles={openCertificates} />
         </div>
         <div className="start-more">
           <button type="button" className="start-link" data-testid="start-keys" onClick={() => go('keys')}>

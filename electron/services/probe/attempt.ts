@@ -488,7 +488,8 @@ function stripMs<T extends { ms: number }>(r: T): Omit<T, 'ms'> {
   return rest;
 }
 
-function normaliseVersion(v: string | null): string | null {
+/** OpenSSL's "TLSv1.2" as the report writes versions ("TLS 1.2"); "TLSv1" is TLS 1.0. */
+export function normaliseVersion(v: string | null): string | null {
   if (!v) return null;
   const m = /^TLSv(1(?:\.\d)?)$/.exec(v);
   return m ? `TLS ${m[1] === '1' ? '1.0' : m[1]}` : v;

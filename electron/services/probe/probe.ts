@@ -12,7 +12,7 @@ import type { CertificateSummary } from '../../../shared/model/certificate';
 import type { ProbeAttempt, ProbeAttemptKind, ProbeResult } from '../../../shared/model/probe';
 import { PHA_UNAVAILABLE, probeFindings, summarizeProbe, forcedVersionRefused, type KnownCa } from '../../../shared/probe/findings';
 import { DEFAULT_LIMITS, type DecoderLimits } from '../../../shared/tls/records';
-import { connectAndRecord, describeAttempt, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
+import { connectAndRecord, describeAttempt, normaliseVersion, type AttemptSpec, type ClientCredential, type ProbeTarget } from './attempt';
 import { analyzeServerChain, type PoolItem } from '../../../shared/chain/analyze';
 import type { CommandRunner } from '../../platform/types';
 import { answeredAlready, plan, refusedVersions, type Planned, type TlsChoice } from './plan';
@@ -93,12 +93,6 @@ export function parseTarget(url: string): ProbeTarget {
   if (!host) throw new CertbenchError('bad-input', `"${url.slice(0, 200)}" has no host name`);
   const port = u.port ? Number(u.port) : 443;
   return { host, port, path: `${u.pathname || '/'}${u.search}`, servername: net.isIP(host) ? '' : host };
-}
-
-function normaliseVersion(v: string | null): string | null {
-  if (!v) return null;
-  const m = /^TLSv(1(?:\.\d)?)$/.exec(v);
-  return m ? `TLS ${m[1] === '1' ? '1.0' : m[1]}` : v;
 }
 
 /** A TLS 1.3 connection that got no CertificateRequest and was refused the way post-handshake servers refuse. */

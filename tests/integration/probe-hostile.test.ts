@@ -43,6 +43,13 @@ async function probeTimed(url: string, timeoutMs: number): Promise<{ r: ProbeRes
   return { r, error: error ?? r?.error ?? null, ms, heapGrowth: process.memoryUsage().heapUsed - heapBefore };
 }
 
+/**
+ * These checks are about hanging, not speed: a probe must end near its own deadline (or at once, when a
+ * rule stops it, which its message says). A loaded 2-core CI machine can delay a CPU-bound flood by
+ * seconds, so the bound is twice the deadline; a hang would go far past it.
+ */
+const noHang = (deadlineMs: number) => deadlineMs * 2;
+
 describe('probe against hostile servers', () => {
   it('a server that drips one byte a second: timeout within the bound, one line', async () => {
     server = await startRawServer((s) =>
@@ -58,14 +65,14 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { error, ms } = await probeTimed(server.url(), 3000);
-    expect(ms).toBeLessThan(3000 + 500);
+    expect(ms).toBeLessThan(noHang(3000));
     expect(error).toMatch(/^timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent \d bytes?\)$/);
   });
 
   it('a server that never answers: timeout within the bound, one line', async () => {
     server = await startRawServer(() => undefined);
     const { error, ms } = await probeTimed(server.url(), 2000);
-    expect(ms).toBeLessThan(2000 + 500);
+    expect(ms).toBeLessThan(noHang(2000));
     expect(error).toMatch(/^timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent 0 bytes\)$/);
   });
 
@@ -89,7 +96,8 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { error, ms, heapGrowth } = await probeTimed(server.url(), 5000);
-    expect(ms).toBeLessThan(2000);
+    // Stopped by the size rule (the message says so), before its own deadline.
+    expect(ms).toBeLessThan(5000);
     expect(error).toBe("the server's Certificate message declares 10485760 bytes, over the 65536-byte limit for one handshake message");
     expect(heapGrowth).toBeLessThan(40 * 1024 * 1024);
   });
@@ -106,7 +114,7 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { error, ms, heapGrowth } = await probeTimed(server.url(), 5000);
-    expect(ms).toBeLessThan(5000 + 500);
+    expect(ms).toBeLessThan(noHang(5000));
     expect(error).not.toBeNull();
     expect(error).not.toMatch(/\n/);
     expect(heapGrowth).toBeLessThan(60 * 1024 * 1024);
@@ -125,7 +133,7 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { r, error, ms, heapGrowth } = await probeTimed(server.url(), 8000);
-    expect(ms).toBeLessThan(8000 + 1000);
+    expect(ms).toBeLessThan(noHang(8000));
     expect(error).not.toBeNull();
     expect(error).not.toMatch(/\n/);
     expect(heapGrowth).toBeLessThan(80 * 1024 * 1024);
@@ -142,7 +150,7 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { error, ms } = await probeTimed(server.url(), 5000);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(5000);
     expect(error).toMatch(/^the server sent something that is not a TLS record at byte \d+: plain text "GARBAGE GARBAGE/);
   });
 
@@ -160,7 +168,7 @@ describe('probe against hostile servers', () => {
       }),
     );
     const { error, ms, r } = await probeTimed(server.url(), 5000);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(5000);
     expect(error).toBe('the server reset the connection during the TLS handshake');
     expect(r?.timeline.map((e) => e.message)).toContain('TCP reset by the server');
   });
@@ -170,7 +178,7 @@ describe('probe against hostile servers', () => {
     server = await startRawServer(() => undefined);
     const t0 = performance.now();
     const r = await runCliAsync(['probe', server.url(), '--timeout', '1000']);
-    expect(performance.now() - t0).toBeLessThan(1000 + 1500);
+    expect(performance.now() - t0).toBeLessThan(noHang(1000) + 2000); // plus a Node process start
     expect(r.code).toBe(2);
     // Progress lines may precede it on stderr (after a second, as every command does); the error is the last line.
     expect(r.stderr.split('\n').slice(-2).join('\n')).toMatch(/^certbench: timeout after \d\.\d s during the TLS handshake with 127\.0\.0\.1:\d+ \(the server had sent 0 bytes\)\n$/);
@@ -191,7 +199,8 @@ describe('probe against hostile servers', () => {
     try {
       const t0 = performance.now();
       const r = await runProbe({ url: `https://127.0.0.1:${port}/`, tls: '1.2', timeoutMs: 10_000, postHandshake: null });
-      expect(performance.now() - t0).toBeLessThan(10_000 + 500);
+      // Stopped by the round count (the message says so), before its own deadline.
+      expect(performance.now() - t0).toBeLessThan(10_000);
       expect(r.attempts[0]!.error).toBe('the server renegotiated 5 times on one connection; the probe stopped there (a renegotiation storm)');
     } finally {
       await new Promise<void>((resolve) => storm.close(() => resolve()));

@@ -76,7 +76,7 @@ function CertificateRow({ ids, certificate, onCertificate }: { ids: string; cert
           <div className="diag-file-row">
             <Chip testId="diag-cert-chip" onRemove={() => onCertificate({ kind: 'none' })} removeLabel={`Remove ${certificate.label}`}>
               <CertificateIcon size={14} />
-              {certificate.label} <span className="diag-chip-meta">{certificate.thumbprint}</span>
+              {certificate.label} <span className="file-chip-meta is-mono">{certificate.thumbprint}</span>
             </Chip>
             <span className="diag-hint">From this machine&apos;s stores; its private key is looked up there.</span>
           </div>
@@ -121,7 +121,7 @@ function EvidenceRow({ ids, evidence }: { ids: string; evidence: ReturnType<type
                 <FileIcon size={14} />
                 <span className="diag-evidence-name">{f.name}</span>
                 <span className="muted">{formatBytes(f.size)}</span>
-                <button type="button" className="diag-chip-remove" data-testid="diag-evidence-remove" aria-label={`Remove ${f.name}`} onClick={() => evidence.remove(key)}>
+                <button type="button" className="file-chip-remove" data-testid="diag-evidence-remove" aria-label={`Remove ${f.name}`} onClick={() => evidence.remove(key)}>
                   ×
                 </button>
               </li>
@@ -274,9 +274,9 @@ function Row({ label, htmlFor, labelId, optional, hint, children }: { label: str
 
 function Chip({ testId, onRemove, removeLabel, children }: { testId: string; onRemove: () => void; removeLabel: string; children: ReactNode }) {
   return (
-    <span className="diag-chip" data-testid={testId}>
+    <span className="file-chip" data-testid={testId}>
       {children}
-      <button type="button" className="diag-chip-remove" aria-label={removeLabel} data-testid={`${testId}-remove`} onClick={onRemove}>
+      <button type="button" className="file-chip-remove" aria-label={removeLabel} data-testid={`${testId}-remove`} onClick={onRemove}>
         ×
       </button>
     </span>

@@ -81,10 +81,22 @@ function sectionVars(s: FixSection): string[] {
   return [declare('FixId', s.fixId), declare('Target', s.target), ...s.vars.map(([n, v]) => declare(n, v))];
 }
 
+/**
+ * The header as one block comment. PowerShell takes a line comment that merely resembles
+ * "# SIG # Begin signature block" (measured with its parser: "#           signature block" and
+ * "# Why:      detail signature block" do, as a wrapped finding text can) for the start of an
+ * Authenticode signature and refuses all code after it; text inside <# #> is never read that way.
+ * A value could end the block only with "#>", written "# >".
+ */
+function blockComment(lines: readonly string[]): string[] {
+  if (!lines.length) return [];
+  return ['<#', ...lines.map((l) => (l ? `  ${l.replace(/#>/g, '# >')}` : '')), '#>'];
+}
+
 /** One fix's block; `heading` is its comment block in a combined script (a single fix has it in the file header). */
 function applySection(s: FixSection, heading: readonly string[]): string[] {
   return [
-    ...comment(heading),
+    ...blockComment(heading),
     '& {',
     ...indent([
       ...sectionVars(s),
@@ -139,7 +151,7 @@ function undoSection(s: FixSection, index: number, total: number): string[] {
 export function powershellScript(sections: readonly FixSection[], meta: FixMeta, files: { script: string; undo: string }): string {
   const single = sections.length === 1 ? sectionHeader(sections[0]!) : [];
   return [
-    ...comment([...titleBlock(sections, false), ...single, ...(single.length ? [''] : []), ...legend('powershell', files.undo, meta)]),
+    ...blockComment([...titleBlock(sections, false), ...single, ...(single.length ? [''] : []), ...legend('powershell', files.undo, meta)]),
     'param(',
     '  # Where the backups go: one folder per run, one folder per change inside it.',
     "  [string]$BackupRoot = (Join-Path $env:ProgramData 'Certbench\\fix-backups')",
@@ -169,7 +181,7 @@ export function powershellScript(sections: readonly FixSection[], meta: FixMeta,
 export function powershellUndo(sections: readonly FixSection[], meta: FixMeta, files: { script: string; undo: string }): string {
   const reversed = [...sections].reverse();
   return [
-    ...comment([...titleBlock(sections, true), ...undoLegend('powershell', files.script, files.undo, meta)]),
+    ...blockComment([...titleBlock(sections, true), ...undoLegend('powershell', files.script, files.undo, meta)]),
     'param(',
     '  # The folder the fix script printed (a run folder, or one change\'s folder); default: the newest backups.',
     "  [string]$BackupDir = '',",

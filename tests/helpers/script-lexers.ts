@@ -21,7 +21,7 @@ const PS_DQ = new Set(['"', '\u201C', '\u201D', '\u201E']);
  * PowerShell (about_Quoting_Rules; Tokenizer): `#` at the start of a token comments to the end of
  * the line; any of the five single-quote characters opens a verbatim string in which two quote
  * characters in a row stand for one and nothing else is special; the double quotes open an
- * expandable string. Block comments and here-strings are refused (the generators write none).
+ * expandable string; <# ... #> comments to the first #>. Here-strings are refused (the generators write none).
  */
 export function lexPowerShell(script: string): Lexed {
   const chars = [...script];
@@ -32,7 +32,15 @@ export function lexPowerShell(script: string): Lexed {
   const tokenStart = (k: number) => k === 0 || /[\s;(){}]/.test(chars[k - 1]!);
   while (i < chars.length) {
     const c = chars[i]!;
-    if (c === '<' && chars[i + 1] === '#') throw new Error('block comment: not expected in generated scripts');
+    if (c === '<' && chars[i + 1] === '#') {
+      // A block comment (the fix scripts' header) runs to the first #>; nothing in it is code.
+      let end = i + 2;
+      while (end < chars.length && !(chars[end] === '#' && chars[end + 1] === '>')) end++;
+      if (end >= chars.length) throw new Error('unterminated block comment');
+      i = end + 2;
+      if (!skeleton.endsWith('#<C>')) skeleton += '#<C>';
+      continue;
+    }
     if (c === '@' && (PS_SQ.has(chars[i + 1] ?? '') || PS_DQ.has(chars[i + 1] ?? '')) && chars[i + 2] === '\n') throw new Error('here-string: not expected');
     if (c === '#' && tokenStart(i)) {
       while (i < chars.length && chars[i] !== '\n') i++;

@@ -281,8 +281,10 @@ describe('every generator writes a reviewed change', () => {
       const { script, undo } = fix;
 
       // Header: what and why, the finding and its evidence, who made it and when.
-      expect(script).toMatch(/^(#!\/usr\/bin\/env bash\n)?# Certbench fix: /);
-      for (const line of [`# Fix:      ${c.fixId}`, `# Finding:  ${c.findingId} (`, ': The title of the finding', '# Evidence: netsh: Negotiate Client Certificate : Disabled', '# What:     ', '# Why:      Why it matters, in words a helpdesk user follows.', '# Made by:  Certbench 1.2.3 on 2026-03-17T08:00:00.000Z.']) {
+      // PowerShell's header is one block comment (a line comment can pass for a signature block there).
+      expect(script).toMatch(c.shell === 'powershell' ? /^<#\n {2}Certbench fix: / : /^#!\/usr\/bin\/env bash\n# Certbench fix: /);
+      const lead = c.shell === 'powershell' ? '  ' : '# ';
+      for (const line of [`${lead}Fix:      ${c.fixId}`, `${lead}Finding:  ${c.findingId} (`, ': The title of the finding', `${lead}Evidence: netsh: Negotiate Client Certificate : Disabled`, `${lead}What:     `, `${lead}Why:      Why it matters, in words a helpdesk user follows.`, `${lead}Made by:  Certbench 1.2.3 on 2026-03-17T08:00:00.000Z.`]) {
         expect(script).toContain(line);
       }
       // Strict mode and the elevation check, before anything else runs.
@@ -307,7 +309,7 @@ describe('every generator writes a reviewed change', () => {
       expect(p.verify).toMatch(/VERIFY FAILED|test_or_restore|config_test/);
 
       // The undo: finds the backup (parameter, default the newest), restores, verifies, marks it used.
-      expect(undo).toMatch(/^(#!\/usr\/bin\/env bash\n)?# Certbench undo: /);
+      expect(undo).toMatch(c.shell === 'powershell' ? /^<#\n {2}Certbench undo: / : /^#!\/usr\/bin\/env bash\n# Certbench undo: /);
       expect(undo).toContain(c.shell === 'powershell' ? "[string]$BackupDir = ''," : 'backup_dir=${1:-}');
       expect(undo).toContain(c.shell === 'powershell' ? '$Backup = Find-CertbenchBackup $Target' : 'backup=$(find_backup "$target")');
       expect(undo).toContain('undone.txt');
@@ -325,9 +327,10 @@ describe('every generator writes a reviewed change', () => {
     for (const shell of ['powershell', 'bash'] as const) {
       const c = cases.find((x) => x.fixId === 'store.import-root' && x.shell === shell)!;
       const fix = fixOf(c)!;
-      expect(fix.script).toContain('# WARNING:  CHECK THE FINGERPRINT OUT OF BAND BEFORE RUNNING THIS');
+      const lead = shell === 'powershell' ? '  ' : '# ';
+      expect(fix.script).toContain(`${lead}WARNING:  CHECK THE FINGERPRINT OUT OF BAND BEFORE RUNNING THIS`);
       // The fingerprint is one word: never split, on its own line when it does not fit after the label.
-      expect(fix.script).toMatch(/# WARNING: {2}SHA-256(?: |\n# {11})([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
+      expect(fix.script).toMatch(shell === 'powershell' ? /\n {2}WARNING: {2}SHA-256(?: |\n {12})([0-9A-F]{2}:){31}[0-9A-F]{2}\n/ : /# WARNING: {2}SHA-256(?: |\n# {11})([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
     }
   });
 
@@ -431,13 +434,13 @@ describe('combined scripts', () => {
       ['bash', 'certbench-fixes.sh', 'certbench-fixes-undo.sh'],
     ]);
     const ps = r.combined[0]!.script;
-    expect(ps).toContain('# Certbench fixes: 2 changes, in this order\n#   1. netsh.clientcertnegotiation: ');
-    expect(ps).toContain('#   2. iis.ssl-flags-require: ');
+    expect(ps).toContain('<#\n  Certbench fixes: 2 changes, in this order\n    1. netsh.clientcertnegotiation: ');
+    expect(ps).toContain('\n    2. iis.ssl-flags-require: ');
     expect(ps).not.toContain("$FixId = 'netsh.disabletls13'");
     expect(ps.split("$FixId = 'netsh.clientcertnegotiation'").length).toBe(2);
     expect(ps.indexOf("$FixId = 'netsh.clientcertnegotiation'")).toBeLessThan(ps.indexOf("$FixId = 'iis.ssl-flags-require'"));
     // Every section keeps its own header, check and backup.
-    expect(ps.match(/^# ---- \d\/2 ----$/gm)).toHaveLength(2);
+    expect(ps.match(/^ {2}---- \d\/2 ----$/gm)).toHaveLength(2);
     expect(ps.match(/\$Backup = New-CertbenchBackup \$FixId \$Target/g)).toHaveLength(2);
     expect(ps.match(/^param\(/gm)).toHaveLength(1);
   });
@@ -445,7 +448,7 @@ describe('combined scripts', () => {
   it('the undo restores in reverse order, each section on its own', () => {
     for (const c of r.combined) {
       const ids = [...c.undo.matchAll(/^# ---- undo \d\/\d: (\S+) ----$/gm)].map((m) => m[1]);
-      const forward = [...c.script.matchAll(/^# {3}\d\. (\S+): /gm)].map((m) => m[1]);
+      const forward = [...c.script.matchAll(/^(?:# {3}| {4})\d\. (\S+): /gm)].map((m) => m[1]);
       expect(ids).toEqual([...forward].reverse());
     }
     expect(r.combined[1]!.undo.indexOf("fix_id='store.move-non-self-signed'")).toBeLessThan(r.combined[1]!.undo.indexOf("fix_id='key.grant-read'"));

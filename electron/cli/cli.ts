@@ -12,10 +12,9 @@ export { EXIT };
  * document on stdout, nothing else); exit 0 on success, 1 when a diagnosis found errors, 2 on bad
  * usage or input with one line per problem on stderr.
  *
- * Start time: the build makes one bundle per command (commands.json; scripts/build.mjs), each with
- * only that command's module, and dist/cli.cjs (start.ts) loads the one the first word names, or the
- * bundle of all of them for help and unknown words. A command that reads nothing of the machine
- * (inspect) is built without the services.
+ * Start time: dist/cli.cjs (start.ts) answers --version alone, runs inspect from a bundle without the
+ * services, and every other command from one bundle whose command modules are evaluated only when
+ * named (lazy.ts, commands.json); both bundles are compiled through V8's code cache (code-cache.ts).
  */
 export type Register = (program: Command, io: CliIo) => void;
 

@@ -2,8 +2,9 @@ import { main, type Register } from './cli';
 import commands from './commands.json';
 
 /**
- * dist/cli/main.mjs: the command line as ES module chunks (esbuild splits only ES modules), each
- * command's module loaded when that command runs, the services only when it uses the machine.
+ * dist/cli/commands.cjs: every command but inspect in one CommonJS file, each command's modules
+ * evaluated when that command runs (esbuild keeps a dynamic import() lazy inside one bundle), the
+ * services only when it uses the machine.
  * Help and a word that names no command load every module, so help lists them all (in the order of
  * commands.json) and commander still suggests the nearest name.
  */

@@ -3,7 +3,8 @@
 // each stage's own logic lives in its module (diagnose-revocation.ts, shared/probe, shared/server).
 import os from 'node:os';
 import { base64 } from '@peculiar/utils';
-import { MAX_INPUT_FILE_BYTES, type DiagnoseInput } from '../../shared/contract';
+import type { DiagnoseInput } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../shared/input-limits';
 import { recognizeEvidence } from '../../shared/server/recognize';
 import { decodeText } from '../../shared/server/text-decode';
 import { readContainer } from '../../shared/cert/containers';

@@ -1,4 +1,5 @@
-import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
+import type { Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../shared/input-limits';
 import { inspectFiles, type InspectInput } from '../../shared/cert/inspect';
 import { CertbenchError } from '../../shared/errors';
 import type { Work } from './work';

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_INPUT_FILE_BYTES, type Res } from '../../shared/contract';
+import type { Res } from '../../shared/contract';
+import { MAX_INPUT_FILE_BYTES } from '../../shared/input-limits';
 import { CertificateIndex, readContainer, thumbprint } from '../../shared/cert/containers';
 import { summarizeCertificate } from '../../shared/cert/summarize';
 import { CertbenchError } from '../../shared/errors';

@@ -316,7 +316,7 @@ function eventsFromCsv(text: string, source: string): SchannelEvent[] {
   return out;
 }
 
-const DETAIL_LABEL = /^\s*(Log Name|Source|Date|Event ID|Task Category|Level|Keywords|User|Computer|Description|OpCode|Protokollname|Quelle|Datum|Ereignis-ID|Aufgabenkategorie|Ebene|Schlüsselwörter|Benutzer|Computer|Beschreibung):\s*(.*)$/i;
+const DETAIL_LABEL = /^\s*(Log Name|Source|Date|Event ID|Task Category|Level|Keywords|User|Computer|Description|OpCode|Protokollname|Quelle|Datum|Ereignis-ID|Aufgabenkategorie|Ebene|Schl\u00fcsselw\u00f6rter|Benutzer|Computer|Beschreibung):\s*(.*)$/i;
 
 /** Event Viewer's "Copy details as text" form (reference 9's verbatim 36870 example). */
 function eventsFromDetails(text: string): SchannelEvent[] {

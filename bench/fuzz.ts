@@ -8,7 +8,8 @@ import { inspectFileBytes } from '../shared/cert/inspect';
  * Mutation fuzzer over the inputs users bring: DER and PEM certificates and PKCS#12 files,
  * mutated by byte flips, cuts, insertions, length-field edits and duplicated slices. Every case must
  * end in a result or one one-line error naming the file: an uncaught exception, a multi-line message
- * or a case slower than 100 ms is a failure. Seeded, so a failing case can be replayed.
+ * or a case slower than 100 ms (its fastest of three runs) is a failure. Seeded, so a failing case can
+ * be replayed.
  */
 export interface FuzzReport {
   cases: number;
@@ -90,14 +91,23 @@ export async function fuzz(total: number, seed = 20261123, onProgress?: (done: n
   for (let i = 0; i < total; i++) {
     const [name, input, password] = kinds[i % kinds.length]!;
     const bytes = mutate(input, rnd);
-    const t0 = performance.now();
-    try {
-      const r = await inspectFileBytes(name, bytes, new Date(), 16 * 1024 * 1024, password);
-      if (r.error && (!r.error.message.startsWith(`${name}: `) || r.error.message.includes('\n'))) report.badMessages++;
-    } catch {
-      report.uncaught++;
-    }
-    const ms = performance.now() - t0;
+    const once = async () => {
+      const t0 = performance.now();
+      try {
+        const r = await inspectFileBytes(name, bytes, new Date(), 16 * 1024 * 1024, password);
+        if (r.error && (!r.error.message.startsWith(`${name}: `) || r.error.message.includes('\n'))) return { ms: performance.now() - t0, bad: true, uncaught: false };
+      } catch {
+        return { ms: performance.now() - t0, bad: false, uncaught: true };
+      }
+      return { ms: performance.now() - t0, bad: false, uncaught: false };
+    };
+    const first = await once();
+    if (first.bad) report.badMessages++;
+    if (first.uncaught) report.uncaught++;
+    let ms = first.ms;
+    // A slow case is timed twice more and counts by its fastest run: an input that is slow to read is
+    // slow every time, a pause of a loaded machine (or a collection) is not.
+    for (let again = 0; again < 2 && ms > 100; again++) ms = Math.min(ms, (await once()).ms);
     report.slowest = Math.max(report.slowest, ms);
     if (ms > 100) report.over100ms++;
     report.cases++;

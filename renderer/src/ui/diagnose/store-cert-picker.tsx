@@ -71,25 +71,18 @@ export function StoreCertPicker({ onPick, onCancel }: { onPick: (thumbprint: str
           Cancel
         </button>
       </div>
-      {progress && !listing && <p className="muted">Reading this machine&apos;s certificate stores…</p>}
-      {error && (
-        <p className="error-line" role="alert">
-          The stores could not be read: {error}
-        </p>
-      )}
-      {listing && (
-        <StoreSuggestions
-          matches={matches}
-          max={MAX_SUGGESTIONS}
-          emptyText={
-            clientOnly
-              ? 'No client-authentication certificate matches. Clear the tick to see every certificate, or add the folder that holds it under Certificates and stores.'
-              : 'No certificate matches.'
-          }
-          onPick={(r) => onPick(r.cert.summary.thumbprintSha1, r.subject)}
-          testIds={{ item: 'diag-store-suggestion', count: 'diag-store-count' }}
-        />
-      )}
+      <StoreSuggestions
+        state={{ listing, progress, error }}
+        matches={matches}
+        max={MAX_SUGGESTIONS}
+        emptyText={
+          clientOnly
+            ? 'No client-authentication certificate matches. Clear the tick to see every certificate, or add the folder that holds it under Certificates and stores.'
+            : 'No certificate matches.'
+        }
+        onPick={(r) => onPick(r.cert.summary.thumbprintSha1, r.subject)}
+        testIds={{ item: 'diag-store-suggestion', count: 'diag-store-count', progress: 'diag-store-progress' }}
+      />
     </div>
   );
 }

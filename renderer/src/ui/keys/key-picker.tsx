@@ -65,25 +65,18 @@ export function KeyPicker({ onPick }: { onPick: (target: KeyTarget) => void }) {
             <span>Only with a private key</span>
           </label>
         </div>
-        {progress && !listing && <p className="muted">Reading the stores…</p>}
-        {error && (
-          <p className="error-line" role="alert">
-            The stores could not be read: {error}
-          </p>
-        )}
-        {listing && (
-          <StoreSuggestions
-            matches={matches}
-            max={MAX_SUGGESTIONS}
-            emptyText={
-              withKey
-                ? 'No certificate with a private key matches. Add the folder that holds it under Certificates and stores › Local stores, or give the file below.'
-                : 'No certificate matches.'
-            }
-            onPick={(r) => onPick({ kind: 'thumbprint', thumbprint: r.cert.summary.thumbprintSha1, label: r.subject })}
-            testIds={{ list: 'key-suggestions', item: 'key-suggestion', count: 'key-suggestions-count' }}
-          />
-        )}
+        <StoreSuggestions
+          state={{ listing, progress, error }}
+          matches={matches}
+          max={MAX_SUGGESTIONS}
+          emptyText={
+            withKey
+              ? 'No certificate with a private key matches. Add the folder that holds it under Certificates and stores › Local stores, or give the file below.'
+              : 'No certificate matches.'
+          }
+          onPick={(r) => onPick({ kind: 'thumbprint', thumbprint: r.cert.summary.thumbprintSha1, label: r.subject })}
+          testIds={{ list: 'key-suggestions', item: 'key-suggestion', count: 'key-suggestions-count', progress: 'key-stores-progress' }}
+        />
       </div>
 
       <form className="picker-part" onSubmit={submitPath}>

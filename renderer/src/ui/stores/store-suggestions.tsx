@@ -1,3 +1,5 @@
+import { ProgressBar } from '../common/progress-bar';
+import type { StoreListingState } from './store-listing';
 import type { StoreRow } from './store-rows';
 import './stores.css';
 
@@ -5,10 +7,39 @@ const KEY_WORD = { yes: 'private key found', missing: 'private key missing', no:
 
 /**
  * Certificates of the local stores offered as choices (Diagnose's "from this machine's stores" and the
- * Private keys picker): the first `max` matches as buttons, then how many matched, so a long listing
- * asks for a narrower search instead of a long scroll. `emptyText` says what to do when none matches.
+ * Private keys picker), with the listing's own state: its progress while the stores are read, why they
+ * could not be, then the first `max` matches as buttons and how many matched, so a long listing asks
+ * for a narrower search instead of a long scroll. `emptyText` says what to do when none matches.
  */
 export function StoreSuggestions({
+  state,
+  matches,
+  max,
+  emptyText,
+  onPick,
+  testIds,
+}: {
+  state: Pick<StoreListingState, 'listing' | 'progress' | 'error'>;
+  matches: readonly StoreRow[];
+  max: number;
+  emptyText: string;
+  onPick: (row: StoreRow) => void;
+  testIds: { list?: string; item: string; count: string; progress: string };
+}) {
+  return (
+    <>
+      {state.progress && !state.listing && <ProgressBar progress={state.progress} what="Reading the certificate stores" testId={testIds.progress} indeterminate />}
+      {state.error && (
+        <p className="error-line" role="alert">
+          The stores could not be read: {state.error}
+        </p>
+      )}
+      {state.listing && <Matches matches={matches} max={max} emptyText={emptyText} onPick={onPick} testIds={testIds} />}
+    </>
+  );
+}
+
+function Matches({
   matches,
   max,
   emptyText,

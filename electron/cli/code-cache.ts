@@ -86,11 +86,21 @@ function writeEntry(folder: string, file: string, data: Buffer): void {
 
 /** Runs the CommonJS bundle `bundle` as require() would, through the code cache. */
 export function requireWithCodeCache(bundle: string, options: CodeCacheOptions): LoadedBundle {
-  const bytes = fs.readFileSync(bundle);
+  // The key's size and time from the very file read (one descriptor): a build renaming a new bundle
+  // into place between a stat and a read could otherwise file the old code under the new key.
+  const fd = fs.openSync(bundle, 'r');
+  let bytes: Buffer;
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(fd);
+    bytes = fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   // An all-ASCII bundle (the build's is: esbuild escapes non-ASCII text) is read as one-byte text, a
   // copy; UTF-8 decoding of 3 MB took 5-15 ms and made V8 hold the source as two-byte text.
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const where = codeCacheEntry(options.folder, bundle, fs.statSync(bundle), options.purpose);
+  const where = codeCacheEntry(options.folder, bundle, stat, options.purpose);
   const read = readEntry(where);
   const script = new vm.Script(Module.wrap(source), { filename: bundle, ...('data' in read ? { cachedData: read.data } : {}) });
   if ('problem' in read && read.problem !== 'absent') {

@@ -397,6 +397,23 @@ function rejectedCertificateFindings(ctx: ProbeContext): Finding[] {
       );
       continue;
     }
+    // Any other fatal alert after the certificate, with no answer: a refusal too, though the alert does not name the reason.
+    const other = sent && !a.http ? a.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && (x.ms ?? 0) >= sent.ms) : undefined;
+    if (other) {
+      addRefusal(
+        `alert ${other.code}`,
+        () => ({
+          title: `The server ended the handshake after the client certificate, with alert ${other.description}`,
+          detail: `After the client sent its certificate the server ended the handshake with fatal alert ${other.code} (${other.description}), which does not say what was wrong. ${OTHER_ALERT_HINTS[other.code] ?? 'The server\'s log says why.'} On IIS the System log shows the reason as Schannel event 36887/36888 with the same alert number.`,
+        }),
+        [
+          { kind: 'attempt', text: a.label },
+          { kind: 'message', text: `${sent!.ms} ms client: ${sent!.message}` },
+          { kind: 'alert', text: `${other.ms ?? '?'} ms server: Alert (fatal): ${other.description} (${other.code})` },
+        ],
+      );
+      continue;
+    }
     const http = a.http;
     // IIS's 403.7/13/16/17 have findings of their own below; any other refusal in HTTP is said here.
     if (!http || !HTTP_REFUSALS.has(http.status) || (http.status === 403 && http.subStatus !== null && http.subStatus in SUB_STATUS)) continue;
@@ -503,6 +520,12 @@ const ALERT_HINTS: Record<number, string> = {
   48: 'unknown_ca: the server does not trust the CA that issued it; send the chain or add the CA to the server\'s trusted store.',
   49: 'access_denied: the certificate is valid but not allowed (mapping or authorisation).',
   116: 'certificate_required: the server needs a certificate and received none.',
+};
+
+/** What an alert outside 42-49 means when it ends the handshake right after the client's certificate. */
+const OTHER_ALERT_HINTS: Record<number, string> = {
+  51: 'decrypt_error there means the certificate\'s proof of its key (CertificateVerify, RFC 8446 4.4.3) did not verify: the private key does not belong to the certificate, or the server refused its signature algorithm.',
+  80: 'GnuTLS answers internal_error when the client certificate does not verify against its trusted CAs (measured with gnutls-serv); other servers\' logs say why.',
 };
 
 const SUB_STATUS = {

@@ -149,6 +149,18 @@ export function isCertificateRejectionAlert(code: number): boolean {
   return (code >= 42 && code <= 49) || code === 116;
 }
 
+/**
+ * Alerts a server ends the handshake with when it requires a client certificate and the client's
+ * Certificate message was empty. RFC 8446 4.4.2.4 names certificate_required (116) for TLS 1.3; RFC
+ * 5246 7.4.6 allows handshake_failure (40) under TLS 1.2, which OpenSSL sends; stacks differ there:
+ * GnuTLS sends decode_error (50, measured against gnutls-serv --require-client-cert), Go's crypto/tls
+ * and Java's JSSE bad_certificate (42), SSL 3.0 stacks no_certificate (41). Only after an empty
+ * Certificate do these mean "a certificate is required".
+ */
+export function isMissingCertificateAlert(code: number): boolean {
+  return code === 40 || code === 41 || code === 42 || code === 50 || code === 116;
+}
+
 const VERSION_NAMES: Readonly<Record<number, string>> = {
   0x0300: 'SSL 3.0',
   0x0301: 'TLS 1.0',

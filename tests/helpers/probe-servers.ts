@@ -354,6 +354,52 @@ async function startNginxOn(binary: string, pki: ProbePki, sites: NginxSite[], p
   };
 }
 
+export function findGnutlsServ(): string | null {
+  for (const b of ['/usr/bin/gnutls-serv', '/usr/local/bin/gnutls-serv']) if (fs.existsSync(b)) return b;
+  return null;
+}
+
+/**
+ * GnuTLS's test server (`gnutls-serv --http`, package gnutls-bin): another TLS stack than the OpenSSL
+ * of Node, nginx and Apache. `require` asks for a client certificate and refuses the handshake without
+ * one (--require-client-cert), `optional` asks and verifies one if sent (--verify-client-cert). It
+ * cannot listen on port 0 and say which it got, and on a taken port it says "bind() failed" and stays
+ * up without listening: a lost race is retried with another port.
+ */
+export async function startGnutlsServer(binary: string, pki: ProbePki, verify: 'require' | 'optional'): Promise<RunningServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(binary, ['--http', '--x509certfile', pki.files.serverCert, '--x509keyfile', pki.files.serverKey, '--x509cafile', pki.files.caBundle, verify === 'require' ? '--require-client-cert' : '--verify-client-cert', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gnutls-serv did not listen on ${port} within 10 s: ${out.trim().split('\n').pop() ?? ''}`)), 10_000);
+      const onData = (d: Buffer) => {
+        if (out.length < 1 << 16) out += d.toString();
+        if (/bind\(\) failed/.test(out)) finish(false);
+        else if (new RegExp(`IPv4 \\S+ port ${port}\\.\\.\\.done`).test(out)) finish(true);
+      };
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        resolve(ok);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`gnutls-serv exited (${code}) before listening: ${out.trim().split('\n').pop() ?? ''}`));
+      });
+    }).catch(async (err: Error) => {
+      await stopChild(child);
+      throw err;
+    });
+    if (listening) return { port, url: (p = '/') => `https://127.0.0.1:${port}${p}`, close: () => stopChild(child) };
+    await stopChild(child);
+    if (attempt >= 3) throw new Error(`gnutls-serv: port ${port} taken, three times over`);
+  }
+}
+
 /** A node:net server whose connection handler misbehaves on purpose (hostile-server suite). */
 export async function startRawServer(onConnection: (socket: net.Socket) => void): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();

@@ -5,14 +5,15 @@ import { loadClientCredential } from '../../electron/services/probe/client-cert'
 import type { ClientCredential } from '../../electron/services/probe/attempt';
 import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
-import { caListBytes, findNginx, makeProbePki, requireTool, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
+import { caListBytes, findGnutlsServ, findNginx, makeProbePki, requireTool, startGnutlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
 
 /**
  * The probe against real servers started by the test with generated configurations in temporary
  * folders on free ports: `openssl s_server` (-verify / -Verify), nginx (ssl_verify_client on, optional,
- * optional_no_ca, a 300-name ssl_client_certificate) and Apache (per-Location SSLVerifyClient:
- * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3). Under CI=true a missing
+ * optional_no_ca, a 300-name ssl_client_certificate), Apache (per-Location SSLVerifyClient:
+ * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3) and GnuTLS's gnutls-serv
+ * (another TLS stack: its own alerts and record layout). Under CI=true a missing
  * tool fails; elsewhere the suite is skipped with the package to install.
  */
 const opensslMissing = requireOpenssl();
@@ -21,6 +22,8 @@ const nginx = findNginx();
 const nginxMissing = requireTool(nginx, 'nginx');
 const apache = findApache();
 const apacheMissing = requireTool(apache ? apache.binary : null, 'apache2');
+const gnutls = findGnutlsServ();
+const gnutlsMissing = requireTool(gnutls, 'gnutls-bin');
 
 const attempt = (r: ProbeResult, kind: ProbeAttempt['kind']) => {
   const a = r.attempts.find((x) => x.kind === kind);
@@ -68,12 +71,13 @@ describe.skipIf(opensslMissing !== null)('probe against openssl s_server', () =>
       expect(v13.clientAuth.mode).toBe('handshake');
       expect(v13.http).toBeNull();
       expect(v13.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 116, description: 'certificate_required' });
-      expect(v13.error).toBe('the server ended the connection with alert certificate_required (116)');
+      expect(v13.error).toBe('the server ended the connection with alert certificate_required (116) right after the client sent no certificate: it requires one');
       expect(v13.timeline.map((e) => `${e.from}${e.encrypted ? '*' : ''} ${e.message}`)).toEqual(
         expect.arrayContaining(['client* Certificate (empty: no certificate sent)', 'server* Alert (fatal): certificate_required']),
       );
       const v12 = attempt(r, 'tls1.2');
       expect(v12.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 40, description: 'handshake_failure' });
+      expect(v12.error).toBe('the server ended the connection with alert handshake_failure (40) right after the client sent no certificate: it requires one');
       expect(v12.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
       expect(attempt(r, 'client-certificate')).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
     } finally {
@@ -199,5 +203,64 @@ describe.skipIf(opensslMissing !== null || apacheMissing !== null)(`probe agains
     expect(over12).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
     const over13 = attempt(r, 'post-handshake-client-certificate');
     expect(over13).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+  });
+});
+
+describe.skipIf(opensslMissing !== null || gnutlsMissing !== null)(`probe against GnuTLS (gnutls-serv)${gnutlsMissing ? ` (${gnutlsMissing})` : ''}`, () => {
+  it('--require-client-cert: asks in the handshake with its CA file; without a certificate TLS 1.2 ends with decode_error, said as "requires one"; the certificate is accepted', async () => {
+    const s = await startGnutlsServer(gnutls!, pki, 'require');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      expect(r.clientAuth.mode).toBe('handshake');
+      const v12 = attempt(r, 'tls1.2');
+      expect(v12.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+      expect(v12.clientAuth.certificateRequest?.caNamesBytes).toBe(caListBytes([pki.intermediate, pki.root]));
+      // GnuTLS's answer to an empty Certificate under TLS 1.2 (OpenSSL's is handshake_failure, above).
+      expect(v12.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 50, description: 'decode_error' });
+      expect(v12.error).toBe('the server ended the connection with alert decode_error (50) right after the client sent no certificate: it requires one');
+      const v13 = r.attempts.find((a) => a.tls.version === 'TLS 1.3' && !a.clientCertificate.presented)!;
+      expect(v13.error).toBe('the server ended the connection with alert certificate_required (116) right after the client sent no certificate: it requires one');
+      const withCert = attempt(r, 'client-certificate');
+      expect(withCert).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+      expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--verify-client-cert: asks, answers without a certificate, and accepts the certificate', async () => {
+    const s = await startGnutlsServer(gnutls!, pki, 'optional');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      for (const kind of ['tls1.2', 'tls1.3'] as const) {
+        const a = r.attempts.find((x) => x.kind === kind || (kind === 'tls1.3' && x.tls.version === 'TLS 1.3' && !x.clientCertificate.presented))!;
+        expect(a.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+        expect(a.http?.status).toBe(200);
+      }
+      expect(attempt(r, 'client-certificate')).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('--require-client-cert with a certificate from another CA: refused with internal_error, which a finding says is a refusal after the certificate', async () => {
+    const s = await startGnutlsServer(gnutls!, pki, 'require');
+    try {
+      const stranger = await loadClientCredential({ fileName: 'other.pem', bytes: Buffer.from(pki.otherRoot.pem + pki.otherRoot.keyPem) });
+      for (const tls of ['1.2', '1.3'] as const) {
+        const r = await runProbe({ url: s.url(), tls, timeoutMs: 10_000, client: stranger });
+        const a = attempt(r, 'client-certificate');
+        expect(a.clientCertificate).toMatchObject({ presented: true, accepted: false });
+        const alert = a.alerts.find((x) => x.from === 'server' && x.level === 'fatal');
+        // GnuTLS names no certificate problem: internal_error, for a certificate its CA file does not verify.
+        expect(alert).toMatchObject({ code: 80, description: 'internal_error' });
+        const f = r.findings.find((x) => x.id === 'server.rejected-certificate');
+        expect(f?.title).toBe('The server ended the handshake after the client certificate, with alert internal_error');
+        expect(f?.detail).toContain('GnuTLS answers internal_error when the client certificate does not verify');
+        expect(f?.severity).toBe('error');
+      }
+    } finally {
+      await s.close();
+    }
   });
 });

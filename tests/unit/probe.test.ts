@@ -128,6 +128,26 @@ describe('probe findings (pure rules)', () => {
     expect(probeFindings({ attempts: [notPresented] }).find((x) => x.id === 'server.rejected-certificate')).toBeUndefined();
   });
 
+  it('any other fatal alert after the certificate, with no answer, is a refusal that says the alert names no reason; one before the certificate is not', () => {
+    const presentedWith = (code: number, description: string, ms: number, http: ProbeAttempt['http'] = null) =>
+      att({
+        kind: 'client-certificate',
+        alerts: [{ from: 'server', level: 'fatal', code, description, ms }],
+        timeline: [{ ms: 10, from: 'client', encrypted: true, message: 'Certificate (1 certificate)' }],
+        clientCertificate: { presented: true, accepted: false, thumbprint: 'AB' },
+        http,
+      });
+    const key = probeFindings({ attempts: [presentedWith(51, 'decrypt_error', 11)] }).find((x) => x.id === 'server.rejected-certificate')!;
+    expect(key.title).toBe('The server ended the handshake after the client certificate, with alert decrypt_error');
+    expect(key.detail).toContain('the private key does not belong to the certificate');
+    expect(key.evidence.map((e) => e.text)).toEqual(['client-certificate', '10 ms client: Certificate (1 certificate)', '11 ms server: Alert (fatal): decrypt_error (51)']);
+    const unknown = probeFindings({ attempts: [presentedWith(90, 'user_canceled', 11)] }).find((x) => x.id === 'server.rejected-certificate')!;
+    expect(unknown.detail).toContain("which does not say what was wrong. The server's log says why.");
+    expect(probeFindings({ attempts: [presentedWith(80, 'internal_error', 9)] }).find((x) => x.id === 'server.rejected-certificate')).toBeUndefined();
+    const answered = presentedWith(80, 'internal_error', 11, { status: 200, subStatus: null, reason: 'OK' });
+    expect(probeFindings({ attempts: [answered] }).find((x) => x.id === 'server.rejected-certificate')).toBeUndefined();
+  });
+
   it('maps IIS sub-status 7, 13, 16 and 17 to their findings, judged on the certificate attempt when there is one', () => {
     const with403 = (sub: number, kind: ProbeAttempt['kind'] = 'tls1.2') => att({ kind, http: { status: 403, subStatus: sub, reason: 'Forbidden' } });
     for (const sub of [7, 13, 16, 17]) expect(ids(probeFindings({ attempts: [with403(sub)] }))).toContain(`http.403.${sub}`);

@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { TlsStreamDecoder } from '../../../shared/tls/decoder';
 import type { DecodeError, DecoderLimits } from '../../../shared/tls/records';
-import { isCertificateRejectionAlert } from '../../../shared/tls/names';
+import { isCertificateRejectionAlert, isMissingCertificateAlert } from '../../../shared/tls/names';
 import { opensslWords } from '../../../shared/tls/openssl-errors';
 import type { ClientAuthMode, ProbeAttempt, TimelineEntry } from '../../../shared/model/probe';
 import { buildRequest, httpResult, ResponseReader, type ParsedResponse } from './http';
@@ -419,6 +419,12 @@ function tlsErrorWords(err: NodeJS.ErrnoException): string {
   return opensslWords(text).trim() || 'TLS error';
 }
 
+/** The server's fatal alert followed the client's empty Certificate (no certificate sent at all) and is one stacks send for a missing certificate. */
+function endedForNoCertificate(analysis: SessionAnalysis, fatal: { code: number; ms?: number | null }): boolean {
+  const none = analysis.clientCertificates.find((c) => c.count === 0 && c.afterRequest);
+  return none !== undefined && !analysis.clientCertificates.some((c) => c.count > 0) && (fatal.ms ?? 0) >= none.ms && isMissingCertificateAlert(fatal.code);
+}
+
 /** Decode a recorded attempt into the reported shape. */
 export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: ProbeAttempt; analysis: SessionAnalysis } {
   const analysis = analyzeSession(raw.chunks, raw.keylog, spec.limits);
@@ -433,7 +439,7 @@ export function describeAttempt(spec: AttemptSpec, raw: RawAttempt): { attempt: 
 
   let error: string | null = raw.stopReason;
   if (!error && !http) {
-    if (serverFatal) error = `the server ended the connection with alert ${serverFatal.description} (${serverFatal.code})`;
+    if (serverFatal) error = `the server ended the connection with alert ${serverFatal.description} (${serverFatal.code})${endedForNoCertificate(analysis, serverFatal) ? ' right after the client sent no certificate: it requires one' : ''}`;
     else if (clientFatal) error = `the client gave up with alert ${clientFatal.description} (${clientFatal.code}): ${raw.socketError ? tlsErrorWords(raw.socketError) : 'see the timeline'}`;
     else if (raw.reset) error = raw.requestSent ? 'the server reset the connection after the request, before answering' : 'the server reset the connection during the TLS handshake';
     else if (raw.socketError) error = tlsErrorWords(raw.socketError);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -228,13 +228,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * `openssl s_server` on a port the kernel chooses: `-accept 127.0.0.1:0` binds port 0 and prints
- * "ACCEPT 127.0.0.1:PORT" (OpenSSL 3), so no port is found free first and raced for. Resolves once
- * that line is printed (it follows the listen call); rejects when the server exits or is silent for
- * `timeoutMs`. Whatever it prints afterwards is kept for `output()`, bounded.
+ * A server process that listens on a port the kernel chooses and prints it: resolves once `said`
+ * matches what it printed (group 1 is the port), so no port is found free first and raced for;
+ * rejects when it exits or is silent for `timeoutMs`. Whatever it prints afterwards is kept for
+ * `output()`, bounded.
  */
-export function startSServer(args: string[], timeoutMs = 10_000): Promise<{ port: number; child: ChildProcess; output: () => string; close: () => Promise<void> }> {
-  const child = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startSayingPort(command: string, args: string[], said: RegExp, timeoutMs: number): Promise<{ port: number; child: ChildProcess; output: () => string; close: () => Promise<void> }> {
+  const what = path.basename(command) === 'openssl' ? `openssl ${args[0]}` : path.basename(command);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
     if (out.length < 1 << 20) out += d.toString();
@@ -244,10 +245,10 @@ export function startSServer(args: string[], timeoutMs = 10_000): Promise<{ port
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`openssl s_server did not say its port within ${timeoutMs} ms: ${out.trim().split('\n').pop() ?? ''}`));
+      reject(new Error(`${what} did not say its port within ${timeoutMs} ms: ${out.trim().split('\n').pop() ?? ''}`));
     }, timeoutMs);
     const onData = () => {
-      const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(out);
+      const m = said.exec(out);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
@@ -256,9 +257,17 @@ export function startSServer(args: string[], timeoutMs = 10_000): Promise<{ port
     child.stdout!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`openssl s_server exited (${code}) before listening: ${out.trim().split('\n').pop() ?? ''}`));
+      reject(new Error(`${what} exited (${code}) before listening: ${out.trim().split('\n').pop() ?? ''}`));
     });
   });
+}
+
+/**
+ * `openssl s_server` on a port the kernel chooses: `-accept 127.0.0.1:0` binds port 0 and prints
+ * "ACCEPT 127.0.0.1:PORT" (OpenSSL 3) once it listens.
+ */
+export function startSServer(args: string[], timeoutMs = 10_000): Promise<{ port: number; child: ChildProcess; output: () => string; close: () => Promise<void> }> {
+  return startSayingPort('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], /ACCEPT 127\.0\.0\.1:(\d+)/, timeoutMs);
 }
 
 /** `openssl s_server -www` with -verify (asks, optional) or -Verify (requires) and the CA bundle as the list sent. */
@@ -398,6 +407,30 @@ export async function startGnutlsServer(binary: string, pki: ProbePki, verify: '
     await stopChild(child);
     if (attempt >= 3) throw new Error(`gnutls-serv: port ${port} taken, three times over`);
   }
+}
+
+export function findGo(): string | null {
+  for (const b of ['/usr/bin/go', '/usr/lib/go/bin/go', '/usr/local/go/bin/go']) if (fs.existsSync(b)) return b;
+  return null;
+}
+
+let goServer: Promise<string> | null = null;
+
+/** tests/fixtures/go-tls-server built once per test process into a temporary folder (Go's build cache makes later builds quick). */
+function buildGoTlsServer(go: string): Promise<string> {
+  goServer ??= new Promise((resolve, reject) => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-go-')), 'go-tls-server');
+    const source = path.resolve(__dirname, '..', 'fixtures', 'go-tls-server', 'main.go');
+    execFile(go, ['build', '-o', out, source], { timeout: 180_000 }, (err, _stdout, stderr) => (err ? reject(new Error(`go build ${source}: ${String(stderr).trim() || err.message}`)) : resolve(out)));
+  });
+  return goServer;
+}
+
+/** A server on Go's crypto/tls (tests/fixtures/go-tls-server): RequireAndVerifyClientCert, VerifyClientCertIfGiven or RequestClientCert with the CA bundle. */
+export async function startGoTlsServer(go: string, pki: ProbePki, mode: 'require' | 'verify-if-given' | 'request'): Promise<RunningServer> {
+  const binary = await buildGoTlsServer(go);
+  const s = await startSayingPort(binary, [pki.files.serverCert, pki.files.serverKey, pki.files.caBundle, mode], /LISTENING (\d+)/, 10_000);
+  return { port: s.port, url: (p = '/') => `https://127.0.0.1:${s.port}${p}`, close: s.close };
 }
 
 /** A node:net server whose connection handler misbehaves on purpose (hostile-server suite). */

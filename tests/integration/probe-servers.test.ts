@@ -5,15 +5,16 @@ import { loadClientCredential } from '../../electron/services/probe/client-cert'
 import type { ClientCredential } from '../../electron/services/probe/attempt';
 import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
-import { caListBytes, findGnutlsServ, findNginx, makeProbePki, requireTool, startGnutlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
+import { caListBytes, findGnutlsServ, findGo, findNginx, makeProbePki, requireTool, startGnutlsServer, startGoTlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
 
 /**
  * The probe against real servers started by the test with generated configurations in temporary
  * folders on free ports: `openssl s_server` (-verify / -Verify), nginx (ssl_verify_client on, optional,
  * optional_no_ca, a 300-name ssl_client_certificate), Apache (per-Location SSLVerifyClient:
- * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3) and GnuTLS's gnutls-serv
- * (another TLS stack: its own alerts and record layout). Under CI=true a missing
+ * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3), and two other TLS
+ * stacks with their own alerts and record layout: GnuTLS's gnutls-serv and Go's crypto/tls
+ * (tests/fixtures/go-tls-server, as Caddy and Traefik answer client certificates). Under CI=true a missing
  * tool fails; elsewhere the suite is skipped with the package to install.
  */
 const opensslMissing = requireOpenssl();
@@ -24,6 +25,8 @@ const apache = findApache();
 const apacheMissing = requireTool(apache ? apache.binary : null, 'apache2');
 const gnutls = findGnutlsServ();
 const gnutlsMissing = requireTool(gnutls, 'gnutls-bin');
+const go = findGo();
+const goMissing = requireTool(go, 'golang-go');
 
 const attempt = (r: ProbeResult, kind: ProbeAttempt['kind']) => {
   const a = r.attempts.find((x) => x.kind === kind);
@@ -259,6 +262,57 @@ describe.skipIf(opensslMissing !== null || gnutlsMissing !== null)(`probe agains
         expect(f?.detail).toContain('GnuTLS answers internal_error when the client certificate does not verify');
         expect(f?.severity).toBe('error');
       }
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe.skipIf(opensslMissing !== null || goMissing !== null)(`probe against Go's crypto/tls${goMissing ? ` (${goMissing})` : ''}`, () => {
+  it('RequireAndVerifyClientCert: asks in the handshake with the CA names; no certificate draws bad_certificate on both versions, said as "requires one"; the certificate is accepted', async () => {
+    const s = await startGoTlsServer(go!, pki, 'require');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      expect(r.clientAuth.mode).toBe('handshake');
+      for (const a of r.attempts.filter((x) => !x.clientCertificate.presented && x.tls.version)) {
+        expect(a.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+        expect(a.clientAuth.certificateRequest?.caNamesBytes).toBe(caListBytes([pki.intermediate, pki.root]));
+        expect(a.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 42, description: 'bad_certificate' });
+        expect(a.error).toBe('the server ended the connection with alert bad_certificate (42) right after the client sent no certificate: it requires one');
+      }
+      const withCert = attempt(r, 'client-certificate');
+      expect(withCert).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+      // The PFX holds the leaf and its issuing CA: both went out.
+      expect(withCert.timeline.map((e) => e.message)).toContain('Certificate (2 certificates)');
+      expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('VerifyClientCertIfGiven: answers without a certificate; one from another CA is rejected with bad_certificate, named', async () => {
+    const s = await startGoTlsServer(go!, pki, 'verify-if-given');
+    try {
+      const plain = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000 });
+      for (const a of plain.attempts.filter((x) => x.tls.version)) expect(a.http?.status).toBe(200);
+      const stranger = await loadClientCredential({ fileName: 'other.pem', bytes: Buffer.from(pki.otherRoot.pem + pki.otherRoot.keyPem) });
+      const r = await runProbe({ url: s.url(), tls: '1.2', timeoutMs: 10_000, client: stranger });
+      const a = attempt(r, 'client-certificate');
+      expect(a.clientCertificate).toMatchObject({ presented: true, accepted: false });
+      expect(a.alerts.find((x) => x.from === 'server')).toMatchObject({ level: 'fatal', code: 42, description: 'bad_certificate' });
+      expect(r.findings.find((x) => x.id === 'server.rejected-certificate')?.title).toBe('The server rejected the client certificate with alert bad_certificate');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('RequestClientCert: asks, verifies nothing, and answers with or without a certificate', async () => {
+    const s = await startGoTlsServer(go!, pki, 'request');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 10_000, client });
+      expect(r.clientAuth.mode).toBe('handshake');
+      for (const a of r.attempts.filter((x) => x.tls.version)) expect(a.http?.status).toBe(200);
+      expect(attempt(r, 'client-certificate').clientCertificate).toMatchObject({ presented: true, accepted: true });
     } finally {
       await s.close();
     }

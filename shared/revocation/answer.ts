@@ -68,7 +68,7 @@ function decide(addresses: RevocationAddresses, tried: Tried[], kind: AnswerKind
   const goodIndex = tried.findIndex((t) => t.judgement.outcome === 'good');
   if (goodIndex >= 0) {
     const good = tried[goodIndex]!;
-    // A delta named only by the CRL (freshestCRL) and refused by the fetcher as not in a certificate is not counted.
+    // A delta the fetcher would not fetch (not-fetched: a fetcher of tests, or a scheme it does not speak) is not counted.
     const deltas = tried.slice(goodIndex + 1).filter((t) => t.source.method === 'delta-crl' && t.source.failure !== 'not-fetched');
     if (good.source.method === 'crl' && deltas.length && deltas.every((d) => d.judgement.outcome === 'failed')) return couldNot(addresses, tried, `the delta CRL: ${failureWords(deltas)}`);
     const deltaGood = deltas.find((d) => d.judgement.outcome === 'good');

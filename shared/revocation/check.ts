@@ -21,7 +21,12 @@ export type FetchResult =
   | { ok: false; failure: RevocationFailure; detail: string; bytes: number | null; durationMs: number };
 
 export interface RevocationFetcher {
-  fetch(request: { url: string; kind: 'crl' | 'ocsp'; body?: Uint8Array }): Promise<FetchResult>;
+  /**
+   * `namedBy` says where the address came from: a certificate of the chain, or the freshestCRL of a
+   * full CRL whose signature and dates were just verified (RFC 5280 5.2.6: where AD CS names its
+   * delta CRLs; certificates name only the full CRL). Nothing else is asked for.
+   */
+  fetch(request: { url: string; kind: 'crl' | 'ocsp'; body?: Uint8Array; namedBy?: 'certificate' | 'verified-crl' }): Promise<FetchResult>;
 }
 
 export interface LinkToCheck {
@@ -68,8 +73,8 @@ async function tryOcsp(url: string, cert: X509View, issuer: X509View, at: Date, 
   return { source: source(url, 'ocsp', j, fetched), judgement: j };
 }
 
-async function tryCrl(url: string, method: 'crl' | 'delta-crl', cert: X509View, issuer: X509View, at: Date, fetcher: RevocationFetcher): Promise<Tried & { freshest: string[] }> {
-  const fetched = await fetcher.fetch({ url, kind: 'crl' });
+async function tryCrl(url: string, method: 'crl' | 'delta-crl', cert: X509View, issuer: X509View, at: Date, fetcher: RevocationFetcher, namedBy: 'certificate' | 'verified-crl' = 'certificate'): Promise<Tried & { freshest: string[] }> {
+  const fetched = await fetcher.fetch({ url, kind: 'crl', namedBy });
   let freshest: string[] = [];
   const j = await judged(fetched, (bytes) => {
     const crl = parseCrl(bytes);
@@ -79,12 +84,16 @@ async function tryCrl(url: string, method: 'crl' | 'delta-crl', cert: X509View, 
   return { source: source(url, method, j, fetched), judgement: j, freshest };
 }
 
-/** A full CRL's "good" may be overturned by its delta (RFC 5280 5.2.4): the first delta that answers decides. */
+/**
+ * A full CRL's "good" may be overturned by its delta (RFC 5280 5.2.4): the first delta that answers
+ * decides. Its addresses: the certificate's freshestCRL, then the full CRL's own (5.2.6), which is
+ * where AD CS names its delta CRLs; `full` is only ever a CRL whose signature and dates verified.
+ */
 async function withDelta(full: Tried & { freshest: string[] }, deltaUrls: string[], cert: X509View, issuer: X509View, at: Date, fetcher: RevocationFetcher): Promise<Tried[]> {
   const urls = [...new Set([...deltaUrls, ...full.freshest])].filter((u) => fetchable(u) === null);
   const out: Tried[] = [full];
   for (const url of urls) {
-    const delta = await tryCrl(url, 'delta-crl', cert, issuer, at, fetcher);
+    const delta = await tryCrl(url, 'delta-crl', cert, issuer, at, fetcher, deltaUrls.includes(url) ? 'certificate' : 'verified-crl');
     out.push(delta);
     if (delta.judgement.outcome !== 'failed') break;
   }

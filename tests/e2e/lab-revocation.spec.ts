@@ -18,7 +18,7 @@ const SIZES = [
   { name: 'zoom150', viewport: { width: 911, height: 512 }, scale: 1.5 },
 ] as const;
 
-const CASES = ['good', 'revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop'];
+const CASES = ['good', 'revoked', 'delta-revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop'];
 
 async function scrollTo(page: Page, testId: string): Promise<void> {
   await page.getByTestId(testId).evaluate((el) => {

@@ -132,7 +132,7 @@ describe.skipIf(!hasOpenssl)('certbench lab (apt-get install openssl apache2)', 
     expect(state.running).toBe(true);
     expect(state.folder).toBe(path.join(dir, 'lab'));
     expect(state.scenarios.map((s) => s.name)).toEqual(['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']);
-    expect(state.revocation?.cases.map((c) => c.name)).toEqual(['good', 'revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop']);
+    expect(state.revocation?.cases.map((c) => c.name)).toEqual(['good', 'revoked', 'delta-revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop']);
     const available = state.scenarios.filter((s) => s.available);
     expect(new Set(available.map((s) => s.port)).size).toBe(available.length);
     for (const s of available) expect(s.url).toBe(`https://127.0.0.1:${s.port}/secure/`);

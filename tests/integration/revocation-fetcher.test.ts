@@ -37,11 +37,16 @@ describe('revocation fetcher', () => {
     expect(hits).toBe(1);
   });
 
-  it('never fetches an address that is not in the chain', async () => {
+  it('never fetches an address that is not in the chain, but for the delta CRL a verified full CRL names', async () => {
     hits = 0;
-    const r = await createRevocationFetcher({ allowed: new Set() }).fetch({ url: `${base}/a.crl`, kind: 'crl' });
-    expect(r).toMatchObject({ ok: false, failure: 'not-fetched' });
+    const none = createRevocationFetcher({ allowed: new Set() });
+    expect(await none.fetch({ url: `${base}/a.crl`, kind: 'crl' })).toMatchObject({ ok: false, failure: 'not-fetched' });
+    expect(await none.fetch({ url: `${base}/a.crl`, kind: 'crl', namedBy: 'certificate' })).toMatchObject({ ok: false, failure: 'not-fetched' });
+    // Only a CRL GET: no OCSP request goes to an address a CRL names.
+    expect(await none.fetch({ url: `${base}/a.crl`, kind: 'ocsp', body: Uint8Array.of(0x30, 0x00), namedBy: 'verified-crl' })).toMatchObject({ ok: false, failure: 'not-fetched' });
     expect(hits).toBe(0);
+    expect(await none.fetch({ url: `${base}/a.crl`, kind: 'crl', namedBy: 'verified-crl' })).toMatchObject({ ok: true });
+    expect(hits).toBe(1);
   });
 
   it('says an HTTP status, an announced size over the cap, and a refused connection in words', async () => {

@@ -53,6 +53,26 @@ describe('revocation checking against real CRL and OCSP servers', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('revoked since the last full CRL: the delta CRL the full CRL names is fetched (as AD CS publishes it), and it decides', async () => {
+    const { code, links, findings } = await json('delta-revoked');
+    expect(code).toBe(1);
+    expect(links[0]!.status).toBe('revoked');
+    expect(links[0]!.text).toMatch(new RegExp(`^revoked on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(keyCompromise\\) per delta CRL ${lab.baseUrl}/adcs\\+\\.crl$`));
+    // The full CRL (the only address in the certificate) was read and did not list it; its delta did.
+    expect((links[0] as unknown as { sources: { url: string; method: string; outcome: string }[] }).sources.map((s) => [s.url, s.method, s.outcome])).toEqual([
+      [`${lab.baseUrl}/adcs.crl`, 'crl', 'good'],
+      [`${lab.baseUrl}/adcs+.crl`, 'delta-crl', 'revoked'],
+    ]);
+    expect(findings.map((f) => f.id)).toContain('revocation.revoked');
+    // Diagnose with the scenario's server (which, as Windows does, reads the delta): its 403.13 and the same answer.
+    const services = testServices({ ...process.env, CERTBENCH_DATA_DIR: dir, CERTBENCH_SYSTEM_TRUST: lab.files.root });
+    const c = lab.cases['delta-revoked'];
+    const file = (p: string) => ({ fileName: path.basename(p), bytes: new Uint8Array(fs.readFileSync(p)) });
+    const report = await services.diagnose({ url: lab.serverUrl, clientCertificate: file(c.certificateFile), keyFile: file(c.keyFile), attachments: [{ name: 'issuing-ca.pem', path: lab.files.ca }], live: false, timeoutMs: 15_000 }, quietWork());
+    expect(report.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['revocation.revoked', 'http.403.13']));
+    expect(report.certificate!.chain!.best.links[0]!.revocation!.text).toContain('per delta CRL');
+  });
+
   it('unreachable: a CRL address that never answers is given up after the timeout asked for', async () => {
     const { code, links, findings } = await json('unreachable', ['--revocation-timeout', '1']);
     expect(code).toBe(0);

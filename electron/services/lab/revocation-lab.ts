@@ -17,12 +17,13 @@ import { caCrl, rootCrl, startBlackHole, startRevocationHttp, type RevocationPub
  */
 
 /** Cases a user tries (`certbench lab --scenario revocation`) and the tests add to. */
-export const REVOCATION_CASES = ['good', 'revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop'] as const;
+export const REVOCATION_CASES = ['good', 'revoked', 'delta-revoked', 'unreachable', 'stale-crl', 'ocsp-unknown', 'oversized-crl', 'redirect-loop'] as const;
 export type RevocationCase = (typeof REVOCATION_CASES)[number];
 
 export const CASE_WORDS: Readonly<Record<RevocationCase, string>> = {
   good: 'not revoked: OCSP answers good and the CA\'s CRL does not list it',
   revoked: 'revoked (keyCompromise) on the CA\'s CRL',
+  'delta-revoked': 'revoked since the CA\'s last full CRL: listed only in the delta CRL that full CRL names (freshestCRL), as AD CS publishes them',
   unreachable: 'CRL address that accepts connections and never answers (times out)',
   'stale-crl': 'CRL whose nextUpdate passed three days ago',
   'ocsp-unknown': 'OCSP responder answers "unknown"',
@@ -66,6 +67,7 @@ function issueCases(base: string, blackHole: string, ca: LabCertificate): Record
   return {
     good: leaf('revocation good', [`${base}/ca.crl`], [`${base}/ocsp`]),
     revoked: leaf('revocation revoked', [`${base}/ca.crl`]),
+    'delta-revoked': leaf('revocation delta revoked', [`${base}/adcs.crl`]),
     unreachable: leaf('revocation unreachable', [`${blackHole}/ca.crl`]),
     'stale-crl': leaf('revocation stale CRL', [`${base}/stale.crl`]),
     'ocsp-unknown': leaf('revocation OCSP unknown', [], [`${base}/ocsp`]),
@@ -107,7 +109,7 @@ async function startCheckingServer(server: { cert: string; key: string }, chain:
 export async function startRevocationLab(folder: string, server: { cert: string; key: string }): Promise<RevocationLab> {
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const root = issueCertificate({ subject: [['O', 'Certbench Lab'], ['CN', 'Certbench Revocation Root']], ca: true, keyAlgorithm: 'ec-p256' });
-  const publisher: RevocationPublisher = { root, ca: root, revoked: new Map(), known: new Set<string>() };
+  const publisher: RevocationPublisher = { root, ca: root, revoked: new Map(), known: new Set<string>(), revokedSinceFull: new Map() };
   const http = await startRevocationHttp(publisher);
   const hole = await startBlackHole();
   const baseUrl = `http://127.0.0.1:${http.port}`;
@@ -117,6 +119,7 @@ export async function startRevocationLab(folder: string, server: { cert: string;
   const serialOf = (c: LabCertificate) => new crypto.X509Certificate(c.der).serialNumber.replace(/^(00)+(?=.)/, '').toUpperCase();
   for (const [name, c] of Object.entries(certs)) if (name !== 'ocsp-unknown') publisher.known.add(serialOf(c));
   publisher.revoked.set(serialOf(certs.revoked), { serial: Buffer.from(serialOf(certs.revoked), 'hex'), revokedAt: new Date(Date.now() - 2 * 3_600_000), reason: 1 });
+  publisher.revokedSinceFull.set(serialOf(certs['delta-revoked']), { serial: Buffer.from(serialOf(certs['delta-revoked']), 'hex'), revokedAt: new Date(Date.now() - 2 * 3_600_000), reason: 1 });
   const chain = ca.pem + root.pem;
   const files = { root: path.join(folder, 'root-ca.pem'), ca: path.join(folder, 'issuing-ca.pem'), crl: path.join(folder, 'ca.crl') };
   fs.writeFileSync(files.root, root.pem);
@@ -125,7 +128,7 @@ export async function startRevocationLab(folder: string, server: { cert: string;
   const crl = caCrl(publisher);
   fs.writeFileSync(files.crl, crl);
   // Both CRLs: node:tls checks every link of the chain against a CRL once any CRL is given.
-  const tls = await startCheckingServer(server, chain, [toPem('X509 CRL', crl), toPem('X509 CRL', rootCrl(publisher))]);
+  const tls = await startCheckingServer(server, chain, [toPem('X509 CRL', caCrl(publisher, Date.now(), true)), toPem('X509 CRL', rootCrl(publisher))]);
   return {
     baseUrl,
     serverUrl: `https://127.0.0.1:${tls.port}/secure/`,

@@ -23,11 +23,35 @@ export interface RevocationPublisher {
   revoked: Map<string, LabRevokedEntry>;
   /** Serials the OCSP responder knows; any other is answered "unknown". */
   known: Set<string>;
+  /** Revoked since the last full CRL: listed only in the delta CRL (/adcs+.crl), as AD CS publishes between full CRLs. */
+  revokedSinceFull: Map<string, LabRevokedEntry>;
 }
 
-/** The issuing CA's CRL as of now: what /ca.crl serves and the checking TLS server loads. */
-export function caCrl(p: RevocationPublisher, now = Date.now()): Buffer {
-  return buildCrl({ issuer: p.ca, entries: [...p.revoked.values()], thisUpdate: new Date(now - HOUR), nextUpdate: new Date(now + 24 * HOUR) });
+/** The CRL number of the AD CS-style full CRL; its delta carries the next number and names this one as its base (RFC 5280 5.2.4). */
+const ADCS_FULL_NUMBER = 40;
+
+/**
+ * The AD CS-style full CRL (/adcs.crl): what the CA revoked before it was published, and in its
+ * freshestCRL extension the address of its delta CRL (AD CS names deltas only there: "Include in
+ * CRLs. Clients use this to find Delta CRL locations"; certificates carry only the full CRL's address).
+ */
+export function adcsFullCrl(p: RevocationPublisher, deltaUrl: string, now = Date.now()): Buffer {
+  return buildCrl({ issuer: p.ca, entries: [...p.revoked.values()], crlNumber: ADCS_FULL_NUMBER, freshestUrls: [deltaUrl], thisUpdate: new Date(now - 24 * HOUR), nextUpdate: new Date(now + 6 * 24 * HOUR) });
+}
+
+/** Its delta CRL (/adcs+.crl, the "+" is AD CS's naming): only what was revoked since the full CRL. */
+export function adcsDeltaCrl(p: RevocationPublisher, now = Date.now()): Buffer {
+  return buildCrl({ issuer: p.ca, entries: [...p.revokedSinceFull.values()], crlNumber: ADCS_FULL_NUMBER + 1, deltaBase: ADCS_FULL_NUMBER, thisUpdate: new Date(now - HOUR), nextUpdate: new Date(now + 24 * HOUR) });
+}
+
+/**
+ * The issuing CA's CRL as of now: what /ca.crl serves. With `andDelta`, what a verifier that reads
+ * delta CRLs concludes (the full CRL and its delta together): what the checking TLS server loads,
+ * since node:tls (OpenSSL without X509_V_FLAG_USE_DELTAS) would not read a delta itself.
+ */
+export function caCrl(p: RevocationPublisher, now = Date.now(), andDelta = false): Buffer {
+  const entries = [...p.revoked.values(), ...(andDelta ? p.revokedSinceFull.values() : [])];
+  return buildCrl({ issuer: p.ca, entries, thisUpdate: new Date(now - HOUR), nextUpdate: new Date(now + 24 * HOUR) });
 }
 
 /** The root's CRL (nothing revoked): the CA link's answer. */
@@ -117,6 +141,8 @@ export async function startRevocationHttp(p: RevocationPublisher): Promise<Runni
     if (req.method === 'POST' && path === '/ocsp') return answerOcsp(p, req, res);
     if (path === '/ca.crl') return send(res, 'application/pkix-crl', caCrl(p, now));
     if (path === '/root.crl') return send(res, 'application/pkix-crl', rootCrl(p, now));
+    if (path === '/adcs.crl') return send(res, 'application/pkix-crl', adcsFullCrl(p, `http://${req.headers.host ?? '127.0.0.1'}/adcs+.crl`, now));
+    if (path === '/adcs+.crl') return send(res, 'application/pkix-crl', adcsDeltaCrl(p, now));
     if (path === '/stale.crl') return send(res, 'application/pkix-crl', buildCrl({ issuer: p.ca, thisUpdate: new Date(now - 10 * 24 * HOUR), nextUpdate: new Date(now - 3 * 24 * HOUR) }));
     if (path === '/big.crl') return streamOversized(res);
     if (path === '/loop.crl') {

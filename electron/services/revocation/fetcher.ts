@@ -5,7 +5,9 @@ import type { RevocationFailure } from '../../../shared/model/revocation';
 
 /**
  * The one HTTP client of revocation checking: GET for CRLs, POST for OCSP (RFC 6960 A.1), to the
- * addresses in the certificates of the chain being checked and nowhere else. Every wait is bounded
+ * addresses in the certificates of the chain being checked, and to the delta CRL addresses a full CRL
+ * names once its signature verified (freshestCRL, RFC 5280 5.2.6: AD CS names its deltas only there,
+ * and Windows fetches them), nowhere else. Every wait is bounded
  * (a deadline per address, redirects included), every answer is capped while it streams in, and a
  * URL is fetched once per check (the cache lives as long as the fetcher, which is one check).
  */
@@ -15,7 +17,7 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
 export interface FetcherOptions {
-  /** The only URLs that may be fetched (redirects from them are followed, at most MAX_REDIRECTS). */
+  /** The URLs of the chain's certificates (redirects from them are followed, at most MAX_REDIRECTS). */
   allowed: ReadonlySet<string>;
   timeoutMs?: number;
   maxBytes?: number;
@@ -122,8 +124,8 @@ export function createRevocationFetcher(options: FetcherOptions): RevocationFetc
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   return {
-    fetch({ url, body }) {
-      if (!options.allowed.has(url)) {
+    fetch({ url, body, namedBy }) {
+      if (!options.allowed.has(url) && !(namedBy === 'verified-crl' && !body)) {
         return Promise.resolve({ ok: false, failure: 'not-fetched', detail: 'not fetched: the address is not in a certificate of this chain', bytes: null, durationMs: 0 });
       }
       const key = body ? `${url}\n${Buffer.from(body).toString('base64')}` : url;

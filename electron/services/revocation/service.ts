@@ -43,7 +43,8 @@ export function createRevocationService(): RevocationService {
         timeoutMs: options.timeoutMs,
         maxBytes: options.maxBytes,
         signal: work.signal,
-        onFetch: (url) => work.progress({ done: fetched++, total: allowed.size, label: `Checking revocation: ${url}` }),
+        // A delta CRL a full CRL names is fetched on top of the certificates' addresses.
+        onFetch: (url) => work.progress({ done: fetched, total: Math.max(allowed.size, ++fetched), label: `Checking revocation: ${url}` }),
       });
       // PKI.js comes in with the engine, on the first check only (nothing at start needs it).
       const { checkPath } = await import('../../../shared/revocation/check');

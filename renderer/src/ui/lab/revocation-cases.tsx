@@ -12,6 +12,7 @@ type RevocationLab = NonNullable<LabState['revocation']>;
 const CASE_TITLES: Readonly<Record<string, { title: string; expect: string }>> = {
   good: { title: 'Good', expect: 'Good per OCSP, and its CA good per CRL; the scenario’s server accepts it' },
   revoked: { title: 'Revoked', expect: 'Revoked (keyCompromise) per CRL; the scenario’s server answers 403.13' },
+  'delta-revoked': { title: 'Revoked in the delta CRL', expect: 'Revoked (keyCompromise) per delta CRL, though the full CRL does not list it; the scenario’s server answers 403.13' },
   unreachable: { title: 'CRL unreachable', expect: 'Could not check: timeout' },
   'stale-crl': { title: 'Stale CRL', expect: 'Could not check: the CRL is out of date' },
   'ocsp-unknown': { title: 'OCSP unknown', expect: 'Unknown: the responder does not know it' },

@@ -7,6 +7,7 @@ import { windowsAclReader, windowsIdentities, windowsStores } from '../../electr
 import { appPoolSid } from '../../shared/acl/ntfs';
 import { appPoolIdentity } from '../../electron/platform/windows/identities';
 import { isElevated, runPowerShellJson } from '../../electron/platform/windows/powershell';
+import { undoScript } from '../../electron/platform/windows/grant';
 import { collectWindowsServer } from '../../electron/platform/windows/server-live';
 import { storeEnumerationScript, StoreEnumerationSchema, storesFromEnumeration } from '../../electron/platform/windows/stores';
 import { OpensslPki, requireOpenssl, type Issued } from '../helpers/openssl-pki';
@@ -222,4 +223,62 @@ describe.skipIf(skip !== null)('the collection scripts emit JSON the adapter par
   it('the elevation check: its Windows-only API fails here, and the failure is one line naming the check', async () => {
     await expect(isElevated(pwshRunner())).rejects.toThrow(/^PowerShell \(elevation check\) failed: .+$/);
   });
+});
+
+describe.skipIf(skip !== null)('the key-grant undo script, run by pwsh over real files (icacls and Get-Acl stubbed)', () => {
+  // icacls records its arguments; Get-Acl answers a fixed SDDL: what is tested is the script's own checks.
+  const STUB = [
+    'function icacls { Add-Content -LiteralPath $env:CB_ICACLS_LOG -Value ($args -join "|"); $global:LASTEXITCODE = 0; "processed file: 1" }',
+    "function Get-Acl { param([string]$LiteralPath) [pscustomobject]@{ Sddl = 'O:BAD:(A;;FA;;;SY)' } }",
+  ].join('\n');
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certbench-undo-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Run the undo script for `keyPath` (Windows separators: pwsh on Linux reads "\\" as "/"), and what icacls was asked. */
+  const undo = (name: string, keyPath: string) => {
+    const backupFile = path.join(dir, `${name}.icacls`);
+    fs.writeFileSync(backupFile, Buffer.from('\uFEFFkey.bin\r\nD:(A;;FA;;;SY)\r\n', 'utf16le'));
+    const log = path.join(dir, `${name}.log`);
+    const script = path.join(dir, `${name}.ps1`);
+    fs.writeFileSync(script, `${STUB}\n${undoScript({ keyPath, backupFile, resultFile: null })}`);
+    const r = runPwshFile(script, [], { env: { CB_ICACLS_LOG: log } });
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; step: string; error: string | null };
+    return { result, icacls: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : '' };
+  };
+
+  it('restores onto the key file in its folder, and refuses a link standing where the key or its folder was', () => {
+    const folder = path.join(dir, 'keys');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'key.bin'), 'key');
+    const plain = undo('plain', `${folder}\\key.bin`);
+    expect(plain.result).toMatchObject({ ok: true, step: 'verify', error: null });
+    expect(plain.icacls).toBe(`${folder}|/restore|${path.join(dir, 'plain.icacls')}`);
+
+    // The key file replaced by a symbolic link to a file that matters.
+    const important = path.join(dir, 'important.txt');
+    fs.writeFileSync(important, 'system file');
+    fs.rmSync(path.join(folder, 'key.bin'));
+    fs.symlinkSync(important, path.join(folder, 'key.bin'));
+    const linkedKey = undo('linked-key', `${folder}\\key.bin`);
+    expect(linkedKey.result.ok).toBe(false);
+    expect(linkedKey.result.error).toBe(`${folder}\\key.bin is now a link (reparse point): restoring through it would change what it points at; nothing was changed`);
+    expect(linkedKey.icacls).toBe('');
+
+    // The folder replaced by a link (a junction on Windows) to another folder holding a key.bin.
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'key.bin'), 'another file');
+    const linkedFolder = path.join(dir, 'linked');
+    fs.symlinkSync(elsewhere, linkedFolder);
+    const viaFolder = undo('linked-folder', `${linkedFolder}\\key.bin`);
+    expect(viaFolder.result.error).toBe(`${linkedFolder} is now a link (reparse point): restoring through it would change what it points at; nothing was changed`);
+    expect(viaFolder.icacls).toBe('');
+
+    const gone = undo('gone', `${folder}\\missing.bin`);
+    expect(gone.result.error).toBe(`${folder}\\missing.bin is not there any more; nothing was changed`);
+    expect(gone.icacls).toBe('');
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import { silentServer } from './helpers/silent-server';
 import { openApp, screenshot, viewShot } from './helpers/app';
 import { opensslFacts } from './helpers/certs';
+import { REVOCATION_CASES } from '../../electron/services/lab/revocation-lab';
 
 /**
  * Probe and Lab end to end: the Lab started from its page in the real `certbench serve` (Node TLS servers
@@ -85,7 +86,7 @@ test('the Lab starts from its page: scenarios with addresses, the client PFX and
   const rows = page.getByTestId('lab-scenario');
   // Six handshake scenarios and the revocation scenario (its own CA, CRLs and OCSP; its cases are listed under the files).
   expect(await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.scenario))).toEqual(['handshake', 'renegotiation', 'post-handshake', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']);
-  await expect(page.getByTestId('lab-revocation-case')).toHaveCount(7);
+  await expect(page.getByTestId('lab-revocation-case')).toHaveCount(REVOCATION_CASES.length);
   for (const name of ['handshake', 'renegotiation', 'large-ca-list', 'empty-ca-list', 'wrong-ca-list', 'revocation']) {
     await expect(scenario(page, name)).toHaveAttribute('data-available', 'true');
     await expect(scenario(page, name).getByTestId('lab-url')).toHaveText(/^https:\/\/127\.0\.0\.1:\d+\/secure\/$/);

@@ -516,7 +516,6 @@ const ALERT_HINTS: Record<number, string> = {
   44: 'certificate_revoked: the issuing CA revoked it.',
   45: 'certificate_expired: it (or a certificate in its chain) is outside its validity period.',
   46: 'certificate_unknown: the server could not validate it (revocation list unreachable, chain incomplete or other).',
-  47: 'illegal_parameter.',
   48: 'unknown_ca: the server does not trust the CA that issued it; send the chain or add the CA to the server\'s trusted store.',
   49: 'access_denied: the certificate is valid but not allowed (mapping or authorisation).',
   116: 'certificate_required: the server needs a certificate and received none.',

@@ -142,11 +142,13 @@ export function alertLevelName(level: number): 'warning' | 'fatal' | 'unknown' {
 }
 
 /**
- * Alerts a server sends when it does not accept the client's certificate (RFC 8446 6.2: 42-49 are
- * about the certificate or access; 116 certificate_required is TLS 1.3's "none was sent").
+ * Alerts that name a certificate problem (RFC 8446 6.2): bad_certificate 42, unsupported_certificate
+ * 43, certificate_revoked 44, certificate_expired 45, certificate_unknown 46, unknown_ca 48,
+ * access_denied 49, and 116 certificate_required (TLS 1.3's "none was sent"). illegal_parameter (47)
+ * sits among them by number but is about any field of any message, so it names no certificate problem.
  */
 export function isCertificateRejectionAlert(code: number): boolean {
-  return (code >= 42 && code <= 49) || code === 116;
+  return (code >= 42 && code <= 49 && code !== 47) || code === 116;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ProbeAttempt, TimelineEntry } from '../../../../shared/model/probe';
 import { messageFromText, type MessageKind, type TimelineMessage } from '../../../../shared/probe/timeline-message';
+import { isCertificateRejectionAlert } from '../../../../shared/tls/names';
 import { capitalise } from '../common/words';
 
 /**
@@ -163,9 +164,6 @@ export function alertWords(alert: { code: number; description: string }): string
   return `alert ${alert.code}, ${alert.description.replace(/_/g, ' ')}`;
 }
 
-/** Alerts a server sends about the client certificate it received (RFC 8446 6.2; 116 = certificate_required). */
-const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
-
 export interface ProbeHeadline {
   /** The problem (or the success) in words a helpdesk user acts on; the mechanism comes after, in the details. */
   text: string;
@@ -201,7 +199,7 @@ export function probeHeadline(result: HeadlineInput): ProbeHeadline {
 
   const withCert = attempts.find((a) => a.clientCertificate.presented);
   if (withCert && withCert.clientCertificate.accepted === false) {
-    const alert = withCert.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && CERTIFICATE_ALERTS.has(x.code));
+    const alert = withCert.alerts.find((x) => x.from === 'server' && x.level === 'fatal' && isCertificateRejectionAlert(x.code));
     const why = alert ? alertWords(alert) : withCert.http ? httpWords(withCert.http) : (withCert.error ?? withCert.ending);
     return { text: `The server refused the client certificate (${why}).`, tone: 'bad' };
   }

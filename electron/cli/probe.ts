@@ -221,7 +221,8 @@ function formatAttempt(a: ProbeAttempt): string[] {
   for (const al of a.alerts) out.push(`  ${alertText(al)}`);
   if (a.clientCertificate.thumbprint) out.push(`  Client certificate ${a.clientCertificate.thumbprint}: ${clientCertificateFate(a.clientCertificate, 'REJECTED')}`);
   if (a.sslStream) out.push(...sslStreamLines(a.sslStream));
-  out.push(`  Ending: ${a.ending}`);
+  // When the connection ended by its error, the error is the ending: said once.
+  if (a.error !== a.ending) out.push(`  Ending: ${a.ending}`);
   if (a.error) out.push(`  Error: ${a.error}`);
   return out;
 }

@@ -7,6 +7,8 @@ import { findApache, startApache, type RunningApache } from '../../electron/serv
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
 import { caListBytes, findGnutlsServ, findGo, findNginx, makeProbePki, requireTool, startGnutlsServer, startGoTlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
+import { requireBuiltCli } from '../helpers/run-cli';
+import { runCliAsync } from '../helpers/run-cli-async';
 
 /**
  * The probe against real servers started by the test with generated configurations in temporary
@@ -226,6 +228,11 @@ describe.skipIf(opensslMissing !== null || gnutlsMissing !== null)(`probe agains
       const withCert = attempt(r, 'client-certificate');
       expect(withCert).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
       expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+      // The command line says it once per connection: the error is how the connection ended.
+      requireBuiltCli();
+      const text = await runCliAsync(['probe', s.url(), '--tls', '1.2', '--timeout', '10000'], { env: { CERTBENCH_DATA_DIR: pki.dir } });
+      const said = text.stdout.split('\n').filter((l) => l.includes('right after the client sent no certificate'));
+      expect(said).toEqual(['  Error: the server ended the connection with alert decode_error (50) right after the client sent no certificate: it requires one']);
     } finally {
       await s.close();
     }

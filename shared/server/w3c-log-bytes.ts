@@ -25,8 +25,8 @@ export const BATCH = 2048;
 export const SPACE_ROOM = BATCH * 32 + MAX_SPACES;
 
 /**
- * Which loop finds lines and spaces: "simd" is w3c-scan.wat (sixteen bytes at a time; about 2.5x the
- * JavaScript loop on the bench log), "js" the loop below, the fallback where WebAssembly SIMD is not
+ * Which loop finds lines and spaces: "simd" is w3c-scan.wat (sixteen bytes at a time; 3.7x the
+ * JavaScript loop in bench log.line-finder), "js" the loop below, the fallback where WebAssembly SIMD is not
  * available. Both fill the same tables (tests compare them).
  */
 export type LineFinder = 'simd' | 'js';

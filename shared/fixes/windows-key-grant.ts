@@ -62,6 +62,12 @@ const FINISH = [
   '$json',
 ];
 
+/**
+ * The key file's creation time as round-trip text in $created (UTC, 100 ns, invariant culture), from
+ * the item in $KeyPath: what the grant records and the undo compares.
+ */
+const CREATED_LINES: readonly string[] = ["$created = (Get-Item -LiteralPath $KeyPath -Force).CreationTimeUtc.ToString('o', [Globalization.CultureInfo]::InvariantCulture)"];
+
 /** The grant script (pure: same input, same text). */
 export function grantScript(input: GrantScriptInput): string {
   const doGrant = input.grant !== false;
@@ -87,9 +93,12 @@ export function grantScript(input: GrantScriptInput): string {
     `$BackupFile = ${quotePowerShell(input.backupFile)}`,
     `$ResultFile = ${quoteOrNull(input.resultFile)}`,
     '',
-    "$result = [ordered]@{ ok = $false; step = 'check'; changed = $false; verified = $false; backupFile = $BackupFile; before = $null; after = $null; error = $null }",
+    "$result = [ordered]@{ ok = $false; step = 'check'; changed = $false; verified = $false; backupFile = $BackupFile; before = $null; after = $null; keyCreatedUtc = $null; error = $null }",
     'try {',
     '  if (-not (Test-Path -LiteralPath $KeyPath -PathType Leaf)) { throw ' + quotePowerShell('the key file does not exist; nothing was changed') + ' }',
+    '  # When the key file was created: the undo restores only onto this same file, not one put in its place.',
+    ...CREATED_LINES.map((l) => `  ${l}`),
+    '  $result.keyCreatedUtc = $created',
     '  $result.before = (Get-Acl -LiteralPath $KeyPath).Sddl',
     '',
     '  # 1. Backup first.',
@@ -124,6 +133,8 @@ export interface UndoScriptInput {
   keyPath: string;
   backupFile: string;
   resultFile: string | null;
+  /** When the granted key file was created (the grant's keyCreatedUtc); null when the grant did not get that far. */
+  keyCreatedUtc?: string | null;
 }
 
 /** The matching undo: `icacls <folder> /restore <backup>` (/restore takes the folder; the backup names the file). */
@@ -135,13 +146,15 @@ export function undoScript(input: UndoScriptInput): string {
     '#        before the grant.',
     '# How:   icacls /restore takes the FOLDER ($KeyFolder); the backup file names the key file inside it.',
     '# Check: the restored ACL (Get-Acl) is compared with the saved one. Nothing is restored through a link',
-    '#        (reparse point) standing where the key file or its folder was.',
+    '#        (reparse point) standing where the key file or its folder was, nor onto another file put in',
+    '#        the key file\'s place (its creation time differs from the one the grant recorded).',
     '',
     ...PREAMBLE,
     '',
     `$KeyPath = ${quotePowerShell(input.keyPath)}`,
     `$KeyFolder = ${quotePowerShell(windowsDirname(input.keyPath))}`,
     `$BackupFile = ${quotePowerShell(input.backupFile)}`,
+    `$KeyCreatedUtc = ${quoteOrNull(input.keyCreatedUtc ?? null)}`,
     `$ResultFile = ${quoteOrNull(input.resultFile)}`,
     '',
     "$result = [ordered]@{ ok = $false; step = 'check'; backupSddl = $null; restoredSddl = $null; error = $null }",
@@ -154,6 +167,9 @@ export function undoScript(input: UndoScriptInput): string {
     "    if ($null -eq $item) { throw ($place + ' is not there any more; nothing was changed') }",
     "    if (($item.Attributes -band [IO.FileAttributes]::ReparsePoint) -ne 0) { throw ($place + ' is now a link (reparse point): restoring through it would change what it points at; nothing was changed') }",
     '  }',
+    '  # Another file put where the key was (deleted, then created again under its name) keeps its own ACL.',
+    ...CREATED_LINES.map((l) => `  ${l}`),
+    "  if ($KeyCreatedUtc -and $created -ne $KeyCreatedUtc) { throw ($KeyPath + ' is another file than the key that was granted (created ' + $created + ', the key ' + $KeyCreatedUtc + '); nothing was changed') }",
     '  # icacls /save writes UTF-16LE: the file name on one line, its SDDL on the next.',
     '  $saved = @(Get-Content -LiteralPath $BackupFile -Encoding Unicode)',
     '  if ($saved.Count -ge 2) { $result.backupSddl = [string]$saved[1] }',

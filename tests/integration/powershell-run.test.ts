@@ -7,7 +7,7 @@ import { windowsAclReader, windowsIdentities, windowsStores } from '../../electr
 import { appPoolSid } from '../../shared/acl/ntfs';
 import { appPoolIdentity } from '../../electron/platform/windows/identities';
 import { isElevated, runPowerShellJson } from '../../electron/platform/windows/powershell';
-import { undoScript } from '../../electron/platform/windows/grant';
+import { grantScript, undoScript } from '../../electron/platform/windows/grant';
 import { collectWindowsServer } from '../../electron/platform/windows/server-live';
 import { storeEnumerationScript, StoreEnumerationSchema, storesFromEnumeration } from '../../electron/platform/windows/stores';
 import { OpensslPki, requireOpenssl, type Issued } from '../helpers/openssl-pki';
@@ -226,9 +226,10 @@ describe.skipIf(skip !== null)('the collection scripts emit JSON the adapter par
 });
 
 describe.skipIf(skip !== null)('the key-grant undo script, run by pwsh over real files (icacls and Get-Acl stubbed)', () => {
-  // icacls records its arguments; Get-Acl answers a fixed SDDL: what is tested is the script's own checks.
+  // icacls records its arguments (and /save writes the backup file as icacls does); Get-Acl answers a
+  // fixed SDDL: what is tested is the scripts' own checks.
   const STUB = [
-    'function icacls { Add-Content -LiteralPath $env:CB_ICACLS_LOG -Value ($args -join "|"); $global:LASTEXITCODE = 0; "processed file: 1" }',
+    'function icacls { Add-Content -LiteralPath $env:CB_ICACLS_LOG -Value ($args -join "|"); if ($args[1] -eq "/save") { [IO.File]::WriteAllText($args[2], "key.bin`r`nD:(A;;FA;;;SY)`r`n", [Text.Encoding]::Unicode) }; $global:LASTEXITCODE = 0; "processed file: 1" }',
     "function Get-Acl { param([string]$LiteralPath) [pscustomobject]@{ Sddl = 'O:BAD:(A;;FA;;;SY)' } }",
   ].join('\n');
   let dir: string;
@@ -237,17 +238,44 @@ describe.skipIf(skip !== null)('the key-grant undo script, run by pwsh over real
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Run the undo script for `keyPath` (Windows separators: pwsh on Linux reads "\\" as "/"), and what icacls was asked. */
-  const undo = (name: string, keyPath: string) => {
-    const backupFile = path.join(dir, `${name}.icacls`);
-    fs.writeFileSync(backupFile, Buffer.from('\uFEFFkey.bin\r\nD:(A;;FA;;;SY)\r\n', 'utf16le'));
+  const run = <T>(name: string, text: string) => {
     const log = path.join(dir, `${name}.log`);
     const script = path.join(dir, `${name}.ps1`);
-    fs.writeFileSync(script, `${STUB}\n${undoScript({ keyPath, backupFile, resultFile: null })}`);
+    fs.writeFileSync(script, `${STUB}\n${text}`);
     const r = runPwshFile(script, [], { env: { CB_ICACLS_LOG: log } });
-    const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; step: string; error: string | null };
-    return { result, icacls: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : '' };
+    return { result: JSON.parse(r.stdout.trim().split('\n').pop()!) as T, icacls: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim() : '' };
   };
+
+  /** Run the undo script for `keyPath` (Windows separators: pwsh on Linux reads "\\" as "/"), and what icacls was asked. */
+  const undo = (name: string, keyPath: string, keyCreatedUtc: string | null = null) => {
+    const backupFile = path.join(dir, `${name}.icacls`);
+    fs.writeFileSync(backupFile, Buffer.from('\uFEFFkey.bin\r\nD:(A;;FA;;;SY)\r\n', 'utf16le'));
+    return run<{ ok: boolean; step: string; error: string | null }>(name, undoScript({ keyPath, backupFile, resultFile: null, keyCreatedUtc }));
+  };
+
+  it('restores only onto the key file the grant saw: the creation time the grant script records is the one the undo compares', async () => {
+    const folder = path.join(dir, 'same');
+    fs.mkdirSync(folder);
+    const key = path.join(folder, 'key.bin');
+    fs.writeFileSync(key, 'key');
+    // The grant runs to its verify step here (account lookup is Windows-only); its check step read the time.
+    const granted = run<{ keyCreatedUtc: string | null; step: string }>('grant', grantScript({ keyPath: `${folder}\\key.bin`, identity: 'IIS APPPOOL\\Shop', backupFile: path.join(dir, 'grant.icacls'), resultFile: null }));
+    expect(granted.result.keyCreatedUtc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+    expect(granted.icacls.split('\n')[0]).toBe(`${folder}\\key.bin|/save|${path.join(dir, 'grant.icacls')}`);
+    const created = granted.result.keyCreatedUtc!;
+    expect(undo('same-file', `${folder}\\key.bin`, created).result).toMatchObject({ ok: true, error: null });
+
+    // Deleted and created again under its name: another file, whose own ACL stays.
+    fs.rmSync(key);
+    await new Promise((r) => setTimeout(r, 20));
+    fs.writeFileSync(key, 'another file');
+    const other = undo('other-file', `${folder}\\key.bin`, created);
+    expect(other.result.ok).toBe(false);
+    expect(other.result.error).toMatch(new RegExp(`^${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\\\key\\.bin is another file than the key that was granted \\(created \\S+, the key ${created.replace(/\./g, '\\.')}\\); nothing was changed$`));
+    expect(other.icacls).toBe('');
+    // A record from before the grant recorded the time (or a grant cut short): no comparison, as before.
+    expect(undo('no-time', `${folder}\\key.bin`).result).toMatchObject({ ok: true });
+  }, 120_000);
 
   it('restores onto the key file in its folder, and refuses a link standing where the key or its folder was', () => {
     const folder = path.join(dir, 'keys');

@@ -71,8 +71,8 @@ describe('generated PowerShell quotes every value (property tests, hostile names
   it('the undo script, the elevated launcher, Get-Acl and the account lookup', () => {
     fc.assert(
       fc.property(hostile, hostile, (a, b) => {
-        const undo = undoScript({ keyPath: `C:\\k\\${a}`, backupFile: b, resultFile: b });
-        expectQuoted(undo, undoScript({ keyPath: 'C:\\k\\x', backupFile: 'y', resultFile: 'y' }), [`C:\\k\\${a}`, b]);
+        const undo = undoScript({ keyPath: `C:\\k\\${a}`, backupFile: b, resultFile: b, keyCreatedUtc: a });
+        expectQuoted(undo, undoScript({ keyPath: 'C:\\k\\x', backupFile: 'y', resultFile: 'y', keyCreatedUtc: 'z' }), [`C:\\k\\${a}`, b, a]);
         expectQuoted(elevatedLauncherScript(a, b), elevatedLauncherScript('x', 'y'), [a, b]);
         expectQuoted(getAclScript(a), getAclScript('x'), [a]);
         expectQuoted(resolveAccountScript(b), resolveAccountScript('y'), [b]);
@@ -207,7 +207,7 @@ describe('WindowsAclWriter', () => {
   });
 
   it('grant when not elevated: script file with a BOM, UAC launcher, result read back, ACL re-read and verified', async () => {
-    const outcome = { ok: true, step: 'verify', changed: true, verified: true, backupFile: 'x', before: before.Sddl, after: afterDoc.Sddl, error: null };
+    const outcome = { ok: true, step: 'verify', changed: true, verified: true, backupFile: 'x', before: before.Sddl, after: afterDoc.Sddl, keyCreatedUtc: '2025-03-04T05:06:07.1234567Z', error: null };
     const runner = new FakeRunner()
       .on(POWERSHELL, isGetAcl, { stdout: JSON.stringify(before) }, { times: 1 })
       .on(POWERSHELL, isGetAcl, { stdout: JSON.stringify(afterDoc) }, { times: 1 })
@@ -229,7 +229,9 @@ describe('WindowsAclWriter', () => {
     const launcher = decode(runner.calls.find((c) => isLauncher(c.args))!.args);
     expect(launcher).toContain(`$ScriptFile = '${scriptFile}'`);
     const record = JSON.parse(backups.files.get(scriptFile.replace(/\.ps1$/, '.json'))!);
-    expect(record).toMatchObject({ keyPath: KEY, identity: 'IIS APPPOOL\\Reports' });
+    // The key file's creation time the script read: the undo (the one shown and the one run later) restores only onto that file.
+    expect(record).toMatchObject({ keyPath: KEY, identity: 'IIS APPPOOL\\Reports', keyCreatedUtc: '2025-03-04T05:06:07.1234567Z' });
+    expect(result.undoScript.text).toContain("$KeyCreatedUtc = '2025-03-04T05:06:07.1234567Z'");
     expect(runner.unmatched).toEqual([]);
   });
 
@@ -263,13 +265,14 @@ describe('WindowsAclWriter', () => {
       .on(POWERSHELL, isLauncher, { stdout: JSON.stringify({ ok: true, step: 'verify', backupSddl: 'D:PAI' + before.Sddl.split('D:PAI')[1], restoredSddl: before.Sddl, error: null }) });
     const { w, backups } = writer(runner);
     const id = '2026-11-23T12-00-00-000Z-0a1b2c3d';
-    backups.write(`${backups.dir}\\${id}.json`, JSON.stringify({ id, keyPath: KEY, identity: 'IIS APPPOOL\\Reports', backupFile: `${backups.dir}\\${id}.icacls`, createdAt: 'x' }));
+    backups.write(`${backups.dir}\\${id}.json`, JSON.stringify({ id, keyPath: KEY, identity: 'IIS APPPOOL\\Reports', backupFile: `${backups.dir}\\${id}.icacls`, createdAt: 'x', keyCreatedUtc: '2025-03-04T05:06:07.1234567Z' }));
     const undone = await w.undo(id);
     expect(undone).toMatchObject({ backupId: id, matchesBackup: true });
     expect(undone.restored.entries).toHaveLength(6);
     const script = backups.files.get(`${backups.dir}\\${id}.undo.ps1`)!;
     expect(script).toContain('icacls $KeyFolder /restore $BackupFile');
     expect(script).toContain("$KeyFolder = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys'");
+    expect(script).toContain("$KeyCreatedUtc = '2025-03-04T05:06:07.1234567Z'");
     await expect(w.undo('no-such-backup')).rejects.toMatchObject({ code: 'not-found' });
     await expect(w.undo('../../etc/passwd')).rejects.toMatchObject({ code: 'bad-input' });
   });

@@ -51,6 +51,8 @@ export const GrantOutcomeSchema = z.object({
   backupFile: z.string(),
   before: z.string().nullable(),
   after: z.string().nullable(),
+  /** The key file's creation time (round-trip text): the undo restores only onto that same file. */
+  keyCreatedUtc: z.string().nullable().optional(),
   error: z.string().nullable(),
 });
 
@@ -119,7 +121,7 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.LOCALAPPDATA ?? os.tmpdir(), 'Certbench', 'acl-backups');
 }
 
-const RecordSchema = z.object({ id: z.string(), keyPath: z.string(), identity: z.string(), backupFile: z.string(), createdAt: z.string() });
+const RecordSchema = z.object({ id: z.string(), keyPath: z.string(), identity: z.string(), backupFile: z.string(), createdAt: z.string(), keyCreatedUtc: z.string().nullable().optional() });
 
 export interface WindowsAclWriterOptions {
   backups: BackupStore;
@@ -236,10 +238,14 @@ export class WindowsAclWriter implements KeyAclWriter {
     const id = this.newId();
     const f = this.files(id);
     const { elevated } = await this.elevated();
-    // The record is written before anything runs, so undo can find the backup even if the run is cut short.
-    this.options.backups.write(f.recordFile, JSON.stringify({ id, keyPath, identity: identity.name, backupFile: f.backupFile, createdAt: this.now().toISOString() }));
+    // The record is written before anything runs, so undo can find the backup even if the run is cut short;
+    // again after, with the key file's creation time the script read (undo restores only onto that file).
+    const record = { id, keyPath, identity: identity.name, backupFile: f.backupFile, createdAt: this.now().toISOString() };
+    this.options.backups.write(f.recordFile, JSON.stringify(record));
     const script = grantScript({ keyPath, identity: identity.name, backupFile: f.backupFile, resultFile: elevated ? null : f.resultFile, grant });
     const outcome = await this.runScript('grant read access', script, f, GrantOutcomeSchema, elevated);
+    const keyCreatedUtc = outcome.keyCreatedUtc ?? null;
+    if (keyCreatedUtc) this.options.backups.write(f.recordFile, JSON.stringify({ ...record, keyCreatedUtc }));
     if (!outcome.ok) {
       const tail = outcome.changed ? ` (undo with backup ${id})` : '';
       throw new CertbenchError('internal', `grant read access to ${keyPath} failed at ${outcome.step}: ${outcome.error ?? 'no reason given'}${tail}`);
@@ -253,7 +259,7 @@ export class WindowsAclWriter implements KeyAclWriter {
       before,
       after,
       verified: this.reader.canRead(after, identity),
-      undoScript: { language: 'powershell', text: undoScript({ keyPath, backupFile: f.backupFile, resultFile: null }) },
+      undoScript: { language: 'powershell', text: undoScript({ keyPath, backupFile: f.backupFile, resultFile: null, keyCreatedUtc }) },
     };
   }
 
@@ -267,7 +273,7 @@ export class WindowsAclWriter implements KeyAclWriter {
     const record = parsed.data;
     const { elevated } = await this.elevated();
     const undoFiles = { scriptFile: this.join(`${backupId}.undo.ps1`), resultFile: this.join(`${backupId}.undo.result.json`) };
-    const script = undoScript({ keyPath: record.keyPath, backupFile: record.backupFile, resultFile: elevated ? null : undoFiles.resultFile });
+    const script = undoScript({ keyPath: record.keyPath, backupFile: record.backupFile, resultFile: elevated ? null : undoFiles.resultFile, keyCreatedUtc: record.keyCreatedUtc ?? null });
     const outcome = await this.runScript('restore the ACL backup', script, undoFiles, UndoOutcomeSchema, elevated);
     if (!outcome.ok) throw new CertbenchError('internal', `restore of ACL backup ${backupId} failed at ${outcome.step}: ${outcome.error ?? 'no reason given'}`);
     const restored = await this.reader.read(record.keyPath);

@@ -154,10 +154,10 @@ export function isCertificateRejectionAlert(code: number): boolean {
 /**
  * Alerts a server ends the handshake with when it requires a client certificate and the client's
  * Certificate message was empty. RFC 8446 4.4.2.4 names certificate_required (116) for TLS 1.3; RFC
- * 5246 7.4.6 allows handshake_failure (40) under TLS 1.2, which OpenSSL sends; stacks differ there:
- * GnuTLS sends decode_error (50, measured against gnutls-serv --require-client-cert), Go's crypto/tls
- * and Java's JSSE bad_certificate (42), SSL 3.0 stacks no_certificate (41). Only after an empty
- * Certificate do these mean "a certificate is required".
+ * 5246 7.4.6 allows handshake_failure (40) under TLS 1.2, which OpenSSL and Java's JSSE send; stacks
+ * differ there (measured against each in tests/integration/probe-servers.test.ts): GnuTLS sends
+ * decode_error (50), Go's crypto/tls bad_certificate (42) under both versions; SSL 3.0 stacks sent
+ * no_certificate (41). Only after an empty Certificate do these mean "a certificate is required".
  */
 export function isMissingCertificateAlert(code: number): boolean {
   return code === 40 || code === 41 || code === 42 || code === 50 || code === 116;

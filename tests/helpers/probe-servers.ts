@@ -433,6 +433,22 @@ export async function startGoTlsServer(go: string, pki: ProbePki, mode: 'require
   return { port: s.port, url: (p = '/') => `https://127.0.0.1:${s.port}${p}`, close: s.close };
 }
 
+export function findJava(): string | null {
+  for (const b of ['/usr/bin/java', '/usr/lib/jvm/default-java/bin/java']) if (fs.existsSync(b)) return b;
+  return null;
+}
+
+/**
+ * A server on Java's JSSE (tests/fixtures/java-tls-server, run as a single source file: Java 11+
+ * compiles it in memory, so the JDK is needed), setNeedClientAuth or setWantClientAuth with the CA
+ * bundle. The first start compiles: given a minute on a loaded machine.
+ */
+export async function startJavaTlsServer(java: string, pki: ProbePki, mode: 'need' | 'want'): Promise<RunningServer> {
+  const source = path.resolve(__dirname, '..', 'fixtures', 'java-tls-server', 'TlsServer.java');
+  const s = await startSayingPort(java, [source, pki.files.serverCert, pki.files.serverKey, pki.files.caBundle, mode], /LISTENING (\d+)/, 60_000);
+  return { port: s.port, url: (p = '/') => `https://127.0.0.1:${s.port}${p}`, close: s.close };
+}
+
 /** A node:net server whose connection handler misbehaves on purpose (hostile-server suite). */
 export async function startRawServer(onConnection: (socket: net.Socket) => void): Promise<RunningServer> {
   const sockets = new Set<net.Socket>();

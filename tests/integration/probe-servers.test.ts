@@ -5,7 +5,7 @@ import { loadClientCredential } from '../../electron/services/probe/client-cert'
 import type { ClientCredential } from '../../electron/services/probe/attempt';
 import { findApache, startApache, type RunningApache } from '../../electron/services/lab/apache';
 import type { ProbeAttempt, ProbeResult } from '../../shared/model/probe';
-import { caListBytes, findGnutlsServ, findGo, findNginx, makeProbePki, requireTool, startGnutlsServer, startGoTlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
+import { caListBytes, findGnutlsServ, findGo, findJava, findNginx, makeProbePki, requireTool, startGnutlsServer, startGoTlsServer, startJavaTlsServer, startNginx, startOpensslServer, type ProbePki } from '../helpers/probe-servers';
 import { requireOpenssl } from '../helpers/openssl-pki';
 import { requireBuiltCli } from '../helpers/run-cli';
 import { runCliAsync } from '../helpers/run-cli-async';
@@ -14,9 +14,10 @@ import { runCliAsync } from '../helpers/run-cli-async';
  * The probe against real servers started by the test with generated configurations in temporary
  * folders on free ports: `openssl s_server` (-verify / -Verify), nginx (ssl_verify_client on, optional,
  * optional_no_ca, a 300-name ssl_client_certificate), Apache (per-Location SSLVerifyClient:
- * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3), and two other TLS
- * stacks with their own alerts and record layout: GnuTLS's gnutls-serv and Go's crypto/tls
- * (tests/fixtures/go-tls-server, as Caddy and Traefik answer client certificates). Under CI=true a missing
+ * renegotiation under TLS 1.2, post-handshake authentication under TLS 1.3), and three other TLS
+ * stacks with their own alerts and record layout: GnuTLS's gnutls-serv, Go's crypto/tls
+ * (tests/fixtures/go-tls-server, as Caddy and Traefik answer client certificates) and Java's JSSE
+ * (tests/fixtures/java-tls-server, as Tomcat and Spring Boot answer them). Under CI=true a missing
  * tool fails; elsewhere the suite is skipped with the package to install.
  */
 const opensslMissing = requireOpenssl();
@@ -29,6 +30,8 @@ const gnutls = findGnutlsServ();
 const gnutlsMissing = requireTool(gnutls, 'gnutls-bin');
 const go = findGo();
 const goMissing = requireTool(go, 'golang-go');
+const java = findJava();
+const javaMissing = requireTool(java, 'default-jdk-headless');
 
 const attempt = (r: ProbeResult, kind: ProbeAttempt['kind']) => {
   const a = r.attempts.find((x) => x.kind === kind);
@@ -324,4 +327,45 @@ describe.skipIf(opensslMissing !== null || goMissing !== null)(`probe against Go
       await s.close();
     }
   });
+});
+
+describe.skipIf(opensslMissing !== null || javaMissing !== null)(`probe against Java's JSSE${javaMissing ? ` (${javaMissing})` : ''}`, () => {
+  it('setNeedClientAuth: asks in the handshake; no certificate draws certificate_required (TLS 1.3) and handshake_failure (TLS 1.2), said as "requires one"; the certificate is accepted', async () => {
+    const s = await startJavaTlsServer(java!, pki, 'need');
+    try {
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 30_000, client });
+      expect(r.clientAuth.mode).toBe('handshake');
+      const plain = r.attempts.filter((x) => !x.clientCertificate.presented && x.tls.version && !x.reused);
+      expect(plain.map((a) => [a.tls.version, a.alerts.find((x) => x.from === 'server')?.code])).toEqual(
+        expect.arrayContaining([
+          ['TLS 1.3', 116],
+          ['TLS 1.2', 40],
+        ]),
+      );
+      for (const a of plain) {
+        expect(a.clientAuth.certificateRequest?.caNames).toEqual(CA_NAMES);
+        expect(a.error).toMatch(/^the server ended the connection with alert (certificate_required \(116\)|handshake_failure \(40\)) right after the client sent no certificate: it requires one$/);
+      }
+      const withCert = attempt(r, 'client-certificate');
+      expect(withCert).toMatchObject({ http: { status: 200 }, clientCertificate: { presented: true, accepted: true } });
+      expect(withCert.timeline.map((e) => e.message)).toContain('Certificate (2 certificates)');
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
+
+  it('setWantClientAuth: answers without a certificate; one from another CA is rejected with certificate_unknown, named', async () => {
+    const s = await startJavaTlsServer(java!, pki, 'want');
+    try {
+      const stranger = await loadClientCredential({ fileName: 'other.pem', bytes: Buffer.from(pki.otherRoot.pem + pki.otherRoot.keyPem) });
+      const r = await runProbe({ url: s.url(), tls: 'both', timeoutMs: 30_000, client: stranger });
+      for (const a of r.attempts.filter((x) => !x.clientCertificate.presented && x.tls.version)) expect(a.http?.status).toBe(200);
+      const a = attempt(r, 'client-certificate');
+      expect(a.clientCertificate).toMatchObject({ presented: true, accepted: false });
+      expect(a.alerts.find((x) => x.from === 'server' && x.level === 'fatal')).toMatchObject({ code: 46, description: 'certificate_unknown' });
+      expect(r.findings.find((x) => x.id === 'server.rejected-certificate')?.title).toBe('The server rejected the client certificate with alert certificate_unknown');
+    } finally {
+      await s.close();
+    }
+  }, 90_000);
 });

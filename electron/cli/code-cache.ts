@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import { keepNewest } from '../services/parse-cache';
 
 /**
  * Loads one of the command line's CommonJS bundles (dist/cli/*.cjs) with V8's code cache kept in the
@@ -73,12 +74,7 @@ function writeEntry(folder: string, file: string, data: Buffer): void {
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, Buffer.concat([MAGIC, createHash('sha256').update(data).digest(), data]), { mode: 0o600 });
     fs.renameSync(temp, file);
-    const entries = fs
-      .readdirSync(folder)
-      .filter((n) => n.startsWith('code-') && n.endsWith('.v8'))
-      .map((n) => ({ n, t: fs.statSync(path.join(folder, n)).mtimeMs }))
-      .sort((a, b) => b.t - a.t);
-    for (const old of entries.slice(MAX_CODE_ENTRIES)) fs.rmSync(path.join(folder, old.n), { force: true });
+    keepNewest(folder, (n) => n.startsWith('code-') && n.endsWith('.v8'), MAX_CODE_ENTRIES);
   } catch {
     // A read-only or full data folder: the next run compiles again.
   }

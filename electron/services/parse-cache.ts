@@ -89,12 +89,20 @@ export function createParseCache(dir: string): ParseCache {
 }
 
 function prune(folder: string): void {
+  keepNewest(folder, (n) => n.endsWith('.json'), MAX_ENTRIES);
+}
+
+/**
+ * The cache folder's bound, for each kind of entry in it (readings here, compiled code in
+ * electron/cli/code-cache.ts): of the files `kind` matches, the `keep` most recently written stay.
+ */
+export function keepNewest(folder: string, kind: (name: string) => boolean, keep: number): void {
   const entries = fs
     .readdirSync(folder)
-    .filter((n) => n.endsWith('.json'))
+    .filter(kind)
     .map((n) => ({ n, t: fs.statSync(path.join(folder, n)).mtimeMs }))
     .sort((a, b) => b.t - a.t);
-  for (const old of entries.slice(MAX_ENTRIES)) fs.rmSync(path.join(folder, old.n), { force: true });
+  for (const old of entries.slice(keep)) fs.rmSync(path.join(folder, old.n), { force: true });
 }
 
 /** The cache of this machine's data folder (CERTBENCH_DATA_DIR or the per-user folder). */
